@@ -1,0 +1,367 @@
+/*
+ * newsidx.h: the public interface of libnewsidx, a full-text search
+ * engine for news articles built on Xapian.
+ *
+ * This header is the reference manual.  Every function states what it
+ * does, who owns what it returns, the statuses it can return and whether
+ * it may be called from several threads.  The general rules:
+ *
+ * - Functions return a newsidx_status_t; 0 (NEWSIDX_OK) is success.  The
+ *   status says what kind of failure it was; newsidx_db_errmsg() says
+ *   exactly what went wrong (the file and line of bad input, the position
+ *   of a query syntax error, the message of the index engine).
+ * - Constructors return their object through a first "out" parameter and
+ *   the caller frees it with the matching newsidx_<x>_free(), which
+ *   accepts NULL.  Accessors return borrowed pointers whose lifetime is
+ *   stated in their comment.
+ * - The library never prints and never lets a C++ exception escape.
+ * - Threads: a handle is used by one thread at a time.  Different handles
+ *   may be used from different threads at once, including several
+ *   read-only handles on the same index while one writer updates it.
+ * - Option structures carry a version in their first field; initialise
+ *   them with their _INIT macro so that code compiled against an older
+ *   header keeps working when fields are added at the end.
+ */
+#ifndef NEWSIDX_H
+#define NEWSIDX_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(NEWSIDX_BUILDING) && defined(__GNUC__)
+#define NEWSIDX_API __attribute__((visibility("default")))
+#else
+#define NEWSIDX_API
+#endif
+
+/* The version of this header.  NEWSIDX_VERSION_NUM is 0xMMmmpp. */
+#define NEWSIDX_VERSION_MAJOR 0
+#define NEWSIDX_VERSION_MINOR 1
+#define NEWSIDX_VERSION_PATCH 0
+#define NEWSIDX_VERSION_NUM                                              \
+	((NEWSIDX_VERSION_MAJOR << 16) | (NEWSIDX_VERSION_MINOR << 8) |  \
+	 NEWSIDX_VERSION_PATCH)
+
+/*
+ * Status codes.  The numbers are part of the ABI: they are never reused
+ * or renumbered, and new codes are added at the end.
+ */
+typedef enum newsidx_status {
+	/* Success. */
+	NEWSIDX_OK = 0,
+	/* An error with no more specific code; see the handle's message. */
+	NEWSIDX_ERROR = 1,
+	/* Out of memory.  Free something or give up. */
+	NEWSIDX_NOMEM = 2,
+	/* A bad argument from the caller (NULL handle, unknown option value,
+	 * unknown language).  Fix the call. */
+	NEWSIDX_INVALID_ARGUMENT = 3,
+	/* A file or directory could not be read or written (permissions,
+	 * disk full).  The message names it and the system's reason. */
+	NEWSIDX_IO = 4,
+	/* No index exists at the path given to newsidx_db_open() in
+	 * read-only mode.  Create it by indexing something first. */
+	NEWSIDX_NO_INDEX = 5,
+	/* Another process holds the index's write lock.  Wait and retry;
+	 * readers are never blocked. */
+	NEWSIDX_LOCKED = 6,
+	/* A writer changed the index under a reader so much that the reader
+	 * must reopen.  The library already retries searches on its own, so
+	 * a caller sees this only when retries are exhausted. */
+	NEWSIDX_MODIFIED = 7,
+	/* The index files are damaged.  Rebuild the index. */
+	NEWSIDX_CORRUPT = 8,
+	/* The index was written by an incompatible version of Xapian or of
+	 * newsidx (schema version or stemmer).  Rebuild the index. */
+	NEWSIDX_VERSION_MISMATCH = 9,
+	/* The query string has a syntax error; the message shows where. */
+	NEWSIDX_QUERY_SYNTAX = 10,
+	/* Some input was rejected (malformed, not UTF-8, too large); the rest
+	 * was indexed.  The message and the reject callback say which. */
+	NEWSIDX_REJECTED = 11,
+	/* The requested article or document does not exist. */
+	NEWSIDX_NOT_FOUND = 12,
+	/* A remote index could not be reached. */
+	NEWSIDX_NETWORK = 13,
+	/* A wildcard or other query expanded to more terms than allowed.
+	 * Make the query more specific. */
+	NEWSIDX_TOO_MANY_TERMS = 14,
+	/* An operation needs a writable handle but got a read-only one. */
+	NEWSIDX_READ_ONLY = 15,
+	/* The index engine reported an error with no more specific code. */
+	NEWSIDX_ENGINE = 16
+} newsidx_status_t;
+
+/*
+ * A short, static, lower-case description of a status ("index is locked
+ * by another writer").  Never NULL, also for unknown values.
+ * Thread-safe.  @since 0.1
+ */
+NEWSIDX_API const char *newsidx_status_str(newsidx_status_t status);
+
+/* The library's version as "MAJOR.MINOR.PATCH".  Static; thread-safe.
+ * @since 0.1 */
+NEWSIDX_API const char *newsidx_version(void);
+
+
+/* ------------------------------------------------------------------ */
+/* Opening an index                                                    */
+/* ------------------------------------------------------------------ */
+
+/* An open index: a reader, or the one writer.  Opaque. */
+typedef struct newsidx_db newsidx_db_t;
+
+/* Modes for newsidx_open_options.mode. */
+#define NEWSIDX_OPEN_READ 0  /* read-only; the index must exist */
+#define NEWSIDX_OPEN_WRITE 1 /* writable; created when missing */
+
+#define NEWSIDX_OPEN_OPTIONS_VERSION 1
+
+/* Options for newsidx_db_open().  Initialise with NEWSIDX_OPEN_OPTIONS_INIT. */
+typedef struct newsidx_open_options {
+	int version;         /* NEWSIDX_OPEN_OPTIONS_VERSION */
+	int mode;            /* NEWSIDX_OPEN_READ or NEWSIDX_OPEN_WRITE */
+	double lock_timeout; /* seconds a writer waits for the lock; 0: fail
+				at once (the default) */
+} newsidx_open_options_t;
+
+#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0 }
+
+/*
+ * Open the index in the directory path.
+ *
+ * opts may be NULL for read-only defaults.  A writer creates the index
+ * when it does not exist and records the schema version and the stemmer
+ * in it; a reader or writer that finds a different schema version or
+ * stemmer refuses the index rather than mixing terms.
+ *
+ * Ownership: *out receives a handle the caller frees with
+ * newsidx_db_free(), also when the open fails (then the handle only
+ * carries the message for newsidx_db_errmsg()); *out is NULL only when
+ * memory ran out.
+ *
+ * Returns NEWSIDX_OK; NEWSIDX_NO_INDEX when a reader finds no index;
+ * NEWSIDX_LOCKED when another writer holds the lock past lock_timeout;
+ * NEWSIDX_VERSION_MISMATCH for an index of another schema or stemmer;
+ * NEWSIDX_CORRUPT; NEWSIDX_IO; NEWSIDX_INVALID_ARGUMENT; NEWSIDX_NOMEM;
+ * NEWSIDX_ENGINE.
+ *
+ * Thread-safe (each call makes its own handle).  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_db_open(newsidx_db_t **out,
+					     const char *path,
+					     const newsidx_open_options_t *opts);
+
+/*
+ * Close the index and free the handle.  A writer commits what it has
+ * indexed first; a failed commit is lost (call newsidx_db_commit() first
+ * to see its status).  NULL is accepted.  @since 0.1
+ */
+NEWSIDX_API void newsidx_db_free(newsidx_db_t *db);
+
+/*
+ * The message of the last failure on this handle: one line naming the
+ * file and position of bad input, the offending query, or the engine's
+ * text.  "" when there is none.  Owned by the handle; valid until the
+ * next call on it.  Never NULL for a non-NULL handle.  @since 0.1
+ */
+NEWSIDX_API const char *newsidx_db_errmsg(const newsidx_db_t *db);
+
+/* The directory of the index, as given to newsidx_db_open(); owned by the
+ * handle.  @since 0.1 */
+NEWSIDX_API const char *newsidx_db_path(const newsidx_db_t *db);
+
+/*
+ * Make everything indexed so far durable and visible to readers.
+ * Returns NEWSIDX_OK, NEWSIDX_READ_ONLY, NEWSIDX_IO or NEWSIDX_ENGINE.
+ * @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_db_commit(newsidx_db_t *db);
+
+/* The number of articles in the index, or 0 on error.  @since 0.1 */
+NEWSIDX_API size_t newsidx_db_count(newsidx_db_t *db);
+
+/* ------------------------------------------------------------------ */
+/* Indexing                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Called once for each rejected input: where is "FILE", "FILE:LINE" or
+ * "FILE:LINE:COLUMN" or "FILE: offset N"; reason is one line.  Both are
+ * valid only during the call.
+ */
+typedef void (*newsidx_reject_fn)(void *ctx, const char *where,
+				  const char *reason);
+
+/* Counters filled in by the indexing functions (added to, not reset). */
+typedef struct newsidx_index_stats {
+	unsigned long files;          /* input files opened */
+	unsigned long articles;       /* articles added or replaced */
+	unsigned long rejected;       /* records and files rejected */
+	unsigned long rejected_files; /* files with at least one rejection */
+	unsigned long long bytes;     /* bytes of article text indexed */
+} newsidx_index_stats_t;
+
+#define NEWSIDX_INDEX_OPTIONS_VERSION 1
+
+/* Options for indexing.  Initialise with NEWSIDX_INDEX_OPTIONS_INIT. */
+typedef struct newsidx_index_options {
+	int version;              /* NEWSIDX_INDEX_OPTIONS_VERSION */
+	const char *source;       /* source for articles that name none, or NULL */
+	const char *lang;         /* language for articles that name none;
+				     NULL: English */
+	size_t max_article_bytes; /* larger articles are rejected; 0: 4 MiB */
+	unsigned batch_size;      /* articles per commit; 0: 2000 */
+	newsidx_reject_fn on_reject; /* may be NULL */
+	void *reject_ctx;            /* passed to on_reject */
+} newsidx_index_options_t;
+
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL }
+
+/*
+ * Index a file, or every file under a directory recursively (in name
+ * order; hidden files and directories are skipped).
+ *
+ * Formats are recognised by content, and gzip by its magic bytes: plain
+ * text articles ("date YYYY-MM-DD Place:" lead optional) and JSON Lines.
+ * Every article gets a stable id (its own id, else its url, else the
+ * file's absolute path, with "#N" for the Nth record of a multi-record
+ * file), and indexing it again replaces the stored copy.
+ *
+ * Bad input never stops the run: each rejected file or record is passed
+ * to opts->on_reject, counted in stats, and the rest is indexed.
+ * Commits happen every batch_size articles and at the end.
+ *
+ * opts and stats may be NULL.  Returns NEWSIDX_OK; NEWSIDX_REJECTED when
+ * something was rejected (the message on the handle describes the last
+ * rejection); NEWSIDX_READ_ONLY; NEWSIDX_IO when path cannot be read;
+ * NEWSIDX_NOMEM; NEWSIDX_ENGINE.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_index_path(newsidx_db_t *db, const char *path,
+		   const newsidx_index_options_t *opts,
+		   newsidx_index_stats_t *stats);
+
+/*
+ * Index a buffer holding the bytes of one input file (possibly gzip
+ * compressed), named name in messages and ids.  The buffer is not kept.
+ * Returns as newsidx_index_path().  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_index_buffer(newsidx_db_t *db, const char *name, const void *data,
+		     size_t len, const newsidx_index_options_t *opts,
+		     newsidx_index_stats_t *stats);
+
+/* ------------------------------------------------------------------ */
+/* Searching                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Orders for newsidx_search_options.sort. */
+#define NEWSIDX_SORT_RELEVANCE 0 /* best BM25 score first */
+#define NEWSIDX_SORT_NEWEST 1    /* newest first, then score */
+#define NEWSIDX_SORT_OLDEST 2    /* oldest first, then score */
+
+#define NEWSIDX_SEARCH_OPTIONS_VERSION 1
+
+/* Options for newsidx_search().  Initialise with
+ * NEWSIDX_SEARCH_OPTIONS_INIT. */
+typedef struct newsidx_search_options {
+	int version;            /* NEWSIDX_SEARCH_OPTIONS_VERSION */
+	size_t offset;          /* hits to skip, for paging */
+	size_t limit;           /* hits to return; 0: 10 */
+	int sort;               /* NEWSIDX_SORT_* */
+	int snippets;           /* nonzero: make snippets (the default) */
+	unsigned snippet_words; /* about this many words; 0: 30 */
+	int relax;              /* nonzero: when all words are required and
+				   nothing matches, rank any-word matches
+				   instead (the default) */
+	double bm25_k1;         /* term frequency saturation; < 0: 1.2 */
+	double bm25_b;          /* length normalisation; < 0: 0.75 */
+	const char *lang;       /* language of the query; NULL: English */
+} newsidx_search_options_t;
+
+#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL }
+
+/* One search hit.  All pointers are owned by the results object. */
+typedef struct newsidx_hit {
+	const char *id;     /* the article's unique id */
+	size_t rank;        /* 1-based rank over all matches */
+	double score;       /* BM25 score (0 when sorted by date only) */
+	const char *title;  /* "" when unknown; likewise the fields below */
+	const char *date;   /* UTC, "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *place;  /* dateline place */
+	const char *source; /* outlet */
+	const char *path;   /* the file the article came from */
+	const char *url;
+	const char *lang;   /* ISO 639-1 code */
+	const char *snippet;      /* plain text around the best match */
+	const size_t *highlights; /* 2*nhighlights byte offsets into
+				     snippet: [start, end) of each match */
+	size_t nhighlights;
+} newsidx_hit_t;
+
+/* The results of one search.  Opaque. */
+typedef struct newsidx_results newsidx_results_t;
+
+/*
+ * Run a query and copy the requested page of hits, with their stored
+ * fields and snippets, into a results object that stays valid whatever
+ * writers do afterwards.
+ *
+ * The query language: words (all required, ranked by BM25), "phrases",
+ * AND, OR, NOT, -word, +word, parentheses, NEAR/n, field prefixes
+ * (title:, place:, source:, lang:, author:, url:, id:) and dates
+ * (date:2024-03-07, date:2024-03..2024-04, date:..2024-01-01, since:7d);
+ * see newsidx(1).  A reader that finds the index changed under it
+ * reopens and retries on its own.
+ *
+ * opts may be NULL for defaults.  *out is set only on success; free it
+ * with newsidx_results_free().  Returns NEWSIDX_OK (also for no match);
+ * NEWSIDX_QUERY_SYNTAX with the position in the handle's message;
+ * NEWSIDX_TOO_MANY_TERMS; NEWSIDX_CORRUPT; NEWSIDX_MODIFIED; NEWSIDX_NOMEM;
+ * NEWSIDX_ENGINE.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_search(newsidx_results_t **out, newsidx_db_t *db, const char *query,
+	       const newsidx_search_options_t *opts);
+
+/* The exact number of matching articles.  @since 0.1 */
+NEWSIDX_API size_t newsidx_results_total(const newsidx_results_t *r);
+
+/* The number of hits in this page.  @since 0.1 */
+NEWSIDX_API size_t newsidx_results_count(const newsidx_results_t *r);
+
+/* Hit i of this page (0-based), or NULL when i is out of range.  Owned by
+ * the results object.  @since 0.1 */
+NEWSIDX_API const newsidx_hit_t *
+newsidx_results_hit(const newsidx_results_t *r, size_t i);
+
+/* Nonzero when no article had all the words and the hits are any-word
+ * matches instead.  @since 0.1 */
+NEWSIDX_API int newsidx_results_relaxed(const newsidx_results_t *r);
+
+/* Free results; NULL is accepted.  @since 0.1 */
+NEWSIDX_API void newsidx_results_free(newsidx_results_t *r);
+
+/*
+ * Describe how a query is parsed and what it becomes for the engine, for
+ * debugging queries (newsidx search --explain).  *out is malloc'd; free
+ * it with newsidx_free().  Returns NEWSIDX_OK, NEWSIDX_QUERY_SYNTAX or
+ * NEWSIDX_NOMEM.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_query_explain(newsidx_db_t *db, const char *query,
+		      const newsidx_search_options_t *opts, char **out);
+
+/* Free memory the library gave to the caller; NULL is accepted.
+ * @since 0.1 */
+NEWSIDX_API void newsidx_free(void *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NEWSIDX_H */

@@ -1,0 +1,383 @@
+/*
+ * db.c: the index handle: opening and creating an index, checking that
+ * its schema and stemmer match this build, commits, error messages and
+ * the translation of the Xapian binding's statuses into ours.
+ *
+ * Every failure path sets the handle's one-line message so that the CLI
+ * and embedding programs can say exactly what went wrong.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "internal.h"
+#include "xapc.h"
+
+#define META_SCHEMA "newsidx.schema"
+#define META_STEMMER "newsidx.stemmer"
+#define META_STEMMER_FP "newsidx.stemmer_fp"
+#define META_UPDATED "newsidx.updated"
+
+const char *newsidx_status_str(newsidx_status_t status)
+{
+	switch (status) {
+	case NEWSIDX_OK:
+		return "ok";
+	case NEWSIDX_ERROR:
+		return "error";
+	case NEWSIDX_NOMEM:
+		return "out of memory";
+	case NEWSIDX_INVALID_ARGUMENT:
+		return "invalid argument";
+	case NEWSIDX_IO:
+		return "input/output error";
+	case NEWSIDX_NO_INDEX:
+		return "no index";
+	case NEWSIDX_LOCKED:
+		return "index is locked by another writer";
+	case NEWSIDX_MODIFIED:
+		return "index was modified while being read";
+	case NEWSIDX_CORRUPT:
+		return "index is corrupt";
+	case NEWSIDX_VERSION_MISMATCH:
+		return "index was built by an incompatible version";
+	case NEWSIDX_QUERY_SYNTAX:
+		return "query syntax error";
+	case NEWSIDX_REJECTED:
+		return "some inputs were rejected";
+	case NEWSIDX_NOT_FOUND:
+		return "not found";
+	case NEWSIDX_NETWORK:
+		return "network error";
+	case NEWSIDX_TOO_MANY_TERMS:
+		return "query expands to too many terms";
+	case NEWSIDX_READ_ONLY:
+		return "index is open read-only";
+	case NEWSIDX_ENGINE:
+		return "index engine error";
+	}
+	return "unknown status";
+}
+
+const char *newsidx_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+void newsidx_free(void *p)
+{
+	free(p);
+}
+
+newsidx_status_t newsidx_db__fail(struct newsidx_db *db,
+				  newsidx_status_t status, const char *fmt,
+				  ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(db->errmsg, sizeof(db->errmsg), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+static newsidx_status_t map_status(int x)
+{
+	switch (x) {
+	case XAPC_OK:
+		return NEWSIDX_OK;
+	case XAPC_ERR_LOCK:
+		return NEWSIDX_LOCKED;
+	case XAPC_ERR_MODIFIED:
+		return NEWSIDX_MODIFIED;
+	case XAPC_ERR_CORRUPT:
+		return NEWSIDX_CORRUPT;
+	case XAPC_ERR_VERSION:
+		return NEWSIDX_VERSION_MISMATCH;
+	case XAPC_ERR_NOT_FOUND:
+		return NEWSIDX_NOT_FOUND;
+	case XAPC_ERR_OPENING:
+		return NEWSIDX_IO;
+	case XAPC_ERR_NETWORK:
+		return NEWSIDX_NETWORK;
+	case XAPC_ERR_INVALID:
+		return NEWSIDX_INVALID_ARGUMENT;
+	case XAPC_ERR_WILDCARD:
+		return NEWSIDX_TOO_MANY_TERMS;
+	case XAPC_ERR_NOMEM:
+		return NEWSIDX_NOMEM;
+	case XAPC_ERR_XAPIAN:
+		return NEWSIDX_ENGINE;
+	default:
+		return NEWSIDX_ERROR;
+	}
+}
+
+newsidx_status_t newsidx_db__xfail(struct newsidx_db *db, int xstatus,
+				   const char *what)
+{
+	const char *m = db->x ? xapc_db_errmsg(db->x) : "";
+
+	return newsidx_db__fail(db, map_status(xstatus), "%s%s%s: %s",
+				what ? what : "", what ? " " : "", db->path,
+				m && *m ? m : xapc_status_str(xstatus));
+}
+
+newsidx_status_t newsidx_db__analyzer(struct newsidx_db *db,
+				      const char *lang,
+				      struct newsidx_analyzer **out)
+{
+	size_t i;
+	newsidx_status_t st;
+
+	if (!lang || !*lang || strcmp(lang, "en") == 0 ||
+	    strcmp(lang, "english") == 0) {
+		*out = db->an;
+		return NEWSIDX_OK;
+	}
+	/* A handful of languages per index is the norm; a small cache of
+	 * analyzers avoids re-creating stemmers article by article. */
+	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++) {
+		struct newsidx_analyzer *a = db->an_lang[i];
+
+		if (!a)
+			break;
+		if (strcmp(db->an_lang_code[i], lang) == 0) {
+			*out = a;
+			return NEWSIDX_OK;
+		}
+	}
+	if (i == sizeof(db->an_lang) / sizeof(db->an_lang[0])) {
+		i--;
+		newsidx_analyzer__free(db->an_lang[i]);
+		db->an_lang[i] = NULL;
+	}
+	st = newsidx_analyzer__new(&db->an_lang[i], lang);
+	if (st) {
+		db->an_lang[i] = NULL;
+		return newsidx_db__fail(db, st, "unknown language '%s'", lang);
+	}
+	snprintf(db->an_lang_code[i], sizeof(db->an_lang_code[i]), "%s",
+		 lang);
+	*out = db->an_lang[i];
+	return NEWSIDX_OK;
+}
+
+static char *get_meta(struct newsidx_db *db, const char *key)
+{
+	char *v = NULL;
+	size_t len = 0;
+
+	if (xapc_db_get_metadata(db->x, key, &v, &len) != XAPC_OK)
+		return NULL;
+	return v;
+}
+
+/* Refuse an index whose terms were made by another schema or stemmer:
+ * mixing them would silently lose matches. */
+static newsidx_status_t check_schema(struct newsidx_db *db)
+{
+	char fp[32], want[16];
+	char *schema = get_meta(db, META_SCHEMA);
+	char *stemfp = get_meta(db, META_STEMMER_FP);
+	xapc_doccount_t count = 0;
+	newsidx_status_t st = NEWSIDX_OK;
+
+	newsidx_analyzer__fingerprint(db->an, fp, sizeof(fp));
+	snprintf(want, sizeof(want), "%d", NEWSIDX_SCHEMA_VERSION);
+	xapc_db_doccount(db->x, &count);
+	if (!schema || !*schema) {
+		if (count > 0) {
+			st = newsidx_db__fail(
+				db, NEWSIDX_VERSION_MISMATCH,
+				"%s is a Xapian database but not a newsidx "
+				"index; index into another directory",
+				db->path);
+		} else if (db->writable) {
+			int x = xapc_db_set_metadata(db->x, META_SCHEMA, want,
+						     strlen(want));
+			if (!x)
+				x = xapc_db_set_metadata(
+					db->x, META_STEMMER,
+					newsidx_analyzer__stemmer_name(db->an),
+					strlen(newsidx_analyzer__stemmer_name(
+						db->an)));
+			if (!x)
+				x = xapc_db_set_metadata(db->x, META_STEMMER_FP,
+							 fp, strlen(fp));
+			if (!x)
+				x = xapc_db_commit(db->x);
+			if (x)
+				st = newsidx_db__xfail(db, x, "initialising");
+		}
+	} else if (strcmp(schema, want) != 0) {
+		st = newsidx_db__fail(
+			db, NEWSIDX_VERSION_MISMATCH,
+			"index at %s has schema version %s but this newsidx "
+			"uses %s; rebuild it: rm -r %s && newsidx index PATH",
+			db->path, schema, want, db->path);
+	} else if (stemfp && strcmp(stemfp, fp) != 0) {
+		st = newsidx_db__fail(
+			db, NEWSIDX_VERSION_MISMATCH,
+			"index at %s was built with a different libstemmer "
+			"(fingerprint %s, this one %s); rebuild it: rm -r %s "
+			"&& newsidx index PATH",
+			db->path, stemfp, fp, db->path);
+	}
+	free(schema);
+	free(stemfp);
+	return st;
+}
+
+static int index_exists(const char *path)
+{
+	struct stat sb;
+	char probe[4200];
+
+	if (stat(path, &sb) != 0)
+		return 0;
+	if (!S_ISDIR(sb.st_mode))
+		return 1; /* a stub file */
+	snprintf(probe, sizeof(probe), "%s/iamglass", path);
+	if (stat(probe, &sb) == 0)
+		return 1;
+	snprintf(probe, sizeof(probe), "%s/iamchert", path);
+	return stat(probe, &sb) == 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
+				 const newsidx_open_options_t *opts)
+{
+	newsidx_open_options_t defaults = NEWSIDX_OPEN_OPTIONS_INIT;
+	struct newsidx_db *db;
+	newsidx_status_t st;
+	double waited = 0;
+	int x;
+
+	if (!out)
+		return NEWSIDX_INVALID_ARGUMENT;
+	*out = NULL;
+	db = calloc(1, sizeof(*db));
+	if (!db)
+		return NEWSIDX_NOMEM;
+	*out = db;
+	if (!opts)
+		opts = &defaults;
+	if (!path || !*path)
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"no index path given");
+	db->path = newsidx_strdup(path);
+	if (!db->path)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	st = newsidx_analyzer__new(&db->an, "en");
+	if (st)
+		return newsidx_db__fail(db, st, "cannot create the analyzer");
+	db->writable = opts->mode == NEWSIDX_OPEN_WRITE;
+	if (!db->writable && !index_exists(path))
+		return newsidx_db__fail(db, NEWSIDX_NO_INDEX,
+					"no index at %s; run: newsidx index "
+					"PATH",
+					path);
+	for (;;) {
+		xapc_db_free(db->x);
+		db->x = NULL;
+		x = xapc_db_open(&db->x,
+				 path,
+				 db->writable ? XAPC_DB_CREATE_OR_OPEN
+					      : XAPC_DB_READONLY);
+		if (x != XAPC_ERR_LOCK || waited >= opts->lock_timeout)
+			break;
+		/* Poll rather than block in Xapian so the timeout holds. */
+		sleep_ms(100);
+		waited += 0.1;
+	}
+	if (x == XAPC_ERR_LOCK)
+		return newsidx_db__fail(db, NEWSIDX_LOCKED,
+					"index %s is locked by another writer%s",
+					path,
+					opts->lock_timeout > 0
+						? " (gave up waiting)"
+						: "");
+	if (x)
+		return newsidx_db__xfail(db, x, "opening");
+	return check_schema(db);
+}
+
+void newsidx_db_free(newsidx_db_t *db)
+{
+	size_t i;
+
+	if (!db)
+		return;
+	if (db->x && db->writable && db->pending)
+		newsidx_db_commit(db);
+	xapc_db_free(db->x);
+	newsidx_analyzer__free(db->an);
+	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++)
+		newsidx_analyzer__free(db->an_lang[i]);
+	free(db->path);
+	free(db);
+}
+
+const char *newsidx_db_errmsg(const newsidx_db_t *db)
+{
+	return db ? db->errmsg : "no handle";
+}
+
+const char *newsidx_db_path(const newsidx_db_t *db)
+{
+	return db && db->path ? db->path : "";
+}
+
+newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
+{
+	char now[32];
+	time_t t = time(NULL);
+	struct tm tm;
+	int x;
+
+	if (!db || !db->x)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!db->writable)
+		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
+					"index %s is open read-only", db->path);
+	gmtime_r(&t, &tm);
+	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	x = xapc_db_set_metadata(db->x, META_UPDATED, now, strlen(now));
+	if (!x)
+		x = xapc_db_commit(db->x);
+	if (x)
+		return newsidx_db__xfail(db, x, "committing");
+	db->pending = 0;
+	return NEWSIDX_OK;
+}
+
+size_t newsidx_db_count(newsidx_db_t *db)
+{
+	xapc_doccount_t n = 0;
+
+	if (!db || !db->x || xapc_db_doccount(db->x, &n))
+		return 0;
+	return n;
+}
+
+newsidx_status_t newsidx_db__reopen(struct newsidx_db *db)
+{
+	int changed = 0;
+	int x = xapc_db_reopen(db->x, &changed);
+
+	return x ? newsidx_db__xfail(db, x, "reopening") : NEWSIDX_OK;
+}

@@ -1,0 +1,60 @@
+/*
+ * schema.c: the table of user-visible fields and the rule that turns a
+ * field value into a Xapian term.  The layout itself is described once,
+ * in the schema comment of internal.h; the writer and the query builder
+ * both use this table so that they cannot disagree.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+const struct newsidx_field newsidx_fields[] = {
+	{ "title", "S", NEWSIDX_FIELD_TEXT },
+	{ "place", "XP", NEWSIDX_FIELD_WORDS },
+	{ "source", "XS", NEWSIDX_FIELD_WORDS },
+	{ "author", "A", NEWSIDX_FIELD_WORDS },
+	{ "topic", "XT", NEWSIDX_FIELD_WORDS },
+	{ "lang", "L", NEWSIDX_FIELD_EXACT },
+	{ "url", "U", NEWSIDX_FIELD_EXACT },
+	{ "id", "Q", NEWSIDX_FIELD_EXACT },
+	{ "date", NULL, NEWSIDX_FIELD_DATE },
+	{ "since", NULL, NEWSIDX_FIELD_DATE },
+	{ NULL, NULL, NEWSIDX_FIELD_TEXT }
+};
+
+const struct newsidx_field *newsidx_schema__field(const char *name)
+{
+	const struct newsidx_field *f;
+
+	if (!name)
+		return NULL;
+	for (f = newsidx_fields; f->name; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+size_t newsidx_schema__term(char *buf, const char *prefix, const char *value,
+			    size_t len)
+{
+	size_t plen = strlen(prefix);
+
+	/*
+	 * Xapian refuses terms over 245 bytes.  Long ids and urls are
+	 * common (tracking parameters), so they are hashed rather than
+	 * rejected; 64 bits keep collisions negligible at archive scale.
+	 */
+	if (plen + len > NEWSIDX_MAX_TERM) {
+		return (size_t)snprintf(buf, NEWSIDX_MAX_TERM + 24,
+					"%s#%016" PRIx64, prefix,
+					newsidx_hash64(value, len));
+	}
+	memcpy(buf, prefix, plen);
+	memcpy(buf + plen, value, len);
+	buf[plen + len] = '\0';
+	return plen + len;
+}

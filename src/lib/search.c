@@ -1,0 +1,963 @@
+/*
+ * search.c: from a query string to a page of ranked, copied hits.
+ *
+ * The parser (query.c) gives a syntax tree; this file turns it into a
+ * Xapian query using the same analyzer and the same schema table as the
+ * writer, so that a word is looked up exactly as it was indexed.  It
+ * then runs the query with BM25, retries when a writer's commit made the
+ * reader's view stale, falls back to any-word ranking when all-word
+ * matching finds nothing, and copies each hit's stored fields and
+ * snippet into memory owned by the results object.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "xapc.h"
+
+#define MODIFIED_RETRIES 5
+#define WILDCARD_MAX 1000
+
+struct newsidx_results {
+	size_t total;
+	int relaxed;
+	size_t n;
+	newsidx_hit_t *hits;
+	struct newsidx_stored *stored;
+	char **snippets;
+	size_t **hl;
+};
+
+/* A built sub-query and how it combines with its siblings. */
+struct part {
+	xapc_query_t *q;
+	int filter;   /* matches without scoring (fields, dates) */
+	int negative; /* NOT x: q is x */
+	int stopword; /* a lone stopword, dropped beside other words */
+	int required; /* +word */
+};
+
+struct builder {
+	struct newsidx_db *db;
+	struct newsidx_analyzer *an;
+	struct newsidx_stemset *stems;
+	int relax;
+	int top_words; /* scored parts of the top-level AND */
+	newsidx_status_t st;
+	char err[256];
+};
+
+/* A token copied out of the analyzer callback. */
+struct qtok {
+	char text[NEWSIDX_MAX_TOKEN + 1];
+	size_t len;
+	unsigned pos;
+	unsigned flags;
+};
+
+struct qtoks {
+	struct qtok *t;
+	size_t n, cap;
+};
+
+static int keep_token(void *ctx, const struct newsidx_token *tok)
+{
+	struct qtoks *q = ctx;
+
+	if (q->n == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 8;
+		struct qtok *p = realloc(q->t, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		q->t = p;
+		q->cap = cap;
+	}
+	memcpy(q->t[q->n].text, tok->text, tok->len);
+	q->t[q->n].text[tok->len] = '\0';
+	q->t[q->n].len = tok->len;
+	q->t[q->n].pos = tok->pos;
+	q->t[q->n].flags = tok->flags;
+	q->n++;
+	return 0;
+}
+
+static int tokens(struct builder *b, const char *text, struct qtoks *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (newsidx_analyzer__tokenize(b->an, text, strlen(text), 1,
+				       keep_token, out, NULL) != 0) {
+		free(out->t);
+		memset(out, 0, sizeof(*out));
+		b->st = NEWSIDX_NOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+static xapc_query_t *nomem(struct builder *b)
+{
+	if (!b->st)
+		b->st = NEWSIDX_NOMEM;
+	return NULL;
+}
+
+/* The term for a text token: its stem, with the field's prefix. */
+static xapc_query_t *text_term(struct builder *b, const char *prefix,
+			       const struct qtok *t, unsigned pos)
+{
+	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
+	const char *stem;
+	size_t slen, plen = strlen(prefix);
+	xapc_query_t *q;
+
+	stem = newsidx_analyzer__stem(b->an, t->text, t->len, &slen);
+	if (!stem || plen + slen >= sizeof(term))
+		return nomem(b);
+	if (b->stems && newsidx_stemset__add(b->stems, stem, slen))
+		return nomem(b);
+	memcpy(term, prefix, plen);
+	memcpy(term + plen, stem, slen);
+	q = xapc_query_term(term, plen + slen, 1, pos);
+	return q ? q : nomem(b);
+}
+
+static xapc_query_t *combine(struct builder *b, xapc_op_t op,
+			     xapc_query_t **subs, size_t n, unsigned window)
+{
+	xapc_query_t *q;
+
+	if (n == 1 && op != XAPC_OP_PHRASE && op != XAPC_OP_NEAR) {
+		q = subs[0];
+		subs[0] = NULL;
+		return q;
+	}
+	q = xapc_query_combine(op, subs, n, window);
+	return q ? q : nomem(b);
+}
+
+static void free_all(xapc_query_t **qs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		xapc_query_free(qs[i]);
+}
+
+/*
+ * Text words and phrases.  Compounds are searched as the phrase of their
+ * parts or as the joined form, so "high-speed", "high speed" and
+ * "highspeed" in a document all match "high-speed" in a query.
+ */
+static xapc_query_t *text_query(struct builder *b, const char *prefix,
+				const char *text, int *stopword)
+{
+	struct qtoks tk;
+	xapc_query_t **plain = NULL, **joined = NULL, *alt[2] = { 0 }, *q;
+	size_t i, np = 0, nj = 0, nalt = 0;
+	int has_joined = 0;
+
+	*stopword = 0;
+	if (tokens(b, text, &tk))
+		return NULL;
+	if (tk.n == 0) {
+		free(tk.t);
+		return NULL;
+	}
+	plain = calloc(tk.n, sizeof(*plain));
+	joined = calloc(tk.n, sizeof(*joined));
+	if (!plain || !joined)
+		goto oom;
+	for (i = 0; i < tk.n; i++) {
+		const struct qtok *t = &tk.t[i];
+
+		if (t->flags & NEWSIDX_TOK_JOINED) {
+			/* Replace the parts just added by the joined form. */
+			has_joined = 1;
+			while (nj > 0 && tk.t[i - 1].pos >= t->pos &&
+			       (tk.t[i - 1].flags & NEWSIDX_TOK_PART)) {
+				size_t back = 0, j;
+
+				for (j = i; j > 0 &&
+					    (tk.t[j - 1].flags &
+					     NEWSIDX_TOK_PART) &&
+					    tk.t[j - 1].pos >= t->pos;
+				     j--)
+					back++;
+				while (back-- > 0 && nj > 0)
+					xapc_query_free(joined[--nj]);
+				break;
+			}
+			joined[nj] = text_term(b, prefix, t, 0);
+			if (!joined[nj++])
+				goto oom;
+			continue;
+		}
+		plain[np] = text_term(b, prefix, t, 0);
+		if (!plain[np++])
+			goto oom;
+		joined[nj] = text_term(b, prefix, t, 0);
+		if (!joined[nj++])
+			goto oom;
+	}
+	if (np == 1 && !has_joined) {
+		*stopword = newsidx_analyzer__is_stopword(b->an, tk.t[0].text,
+							  tk.t[0].len);
+	}
+	alt[nalt] = combine(b, XAPC_OP_PHRASE, plain, np, (unsigned)np);
+	if (np == 1) {
+		xapc_query_free(alt[nalt]);
+		alt[nalt] = plain[0];
+		plain[0] = NULL;
+	}
+	if (!alt[nalt++])
+		goto oom;
+	if (has_joined) {
+		if (nj == 1) {
+			alt[nalt] = joined[0];
+			joined[0] = NULL;
+		} else {
+			alt[nalt] = combine(b, XAPC_OP_PHRASE, joined, nj,
+					    (unsigned)nj);
+		}
+		if (!alt[nalt++])
+			goto oom;
+	}
+	free_all(plain, np);
+	free_all(joined, nj);
+	free(plain);
+	free(joined);
+	free(tk.t);
+	q = combine(b, XAPC_OP_OR, alt, nalt, 0);
+	free_all(alt, nalt);
+	return q;
+oom:
+	if (plain)
+		free_all(plain, np);
+	if (joined)
+		free_all(joined, nj);
+	free_all(alt, nalt);
+	free(plain);
+	free(joined);
+	free(tk.t);
+	return nomem(b);
+}
+
+/* Boolean field words: all the value's words must be present. */
+static xapc_query_t *words_query(struct builder *b, const char *prefix,
+				 const char *text)
+{
+	struct qtoks tk;
+	xapc_query_t **qs;
+	xapc_query_t *q;
+	size_t i, n = 0;
+
+	if (tokens(b, text, &tk))
+		return NULL;
+	if (tk.n == 0) {
+		free(tk.t);
+		return xapc_query_none();
+	}
+	qs = calloc(tk.n, sizeof(*qs));
+	if (!qs) {
+		free(tk.t);
+		return nomem(b);
+	}
+	for (i = 0; i < tk.n; i++) {
+		char term[NEWSIDX_MAX_TERM + 24];
+		size_t len;
+
+		if (tk.t[i].flags & NEWSIDX_TOK_JOINED)
+			continue;
+		len = newsidx_schema__term(term, prefix, tk.t[i].text,
+					   tk.t[i].len);
+		qs[n] = xapc_query_term(term, len, 1, 0);
+		if (!qs[n++]) {
+			free_all(qs, n);
+			free(qs);
+			free(tk.t);
+			return nomem(b);
+		}
+	}
+	q = combine(b, XAPC_OP_AND, qs, n, 0);
+	free_all(qs, n);
+	free(qs);
+	free(tk.t);
+	return q;
+}
+
+static xapc_query_t *exact_query(struct builder *b, const char *field,
+				 const char *prefix, const char *text)
+{
+	char term[NEWSIDX_MAX_TERM + 24], low[16];
+	size_t len, i;
+	xapc_query_t *q;
+
+	if (strcmp(field, "lang") == 0) {
+		/* Codes are stored in lower case. */
+		for (i = 0; i < sizeof(low) - 1 && text[i]; i++)
+			low[i] = (char)((text[i] >= 'A' && text[i] <= 'Z')
+						? text[i] + 32
+						: text[i]);
+		low[i] = '\0';
+		text = low;
+	}
+	len = newsidx_schema__term(term, prefix, text, strlen(text));
+	q = xapc_query_term(term, len, 1, 0);
+	return q ? q : nomem(b);
+}
+
+static xapc_query_t *wildcard_query(struct builder *b, const char *prefix,
+				    const char *text)
+{
+	struct qtoks tk;
+	char pat[NEWSIDX_MAX_TOKEN * 4 + 8];
+	xapc_query_t *q;
+
+	if (tokens(b, text, &tk))
+		return NULL;
+	if (tk.n != 1 || strlen(prefix) + tk.t[0].len >= sizeof(pat)) {
+		free(tk.t);
+		/* "semi-con*": fall back to the words themselves. */
+		return NULL;
+	}
+	snprintf(pat, sizeof(pat), "%s%s", prefix, tk.t[0].text);
+	free(tk.t);
+	q = xapc_query_wildcard(pat, strlen(pat), WILDCARD_MAX,
+				XAPC_WILDCARD_LIMIT_ERROR);
+	return q ? q : nomem(b);
+}
+
+/* since:Nu -> the UTC date N units ago, as a value-slot bound. */
+static void since_bound(unsigned n, char unit, char out[16])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	switch (unit) {
+	case 'w':
+		tm.tm_mday -= 7 * (int)n;
+		break;
+	case 'm':
+		tm.tm_mon -= (int)n;
+		break;
+	case 'y':
+		tm.tm_year -= (int)n;
+		break;
+	default:
+		tm.tm_mday -= (int)n;
+		break;
+	}
+	now = timegm(&tm);
+	gmtime_r(&now, &tm);
+	strftime(out, 16, "%Y%m%d%H%M%S", &tm);
+}
+
+static struct part build(struct builder *b, const struct newsidx_qnode *n,
+			 int top);
+
+static xapc_query_t *leaf_query(struct builder *b,
+				const struct newsidx_qnode *n, int *filter,
+				int *stopword)
+{
+	const struct newsidx_field *f = newsidx_schema__field(n->field);
+	const char *prefix = "";
+
+	*filter = 0;
+	*stopword = 0;
+	if (f && f->kind == NEWSIDX_FIELD_WORDS) {
+		*filter = 1;
+		return words_query(b, f->prefix, n->text);
+	}
+	if (f && f->kind == NEWSIDX_FIELD_EXACT) {
+		*filter = 1;
+		return exact_query(b, f->name, f->prefix, n->text);
+	}
+	if (f && f->kind == NEWSIDX_FIELD_TEXT)
+		prefix = f->prefix;
+	if (n->wildcard) {
+		xapc_query_t *q = wildcard_query(b, prefix, n->text);
+
+		if (q || b->st)
+			return q;
+	}
+	return text_query(b, prefix, n->text, stopword);
+}
+
+/* NEAR: the terms of each word or phrase, within window words. */
+static xapc_query_t *near_query(struct builder *b,
+				const struct newsidx_qnode *n)
+{
+	xapc_query_t **qs = NULL;
+	size_t i, j, nq = 0, cap = 0;
+	xapc_query_t *q;
+	const char *prefix;
+
+	for (i = 0; i < n->nkids; i++) {
+		struct qtoks tk;
+		const struct newsidx_field *f =
+			newsidx_schema__field(n->kids[i]->field);
+
+		prefix = f && f->kind == NEWSIDX_FIELD_TEXT ? f->prefix : "";
+		if (!n->kids[i]->text || tokens(b, n->kids[i]->text, &tk))
+			continue;
+		for (j = 0; j < tk.n; j++) {
+			if (tk.t[j].flags & NEWSIDX_TOK_JOINED)
+				continue;
+			if (nq == cap) {
+				xapc_query_t **p;
+
+				cap = cap ? cap * 2 : 8;
+				p = realloc(qs, cap * sizeof(*p));
+				if (!p) {
+					free(tk.t);
+					free_all(qs, nq);
+					free(qs);
+					return nomem(b);
+				}
+				qs = p;
+			}
+			qs[nq] = text_term(b, prefix, &tk.t[j], 0);
+			if (!qs[nq++]) {
+				free(tk.t);
+				free_all(qs, nq);
+				free(qs);
+				return NULL;
+			}
+		}
+		free(tk.t);
+	}
+	if (nq == 0) {
+		free(qs);
+		return NULL;
+	}
+	q = combine(b, nq > 1 ? XAPC_OP_NEAR : XAPC_OP_AND, qs, nq,
+		    (unsigned)(n->window + nq - 1));
+	free_all(qs, nq);
+	free(qs);
+	return q;
+}
+
+/* AND and OR nodes: combine kids by their kind. */
+static xapc_query_t *group_query(struct builder *b,
+				 const struct newsidx_qnode *n, int top,
+				 int *filter)
+{
+	struct part *ps = calloc(n->nkids ? n->nkids : 1, sizeof(*ps));
+	xapc_query_t **pos = calloc(n->nkids + 1, sizeof(*pos));
+	xapc_query_t **req = calloc(n->nkids + 1, sizeof(*req));
+	xapc_query_t **flt = calloc(n->nkids + 1, sizeof(*flt));
+	xapc_query_t **neg = calloc(n->nkids + 1, sizeof(*neg));
+	xapc_query_t *q = NULL, *t = NULL, *m, *pair[2];
+	size_t i, np = 0, nr = 0, nf = 0, nn = 0, nonstop = 0;
+	int is_and = n->type == NEWSIDX_Q_AND;
+
+	*filter = 0;
+	if (!ps || !pos || !req || !flt || !neg) {
+		nomem(b);
+		goto out;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		ps[i] = build(b, n->kids[i], 0);
+		if (b->st)
+			goto out;
+		if (ps[i].q && !ps[i].filter && !ps[i].negative &&
+		    !ps[i].stopword)
+			nonstop++;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		if (!ps[i].q)
+			continue;
+		if (ps[i].negative)
+			neg[nn++] = ps[i].q;
+		else if (is_and && ps[i].filter)
+			flt[nf++] = ps[i].q;
+		else if (is_and && ps[i].stopword && nonstop > 0)
+			xapc_query_free(ps[i].q);
+		else if (!is_and && ps[i].required)
+			req[nr++] = ps[i].q;
+		else
+			pos[np++] = ps[i].q;
+		ps[i].q = NULL;
+	}
+	if (top && is_and)
+		b->top_words = (int)np;
+	if (!is_and && nn > 0) {
+		/* "a OR -b": everything but b counts as a match. */
+		for (i = 0; i < nn; i++) {
+			pair[0] = xapc_query_all();
+			pair[1] = neg[i];
+			if (!pair[0])
+				goto out_nomem;
+			pos[np] = combine(b, XAPC_OP_AND_NOT, pair, 2, 0);
+			xapc_query_free(pair[0]);
+			xapc_query_free(neg[i]);
+			neg[i] = NULL;
+			if (!pos[np++])
+				goto out;
+		}
+		nn = 0;
+	}
+	if (np > 0)
+		q = combine(b, is_and && !(top && b->relax) ? XAPC_OP_AND
+							      : XAPC_OP_OR,
+			    pos, np, 0);
+	if (nr > 0) {
+		t = combine(b, XAPC_OP_AND, req, nr, 0);
+		if (!t)
+			goto out;
+		if (q) {
+			pair[0] = t;
+			pair[1] = q;
+			m = combine(b, XAPC_OP_AND_MAYBE, pair, 2, 0);
+			xapc_query_free(t);
+			xapc_query_free(q);
+			t = NULL;
+			q = m;
+		} else {
+			q = t;
+			t = NULL;
+		}
+	}
+	if (!q && nf > 0 && nn == 0) {
+		/* Only filters: a boolean query. */
+		q = combine(b, XAPC_OP_AND, flt, nf, 0);
+		*filter = 1;
+		goto out;
+	}
+	if (!q) {
+		q = xapc_query_all();
+		if (!q)
+			goto out_nomem;
+	}
+	if (nf > 0) {
+		t = combine(b, XAPC_OP_AND, flt, nf, 0);
+		if (!t)
+			goto out;
+		pair[0] = q;
+		pair[1] = t;
+		m = combine(b, XAPC_OP_FILTER, pair, 2, 0);
+		xapc_query_free(q);
+		xapc_query_free(t);
+		t = NULL;
+		q = m;
+		if (!q)
+			goto out;
+	}
+	if (nn > 0) {
+		t = combine(b, XAPC_OP_OR, neg, nn, 0);
+		if (!t)
+			goto out;
+		pair[0] = q;
+		pair[1] = t;
+		m = combine(b, XAPC_OP_AND_NOT, pair, 2, 0);
+		xapc_query_free(q);
+		xapc_query_free(t);
+		t = NULL;
+		q = m;
+	}
+	goto out;
+out_nomem:
+	nomem(b);
+out:
+	if (ps)
+		for (i = 0; i < n->nkids; i++)
+			xapc_query_free(ps[i].q);
+	free_all(pos, np);
+	free_all(req, nr);
+	free_all(flt, nf);
+	free_all(neg, nn);
+	xapc_query_free(t);
+	free(ps);
+	free(pos);
+	free(req);
+	free(flt);
+	free(neg);
+	if (b->st) {
+		xapc_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+static struct part build(struct builder *b, const struct newsidx_qnode *n,
+			 int top)
+{
+	struct part p;
+
+	memset(&p, 0, sizeof(p));
+	if (b->st)
+		return p;
+	p.required = n->required;
+	switch (n->type) {
+	case NEWSIDX_Q_WORD:
+	case NEWSIDX_Q_PHRASE:
+		p.q = leaf_query(b, n, &p.filter, &p.stopword);
+		if (p.required)
+			p.stopword = 0;
+		if (top && p.q && !p.filter)
+			b->top_words = 1;
+		break;
+	case NEWSIDX_Q_AND:
+	case NEWSIDX_Q_OR:
+		p.q = group_query(b, n, top, &p.filter);
+		break;
+	case NEWSIDX_Q_NOT:
+		if (n->nkids == 1) {
+			struct part k = build(b, n->kids[0], 0);
+
+			p.q = k.q;
+			p.negative = 1;
+		}
+		break;
+	case NEWSIDX_Q_NEAR:
+		p.q = near_query(b, n);
+		break;
+	case NEWSIDX_Q_DATE:
+		p.filter = 1;
+		if (n->lo[0] && n->hi[0])
+			p.q = xapc_query_value_range(NEWSIDX_SLOT_DATE, n->lo,
+						     strlen(n->lo), n->hi,
+						     strlen(n->hi));
+		else if (n->lo[0])
+			p.q = xapc_query_value_ge(NEWSIDX_SLOT_DATE, n->lo,
+						  strlen(n->lo));
+		else if (n->hi[0])
+			p.q = xapc_query_value_le(NEWSIDX_SLOT_DATE, n->hi,
+						  strlen(n->hi));
+		else
+			p.q = xapc_query_all();
+		if (!p.q)
+			nomem(b);
+		break;
+	case NEWSIDX_Q_SINCE: {
+		char lo[16];
+
+		p.filter = 1;
+		since_bound(n->since_n, n->since_unit, lo);
+		p.q = xapc_query_value_ge(NEWSIDX_SLOT_DATE, lo, strlen(lo));
+		if (!p.q)
+			nomem(b);
+		break;
+	}
+	}
+	return p;
+}
+
+/* The whole tree as one query: a lone NOT or filter still matches. */
+static xapc_query_t *build_top(struct builder *b,
+			       const struct newsidx_qnode *root)
+{
+	struct part p = build(b, root, 1);
+	xapc_query_t *pair[2], *q;
+
+	if (b->st) {
+		xapc_query_free(p.q);
+		return NULL;
+	}
+	if (!p.q)
+		return xapc_query_none();
+	if (!p.negative)
+		return p.q;
+	pair[0] = xapc_query_all();
+	pair[1] = p.q;
+	q = pair[0] ? xapc_query_combine(XAPC_OP_AND_NOT, pair, 2, 0) : NULL;
+	xapc_query_free(pair[0]);
+	xapc_query_free(p.q);
+	return q ? q : nomem(b);
+}
+
+static newsidx_status_t parse(struct newsidx_db *db, const char *query,
+			      struct newsidx_qnode **root)
+{
+	char err[256];
+	size_t off = 0;
+	newsidx_status_t st;
+
+	st = newsidx_query__parse(query, root, &off, err, sizeof(err));
+	if (st == NEWSIDX_QUERY_SYNTAX)
+		return newsidx_db__fail(db, st,
+					"query syntax error at column %zu: %s",
+					off + 1, err);
+	if (st)
+		return newsidx_db__fail(db, st, "out of memory");
+	if (!*root)
+		return newsidx_db__fail(db, NEWSIDX_QUERY_SYNTAX,
+					"empty query");
+	return NEWSIDX_OK;
+}
+
+void newsidx_results_free(newsidx_results_t *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++) {
+		newsidx_stored__clear(&r->stored[i]);
+		free(r->snippets[i]);
+		free(r->hl[i]);
+	}
+	free(r->stored);
+	free(r->snippets);
+	free(r->hl);
+	free(r->hits);
+	free(r);
+}
+
+static newsidx_status_t run_query(struct newsidx_db *db,
+				  const xapc_query_t *q,
+				  xapc_enquire_params_t *p, xapc_mset_t **m)
+{
+	int x = XAPC_OK, tries;
+
+	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
+		xapc_doccount_t count = 0;
+
+		if (!db->writable)
+			xapc_db_reopen(db->x, NULL);
+		x = xapc_db_doccount(db->x, &count);
+		if (!x) {
+			p->check_at_least = count;
+			x = xapc_db_query(db->x, q, p, m);
+		}
+		/* A writer's commit recycled the revision we were reading:
+		 * move to the newest one and ask again. */
+		if (x != XAPC_ERR_MODIFIED)
+			break;
+		newsidx_db__reopen(db);
+	}
+	if (x == XAPC_ERR_WILDCARD)
+		return newsidx_db__fail(db, NEWSIDX_TOO_MANY_TERMS,
+					"a wildcard matches more than %d "
+					"terms; make it longer",
+					WILDCARD_MAX);
+	if (x)
+		return newsidx_db__xfail(db, x, "searching");
+	return NEWSIDX_OK;
+}
+
+static newsidx_status_t fill_results(struct newsidx_db *db,
+				     struct newsidx_analyzer *an,
+				     const xapc_mset_t *m,
+				     const struct newsidx_stemset *stems,
+				     const newsidx_search_options_t *o,
+				     struct newsidx_results *r)
+{
+	size_t i, n = xapc_mset_size(m);
+
+	r->hits = calloc(n ? n : 1, sizeof(*r->hits));
+	r->stored = calloc(n ? n : 1, sizeof(*r->stored));
+	r->snippets = calloc(n ? n : 1, sizeof(*r->snippets));
+	r->hl = calloc(n ? n : 1, sizeof(*r->hl));
+	if (!r->hits || !r->stored || !r->snippets || !r->hl)
+		return NEWSIDX_NOMEM;
+	for (i = 0; i < n; i++) {
+		struct newsidx_stored *s = &r->stored[i];
+		newsidx_hit_t *h = &r->hits[i];
+		size_t len, nhl = 0;
+		const char *data = xapc_mset_data(m, i, &len);
+		newsidx_status_t st;
+
+		st = newsidx_docdata__decode(data, len, o->snippets, s);
+		if (st)
+			return newsidx_db__fail(db, st,
+						"document %u of %s has "
+						"unreadable data",
+						(unsigned)xapc_mset_docid(m, i),
+						db->path);
+		r->n = i + 1;
+		if (o->snippets) {
+			st = newsidx_snippet__make(
+				an, s->body, s->body_len, stems,
+				o->snippet_words, &r->snippets[i], &r->hl[i],
+				&nhl);
+			if (st)
+				return st;
+			free(s->body);
+			s->body = NULL;
+		}
+		h->id = s->id;
+		h->rank = (size_t)xapc_mset_rank(m, i) + 1;
+		h->score = xapc_mset_weight(m, i);
+		h->title = s->title;
+		h->date = s->date;
+		h->place = s->place;
+		h->source = s->source;
+		h->path = s->path;
+		h->url = s->url;
+		h->lang = s->lang;
+		h->snippet = r->snippets[i] ? r->snippets[i] : "";
+		h->highlights = r->hl[i];
+		h->nhighlights = nhl;
+	}
+	return NEWSIDX_OK;
+}
+
+static void set_params(const newsidx_search_options_t *o,
+		       xapc_enquire_params_t *p)
+{
+	p->bm25_k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.2;
+	p->bm25_b = o->bm25_b >= 0 ? o->bm25_b : 0.75;
+	p->first = (xapc_doccount_t)o->offset;
+	p->maxitems = (xapc_doccount_t)(o->limit ? o->limit : 10);
+	if (o->sort == NEWSIDX_SORT_NEWEST || o->sort == NEWSIDX_SORT_OLDEST) {
+		p->sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
+		p->sort_slot = NEWSIDX_SLOT_DATE;
+		p->sort_reverse = o->sort == NEWSIDX_SORT_NEWEST;
+	}
+}
+
+static newsidx_status_t prepare(struct newsidx_db *db,
+				const newsidx_search_options_t *o,
+				struct builder *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->db = db;
+	return newsidx_db__analyzer(db, o->lang, &b->an);
+}
+
+newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
+				const char *query,
+				const newsidx_search_options_t *opts)
+{
+	newsidx_search_options_t defaults = NEWSIDX_SEARCH_OPTIONS_INIT;
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	struct newsidx_qnode *root = NULL;
+	struct newsidx_stemset stems = { 0 };
+	struct newsidx_results *r = NULL;
+	xapc_mset_t *m = NULL;
+	xapc_query_t *q = NULL;
+	struct builder b;
+	newsidx_status_t st;
+
+	if (!out || !db || !query)
+		return NEWSIDX_INVALID_ARGUMENT;
+	*out = NULL;
+	if (!db->x)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!opts)
+		opts = &defaults;
+	st = prepare(db, opts, &b);
+	if (st)
+		return st;
+	st = parse(db, query, &root);
+	if (st)
+		return st;
+	set_params(opts, &p);
+	b.stems = &stems;
+	q = build_top(&b, root);
+	if (!q) {
+		st = newsidx_db__fail(db, b.st ? b.st : NEWSIDX_NOMEM,
+				      "out of memory");
+		goto out;
+	}
+	st = run_query(db, q, &p, &m);
+	if (st)
+		goto out;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		st = NEWSIDX_NOMEM;
+		goto out;
+	}
+	if (xapc_mset_matches_estimated(m) == 0 && opts->relax &&
+	    b.top_words > 1) {
+		/* Nothing has every word: rank articles with any of them,
+		 * keeping filters and exclusions, and say so. */
+		xapc_query_free(q);
+		xapc_mset_free(m);
+		m = NULL;
+		b.relax = 1;
+		b.top_words = 0;
+		q = build_top(&b, root);
+		if (!q) {
+			st = newsidx_db__fail(db, NEWSIDX_NOMEM,
+					      "out of memory");
+			goto out;
+		}
+		st = run_query(db, q, &p, &m);
+		if (st)
+			goto out;
+		r->relaxed = 1;
+	}
+	r->total = xapc_mset_matches_estimated(m);
+	st = fill_results(db, b.an, m, &stems, opts, r);
+out:
+	xapc_mset_free(m);
+	xapc_query_free(q);
+	newsidx_query__free(root);
+	newsidx_stemset__free(&stems);
+	if (st) {
+		newsidx_results_free(r);
+		return st;
+	}
+	*out = r;
+	return NEWSIDX_OK;
+}
+
+size_t newsidx_results_total(const newsidx_results_t *r)
+{
+	return r ? r->total : 0;
+}
+
+size_t newsidx_results_count(const newsidx_results_t *r)
+{
+	return r ? r->n : 0;
+}
+
+const newsidx_hit_t *newsidx_results_hit(const newsidx_results_t *r,
+					 size_t i)
+{
+	return r && i < r->n ? &r->hits[i] : NULL;
+}
+
+int newsidx_results_relaxed(const newsidx_results_t *r)
+{
+	return r ? r->relaxed : 0;
+}
+
+newsidx_status_t newsidx_query_explain(newsidx_db_t *db, const char *query,
+				       const newsidx_search_options_t *opts,
+				       char **out)
+{
+	newsidx_search_options_t defaults = NEWSIDX_SEARCH_OPTIONS_INIT;
+	struct newsidx_qnode *root = NULL;
+	struct newsidx_buf buf = { 0 };
+	struct builder b;
+	xapc_query_t *q;
+	char *tree, *xq;
+	newsidx_status_t st;
+	int rc = 0;
+
+	if (!db || !query || !out)
+		return NEWSIDX_INVALID_ARGUMENT;
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	st = prepare(db, opts, &b);
+	if (st)
+		return st;
+	st = parse(db, query, &root);
+	if (st)
+		return st;
+	q = build_top(&b, root);
+	tree = newsidx_query__describe(root);
+	xq = q ? xapc_query_describe(q) : NULL;
+	newsidx_buf__printf(&buf, &rc, "parsed: %s\nxapian: %s\n",
+			    tree ? tree : "?", xq ? xq : "?");
+	free(tree);
+	free(xq);
+	xapc_query_free(q);
+	newsidx_query__free(root);
+	if (rc || !q) {
+		newsidx_buf__free(&buf);
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	}
+	*out = buf.data;
+	return NEWSIDX_OK;
+}

@@ -1,0 +1,260 @@
+/*
+ * snippet.c: choosing and marking the passage of an article that shows
+ * why it matched.
+ *
+ * The body is run through the same analyzer as the index, so a match is
+ * decided on stems: searching "railways" marks "railway", and a compound
+ * such as "high-speed" is marked when its parts or its joined form were
+ * searched.  The window with the most distinct query stems wins, then
+ * the one with the most matches, then the earliest; the text returned
+ * has its white space collapsed and carries byte ranges of the marks so
+ * that callers can render them (bold, colour, JSON offsets) as they like.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int newsidx_stemset__add(struct newsidx_stemset *s, const char *stem,
+			 size_t len)
+{
+	char *p;
+
+	if (newsidx_stemset__has(s, stem, len))
+		return 0;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 8;
+		char **q = realloc(s->stems, cap * sizeof(*q));
+
+		if (!q)
+			return -1;
+		s->stems = q;
+		s->cap = cap;
+	}
+	p = malloc(len + 1);
+	if (!p)
+		return -1;
+	memcpy(p, stem, len);
+	p[len] = '\0';
+	s->stems[s->n++] = p;
+	return 0;
+}
+
+static long stem_index(const struct newsidx_stemset *s, const char *stem,
+		       size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->stems[i]) == len &&
+		    memcmp(s->stems[i], stem, len) == 0)
+			return (long)i;
+	return -1;
+}
+
+int newsidx_stemset__has(const struct newsidx_stemset *s, const char *stem,
+			 size_t len)
+{
+	return stem_index(s, stem, len) >= 0;
+}
+
+void newsidx_stemset__free(struct newsidx_stemset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->stems[i]);
+	free(s->stems);
+	memset(s, 0, sizeof(*s));
+}
+
+struct word {
+	size_t start, end;
+	long stem; /* index in the stem set, or -1 */
+};
+
+struct collect {
+	struct newsidx_analyzer *an;
+	const struct newsidx_stemset *stems;
+	struct word *w;
+	size_t n, cap;
+	int nomem;
+};
+
+static int collect_token(void *ctx, const struct newsidx_token *tok)
+{
+	struct collect *c = ctx;
+	const char *stem;
+	size_t slen, i;
+	long id;
+
+	stem = newsidx_analyzer__stem(c->an, tok->text, tok->len, &slen);
+	id = stem ? stem_index(c->stems, stem, slen) : -1;
+	if (tok->flags & NEWSIDX_TOK_JOINED) {
+		/* The joined form matched: mark its parts, which were
+		 * reported just before it. */
+		if (id < 0)
+			return 0;
+		for (i = c->n; i > 0 && c->w[i - 1].start >= tok->start; i--)
+			if (c->w[i - 1].stem < 0)
+				c->w[i - 1].stem = id;
+		return 0;
+	}
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		struct word *p = realloc(c->w, cap * sizeof(*p));
+
+		if (!p) {
+			c->nomem = 1;
+			return 1;
+		}
+		c->w = p;
+		c->cap = cap;
+	}
+	c->w[c->n].start = tok->start;
+	c->w[c->n].end = tok->end;
+	c->w[c->n].stem = id;
+	c->n++;
+	return 0;
+}
+
+/* Pick the best window [*ws, *we) of at most nwords words. */
+static void best_window(const struct word *w, size_t n, size_t nstems,
+			size_t nwords, size_t *ws, size_t *we)
+{
+	unsigned *cnt = calloc(nstems ? nstems : 1, sizeof(*cnt));
+	size_t i, distinct = 0, matches = 0, best_d = 0, best_m = 0;
+
+	*ws = 0;
+	*we = n < nwords ? n : nwords;
+	if (!cnt)
+		return;
+	for (i = 0; i < n; i++) {
+		if (w[i].stem >= 0) {
+			if (cnt[w[i].stem]++ == 0)
+				distinct++;
+			matches++;
+		}
+		if (i >= nwords) {
+			const struct word *o = &w[i - nwords];
+
+			if (o->stem >= 0) {
+				if (--cnt[o->stem] == 0)
+					distinct--;
+				matches--;
+			}
+		}
+		if (distinct > best_d ||
+		    (distinct == best_d && matches > best_m)) {
+			size_t start = i + 1 > nwords ? i + 1 - nwords : 0;
+
+			best_d = distinct;
+			best_m = matches;
+			/* Start a little before the first match so the
+			 * reader sees its context. */
+			*ws = start;
+			*we = start + nwords < n ? start + nwords : n;
+		}
+	}
+	free(cnt);
+	if (best_d > 0) {
+		size_t first = *ws, lead = nwords / 5;
+
+		while (first < *we && w[first].stem < 0)
+			first++;
+		*ws = first > lead ? first - lead : 0;
+		*we = *ws + nwords < n ? *ws + nwords : n;
+	}
+}
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+newsidx_status_t newsidx_snippet__make(struct newsidx_analyzer *an,
+				       const char *body, size_t len,
+				       const struct newsidx_stemset *stems,
+				       unsigned nwords, char **text,
+				       size_t **hl, size_t *nhl)
+{
+	struct collect c;
+	struct newsidx_buf out = { 0 };
+	size_t ws, we, i, from, to, k, nh = 0, *h = NULL;
+	int rc = 0, space = 0;
+
+	*text = NULL;
+	*hl = NULL;
+	*nhl = 0;
+	memset(&c, 0, sizeof(c));
+	c.an = an;
+	c.stems = stems;
+	if (newsidx_analyzer__tokenize(an, body, len, 1, collect_token, &c,
+				       NULL) < 0 ||
+	    c.nomem) {
+		free(c.w);
+		return NEWSIDX_NOMEM;
+	}
+	if (c.n == 0) {
+		free(c.w);
+		*text = newsidx_strdup("");
+		return *text ? NEWSIDX_OK : NEWSIDX_NOMEM;
+	}
+	best_window(c.w, c.n, stems->n, nwords ? nwords : 30, &ws, &we);
+	from = ws == 0 ? 0 : c.w[ws].start;
+	to = we == c.n ? len : c.w[we - 1].end;
+	/* Keep punctuation that closes the last word ("railway."). */
+	while (to < len && !is_ws(body[to]) && we < c.n &&
+	       to < c.w[we].start)
+		to++;
+	h = malloc(2 * (we - ws) * sizeof(*h) + 1);
+	if (!h) {
+		free(c.w);
+		return NEWSIDX_NOMEM;
+	}
+	if (ws > 0)
+		newsidx_buf__puts(&out, "\xe2\x80\xa6", &rc);
+	k = ws;
+	for (i = from; i < to; i++) {
+		if (is_ws(body[i])) {
+			space = 1;
+		} else if (space) {
+			if (out.len > 0)
+				newsidx_buf__putc(&out, ' ', &rc);
+			space = 0;
+		}
+		if (k < we && i == c.w[k].start && c.w[k].stem >= 0) {
+			/* Merge with the previous mark when only a hyphen
+			 * separates them (high-speed). */
+			if (nh > 0 && h[2 * nh - 1] + 1 == out.len &&
+			    out.data[out.len - 1] == '-')
+				nh--;
+			else
+				h[2 * nh] = out.len;
+		}
+		if (!is_ws(body[i]))
+			newsidx_buf__putc(&out, body[i], &rc);
+		if (k < we && i + 1 == c.w[k].end) {
+			if (c.w[k].stem >= 0) {
+				h[2 * nh + 1] = out.len;
+				nh++;
+			}
+			k++;
+		}
+	}
+	if (we < c.n)
+		newsidx_buf__puts(&out, "\xe2\x80\xa6", &rc);
+	free(c.w);
+	if (rc) {
+		free(h);
+		newsidx_buf__free(&out);
+		return NEWSIDX_NOMEM;
+	}
+	*text = out.data ? out.data : newsidx_strdup("");
+	*hl = h;
+	*nhl = nh;
+	return *text ? NEWSIDX_OK : NEWSIDX_NOMEM;
+}

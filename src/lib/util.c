@@ -1,0 +1,129 @@
+/*
+ * util.c: the small pieces every other file leans on: growable buffers
+ * with a sticky error, a 64-bit hash, and NULL-safe string copies.
+ *
+ * Buffers use the sticky-error convention (see internal.h): once an
+ * append fails for lack of memory, later appends are no-ops, so callers
+ * in tight loops check the error once at the end instead of after every
+ * call.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int grow(struct newsidx_buf *b, size_t need, int *rc)
+{
+	size_t cap;
+	char *p;
+
+	if (*rc)
+		return 0;
+	if (b->len + need + 1 <= b->cap)
+		return 1;
+	cap = b->cap ? b->cap : 64;
+	while (cap < b->len + need + 1) {
+		if (cap > ((size_t)-1) / 2) {
+			*rc = NEWSIDX_NOMEM;
+			return 0;
+		}
+		cap *= 2;
+	}
+	p = realloc(b->data, cap);
+	if (!p) {
+		*rc = NEWSIDX_NOMEM;
+		return 0;
+	}
+	b->data = p;
+	b->cap = cap;
+	return 1;
+}
+
+void newsidx_buf__append(struct newsidx_buf *b, const void *p, size_t n,
+			 int *rc)
+{
+	if (!grow(b, n, rc))
+		return;
+	if (n)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void newsidx_buf__puts(struct newsidx_buf *b, const char *s, int *rc)
+{
+	newsidx_buf__append(b, s, strlen(s), rc);
+}
+
+void newsidx_buf__putc(struct newsidx_buf *b, char c, int *rc)
+{
+	newsidx_buf__append(b, &c, 1, rc);
+}
+
+void newsidx_buf__printf(struct newsidx_buf *b, int *rc, const char *fmt,
+			 ...)
+{
+	va_list ap;
+	int n;
+
+	if (*rc)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		*rc = NEWSIDX_ERROR;
+		return;
+	}
+	if (!grow(b, (size_t)n, rc))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void newsidx_buf__reset(struct newsidx_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+void newsidx_buf__free(struct newsidx_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+uint64_t newsidx_hash64(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+char *newsidx_strdup(const char *s)
+{
+	size_t n;
+	char *p;
+
+	if (!s)
+		return NULL;
+	n = strlen(s);
+	p = malloc(n + 1);
+	if (p)
+		memcpy(p, s, n + 1);
+	return p;
+}

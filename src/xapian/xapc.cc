@@ -1,0 +1,1989 @@
+// xapc.cc - C binding over Xapian 1.4; see xapc.h for the contract.
+//
+// Shape of every exported function: its whole body is one try block, and
+// its catch (...) hands the in-flight exception to map_exception() (through
+// a thin wrapper that picks where the message goes).  map_exception()
+// rethrows it inside its own try and catches the most specific types first,
+// so the Xapian error hierarchy is mapped to statuses in exactly one place
+// and no exception can reach C.
+
+#include "xapc.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <new>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+static_assert(std::is_same<Xapian::docid, xapc_docid_t>::value,
+              "xapc_docid_t must match Xapian::docid");
+static_assert(std::is_same<Xapian::doccount, xapc_doccount_t>::value,
+              "xapc_doccount_t must match Xapian::doccount");
+static_assert(std::is_same<Xapian::termcount, xapc_termcount_t>::value,
+              "xapc_termcount_t must match Xapian::termcount");
+static_assert(std::is_same<Xapian::termpos, xapc_termpos_t>::value,
+              "xapc_termpos_t must match Xapian::termpos");
+static_assert(std::is_same<Xapian::valueno, xapc_slot_t>::value,
+              "xapc_slot_t must match Xapian::valueno");
+
+namespace {
+
+// Messages live in fixed buffers on the handles so that recording an error
+// never allocates: the error being recorded may well be std::bad_alloc.
+const size_t ERRBUF_SIZE = 1024;
+
+// Raised by xapc's own argument and state checks.  msg is static text.
+struct Failure {
+    xapc_status_t status;
+    const char *msg;
+};
+
+[[noreturn]] void fail(xapc_status_t status, const char *msg)
+{
+    throw Failure{status, msg};
+}
+
+// Appends to a fixed, always NUL-terminated buffer, truncating silently.
+class MsgWriter {
+  public:
+    explicit MsgWriter(char *buf) noexcept : buf_(buf), used_(0)
+    {
+        if (buf_)
+            buf_[0] = '\0';
+    }
+    void add(const char *s) noexcept { add(s, s ? std::strlen(s) : 0); }
+    void add(const char *s, size_t n) noexcept
+    {
+        if (!buf_ || !s)
+            return;
+        size_t room = ERRBUF_SIZE - 1 - used_;
+        if (n > room)
+            n = room;
+        for (size_t i = 0; i < n; ++i) {
+            char c = s[i];
+            // The contract is one line per message; Xapian's messages may
+            // embed newlines or tabs (e.g. from a remote server).
+            if (c == '\n' || c == '\r' || c == '\t')
+                c = ' ';
+            buf_[used_++] = c;
+        }
+        buf_[used_] = '\0';
+    }
+
+  private:
+    char *buf_;
+    size_t used_;
+};
+
+// "WHERE: TEXT" - WHERE is the xapc function name, so every message starts
+// lower-case whatever the underlying library says.
+void put_plain(char *buf, const char *where, const char *text) noexcept
+{
+    MsgWriter w(buf);
+    w.add(where);
+    w.add(": ");
+    w.add(text);
+}
+
+// "WHERE: Type: message (context: ...) (strerror text)"
+xapc_status_t put_xapian(char *buf, const char *where, const Xapian::Error &e,
+                         xapc_status_t status) noexcept
+{
+    MsgWriter w(buf);
+    w.add(where);
+    w.add(": ");
+    w.add(e.get_type());
+    const std::string &msg = e.get_msg();
+    if (!msg.empty()) {
+        w.add(": ");
+        w.add(msg.data(), msg.size());
+    }
+    const std::string &context = e.get_context();
+    if (!context.empty()) {
+        w.add(" (context: ");
+        w.add(context.data(), context.size());
+        w.add(")");
+    }
+    const char *errstr = nullptr;
+    try {
+        errstr = e.get_error_string(); // may allocate lazily
+    } catch (...) {
+        errstr = nullptr;
+    }
+    if (errstr && *errstr) {
+        w.add(" (");
+        w.add(errstr);
+        w.add(")");
+    }
+    return status;
+}
+
+// The one mapping helper.  Must be called from inside a catch block.
+// buf may be NULL when there is nowhere to keep a message.
+xapc_status_t map_exception(char *buf, const char *where) noexcept
+{
+    try {
+        throw;
+    } catch (const Failure &f) {
+        put_plain(buf, where, f.msg);
+        return f.status;
+    } catch (const Xapian::DatabaseLockError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_LOCK);
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_MODIFIED);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_CORRUPT);
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_VERSION);
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_NOT_FOUND);
+    } catch (const Xapian::DocNotFoundError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_NOT_FOUND);
+    } catch (const Xapian::DatabaseClosedError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_CLOSED);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_OPENING);
+    } catch (const Xapian::DatabaseCreateError &e) {
+        // Failing to create is, for the caller, failing to open.
+        return put_xapian(buf, where, e, XAPC_ERR_OPENING);
+    } catch (const Xapian::NetworkError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_NETWORK);
+    } catch (const Xapian::WildcardError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_WILDCARD);
+    } catch (const Xapian::InvalidArgumentError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_INVALID);
+    } catch (const Xapian::InvalidOperationError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_INVALID);
+    } catch (const Xapian::RangeError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_INVALID);
+    } catch (const Xapian::UnimplementedError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_INVALID);
+    } catch (const Xapian::FeatureUnavailableError &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_INVALID);
+    } catch (const Xapian::Error &e) {
+        return put_xapian(buf, where, e, XAPC_ERR_XAPIAN);
+    } catch (const std::bad_alloc &) {
+        put_plain(buf, where, "out of memory");
+        return XAPC_ERR_NOMEM;
+    } catch (const std::exception &e) {
+        MsgWriter w(buf);
+        w.add(where);
+        w.add(": unexpected c++ exception: ");
+        w.add(e.what());
+        return XAPC_ERR_UNKNOWN;
+    } catch (...) {
+        put_plain(buf, where, "unexpected exception of unknown type");
+        return XAPC_ERR_UNKNOWN;
+    }
+}
+
+// Build a std::string from a (pointer, length) pair.
+std::string bytes(const char *p, size_t n)
+{
+    if (!p) {
+        if (n)
+            fail(XAPC_ERR_INVALID, "NULL byte pointer with nonzero length");
+        return std::string();
+    }
+    return std::string(p, n);
+}
+
+// A NUL-terminated argument that must be present.
+const char *need(const char *s, const char *msg)
+{
+    if (!s)
+        fail(XAPC_ERR_INVALID, msg);
+    return s;
+}
+
+// A term to store in a document: checked here rather than at commit time.
+std::string doc_term(const char *p, size_t n)
+{
+    if (n == 0)
+        fail(XAPC_ERR_INVALID, "empty term");
+    if (n > XAPC_MAX_TERM_LEN)
+        fail(XAPC_ERR_INVALID,
+             "term longer than XAPC_MAX_TERM_LEN (245 bytes)");
+    return bytes(p, n);
+}
+
+// malloc()ed NUL-terminated copy, since C callers release with free().
+char *c_copy(const char *p, size_t n)
+{
+    char *r = static_cast<char *>(std::malloc(n + 1));
+    if (!r)
+        throw std::bad_alloc();
+    if (n)
+        std::memcpy(r, p, n);
+    r[n] = '\0';
+    return r;
+}
+
+char *c_copy(const std::string &s) { return c_copy(s.data(), s.size()); }
+
+// For functions without a handle: hand the message to the caller.
+void give_msg(char **errmsg, const char *buf) noexcept
+{
+    if (!errmsg)
+        return;
+    size_t n = std::strlen(buf);
+    char *r = static_cast<char *>(std::malloc(n + 1));
+    if (r)
+        std::memcpy(r, buf, n + 1);
+    *errmsg = r;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+// Handle definitions (global scope: the header declares these struct tags).
+
+struct xapc_db {
+    // Exactly one of these is in use, per `writable`; keeping both avoids
+    // heap-allocating the Xapian object and any downcasting.
+    Xapian::Database rdb;
+    Xapian::WritableDatabase wdb;
+    bool writable = false;
+    bool failed = false; // open failed: only errmsg/free are meaningful
+    bool closed = false;
+    char err[ERRBUF_SIZE] = {};
+
+    Xapian::Database &db() { return writable ? wdb : rdb; }
+};
+
+struct xapc_doc {
+    Xapian::Document doc;
+    // Xapian returns data and values by value; these give the borrowed
+    // pointers of xapc_doc_data()/xapc_doc_value() somewhere to live.
+    // std::map nodes never move, so earlier value pointers stay valid.
+    std::string data;
+    bool have_data = false;
+    std::map<Xapian::valueno, std::string> values;
+    char err[ERRBUF_SIZE] = {};
+};
+
+struct xapc_query {
+    Xapian::Query q;
+};
+
+namespace {
+
+struct Hit {
+    Xapian::docid docid = 0;
+    Xapian::doccount rank = 0;
+    double weight = 0;
+    int percent = 0;
+    Xapian::doccount collapse_count = 0;
+    std::string data;
+    std::string collapse_key;
+    std::vector<std::string> values;
+};
+
+struct Facet {
+    Xapian::doccount total = 0;
+    std::vector<std::pair<std::string, Xapian::doccount>> items;
+};
+
+} // namespace
+
+struct xapc_mset {
+    Xapian::doccount estimated = 0, lower = 0, upper = 0;
+    std::vector<Hit> hits;
+    std::vector<Facet> facets;
+};
+
+struct xapc_eset {
+    std::vector<std::pair<std::string, double>> terms;
+};
+
+namespace {
+
+// Check a database handle is usable and clear its message.
+Xapian::Database &use(xapc_db_t *db)
+{
+    if (!db)
+        fail(XAPC_ERR_INVALID, "database handle is NULL");
+    if (db->failed)
+        fail(XAPC_ERR_INVALID, "database handle is in a failed state");
+    if (db->closed)
+        fail(XAPC_ERR_CLOSED, "database has been closed");
+    db->err[0] = '\0';
+    return db->db();
+}
+
+Xapian::WritableDatabase &use_w(xapc_db_t *db)
+{
+    use(db);
+    if (!db->writable)
+        fail(XAPC_ERR_INVALID, "database is not writable");
+    return db->wdb;
+}
+
+// A failed handle keeps the message of its failed open: that is the one
+// thing the caller can still learn from it.
+xapc_status_t db_fail(xapc_db_t *db, const char *where) noexcept
+{
+    return map_exception(db && !db->failed ? db->err : nullptr, where);
+}
+
+Xapian::Document &use(xapc_doc_t *doc)
+{
+    if (!doc)
+        fail(XAPC_ERR_INVALID, "document handle is NULL");
+    doc->err[0] = '\0';
+    return doc->doc;
+}
+
+// Use for modification: borrowed data/value pointers become invalid.
+Xapian::Document &modify(xapc_doc_t *doc)
+{
+    use(doc);
+    doc->have_data = false;
+    doc->data.clear();
+    doc->values.clear();
+    return doc->doc;
+}
+
+const Xapian::Document &arg_doc(const xapc_doc_t *doc)
+{
+    if (!doc)
+        fail(XAPC_ERR_INVALID, "document handle is NULL");
+    return doc->doc;
+}
+
+xapc_status_t doc_fail(xapc_doc_t *doc, const char *where) noexcept
+{
+    return map_exception(doc ? doc->err : nullptr, where);
+}
+
+// Query constructors have no handle: the message is dropped.
+xapc_query_t *query_fail(const char *where) noexcept
+{
+    map_exception(nullptr, where);
+    return nullptr;
+}
+
+xapc_query_t *wrap(Xapian::Query &&q)
+{
+    std::unique_ptr<xapc_query> h(new xapc_query{std::move(q)});
+    return h.release();
+}
+
+const Xapian::Query &arg_query(const xapc_query_t *q)
+{
+    if (!q)
+        fail(XAPC_ERR_INVALID, "query handle is NULL");
+    return q->q;
+}
+
+// Shared by the two open functions: the handle exists before the attempt so
+// that a failure can be reported on it.
+xapc_status_t open_fail(xapc_db_t **out, xapc_db_t *db,
+                        const char *where) noexcept
+{
+    xapc_status_t st = map_exception(db ? db->err : nullptr, where);
+    if (db)
+        db->failed = true;
+    if (out)
+        *out = db;
+    return st;
+}
+
+class TermDecider : public Xapian::ExpandDecider {
+  public:
+    TermDecider(const std::string &prefix, bool unprefixed_only)
+        : prefix_(prefix), unprefixed_only_(unprefixed_only)
+    {
+    }
+    bool operator()(const std::string &term) const override
+    {
+        if (term.compare(0, prefix_.size(), prefix_) != 0)
+            return false;
+        if (unprefixed_only_ && !term.empty() && term[0] >= 'A' &&
+            term[0] <= 'Z')
+            return false;
+        return true;
+    }
+
+  private:
+    std::string prefix_;
+    bool unprefixed_only_;
+};
+
+// Callbacks get NUL-terminated strings: std::string::c_str() provides that.
+bool call(xapc_string_cb cb, void *ctx, const std::string &s)
+{
+    return cb(ctx, s.c_str(), s.size()) != 0;
+}
+
+const Hit *hit_at(const xapc_mset_t *m, size_t i)
+{
+    return (m && i < m->hits.size()) ? &m->hits[i] : nullptr;
+}
+
+const char *borrowed(const std::string &s, size_t *len)
+{
+    if (len)
+        *len = s.size();
+    return s.c_str();
+}
+
+const char *none(size_t *len)
+{
+    if (len)
+        *len = 0;
+    return nullptr;
+}
+
+} // namespace
+
+extern "C" {
+
+// ---------------------------------------------------------------------------
+// Statuses and version
+
+XAPC_API const char *xapc_status_str(xapc_status_t st)
+{
+    try {
+        switch (st) {
+        case XAPC_OK: return "ok";
+        case XAPC_ERR_INVALID: return "invalid argument or operation";
+        case XAPC_ERR_NOMEM: return "out of memory";
+        case XAPC_ERR_NOT_FOUND: return "database or document not found";
+        case XAPC_ERR_OPENING: return "database could not be opened";
+        case XAPC_ERR_LOCK: return "database is locked by another writer";
+        case XAPC_ERR_MODIFIED: return "database was modified, reopen it";
+        case XAPC_ERR_CORRUPT: return "database is corrupt";
+        case XAPC_ERR_VERSION: return "database format version unsupported";
+        case XAPC_ERR_NETWORK: return "network error";
+        case XAPC_ERR_WILDCARD: return "wildcard expanded to too many terms";
+        case XAPC_ERR_CLOSED: return "database is closed";
+        case XAPC_ERR_XAPIAN: return "xapian error";
+        case XAPC_ERR_UNKNOWN: return "unknown error";
+        }
+        return "unrecognised status";
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return "unknown error";
+    }
+}
+
+XAPC_API const char *xapc_xapian_version(void)
+{
+    try {
+        return Xapian::version_string();
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return "";
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Opening and closing
+
+XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
+                                    int flags)
+{
+    xapc_db_t *db = nullptr;
+    try {
+        if (out)
+            *out = nullptr;
+        db = new xapc_db;
+        if (!out)
+            fail(XAPC_ERR_INVALID, "out is NULL");
+        *out = db;
+        need(path, "path is NULL");
+        const int known = XAPC_DB_MODE_MASK | XAPC_DB_NO_SYNC |
+                          XAPC_DB_RETRY_LOCK | XAPC_DB_BACKEND_GLASS;
+        if (flags & ~known)
+            fail(XAPC_ERR_INVALID, "unknown flag bits");
+        int mode = flags & XAPC_DB_MODE_MASK;
+        if (mode == XAPC_DB_READONLY) {
+            // Xapian's read-only constructor also recognises stub files.
+            db->rdb = Xapian::Database(path);
+            return XAPC_OK;
+        }
+        int xflags = 0;
+        bool creating = true;
+        switch (mode) {
+        case XAPC_DB_CREATE_OR_OPEN: xflags = Xapian::DB_CREATE_OR_OPEN; break;
+        case XAPC_DB_CREATE: xflags = Xapian::DB_CREATE; break;
+        case XAPC_DB_CREATE_OR_OVERWRITE:
+            xflags = Xapian::DB_CREATE_OR_OVERWRITE;
+            break;
+        case XAPC_DB_OPEN:
+            xflags = Xapian::DB_OPEN;
+            creating = false;
+            break;
+        default: fail(XAPC_ERR_INVALID, "unknown open mode");
+        }
+        if (flags & XAPC_DB_NO_SYNC)
+            xflags |= Xapian::DB_NO_SYNC;
+        if (flags & XAPC_DB_RETRY_LOCK)
+            xflags |= Xapian::DB_RETRY_LOCK;
+        // Glass for anything we create; an existing database (or stub) of
+        // whatever type is opened as it is.
+        if (creating)
+            xflags |= Xapian::DB_BACKEND_GLASS;
+        db->wdb = Xapian::WritableDatabase(path, xflags);
+        db->writable = true;
+        return XAPC_OK;
+    } catch (...) {
+        return open_fail(out, db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
+                                           unsigned int port,
+                                           unsigned int timeout_ms,
+                                           int writable)
+{
+    xapc_db_t *db = nullptr;
+    try {
+        if (out)
+            *out = nullptr;
+        db = new xapc_db;
+        if (!out)
+            fail(XAPC_ERR_INVALID, "out is NULL");
+        *out = db;
+        need(host, "host is NULL");
+        if (port == 0 || port > 65535)
+            fail(XAPC_ERR_INVALID, "port out of range");
+        if (writable) {
+            db->wdb = Xapian::Remote::open_writable(host, port, timeout_ms,
+                                                    timeout_ms);
+            db->writable = true;
+        } else {
+            db->rdb = Xapian::Remote::open(host, port, timeout_ms, timeout_ms);
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return open_fail(out, db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
+{
+    try {
+        use(db);
+        if (db->writable)
+            fail(XAPC_ERR_INVALID,
+                 "databases can only be added to a read-only handle");
+        if (other == db)
+            fail(XAPC_ERR_INVALID, "cannot add a database handle to itself");
+        if (!other || other->failed)
+            fail(XAPC_ERR_INVALID, "other database handle is not usable");
+        if (other->closed)
+            fail(XAPC_ERR_CLOSED, "other database has been closed");
+        db->rdb.add_database(other->db());
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_close(xapc_db_t *db)
+{
+    try {
+        Xapian::Database &d = use(db);
+        // Marked closed even if close() throws: Xapian has then released
+        // the database as far as it could, and retrying cannot help.
+        db->closed = true;
+        d.close();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API void xapc_db_free(xapc_db_t *db)
+{
+    try {
+        delete db;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+    }
+}
+
+XAPC_API const char *xapc_db_errmsg(const xapc_db_t *db)
+{
+    try {
+        return db ? db->err : "out of memory";
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return "";
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_reopen(xapc_db_t *db, int *changed)
+{
+    try {
+        bool c = use(db).reopen();
+        if (changed)
+            *changed = c ? 1 : 0;
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API int xapc_db_is_writable(const xapc_db_t *db)
+{
+    try {
+        return (db && !db->failed && !db->closed && db->writable) ? 1 : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Statistics
+
+#define XAPC_NEED_OUT(p)                                                       \
+    do {                                                                       \
+        if (!(p))                                                              \
+            fail(XAPC_ERR_INVALID, "output pointer is NULL");                  \
+    } while (0)
+
+XAPC_API xapc_status_t xapc_db_doccount(xapc_db_t *db, xapc_doccount_t *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.get_doccount();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_lastdocid(xapc_db_t *db, xapc_docid_t *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.get_lastdocid();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_avlength(xapc_db_t *db, double *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.get_avlength();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_termfreq(xapc_db_t *db, const char *term,
+                                        size_t len, xapc_doccount_t *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.get_termfreq(bytes(term, len));
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_collection_freq(xapc_db_t *db,
+                                               const char *term, size_t len,
+                                               xapc_termcount_t *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.get_collection_freq(bytes(term, len));
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_term_exists(xapc_db_t *db, const char *term,
+                                           size_t len, int *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.term_exists(bytes(term, len)) ? 1 : 0;
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_doclength(xapc_db_t *db, xapc_docid_t docid,
+                                         xapc_termcount_t *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.get_doclength(docid);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_unique_terms(xapc_db_t *db, xapc_docid_t docid,
+                                            xapc_termcount_t *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = d.get_unique_terms(docid);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Documents in a database
+
+XAPC_API xapc_status_t xapc_db_get_doc(xapc_db_t *db, xapc_docid_t docid,
+                                       xapc_doc_t **out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = nullptr;
+        std::unique_ptr<xapc_doc> h(new xapc_doc);
+        h->doc = d.get_document(docid);
+        *out = h.release();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_add_doc(xapc_db_t *db, const xapc_doc_t *doc,
+                                       xapc_docid_t *docid)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        Xapian::docid id = w.add_document(arg_doc(doc));
+        if (docid)
+            *docid = id;
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_replace_doc(xapc_db_t *db, xapc_docid_t docid,
+                                           const xapc_doc_t *doc)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        if (docid == 0)
+            fail(XAPC_ERR_INVALID, "docid 0 is not a valid document id");
+        w.replace_document(docid, arg_doc(doc));
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_replace_doc_by_term(xapc_db_t *db,
+                                                   const char *uterm,
+                                                   size_t len,
+                                                   const xapc_doc_t *doc,
+                                                   xapc_docid_t *docid)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        std::string t = bytes(uterm, len);
+        if (t.empty())
+            fail(XAPC_ERR_INVALID, "empty unique term");
+        Xapian::docid id = w.replace_document(t, arg_doc(doc));
+        if (docid)
+            *docid = id;
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_delete_doc(xapc_db_t *db, xapc_docid_t docid)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        if (docid == 0)
+            fail(XAPC_ERR_INVALID, "docid 0 is not a valid document id");
+        w.delete_document(docid);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_delete_doc_by_term(xapc_db_t *db,
+                                                  const char *term,
+                                                  size_t len)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        std::string t = bytes(term, len);
+        if (t.empty())
+            fail(XAPC_ERR_INVALID, "empty term would match every document");
+        w.delete_document(t);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_commit(xapc_db_t *db)
+{
+    try {
+        use_w(db).commit();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_begin_transaction(xapc_db_t *db, int flushed)
+{
+    try {
+        use_w(db).begin_transaction(flushed != 0);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_commit_transaction(xapc_db_t *db)
+{
+    try {
+        use_w(db).commit_transaction();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_cancel_transaction(xapc_db_t *db)
+{
+    try {
+        use_w(db).cancel_transaction();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Metadata
+
+XAPC_API xapc_status_t xapc_db_set_metadata(xapc_db_t *db, const char *key,
+                                            const char *value, size_t len)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        need(key, "metadata key is NULL");
+        if (!*key)
+            fail(XAPC_ERR_INVALID, "metadata key is empty");
+        w.set_metadata(key, bytes(value, len));
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_get_metadata(xapc_db_t *db, const char *key,
+                                            char **value, size_t *len)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(value);
+        *value = nullptr;
+        if (len)
+            *len = 0;
+        need(key, "metadata key is NULL");
+        if (!*key)
+            fail(XAPC_ERR_INVALID, "metadata key is empty");
+        std::string v = d.get_metadata(key);
+        *value = c_copy(v);
+        if (len)
+            *len = v.size();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_metadata_keys(xapc_db_t *db,
+                                             const char *prefix,
+                                             xapc_string_cb cb, void *ctx)
+{
+    try {
+        Xapian::Database &d = use(db);
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        std::string pfx = prefix ? prefix : "";
+        for (auto it = d.metadata_keys_begin(pfx);
+             it != d.metadata_keys_end(pfx); ++it) {
+            if (call(cb, ctx, *it))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Iteration
+
+XAPC_API xapc_status_t xapc_db_allterms(xapc_db_t *db, const char *prefix,
+                                        xapc_term_cb cb, void *ctx)
+{
+    try {
+        Xapian::Database &d = use(db);
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        std::string pfx = prefix ? prefix : "";
+        for (auto it = d.allterms_begin(pfx); it != d.allterms_end(pfx);
+             ++it) {
+            const std::string t = *it;
+            if (cb(ctx, t.c_str(), t.size(), it.get_termfreq()))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_postings(xapc_db_t *db, const char *term,
+                                        size_t len, xapc_posting_cb cb,
+                                        void *ctx)
+{
+    try {
+        Xapian::Database &d = use(db);
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        std::string t = bytes(term, len);
+        for (auto it = d.postlist_begin(t); it != d.postlist_end(t); ++it) {
+            if (cb(ctx, *it, it.get_wdf()))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_positions(xapc_db_t *db, xapc_docid_t docid,
+                                         const char *term, size_t len,
+                                         xapc_position_cb cb, void *ctx)
+{
+    try {
+        Xapian::Database &d = use(db);
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        std::string t = bytes(term, len);
+        for (auto it = d.positionlist_begin(docid, t);
+             it != d.positionlist_end(docid, t); ++it) {
+            if (cb(ctx, *it))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Spelling and synonyms
+
+XAPC_API xapc_status_t xapc_db_add_spelling(xapc_db_t *db, const char *word,
+                                            size_t len,
+                                            xapc_termcount_t freqinc)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        std::string s = bytes(word, len);
+        if (s.empty())
+            fail(XAPC_ERR_INVALID, "empty word");
+        w.add_spelling(s, freqinc);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_remove_spelling(xapc_db_t *db,
+                                               const char *word, size_t len,
+                                               xapc_termcount_t freqdec)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        std::string s = bytes(word, len);
+        if (s.empty())
+            fail(XAPC_ERR_INVALID, "empty word");
+        w.remove_spelling(s, freqdec);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_spelling_suggest(xapc_db_t *db,
+                                                const char *word, size_t len,
+                                                unsigned int max_edit_distance,
+                                                char **out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = nullptr;
+        std::string s =
+            d.get_spelling_suggestion(bytes(word, len), max_edit_distance);
+        *out = c_copy(s);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_add_synonym(xapc_db_t *db, const char *term,
+                                           const char *synonym)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        need(term, "term is NULL");
+        need(synonym, "synonym is NULL");
+        if (!*term || !*synonym)
+            fail(XAPC_ERR_INVALID, "empty term or synonym");
+        w.add_synonym(term, synonym);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_remove_synonym(xapc_db_t *db,
+                                              const char *term,
+                                              const char *synonym)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        need(term, "term is NULL");
+        need(synonym, "synonym is NULL");
+        w.remove_synonym(term, synonym);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_clear_synonyms(xapc_db_t *db, const char *term)
+{
+    try {
+        Xapian::WritableDatabase &w = use_w(db);
+        need(term, "term is NULL");
+        w.clear_synonyms(term);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_synonyms(xapc_db_t *db, const char *term,
+                                        xapc_string_cb cb, void *ctx)
+{
+    try {
+        Xapian::Database &d = use(db);
+        need(term, "term is NULL");
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        std::string t = term;
+        for (auto it = d.synonyms_begin(t); it != d.synonyms_end(t); ++it) {
+            if (call(cb, ctx, *it))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_synonym_keys(xapc_db_t *db, const char *prefix,
+                                            xapc_string_cb cb, void *ctx)
+{
+    try {
+        Xapian::Database &d = use(db);
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        std::string pfx = prefix ? prefix : "";
+        for (auto it = d.synonym_keys_begin(pfx);
+             it != d.synonym_keys_end(pfx); ++it) {
+            if (call(cb, ctx, *it))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Maintenance
+
+XAPC_API xapc_status_t xapc_compact(const char *const *srcs, size_t n,
+                                    const char *dest, unsigned int flags,
+                                    char **errmsg)
+{
+    char buf[ERRBUF_SIZE];
+    buf[0] = '\0';
+    try {
+        if (errmsg)
+            *errmsg = nullptr;
+        if (!srcs || n == 0)
+            fail(XAPC_ERR_INVALID, "no source databases");
+        need(dest, "dest is NULL");
+        const unsigned known = XAPC_COMPACT_MULTIPASS |
+                               XAPC_COMPACT_SINGLE_FILE |
+                               XAPC_COMPACT_NO_RENUMBER;
+        if (flags & ~known)
+            fail(XAPC_ERR_INVALID, "unknown compaction flag bits");
+        // Compacting a combined Database merges all of the sources.
+        Xapian::Database all;
+        for (size_t i = 0; i < n; ++i)
+            all.add_database(Xapian::Database(need(srcs[i], "source is NULL")));
+        unsigned xflags = 0;
+        if (flags & XAPC_COMPACT_MULTIPASS)
+            xflags |= Xapian::DBCOMPACT_MULTIPASS;
+        if (flags & XAPC_COMPACT_SINGLE_FILE)
+            xflags |= Xapian::DBCOMPACT_SINGLE_FILE;
+        if (flags & XAPC_COMPACT_NO_RENUMBER)
+            xflags |= Xapian::DBCOMPACT_NO_RENUMBER;
+        all.compact(dest, xflags);
+        return XAPC_OK;
+    } catch (...) {
+        xapc_status_t st = map_exception(buf, __func__);
+        give_msg(errmsg, buf);
+        return st;
+    }
+}
+
+XAPC_API xapc_status_t xapc_check(const char *path, unsigned long *nerrors,
+                                  char **report, char **errmsg)
+{
+    char buf[ERRBUF_SIZE];
+    buf[0] = '\0';
+    try {
+        if (nerrors)
+            *nerrors = 0;
+        if (report)
+            *report = nullptr;
+        if (errmsg)
+            *errmsg = nullptr;
+        need(path, "path is NULL");
+        std::ostringstream os;
+        // SHORT_TREE gives a per-table summary, enough for a report
+        // without dumping every block.
+        size_t errs = Xapian::Database::check(
+            path, Xapian::DBCHECK_SHORT_TREE, report ? &os : nullptr);
+        if (nerrors)
+            *nerrors = errs;
+        if (report)
+            *report = c_copy(os.str());
+        if (errs)
+            fail(XAPC_ERR_CORRUPT, "database check found errors");
+        return XAPC_OK;
+    } catch (...) {
+        xapc_status_t st = map_exception(buf, __func__);
+        give_msg(errmsg, buf);
+        return st;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Documents
+
+XAPC_API xapc_status_t xapc_doc_new(xapc_doc_t **out)
+{
+    try {
+        XAPC_NEED_OUT(out);
+        *out = nullptr;
+        *out = new xapc_doc;
+        return XAPC_OK;
+    } catch (...) {
+        return map_exception(nullptr, __func__);
+    }
+}
+
+XAPC_API void xapc_doc_free(xapc_doc_t *doc)
+{
+    try {
+        delete doc;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+    }
+}
+
+XAPC_API const char *xapc_doc_errmsg(const xapc_doc_t *doc)
+{
+    try {
+        return doc ? doc->err : "";
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return "";
+    }
+}
+
+XAPC_API xapc_docid_t xapc_doc_docid(const xapc_doc_t *doc)
+{
+    try {
+        return doc ? doc->doc.get_docid() : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_add_posting(xapc_doc_t *doc, const char *term,
+                                            size_t len, xapc_termpos_t pos,
+                                            xapc_termcount_t wdfinc)
+{
+    try {
+        std::string t = doc_term(term, len);
+        modify(doc).add_posting(t, pos, wdfinc);
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_add_term(xapc_doc_t *doc, const char *term,
+                                         size_t len, xapc_termcount_t wdfinc)
+{
+    try {
+        std::string t = doc_term(term, len);
+        modify(doc).add_term(t, wdfinc);
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_add_boolean_term(xapc_doc_t *doc,
+                                                 const char *term, size_t len)
+{
+    try {
+        std::string t = doc_term(term, len);
+        modify(doc).add_boolean_term(t);
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_remove_term(xapc_doc_t *doc, const char *term,
+                                            size_t len)
+{
+    try {
+        std::string t = bytes(term, len);
+        modify(doc).remove_term(t);
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_clear_terms(xapc_doc_t *doc)
+{
+    try {
+        modify(doc).clear_terms();
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_set_value(xapc_doc_t *doc, xapc_slot_t slot,
+                                          const char *bytes_, size_t len)
+{
+    try {
+        if (slot == Xapian::BAD_VALUENO)
+            fail(XAPC_ERR_INVALID, "slot 0xffffffff is reserved");
+        std::string v = bytes(bytes_, len);
+        modify(doc).add_value(slot, v);
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_set_data(xapc_doc_t *doc, const char *bytes_,
+                                         size_t len)
+{
+    try {
+        std::string v = bytes(bytes_, len);
+        modify(doc).set_data(v);
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+XAPC_API const char *xapc_doc_value(xapc_doc_t *doc, xapc_slot_t slot,
+                                    size_t *len)
+{
+    try {
+        if (len)
+            *len = 0;
+        Xapian::Document &d = use(doc);
+        auto it = doc->values.find(slot);
+        if (it == doc->values.end())
+            it = doc->values.emplace(slot, d.get_value(slot)).first;
+        return borrowed(it->second, len);
+    } catch (...) {
+        doc_fail(doc, __func__);
+        return nullptr;
+    }
+}
+
+XAPC_API const char *xapc_doc_data(xapc_doc_t *doc, size_t *len)
+{
+    try {
+        if (len)
+            *len = 0;
+        Xapian::Document &d = use(doc);
+        if (!doc->have_data) {
+            doc->data = d.get_data();
+            doc->have_data = true;
+        }
+        return borrowed(doc->data, len);
+    } catch (...) {
+        doc_fail(doc, __func__);
+        return nullptr;
+    }
+}
+
+XAPC_API xapc_status_t xapc_doc_terms(xapc_doc_t *doc, xapc_term_cb cb,
+                                      void *ctx)
+{
+    try {
+        Xapian::Document &d = use(doc);
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        for (auto it = d.termlist_begin(); it != d.termlist_end(); ++it) {
+            const std::string t = *it;
+            if (cb(ctx, t.c_str(), t.size(), it.get_wdf()))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return doc_fail(doc, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Queries
+
+XAPC_API xapc_query_t *xapc_query_term(const char *term, size_t len,
+                                       xapc_termcount_t wqf,
+                                       xapc_termpos_t pos)
+{
+    try {
+        return wrap(Xapian::Query(bytes(term, len), wqf, pos));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_all(void)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::MatchAll));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_none(void)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::MatchNothing));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
+                                          xapc_query_t *const *subs, size_t n,
+                                          unsigned int window)
+{
+    try {
+        Xapian::Query::op xop;
+        switch (op) {
+        case XAPC_OP_AND: xop = Xapian::Query::OP_AND; break;
+        case XAPC_OP_OR: xop = Xapian::Query::OP_OR; break;
+        case XAPC_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
+        case XAPC_OP_XOR: xop = Xapian::Query::OP_XOR; break;
+        case XAPC_OP_AND_MAYBE: xop = Xapian::Query::OP_AND_MAYBE; break;
+        case XAPC_OP_FILTER: xop = Xapian::Query::OP_FILTER; break;
+        case XAPC_OP_NEAR: xop = Xapian::Query::OP_NEAR; break;
+        case XAPC_OP_PHRASE: xop = Xapian::Query::OP_PHRASE; break;
+        case XAPC_OP_ELITE_SET: xop = Xapian::Query::OP_ELITE_SET; break;
+        case XAPC_OP_SYNONYM: xop = Xapian::Query::OP_SYNONYM; break;
+        case XAPC_OP_MAX: xop = Xapian::Query::OP_MAX; break;
+        default: fail(XAPC_ERR_INVALID, "unknown query operator");
+        }
+        if (n && !subs)
+            fail(XAPC_ERR_INVALID, "subs is NULL");
+        std::vector<Xapian::Query> v;
+        v.reserve(n);
+        for (size_t i = 0; i < n; ++i)
+            v.push_back(arg_query(subs[i]));
+        return wrap(Xapian::Query(xop, v.begin(), v.end(), window));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_value_range(xapc_slot_t slot,
+                                              const char *lo, size_t lolen,
+                                              const char *hi, size_t hilen)
+{
+    try {
+        return wrap(Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot,
+                                  bytes(lo, lolen), bytes(hi, hilen)));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_value_ge(xapc_slot_t slot, const char *lo,
+                                           size_t lolen)
+{
+    try {
+        return wrap(
+            Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, bytes(lo, lolen)));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
+                                           size_t hilen)
+{
+    try {
+        return wrap(
+            Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, bytes(hi, hilen)));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_scale(const xapc_query_t *q, double factor)
+{
+    try {
+        // Checked here: Xapian rejects negatives but not NaN.
+        if (!(factor >= 0.0))
+            fail(XAPC_ERR_INVALID, "scale factor must be >= 0");
+        return wrap(
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, arg_query(q), factor));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_wildcard(const char *pattern, size_t len,
+                                           xapc_termcount_t max_expansion,
+                                           xapc_wildcard_mode_t mode)
+{
+    try {
+        int xmode;
+        switch (mode) {
+        case XAPC_WILDCARD_LIMIT_ERROR:
+            xmode = Xapian::Query::WILDCARD_LIMIT_ERROR;
+            break;
+        case XAPC_WILDCARD_LIMIT_FIRST:
+            xmode = Xapian::Query::WILDCARD_LIMIT_FIRST;
+            break;
+        case XAPC_WILDCARD_LIMIT_MOST_FREQUENT:
+            xmode = Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT;
+            break;
+        default: fail(XAPC_ERR_INVALID, "unknown wildcard mode");
+        }
+        return wrap(Xapian::Query(Xapian::Query::OP_WILDCARD,
+                                  bytes(pattern, len), max_expansion, xmode));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API char *xapc_query_describe(const xapc_query_t *q)
+{
+    try {
+        return c_copy(arg_query(q).get_description());
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return nullptr;
+    }
+}
+
+XAPC_API xapc_status_t xapc_query_terms(const xapc_query_t *q,
+                                        xapc_string_cb cb, void *ctx)
+{
+    try {
+        const Xapian::Query &x = arg_query(q);
+        if (!cb)
+            fail(XAPC_ERR_INVALID, "callback is NULL");
+        for (auto it = x.get_unique_terms_begin();
+             it != x.get_unique_terms_end(); ++it) {
+            if (call(cb, ctx, *it))
+                break;
+        }
+        return XAPC_OK;
+    } catch (...) {
+        return map_exception(nullptr, __func__);
+    }
+}
+
+XAPC_API int xapc_query_is_empty(const xapc_query_t *q)
+{
+    try {
+        return (!q || q->q.empty()) ? 1 : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 1;
+    }
+}
+
+XAPC_API void xapc_query_free(xapc_query_t *q)
+{
+    try {
+        delete q;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Searching
+
+XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
+                                     const xapc_enquire_params_t *p,
+                                     xapc_mset_t **out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = nullptr;
+        const Xapian::Query &query = arg_query(q);
+        static const xapc_enquire_params_t defaults = XAPC_ENQUIRE_PARAMS_INIT;
+        if (!p)
+            p = &defaults;
+        if (p->version != XAPC_ENQUIRE_PARAMS_VERSION)
+            fail(XAPC_ERR_INVALID, "unsupported xapc_enquire_params version");
+        if (p->n_spy_slots && !p->spy_slots)
+            fail(XAPC_ERR_INVALID, "spy_slots is NULL");
+        if (p->n_copy_values && !p->copy_values)
+            fail(XAPC_ERR_INVALID, "copy_values is NULL");
+        if (p->percent_cutoff < 0 || p->percent_cutoff > 100)
+            fail(XAPC_ERR_INVALID, "percent_cutoff outside 0..100");
+
+        // Declared before the Enquire, which only borrows them.
+        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        Xapian::Enquire enq(d);
+        enq.set_query(query);
+
+        switch (p->weighting) {
+        case XAPC_WEIGHT_BM25:
+            enq.set_weighting_scheme(
+                Xapian::BM25Weight(p->bm25_k1, p->bm25_k2, p->bm25_k3,
+                                   p->bm25_b, p->bm25_min_normlen));
+            break;
+        case XAPC_WEIGHT_BOOL:
+            enq.set_weighting_scheme(Xapian::BoolWeight());
+            break;
+        default: fail(XAPC_ERR_INVALID, "unknown weighting scheme");
+        }
+
+        bool rev = p->sort_reverse != 0;
+        switch (p->sort) {
+        case XAPC_SORT_RELEVANCE: enq.set_sort_by_relevance(); break;
+        case XAPC_SORT_VALUE: enq.set_sort_by_value(p->sort_slot, rev); break;
+        case XAPC_SORT_VALUE_THEN_RELEVANCE:
+            enq.set_sort_by_value_then_relevance(p->sort_slot, rev);
+            break;
+        case XAPC_SORT_RELEVANCE_THEN_VALUE:
+            enq.set_sort_by_relevance_then_value(p->sort_slot, rev);
+            break;
+        default: fail(XAPC_ERR_INVALID, "unknown sort order");
+        }
+
+        switch (p->docid_order) {
+        case XAPC_DOCID_ASCENDING:
+            enq.set_docid_order(Xapian::Enquire::ASCENDING);
+            break;
+        case XAPC_DOCID_DESCENDING:
+            enq.set_docid_order(Xapian::Enquire::DESCENDING);
+            break;
+        case XAPC_DOCID_DONT_CARE:
+            enq.set_docid_order(Xapian::Enquire::DONT_CARE);
+            break;
+        default: fail(XAPC_ERR_INVALID, "unknown docid order");
+        }
+
+        if (p->collapse_max)
+            enq.set_collapse_key(p->collapse_slot, p->collapse_max);
+        enq.set_cutoff(p->percent_cutoff, p->weight_cutoff);
+
+        for (size_t i = 0; i < p->n_spy_slots; ++i) {
+            spies.emplace_back(new Xapian::ValueCountMatchSpy(p->spy_slots[i]));
+            enq.add_matchspy(spies.back().get());
+        }
+
+        Xapian::MSet ms = enq.get_mset(p->first, p->maxitems,
+                                       p->check_at_least);
+
+        std::unique_ptr<xapc_mset> m(new xapc_mset);
+        m->estimated = ms.get_matches_estimated();
+        m->lower = ms.get_matches_lower_bound();
+        m->upper = ms.get_matches_upper_bound();
+        ms.fetch(); // read all hit documents in one batch
+        m->hits.reserve(ms.size());
+        for (auto it = ms.begin(); it != ms.end(); ++it) {
+            Hit h;
+            h.docid = *it;
+            h.rank = it.get_rank();
+            h.weight = it.get_weight();
+            h.percent = it.get_percent();
+            h.collapse_count = it.get_collapse_count();
+            if (p->collapse_max)
+                h.collapse_key = it.get_collapse_key();
+            Xapian::Document doc = it.get_document();
+            h.data = doc.get_data();
+            h.values.reserve(p->n_copy_values);
+            for (size_t k = 0; k < p->n_copy_values; ++k)
+                h.values.push_back(doc.get_value(p->copy_values[k]));
+            m->hits.push_back(std::move(h));
+        }
+
+        m->facets.resize(spies.size());
+        for (size_t i = 0; i < spies.size(); ++i) {
+            const Xapian::ValueCountMatchSpy &spy = *spies[i];
+            Facet &f = m->facets[i];
+            f.total = static_cast<Xapian::doccount>(spy.get_total());
+            // values_begin() is in value order; a stable sort by count
+            // then gives "count descending, value ascending".
+            for (auto vi = spy.values_begin(); vi != spy.values_end(); ++vi)
+                f.items.emplace_back(*vi, vi.get_termfreq());
+            std::stable_sort(
+                f.items.begin(), f.items.end(),
+                [](const std::pair<std::string, Xapian::doccount> &a,
+                   const std::pair<std::string, Xapian::doccount> &b) {
+                    return a.second > b.second;
+                });
+        }
+
+        *out = m.release();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API size_t xapc_mset_size(const xapc_mset_t *m)
+{
+    try {
+        return m ? m->hits.size() : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_doccount_t xapc_mset_matches_estimated(const xapc_mset_t *m)
+{
+    try {
+        return m ? m->estimated : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_doccount_t xapc_mset_matches_lower_bound(const xapc_mset_t *m)
+{
+    try {
+        return m ? m->lower : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_doccount_t xapc_mset_matches_upper_bound(const xapc_mset_t *m)
+{
+    try {
+        return m ? m->upper : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_docid_t xapc_mset_docid(const xapc_mset_t *m, size_t i)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        return h ? h->docid : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_doccount_t xapc_mset_rank(const xapc_mset_t *m, size_t i)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        return h ? h->rank : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API double xapc_mset_weight(const xapc_mset_t *m, size_t i)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        return h ? h->weight : 0.0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0.0;
+    }
+}
+
+XAPC_API int xapc_mset_percent(const xapc_mset_t *m, size_t i)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        return h ? h->percent : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_doccount_t xapc_mset_collapse_count(const xapc_mset_t *m,
+                                                  size_t i)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        return h ? h->collapse_count : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API const char *xapc_mset_data(const xapc_mset_t *m, size_t i,
+                                    size_t *len)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        return h ? borrowed(h->data, len) : none(len);
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return none(len);
+    }
+}
+
+XAPC_API const char *xapc_mset_collapse_key(const xapc_mset_t *m, size_t i,
+                                            size_t *len)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        return h ? borrowed(h->collapse_key, len) : none(len);
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return none(len);
+    }
+}
+
+XAPC_API const char *xapc_mset_value(const xapc_mset_t *m, size_t i,
+                                     size_t k, size_t *len)
+{
+    try {
+        const Hit *h = hit_at(m, i);
+        if (!h || k >= h->values.size())
+            return none(len);
+        return borrowed(h->values[k], len);
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return none(len);
+    }
+}
+
+XAPC_API size_t xapc_mset_facet_count(const xapc_mset_t *m, size_t spy)
+{
+    try {
+        return (m && spy < m->facets.size()) ? m->facets[spy].items.size() : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_doccount_t xapc_mset_facet_total(const xapc_mset_t *m,
+                                               size_t spy)
+{
+    try {
+        return (m && spy < m->facets.size()) ? m->facets[spy].total : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API xapc_status_t xapc_mset_facet(const xapc_mset_t *m, size_t spy,
+                                       size_t j, const char **value,
+                                       size_t *len, xapc_doccount_t *count)
+{
+    try {
+        if (value)
+            *value = nullptr;
+        if (len)
+            *len = 0;
+        if (count)
+            *count = 0;
+        if (!m || spy >= m->facets.size() || j >= m->facets[spy].items.size())
+            fail(XAPC_ERR_INVALID, "facet index out of range");
+        const auto &item = m->facets[spy].items[j];
+        if (value)
+            *value = item.first.c_str();
+        if (len)
+            *len = item.first.size();
+        if (count)
+            *count = item.second;
+        return XAPC_OK;
+    } catch (...) {
+        return map_exception(nullptr, __func__);
+    }
+}
+
+XAPC_API void xapc_mset_free(xapc_mset_t *m)
+{
+    try {
+        delete m;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Expansion
+
+XAPC_API xapc_status_t xapc_db_expand(xapc_db_t *db,
+                                      const xapc_docid_t *docids, size_t n,
+                                      const xapc_expand_params_t *p,
+                                      xapc_eset_t **out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        *out = nullptr;
+        static const xapc_expand_params_t defaults = XAPC_EXPAND_PARAMS_INIT;
+        if (!p)
+            p = &defaults;
+        if (p->version != XAPC_EXPAND_PARAMS_VERSION)
+            fail(XAPC_ERR_INVALID, "unsupported xapc_expand_params version");
+        if (n && !docids)
+            fail(XAPC_ERR_INVALID, "docids is NULL");
+
+        Xapian::Enquire enq(d);
+        // Enquire leaves the terms of its query out of the expand set.
+        if (p->exclude_query)
+            enq.set_query(p->exclude_query->q);
+        Xapian::RSet rset;
+        for (size_t i = 0; i < n; ++i)
+            rset.add_document(docids[i]);
+        TermDecider decider(p->prefix ? p->prefix : "",
+                            p->unprefixed_only != 0);
+        int flags = p->exact_termfreq ? Xapian::Enquire::USE_EXACT_TERMFREQ : 0;
+        Xapian::ESet es =
+            enq.get_eset(p->maxterms, rset, flags, &decider, p->min_weight);
+
+        std::unique_ptr<xapc_eset> e(new xapc_eset);
+        e->terms.reserve(es.size());
+        for (auto it = es.begin(); it != es.end(); ++it)
+            e->terms.emplace_back(*it, it.get_weight());
+        *out = e.release();
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API size_t xapc_eset_size(const xapc_eset_t *e)
+{
+    try {
+        return e ? e->terms.size() : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API const char *xapc_eset_term(const xapc_eset_t *e, size_t i,
+                                    size_t *len)
+{
+    try {
+        if (!e || i >= e->terms.size())
+            return none(len);
+        return borrowed(e->terms[i].first, len);
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return none(len);
+    }
+}
+
+XAPC_API double xapc_eset_weight(const xapc_eset_t *e, size_t i)
+{
+    try {
+        return (e && i < e->terms.size()) ? e->terms[i].second : 0.0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0.0;
+    }
+}
+
+XAPC_API void xapc_eset_free(xapc_eset_t *e)
+{
+    try {
+        delete e;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+    }
+}
+
+} // extern "C"

@@ -1,0 +1,988 @@
+/*
+ * xapc.h - a C binding over Xapian 1.4 ("xapc").
+ *
+ * This module is the only place where C code meets libxapian's C++ API.  It
+ * is responsible for three things: (1) exposing databases, documents,
+ * queries, searches and expansion as opaque C handles with explicit
+ * ownership; (2) acting as an exception firewall - no C++ exception ever
+ * crosses into C; every failure becomes an xapc_status_t plus a one-line,
+ * lower-case message kept on the handle involved; (3) copying search results
+ * (xapc_mset_t, xapc_eset_t) into memory that no longer depends on the
+ * database, so a writer committing meanwhile cannot invalidate them.  It
+ * knows nothing about news, schemas or term prefixes beyond Xapian's own
+ * conventions, and it never prints anything.
+ *
+ * General rules, so that each function below only documents its exceptions:
+ *  - Strings passed in are borrowed for the duration of the call only; the
+ *    library copies what it keeps.  Byte strings are (pointer, length) pairs
+ *    and may contain NUL; a NULL pointer is allowed only with length 0.
+ *    Plain `const char *` parameters are NUL-terminated.
+ *  - Strings handed out through `char **` are malloc()ed and NUL-terminated;
+ *    the caller frees them with free().  `const char *` results are borrowed
+ *    and their lifetime is stated per function.
+ *  - Constructors return the new handle through their first `**out`
+ *    parameter and every `*_free(NULL)` is a no-op.
+ *  - Functions taking a database or document handle store the message of
+ *    their failure on that handle (see xapc_db_errmsg(), xapc_doc_errmsg());
+ *    a successful call clears it.  A NULL handle yields XAPC_ERR_INVALID
+ *    with nowhere to put a message.
+ *  - Iteration is by callback: the callback returns 0 to continue and
+ *    nonzero to stop early; stopping early is not an error (XAPC_OK).  The
+ *    strings a callback receives are NUL-terminated and valid only during
+ *    that callback invocation.  Callbacks must not use the same handle.
+ *  - Thread-safety: a handle is used by one thread at a time; distinct
+ *    handles (even on the same database path) are independent and may be
+ *    used concurrently.  Functions without a handle are reentrant.
+ */
+#ifndef XAPC_H
+#define XAPC_H
+
+#include <stddef.h>
+
+/* Lets an including library export (or hide) the symbols as it wishes. */
+#ifndef XAPC_API
+#define XAPC_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------------------------------
+ * Basic types and statuses
+ * ------------------------------------------------------------------------ */
+
+/* These match Xapian's default (32-bit) typedefs; xapc.cc asserts it. */
+typedef unsigned int xapc_docid_t;     /* document id, 1-based; 0 = none */
+typedef unsigned int xapc_doccount_t;  /* a number of documents */
+typedef unsigned int xapc_termcount_t; /* wdf, document length, ... */
+typedef unsigned int xapc_termpos_t;   /* a term position in a document */
+typedef unsigned int xapc_slot_t;      /* a value slot number */
+
+/*
+ * Longest term, in bytes, that the glass backend can store.  Xapian would
+ * only reject a longer term when the document is written, far from the code
+ * that made it, so xapc rejects it when it is added to a document instead.
+ */
+#define XAPC_MAX_TERM_LEN 245
+
+/* Result of every fallible call, with what the caller should do about it. */
+typedef enum xapc_status {
+    XAPC_OK = 0,            /* success */
+    XAPC_ERR_INVALID = 1,   /* bad argument, wrong handle state or operation
+                               not allowed (e.g. writing to a read-only
+                               database): a caller bug, do not retry */
+    XAPC_ERR_NOMEM = 2,     /* out of memory: free something or give up */
+    XAPC_ERR_NOT_FOUND = 3, /* database path or document id does not exist:
+                               create it, or treat as absent */
+    XAPC_ERR_OPENING = 4,   /* database could not be opened or created for
+                               another reason (permissions, not a database,
+                               already exists with XAPC_DB_CREATE) */
+    XAPC_ERR_LOCK = 5,      /* another writer holds the write lock: retry
+                               later or open with XAPC_DB_RETRY_LOCK */
+    XAPC_ERR_MODIFIED = 6,  /* the revision this reader uses was recycled by
+                               a writer: call xapc_db_reopen() and retry */
+    XAPC_ERR_CORRUPT = 7,   /* database damaged: restore or rebuild it;
+                               xapc_check() gives details */
+    XAPC_ERR_VERSION = 8,   /* database format unsupported by this
+                               libxapian: upgrade it or rebuild the db */
+    XAPC_ERR_NETWORK = 9,   /* remote backend unreachable or timed out:
+                               open a new handle and retry */
+    XAPC_ERR_WILDCARD = 10, /* a wildcard query with
+                               XAPC_WILDCARD_LIMIT_ERROR expanded to too many
+                               terms: narrow the pattern or raise the limit */
+    XAPC_ERR_CLOSED = 11,   /* the database was closed by xapc_db_close():
+                               only xapc_db_free() remains useful */
+    XAPC_ERR_XAPIAN = 12,   /* any other Xapian error: report the message */
+    XAPC_ERR_UNKNOWN = 13   /* a non-Xapian exception: a bug, report it */
+} xapc_status_t;
+
+/**
+ * Return a short static description of a status.
+ * @param st  any value, including ones not listed in xapc_status_t.
+ * Ownership: the text is static; never NULL, never freed.
+ * Thread-safety: reentrant.
+ */
+XAPC_API const char *xapc_status_str(xapc_status_t st);
+
+/**
+ * Return the version string of the libxapian actually loaded at run time.
+ * Ownership: static text owned by libxapian; never NULL.
+ * Thread-safety: reentrant.
+ */
+XAPC_API const char *xapc_xapian_version(void);
+
+/* Opaque handles. */
+typedef struct xapc_db xapc_db_t;       /* Database or WritableDatabase */
+typedef struct xapc_doc xapc_doc_t;     /* a Xapian::Document */
+typedef struct xapc_query xapc_query_t; /* an immutable Xapian::Query */
+typedef struct xapc_mset xapc_mset_t;   /* copied search results */
+typedef struct xapc_eset xapc_eset_t;   /* copied expand-set results */
+
+/* Callback types; see the iteration rule in the file comment. */
+/* count is the term frequency (xapc_db_allterms) or the wdf (xapc_doc_terms). */
+typedef int (*xapc_term_cb)(void *ctx, const char *term, size_t len,
+                            unsigned int count);
+typedef int (*xapc_string_cb)(void *ctx, const char *s, size_t len);
+typedef int (*xapc_posting_cb)(void *ctx, xapc_docid_t docid,
+                               xapc_termcount_t wdf);
+typedef int (*xapc_position_cb)(void *ctx, xapc_termpos_t pos);
+
+/* ------------------------------------------------------------------------
+ * Opening and closing databases
+ * ------------------------------------------------------------------------ */
+
+/* Open modes for xapc_db_open(): exactly one of these ... */
+#define XAPC_DB_READONLY 0x00            /* read-only; must exist */
+#define XAPC_DB_CREATE_OR_OPEN 0x01      /* writable; create if missing */
+#define XAPC_DB_CREATE 0x02              /* writable; fail if it exists */
+#define XAPC_DB_CREATE_OR_OVERWRITE 0x03 /* writable; replace existing */
+#define XAPC_DB_OPEN 0x04                /* writable; must exist */
+#define XAPC_DB_MODE_MASK 0x0f
+/* ... OR-ed with any of these options (ignored for XAPC_DB_READONLY). */
+#define XAPC_DB_NO_SYNC 0x10 /* skip fsync(): faster, unsafe on power loss */
+#define XAPC_DB_RETRY_LOCK 0x20 /* wait for the write lock, don't fail */
+/* Create new databases with the glass backend; the default anyway, and the
+ * only backend the glass-specific limits above are written for. */
+#define XAPC_DB_BACKEND_GLASS 0x100
+
+/**
+ * Open a local database directory, single-file database or stub file.
+ * A stub file lists databases one per line ("auto PATH", relative paths
+ * being relative to the stub's directory) that are then searched as one.
+ * Modelled on sqlite3_open(): on failure *out is still set to a handle in a
+ * failed state that supports only xapc_db_errmsg() and xapc_db_free() (every
+ * other call returns XAPC_ERR_INVALID and keeps the open message), so the
+ * caller can read why.
+ * @param out    receives the handle; NULL only if even the handle could not
+ *               be allocated (then the status is XAPC_ERR_NOMEM).
+ * @param path   filesystem path.
+ * @param flags  one XAPC_DB_ mode OR-ed with XAPC_DB_ options.
+ * Ownership: the caller frees *out with xapc_db_free() whatever the status.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND, XAPC_ERR_OPENING, XAPC_ERR_LOCK,
+ *         XAPC_ERR_CORRUPT, XAPC_ERR_VERSION, XAPC_ERR_INVALID,
+ *         XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN.
+ * Thread-safety: reentrant; the new handle is then subject to the handle
+ * rule.  Xapian allows one writer per database, even within one process.
+ */
+XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
+                                    int flags);
+
+/**
+ * Open a database served by xapian-tcpsrv over TCP.
+ * Failure semantics of *out are those of xapc_db_open().
+ * @param out         receives the handle (see xapc_db_open()).
+ * @param host        host name or address.
+ * @param port        TCP port.
+ * @param timeout_ms  both the connect timeout and the per-operation timeout
+ *                    in milliseconds; 0 waits forever.
+ * @param writable    nonzero for a writable remote database.
+ * Ownership: the caller frees *out with xapc_db_free() whatever the status.
+ * @return XAPC_OK, XAPC_ERR_NETWORK, XAPC_ERR_INVALID, XAPC_ERR_NOMEM and
+ *         the database statuses the server reports.
+ * Thread-safety: reentrant.
+ */
+XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
+                                           unsigned int port,
+                                           unsigned int timeout_ms,
+                                           int writable);
+
+/**
+ * Add the databases (shards) of other to db so that db searches them all.
+ * Document ids become interleaved across shards, as in Xapian.
+ * @param db     a read-only handle.
+ * @param other  any usable handle; it stays owned by the caller and may be
+ *               freed right away (db keeps its own reference).
+ * @return XAPC_OK, XAPC_ERR_INVALID (db writable, same handle, failed or
+ *         NULL handle), XAPC_ERR_CLOSED, XAPC_ERR_NOMEM.
+ * Thread-safety: both handles are in use during the call.
+ */
+XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other);
+
+/**
+ * Close the database files now, keeping the handle for its message.
+ * A writable database commits pending changes unless a transaction is in
+ * progress, which is cancelled.  Later calls return XAPC_ERR_CLOSED.
+ * @param db  the handle; still needs xapc_db_free().
+ * @return XAPC_OK or an error from the final commit.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_db_close(xapc_db_t *db);
+
+/**
+ * Free a handle, committing pending changes of a writable database
+ * (errors from that implicit commit are lost: call xapc_db_commit() first to
+ * see them).  NULL is a no-op.
+ * Thread-safety: handle rule.
+ */
+XAPC_API void xapc_db_free(xapc_db_t *db);
+
+/**
+ * Return the message of the last failed call on db, or "" if it succeeded.
+ * @param db  the handle; NULL gives "out of memory", as xapc_db_open() only
+ *            leaves *out NULL when allocation failed.
+ * Ownership: borrowed; valid until the next call on db or its free.
+ * Thread-safety: handle rule.
+ */
+XAPC_API const char *xapc_db_errmsg(const xapc_db_t *db);
+
+/**
+ * Move a reader to the latest committed revision.
+ * @param db       the handle.
+ * @param changed  optional; receives 1 if the revision may have changed.
+ * @return XAPC_OK, XAPC_ERR_CLOSED, XAPC_ERR_CORRUPT, XAPC_ERR_NETWORK, ...
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_db_reopen(xapc_db_t *db, int *changed);
+
+/**
+ * Tell whether the handle can write.
+ * @return 1 for a usable writable handle, 0 otherwise (read-only, failed,
+ *         closed or NULL).
+ * Thread-safety: handle rule.
+ */
+XAPC_API int xapc_db_is_writable(const xapc_db_t *db);
+
+/* ------------------------------------------------------------------------
+ * Statistics.  All take a usable handle and a non-NULL out pointer and
+ * return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_MODIFIED,
+ * XAPC_ERR_CORRUPT, XAPC_ERR_NETWORK or XAPC_ERR_NOMEM.  Handle rule for
+ * thread-safety.
+ * ------------------------------------------------------------------------ */
+
+/** Get the number of documents.  @param out receives the count. */
+XAPC_API xapc_status_t xapc_db_doccount(xapc_db_t *db, xapc_doccount_t *out);
+
+/** Get the highest document id ever used (0 when none).  @param out receives it. */
+XAPC_API xapc_status_t xapc_db_lastdocid(xapc_db_t *db, xapc_docid_t *out);
+
+/** Get the average document length in terms.  @param out receives it. */
+XAPC_API xapc_status_t xapc_db_avlength(xapc_db_t *db, double *out);
+
+/**
+ * Get how many documents index a term.
+ * @param term, len  the term bytes.  @param out receives the frequency.
+ */
+XAPC_API xapc_status_t xapc_db_termfreq(xapc_db_t *db, const char *term,
+                                        size_t len, xapc_doccount_t *out);
+
+/**
+ * Get the sum of a term's wdf over all documents.
+ * @param term, len  the term bytes.  @param out receives the frequency.
+ */
+XAPC_API xapc_status_t xapc_db_collection_freq(xapc_db_t *db,
+                                               const char *term, size_t len,
+                                               xapc_termcount_t *out);
+
+/**
+ * Tell whether any document indexes a term.
+ * @param term, len  the term bytes.  @param out receives 1 or 0.
+ */
+XAPC_API xapc_status_t xapc_db_term_exists(xapc_db_t *db, const char *term,
+                                           size_t len, int *out);
+
+/**
+ * Get a document's length (sum of its wdfs).
+ * @param docid  the document.  @param out receives the length.
+ * Also returns XAPC_ERR_NOT_FOUND for a missing document.
+ */
+XAPC_API xapc_status_t xapc_db_doclength(xapc_db_t *db, xapc_docid_t docid,
+                                         xapc_termcount_t *out);
+
+/**
+ * Get the number of distinct terms in a document.
+ * @param docid  the document.  @param out receives the count.
+ * Also returns XAPC_ERR_NOT_FOUND for a missing document.
+ */
+XAPC_API xapc_status_t xapc_db_unique_terms(xapc_db_t *db, xapc_docid_t docid,
+                                            xapc_termcount_t *out);
+
+/* ------------------------------------------------------------------------
+ * Documents in a database.  Writing functions need a writable handle (else
+ * XAPC_ERR_INVALID); changes become visible to other handles on commit.
+ * Handle rule for thread-safety.
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Fetch a document.
+ * @param db     the handle.
+ * @param docid  the document id.
+ * @param out    receives a new document handle, NULL on failure.
+ * Ownership: free *out with xapc_doc_free(); it stays usable after db is
+ * freed.  Its data and values are read lazily, so a later read through it
+ * may fail with XAPC_ERR_MODIFIED if db is a reader and a writer moved on.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND, XAPC_ERR_INVALID, XAPC_ERR_CLOSED,
+ *         XAPC_ERR_MODIFIED, XAPC_ERR_NOMEM, ...
+ */
+XAPC_API xapc_status_t xapc_db_get_doc(xapc_db_t *db, xapc_docid_t docid,
+                                       xapc_doc_t **out);
+
+/**
+ * Add a document under a new id.
+ * @param doc    the document; borrowed, copied, still owned by the caller.
+ * @param docid  optional; receives the new id.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ */
+XAPC_API xapc_status_t xapc_db_add_doc(xapc_db_t *db, const xapc_doc_t *doc,
+                                       xapc_docid_t *docid);
+
+/**
+ * Replace (or create) the document with a given id.
+ * @param docid  the id (nonzero).  @param doc borrowed, as in xapc_db_add_doc().
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ */
+XAPC_API xapc_status_t xapc_db_replace_doc(xapc_db_t *db, xapc_docid_t docid,
+                                           const xapc_doc_t *doc);
+
+/**
+ * Replace the documents indexed by a unique term (e.g. an id term), or add
+ * doc if none is; doc should itself contain that term.
+ * @param uterm, len  the unique term bytes.
+ * @param doc         borrowed, as in xapc_db_add_doc().
+ * @param docid       optional; receives the id used.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ */
+XAPC_API xapc_status_t xapc_db_replace_doc_by_term(xapc_db_t *db,
+                                                   const char *uterm,
+                                                   size_t len,
+                                                   const xapc_doc_t *doc,
+                                                   xapc_docid_t *docid);
+
+/**
+ * Delete a document by id.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND (no such document), XAPC_ERR_INVALID,
+ *         XAPC_ERR_CLOSED, ...
+ */
+XAPC_API xapc_status_t xapc_db_delete_doc(xapc_db_t *db, xapc_docid_t docid);
+
+/**
+ * Delete every document indexed by a term; none is not an error.
+ * @param term, len  the term bytes.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, ...
+ */
+XAPC_API xapc_status_t xapc_db_delete_doc_by_term(xapc_db_t *db,
+                                                  const char *term,
+                                                  size_t len);
+
+/**
+ * Commit pending changes so that new readers (and reopened ones) see them.
+ * @return XAPC_OK, XAPC_ERR_INVALID (read-only or inside a transaction),
+ *         XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN (I/O error), ...
+ */
+XAPC_API xapc_status_t xapc_db_commit(xapc_db_t *db);
+
+/**
+ * Start a transaction: changes until commit/cancel apply atomically.
+ * @param flushed  nonzero: commit pending changes first and commit the
+ *                 transaction on its own when it ends (Xapian's "flushed"
+ *                 transaction); zero: it joins the pending changes.
+ * @return XAPC_OK, XAPC_ERR_INVALID (read-only, already in a transaction),
+ *         XAPC_ERR_CLOSED, ...
+ */
+XAPC_API xapc_status_t xapc_db_begin_transaction(xapc_db_t *db, int flushed);
+
+/**
+ * End the current transaction keeping its changes.
+ * @return XAPC_OK, XAPC_ERR_INVALID (no transaction), XAPC_ERR_CLOSED, ...
+ */
+XAPC_API xapc_status_t xapc_db_commit_transaction(xapc_db_t *db);
+
+/**
+ * End the current transaction discarding its changes.
+ * @return XAPC_OK, XAPC_ERR_INVALID (no transaction), XAPC_ERR_CLOSED, ...
+ */
+XAPC_API xapc_status_t xapc_db_cancel_transaction(xapc_db_t *db);
+
+/* ------------------------------------------------------------------------
+ * Metadata: a key/value store beside the documents.  Handle rule.
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Set (or with len 0 delete) a metadata entry; needs a writable handle.
+ * @param key         non-empty key.
+ * @param value, len  the value bytes, copied.
+ * @return XAPC_OK, XAPC_ERR_INVALID (empty key, read-only), XAPC_ERR_CLOSED.
+ */
+XAPC_API xapc_status_t xapc_db_set_metadata(xapc_db_t *db, const char *key,
+                                            const char *value, size_t len);
+
+/**
+ * Read a metadata entry; an absent key reads as the empty value.
+ * @param key    non-empty key.
+ * @param value  receives a malloc()ed NUL-terminated copy (NULL on failure);
+ *               the caller frees it with free().
+ * @param len    optional; receives the length without the NUL.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ */
+XAPC_API xapc_status_t xapc_db_get_metadata(xapc_db_t *db, const char *key,
+                                            char **value, size_t *len);
+
+/**
+ * Call cb for every metadata key starting with prefix, in byte order.
+ * @param prefix  NULL or "" for all keys.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ */
+XAPC_API xapc_status_t xapc_db_metadata_keys(xapc_db_t *db,
+                                             const char *prefix,
+                                             xapc_string_cb cb, void *ctx);
+
+/* ------------------------------------------------------------------------
+ * Iteration over the index.  Same statuses as the statistics.  Handle rule.
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Call cb(ctx, term, len, termfreq) for every term starting with prefix,
+ * in byte order.
+ * @param prefix  NULL or "" for all terms.
+ */
+XAPC_API xapc_status_t xapc_db_allterms(xapc_db_t *db, const char *prefix,
+                                        xapc_term_cb cb, void *ctx);
+
+/**
+ * Call cb(ctx, docid, wdf) for every document indexing a term, in docid
+ * order.  The empty term lists every document (with its length as wdf).
+ * @param term, len  the term bytes.
+ */
+XAPC_API xapc_status_t xapc_db_postings(xapc_db_t *db, const char *term,
+                                        size_t len, xapc_posting_cb cb,
+                                        void *ctx);
+
+/**
+ * Call cb(ctx, pos) for every position of a term in a document, ascending.
+ * A term absent from the document gives no calls.
+ * @param docid      the document.
+ * @param term, len  the term bytes.
+ */
+XAPC_API xapc_status_t xapc_db_positions(xapc_db_t *db, xapc_docid_t docid,
+                                         const char *term, size_t len,
+                                         xapc_position_cb cb, void *ctx);
+
+/* ------------------------------------------------------------------------
+ * Spelling dictionary and synonyms.  Writing needs a writable handle.
+ * Same statuses as the statistics.  Handle rule.
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Add a word to the spelling dictionary (or raise its frequency).
+ * @param word, len  the word bytes.  @param freqinc amount to add (>= 1).
+ */
+XAPC_API xapc_status_t xapc_db_add_spelling(xapc_db_t *db, const char *word,
+                                            size_t len,
+                                            xapc_termcount_t freqinc);
+
+/**
+ * Lower a word's spelling frequency, removing it at zero.
+ * @param word, len  the word bytes.  @param freqdec amount to subtract.
+ */
+XAPC_API xapc_status_t xapc_db_remove_spelling(xapc_db_t *db,
+                                               const char *word, size_t len,
+                                               xapc_termcount_t freqdec);
+
+/**
+ * Suggest the most likely correction of a word from the dictionary.
+ * @param word, len          the word bytes.
+ * @param max_edit_distance  largest edit distance considered (Xapian's
+ *                           default is 2).
+ * @param out  receives a malloc()ed suggestion, "" when there is none
+ *             (NULL on failure); the caller frees it with free().
+ */
+XAPC_API xapc_status_t xapc_db_spelling_suggest(xapc_db_t *db,
+                                                const char *word, size_t len,
+                                                unsigned int max_edit_distance,
+                                                char **out);
+
+/** Add synonym as a synonym of term (both NUL-terminated, non-empty). */
+XAPC_API xapc_status_t xapc_db_add_synonym(xapc_db_t *db, const char *term,
+                                           const char *synonym);
+
+/** Remove one synonym of term; removing an absent one is not an error. */
+XAPC_API xapc_status_t xapc_db_remove_synonym(xapc_db_t *db,
+                                              const char *term,
+                                              const char *synonym);
+
+/** Remove every synonym of term. */
+XAPC_API xapc_status_t xapc_db_clear_synonyms(xapc_db_t *db,
+                                              const char *term);
+
+/** Call cb for every synonym of term, in byte order. */
+XAPC_API xapc_status_t xapc_db_synonyms(xapc_db_t *db, const char *term,
+                                        xapc_string_cb cb, void *ctx);
+
+/**
+ * Call cb for every term having synonyms that starts with prefix.
+ * @param prefix  NULL or "" for all.
+ */
+XAPC_API xapc_status_t xapc_db_synonym_keys(xapc_db_t *db, const char *prefix,
+                                            xapc_string_cb cb, void *ctx);
+
+/* ------------------------------------------------------------------------
+ * Maintenance (no handle: messages come back through errmsg)
+ * ------------------------------------------------------------------------ */
+
+#define XAPC_COMPACT_MULTIPASS 0x01   /* merge postlists in several passes */
+#define XAPC_COMPACT_SINGLE_FILE 0x02 /* write a single-file database */
+#define XAPC_COMPACT_NO_RENUMBER 0x04 /* keep docids; they must not overlap */
+
+/**
+ * Compact one or more databases into a new one at dest (merging them).
+ * The sources must not be written to meanwhile.
+ * @param srcs    n database paths.
+ * @param n       number of sources, at least 1.
+ * @param dest    output path (directory, or file with SINGLE_FILE).
+ * @param flags   XAPC_COMPACT_ bits.
+ * @param errmsg  optional; on failure receives a malloc()ed message (NULL
+ *                if that allocation failed), on success NULL; free() it.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_NOT_FOUND, XAPC_ERR_OPENING,
+ *         XAPC_ERR_CORRUPT, XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN, ...
+ * Thread-safety: reentrant.
+ */
+XAPC_API xapc_status_t xapc_compact(const char *const *srcs, size_t n,
+                                    const char *dest, unsigned int flags,
+                                    char **errmsg);
+
+/**
+ * Check a database's structure (like xapian-check).
+ * @param path     database directory or single-file database.
+ * @param nerrors  optional; receives the number of problems found.
+ * @param report   optional; receives a malloc()ed human-readable report
+ *                 (multi-line); free() it.  Set even when errors are found.
+ * @param errmsg   optional; receives a malloc()ed one-line message on
+ *                 failure, NULL on success; free() it.
+ * @return XAPC_OK if no problem was found, XAPC_ERR_CORRUPT if some were
+ *         (nerrors > 0) or the check could not proceed because of damage,
+ *         XAPC_ERR_NOT_FOUND, XAPC_ERR_INVALID, XAPC_ERR_NOMEM, ...
+ * Thread-safety: reentrant.
+ */
+XAPC_API xapc_status_t xapc_check(const char *path, unsigned long *nerrors,
+                                  char **report, char **errmsg);
+
+/* ------------------------------------------------------------------------
+ * Documents
+ * ------------------------------------------------------------------------ */
+
+/**
+ * Create an empty document.
+ * @param out  receives the handle, NULL on failure.
+ * Ownership: free with xapc_doc_free().
+ * @return XAPC_OK, XAPC_ERR_INVALID (out NULL), XAPC_ERR_NOMEM.
+ * Thread-safety: reentrant.
+ */
+XAPC_API xapc_status_t xapc_doc_new(xapc_doc_t **out);
+
+/** Free a document handle; NULL is a no-op.  Handle rule. */
+XAPC_API void xapc_doc_free(xapc_doc_t *doc);
+
+/**
+ * Return the message of the last failed call on doc, or "".
+ * Ownership: borrowed until the next call on doc.  NULL gives "".
+ * Thread-safety: handle rule.
+ */
+XAPC_API const char *xapc_doc_errmsg(const xapc_doc_t *doc);
+
+/**
+ * Return the id of a document fetched from a database, 0 for a new one.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_docid_t xapc_doc_docid(const xapc_doc_t *doc);
+
+/*
+ * The modifying functions below return XAPC_OK, XAPC_ERR_INVALID (NULL
+ * handle, empty term, term longer than XAPC_MAX_TERM_LEN, removing an absent
+ * term), XAPC_ERR_NOMEM, or a database status when the document was fetched
+ * from a database and must be read first.  Each invalidates pointers
+ * previously returned by xapc_doc_data() and xapc_doc_value().  Handle rule.
+ */
+
+/**
+ * Add a term at a position, raising its wdf by wdfinc.
+ * @param term, len  1..XAPC_MAX_TERM_LEN bytes.
+ * @param pos        position (Xapian counts from 1).
+ * @param wdfinc     wdf increment, usually 1.
+ */
+XAPC_API xapc_status_t xapc_doc_add_posting(xapc_doc_t *doc, const char *term,
+                                            size_t len, xapc_termpos_t pos,
+                                            xapc_termcount_t wdfinc);
+
+/**
+ * Add a term without position, raising its wdf by wdfinc.
+ * @param term, len  1..XAPC_MAX_TERM_LEN bytes.
+ */
+XAPC_API xapc_status_t xapc_doc_add_term(xapc_doc_t *doc, const char *term,
+                                         size_t len, xapc_termcount_t wdfinc);
+
+/**
+ * Add a filter term: no position and wdf 0, so it does not affect length
+ * or weights.
+ * @param term, len  1..XAPC_MAX_TERM_LEN bytes.
+ */
+XAPC_API xapc_status_t xapc_doc_add_boolean_term(xapc_doc_t *doc,
+                                                 const char *term,
+                                                 size_t len);
+
+/** Remove a term and its positions; XAPC_ERR_INVALID if absent. */
+XAPC_API xapc_status_t xapc_doc_remove_term(xapc_doc_t *doc, const char *term,
+                                            size_t len);
+
+/** Remove every term and position. */
+XAPC_API xapc_status_t xapc_doc_clear_terms(xapc_doc_t *doc);
+
+/**
+ * Set a value slot (len 0 removes it).
+ * @param slot        slot number (not 0xffffffff, Xapian's BAD_VALUENO).
+ * @param bytes, len  the value, copied.
+ */
+XAPC_API xapc_status_t xapc_doc_set_value(xapc_doc_t *doc, xapc_slot_t slot,
+                                          const char *bytes, size_t len);
+
+/**
+ * Set the document data (opaque payload returned with search hits).
+ * @param bytes, len  the data, copied.
+ */
+XAPC_API xapc_status_t xapc_doc_set_data(xapc_doc_t *doc, const char *bytes,
+                                         size_t len);
+
+/**
+ * Read a value slot.
+ * @param slot  slot number.
+ * @param len   optional; receives the length.
+ * @return the bytes, NUL-terminated, "" when the slot is empty; NULL on
+ *         failure (see xapc_doc_errmsg()).
+ * Ownership: borrowed from doc; valid until doc is modified or freed.
+ * Thread-safety: handle rule (the handle caches the value).
+ */
+XAPC_API const char *xapc_doc_value(xapc_doc_t *doc, xapc_slot_t slot,
+                                    size_t *len);
+
+/**
+ * Read the document data.
+ * @param len  optional; receives the length.
+ * @return the bytes, NUL-terminated, possibly ""; NULL on failure.
+ * Ownership: borrowed from doc; valid until doc is modified or freed.
+ * Thread-safety: handle rule.
+ */
+XAPC_API const char *xapc_doc_data(xapc_doc_t *doc, size_t *len);
+
+/**
+ * Call cb(ctx, term, len, wdf) for every term of the document, in byte
+ * order.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_NOMEM or a database status.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_doc_terms(xapc_doc_t *doc, xapc_term_cb cb,
+                                      void *ctx);
+
+/* ------------------------------------------------------------------------
+ * Queries.  Query handles are immutable values: constructors copy what they
+ * need from their arguments and never take ownership of them, so a
+ * sub-query can be freed (or reused) right after being combined.
+ * Constructors return NULL only on out-of-memory or invalid arguments
+ * (there is no handle to hold a message).  Queries are not tied to any
+ * database.  Distinct query handles may be used from different threads;
+ * a single one may be read by several threads at once.
+ * ------------------------------------------------------------------------ */
+
+typedef enum xapc_op {
+    XAPC_OP_AND = 0,       /* all sub-queries */
+    XAPC_OP_OR = 1,        /* any sub-query */
+    XAPC_OP_AND_NOT = 2,   /* first, but none of the others */
+    XAPC_OP_XOR = 3,       /* an odd number of sub-queries */
+    XAPC_OP_AND_MAYBE = 4, /* first; others only add weight */
+    XAPC_OP_FILTER = 5,    /* all, weighted by the first only */
+    XAPC_OP_NEAR = 6,      /* terms within window positions, any order */
+    XAPC_OP_PHRASE = 7,    /* terms in order within window positions */
+    XAPC_OP_ELITE_SET = 8, /* OR of the `window` best sub-queries */
+    XAPC_OP_SYNONYM = 9,   /* OR, weighted as if one term */
+    XAPC_OP_MAX = 10       /* OR, weight of the best matching sub-query */
+} xapc_op_t;
+
+typedef enum xapc_wildcard_mode {
+    XAPC_WILDCARD_LIMIT_ERROR = 0,    /* fail with XAPC_ERR_WILDCARD */
+    XAPC_WILDCARD_LIMIT_FIRST = 1,    /* first terms in byte order */
+    XAPC_WILDCARD_LIMIT_MOST_FREQUENT = 2 /* most frequent terms */
+} xapc_wildcard_mode_t;
+
+/**
+ * Make a query for one term.
+ * @param term, len  the term bytes (may be empty: matches every document).
+ * @param wqf        within-query frequency, usually 1.
+ * @param pos        query position, 0 when irrelevant.
+ * Ownership: free the result with xapc_query_free().
+ */
+XAPC_API xapc_query_t *xapc_query_term(const char *term, size_t len,
+                                       xapc_termcount_t wqf,
+                                       xapc_termpos_t pos);
+
+/** Make a query matching every document (weight 0).  Free with xapc_query_free(). */
+XAPC_API xapc_query_t *xapc_query_all(void);
+
+/** Make a query matching nothing.  Free with xapc_query_free(). */
+XAPC_API xapc_query_t *xapc_query_none(void);
+
+/**
+ * Combine sub-queries with an operator.
+ * @param op      the operator.
+ * @param subs    n sub-queries, none NULL; borrowed.
+ * @param n       number of sub-queries (0 gives a query matching nothing).
+ * @param window  NEAR/PHRASE: window size in positions (0 = number of
+ *                sub-queries); ELITE_SET: how many sub-queries to keep
+ *                (0 = Xapian's default); ignored otherwise.
+ * Ownership: free the result with xapc_query_free().
+ * @return the query, or NULL (NULL sub-query, bad op, out of memory, or an
+ *         operator/sub-query mix Xapian refuses, e.g. PHRASE over AND).
+ */
+XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
+                                          xapc_query_t *const *subs, size_t n,
+                                          unsigned int window);
+
+/**
+ * Match documents whose value in slot lies in [lo, hi] (byte order).
+ * Ownership: free the result with xapc_query_free().
+ */
+XAPC_API xapc_query_t *xapc_query_value_range(xapc_slot_t slot,
+                                              const char *lo, size_t lolen,
+                                              const char *hi, size_t hilen);
+
+/** Match documents whose value in slot is >= lo.  Free with xapc_query_free(). */
+XAPC_API xapc_query_t *xapc_query_value_ge(xapc_slot_t slot, const char *lo,
+                                           size_t lolen);
+
+/** Match documents whose value in slot is <= hi.  Free with xapc_query_free(). */
+XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
+                                           size_t hilen);
+
+/**
+ * Multiply the weights contributed by q by factor (>= 0).
+ * Ownership: q is borrowed; free the result with xapc_query_free().
+ */
+XAPC_API xapc_query_t *xapc_query_scale(const xapc_query_t *q, double factor);
+
+/**
+ * Match terms starting with a prefix (the pattern), expanded at search time.
+ * @param pattern, len   the prefix bytes.
+ * @param max_expansion  most terms to expand to; 0 means no limit.
+ * @param mode           what to do beyond the limit.  With
+ *                       XAPC_WILDCARD_LIMIT_ERROR the error shows up as
+ *                       XAPC_ERR_WILDCARD from xapc_db_query().
+ * Ownership: free the result with xapc_query_free().
+ */
+XAPC_API xapc_query_t *xapc_query_wildcard(const char *pattern, size_t len,
+                                           xapc_termcount_t max_expansion,
+                                           xapc_wildcard_mode_t mode);
+
+/**
+ * Describe a query for debugging, e.g. "Query((a AND b))".
+ * @return a malloc()ed string the caller free()s, NULL if q is NULL or on
+ *         out of memory.
+ */
+XAPC_API char *xapc_query_describe(const xapc_query_t *q);
+
+/**
+ * Call cb for each distinct term in the query, in byte order.  Wildcards
+ * are not expanded.
+ * @return XAPC_OK, XAPC_ERR_INVALID (NULL q or cb), XAPC_ERR_NOMEM.
+ */
+XAPC_API xapc_status_t xapc_query_terms(const xapc_query_t *q,
+                                        xapc_string_cb cb, void *ctx);
+
+/** Return 1 if q matches nothing by construction (or is NULL), else 0. */
+XAPC_API int xapc_query_is_empty(const xapc_query_t *q);
+
+/** Free a query; NULL is a no-op. */
+XAPC_API void xapc_query_free(xapc_query_t *q);
+
+/* ------------------------------------------------------------------------
+ * Searching
+ * ------------------------------------------------------------------------ */
+
+typedef enum xapc_weighting {
+    XAPC_WEIGHT_BM25 = 0, /* BM25 with the bm25_* parameters */
+    XAPC_WEIGHT_BOOL = 1  /* every match weighs 0: pure filtering */
+} xapc_weighting_t;
+
+typedef enum xapc_sort {
+    XAPC_SORT_RELEVANCE = 0,            /* by weight */
+    XAPC_SORT_VALUE = 1,                /* by sort_slot only */
+    XAPC_SORT_VALUE_THEN_RELEVANCE = 2, /* by sort_slot, ties by weight */
+    XAPC_SORT_RELEVANCE_THEN_VALUE = 3  /* by weight, ties by sort_slot */
+} xapc_sort_t;
+
+typedef enum xapc_docid_order {
+    XAPC_DOCID_ASCENDING = 0,  /* ties: lower docid first (default) */
+    XAPC_DOCID_DESCENDING = 1, /* ties: higher docid first (newer first) */
+    XAPC_DOCID_DONT_CARE = 2   /* ties: any order, may be faster */
+} xapc_docid_order_t;
+
+#define XAPC_ENQUIRE_PARAMS_VERSION 1
+
+/*
+ * Search parameters.  Always start from XAPC_ENQUIRE_PARAMS_INIT, which sets
+ * `version` and Xapian's own defaults, then change fields: new fields will
+ * only ever be appended, with a new version number.
+ */
+typedef struct xapc_enquire_params {
+    int version;                 /* XAPC_ENQUIRE_PARAMS_VERSION */
+    xapc_weighting_t weighting;  /* XAPC_WEIGHT_BM25 */
+    double bm25_k1;              /* 1.2: wdf saturation */
+    double bm25_k2;              /* 0: query-length correction */
+    double bm25_k3;              /* 1: wqf saturation */
+    double bm25_b;               /* 0.5: document-length normalisation */
+    double bm25_min_normlen;     /* 0.5: floor on normalised length */
+    xapc_doccount_t first;       /* 0: rank of the first hit returned */
+    xapc_doccount_t maxitems;    /* 10: most hits returned */
+    /* 0: minimum number of documents to examine; pass at least the
+     * document count to make match counts and spy counts exact. */
+    xapc_doccount_t check_at_least;
+    xapc_sort_t sort;            /* XAPC_SORT_RELEVANCE */
+    xapc_slot_t sort_slot;       /* 0: slot sorted on for value sorts */
+    int sort_reverse;            /* 0: value sorts ascending; 1 descending */
+    xapc_slot_t collapse_slot;   /* 0: slot whose value groups hits */
+    xapc_doccount_t collapse_max;/* 0: no collapsing; else hits kept per
+                                    distinct collapse value */
+    xapc_docid_order_t docid_order; /* XAPC_DOCID_ASCENDING */
+    int percent_cutoff;          /* 0: drop hits below this percent */
+    double weight_cutoff;        /* 0: drop hits below this weight */
+    const xapc_slot_t *spy_slots;/* NULL: slots to count values of (facets);
+                                    borrowed for the call */
+    size_t n_spy_slots;          /* 0 */
+    const xapc_slot_t *copy_values; /* NULL: slots copied for each hit;
+                                       borrowed for the call */
+    size_t n_copy_values;        /* 0 */
+} xapc_enquire_params_t;
+
+#define XAPC_ENQUIRE_PARAMS_INIT                                            \
+    { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
+      0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
+      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0 }
+
+/**
+ * Run a query and copy the requested page of results.
+ * Data, collapse keys, requested values and spy counts are copied into the
+ * mset, which therefore no longer depends on db.
+ * @param db   the handle; errors are stored on it.
+ * @param q    the query; borrowed.
+ * @param p    parameters (NULL for XAPC_ENQUIRE_PARAMS_INIT); borrowed.
+ * @param out  receives the results, NULL on failure.
+ * Ownership: free *out with xapc_mset_free(); it outlives db if need be.
+ * @return XAPC_OK, XAPC_ERR_INVALID (bad parameters, e.g. wrong version,
+ *         negative BM25 parameter, percent_cutoff outside 0..100),
+ *         XAPC_ERR_WILDCARD, XAPC_ERR_MODIFIED, XAPC_ERR_CLOSED,
+ *         XAPC_ERR_CORRUPT, XAPC_ERR_NETWORK, XAPC_ERR_NOMEM, ...
+ * Thread-safety: handle rule for db; q and p are only read.
+ */
+XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
+                                     const xapc_enquire_params_t *p,
+                                     xapc_mset_t **out);
+
+/*
+ * Result accessors.  They cannot fail: a NULL mset or an index out of range
+ * gives 0 (or NULL for pointers).  Pointers returned are borrowed from the
+ * mset, NUL-terminated, and valid until xapc_mset_free().  An mset is
+ * immutable, so several threads may read one at once.
+ */
+
+/** Return the number of hits in this page. */
+XAPC_API size_t xapc_mset_size(const xapc_mset_t *m);
+/** Return Xapian's estimate of the total number of matches. */
+XAPC_API xapc_doccount_t xapc_mset_matches_estimated(const xapc_mset_t *m);
+/** Return a lower bound on the total number of matches. */
+XAPC_API xapc_doccount_t xapc_mset_matches_lower_bound(const xapc_mset_t *m);
+/** Return an upper bound on the total number of matches. */
+XAPC_API xapc_doccount_t xapc_mset_matches_upper_bound(const xapc_mset_t *m);
+/** Return the docid of hit i (0-based within the page). */
+XAPC_API xapc_docid_t xapc_mset_docid(const xapc_mset_t *m, size_t i);
+/** Return the overall rank of hit i (first + i). */
+XAPC_API xapc_doccount_t xapc_mset_rank(const xapc_mset_t *m, size_t i);
+/** Return the weight of hit i. */
+XAPC_API double xapc_mset_weight(const xapc_mset_t *m, size_t i);
+/** Return the percentage score of hit i (0..100). */
+XAPC_API int xapc_mset_percent(const xapc_mset_t *m, size_t i);
+/** Return how many documents were collapsed into hit i (a lower bound
+ *  unless check_at_least covered every match). */
+XAPC_API xapc_doccount_t xapc_mset_collapse_count(const xapc_mset_t *m,
+                                                  size_t i);
+/** Return the document data of hit i; @param len optional length out. */
+XAPC_API const char *xapc_mset_data(const xapc_mset_t *m, size_t i,
+                                    size_t *len);
+/** Return the collapse key of hit i ("" when not collapsing). */
+XAPC_API const char *xapc_mset_collapse_key(const xapc_mset_t *m, size_t i,
+                                            size_t *len);
+/** Return value copy_values[k] of hit i ("" when the slot is empty). */
+XAPC_API const char *xapc_mset_value(const xapc_mset_t *m, size_t i,
+                                     size_t k, size_t *len);
+/** Return the number of distinct values seen by spy spy_slots[spy]. */
+XAPC_API size_t xapc_mset_facet_count(const xapc_mset_t *m, size_t spy);
+/** Return the number of documents spy spy_slots[spy] examined. */
+XAPC_API xapc_doccount_t xapc_mset_facet_total(const xapc_mset_t *m,
+                                               size_t spy);
+/**
+ * Read entry j of spy spy_slots[spy]; entries are sorted by count
+ * descending, then by value in byte order.
+ * @param value  optional; receives the borrowed value.
+ * @param len    optional; receives its length.
+ * @param count  optional; receives how many examined documents had it.
+ * @return XAPC_OK, or XAPC_ERR_INVALID when m is NULL or out of range.
+ */
+XAPC_API xapc_status_t xapc_mset_facet(const xapc_mset_t *m, size_t spy,
+                                       size_t j, const char **value,
+                                       size_t *len, xapc_doccount_t *count);
+/** Free an mset; NULL is a no-op. */
+XAPC_API void xapc_mset_free(xapc_mset_t *m);
+
+/* ------------------------------------------------------------------------
+ * Query expansion (more-like-this, relevance feedback)
+ * ------------------------------------------------------------------------ */
+
+#define XAPC_EXPAND_PARAMS_VERSION 1
+
+/* Expansion parameters; start from XAPC_EXPAND_PARAMS_INIT. */
+typedef struct xapc_expand_params {
+    int version;             /* XAPC_EXPAND_PARAMS_VERSION */
+    xapc_termcount_t maxterms; /* 10: most terms returned */
+    const char *prefix;      /* NULL: only terms starting with this */
+    /* 0: if nonzero, skip terms starting with an ASCII capital letter,
+     * which Xapian's convention reserves for prefixed (field) terms. */
+    int unprefixed_only;
+    /* NULL: terms of this query are left out (the query the relevant
+     * documents were found with, so only new terms are suggested). */
+    const xapc_query_t *exclude_query;
+    double min_weight;       /* 0: skip terms weighing less */
+    int exact_termfreq;      /* 0: exact term frequencies across shards
+                                (slower); only matters for multi-db */
+} xapc_expand_params_t;
+
+#define XAPC_EXPAND_PARAMS_INIT \
+    { XAPC_EXPAND_PARAMS_VERSION, 10, NULL, 0, NULL, 0.0, 0 }
+
+/**
+ * Suggest terms that characterise a set of relevant documents.
+ * @param db      the handle; errors are stored on it.
+ * @param docids  n relevant document ids; borrowed.
+ * @param n       how many (0 gives an empty set).
+ * @param p       parameters, NULL for XAPC_EXPAND_PARAMS_INIT; borrowed.
+ * @param out     receives the terms, best first; NULL on failure.
+ * Ownership: free *out with xapc_eset_free(); it does not depend on db.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND (a docid missing), XAPC_ERR_INVALID,
+ *         XAPC_ERR_MODIFIED, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ * Thread-safety: handle rule for db.
+ */
+XAPC_API xapc_status_t xapc_db_expand(xapc_db_t *db,
+                                      const xapc_docid_t *docids, size_t n,
+                                      const xapc_expand_params_t *p,
+                                      xapc_eset_t **out);
+
+/** Return the number of terms in an eset (0 for NULL). */
+XAPC_API size_t xapc_eset_size(const xapc_eset_t *e);
+/** Return term i (borrowed until xapc_eset_free()), NULL if out of range;
+ *  @param len optional length out. */
+XAPC_API const char *xapc_eset_term(const xapc_eset_t *e, size_t i,
+                                    size_t *len);
+/** Return the weight of term i, 0 if out of range. */
+XAPC_API double xapc_eset_weight(const xapc_eset_t *e, size_t i);
+/** Free an eset; NULL is a no-op. */
+XAPC_API void xapc_eset_free(xapc_eset_t *e);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* XAPC_H */

@@ -1,0 +1,604 @@
+/*
+ * test_query.c: unit tests of the query parser (lib/query.c).
+ *
+ * Most tests are rows of a table: a query and the describe() rendering of
+ * the tree it must give, or a bad query with the byte offset and a part
+ * of the message its error must have.  Comparing renderings keeps each
+ * row to one line while still checking the whole shape of the tree.  The
+ * few tests that need the node fields themselves, or inputs too large
+ * for a table, follow the tables.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct good {
+	const char *query;
+	const char *tree;
+};
+
+static const struct good good[] = {
+	/* words and implicit AND */
+	{ "india", "word:\"india\"" },
+	{ "  india \t ", "word:\"india\"" },
+	{ "high-speed rail",
+	  "AND(word:\"high-speed\", word:\"rail\")" },
+	{ "a b c", "AND(word:\"a\", word:\"b\", word:\"c\")" },
+	{ "a\tb\nc", "AND(word:\"a\", word:\"b\", word:\"c\")" },
+	{ "a AND b", "AND(word:\"a\", word:\"b\")" },
+	{ "a AND b c", "AND(word:\"a\", word:\"b\", word:\"c\")" },
+
+	/* OR binds looser than AND */
+	{ "a OR b", "OR(word:\"a\", word:\"b\")" },
+	{ "a OR b c", "OR(word:\"a\", AND(word:\"b\", word:\"c\"))" },
+	{ "a b OR c", "OR(AND(word:\"a\", word:\"b\"), word:\"c\")" },
+	{ "a OR b OR c", "OR(word:\"a\", word:\"b\", word:\"c\")" },
+	{ "(a)OR(b)", "OR(word:\"a\", word:\"b\")" },
+
+	/* keywords are upper case and stand alone */
+	{ "a or b", "AND(word:\"a\", word:\"or\", word:\"b\")" },
+	{ "a and not b",
+	  "AND(word:\"a\", word:\"and\", word:\"not\", word:\"b\")" },
+	{ "Or And Not Near",
+	  "AND(word:\"Or\", word:\"And\", word:\"Not\", word:\"Near\")" },
+	{ "ORACLE ANDES NOTE NEARBY",
+	  "AND(word:\"ORACLE\", word:\"ANDES\", word:\"NOTE\", "
+	  "word:\"NEARBY\")" },
+	{ "a near b", "AND(word:\"a\", word:\"near\", word:\"b\")" },
+
+	/* negation and required words */
+	{ "a -b", "AND(word:\"a\", NOT(word:\"b\"))" },
+	{ "-b", "NOT(word:\"b\")" },
+	{ "a NOT b", "AND(word:\"a\", NOT(word:\"b\"))" },
+	{ "NOT a", "NOT(word:\"a\")" },
+	{ "NOT NOT a", "NOT(NOT(word:\"a\"))" },
+	{ "a AND -b", "AND(word:\"a\", NOT(word:\"b\"))" },
+	{ "a OR NOT b", "OR(word:\"a\", NOT(word:\"b\"))" },
+	{ "a OR -b", "OR(word:\"a\", NOT(word:\"b\"))" },
+	{ "+a b", "AND(+word:\"a\", word:\"b\")" },
+	{ "a OR +b", "OR(word:\"a\", +word:\"b\")" },
+	{ "+\"x y\"", "+phrase:\"x y\"" },
+	{ "-\"x y\"", "NOT(phrase:\"x y\")" },
+	{ "-(a b)", "NOT(AND(word:\"a\", word:\"b\"))" },
+	{ "+(a OR b) c", "AND(+OR(word:\"a\", word:\"b\"), word:\"c\")" },
+	{ "-OR", "NOT(word:\"OR\")" },
+	{ "+AND", "+word:\"AND\"" },
+	{ "--b", "NOT(word:\"-b\")" },
+	{ "a - b", "AND(word:\"a\", word:\"-\", word:\"b\")" },
+	{ "(a -)", "AND(word:\"a\", word:\"-\")" },
+	{ "e-mail x-", "AND(word:\"e-mail\", word:\"x-\")" },
+
+	/* grouping, flattening and collapsing */
+	{ "(a b) c", "AND(word:\"a\", word:\"b\", word:\"c\")" },
+	{ "a (b (c d))",
+	  "AND(word:\"a\", word:\"b\", word:\"c\", word:\"d\")" },
+	{ "(a OR b) OR (c OR d)",
+	  "OR(word:\"a\", word:\"b\", word:\"c\", word:\"d\")" },
+	{ "((a))", "word:\"a\"" },
+	{ "( ( a ) )", "word:\"a\"" },
+	{ "(a OR b) (c OR d)",
+	  "AND(OR(word:\"a\", word:\"b\"), OR(word:\"c\", word:\"d\"))" },
+	{ "a OR (b c)", "OR(word:\"a\", AND(word:\"b\", word:\"c\"))" },
+	{ "((a OR b) c) OR d",
+	  "OR(AND(OR(word:\"a\", word:\"b\"), word:\"c\"), word:\"d\")" },
+	{ "a AND (b AND (c AND d))",
+	  "AND(word:\"a\", word:\"b\", word:\"c\", word:\"d\")" },
+
+	/* phrases */
+	{ "\"trade deficit\"", "phrase:\"trade deficit\"" },
+	{ "\xe2\x80\x9ctrade deficit\xe2\x80\x9d",
+	  "phrase:\"trade deficit\"" },
+	{ "\xe2\x80\x9c  spaced  \xe2\x80\x9d", "phrase:\"spaced\"" },
+	{ "\xe2\x80\x9c" "a\" \"b\xe2\x80\x9d",
+	  "AND(phrase:\"a\", phrase:\"b\")" },
+	{ "a\"b c\"", "AND(word:\"a\", phrase:\"b c\")" },
+	{ "\"AND OR NOT (x)\"", "phrase:\"AND OR NOT (x)\"" },
+	{ "\"india's\" \"u.s.\"",
+	  "AND(phrase:\"india's\", phrase:\"u.s.\")" },
+
+	/* fields */
+	{ "title:india", "title:word:\"india\"" },
+	{ "TITLE:india", "title:word:\"india\"" },
+	{ "title:\"trade deficit\"", "title:phrase:\"trade deficit\"" },
+	{ "author:\xe2\x80\x9cJane Doe\xe2\x80\x9d",
+	  "author:phrase:\"Jane Doe\"" },
+	{ "title:(india OR japan)",
+	  "OR(title:word:\"india\", title:word:\"japan\")" },
+	{ "title:(india source:(bbc reuters))",
+	  "AND(title:word:\"india\", source:word:\"bbc\", "
+	  "source:word:\"reuters\")" },
+	{ "title:(a \"b c\" -d)",
+	  "AND(title:word:\"a\", title:phrase:\"b c\", "
+	  "NOT(title:word:\"d\"))" },
+	{ "title:(a (b OR place:c))",
+	  "AND(title:word:\"a\", OR(title:word:\"b\", place:word:\"c\"))" },
+	{ "title:(foo:bar)", "title:word:\"foo:bar\"" },
+	{ "title:(date:2024)", "date:[20240101000000..20241231235959]" },
+	{ "title:(a NEAR b)",
+	  "NEAR/10(title:word:\"a\", title:word:\"b\")" },
+	{ "foo:bar", "word:\"foo:bar\"" },
+	{ "foo:(a)", "AND(word:\"foo:\", word:\"a\")" },
+	{ "url:https://x.y/z", "url:word:\"https://x.y/z\"" },
+	{ "url:https://x.y/a?b=c&d=e#f",
+	  "url:word:\"https://x.y/a?b=c&d=e#f\"" },
+	{ "https://x.y/z", "word:\"https://x.y/z\"" },
+	{ "title:foo:bar", "title:word:\"foo:bar\"" },
+	{ "title:OR", "title:word:\"OR\"" },
+	{ "title:-x", "title:word:\"-x\"" },
+	{ "lang:en place:delhi topic:economy id:abc123",
+	  "AND(lang:word:\"en\", place:word:\"delhi\", "
+	  "topic:word:\"economy\", id:word:\"abc123\")" },
+	{ "-title:x", "NOT(title:word:\"x\")" },
+	{ "+source:bbc", "+source:word:\"bbc\"" },
+
+	/* wildcards */
+	{ "ind*", "word:\"ind\"*" },
+	{ "title:ind*", "title:word:\"ind\"*" },
+	{ "+ind* -pak*", "AND(+word:\"ind\"*, NOT(word:\"pak\"*))" },
+	{ "a*b", "word:\"a*b\"" },
+	{ "*ab", "word:\"*ab\"" },
+
+	/* NEAR */
+	{ "a NEAR b", "NEAR/10(word:\"a\", word:\"b\")" },
+	{ "a NEAR/3 b", "NEAR/3(word:\"a\", word:\"b\")" },
+	{ "a NEAR/3 b NEAR/3 c",
+	  "NEAR/3(word:\"a\", word:\"b\", word:\"c\")" },
+	{ "a NEAR/2 b NEAR/5 c",
+	  "NEAR/5(word:\"a\", word:\"b\", word:\"c\")" },
+	{ "a NEAR b NEAR/3 c",
+	  "NEAR/10(word:\"a\", word:\"b\", word:\"c\")" },
+	{ "a NEAR/1000 b", "NEAR/1000(word:\"a\", word:\"b\")" },
+	{ "\"x y\" NEAR/4 z", "NEAR/4(phrase:\"x y\", word:\"z\")" },
+	{ "p a NEAR b q",
+	  "AND(word:\"p\", NEAR/10(word:\"a\", word:\"b\"), word:\"q\")" },
+	{ "a NEAR b OR c",
+	  "OR(NEAR/10(word:\"a\", word:\"b\"), word:\"c\")" },
+	{ "title:a NEAR +b",
+	  "NEAR/10(title:word:\"a\", +word:\"b\")" },
+	{ "(a) NEAR/2(b)", "NEAR/2(word:\"a\", word:\"b\")" },
+
+	/* dates */
+	{ "date:2024", "date:[20240101000000..20241231235959]" },
+	{ "date:2024-02", "date:[20240201000000..20240229235959]" },
+	{ "date:2023-02", "date:[20230201000000..20230228235959]" },
+	{ "date:1900-02", "date:[19000201000000..19000228235959]" },
+	{ "date:2000-02-29", "date:[20000229000000..20000229235959]" },
+	{ "date:2024-11", "date:[20241101000000..20241130235959]" },
+	{ "date:2024-03..2024-04",
+	  "date:[20240301000000..20240430235959]" },
+	{ "date:..2024-01-01", "date:[..20240101235959]" },
+	{ "date:2024-06..", "date:[20240601000000..]" },
+	{ "date:2024-03-15..2024-03-15",
+	  "date:[20240315000000..20240315235959]" },
+	{ "date:2024-03-15..2024-03",
+	  "date:[20240315000000..20240331235959]" },
+	{ "DATE:2024", "date:[20240101000000..20241231235959]" },
+
+	/* since */
+	{ "since:7d", "since:7d" },
+	{ "since:2w", "since:2w" },
+	{ "since:3m", "since:3m" },
+	{ "since:1y", "since:1y" },
+	{ "since:12M", "since:12m" },
+	{ "date:2024 -since:7d",
+	  "AND(date:[20240101000000..20241231235959], NOT(since:7d))" },
+
+	/* the example of the specification */
+	{ "high-speed (title:india OR \"trade deficit\") -china "
+	  "date:2024-03..2024-04",
+	  "AND(word:\"high-speed\", OR(title:word:\"india\", "
+	  "phrase:\"trade deficit\"), NOT(word:\"china\"), "
+	  "date:[20240301000000..20240430235959])" },
+
+	/* odd bytes are kept, and escaped in the rendering */
+	{ "\xff\xfe", "word:\"\xff\xfe\"" },
+	{ "a\\b", "word:\"a\\\\b\"" },
+	{ "x\x01y", "word:\"x\\x01y\"" },
+	{ "caf\xc3\xa9 \xe0\xa4\xad\xe0\xa4\xbe\xe0\xa4\xb0\xe0\xa4\xa4",
+	  "AND(word:\"caf\xc3\xa9\", "
+	  "word:\"\xe0\xa4\xad\xe0\xa4\xbe\xe0\xa4\xb0\xe0\xa4\xa4\")" },
+};
+
+struct bad {
+	const char *query;
+	size_t offset;
+	const char *msg;
+};
+
+static const struct bad bad[] = {
+	/* operators without operands */
+	{ "OR a", 0, "OR needs a term on both sides" },
+	{ "a OR", 2, "OR needs a term on both sides" },
+	{ "a OR OR b", 2, "OR needs a term on both sides" },
+	{ "(a OR)", 3, "OR needs a term on both sides" },
+	{ "a (OR b)", 3, "OR needs a term on both sides" },
+	{ "a AND", 2, "AND needs a term on both sides" },
+	{ "AND a", 0, "AND needs a term on both sides" },
+	{ "a AND OR b", 2, "AND needs a term on both sides" },
+	{ "a AND NEAR b", 2, "AND needs a term on both sides" },
+	{ "a NOT", 2, "NOT needs a term after it" },
+	{ "NOT", 0, "NOT needs a term after it" },
+	{ "(NOT) a", 1, "NOT needs a term after it" },
+
+	/* parentheses */
+	{ ")", 0, "unbalanced parenthesis" },
+	{ "a)", 1, "unbalanced parenthesis" },
+	{ "(a))", 3, "unbalanced parenthesis" },
+	{ "(a", 0, "unbalanced parenthesis" },
+	{ "a (b (c)", 2, "unbalanced parenthesis" },
+	{ "(", 0, "unbalanced parenthesis" },
+	{ "title:(", 6, "unbalanced parenthesis" },
+	{ "()", 0, "empty parentheses" },
+	{ "a ( )", 2, "empty parentheses" },
+	{ "title:()", 6, "empty parentheses" },
+
+	/* phrases */
+	{ "\"abc", 0, "unterminated phrase" },
+	{ "a \xe2\x80\x9c" "abc", 2, "unterminated phrase" },
+	{ "title:\"abc", 6, "unterminated phrase" },
+	{ "\"\"", 0, "empty phrase" },
+	{ "a \"  \"", 2, "empty phrase" },
+	{ "\xe2\x80\x9c\xe2\x80\x9d", 0, "empty phrase" },
+
+	/* NEAR */
+	{ "a NEAR", 2, "NEAR needs a word or phrase on both sides" },
+	{ "NEAR a", 0, "NEAR needs a word or phrase on both sides" },
+	{ "a NEAR OR b", 2, "NEAR needs a word or phrase on both sides" },
+	{ "a NEAR/0 b", 2, "invalid NEAR window 'NEAR/0'" },
+	{ "a NEAR/x b", 2, "invalid NEAR window 'NEAR/x'" },
+	{ "a NEAR/ b", 2, "invalid NEAR window" },
+	{ "a NEAR/3x b", 2, "invalid NEAR window" },
+	{ "a NEAR/1001 b", 2, "invalid NEAR window" },
+	{ "a NEAR/99999999999999999999 b", 2, "invalid NEAR window" },
+	{ "(a OR b) NEAR c", 0, "NEAR works only on words and phrases" },
+	{ "a NEAR -b", 7, "NEAR works only on words and phrases" },
+	{ "a NEAR (b c)", 7, "NEAR works only on words and phrases" },
+	{ "a NEAR date:2024", 7, "NEAR works only on words and phrases" },
+	{ "a NEAR b NEAR NOT c", 14,
+	  "NEAR works only on words and phrases" },
+
+	/* dates */
+	{ "date:2024-13", 5, "invalid date '2024-13'" },
+	{ "date:2024-00", 5, "invalid date '2024-00'" },
+	{ "date:2024-02-30", 5, "invalid date '2024-02-30'" },
+	{ "date:2023-02-29", 5, "invalid date '2023-02-29'" },
+	{ "date:1900-02-29", 5, "invalid date '1900-02-29'" },
+	{ "date:2024-04-31", 5, "invalid date '2024-04-31'" },
+	{ "date:abc", 5, "invalid date 'abc'" },
+	{ "date:24", 5, "invalid date '24'" },
+	{ "date:2024-3", 5, "invalid date '2024-3'" },
+	{ "date:2024/03", 5, "invalid date '2024/03'" },
+	{ "x date:2024-04..2024-03", 7,
+	  "invalid date range '2024-04..2024-03'" },
+	{ "date:2024..2024-00", 11, "invalid date '2024-00'" },
+	{ "date:2024-1..2025", 5, "invalid date '2024-1'" },
+	{ "date:..", 5, "invalid date range '..'" },
+	{ "date:2024...2025", 11, "invalid date '.2025'" },
+	{ "date:(2024)", 5, "needs a plain value" },
+	{ "date:\"2024\"", 5, "needs a plain value" },
+	{ "date:", 0, "field 'date' needs a value" },
+
+	/* since */
+	{ "since:7x", 6, "invalid period '7x'" },
+	{ "since:d", 6, "invalid period 'd'" },
+	{ "since:0d", 6, "invalid period '0d'" },
+	{ "since:7", 6, "invalid period '7'" },
+	{ "since:7dd", 6, "invalid period '7dd'" },
+	{ "since:-7d", 6, "invalid period '-7d'" },
+	{ "since:99999999999999999999d", 6, "invalid period" },
+	{ "since:", 0, "field 'since' needs a value" },
+
+	/* empty field values and lone wildcards */
+	{ "title:", 0, "field 'title' needs a value" },
+	{ "a title: b", 2, "field 'title' needs a value" },
+	{ "(url:)", 1, "field 'url' needs a value" },
+	{ "*", 0, "'*' needs at least one character before it" },
+	{ "a **", 2, "'*' needs at least one character before it" },
+	{ "a title:*", 8, "'*' needs at least one character before it" },
+	{ "-*", 1, "'*' needs at least one character before it" },
+	{ "a \"b c\"*", 7, "'*' needs at least one character before it" },
+};
+
+static struct newsidx_qnode *parse_ok(const char *q)
+{
+	struct newsidx_qnode *n = NULL;
+	char err[128];
+	size_t off = 99;
+	newsidx_status_t rc;
+
+	rc = newsidx_query__parse(q, &n, &off, err, sizeof(err));
+	ck_assert_msg(rc == NEWSIDX_OK, "query \"%s\": status %d at %zu: %s",
+		      q, (int)rc, off, err);
+	return n;
+}
+
+START_TEST(test_good)
+{
+	const struct good *g = &good[_i];
+	struct newsidx_qnode *n = parse_ok(g->query);
+	char *d;
+
+	ck_assert_ptr_nonnull(n);
+	d = newsidx_query__describe(n);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_msg(strcmp(d, g->tree) == 0,
+		      "query \"%s\"\n  got  %s\n  want %s", g->query, d,
+		      g->tree);
+	free(d);
+	newsidx_query__free(n);
+}
+END_TEST
+
+START_TEST(test_bad)
+{
+	const struct bad *b = &bad[_i];
+	struct newsidx_qnode *n = (struct newsidx_qnode *)1;
+	char err[128];
+	size_t off = 12345;
+	newsidx_status_t rc;
+
+	rc = newsidx_query__parse(b->query, &n, &off, err, sizeof(err));
+	ck_assert_msg(rc == NEWSIDX_QUERY_SYNTAX,
+		      "query \"%s\": status %d, expected a syntax error",
+		      b->query, (int)rc);
+	ck_assert_ptr_null(n);
+	ck_assert_msg(strstr(err, b->msg) != NULL,
+		      "query \"%s\": message \"%s\" lacks \"%s\"", b->query,
+		      err, b->msg);
+	ck_assert_msg(off == b->offset, "query \"%s\": offset %zu, want %zu",
+		      b->query, off, b->offset);
+	ck_assert_ptr_null(strchr(err, '\n'));
+}
+END_TEST
+
+START_TEST(test_empty)
+{
+	static const char *const empty[] = { "", " ", "\t\n \r\v\f" };
+	struct newsidx_qnode *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+		n = (struct newsidx_qnode *)1;
+		ck_assert_int_eq(newsidx_query__parse(empty[i], &n, NULL,
+						      NULL, 0),
+				 NEWSIDX_OK);
+		ck_assert_ptr_null(n);
+	}
+}
+END_TEST
+
+START_TEST(test_fields_of_nodes)
+{
+	struct newsidx_qnode *n, *k;
+
+	n = parse_ok("title:ind*");
+	ck_assert_int_eq(n->type, NEWSIDX_Q_WORD);
+	ck_assert_str_eq(n->field, "title");
+	ck_assert_str_eq(n->text, "ind");
+	ck_assert_int_eq(n->wildcard, 1);
+	ck_assert_int_eq(n->required, 0);
+	ck_assert_uint_eq(n->offset, 0);
+	ck_assert_uint_eq(n->nkids, 0);
+	newsidx_query__free(n);
+
+	n = parse_ok("x  -y +z");
+	ck_assert_int_eq(n->type, NEWSIDX_Q_AND);
+	ck_assert_uint_eq(n->nkids, 3);
+	ck_assert_ptr_null(n->kids[0]->field);
+	ck_assert_uint_eq(n->kids[0]->offset, 0);
+	k = n->kids[1];
+	ck_assert_int_eq(k->type, NEWSIDX_Q_NOT);
+	ck_assert_uint_eq(k->offset, 3);
+	ck_assert_uint_eq(k->nkids, 1);
+	ck_assert_uint_eq(k->kids[0]->offset, 4);
+	ck_assert_str_eq(k->kids[0]->text, "y");
+	ck_assert_int_eq(n->kids[2]->required, 1);
+	ck_assert_uint_eq(n->kids[2]->offset, 7);
+	newsidx_query__free(n);
+
+	n = parse_ok("a NEAR/3 \"b c\"");
+	ck_assert_int_eq(n->type, NEWSIDX_Q_NEAR);
+	ck_assert_uint_eq(n->window, 3);
+	ck_assert_uint_eq(n->nkids, 2);
+	ck_assert_int_eq(n->kids[1]->type, NEWSIDX_Q_PHRASE);
+	ck_assert_str_eq(n->kids[1]->text, "b c");
+	ck_assert_uint_eq(n->kids[1]->offset, 9);
+	newsidx_query__free(n);
+
+	n = parse_ok("date:2024-02");
+	ck_assert_int_eq(n->type, NEWSIDX_Q_DATE);
+	ck_assert_ptr_null(n->field);
+	ck_assert_str_eq(n->lo, "20240201000000");
+	ck_assert_str_eq(n->hi, "20240229235959");
+	newsidx_query__free(n);
+
+	n = parse_ok("date:..2024-01-01");
+	ck_assert_str_eq(n->lo, "");
+	ck_assert_str_eq(n->hi, "20240101235959");
+	newsidx_query__free(n);
+
+	n = parse_ok("since:14d");
+	ck_assert_int_eq(n->type, NEWSIDX_Q_SINCE);
+	ck_assert_uint_eq(n->since_n, 14);
+	ck_assert_int_eq(n->since_unit, 'd');
+	newsidx_query__free(n);
+
+	n = parse_ok("a (b OR c)");
+	ck_assert_int_eq(n->kids[1]->type, NEWSIDX_Q_OR);
+	ck_assert_uint_eq(n->kids[1]->offset, 2);
+	newsidx_query__free(n);
+}
+END_TEST
+
+/* Build a string of n copies of a piece around a middle. */
+static char *repeat(const char *open, size_t n, const char *mid,
+		    const char *close)
+{
+	size_t lo = strlen(open), lm = strlen(mid), lc = strlen(close), i;
+	char *s = malloc(n * (lo + lc) + lm + 1), *p = s;
+
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < n; i++, p += lo)
+		memcpy(p, open, lo);
+	memcpy(p, mid, lm);
+	p += lm;
+	for (i = 0; i < n; i++, p += lc)
+		memcpy(p, close, lc);
+	*p = '\0';
+	return s;
+}
+
+static void expect_depth_error(char *q, size_t want_off)
+{
+	struct newsidx_qnode *n = NULL;
+	char err[128];
+	size_t off = 0;
+
+	ck_assert_int_eq(newsidx_query__parse(q, &n, &off, err, sizeof(err)),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_ptr_null(n);
+	ck_assert_str_eq(err, "query nests too deeply");
+	ck_assert_uint_eq(off, want_off);
+	free(q);
+}
+
+START_TEST(test_depth)
+{
+	struct newsidx_qnode *n;
+	char *q;
+	char *d;
+
+	/* 100 levels are allowed and collapse to the word */
+	q = repeat("(", 100, "a", ")");
+	n = parse_ok(q);
+	d = newsidx_query__describe(n);
+	ck_assert_str_eq(d, "word:\"a\"");
+	free(d);
+	newsidx_query__free(n);
+	free(q);
+
+	expect_depth_error(repeat("(", 101, "a", ")"), 100);
+	expect_depth_error(repeat("(", 100000, "a", ")"), 100);
+	expect_depth_error(repeat("(", 100000, "", ""), 100);
+	expect_depth_error(repeat("NOT ", 100000, "a", ""), 400);
+	expect_depth_error(repeat("-(", 100000, "a", ")"), 201);
+	expect_depth_error(repeat("title:(", 100000, "a", ")"), 706);
+}
+END_TEST
+
+START_TEST(test_large)
+{
+	struct newsidx_qnode *n;
+	size_t len = 1000000, i;
+	char *q = malloc(len + 1);
+
+	/* one long word */
+	ck_assert_ptr_nonnull(q);
+	memset(q, 'x', len);
+	q[len] = '\0';
+	n = parse_ok(q);
+	ck_assert_uint_eq(strlen(n->text), len);
+	newsidx_query__free(n);
+
+	/* many words make one flat AND */
+	for (i = 0; i < len; i += 2) {
+		q[i] = 'w';
+		q[i + 1] = ' ';
+	}
+	n = parse_ok(q);
+	ck_assert_int_eq(n->type, NEWSIDX_Q_AND);
+	ck_assert_uint_eq(n->nkids, len / 2);
+	newsidx_query__free(n);
+	free(q);
+}
+END_TEST
+
+START_TEST(test_arguments)
+{
+	struct newsidx_qnode *n = NULL;
+	char err[8];
+	size_t off = 0;
+	char *d;
+
+	ck_assert_int_eq(newsidx_query__parse(NULL, &n, NULL, NULL, 0),
+			 NEWSIDX_INVALID_ARGUMENT);
+	ck_assert_int_eq(newsidx_query__parse("a", NULL, NULL, NULL, 0),
+			 NEWSIDX_INVALID_ARGUMENT);
+
+	/* errors work without an offset or a buffer, and are truncated */
+	ck_assert_int_eq(newsidx_query__parse("a OR", &n, NULL, NULL, 0),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_int_eq(newsidx_query__parse("(a", &n, &off, err,
+					      sizeof(err)),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_str_eq(err, "unbalan");
+	ck_assert_uint_eq(off, 0);
+
+	/* success clears the buffer */
+	ck_assert_int_eq(newsidx_query__parse("a", &n, &off, err,
+					      sizeof(err)),
+			 NEWSIDX_OK);
+	ck_assert_str_eq(err, "");
+	newsidx_query__free(n);
+	newsidx_query__free(NULL);
+
+	d = newsidx_query__describe(NULL);
+	ck_assert_str_eq(d, "");
+	free(d);
+}
+END_TEST
+
+/* Quoted input in messages stays on one line and is cut short. */
+START_TEST(test_message_excerpt)
+{
+	struct newsidx_qnode *n = NULL;
+	char err[256];
+	size_t off;
+
+	ck_assert_int_eq(newsidx_query__parse("date:ab\x01\x7f" "c", &n, &off,
+					      err, sizeof(err)),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_str_eq(err, "invalid date 'ab??c'");
+
+	ck_assert_int_eq(newsidx_query__parse(
+				 "date:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+				 "\xc3\xa9xxxxxxxxxxx",
+				 &n, &off, err, sizeof(err)),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_str_eq(err, "invalid date "
+			 "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'");
+}
+END_TEST
+
+static Suite *query_suite(void)
+{
+	Suite *s = suite_create("query");
+	TCase *tc = tcase_create("parse");
+
+	tcase_add_loop_test(tc, test_good, 0,
+			    (int)(sizeof(good) / sizeof(good[0])));
+	tcase_add_loop_test(tc, test_bad, 0,
+			    (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, test_empty);
+	tcase_add_test(tc, test_fields_of_nodes);
+	tcase_add_test(tc, test_depth);
+	tcase_add_test(tc, test_large);
+	tcase_add_test(tc, test_arguments);
+	tcase_add_test(tc, test_message_excerpt);
+	tcase_set_timeout(tc, 60);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(query_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,1640 @@
+/*
+ * Unit tests for the xapc C binding (src/xapian/xapc.h).
+ *
+ * Every test gets a fresh temporary directory (checked fixture) under
+ * $TMPDIR or /tmp, creates its databases inside it, and the fixture removes
+ * the whole tree afterwards.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <check.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "xapc.h"
+
+/* ------------------------------------------------------------------------
+ * Fixture and helpers
+ * ------------------------------------------------------------------------ */
+
+static char *g_dir; /* this test's temporary directory */
+
+static int rm_entry(const char *path, const struct stat *sb, int type,
+                    struct FTW *ftw)
+{
+    (void)sb;
+    (void)type;
+    (void)ftw;
+    return remove(path) == 0 ? 0 : -1;
+}
+
+static void rm_rf(const char *path)
+{
+    /* FTW_DEPTH: children before their directory; FTW_PHYS: never follow
+     * symlinks out of the tree. */
+    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void setup(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    char buf[4096];
+    if (!tmp || !*tmp)
+        tmp = "/tmp";
+    snprintf(buf, sizeof buf, "%s/xapc-test-XXXXXX", tmp);
+    ck_assert_ptr_nonnull(mkdtemp(buf));
+    g_dir = strdup(buf);
+    ck_assert_ptr_nonnull(g_dir);
+}
+
+static void teardown(void)
+{
+    if (g_dir) {
+        rm_rf(g_dir);
+        free(g_dir);
+        g_dir = NULL;
+    }
+}
+
+/* Path of name inside this test's directory; static buffer per slot. */
+static const char *tpath(const char *name)
+{
+    static char bufs[4][4096];
+    static int next;
+    char *b = bufs[next++ % 4];
+    snprintf(b, sizeof bufs[0], "%s/%s", g_dir, name);
+    return b;
+}
+
+static xapc_db_t *open_db(const char *name, int flags)
+{
+    xapc_db_t *db = NULL;
+    xapc_status_t st = xapc_db_open(&db, tpath(name), flags);
+    ck_assert_msg(st == XAPC_OK, "open %s: %s", name, xapc_db_errmsg(db));
+    return db;
+}
+
+static xapc_db_t *open_w(const char *name)
+{
+    return open_db(name, XAPC_DB_CREATE_OR_OPEN | XAPC_DB_NO_SYNC);
+}
+
+/* Add a document whose words (split on spaces) are postings at 1, 2, ... */
+static xapc_docid_t add_text(xapc_db_t *db, const char *text,
+                             const char *data)
+{
+    xapc_doc_t *doc = NULL;
+    xapc_docid_t id = 0;
+    xapc_termpos_t pos = 1;
+    const char *p = text;
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n)
+            ck_assert_int_eq(xapc_doc_add_posting(doc, p, n, pos++, 1),
+                             XAPC_OK);
+        p += n;
+        if (*p == ' ')
+            ++p;
+    }
+    if (data)
+        ck_assert_int_eq(xapc_doc_set_data(doc, data, strlen(data)), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(db, doc, &id), XAPC_OK);
+    xapc_doc_free(doc);
+    return id;
+}
+
+/* Same, plus a value in a slot. */
+static xapc_docid_t add_text_value(xapc_db_t *db, const char *text,
+                                   xapc_slot_t slot, const char *value)
+{
+    xapc_doc_t *doc = NULL;
+    xapc_docid_t id = 0;
+    const char *p = text;
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n)
+            ck_assert_int_eq(xapc_doc_add_term(doc, p, n, 1), XAPC_OK);
+        p += n;
+        if (*p == ' ')
+            ++p;
+    }
+    ck_assert_int_eq(xapc_doc_set_value(doc, slot, value, strlen(value)),
+                     XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(db, doc, &id), XAPC_OK);
+    xapc_doc_free(doc);
+    return id;
+}
+
+static xapc_query_t *T(const char *term)
+{
+    xapc_query_t *q = xapc_query_term(term, strlen(term), 1, 0);
+    ck_assert_ptr_nonnull(q);
+    return q;
+}
+
+/* Combine two queries and free them. */
+static xapc_query_t *Q2(xapc_op_t op, xapc_query_t *a, xapc_query_t *b,
+                        unsigned window)
+{
+    xapc_query_t *subs[2];
+    xapc_query_t *q;
+    subs[0] = a;
+    subs[1] = b;
+    q = xapc_query_combine(op, subs, 2, window);
+    xapc_query_free(a);
+    xapc_query_free(b);
+    ck_assert_ptr_nonnull(q);
+    return q;
+}
+
+static xapc_mset_t *run(xapc_db_t *db, const xapc_query_t *q,
+                        const xapc_enquire_params_t *p)
+{
+    xapc_mset_t *m = NULL;
+    xapc_status_t st = xapc_db_query(db, q, p, &m);
+    ck_assert_msg(st == XAPC_OK, "query: %s", xapc_db_errmsg(db));
+    ck_assert_ptr_nonnull(m);
+    return m;
+}
+
+/* Hits as "1,2,3" in rank order; frees q. */
+static void ranked(xapc_db_t *db, xapc_query_t *q,
+                   const xapc_enquire_params_t *p, char *out, size_t outsz)
+{
+    xapc_mset_t *m = run(db, q, p);
+    size_t i, used = 0;
+    out[0] = '\0';
+    for (i = 0; i < xapc_mset_size(m); ++i)
+        used += (size_t)snprintf(out + used, outsz - used, "%s%u",
+                                 i ? "," : "", xapc_mset_docid(m, i));
+    xapc_mset_free(m);
+    xapc_query_free(q);
+}
+
+static int cmp_uint(const void *a, const void *b)
+{
+    unsigned x = *(const unsigned *)a, y = *(const unsigned *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Hits as "1,2,3" in docid order (set semantics); frees q. */
+static void matches(xapc_db_t *db, xapc_query_t *q, char *out, size_t outsz)
+{
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_mset_t *m;
+    unsigned ids[64];
+    size_t i, n, used = 0;
+    p.maxitems = 64;
+    m = run(db, q, &p);
+    n = xapc_mset_size(m);
+    ck_assert_uint_le(n, 64);
+    for (i = 0; i < n; ++i)
+        ids[i] = xapc_mset_docid(m, i);
+    qsort(ids, n, sizeof ids[0], cmp_uint);
+    out[0] = '\0';
+    for (i = 0; i < n; ++i)
+        used += (size_t)snprintf(out + used, outsz - used, "%s%u",
+                                 i ? "," : "", ids[i]);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+}
+
+/* Callback collecting strings joined by ','. */
+struct strs {
+    char buf[1024];
+    size_t used;
+    int stop_after; /* 0: never stop */
+    int calls;
+};
+
+static int collect(void *ctx, const char *s, size_t len)
+{
+    struct strs *c = ctx;
+    ck_assert_uint_eq(strlen(s), len); /* NUL-terminated at len */
+    c->used += (size_t)snprintf(c->buf + c->used, sizeof c->buf - c->used,
+                                "%s%s", c->used ? "," : "", s);
+    c->calls++;
+    return c->stop_after && c->calls >= c->stop_after;
+}
+
+static int collect_counted(void *ctx, const char *s, size_t len,
+                           unsigned count)
+{
+    struct strs *c = ctx;
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s:%u", s, count);
+    return collect(c, tmp, strlen(tmp)) || (len != strlen(s));
+}
+
+static int collect_posting(void *ctx, xapc_docid_t id, xapc_termcount_t wdf)
+{
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%u:%u", id, wdf);
+    return collect(ctx, tmp, strlen(tmp));
+}
+
+static int collect_pos(void *ctx, xapc_termpos_t pos)
+{
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%u", pos);
+    return collect(ctx, tmp, strlen(tmp));
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_int_eq(fputs(text, f) >= 0, 1);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* ------------------------------------------------------------------------
+ * Tests
+ * ------------------------------------------------------------------------ */
+
+START_TEST(test_status_str)
+{
+    int a, b;
+    for (a = XAPC_OK; a <= XAPC_ERR_UNKNOWN; ++a) {
+        const char *s = xapc_status_str((xapc_status_t)a);
+        ck_assert_ptr_nonnull(s);
+        ck_assert_uint_gt(strlen(s), 0);
+        for (b = XAPC_OK; b < a; ++b)
+            ck_assert_str_ne(s, xapc_status_str((xapc_status_t)b));
+    }
+    ck_assert_ptr_nonnull(xapc_status_str((xapc_status_t)999));
+    ck_assert_ptr_nonnull(xapc_status_str((xapc_status_t)-1));
+    ck_assert_int_eq(strncmp(xapc_xapian_version(), "1.", 2), 0);
+}
+END_TEST
+
+START_TEST(test_open_create_reopen)
+{
+    xapc_db_t *w = open_w("db");
+    xapc_db_t *r;
+    xapc_doccount_t n = 99;
+    int changed = -1;
+
+    ck_assert_int_eq(xapc_db_is_writable(w), 1);
+    add_text(w, "hello world", "one");
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    ck_assert_str_eq(xapc_db_errmsg(w), "");
+
+    r = open_db("db", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_is_writable(r), 0);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 1);
+
+    add_text(w, "second doc", "two");
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 1); /* still the old revision */
+    ck_assert_int_eq(xapc_db_reopen(r, &changed), XAPC_OK);
+    ck_assert_int_eq(changed, 1);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+
+    /* Writing through a reader is a caller error. */
+    ck_assert_int_eq(xapc_db_commit(r), XAPC_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(r), "not writable"));
+    /* ... and a successful call clears the message. */
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_str_eq(xapc_db_errmsg(r), "");
+
+    /* Closing keeps the handle, which then reports XAPC_ERR_CLOSED. */
+    ck_assert_int_eq(xapc_db_close(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_is_writable(w), 0);
+    ck_assert_int_eq(xapc_db_doccount(w, &n), XAPC_ERR_CLOSED);
+    xapc_db_free(w);
+    xapc_db_free(r);
+
+    /* Existing database: DB_CREATE refuses, DB_OPEN and overwrite work. */
+    w = NULL;
+    ck_assert_int_eq(xapc_db_open(&w, tpath("db"), XAPC_DB_CREATE),
+                     XAPC_ERR_OPENING);
+    ck_assert_ptr_nonnull(w);
+    ck_assert_uint_gt(strlen(xapc_db_errmsg(w)), 0);
+    xapc_db_free(w);
+    w = open_db("db", XAPC_DB_OPEN);
+    ck_assert_int_eq(xapc_db_doccount(w, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    xapc_db_free(w);
+    w = open_db("db", XAPC_DB_CREATE_OR_OVERWRITE | XAPC_DB_BACKEND_GLASS);
+    ck_assert_int_eq(xapc_db_doccount(w, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 0);
+    xapc_db_free(w);
+}
+END_TEST
+
+START_TEST(test_open_failures)
+{
+    xapc_db_t *db = NULL;
+    const char *msg;
+    xapc_doccount_t n;
+
+    ck_assert_int_eq(xapc_db_open(&db, tpath("missing"), XAPC_DB_READONLY),
+                     XAPC_ERR_NOT_FOUND);
+    ck_assert_ptr_nonnull(db);
+    msg = xapc_db_errmsg(db);
+    ck_assert_uint_gt(strlen(msg), 0);
+    ck_assert_ptr_null(strchr(msg, '\n'));
+    ck_assert_int_eq(msg[0] >= 'a' && msg[0] <= 'z', 1);
+    /* A failed handle refuses everything but keeps the open message. */
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_ERR_INVALID);
+    ck_assert_str_eq(xapc_db_errmsg(db), msg);
+    ck_assert_int_eq(xapc_db_is_writable(db), 0);
+    xapc_db_free(db);
+
+    db = NULL;
+    ck_assert_int_eq(xapc_db_open(&db, tpath("missing"), XAPC_DB_OPEN),
+                     XAPC_ERR_NOT_FOUND);
+    ck_assert_ptr_nonnull(db);
+    xapc_db_free(db);
+
+    db = NULL;
+    ck_assert_int_eq(xapc_db_open(&db, tpath("x"), 0x7000), XAPC_ERR_INVALID);
+    ck_assert_ptr_nonnull(db);
+    ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(db), "flag"));
+    xapc_db_free(db);
+
+    db = NULL;
+    ck_assert_int_eq(xapc_db_open(&db, NULL, XAPC_DB_READONLY),
+                     XAPC_ERR_INVALID);
+    xapc_db_free(db);
+    ck_assert_int_eq(xapc_db_open(NULL, tpath("x"), 0), XAPC_ERR_INVALID);
+
+    /* A plain file is no database. */
+    write_file(tpath("junk"), "not a database\n");
+    db = NULL;
+    ck_assert_int_ne(xapc_db_open(&db, tpath("junk"), XAPC_DB_READONLY),
+                     XAPC_OK);
+    ck_assert_uint_gt(strlen(xapc_db_errmsg(db)), 0);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_lock)
+{
+    xapc_db_t *a = open_w("db");
+    xapc_db_t *b = NULL;
+    ck_assert_int_eq(
+        xapc_db_open(&b, tpath("db"), XAPC_DB_CREATE_OR_OPEN), XAPC_ERR_LOCK);
+    ck_assert_ptr_nonnull(b);
+    ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(b), "DatabaseLockError"));
+    xapc_db_free(b);
+    xapc_db_free(a);
+    /* Released on free. */
+    b = open_w("db");
+    xapc_db_free(b);
+}
+END_TEST
+
+START_TEST(test_null_handles)
+{
+    xapc_doccount_t n;
+    xapc_db_free(NULL);
+    xapc_doc_free(NULL);
+    xapc_query_free(NULL);
+    xapc_mset_free(NULL);
+    xapc_eset_free(NULL);
+    ck_assert_str_eq(xapc_db_errmsg(NULL), "out of memory");
+    ck_assert_str_eq(xapc_doc_errmsg(NULL), "");
+    ck_assert_int_eq(xapc_db_doccount(NULL, &n), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_commit(NULL), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_doc_add_term(NULL, "a", 1, 1), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_doc_new(NULL), XAPC_ERR_INVALID);
+    ck_assert_uint_eq(xapc_mset_size(NULL), 0);
+    ck_assert_ptr_null(xapc_mset_data(NULL, 0, NULL));
+    ck_assert_uint_eq(xapc_eset_size(NULL), 0);
+    ck_assert_int_eq(xapc_query_is_empty(NULL), 1);
+    ck_assert_ptr_null(xapc_query_describe(NULL));
+    ck_assert_int_eq(xapc_db_is_writable(NULL), 0);
+}
+END_TEST
+
+START_TEST(test_docs_replace_delete_by_term)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_doc_t *doc = NULL, *got = NULL;
+    xapc_docid_t id1 = 0, id2 = 0;
+    xapc_doccount_t n;
+    size_t len;
+
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_boolean_term(doc, "Qart1", 5), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_data(doc, "v1", 2), XAPC_OK);
+    ck_assert_int_eq(xapc_db_replace_doc_by_term(db, "Qart1", 5, doc, &id1),
+                     XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_data(doc, "v2", 2), XAPC_OK);
+    ck_assert_int_eq(xapc_db_replace_doc_by_term(db, "Qart1", 5, doc, &id2),
+                     XAPC_OK);
+    ck_assert_uint_eq(id1, id2);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 1);
+
+    ck_assert_int_eq(xapc_db_get_doc(db, id1, &got), XAPC_OK);
+    ck_assert_str_eq(xapc_doc_data(got, &len), "v2");
+    ck_assert_uint_eq(xapc_doc_docid(got), id1);
+    xapc_doc_free(got);
+
+    /* Replace by id, then add, then delete. */
+    ck_assert_int_eq(xapc_doc_set_data(doc, "v3", 2), XAPC_OK);
+    ck_assert_int_eq(xapc_db_replace_doc(db, id1, doc), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(db, doc, &id2), XAPC_OK);
+    ck_assert_uint_ne(id1, id2);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(xapc_db_delete_doc(db, id2), XAPC_OK);
+    ck_assert_int_eq(xapc_db_delete_doc(db, id2), XAPC_ERR_NOT_FOUND);
+    ck_assert_int_eq(xapc_db_get_doc(db, 999, &got), XAPC_ERR_NOT_FOUND);
+    ck_assert_ptr_null(got);
+    ck_assert_uint_gt(strlen(xapc_db_errmsg(db)), 0);
+
+    ck_assert_int_eq(xapc_db_delete_doc_by_term(db, "Qart1", 5), XAPC_OK);
+    ck_assert_int_eq(xapc_db_delete_doc_by_term(db, "Qnone", 5), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 0);
+    xapc_doc_free(doc);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_doc_values_data_terms)
+{
+    xapc_doc_t *doc = NULL, *got = NULL;
+    xapc_db_t *db = open_w("db");
+    xapc_docid_t id;
+    struct strs s;
+    const char *v0, *v1;
+    size_t len = 99;
+    static const char bin[4] = {'a', '\0', 'b', '\0'};
+
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    ck_assert_uint_eq(xapc_doc_docid(doc), 0);
+    ck_assert_str_eq(xapc_doc_data(doc, &len), "");
+    ck_assert_uint_eq(len, 0);
+    ck_assert_int_eq(xapc_doc_set_value(doc, 0, "zero", 4), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_value(doc, 7, bin, 4), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_data(doc, bin, 3), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_value(doc, 0xffffffffu, "x", 1),
+                     XAPC_ERR_INVALID);
+
+    v0 = xapc_doc_value(doc, 0, &len);
+    ck_assert_str_eq(v0, "zero");
+    ck_assert_uint_eq(len, 4);
+    v1 = xapc_doc_value(doc, 7, &len);
+    ck_assert_uint_eq(len, 4);
+    ck_assert_int_eq(memcmp(v1, bin, 4), 0);
+    ck_assert_str_eq(v0, "zero"); /* earlier pointer still valid */
+    ck_assert_str_eq(xapc_doc_value(doc, 3, &len), "");
+    ck_assert_uint_eq(len, 0);
+    ck_assert_int_eq(memcmp(xapc_doc_data(doc, &len), bin, 3), 0);
+    ck_assert_uint_eq(len, 3);
+
+    ck_assert_int_eq(xapc_doc_add_term(doc, "beta", 4, 2), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_posting(doc, "alpha", 5, 1, 1), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_boolean_term(doc, "XTAG", 4), XAPC_OK);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_doc_terms(doc, collect_counted, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "XTAG:0,alpha:1,beta:2");
+
+    ck_assert_int_eq(xapc_doc_remove_term(doc, "beta", 4), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_remove_term(doc, "beta", 4), XAPC_ERR_INVALID);
+    ck_assert_uint_gt(strlen(xapc_doc_errmsg(doc)), 0);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_doc_terms(doc, collect_counted, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "XTAG:0,alpha:1");
+    ck_assert_str_eq(xapc_doc_errmsg(doc), "");
+
+    /* Round trip through a database. */
+    ck_assert_int_eq(xapc_db_add_doc(db, doc, &id), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    ck_assert_int_eq(xapc_db_get_doc(db, id, &got), XAPC_OK);
+    ck_assert_uint_eq(xapc_doc_docid(got), id);
+    ck_assert_str_eq(xapc_doc_value(got, 0, NULL), "zero");
+    ck_assert_int_eq(memcmp(xapc_doc_value(got, 7, &len), bin, 4), 0);
+    ck_assert_uint_eq(len, 4);
+    ck_assert_int_eq(memcmp(xapc_doc_data(got, &len), bin, 3), 0);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_doc_terms(got, collect_counted, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "XTAG:0,alpha:1");
+
+    ck_assert_int_eq(xapc_doc_clear_terms(doc), XAPC_OK);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_doc_terms(doc, collect_counted, &s), XAPC_OK);
+    ck_assert_int_eq(s.calls, 0);
+
+    xapc_doc_free(got);
+    xapc_doc_free(doc);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_term_too_long)
+{
+    char term[XAPC_MAX_TERM_LEN + 2];
+    xapc_doc_t *doc = NULL;
+    xapc_db_t *db = open_w("db");
+    int exists = 0;
+
+    memset(term, 'a', sizeof term);
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, term, XAPC_MAX_TERM_LEN + 1, 1),
+                     XAPC_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(xapc_doc_errmsg(doc), "245"));
+    ck_assert_int_eq(
+        xapc_doc_add_posting(doc, term, XAPC_MAX_TERM_LEN + 1, 1, 1),
+        XAPC_ERR_INVALID);
+    ck_assert_int_eq(
+        xapc_doc_add_boolean_term(doc, term, XAPC_MAX_TERM_LEN + 1),
+        XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "", 0, 1), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_doc_add_term(doc, NULL, 3, 1), XAPC_ERR_INVALID);
+
+    /* Exactly the limit is stored fine. */
+    ck_assert_int_eq(xapc_doc_add_term(doc, term, XAPC_MAX_TERM_LEN, 1),
+                     XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(db, doc, NULL), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    ck_assert_int_eq(xapc_db_term_exists(db, term, XAPC_MAX_TERM_LEN, &exists),
+                     XAPC_OK);
+    ck_assert_int_eq(exists, 1);
+    xapc_doc_free(doc);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_metadata)
+{
+    xapc_db_t *db = open_w("db");
+    char *v = NULL;
+    size_t len = 99;
+    struct strs s;
+
+    ck_assert_int_eq(xapc_db_set_metadata(db, "feed:1", "etag-a", 6), XAPC_OK);
+    ck_assert_int_eq(xapc_db_set_metadata(db, "feed:2", "x\0y", 3), XAPC_OK);
+    ck_assert_int_eq(xapc_db_set_metadata(db, "schema", "3", 1), XAPC_OK);
+    ck_assert_int_eq(xapc_db_set_metadata(db, "", "3", 1), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    ck_assert_int_eq(xapc_db_get_metadata(db, "feed:1", &v, &len), XAPC_OK);
+    ck_assert_str_eq(v, "etag-a");
+    ck_assert_uint_eq(len, 6);
+    free(v);
+    ck_assert_int_eq(xapc_db_get_metadata(db, "feed:2", &v, &len), XAPC_OK);
+    ck_assert_uint_eq(len, 3);
+    ck_assert_int_eq(memcmp(v, "x\0y", 4), 0);
+    free(v);
+    ck_assert_int_eq(xapc_db_get_metadata(db, "absent", &v, &len), XAPC_OK);
+    ck_assert_str_eq(v, "");
+    ck_assert_uint_eq(len, 0);
+    free(v);
+
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_metadata_keys(db, "feed:", collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "feed:1,feed:2");
+    memset(&s, 0, sizeof s);
+    s.stop_after = 1;
+    ck_assert_int_eq(xapc_db_metadata_keys(db, NULL, collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "feed:1");
+
+    /* Empty value deletes. */
+    ck_assert_int_eq(xapc_db_set_metadata(db, "feed:1", NULL, 0), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_metadata_keys(db, "", collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "feed:2,schema");
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_stats_postings_positions)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_doccount_t n;
+    xapc_docid_t last;
+    xapc_termcount_t tc;
+    double avl;
+    int ex;
+    struct strs s;
+
+    add_text(db, "red fish blue fish", NULL);       /* 1: length 4 */
+    add_text(db, "one fish", NULL);                 /* 2: length 2 */
+    add_text(db, "red car red car red car", NULL);  /* 3: length 6 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(xapc_db_lastdocid(db, &last), XAPC_OK);
+    ck_assert_uint_eq(last, 3);
+    ck_assert_int_eq(xapc_db_avlength(db, &avl), XAPC_OK);
+    ck_assert_double_eq_tol(avl, 4.0, 1e-9);
+    ck_assert_int_eq(xapc_db_termfreq(db, "fish", 4, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(xapc_db_collection_freq(db, "red", 3, &tc), XAPC_OK);
+    ck_assert_uint_eq(tc, 4);
+    ck_assert_int_eq(xapc_db_term_exists(db, "car", 3, &ex), XAPC_OK);
+    ck_assert_int_eq(ex, 1);
+    ck_assert_int_eq(xapc_db_term_exists(db, "bus", 3, &ex), XAPC_OK);
+    ck_assert_int_eq(ex, 0);
+    ck_assert_int_eq(xapc_db_doclength(db, 3, &tc), XAPC_OK);
+    ck_assert_uint_eq(tc, 6);
+    ck_assert_int_eq(xapc_db_unique_terms(db, 1, &tc), XAPC_OK);
+    ck_assert_uint_eq(tc, 3);
+    ck_assert_int_eq(xapc_db_doclength(db, 42, &tc), XAPC_ERR_NOT_FOUND);
+    ck_assert_int_eq(xapc_db_termfreq(db, "x", 1, NULL), XAPC_ERR_INVALID);
+
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_postings(db, "fish", 4, collect_posting, &s),
+                     XAPC_OK);
+    ck_assert_str_eq(s.buf, "1:2,2:1");
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_positions(db, 3, "red", 3, collect_pos, &s),
+                     XAPC_OK);
+    ck_assert_str_eq(s.buf, "1,3,5");
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_positions(db, 2, "red", 3, collect_pos, &s),
+                     XAPC_OK);
+    ck_assert_int_eq(s.calls, 0);
+
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_allterms(db, NULL, collect_counted, &s),
+                     XAPC_OK);
+    ck_assert_str_eq(s.buf, "blue:1,car:1,fish:2,one:1,red:2");
+    memset(&s, 0, sizeof s);
+    s.stop_after = 1;
+    ck_assert_int_eq(xapc_db_allterms(db, "f", collect_counted, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "fish:2");
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_phrase_near)
+{
+    xapc_db_t *db = open_w("db");
+    char got[256];
+    add_text(db, "the quick brown fox jumps", NULL); /* 1 */
+    add_text(db, "brown quick dogs", NULL);          /* 2 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    matches(db, Q2(XAPC_OP_PHRASE, T("quick"), T("brown"), 0), got,
+            sizeof got);
+    ck_assert_str_eq(got, "1");
+    matches(db, Q2(XAPC_OP_PHRASE, T("brown"), T("quick"), 0), got,
+            sizeof got);
+    ck_assert_str_eq(got, "2");
+    matches(db, Q2(XAPC_OP_PHRASE, T("quick"), T("fox"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "");
+    matches(db, Q2(XAPC_OP_PHRASE, T("quick"), T("fox"), 3), got, sizeof got);
+    ck_assert_str_eq(got, "1");
+
+    /* NEAR ignores order; "quick" at 2 and "fox" at 4 span 3 positions. */
+    matches(db, Q2(XAPC_OP_NEAR, T("fox"), T("quick"), 3), got, sizeof got);
+    ck_assert_str_eq(got, "1");
+    matches(db, Q2(XAPC_OP_NEAR, T("fox"), T("quick"), 2), got, sizeof got);
+    ck_assert_str_eq(got, "");
+    matches(db, Q2(XAPC_OP_NEAR, T("brown"), T("quick"), 2), got, sizeof got);
+    ck_assert_str_eq(got, "1,2");
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_boolean_ops)
+{
+    xapc_db_t *db = open_w("db");
+    char got[256];
+    xapc_mset_t *m;
+    xapc_query_t *q;
+    add_text(db, "a b", NULL); /* 1 */
+    add_text(db, "a", NULL);   /* 2 */
+    add_text(db, "b", NULL);   /* 3 */
+    add_text(db, "c", NULL);   /* 4 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    matches(db, Q2(XAPC_OP_AND, T("a"), T("b"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "1");
+    matches(db, Q2(XAPC_OP_OR, T("a"), T("b"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "1,2,3");
+    matches(db, Q2(XAPC_OP_AND_NOT, T("a"), T("b"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "2");
+    matches(db, Q2(XAPC_OP_XOR, T("a"), T("b"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "2,3");
+    matches(db, Q2(XAPC_OP_FILTER, T("a"), T("b"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "1");
+    matches(db, Q2(XAPC_OP_SYNONYM, T("a"), T("c"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "1,2,4");
+    matches(db, Q2(XAPC_OP_MAX, T("b"), T("c"), 0), got, sizeof got);
+    ck_assert_str_eq(got, "1,3,4");
+    matches(db, Q2(XAPC_OP_ELITE_SET, T("a"), T("c"), 1), got, sizeof got);
+    ck_assert(strcmp(got, "1,2") == 0 || strcmp(got, "4") == 0);
+    matches(db, xapc_query_all(), got, sizeof got);
+    ck_assert_str_eq(got, "1,2,3,4");
+    matches(db, xapc_query_none(), got, sizeof got);
+    ck_assert_str_eq(got, "");
+
+    /* AND_MAYBE: matches of a; b only lifts doc 1 to the top. */
+    q = Q2(XAPC_OP_AND_MAYBE, T("a"), T("b"), 0);
+    m = run(db, q, NULL);
+    ck_assert_uint_eq(xapc_mset_size(m), 2);
+    ck_assert_uint_eq(xapc_mset_docid(m, 0), 1);
+    ck_assert_uint_eq(xapc_mset_docid(m, 1), 2);
+    ck_assert(xapc_mset_weight(m, 0) > xapc_mset_weight(m, 1));
+    ck_assert_uint_eq(xapc_mset_rank(m, 1), 1);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+
+    /* FILTER weights by the first sub-query only. */
+    q = Q2(XAPC_OP_FILTER, T("a"), T("b"), 0);
+    m = run(db, q, NULL);
+    {
+        xapc_query_t *qa = T("a");
+        xapc_mset_t *ma = run(db, qa, NULL);
+        ck_assert_double_eq_tol(xapc_mset_weight(m, 0),
+                                xapc_mset_weight(ma, 0), 1e-9);
+        xapc_mset_free(ma);
+        xapc_query_free(qa);
+    }
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_query_misc)
+{
+    xapc_query_t *q = Q2(XAPC_OP_OR, T("b"), Q2(XAPC_OP_AND, T("a"), T("b"), 0),
+                         0);
+    xapc_query_t *subs[2];
+    char *d;
+    struct strs s;
+
+    d = xapc_query_describe(q);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_ptr_nonnull(strstr(d, "OR"));
+    free(d);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_query_terms(q, collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "a,b");
+    ck_assert_int_eq(xapc_query_is_empty(q), 0);
+    ck_assert_int_eq(xapc_query_terms(NULL, collect, &s), XAPC_ERR_INVALID);
+
+    subs[0] = q;
+    subs[1] = NULL;
+    ck_assert_ptr_null(xapc_query_combine(XAPC_OP_AND, subs, 2, 0));
+    ck_assert_ptr_null(xapc_query_combine((xapc_op_t)77, subs, 1, 0));
+    ck_assert_ptr_null(xapc_query_scale(q, -1.0));
+    ck_assert_ptr_null(xapc_query_scale(NULL, 1.0));
+    ck_assert_ptr_null(xapc_query_term(NULL, 2, 1, 0));
+    /* Xapian refuses PHRASE over non-term sub-queries. */
+    subs[1] = q;
+    ck_assert_ptr_null(xapc_query_combine(XAPC_OP_PHRASE, subs, 2, 0));
+    xapc_query_free(q);
+
+    q = xapc_query_combine(XAPC_OP_AND, NULL, 0, 0);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_int_eq(xapc_query_is_empty(q), 1);
+    xapc_query_free(q);
+    q = xapc_query_none();
+    ck_assert_int_eq(xapc_query_is_empty(q), 1);
+    xapc_query_free(q);
+}
+END_TEST
+
+START_TEST(test_value_range)
+{
+    xapc_db_t *db = open_w("db");
+    char got[256];
+    add_text_value(db, "x", 0, "20240101"); /* 1 */
+    add_text_value(db, "x", 0, "20240215"); /* 2 */
+    add_text_value(db, "x", 0, "20240320"); /* 3 */
+    add_text_value(db, "x", 1, "other");    /* 4: slot 0 empty */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    matches(db, xapc_query_value_range(0, "20240201", 8, "20240331", 8), got,
+            sizeof got);
+    ck_assert_str_eq(got, "2,3");
+    matches(db, xapc_query_value_ge(0, "20240215", 8), got, sizeof got);
+    ck_assert_str_eq(got, "2,3");
+    matches(db, xapc_query_value_le(0, "20240215", 8), got, sizeof got);
+    ck_assert_str_eq(got, "1,2");
+    /* Combined with a term, as a date filter would be. */
+    matches(db,
+            Q2(XAPC_OP_FILTER, T("x"), xapc_query_value_le(0, "20240101", 8),
+               0),
+            got, sizeof got);
+    ck_assert_str_eq(got, "1");
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_scale_weight)
+{
+    xapc_db_t *db = open_w("db");
+    char got[64];
+    xapc_query_t *a, *a2;
+    xapc_mset_t *m1, *m2;
+    add_text(db, "apple", NULL);  /* 1 */
+    add_text(db, "banana", NULL); /* 2 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    /* Equal weights: docid order decides. */
+    ranked(db, Q2(XAPC_OP_OR, T("apple"), T("banana"), 0), NULL, got,
+           sizeof got);
+    ck_assert_str_eq(got, "1,2");
+    a = T("banana");
+    ranked(db, Q2(XAPC_OP_OR, T("apple"), xapc_query_scale(a, 3.0), 0), NULL,
+           got, sizeof got);
+    xapc_query_free(a);
+    ck_assert_str_eq(got, "2,1");
+
+    a = T("apple");
+    a2 = xapc_query_scale(a, 2.0);
+    m1 = run(db, a, NULL);
+    m2 = run(db, a2, NULL);
+    ck_assert_double_eq_tol(xapc_mset_weight(m2, 0),
+                            2.0 * xapc_mset_weight(m1, 0), 1e-9);
+    xapc_mset_free(m1);
+    xapc_mset_free(m2);
+    xapc_query_free(a);
+    xapc_query_free(a2);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_bm25_params)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_doc_t *doc = NULL;
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q = T("x");
+    xapc_mset_t *m;
+
+    /* Same length (5), different wdf of x. */
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "x", 1, 1), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "pad", 3, 4), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(db, doc, NULL), XAPC_OK); /* 1 */
+    ck_assert_int_eq(xapc_doc_clear_terms(doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "x", 1, 4), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "pad", 3, 1), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(db, doc, NULL), XAPC_OK); /* 2 */
+    add_text(db, "filler", NULL);                              /* 3 */
+    xapc_doc_free(doc);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 2);
+    ck_assert_uint_eq(xapc_mset_docid(m, 0), 2);
+    ck_assert(xapc_mset_weight(m, 0) > xapc_mset_weight(m, 1) + 1e-6);
+    xapc_mset_free(m);
+
+    /* k1 = 0 switches wdf off: both documents weigh the same. */
+    p.bm25_k1 = 0.0;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 2);
+    ck_assert_double_eq_tol(xapc_mset_weight(m, 0), xapc_mset_weight(m, 1),
+                            1e-9);
+    ck_assert_uint_eq(xapc_mset_docid(m, 0), 1);
+    xapc_mset_free(m);
+
+    p = (xapc_enquire_params_t)XAPC_ENQUIRE_PARAMS_INIT;
+    p.weighting = XAPC_WEIGHT_BOOL;
+    m = run(db, q, &p);
+    ck_assert_double_eq(xapc_mset_weight(m, 0), 0.0);
+    xapc_mset_free(m);
+
+    p = (xapc_enquire_params_t)XAPC_ENQUIRE_PARAMS_INIT;
+    p.bm25_k1 = -1.0;
+    m = NULL;
+    ck_assert_int_eq(xapc_db_query(db, q, &p, &m), XAPC_ERR_INVALID);
+    ck_assert_ptr_null(m);
+    p = (xapc_enquire_params_t)XAPC_ENQUIRE_PARAMS_INIT;
+    p.version = 99;
+    ck_assert_int_eq(xapc_db_query(db, q, &p, &m), XAPC_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(db), "version"));
+    xapc_query_free(q);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_sort_by_value)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    char got[64];
+    add_text_value(db, "news", 0, "b"); /* 1 */
+    add_text_value(db, "news", 0, "c"); /* 2 */
+    add_text_value(db, "news", 0, "a"); /* 3 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    p.sort = XAPC_SORT_VALUE;
+    p.sort_slot = 0;
+    ranked(db, T("news"), &p, got, sizeof got);
+    ck_assert_str_eq(got, "3,1,2");
+    p.sort_reverse = 1;
+    ranked(db, T("news"), &p, got, sizeof got);
+    ck_assert_str_eq(got, "2,1,3");
+    p.sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
+    ranked(db, T("news"), &p, got, sizeof got);
+    ck_assert_str_eq(got, "2,1,3");
+    p.sort = XAPC_SORT_RELEVANCE_THEN_VALUE;
+    p.sort_reverse = 0;
+    ranked(db, T("news"), &p, got, sizeof got);
+    ck_assert_str_eq(got, "3,1,2");
+    p.sort = XAPC_SORT_RELEVANCE;
+    p.docid_order = XAPC_DOCID_DESCENDING;
+    ranked(db, T("news"), &p, got, sizeof got);
+    ck_assert_str_eq(got, "3,2,1");
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_collapse)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q = T("story");
+    xapc_mset_t *m;
+    size_t len;
+    add_text_value(db, "story", 1, "x"); /* 1 */
+    add_text_value(db, "story", 1, "x"); /* 2 */
+    add_text_value(db, "story", 1, "x"); /* 3 */
+    add_text_value(db, "story", 1, "y"); /* 4 */
+    add_text_value(db, "story", 1, "y"); /* 5 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    p.collapse_slot = 1;
+    p.collapse_max = 1;
+    p.check_at_least = 5;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 2);
+    ck_assert_uint_eq(xapc_mset_docid(m, 0), 1);
+    ck_assert_str_eq(xapc_mset_collapse_key(m, 0, &len), "x");
+    ck_assert_uint_eq(len, 1);
+    ck_assert_uint_eq(xapc_mset_collapse_count(m, 0), 2);
+    ck_assert_uint_eq(xapc_mset_docid(m, 1), 4);
+    ck_assert_str_eq(xapc_mset_collapse_key(m, 1, NULL), "y");
+    ck_assert_uint_eq(xapc_mset_collapse_count(m, 1), 1);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), 2);
+    xapc_mset_free(m);
+
+    p.collapse_max = 2;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 4);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_spies_and_copied_values)
+{
+    static const char *topics[] = {"sport", "news", "sport", "arts",
+                                   "sport", "arts", "news"};
+    xapc_db_t *db = open_w("db");
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_slot_t spy[2] = {2, 5};
+    xapc_slot_t copy[3] = {2, 0, 9};
+    xapc_query_t *q = xapc_query_all();
+    xapc_mset_t *m;
+    xapc_doc_t *doc;
+    const char *v;
+    size_t len, i;
+    xapc_doccount_t count;
+    char id[16];
+
+    for (i = 0; i < 7; ++i) {
+        doc = NULL;
+        ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+        ck_assert_int_eq(xapc_doc_add_term(doc, "t", 1, 1), XAPC_OK);
+        ck_assert_int_eq(
+            xapc_doc_set_value(doc, 2, topics[i], strlen(topics[i])), XAPC_OK);
+        snprintf(id, sizeof id, "id%u", (unsigned)i + 1);
+        ck_assert_int_eq(xapc_doc_set_value(doc, 0, id, strlen(id)), XAPC_OK);
+        ck_assert_int_eq(xapc_db_add_doc(db, doc, NULL), XAPC_OK);
+        xapc_doc_free(doc);
+    }
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    p.maxitems = 3;
+    p.check_at_least = 7;
+    p.spy_slots = spy;
+    p.n_spy_slots = 2;
+    p.copy_values = copy;
+    p.n_copy_values = 3;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 3);
+
+    ck_assert_uint_eq(xapc_mset_facet_total(m, 0), 7);
+    ck_assert_uint_eq(xapc_mset_facet_count(m, 0), 3);
+    ck_assert_int_eq(xapc_mset_facet(m, 0, 0, &v, &len, &count), XAPC_OK);
+    ck_assert_str_eq(v, "sport");
+    ck_assert_uint_eq(len, 5);
+    ck_assert_uint_eq(count, 3);
+    ck_assert_int_eq(xapc_mset_facet(m, 0, 1, &v, &len, &count), XAPC_OK);
+    ck_assert_str_eq(v, "arts"); /* tie with news: value order */
+    ck_assert_uint_eq(count, 2);
+    ck_assert_int_eq(xapc_mset_facet(m, 0, 2, &v, NULL, &count), XAPC_OK);
+    ck_assert_str_eq(v, "news");
+    ck_assert_uint_eq(count, 2);
+    ck_assert_int_eq(xapc_mset_facet(m, 0, 3, &v, &len, &count),
+                     XAPC_ERR_INVALID);
+    /* Slot 5 is empty everywhere. */
+    ck_assert_uint_eq(xapc_mset_facet_count(m, 1), 0);
+    ck_assert_uint_eq(xapc_mset_facet_count(m, 2), 0);
+
+    /* Copied values, in copy_values order. */
+    for (i = 0; i < 3; ++i) {
+        snprintf(id, sizeof id, "id%u", xapc_mset_docid(m, i));
+        ck_assert_str_eq(xapc_mset_value(m, i, 0, &len),
+                         topics[xapc_mset_docid(m, i) - 1]);
+        ck_assert_str_eq(xapc_mset_value(m, i, 1, &len), id);
+        ck_assert_uint_eq(len, strlen(id));
+        ck_assert_str_eq(xapc_mset_value(m, i, 2, &len), "");
+        ck_assert_uint_eq(len, 0);
+    }
+    ck_assert_ptr_null(xapc_mset_value(m, 0, 3, &len));
+    ck_assert_ptr_null(xapc_mset_value(m, 3, 0, &len));
+    xapc_mset_free(m);
+
+    p.spy_slots = NULL;
+    ck_assert_int_eq(xapc_db_query(db, q, &p, &m), XAPC_ERR_INVALID);
+    xapc_query_free(q);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_exact_count)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q;
+    xapc_mset_t *m;
+    unsigned i, expect = 0;
+    char text[64];
+
+    for (i = 1; i <= 300; ++i) {
+        snprintf(text, sizeof text, "doc%s%s%s", i % 2 ? " odd" : " even",
+                 i % 3 ? "" : " three", i % 5 ? "" : " five");
+        add_text(db, text, NULL);
+        if (i % 2 == 0 && (i % 3 == 0 || i % 5 == 0))
+            ++expect;
+    }
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    q = Q2(XAPC_OP_AND, T("even"), Q2(XAPC_OP_OR, T("three"), T("five"), 0),
+           0);
+    p.maxitems = 3;
+    p.check_at_least = 300;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 3);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect);
+    ck_assert_uint_eq(xapc_mset_matches_lower_bound(m), expect);
+    ck_assert_uint_eq(xapc_mset_matches_upper_bound(m), expect);
+    xapc_mset_free(m);
+
+    /* Paging: first skips ranks. */
+    p.first = 2;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_rank(m, 0), 2);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_mset_survives_commit)
+{
+    xapc_db_t *w = open_w("db");
+    xapc_db_t *r;
+    xapc_query_t *q = T("story");
+    xapc_mset_t *m;
+    xapc_doccount_t n;
+    int round;
+    size_t len;
+
+    add_text(w, "story one", "first data");
+    add_text(w, "story two", "second data");
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    r = open_db("db", XAPC_DB_READONLY);
+    m = run(r, q, NULL);
+    ck_assert_uint_eq(xapc_mset_size(m), 2);
+
+    /* The writer rewrites everything several times over. */
+    for (round = 0; round < 4; ++round) {
+        ck_assert_int_eq(xapc_db_delete_doc_by_term(w, "story", 5), XAPC_OK);
+        add_text(w, "story three", "replaced");
+        ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    }
+    xapc_db_free(r);
+
+    ck_assert_str_eq(xapc_mset_data(m, 0, &len), "first data");
+    ck_assert_uint_eq(len, 10);
+    ck_assert_str_eq(xapc_mset_data(m, 1, NULL), "second data");
+    ck_assert_ptr_null(xapc_mset_data(m, 2, &len));
+    ck_assert_uint_eq(len, 0);
+    xapc_mset_free(m);
+
+    r = open_db("db", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 1);
+    xapc_db_free(r);
+    xapc_query_free(q);
+    xapc_db_free(w);
+}
+END_TEST
+
+START_TEST(test_transactions)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_doccount_t n;
+
+    ck_assert_int_eq(xapc_db_begin_transaction(db, 1), XAPC_OK);
+    add_text(db, "gone", NULL);
+    ck_assert_int_eq(xapc_db_begin_transaction(db, 1), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_cancel_transaction(db), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 0);
+
+    ck_assert_int_eq(xapc_db_begin_transaction(db, 0), XAPC_OK);
+    add_text(db, "kept", NULL);
+    ck_assert_int_eq(xapc_db_commit_transaction(db), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 1);
+
+    ck_assert_int_eq(xapc_db_commit_transaction(db), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_cancel_transaction(db), XAPC_ERR_INVALID);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_spelling)
+{
+    xapc_db_t *db = open_w("db");
+    char *s = NULL;
+
+    ck_assert_int_eq(xapc_db_add_spelling(db, "newspaper", 9, 5), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_spelling(db, "newsprint", 9, 1), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_spelling(db, "", 0, 1), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    ck_assert_int_eq(xapc_db_spelling_suggest(db, "newspaprr", 9, 2, &s),
+                     XAPC_OK);
+    ck_assert_str_eq(s, "newspaper");
+    free(s);
+    ck_assert_int_eq(xapc_db_spelling_suggest(db, "zzzzqqq", 7, 2, &s),
+                     XAPC_OK);
+    ck_assert_str_eq(s, "");
+    free(s);
+
+    ck_assert_int_eq(xapc_db_remove_spelling(db, "newspaper", 9, 5), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    ck_assert_int_eq(xapc_db_spelling_suggest(db, "newspaprr", 9, 2, &s),
+                     XAPC_OK);
+    ck_assert_str_ne(s, "newspaper");
+    free(s);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_synonyms)
+{
+    xapc_db_t *db = open_w("db");
+    struct strs s;
+
+    ck_assert_int_eq(xapc_db_add_synonym(db, "car", "automobile"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_synonym(db, "car", "auto"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_synonym(db, "cat", "feline"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_synonym(db, "dog", "hound"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_synonym(db, "", "x"), XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_synonyms(db, "car", collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "auto,automobile");
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_synonym_keys(db, "ca", collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "car,cat");
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_synonym_keys(db, NULL, collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "car,cat,dog");
+
+    ck_assert_int_eq(xapc_db_remove_synonym(db, "car", "auto"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_synonyms(db, "car", collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "automobile");
+
+    ck_assert_int_eq(xapc_db_clear_synonyms(db, "car"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_synonyms(db, "car", collect, &s), XAPC_OK);
+    ck_assert_int_eq(s.calls, 0);
+    memset(&s, 0, sizeof s);
+    ck_assert_int_eq(xapc_db_synonym_keys(db, "", collect, &s), XAPC_OK);
+    ck_assert_str_eq(s.buf, "cat,dog");
+    xapc_db_free(db);
+}
+END_TEST
+
+/* Terms of an eset as a sorted, comma-joined list. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void eset_terms(const xapc_eset_t *e, char *out, size_t outsz)
+{
+    const char *t[32];
+    size_t i, n = xapc_eset_size(e), used = 0;
+    ck_assert_uint_le(n, 32);
+    for (i = 0; i < n; ++i) {
+        t[i] = xapc_eset_term(e, i, NULL);
+        ck_assert(xapc_eset_weight(e, i) > 0.0);
+        if (i)
+            ck_assert(xapc_eset_weight(e, i) <= xapc_eset_weight(e, i - 1));
+    }
+    qsort(t, n, sizeof t[0], cmp_str);
+    out[0] = '\0';
+    for (i = 0; i < n; ++i)
+        used += (size_t)snprintf(out + used, outsz - used, "%s%s",
+                                 i ? "," : "", t[i]);
+}
+
+START_TEST(test_expand)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_expand_params_t p = XAPC_EXPAND_PARAMS_INIT;
+    xapc_docid_t rel[2] = {1, 2};
+    xapc_eset_t *e = NULL;
+    char got[256];
+    size_t len;
+
+    add_text(db, "ferry harbour boat sails Xsea", NULL); /* 1 */
+    add_text(db, "ferry harbour captain Xsea", NULL);    /* 2 */
+    add_text(db, "cake baking oven", NULL);              /* 3 */
+    add_text(db, "cake recipe sugar", NULL);             /* 4 */
+    add_text(db, "bus train ticket boat", NULL);         /* 5 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    p.maxterms = 3;
+    ck_assert_int_eq(xapc_db_expand(db, rel, 2, &p, &e), XAPC_OK);
+    eset_terms(e, got, sizeof got);
+    ck_assert_str_eq(got, "Xsea,ferry,harbour");
+    xapc_eset_free(e);
+
+    p.unprefixed_only = 1;
+    p.maxterms = 2;
+    ck_assert_int_eq(xapc_db_expand(db, rel, 2, &p, &e), XAPC_OK);
+    eset_terms(e, got, sizeof got);
+    ck_assert_str_eq(got, "ferry,harbour");
+    xapc_eset_free(e);
+
+    p = (xapc_expand_params_t)XAPC_EXPAND_PARAMS_INIT;
+    p.prefix = "X";
+    ck_assert_int_eq(xapc_db_expand(db, rel, 2, &p, &e), XAPC_OK);
+    ck_assert_uint_eq(xapc_eset_size(e), 1);
+    ck_assert_str_eq(xapc_eset_term(e, 0, &len), "Xsea");
+    ck_assert_uint_eq(len, 4);
+    ck_assert_ptr_null(xapc_eset_term(e, 1, &len));
+    xapc_eset_free(e);
+
+    /* Terms of the query the documents came from are left out. */
+    p = (xapc_expand_params_t)XAPC_EXPAND_PARAMS_INIT;
+    p.exclude_query = T("ferry");
+    p.maxterms = 2;
+    p.unprefixed_only = 1;
+    ck_assert_int_eq(xapc_db_expand(db, rel, 2, &p, &e), XAPC_OK);
+    xapc_query_free((xapc_query_t *)p.exclude_query);
+    ck_assert_str_eq(xapc_eset_term(e, 0, NULL), "harbour");
+    eset_terms(e, got, sizeof got);
+    ck_assert_ptr_null(strstr(got, "ferry"));
+    xapc_eset_free(e);
+
+    ck_assert_int_eq(xapc_db_expand(db, NULL, 0, NULL, &e), XAPC_OK);
+    ck_assert_uint_eq(xapc_eset_size(e), 0);
+    xapc_eset_free(e);
+    xapc_db_free(db);
+}
+END_TEST
+
+static void make_db(const char *name, const char *word, int ndocs)
+{
+    xapc_db_t *db = open_w(name);
+    char text[64];
+    int i;
+    for (i = 0; i < ndocs; ++i) {
+        snprintf(text, sizeof text, "common %s n%d", word, i);
+        add_text(db, text, word);
+    }
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    xapc_db_free(db);
+}
+
+START_TEST(test_compact)
+{
+    const char *srcs[2];
+    char *err = (char *)"untouched";
+    xapc_db_t *db;
+    xapc_doccount_t n;
+    char a[4096], b[4096];
+
+    make_db("a", "alpha", 3);
+    make_db("b", "beta", 4);
+    snprintf(a, sizeof a, "%s", tpath("a"));
+    snprintf(b, sizeof b, "%s", tpath("b"));
+    srcs[0] = a;
+    srcs[1] = b;
+
+    ck_assert_int_eq(xapc_compact(srcs, 2, tpath("out"), 0, &err), XAPC_OK);
+    ck_assert_ptr_null(err);
+    db = open_db("out", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 7);
+    ck_assert_int_eq(xapc_db_termfreq(db, "beta", 4, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 4);
+    xapc_db_free(db);
+
+    ck_assert_int_eq(xapc_compact(srcs, 2, tpath("single.glass"),
+                                  XAPC_COMPACT_SINGLE_FILE |
+                                      XAPC_COMPACT_MULTIPASS,
+                                  NULL),
+                     XAPC_OK);
+    db = open_db("single.glass", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 7);
+    xapc_db_free(db);
+
+    /* Overlapping docids cannot be merged without renumbering. */
+    ck_assert_int_ne(xapc_compact(srcs, 2, tpath("bad"),
+                                  XAPC_COMPACT_NO_RENUMBER, &err),
+                     XAPC_OK);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_int_eq(strncmp(err, "xapc_compact: ", 14), 0);
+    free(err);
+
+    srcs[1] = tpath("missing");
+    ck_assert_int_eq(xapc_compact(srcs, 2, tpath("out2"), 0, &err),
+                     XAPC_ERR_NOT_FOUND);
+    ck_assert_ptr_nonnull(err);
+    free(err);
+    ck_assert_int_eq(xapc_compact(srcs, 0, tpath("out2"), 0, NULL),
+                     XAPC_ERR_INVALID);
+}
+END_TEST
+
+START_TEST(test_check)
+{
+    xapc_db_t *db = open_w("db");
+    unsigned long nerr = 99;
+    char *report = NULL, *err = NULL;
+    char text[128];
+    char buf[4096];
+    struct stat st;
+    int i, fd;
+    xapc_status_t rc;
+
+    for (i = 0; i < 2000; ++i) {
+        snprintf(text, sizeof text, "word%d other%d common x%d y%d z%d", i,
+                 i % 17, i % 101, i % 7, i);
+        add_text(db, text, text);
+    }
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    xapc_db_free(db);
+
+    ck_assert_int_eq(xapc_check(tpath("db"), &nerr, &report, &err), XAPC_OK);
+    ck_assert_uint_eq(nerr, 0);
+    ck_assert_ptr_nonnull(report);
+    ck_assert_ptr_null(err);
+    free(report);
+
+    /* Overwrite the middle of the postlist table with garbage. */
+    ck_assert_int_eq(stat(tpath("db/postlist.glass"), &st), 0);
+    ck_assert(st.st_size > 3 * 8192);
+    memset(buf, 0xA5, sizeof buf);
+    fd = open(tpath("db/postlist.glass"), O_WRONLY);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(pwrite(fd, buf, sizeof buf, st.st_size / 2 + 100),
+                     (ssize_t)sizeof buf);
+    ck_assert_int_eq(close(fd), 0);
+
+    report = NULL;
+    rc = xapc_check(tpath("db"), &nerr, &report, &err);
+    ck_assert_int_eq(rc, XAPC_ERR_CORRUPT);
+    ck_assert_ptr_nonnull(err);
+    ck_assert_ptr_null(strchr(err, '\n'));
+    free(err);
+    free(report);
+
+    ck_assert_int_eq(xapc_check(tpath("nothing"), NULL, NULL, NULL),
+                     XAPC_ERR_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(test_stub_file)
+{
+    xapc_db_t *db;
+    xapc_doccount_t n;
+    char got[256];
+
+    make_db("a", "alpha", 2);
+    make_db("b", "beta", 3);
+    write_file(tpath("both.stub"), "auto ./a\nauto ./b\n");
+
+    db = open_db("both.stub", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_doccount(db, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 5);
+    matches(db, T("alpha"), got, sizeof got);
+    /* Shard docids interleave: a's are odd, b's even. */
+    ck_assert_str_eq(got, "1,3");
+    matches(db, T("beta"), got, sizeof got);
+    ck_assert_str_eq(got, "2,4,6");
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_multi_db)
+{
+    xapc_db_t *a, *b, *w;
+    xapc_doccount_t n;
+    xapc_mset_t *m;
+    xapc_query_t *q;
+    size_t i;
+    int seen_alpha = 0, seen_beta = 0;
+
+    make_db("a", "alpha", 2);
+    make_db("b", "beta", 2);
+    a = open_db("a", XAPC_DB_READONLY);
+    b = open_db("b", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_add_database(a, b), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_database(a, a), XAPC_ERR_INVALID);
+    xapc_db_free(b); /* a keeps its own reference */
+
+    ck_assert_int_eq(xapc_db_doccount(a, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 4);
+    q = T("common");
+    m = run(a, q, NULL);
+    ck_assert_uint_eq(xapc_mset_size(m), 4);
+    for (i = 0; i < 4; ++i) {
+        const char *d = xapc_mset_data(m, i, NULL);
+        seen_alpha += strcmp(d, "alpha") == 0;
+        seen_beta += strcmp(d, "beta") == 0;
+    }
+    ck_assert_int_eq(seen_alpha, 2);
+    ck_assert_int_eq(seen_beta, 2);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+
+    /* Only read-only handles aggregate. */
+    w = open_w("c");
+    ck_assert_int_eq(xapc_db_add_database(w, a), XAPC_ERR_INVALID);
+    xapc_db_free(w);
+    xapc_db_free(a);
+}
+END_TEST
+
+START_TEST(test_wildcard)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_query_t *q;
+    xapc_mset_t *m = NULL;
+    char got[64];
+    add_text(db, "apple", NULL);         /* 1 */
+    add_text(db, "apply", NULL);         /* 2 */
+    add_text(db, "apricot", NULL);       /* 3 */
+    add_text(db, "apricot banana", NULL); /* 4 */
+    add_text(db, "banana", NULL);        /* 5 */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    matches(db, xapc_query_wildcard("ap", 2, 0, XAPC_WILDCARD_LIMIT_ERROR),
+            got, sizeof got);
+    ck_assert_str_eq(got, "1,2,3,4");
+
+    q = xapc_query_wildcard("ap", 2, 2, XAPC_WILDCARD_LIMIT_ERROR);
+    ck_assert_ptr_nonnull(q);
+    ck_assert_int_eq(xapc_db_query(db, q, NULL, &m), XAPC_ERR_WILDCARD);
+    ck_assert_ptr_null(m);
+    ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(db), "WildcardError"));
+    xapc_query_free(q);
+
+    /* FIRST: "apple", "apply" in byte order. */
+    matches(db, xapc_query_wildcard("ap", 2, 2, XAPC_WILDCARD_LIMIT_FIRST),
+            got, sizeof got);
+    ck_assert_str_eq(got, "1,2");
+    /* MOST_FREQUENT: "apricot" (2 docs) comes first. */
+    matches(db,
+            xapc_query_wildcard("ap", 2, 1, XAPC_WILDCARD_LIMIT_MOST_FREQUENT),
+            got, sizeof got);
+    ck_assert_str_eq(got, "3,4");
+    ck_assert_ptr_null(xapc_query_wildcard("ap", 2, 1,
+                                           (xapc_wildcard_mode_t)42));
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_remote_closed_port)
+{
+    struct sockaddr_in sa;
+    socklen_t salen = sizeof sa;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    unsigned port;
+    xapc_db_t *db = NULL;
+
+    /* Let the kernel pick a free port, then release it: nothing listens. */
+    ck_assert_int_ge(fd, 0);
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sa.sin_port = 0;
+    ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &salen), 0);
+    port = ntohs(sa.sin_port);
+    close(fd);
+
+    ck_assert_int_eq(xapc_db_open_remote(&db, "127.0.0.1", port, 2000, 0),
+                     XAPC_ERR_NETWORK);
+    ck_assert_ptr_nonnull(db);
+    ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(db), "NetworkError"));
+    xapc_db_free(db);
+
+    db = NULL;
+    ck_assert_int_eq(xapc_db_open_remote(&db, "127.0.0.1", port, 2000, 1),
+                     XAPC_ERR_NETWORK);
+    xapc_db_free(db);
+
+    db = NULL;
+    ck_assert_int_eq(xapc_db_open_remote(&db, "127.0.0.1", 0, 2000, 0),
+                     XAPC_ERR_INVALID);
+    xapc_db_free(db);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+
+static Suite *xapc_suite(void)
+{
+    Suite *s = suite_create("xapc");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    /* Generous: sanitizer builds are several times slower. */
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, test_status_str);
+    tcase_add_test(tc, test_open_create_reopen);
+    tcase_add_test(tc, test_open_failures);
+    tcase_add_test(tc, test_lock);
+    tcase_add_test(tc, test_null_handles);
+    tcase_add_test(tc, test_docs_replace_delete_by_term);
+    tcase_add_test(tc, test_doc_values_data_terms);
+    tcase_add_test(tc, test_term_too_long);
+    tcase_add_test(tc, test_metadata);
+    tcase_add_test(tc, test_stats_postings_positions);
+    tcase_add_test(tc, test_phrase_near);
+    tcase_add_test(tc, test_boolean_ops);
+    tcase_add_test(tc, test_query_misc);
+    tcase_add_test(tc, test_value_range);
+    tcase_add_test(tc, test_scale_weight);
+    tcase_add_test(tc, test_bm25_params);
+    tcase_add_test(tc, test_sort_by_value);
+    tcase_add_test(tc, test_collapse);
+    tcase_add_test(tc, test_spies_and_copied_values);
+    tcase_add_test(tc, test_exact_count);
+    tcase_add_test(tc, test_mset_survives_commit);
+    tcase_add_test(tc, test_transactions);
+    tcase_add_test(tc, test_spelling);
+    tcase_add_test(tc, test_synonyms);
+    tcase_add_test(tc, test_expand);
+    tcase_add_test(tc, test_compact);
+    tcase_add_test(tc, test_check);
+    tcase_add_test(tc, test_stub_file);
+    tcase_add_test(tc, test_multi_db);
+    tcase_add_test(tc, test_wildcard);
+    tcase_add_test(tc, test_remote_closed_port);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(xapc_suite());
+    int failed;
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
