@@ -382,6 +382,18 @@ static void print_text(const newsidx_results_t *r, const char *query,
 	}
 }
 
+/* JSON readers index strings by code point, not by byte. */
+static json_int_t codepoints(const char *s, size_t bytes)
+{
+	json_int_t n = 0;
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 static int add_str(json_t *o, const char *k, const char *v)
 {
 	return json_object_set_new(o, k, json_string(v ? v : ""));
@@ -424,8 +436,10 @@ static int print_json(const newsidx_results_t *r, const char *query,
 		err |= add_str(o, "snippet", h->snippet);
 		for (k = 0; !err && k < h->nhighlights; k++) {
 			json_t *pair = json_pack(
-				"[II]", (json_int_t)h->highlights[2 * k],
-				(json_int_t)h->highlights[2 * k + 1]);
+				"[II]",
+				codepoints(h->snippet, h->highlights[2 * k]),
+				codepoints(h->snippet,
+					   h->highlights[2 * k + 1]));
 
 			err |= json_array_append_new(hl, pair);
 		}

@@ -630,6 +630,23 @@ static void plain(const struct scan *sc, size_t i, int handle, struct seg *g)
 	size_t j = i;
 
 	for (;; j += c.n) {
+		size_t k = j;
+
+		/* Most text is ASCII words: take a run of them at once. */
+		while (k < sc->len && sc->s[k] < 0x80) {
+			int kc = a->acls[sc->s[k]];
+
+			if (kc != C_LETTER && kc != C_DIGIT)
+				break;
+			if (kc == C_LETTER)
+				g->letters = 1;
+			last = kc;
+			k++;
+		}
+		if (k > j) {
+			put(a, g, sc->s + j, k - j);
+			j = k;
+		}
 		peek(sc, j, &c);
 		switch (c.cls) {
 		case C_LETTER:
@@ -998,6 +1015,12 @@ static const char *cache_put(struct newsidx_analyzer *a, uint32_t h,
 	return (const char *)e + 3 + len;
 }
 
+/*
+ * Words starting with a number are returned as they are.  An acronym
+ * cannot be told from a plain word here ("us"), so skipping the stemmer
+ * for NEWSIDX_TOK_ACRONYM tokens is up to the caller; the stems of the
+ * short words acronyms make are mostly the words themselves anyway.
+ */
 const char *newsidx_analyzer__stem(struct newsidx_analyzer *a,
 				   const char *word, size_t len,
 				   size_t *outlen)

@@ -147,9 +147,15 @@ static long fill(struct reader *r, size_t want)
 			if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
 				if (n > 0)
 					r->end += (size_t)n;
+				/* zlib prefixes "<fd:N>: ", which names
+				 * nothing useful; the caller names the file. */
+				if (msg && strncmp(msg, "<fd:", 4) == 0 &&
+				    strstr(msg, ": "))
+					msg = strstr(msg, ": ") + 2;
 				snprintf(r->err, sizeof(r->err), "%s%s",
-					 zerr == Z_BUF_ERROR ? "truncated gzip data: "
-							     : "gzip: ",
+					 zerr == Z_BUF_ERROR
+						 ? "truncated gzip data: "
+						 : "corrupt gzip data: ",
 					 msg ? msg : "read error");
 				r->eof = 1;
 				return -1;
@@ -791,9 +797,12 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
 		}
 		r->start += n + (nl ? 1 : 0);
 		if (!nl && r->err[0]) {
-			snprintf(where, sizeof(where), "%s: offset %llu",
-				 ing->name, r->offset + r->start);
-			reject(ing, where, "%s", r->err);
+			snprintf(where, sizeof(where),
+				 "%s: offset %llu (uncompressed)", ing->name,
+				 r->offset + r->start);
+			reject(ing, where, "%s; the records before it were "
+					   "indexed",
+			       r->err);
 			return;
 		}
 		if (!nl && r->eof)
@@ -822,6 +831,11 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 	if (avail == -2) {
 		reader_close(&r);
 		return NEWSIDX_NOMEM;
+	}
+	if (avail == -1 && r.end > r.start) {
+		/* Broken after some data: the parsers keep the complete
+		 * records and report the fault where they meet it. */
+		avail = (long)(r.end - r.start);
 	}
 	if (avail <= 0) {
 		if (avail < 0) {

@@ -437,7 +437,7 @@ static xapc_query_t *near_query(struct builder *b,
 		return NULL;
 	}
 	q = combine(b, nq > 1 ? XAPC_OP_NEAR : XAPC_OP_AND, qs, nq,
-		    (unsigned)(n->window + nq - 1));
+		    (unsigned)(n->window + nq));
 	free_all(qs, nq);
 	free(qs);
 	return q;

@@ -185,6 +185,17 @@ xapc_status_t map_exception(char *buf, const char *where) noexcept
     }
 }
 
+// The integer a C caller put in an enum parameter or field.  C may pass any
+// int, but in C++ loading an enum object holding a value outside the
+// enum's range is undefined, so the bytes are read as the underlying type.
+template <typename E> long enum_value(const E &e)
+{
+    typename std::underlying_type<E>::type v;
+    static_assert(sizeof v == sizeof e, "enum size");
+    std::memcpy(&v, &e, sizeof v);
+    return static_cast<long>(v);
+}
+
 // Build a std::string from a (pointer, length) pair.
 std::string bytes(const char *p, size_t n)
 {
@@ -453,7 +464,7 @@ extern "C" {
 XAPC_API const char *xapc_status_str(xapc_status_t st)
 {
     try {
-        switch (st) {
+        switch (enum_value(st)) {
         case XAPC_OK: return "ok";
         case XAPC_ERR_INVALID: return "invalid argument or operation";
         case XAPC_ERR_NOMEM: return "out of memory";
@@ -494,11 +505,10 @@ XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
 {
     xapc_db_t *db = nullptr;
     try {
-        if (out)
-            *out = nullptr;
-        db = new xapc_db;
         if (!out)
-            fail(XAPC_ERR_INVALID, "out is NULL");
+            fail(XAPC_ERR_INVALID, "out is NULL"); // nowhere to put a handle
+        *out = nullptr;
+        db = new xapc_db;
         *out = db;
         need(path, "path is NULL");
         const int known = XAPC_DB_MODE_MASK | XAPC_DB_NO_SYNC |
@@ -548,11 +558,10 @@ XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
 {
     xapc_db_t *db = nullptr;
     try {
-        if (out)
-            *out = nullptr;
-        db = new xapc_db;
         if (!out)
-            fail(XAPC_ERR_INVALID, "out is NULL");
+            fail(XAPC_ERR_INVALID, "out is NULL"); // nowhere to put a handle
+        *out = nullptr;
+        db = new xapc_db;
         *out = db;
         need(host, "host is NULL");
         if (port == 0 || port > 65535)
@@ -1202,10 +1211,22 @@ XAPC_API xapc_status_t xapc_check(const char *path, unsigned long *nerrors,
             *errmsg = nullptr;
         need(path, "path is NULL");
         std::ostringstream os;
-        // SHORT_TREE gives a per-table summary, enough for a report
-        // without dumping every block.
-        size_t errs = Xapian::Database::check(
-            path, Xapian::DBCHECK_SHORT_TREE, report ? &os : nullptr);
+        size_t errs = 0;
+        try {
+            // Options 0: one summary line per table, like xapian-check
+            // without flags; the tree dumps would be huge on real indexes.
+            errs = Xapian::Database::check(path, 0, report ? &os : nullptr);
+        } catch (const Xapian::DatabaseError &e) {
+            // What was checked before the failure is still worth having.
+            if (report)
+                *report = c_copy(os.str());
+            // The checker reports damage it cannot walk past as a plain
+            // DatabaseError; for the caller that is corruption.
+            if (std::strcmp(e.get_type(), "DatabaseError") == 0)
+                throw Xapian::DatabaseCorruptError(e.get_msg(),
+                                                   e.get_context());
+            throw;
+        }
         if (nerrors)
             *nerrors = errs;
         if (report)
@@ -1439,7 +1460,7 @@ XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
 {
     try {
         Xapian::Query::op xop;
-        switch (op) {
+        switch (enum_value(op)) {
         case XAPC_OP_AND: xop = Xapian::Query::OP_AND; break;
         case XAPC_OP_OR: xop = Xapian::Query::OP_OR; break;
         case XAPC_OP_AND_NOT: xop = Xapian::Query::OP_AND_NOT; break;
@@ -1459,7 +1480,13 @@ XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
         v.reserve(n);
         for (size_t i = 0; i < n; ++i)
             v.push_back(arg_query(subs[i]));
-        return wrap(Xapian::Query(xop, v.begin(), v.end(), window));
+        // Xapian rejects a window for other operators; the header promises
+        // it is ignored there, which keeps callers' code uniform.
+        bool windowed = xop == Xapian::Query::OP_NEAR ||
+                        xop == Xapian::Query::OP_PHRASE ||
+                        xop == Xapian::Query::OP_ELITE_SET;
+        return wrap(
+            Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -1518,7 +1545,7 @@ XAPC_API xapc_query_t *xapc_query_wildcard(const char *pattern, size_t len,
 {
     try {
         int xmode;
-        switch (mode) {
+        switch (enum_value(mode)) {
         case XAPC_WILDCARD_LIMIT_ERROR:
             xmode = Xapian::Query::WILDCARD_LIMIT_ERROR;
             break;
@@ -1613,8 +1640,13 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         Xapian::Enquire enq(d);
         enq.set_query(query);
 
-        switch (p->weighting) {
+        switch (enum_value(p->weighting)) {
         case XAPC_WEIGHT_BM25:
+            // Xapian silently clamps negative parameters to 0; a negative
+            // (or NaN) value is almost certainly a caller bug, so say so.
+            if (!(p->bm25_k1 >= 0 && p->bm25_k2 >= 0 && p->bm25_k3 >= 0 &&
+                  p->bm25_b >= 0 && p->bm25_min_normlen >= 0))
+                fail(XAPC_ERR_INVALID, "bm25 parameters must be >= 0");
             enq.set_weighting_scheme(
                 Xapian::BM25Weight(p->bm25_k1, p->bm25_k2, p->bm25_k3,
                                    p->bm25_b, p->bm25_min_normlen));
@@ -1626,7 +1658,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         }
 
         bool rev = p->sort_reverse != 0;
-        switch (p->sort) {
+        switch (enum_value(p->sort)) {
         case XAPC_SORT_RELEVANCE: enq.set_sort_by_relevance(); break;
         case XAPC_SORT_VALUE: enq.set_sort_by_value(p->sort_slot, rev); break;
         case XAPC_SORT_VALUE_THEN_RELEVANCE:
@@ -1638,7 +1670,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         default: fail(XAPC_ERR_INVALID, "unknown sort order");
         }
 
-        switch (p->docid_order) {
+        switch (enum_value(p->docid_order)) {
         case XAPC_DOCID_ASCENDING:
             enq.set_docid_order(Xapian::Enquire::ASCENDING);
             break;
@@ -1667,7 +1699,8 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         m->estimated = ms.get_matches_estimated();
         m->lower = ms.get_matches_lower_bound();
         m->upper = ms.get_matches_upper_bound();
-        ms.fetch(); // read all hit documents in one batch
+        // No MSet::fetch() here: in libxapian 1.4.22 it crashes when
+        // first > 0 (it indexes the hit array by absolute rank).
         m->hits.reserve(ms.size());
         for (auto it = ms.begin(); it != ms.end(); ++it) {
             Hit h;

@@ -440,7 +440,7 @@ XAPC_API xapc_status_t xapc_db_allterms(xapc_db_t *db, const char *prefix,
 
 /**
  * Call cb(ctx, docid, wdf) for every document indexing a term, in docid
- * order.  The empty term lists every document (with its length as wdf).
+ * order.  The empty term lists every document (each with wdf 1).
  * @param term, len  the term bytes.
  */
 XAPC_API xapc_status_t xapc_db_postings(xapc_db_t *db, const char *term,
@@ -545,12 +545,15 @@ XAPC_API xapc_status_t xapc_compact(const char *const *srcs, size_t n,
  * @param path     database directory or single-file database.
  * @param nerrors  optional; receives the number of problems found.
  * @param report   optional; receives a malloc()ed human-readable report
- *                 (multi-line); free() it.  Set even when errors are found.
+ *                 (multi-line, one summary per table) or NULL; set even
+ *                 when damage is found.  free() it if non-NULL, whatever
+ *                 the status.
  * @param errmsg   optional; receives a malloc()ed one-line message on
  *                 failure, NULL on success; free() it.
  * @return XAPC_OK if no problem was found, XAPC_ERR_CORRUPT if some were
  *         (nerrors > 0) or the check could not proceed because of damage,
- *         XAPC_ERR_NOT_FOUND, XAPC_ERR_INVALID, XAPC_ERR_NOMEM, ...
+ *         XAPC_ERR_OPENING or XAPC_ERR_NOT_FOUND (no database at path),
+ *         XAPC_ERR_INVALID, XAPC_ERR_NOMEM, ...
  * Thread-safety: reentrant.
  */
 XAPC_API xapc_status_t xapc_check(const char *path, unsigned long *nerrors,

@@ -1,2 +1,76 @@
-#!/bin/sh
-exit 0
+# lib.sh: shared helpers for the end-to-end CLI tests.  Each test script
+# sources this, gets a private temporary directory, and reports failures
+# with the command and what was expected.  The scripts run from `make
+# check` with NEWSIDX (the built binary), FIXTURES and top_srcdir set.
+
+set -u
+
+: "${top_srcdir:?run from make check}"
+: "${NEWSIDX:?run from make check}"
+FIXTURES=${FIXTURES:-$top_srcdir/tests/fixtures}
+CORPUS=$top_srcdir/corpus
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/newsidx-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export NO_COLOR=1
+unset NEWSIDX_INDEX
+
+failures=0
+checks=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+ok() {
+	checks=$((checks + 1))
+}
+
+# run CMD...: run newsidx, keeping stdout, stderr and the exit status in
+# $T/out, $T/err and $rc.
+run() {
+	"$NEWSIDX" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+
+expect_rc() {
+	if [ "$rc" -eq "$1" ]; then ok; else
+		fail "$2: exit $rc, expected $1; stderr: $(head -c 600 "$T/err")"
+	fi
+}
+
+expect_out() {
+	if grep -q -- "$1" "$T/out"; then ok; else
+		fail "$2: stdout lacks '$1'; got: $(head -c 600 "$T/out")"
+	fi
+}
+
+expect_no_out() {
+	if grep -q -- "$1" "$T/out"; then
+		fail "$2: stdout has '$1'"
+	else ok; fi
+}
+
+expect_err() {
+	if grep -q -- "$1" "$T/err"; then ok; else
+		fail "$2: stderr lacks '$1'; got: $(head -c 600 "$T/err")"
+	fi
+}
+
+expect_eq() {
+	if [ "$1" = "$2" ]; then ok; else
+		fail "$3: got '$1', expected '$2'"
+	fi
+}
+
+# jqout FILTER: apply a jq filter to the JSON on stdout.
+jqout() {
+	jq -r "$1" "$T/out"
+}
+
+finish() {
+	echo "$checks checks, $failures failed"
+	[ "$failures" -eq 0 ]
+	exit $?
+}

@@ -121,7 +121,8 @@ static const struct {
 	{ "en", "Türkiye", "turkiye@0" },
 	{ "en", "café au lait", "cafe@0 au@1 lait@2" },
 	{ "en", "São Paulo", "sao@0 paulo@1" },
-	{ "en", "Ça Zürich Ångström ñandú", "ca@0 zurich@1 angstrom@2 nandu@3" },
+	{ "en", "Ça Zürich Ångström ñandú",
+	  "ca@0 zurich@1 angstrom@2 nandu@3" },
 	{ "en", "cafe\xcc\x81 q\xcc\x83", "cafe@0 q@1" }, /* decomposed */
 	{ "en", "İstanbul", "istanbul@0" },
 	{ "el", "Ελλάδα", "ελλαδα@0" },
@@ -227,7 +228,7 @@ static const struct {
 	  "railway" },
 	{ "a-b-c", "a|b|c|a-b-c" },
 	{ "India’s O'Neill countries'", "India’s|O'Neill|countries" },
-	{ "the U.S. and U.S-Japan", "the|U.S.|and|U|S|U.S-Japan" },
+	{ "the U.S. and U.S-Japan", "the|U.S.|and|U.S|Japan|U.S-Japan" },
 	{ "U.S.-Japan", "U.S.|Japan|U.S.-Japan" },
 	{ "5,000 3.5% 2024.", "5,000|3.5|2024" },
 	{ "@DrSJaishankar #G20.", "@DrSJaishankar|#G20" },
@@ -361,7 +362,10 @@ START_TEST(test_long_tokens)
 	for (k = 0; k < 40; k++)
 		strcat(buf, "e\xcc\x81");
 	ck_assert_int_eq(run(a, buf, strlen(buf), &c, NULL), 0);
-	ck_assert_str_eq(c.out, "ok@0 eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee@1");
+	memcpy(want, "ok@0 ", 5);
+	memset(want + 5, 'e', 40);
+	memcpy(want + 45, "@1", 3);
+	ck_assert_str_eq(c.out, want);
 
 	/* A compound whose joined form is too long keeps its parts. */
 	memset(buf, 0, big + 64);
@@ -406,7 +410,9 @@ START_TEST(test_garbage)
 	for (round = 0; round < 2000; round++) {
 		buf[0] = '\0';
 		for (k = 0; k < 40; k++) {
-			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			/* A fixed LCG: the same strings every run. */
+			seed = seed * 6364136223846793005UL +
+			       1442695040888963407UL;
 			strcat(buf, pieces[(seed >> 33) % N_ELEMS(pieces)]);
 		}
 		ck_assert_int_eq(run(a, buf, strlen(buf), &c, NULL), 0);
@@ -446,7 +452,7 @@ static const struct {
 	{ "fr", "economiques", "econom" },
 	{ "fr", "nationales", "national" },
 	{ "de", "wirtschaftlichen", "wirtschaft" },
-	{ "es", "universidades", "universidad" },
+	{ "es", "universidades", "univers" },
 	{ "ru", "новый", "нов" },
 	{ "ru", "новая", "нов" },
 	{ "none", "railways", "railways" },
@@ -481,8 +487,10 @@ static const struct {
 	const char *in;
 	const char *want; /* the stems, space-separated */
 } pipeline_cases[] = {
+	/* Accents are folded before stemming: "donnees" gives "donne"
+	 * where Snowball would give "don" for "données". */
 	{ "fr", "Les données économiques nationales",
-	  "le don econom national" },
+	  "le donne econom national" },
 	{ "en", "India’s railways agreed", "india railway agre" },
 	{ "en", "U.S. investments of 5,000", "us invest of 5000" },
 	{ "none", "Railways’ élections", "railways elections" },
@@ -533,7 +541,8 @@ START_TEST(test_stem_cache)
 {
 	static const char *const words[] = {
 		"railways", "agreed", "connection", "relational", "running",
-		"generously", "countries", "hopefulness", "elections", "o'neill",
+		"generously", "countries", "hopefulness", "elections",
+		"o'neill",
 		"minister", "ministers", "ministry", "the", "a",
 	};
 	struct newsidx_analyzer *a = analyzer("en");
@@ -567,7 +576,7 @@ START_TEST(test_stem_cache)
 				x /= 20;
 			}
 			w[i++] = (char)('a' + x % 26);
-			memcpy(w + i, v % 3 ? "ings" : "ational", 8);
+			strcpy(w + i, v % 3 ? "ings" : "ational");
 			s = newsidx_analyzer__stem(a, w, strlen(w), &n);
 			r = sb_stemmer_stem(ref, (const sb_symbol *)w,
 					    (int)strlen(w));
@@ -610,7 +619,8 @@ static const struct {
 	{ "en", "and", 1 },      { "en", "in", 1 },      { "en", "to", 1 },
 	{ "en", "is", 1 },       { "en", "for", 1 },     { "en", "on", 1 },
 	{ "en", "with", 1 },     { "en", "yourselves", 1 },
-	{ "en", "about", 1 },    { "en", "whether", 1 }, { "porter", "the", 1 },
+	{ "en", "about", 1 },    { "en", "whether", 1 },
+	{ "porter", "the", 1 },
 	/* colliding with U.S., WHO and May */
 	{ "en", "us", 0 },       { "en", "who", 0 },     { "en", "may", 0 },
 	{ "en", "railway", 0 },  { "en", "The", 0 },     { "en", "", 0 },
@@ -819,66 +829,62 @@ START_TEST(test_utf8)
 }
 END_TEST
 
-/* The validator agrees with the decoder on every 1-4 byte sequence
- * built from interesting bytes. */
+/* The textbook decoder, as a reference for the validator. */
+static int ref_valid(const unsigned char *s, int len)
+{
+	unsigned long cp;
+	int n = 0, m, q;
+
+	while (n < len) {
+		unsigned c = s[n];
+
+		if (c < 0x80) {
+			n++;
+			continue;
+		}
+		m = c >= 0xf8 ? 0 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2
+			: c >= 0xc0 ? 1 : 0;
+		if (m == 0 || n + m >= len)
+			return 0;
+		cp = c & (0x3fu >> m);
+		for (q = 1; q <= m; q++) {
+			if ((s[n + q] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[n + q] & 0x3f);
+		}
+		if ((m == 1 && cp < 0x80) || (m == 2 && cp < 0x800) ||
+		    (m == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		n += m + 1;
+	}
+	return 1;
+}
+
+/* The validator agrees with the reference on every 4-byte string built
+ * from bytes at the edges of the UTF-8 ranges. */
 START_TEST(test_utf8_exhaustive)
 {
 	static const unsigned char bytes[] = {
 		0x00, 0x41, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc0,
 		0xc1, 0xc2, 0xdf, 0xe0, 0xe1, 0xec, 0xed, 0xee, 0xef, 0xf0,
-		0xf1, 0xf3, 0xf4, 0xf5, 0xff,
+		0xf1, 0xf3, 0xf4, 0xf5, 0xf8, 0xff,
 	};
-	size_t nb = N_ELEMS(bytes), i, j, k, l;
+	const size_t nb = N_ELEMS(bytes);
 	unsigned char s[4];
+	size_t i, k;
 
-	for (i = 0; i < nb; i++)
-		for (j = 0; j < nb; j++)
-			for (k = 0; k < nb; k++)
-				for (l = 0; l < nb; l++) {
-					unsigned long cp;
-					int want, n;
+	for (i = 0; i < nb * nb * nb * nb; i++) {
+		size_t x = i;
 
-					s[0] = bytes[i];
-					s[1] = bytes[j];
-					s[2] = bytes[k];
-					s[3] = bytes[l];
-					/* Reference: the textbook decoder. */
-					want = 1;
-					for (n = 0; n < 4 && want;) {
-						unsigned c = s[n], m, q;
-
-						if (c < 0x80) {
-							n++;
-							continue;
-						}
-						m = c >= 0xf0 ? 3 : c >= 0xe0 ? 2
-							: c >= 0xc0 ? 1 : 0;
-						if (m == 0 || c >= 0xf8 ||
-						    n + (int)m >= 4) {
-							want = 0;
-							break;
-						}
-						cp = c & (0x3f >> m);
-						for (q = 1; q <= m; q++) {
-							if ((s[n + q] & 0xc0)
-							    != 0x80)
-								want = 0;
-							cp = cp << 6 |
-							     (s[n + q] & 0x3f);
-						}
-						if (want &&
-						    ((m == 1 && cp < 0x80) ||
-						     (m == 2 && cp < 0x800) ||
-						     (m == 3 && cp < 0x10000) ||
-						     cp > 0x10ffff ||
-						     (cp >= 0xd800 &&
-						      cp <= 0xdfff)))
-							want = 0;
-						n += (int)m + 1;
-					}
-					ck_assert_int_eq(newsidx_utf8__valid(
-						(const char *)s, 4, NULL), want);
-				}
+		for (k = 0; k < 4; k++) {
+			s[k] = bytes[x % nb];
+			x /= nb;
+		}
+		ck_assert_msg(newsidx_utf8__valid((const char *)s, 4, NULL) ==
+				      ref_valid(s, 4),
+			      "%02x %02x %02x %02x", s[0], s[1], s[2], s[3]);
+	}
 }
 END_TEST
 
