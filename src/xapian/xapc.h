@@ -5,14 +5,15 @@
  * is responsible for three things: (1) exposing databases, documents,
  * queries, searches and expansion as opaque C handles with explicit
  * ownership; (2) acting as an exception firewall - no C++ exception ever
- * crosses into C; every failure becomes an xapc_status_t plus a one-line,
- * lower-case message kept on the handle involved; (3) copying search results
- * (xapc_mset_t, xapc_eset_t) into memory that no longer depends on the
- * database, so a writer committing meanwhile cannot invalidate them.  It
- * knows nothing about news, schemas or term prefixes beyond Xapian's own
- * conventions, and it never prints anything.
+ * crosses into C; every failure becomes an xapc_status_t plus a one-line
+ * message starting with the xapc function's (lower-case) name, kept on the
+ * handle involved; (3) copying search results (xapc_mset_t, xapc_eset_t)
+ * into memory that no longer depends on the database, so a writer
+ * committing meanwhile cannot invalidate them.  It knows nothing about
+ * news, schemas or term prefixes beyond Xapian's own conventions, and it
+ * never prints anything.
  *
- * General rules, so that each function below only documents its exceptions:
+ * General rules, which the per-function comments rely on:
  *  - Strings passed in are borrowed for the duration of the call only; the
  *    library copies what it keeps.  Byte strings are (pointer, length) pairs
  *    and may contain NUL; a NULL pointer is allowed only with length 0.
@@ -26,13 +27,18 @@
  *    their failure on that handle (see xapc_db_errmsg(), xapc_doc_errmsg());
  *    a successful call clears it.  A NULL handle yields XAPC_ERR_INVALID
  *    with nowhere to put a message.
+ *  - "Common database statuses" below means: XAPC_ERR_INVALID (NULL or
+ *    failed handle, NULL out pointer, bad argument), XAPC_ERR_CLOSED,
+ *    XAPC_ERR_MODIFIED, XAPC_ERR_CORRUPT, XAPC_ERR_NETWORK (remote
+ *    databases), XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN and XAPC_ERR_UNKNOWN.
  *  - Iteration is by callback: the callback returns 0 to continue and
  *    nonzero to stop early; stopping early is not an error (XAPC_OK).  The
  *    strings a callback receives are NUL-terminated and valid only during
  *    that callback invocation.  Callbacks must not use the same handle.
- *  - Thread-safety: a handle is used by one thread at a time; distinct
- *    handles (even on the same database path) are independent and may be
- *    used concurrently.  Functions without a handle are reentrant.
+ *  - Thread-safety ("handle rule"): a handle is used by one thread at a
+ *    time; distinct handles (even on the same database path) are
+ *    independent and may be used concurrently.  Functions without a handle
+ *    are reentrant.
  */
 #ifndef XAPC_H
 #define XAPC_H
@@ -93,21 +99,24 @@ typedef enum xapc_status {
                                terms: narrow the pattern or raise the limit */
     XAPC_ERR_CLOSED = 11,   /* the database was closed by xapc_db_close():
                                only xapc_db_free() remains useful */
-    XAPC_ERR_XAPIAN = 12,   /* any other Xapian error: report the message */
+    XAPC_ERR_XAPIAN = 12,   /* any other Xapian error (e.g. I/O): report the
+                               message */
     XAPC_ERR_UNKNOWN = 13   /* a non-Xapian exception: a bug, report it */
 } xapc_status_t;
 
 /**
  * Return a short static description of a status.
  * @param st  any value, including ones not listed in xapc_status_t.
- * Ownership: the text is static; never NULL, never freed.
+ * Ownership: static text, never NULL, never freed.
+ * @return the description; "unrecognised status" for unknown values.
  * Thread-safety: reentrant.
  */
 XAPC_API const char *xapc_status_str(xapc_status_t st);
 
 /**
- * Return the version string of the libxapian actually loaded at run time.
- * Ownership: static text owned by libxapian; never NULL.
+ * Return the version string of the libxapian loaded at run time.
+ * Ownership: static text owned by libxapian, never NULL.
+ * @return e.g. "1.4.22".
  * Thread-safety: reentrant.
  */
 XAPC_API const char *xapc_xapian_version(void);
@@ -120,7 +129,8 @@ typedef struct xapc_mset xapc_mset_t;   /* copied search results */
 typedef struct xapc_eset xapc_eset_t;   /* copied expand-set results */
 
 /* Callback types; see the iteration rule in the file comment. */
-/* count is the term frequency (xapc_db_allterms) or the wdf (xapc_doc_terms). */
+/* count is the term frequency (xapc_db_allterms) or the wdf
+ * (xapc_doc_terms). */
 typedef int (*xapc_term_cb)(void *ctx, const char *term, size_t len,
                             unsigned int count);
 typedef int (*xapc_string_cb)(void *ctx, const char *s, size_t len);
@@ -142,28 +152,29 @@ typedef int (*xapc_position_cb)(void *ctx, xapc_termpos_t pos);
 /* ... OR-ed with any of these options (ignored for XAPC_DB_READONLY). */
 #define XAPC_DB_NO_SYNC 0x10 /* skip fsync(): faster, unsafe on power loss */
 #define XAPC_DB_RETRY_LOCK 0x20 /* wait for the write lock, don't fail */
-/* Create new databases with the glass backend; the default anyway, and the
- * only backend the glass-specific limits above are written for. */
+/* Create new databases with the glass backend: the default anyway, and the
+ * backend XAPC_MAX_TERM_LEN is written for.  Existing databases are opened
+ * with whatever backend they have. */
 #define XAPC_DB_BACKEND_GLASS 0x100
 
 /**
  * Open a local database directory, single-file database or stub file.
- * A stub file lists databases one per line ("auto PATH", relative paths
+ * A stub file lists databases one per line ("auto PATH", a relative PATH
  * being relative to the stub's directory) that are then searched as one.
  * Modelled on sqlite3_open(): on failure *out is still set to a handle in a
  * failed state that supports only xapc_db_errmsg() and xapc_db_free() (every
  * other call returns XAPC_ERR_INVALID and keeps the open message), so the
  * caller can read why.
- * @param out    receives the handle; NULL only if even the handle could not
- *               be allocated (then the status is XAPC_ERR_NOMEM).
+ * @param out    receives the handle; NULL only if out itself is NULL or the
+ *               handle could not be allocated (then XAPC_ERR_NOMEM).
  * @param path   filesystem path.
  * @param flags  one XAPC_DB_ mode OR-ed with XAPC_DB_ options.
  * Ownership: the caller frees *out with xapc_db_free() whatever the status.
  * @return XAPC_OK, XAPC_ERR_NOT_FOUND, XAPC_ERR_OPENING, XAPC_ERR_LOCK,
- *         XAPC_ERR_CORRUPT, XAPC_ERR_VERSION, XAPC_ERR_INVALID,
- *         XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN.
- * Thread-safety: reentrant; the new handle is then subject to the handle
- * rule.  Xapian allows one writer per database, even within one process.
+ *         XAPC_ERR_CORRUPT, XAPC_ERR_VERSION, XAPC_ERR_INVALID (NULL
+ *         argument, unknown flag), XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN.
+ * Thread-safety: reentrant.  Xapian allows one writer per database, even
+ * within one process: a second writable open gets XAPC_ERR_LOCK.
  */
 XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
                                     int flags);
@@ -173,7 +184,7 @@ XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
  * Failure semantics of *out are those of xapc_db_open().
  * @param out         receives the handle (see xapc_db_open()).
  * @param host        host name or address.
- * @param port        TCP port.
+ * @param port        TCP port, 1..65535.
  * @param timeout_ms  both the connect timeout and the per-operation timeout
  *                    in milliseconds; 0 waits forever.
  * @param writable    nonzero for a writable remote database.
@@ -189,10 +200,12 @@ XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
 
 /**
  * Add the databases (shards) of other to db so that db searches them all.
- * Document ids become interleaved across shards, as in Xapian.
+ * Document ids become interleaved across shards, as in Xapian: with n
+ * shards, document d of shard k (0-based) gets id (d - 1) * n + k + 1.
  * @param db     a read-only handle.
- * @param other  any usable handle; it stays owned by the caller and may be
- *               freed right away (db keeps its own reference).
+ * @param other  any usable handle other than db.
+ * Ownership: other stays owned by the caller and may be freed right away;
+ * db keeps its own reference to the underlying databases.
  * @return XAPC_OK, XAPC_ERR_INVALID (db writable, same handle, failed or
  *         NULL handle), XAPC_ERR_CLOSED, XAPC_ERR_NOMEM.
  * Thread-safety: both handles are in use during the call.
@@ -201,27 +214,32 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other);
 
 /**
  * Close the database files now, keeping the handle for its message.
- * A writable database commits pending changes unless a transaction is in
+ * A writable database commits pending changes, unless a transaction is in
  * progress, which is cancelled.  Later calls return XAPC_ERR_CLOSED.
- * @param db  the handle; still needs xapc_db_free().
- * @return XAPC_OK or an error from the final commit.
+ * @param db  the handle.
+ * Ownership: db still needs xapc_db_free().
+ * @return XAPC_OK or a common database status (from the final commit).
  * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_close(xapc_db_t *db);
 
 /**
- * Free a handle, committing pending changes of a writable database
- * (errors from that implicit commit are lost: call xapc_db_commit() first to
- * see them).  NULL is a no-op.
+ * Free a handle, committing pending changes of a writable database.
+ * Errors from that implicit commit are lost: call xapc_db_commit() first
+ * to see them.
+ * @param db  the handle, or NULL (no-op).
+ * Ownership: releases db and everything it owns; documents, msets and
+ * esets made from it stay valid.
  * Thread-safety: handle rule.
  */
 XAPC_API void xapc_db_free(xapc_db_t *db);
 
 /**
  * Return the message of the last failed call on db, or "" if it succeeded.
- * @param db  the handle; NULL gives "out of memory", as xapc_db_open() only
- *            leaves *out NULL when allocation failed.
+ * @param db  the handle; NULL gives "out of memory", because xapc_db_open()
+ *            only leaves a non-NULL out NULL when allocation failed.
  * Ownership: borrowed; valid until the next call on db or its free.
+ * @return one line starting with the failing function's name.
  * Thread-safety: handle rule.
  */
 XAPC_API const char *xapc_db_errmsg(const xapc_db_t *db);
@@ -230,13 +248,15 @@ XAPC_API const char *xapc_db_errmsg(const xapc_db_t *db);
  * Move a reader to the latest committed revision.
  * @param db       the handle.
  * @param changed  optional; receives 1 if the revision may have changed.
- * @return XAPC_OK, XAPC_ERR_CLOSED, XAPC_ERR_CORRUPT, XAPC_ERR_NETWORK, ...
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status.
  * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_reopen(xapc_db_t *db, int *changed);
 
 /**
  * Tell whether the handle can write.
+ * @param db  the handle, or NULL.
  * @return 1 for a usable writable handle, 0 otherwise (read-only, failed,
  *         closed or NULL).
  * Thread-safety: handle rule.
@@ -244,31 +264,56 @@ XAPC_API xapc_status_t xapc_db_reopen(xapc_db_t *db, int *changed);
 XAPC_API int xapc_db_is_writable(const xapc_db_t *db);
 
 /* ------------------------------------------------------------------------
- * Statistics.  All take a usable handle and a non-NULL out pointer and
- * return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_MODIFIED,
- * XAPC_ERR_CORRUPT, XAPC_ERR_NETWORK or XAPC_ERR_NOMEM.  Handle rule for
- * thread-safety.
+ * Statistics.  Nothing to free; on failure *out is left unchanged.
  * ------------------------------------------------------------------------ */
 
-/** Get the number of documents.  @param out receives the count. */
+/**
+ * Get the number of documents (over all shards).
+ * @param db   the handle.
+ * @param out  receives the count.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_db_doccount(xapc_db_t *db, xapc_doccount_t *out);
 
-/** Get the highest document id ever used (0 when none).  @param out receives it. */
+/**
+ * Get the highest document id in use so far (0 for an empty database).
+ * @param db   the handle.
+ * @param out  receives the id.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_db_lastdocid(xapc_db_t *db, xapc_docid_t *out);
 
-/** Get the average document length in terms.  @param out receives it. */
+/**
+ * Get the average document length (in wdf units).
+ * @param db   the handle.
+ * @param out  receives the average, 0 for an empty database.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_db_avlength(xapc_db_t *db, double *out);
 
 /**
  * Get how many documents index a term.
- * @param term, len  the term bytes.  @param out receives the frequency.
+ * @param db    the handle.
+ * @param term  the term bytes.
+ * @param len   length of term in bytes.
+ * @param out   receives the frequency.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_termfreq(xapc_db_t *db, const char *term,
                                         size_t len, xapc_doccount_t *out);
 
 /**
  * Get the sum of a term's wdf over all documents.
- * @param term, len  the term bytes.  @param out receives the frequency.
+ * @param db    the handle.
+ * @param term  the term bytes.
+ * @param len   length of term in bytes.
+ * @param out   receives the frequency.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_collection_freq(xapc_db_t *db,
                                                const char *term, size_t len,
@@ -276,23 +321,36 @@ XAPC_API xapc_status_t xapc_db_collection_freq(xapc_db_t *db,
 
 /**
  * Tell whether any document indexes a term.
- * @param term, len  the term bytes.  @param out receives 1 or 0.
+ * @param db    the handle.
+ * @param term  the term bytes.
+ * @param len   length of term in bytes.
+ * @param out   receives 1 or 0.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_term_exists(xapc_db_t *db, const char *term,
                                            size_t len, int *out);
 
 /**
- * Get a document's length (sum of its wdfs).
- * @param docid  the document.  @param out receives the length.
- * Also returns XAPC_ERR_NOT_FOUND for a missing document.
+ * Get a document's length (the sum of its wdfs).
+ * @param db     the handle.
+ * @param docid  the document.
+ * @param out    receives the length.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND (no such document) or a common
+ *         database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_doclength(xapc_db_t *db, xapc_docid_t docid,
                                          xapc_termcount_t *out);
 
 /**
  * Get the number of distinct terms in a document.
- * @param docid  the document.  @param out receives the count.
- * Also returns XAPC_ERR_NOT_FOUND for a missing document.
+ * @param db     the handle.
+ * @param docid  the document.
+ * @param out    receives the count.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND (no such document) or a common
+ *         database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_unique_terms(xapc_db_t *db, xapc_docid_t docid,
                                             xapc_termcount_t *out);
@@ -300,7 +358,6 @@ XAPC_API xapc_status_t xapc_db_unique_terms(xapc_db_t *db, xapc_docid_t docid,
 /* ------------------------------------------------------------------------
  * Documents in a database.  Writing functions need a writable handle (else
  * XAPC_ERR_INVALID); changes become visible to other handles on commit.
- * Handle rule for thread-safety.
  * ------------------------------------------------------------------------ */
 
 /**
@@ -311,25 +368,33 @@ XAPC_API xapc_status_t xapc_db_unique_terms(xapc_db_t *db, xapc_docid_t docid,
  * Ownership: free *out with xapc_doc_free(); it stays usable after db is
  * freed.  Its data and values are read lazily, so a later read through it
  * may fail with XAPC_ERR_MODIFIED if db is a reader and a writer moved on.
- * @return XAPC_OK, XAPC_ERR_NOT_FOUND, XAPC_ERR_INVALID, XAPC_ERR_CLOSED,
- *         XAPC_ERR_MODIFIED, XAPC_ERR_NOMEM, ...
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND (no such document) or a common
+ *         database status.
+ * Thread-safety: handle rule (db and the new document are independent).
  */
 XAPC_API xapc_status_t xapc_db_get_doc(xapc_db_t *db, xapc_docid_t docid,
                                        xapc_doc_t **out);
 
 /**
  * Add a document under a new id.
- * @param doc    the document; borrowed, copied, still owned by the caller.
+ * @param db     a writable handle.
+ * @param doc    the document.
  * @param docid  optional; receives the new id.
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ * Ownership: doc is copied and stays owned by the caller.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule; doc is only read.
  */
 XAPC_API xapc_status_t xapc_db_add_doc(xapc_db_t *db, const xapc_doc_t *doc,
                                        xapc_docid_t *docid);
 
 /**
  * Replace (or create) the document with a given id.
- * @param docid  the id (nonzero).  @param doc borrowed, as in xapc_db_add_doc().
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ * @param db     a writable handle.
+ * @param docid  the id, nonzero.
+ * @param doc    the new content.
+ * Ownership: doc is copied and stays owned by the caller.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule; doc is only read.
  */
 XAPC_API xapc_status_t xapc_db_replace_doc(xapc_db_t *db, xapc_docid_t docid,
                                            const xapc_doc_t *doc);
@@ -337,10 +402,14 @@ XAPC_API xapc_status_t xapc_db_replace_doc(xapc_db_t *db, xapc_docid_t docid,
 /**
  * Replace the documents indexed by a unique term (e.g. an id term), or add
  * doc if none is; doc should itself contain that term.
- * @param uterm, len  the unique term bytes.
- * @param doc         borrowed, as in xapc_db_add_doc().
- * @param docid       optional; receives the id used.
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ * @param db     a writable handle.
+ * @param uterm  the unique term bytes, non-empty.
+ * @param len    length of uterm in bytes.
+ * @param doc    the new content.
+ * @param docid  optional; receives the id used.
+ * Ownership: doc is copied and stays owned by the caller.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule; doc is only read.
  */
 XAPC_API xapc_status_t xapc_db_replace_doc_by_term(xapc_db_t *db,
                                                    const char *uterm,
@@ -350,15 +419,24 @@ XAPC_API xapc_status_t xapc_db_replace_doc_by_term(xapc_db_t *db,
 
 /**
  * Delete a document by id.
- * @return XAPC_OK, XAPC_ERR_NOT_FOUND (no such document), XAPC_ERR_INVALID,
- *         XAPC_ERR_CLOSED, ...
+ * @param db     a writable handle.
+ * @param docid  the id, nonzero.
+ * Ownership: nothing to free.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND (no such document) or a common
+ *         database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_delete_doc(xapc_db_t *db, xapc_docid_t docid);
 
 /**
  * Delete every document indexed by a term; none is not an error.
- * @param term, len  the term bytes.
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, ...
+ * @param db    a writable handle.
+ * @param term  the term bytes, non-empty (the empty term would mean
+ * @param len   length of term in bytes.
+ *                   every document, so it is refused as XAPC_ERR_INVALID).
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_delete_doc_by_term(xapc_db_t *db,
                                                   const char *term,
@@ -366,74 +444,106 @@ XAPC_API xapc_status_t xapc_db_delete_doc_by_term(xapc_db_t *db,
 
 /**
  * Commit pending changes so that new readers (and reopened ones) see them.
- * @return XAPC_OK, XAPC_ERR_INVALID (read-only or inside a transaction),
- *         XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN (I/O error), ...
+ * @param db  a writable handle.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status; XAPC_ERR_INVALID also when
+ *         read-only or inside a transaction; XAPC_ERR_XAPIAN on I/O errors.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_commit(xapc_db_t *db);
 
 /**
  * Start a transaction: changes until commit/cancel apply atomically.
+ * @param db       a writable handle.
  * @param flushed  nonzero: commit pending changes first and commit the
  *                 transaction on its own when it ends (Xapian's "flushed"
  *                 transaction); zero: it joins the pending changes.
- * @return XAPC_OK, XAPC_ERR_INVALID (read-only, already in a transaction),
- *         XAPC_ERR_CLOSED, ...
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status (XAPC_ERR_INVALID also when
+ *         a transaction is already in progress).
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_begin_transaction(xapc_db_t *db, int flushed);
 
 /**
  * End the current transaction keeping its changes.
- * @return XAPC_OK, XAPC_ERR_INVALID (no transaction), XAPC_ERR_CLOSED, ...
+ * @param db  a writable handle.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status (XAPC_ERR_INVALID also when
+ *         no transaction is in progress).
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_commit_transaction(xapc_db_t *db);
 
 /**
  * End the current transaction discarding its changes.
- * @return XAPC_OK, XAPC_ERR_INVALID (no transaction), XAPC_ERR_CLOSED, ...
+ * @param db  a writable handle.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status (XAPC_ERR_INVALID also when
+ *         no transaction is in progress).
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_cancel_transaction(xapc_db_t *db);
 
 /* ------------------------------------------------------------------------
- * Metadata: a key/value store beside the documents.  Handle rule.
+ * Metadata: a key/value store beside the documents.
  * ------------------------------------------------------------------------ */
 
 /**
- * Set (or with len 0 delete) a metadata entry; needs a writable handle.
- * @param key         non-empty key.
- * @param value, len  the value bytes, copied.
- * @return XAPC_OK, XAPC_ERR_INVALID (empty key, read-only), XAPC_ERR_CLOSED.
+ * Set (or, with len 0, delete) a metadata entry.
+ * @param db     a writable handle.
+ * @param key    non-empty key.
+ * @param value  the value bytes.
+ * @param len    length of value in bytes.
+ * Ownership: key and value are copied.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_set_metadata(xapc_db_t *db, const char *key,
                                             const char *value, size_t len);
 
 /**
  * Read a metadata entry; an absent key reads as the empty value.
+ * @param db     the handle.
  * @param key    non-empty key.
- * @param value  receives a malloc()ed NUL-terminated copy (NULL on failure);
- *               the caller frees it with free().
+ * @param value  receives a malloc()ed NUL-terminated copy, NULL on failure.
  * @param len    optional; receives the length without the NUL.
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ * Ownership: the caller frees *value with free().
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_get_metadata(xapc_db_t *db, const char *key,
                                             char **value, size_t *len);
 
 /**
- * Call cb for every metadata key starting with prefix, in byte order.
+ * Call cb(ctx, key, len) for every metadata key starting with prefix, in
+ * byte order.
+ * @param db      the handle.
  * @param prefix  NULL or "" for all keys.
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ * @param cb      the callback.
+ * @param ctx     passed to cb unchanged.
+ * Ownership: keys are borrowed for the callback's duration.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_metadata_keys(xapc_db_t *db,
                                              const char *prefix,
                                              xapc_string_cb cb, void *ctx);
 
 /* ------------------------------------------------------------------------
- * Iteration over the index.  Same statuses as the statistics.  Handle rule.
+ * Iteration over the index
  * ------------------------------------------------------------------------ */
 
 /**
  * Call cb(ctx, term, len, termfreq) for every term starting with prefix,
  * in byte order.
+ * @param db      the handle.
  * @param prefix  NULL or "" for all terms.
+ * @param cb      the callback.
+ * @param ctx     passed to cb unchanged.
+ * Ownership: terms are borrowed for the callback's duration.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_allterms(xapc_db_t *db, const char *prefix,
                                         xapc_term_cb cb, void *ctx);
@@ -441,7 +551,14 @@ XAPC_API xapc_status_t xapc_db_allterms(xapc_db_t *db, const char *prefix,
 /**
  * Call cb(ctx, docid, wdf) for every document indexing a term, in docid
  * order.  The empty term lists every document (each with wdf 1).
- * @param term, len  the term bytes.
+ * @param db    the handle.
+ * @param term  the term bytes.
+ * @param len   length of term in bytes.
+ * @param cb    the callback.
+ * @param ctx   passed to cb unchanged.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_postings(xapc_db_t *db, const char *term,
                                         size_t len, xapc_posting_cb cb,
@@ -450,29 +567,47 @@ XAPC_API xapc_status_t xapc_db_postings(xapc_db_t *db, const char *term,
 /**
  * Call cb(ctx, pos) for every position of a term in a document, ascending.
  * A term absent from the document gives no calls.
- * @param docid      the document.
- * @param term, len  the term bytes.
+ * @param db     the handle.
+ * @param docid  the document.
+ * @param term   the term bytes.
+ * @param len    length of term in bytes.
+ * @param cb     the callback.
+ * @param ctx    passed to cb unchanged.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_positions(xapc_db_t *db, xapc_docid_t docid,
                                          const char *term, size_t len,
                                          xapc_position_cb cb, void *ctx);
 
 /* ------------------------------------------------------------------------
- * Spelling dictionary and synonyms.  Writing needs a writable handle.
- * Same statuses as the statistics.  Handle rule.
+ * Spelling dictionary and synonyms.  Changes are seen after commit.
  * ------------------------------------------------------------------------ */
 
 /**
  * Add a word to the spelling dictionary (or raise its frequency).
- * @param word, len  the word bytes.  @param freqinc amount to add (>= 1).
+ * @param db       a writable handle.
+ * @param word     the word bytes, non-empty.
+ * @param len      length of word in bytes.
+ * @param freqinc  amount to add, usually 1.
+ * Ownership: the word is copied.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_add_spelling(xapc_db_t *db, const char *word,
                                             size_t len,
                                             xapc_termcount_t freqinc);
 
 /**
- * Lower a word's spelling frequency, removing it at zero.
- * @param word, len  the word bytes.  @param freqdec amount to subtract.
+ * Lower a word's spelling frequency, removing the word at zero.
+ * @param db       a writable handle.
+ * @param word     the word bytes, non-empty.
+ * @param len      length of word in bytes.
+ * @param freqdec  amount to subtract.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_remove_spelling(xapc_db_t *db,
                                                const char *word, size_t len,
@@ -480,37 +615,81 @@ XAPC_API xapc_status_t xapc_db_remove_spelling(xapc_db_t *db,
 
 /**
  * Suggest the most likely correction of a word from the dictionary.
- * @param word, len          the word bytes.
+ * @param db                 the handle.
+ * @param word               the word bytes.
+ * @param len                length of word in bytes.
  * @param max_edit_distance  largest edit distance considered (Xapian's
  *                           default is 2).
- * @param out  receives a malloc()ed suggestion, "" when there is none
- *             (NULL on failure); the caller frees it with free().
+ * @param out                receives the suggestion, "" when there is
+ *                           none, NULL on failure.
+ * Ownership: the caller frees *out with free().
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_spelling_suggest(xapc_db_t *db,
                                                 const char *word, size_t len,
                                                 unsigned int max_edit_distance,
                                                 char **out);
 
-/** Add synonym as a synonym of term (both NUL-terminated, non-empty). */
+/**
+ * Record synonym as a synonym of term.
+ * @param db       a writable handle.
+ * @param term     non-empty term.
+ * @param synonym  non-empty synonym.
+ * Ownership: both are copied.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_db_add_synonym(xapc_db_t *db, const char *term,
                                            const char *synonym);
 
-/** Remove one synonym of term; removing an absent one is not an error. */
+/**
+ * Remove one synonym of term; removing an absent one is not an error.
+ * @param db       a writable handle.
+ * @param term     the term.
+ * @param synonym  the synonym to remove.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_db_remove_synonym(xapc_db_t *db,
                                               const char *term,
                                               const char *synonym);
 
-/** Remove every synonym of term. */
+/**
+ * Remove every synonym of term.
+ * @param db    a writable handle.
+ * @param term  the term.
+ * Ownership: nothing to free.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_db_clear_synonyms(xapc_db_t *db,
                                               const char *term);
 
-/** Call cb for every synonym of term, in byte order. */
+/**
+ * Call cb(ctx, synonym, len) for every synonym of term, in byte order.
+ * @param db    the handle.
+ * @param term  the term.
+ * @param cb    the callback.
+ * @param ctx   passed to cb unchanged.
+ * Ownership: synonyms are borrowed for the callback's duration.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_db_synonyms(xapc_db_t *db, const char *term,
                                         xapc_string_cb cb, void *ctx);
 
 /**
- * Call cb for every term having synonyms that starts with prefix.
+ * Call cb(ctx, term, len) for every term having synonyms that starts with
+ * prefix, in byte order.
+ * @param db      the handle.
  * @param prefix  NULL or "" for all.
+ * @param cb      the callback.
+ * @param ctx     passed to cb unchanged.
+ * Ownership: terms are borrowed for the callback's duration.
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_db_synonym_keys(xapc_db_t *db, const char *prefix,
                                             xapc_string_cb cb, void *ctx);
@@ -528,11 +707,13 @@ XAPC_API xapc_status_t xapc_db_synonym_keys(xapc_db_t *db, const char *prefix,
  * The sources must not be written to meanwhile.
  * @param srcs    n database paths.
  * @param n       number of sources, at least 1.
- * @param dest    output path (directory, or file with SINGLE_FILE).
+ * @param dest    output path (a directory, or a file with SINGLE_FILE).
  * @param flags   XAPC_COMPACT_ bits.
- * @param errmsg  optional; on failure receives a malloc()ed message (NULL
- *                if that allocation failed), on success NULL; free() it.
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_NOT_FOUND, XAPC_ERR_OPENING,
+ * @param errmsg  optional; receives a one-line message on failure (NULL if
+ *                even that allocation failed), NULL on success.
+ * Ownership: the caller frees *errmsg with free().
+ * @return XAPC_OK, XAPC_ERR_INVALID (bad arguments, or overlapping docids
+ *         with NO_RENUMBER), XAPC_ERR_NOT_FOUND, XAPC_ERR_OPENING,
  *         XAPC_ERR_CORRUPT, XAPC_ERR_NOMEM, XAPC_ERR_XAPIAN, ...
  * Thread-safety: reentrant.
  */
@@ -541,15 +722,15 @@ XAPC_API xapc_status_t xapc_compact(const char *const *srcs, size_t n,
                                     char **errmsg);
 
 /**
- * Check a database's structure (like xapian-check).
+ * Check a database's structure, like xapian-check.
  * @param path     database directory or single-file database.
  * @param nerrors  optional; receives the number of problems found.
- * @param report   optional; receives a malloc()ed human-readable report
- *                 (multi-line, one summary per table) or NULL; set even
- *                 when damage is found.  free() it if non-NULL, whatever
- *                 the status.
- * @param errmsg   optional; receives a malloc()ed one-line message on
- *                 failure, NULL on success; free() it.
+ * @param report   optional; receives a multi-line report (one summary per
+ *                 table) or NULL; set even when damage is found.
+ * @param errmsg   optional; receives a one-line message on failure, NULL
+ *                 on success.
+ * Ownership: the caller frees *report and *errmsg with free() when non-NULL,
+ * whatever the status.
  * @return XAPC_OK if no problem was found, XAPC_ERR_CORRUPT if some were
  *         (nerrors > 0) or the check could not proceed because of damage,
  *         XAPC_ERR_OPENING or XAPC_ERR_NOT_FOUND (no database at path),
@@ -560,47 +741,56 @@ XAPC_API xapc_status_t xapc_check(const char *path, unsigned long *nerrors,
                                   char **report, char **errmsg);
 
 /* ------------------------------------------------------------------------
- * Documents
+ * Documents.  Modifying functions invalidate pointers previously returned
+ * by xapc_doc_data() and xapc_doc_value() on the same document.  For a
+ * document fetched from a database, the first access may read it and so
+ * fail with a common database status.
  * ------------------------------------------------------------------------ */
 
 /**
  * Create an empty document.
  * @param out  receives the handle, NULL on failure.
- * Ownership: free with xapc_doc_free().
+ * Ownership: free *out with xapc_doc_free().
  * @return XAPC_OK, XAPC_ERR_INVALID (out NULL), XAPC_ERR_NOMEM.
  * Thread-safety: reentrant.
  */
 XAPC_API xapc_status_t xapc_doc_new(xapc_doc_t **out);
 
-/** Free a document handle; NULL is a no-op.  Handle rule. */
+/**
+ * Free a document handle.
+ * @param doc  the handle, or NULL (no-op).
+ * Ownership: pointers borrowed from doc become invalid.
+ * Thread-safety: handle rule.
+ */
 XAPC_API void xapc_doc_free(xapc_doc_t *doc);
 
 /**
  * Return the message of the last failed call on doc, or "".
- * Ownership: borrowed until the next call on doc.  NULL gives "".
+ * @param doc  the handle; NULL gives "".
+ * Ownership: borrowed until the next call on doc or its free.
+ * @return one line starting with the failing function's name.
  * Thread-safety: handle rule.
  */
 XAPC_API const char *xapc_doc_errmsg(const xapc_doc_t *doc);
 
 /**
  * Return the id of a document fetched from a database, 0 for a new one.
+ * @param doc  the handle, or NULL (gives 0).
  * Thread-safety: handle rule.
  */
 XAPC_API xapc_docid_t xapc_doc_docid(const xapc_doc_t *doc);
 
-/*
- * The modifying functions below return XAPC_OK, XAPC_ERR_INVALID (NULL
- * handle, empty term, term longer than XAPC_MAX_TERM_LEN, removing an absent
- * term), XAPC_ERR_NOMEM, or a database status when the document was fetched
- * from a database and must be read first.  Each invalidates pointers
- * previously returned by xapc_doc_data() and xapc_doc_value().  Handle rule.
- */
-
 /**
  * Add a term at a position, raising its wdf by wdfinc.
- * @param term, len  1..XAPC_MAX_TERM_LEN bytes.
- * @param pos        position (Xapian counts from 1).
- * @param wdfinc     wdf increment, usually 1.
+ * @param doc     the handle.
+ * @param term    1..XAPC_MAX_TERM_LEN bytes.
+ * @param len     length of term in bytes.
+ * @param pos     position (Xapian counts from 1).
+ * @param wdfinc  wdf increment, usually 1.
+ * Ownership: the term is copied.
+ * @return XAPC_OK, XAPC_ERR_INVALID (NULL handle, empty or too long term),
+ *         XAPC_ERR_NOMEM, or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_doc_add_posting(xapc_doc_t *doc, const char *term,
                                             size_t len, xapc_termpos_t pos,
@@ -608,49 +798,92 @@ XAPC_API xapc_status_t xapc_doc_add_posting(xapc_doc_t *doc, const char *term,
 
 /**
  * Add a term without position, raising its wdf by wdfinc.
- * @param term, len  1..XAPC_MAX_TERM_LEN bytes.
+ * @param doc     the handle.
+ * @param term    1..XAPC_MAX_TERM_LEN bytes.
+ * @param len     length of term in bytes.
+ * @param wdfinc  wdf increment, usually 1.
+ * Ownership: the term is copied.
+ * @return XAPC_OK, XAPC_ERR_INVALID (NULL handle, empty or too long term),
+ *         XAPC_ERR_NOMEM, or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_doc_add_term(xapc_doc_t *doc, const char *term,
                                          size_t len, xapc_termcount_t wdfinc);
 
 /**
- * Add a filter term: no position and wdf 0, so it does not affect length
- * or weights.
- * @param term, len  1..XAPC_MAX_TERM_LEN bytes.
+ * Add a filter term: no position and wdf 0, so it does not change the
+ * document length or any weight.
+ * @param doc   the handle.
+ * @param term  1..XAPC_MAX_TERM_LEN bytes.
+ * @param len   length of term in bytes.
+ * Ownership: the term is copied.
+ * @return XAPC_OK, XAPC_ERR_INVALID (NULL handle, empty or too long term),
+ *         XAPC_ERR_NOMEM, or a common database status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_doc_add_boolean_term(xapc_doc_t *doc,
                                                  const char *term,
                                                  size_t len);
 
-/** Remove a term and its positions; XAPC_ERR_INVALID if absent. */
+/**
+ * Remove a term and its positions.
+ * @param doc   the handle.
+ * @param term  the term bytes.
+ * @param len   length of term in bytes.
+ * Ownership: nothing to free.
+ * @return XAPC_OK, XAPC_ERR_INVALID (NULL handle, term absent),
+ *         XAPC_ERR_NOMEM, or a common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_doc_remove_term(xapc_doc_t *doc, const char *term,
                                             size_t len);
 
-/** Remove every term and position. */
+/**
+ * Remove every term and position.
+ * @param doc  the handle.
+ * Ownership: nothing to free.
+ * @return XAPC_OK, XAPC_ERR_INVALID (NULL handle), XAPC_ERR_NOMEM, or a
+ *         common database status.
+ * Thread-safety: handle rule.
+ */
 XAPC_API xapc_status_t xapc_doc_clear_terms(xapc_doc_t *doc);
 
 /**
  * Set a value slot (len 0 removes it).
- * @param slot        slot number (not 0xffffffff, Xapian's BAD_VALUENO).
- * @param bytes, len  the value, copied.
+ * @param doc    the handle.
+ * @param slot   slot number (not 0xffffffff, Xapian's BAD_VALUENO).
+ * @param bytes  the value.
+ * @param len    length of bytes.
+ * Ownership: the value is copied.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_NOMEM, or a common database
+ *         status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_doc_set_value(xapc_doc_t *doc, xapc_slot_t slot,
                                           const char *bytes, size_t len);
 
 /**
- * Set the document data (opaque payload returned with search hits).
- * @param bytes, len  the data, copied.
+ * Set the document data (the opaque payload returned with search hits).
+ * @param doc    the handle.
+ * @param bytes  the data.
+ * @param len    length of bytes.
+ * Ownership: the data is copied.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_NOMEM, or a common database
+ *         status.
+ * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_doc_set_data(xapc_doc_t *doc, const char *bytes,
                                          size_t len);
 
 /**
  * Read a value slot.
+ * @param doc   the handle.
  * @param slot  slot number.
- * @param len   optional; receives the length.
- * @return the bytes, NUL-terminated, "" when the slot is empty; NULL on
- *         failure (see xapc_doc_errmsg()).
- * Ownership: borrowed from doc; valid until doc is modified or freed.
+ * @param len   optional; receives the length (0 on failure).
+ * Ownership: borrowed from doc, NUL-terminated; valid until doc is
+ * modified or freed.
+ * @return the bytes, "" when the slot is empty, NULL on failure (see
+ *         xapc_doc_errmsg(); a common database status).
  * Thread-safety: handle rule (the handle caches the value).
  */
 XAPC_API const char *xapc_doc_value(xapc_doc_t *doc, xapc_slot_t slot,
@@ -658,30 +891,37 @@ XAPC_API const char *xapc_doc_value(xapc_doc_t *doc, xapc_slot_t slot,
 
 /**
  * Read the document data.
- * @param len  optional; receives the length.
- * @return the bytes, NUL-terminated, possibly ""; NULL on failure.
- * Ownership: borrowed from doc; valid until doc is modified or freed.
- * Thread-safety: handle rule.
+ * @param doc  the handle.
+ * @param len  optional; receives the length (0 on failure).
+ * Ownership: borrowed from doc, NUL-terminated; valid until doc is
+ * modified or freed.
+ * @return the bytes, possibly "", NULL on failure (see xapc_doc_errmsg()).
+ * Thread-safety: handle rule (the handle caches the data).
  */
 XAPC_API const char *xapc_doc_data(xapc_doc_t *doc, size_t *len);
 
 /**
  * Call cb(ctx, term, len, wdf) for every term of the document, in byte
  * order.
- * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_NOMEM or a database status.
+ * @param doc  the handle.
+ * @param cb   the callback.
+ * @param ctx  passed to cb unchanged.
+ * Ownership: terms are borrowed for the callback's duration.
+ * @return XAPC_OK, XAPC_ERR_INVALID, XAPC_ERR_NOMEM or a common database
+ *         status.
  * Thread-safety: handle rule.
  */
 XAPC_API xapc_status_t xapc_doc_terms(xapc_doc_t *doc, xapc_term_cb cb,
                                       void *ctx);
 
 /* ------------------------------------------------------------------------
- * Queries.  Query handles are immutable values: constructors copy what they
- * need from their arguments and never take ownership of them, so a
- * sub-query can be freed (or reused) right after being combined.
- * Constructors return NULL only on out-of-memory or invalid arguments
- * (there is no handle to hold a message).  Queries are not tied to any
- * database.  Distinct query handles may be used from different threads;
- * a single one may be read by several threads at once.
+ * Queries.  Query handles are immutable values, not tied to any database:
+ * constructors copy what they need from their arguments and never take
+ * ownership of them, so a sub-query can be freed (or reused) right after
+ * being combined.  Constructors return NULL only on out-of-memory or
+ * invalid arguments (there is no handle to hold a message); every result
+ * is freed with xapc_query_free().  A query handle may be read by several
+ * threads at once, since nothing modifies it.
  * ------------------------------------------------------------------------ */
 
 typedef enum xapc_op {
@@ -699,98 +939,163 @@ typedef enum xapc_op {
 } xapc_op_t;
 
 typedef enum xapc_wildcard_mode {
-    XAPC_WILDCARD_LIMIT_ERROR = 0,    /* fail with XAPC_ERR_WILDCARD */
-    XAPC_WILDCARD_LIMIT_FIRST = 1,    /* first terms in byte order */
+    XAPC_WILDCARD_LIMIT_ERROR = 0,        /* fail with XAPC_ERR_WILDCARD */
+    XAPC_WILDCARD_LIMIT_FIRST = 1,        /* first terms in byte order */
     XAPC_WILDCARD_LIMIT_MOST_FREQUENT = 2 /* most frequent terms */
 } xapc_wildcard_mode_t;
 
 /**
  * Make a query for one term.
- * @param term, len  the term bytes (may be empty: matches every document).
- * @param wqf        within-query frequency, usually 1.
- * @param pos        query position, 0 when irrelevant.
- * Ownership: free the result with xapc_query_free().
+ * @param term  the term bytes (the empty term matches every document).
+ * @param len   length of term in bytes.
+ * @param wqf   within-query frequency, usually 1.
+ * @param pos   query position, 0 when irrelevant.
+ * Ownership: the caller frees the result with xapc_query_free().
+ * @return the query, NULL on out of memory or NULL term with len > 0.
+ * Thread-safety: reentrant.
  */
 XAPC_API xapc_query_t *xapc_query_term(const char *term, size_t len,
                                        xapc_termcount_t wqf,
                                        xapc_termpos_t pos);
 
-/** Make a query matching every document (weight 0).  Free with xapc_query_free(). */
+/**
+ * Make a query matching every document (with weight 0).
+ * Ownership: the caller frees the result with xapc_query_free().
+ * @return the query, NULL on out of memory.
+ * Thread-safety: reentrant.
+ */
 XAPC_API xapc_query_t *xapc_query_all(void);
 
-/** Make a query matching nothing.  Free with xapc_query_free(). */
+/**
+ * Make a query matching nothing.
+ * Ownership: the caller frees the result with xapc_query_free().
+ * @return the query, NULL on out of memory.
+ * Thread-safety: reentrant.
+ */
 XAPC_API xapc_query_t *xapc_query_none(void);
 
 /**
  * Combine sub-queries with an operator.
  * @param op      the operator.
- * @param subs    n sub-queries, none NULL; borrowed.
+ * @param subs    n sub-queries, none NULL.
  * @param n       number of sub-queries (0 gives a query matching nothing).
  * @param window  NEAR/PHRASE: window size in positions (0 = number of
  *                sub-queries); ELITE_SET: how many sub-queries to keep
- *                (0 = Xapian's default); ignored otherwise.
- * Ownership: free the result with xapc_query_free().
- * @return the query, or NULL (NULL sub-query, bad op, out of memory, or an
- *         operator/sub-query mix Xapian refuses, e.g. PHRASE over AND).
+ *                (0 = Xapian's default); ignored for other operators.
+ * Ownership: subs are borrowed; the caller frees the result with
+ * xapc_query_free().
+ * @return the query, or NULL (NULL sub-query, unknown op, out of memory, or
+ *         a mix Xapian refuses, e.g. PHRASE over an AND sub-query).
+ * Thread-safety: reentrant.
  */
 XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
                                           xapc_query_t *const *subs, size_t n,
                                           unsigned int window);
 
 /**
- * Match documents whose value in slot lies in [lo, hi] (byte order).
- * Ownership: free the result with xapc_query_free().
+ * Match documents whose value in slot lies in [lo, hi], in byte order.
+ * @param slot   the value slot.
+ * @param lo     lower bound bytes.
+ * @param lolen  length of lo in bytes.
+ * @param hi     upper bound bytes.
+ * @param hilen  length of hi in bytes.
+ * Ownership: bounds are copied; free the result with xapc_query_free().
+ * @return the query, NULL on out of memory or invalid arguments.
+ * Thread-safety: reentrant.
  */
 XAPC_API xapc_query_t *xapc_query_value_range(xapc_slot_t slot,
                                               const char *lo, size_t lolen,
                                               const char *hi, size_t hilen);
 
-/** Match documents whose value in slot is >= lo.  Free with xapc_query_free(). */
+/**
+ * Match documents whose value in slot is >= lo, in byte order.
+ * @param slot   the value slot.
+ * @param lo     lower bound bytes.
+ * @param lolen  length of lo in bytes.
+ * Ownership: lo is copied; free the result with xapc_query_free().
+ * @return the query, NULL on out of memory or invalid arguments.
+ * Thread-safety: reentrant.
+ */
 XAPC_API xapc_query_t *xapc_query_value_ge(xapc_slot_t slot, const char *lo,
                                            size_t lolen);
 
-/** Match documents whose value in slot is <= hi.  Free with xapc_query_free(). */
+/**
+ * Match documents whose value in slot is <= hi, in byte order (documents
+ * with the slot empty do not match).
+ * @param slot   the value slot.
+ * @param hi     upper bound bytes.
+ * @param hilen  length of hi in bytes.
+ * Ownership: hi is copied; free the result with xapc_query_free().
+ * @return the query, NULL on out of memory or invalid arguments.
+ * Thread-safety: reentrant.
+ */
 XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
                                            size_t hilen);
 
 /**
- * Multiply the weights contributed by q by factor (>= 0).
+ * Multiply the weights contributed by q by factor (Xapian's
+ * OP_SCALE_WEIGHT), e.g. to boost title matches.
+ * @param q       the query to scale.
+ * @param factor  >= 0; 0 makes q a pure filter.
  * Ownership: q is borrowed; free the result with xapc_query_free().
+ * @return the query, NULL if q is NULL, factor < 0 or NaN, or on out of
+ *         memory.
+ * Thread-safety: reentrant.
  */
 XAPC_API xapc_query_t *xapc_query_scale(const xapc_query_t *q, double factor);
 
 /**
  * Match terms starting with a prefix (the pattern), expanded at search time.
- * @param pattern, len   the prefix bytes.
+ * @param pattern        the prefix bytes.
+ * @param len            length of pattern in bytes.
  * @param max_expansion  most terms to expand to; 0 means no limit.
  * @param mode           what to do beyond the limit.  With
  *                       XAPC_WILDCARD_LIMIT_ERROR the error shows up as
  *                       XAPC_ERR_WILDCARD from xapc_db_query().
- * Ownership: free the result with xapc_query_free().
+ * Ownership: the pattern is copied; free the result with xapc_query_free().
+ * @return the query, NULL on out of memory or an unknown mode.
+ * Thread-safety: reentrant.
  */
 XAPC_API xapc_query_t *xapc_query_wildcard(const char *pattern, size_t len,
                                            xapc_termcount_t max_expansion,
                                            xapc_wildcard_mode_t mode);
 
 /**
- * Describe a query for debugging, e.g. "Query((a AND b))".
- * @return a malloc()ed string the caller free()s, NULL if q is NULL or on
- *         out of memory.
+ * Describe a query for debugging and logs, e.g. "Query((a AND b))".
+ * @param q  the query.
+ * Ownership: the caller frees the result with free().
+ * @return a malloc()ed string, NULL if q is NULL or on out of memory.
+ * Thread-safety: reentrant.
  */
 XAPC_API char *xapc_query_describe(const xapc_query_t *q);
 
 /**
- * Call cb for each distinct term in the query, in byte order.  Wildcards
- * are not expanded.
+ * Call cb(ctx, term, len) for each distinct term in the query, in byte
+ * order (wildcards are not expanded).
+ * @param q    the query.
+ * @param cb   the callback.
+ * @param ctx  passed to cb unchanged.
+ * Ownership: terms are borrowed for the callback's duration.
  * @return XAPC_OK, XAPC_ERR_INVALID (NULL q or cb), XAPC_ERR_NOMEM.
+ * Thread-safety: reentrant.
  */
 XAPC_API xapc_status_t xapc_query_terms(const xapc_query_t *q,
                                         xapc_string_cb cb, void *ctx);
 
-/** Return 1 if q matches nothing by construction (or is NULL), else 0. */
+/**
+ * Tell whether a query matches nothing by construction.
+ * @param q  the query, or NULL.
+ * @return 1 for an empty query (or NULL), else 0.
+ * Thread-safety: reentrant.
+ */
 XAPC_API int xapc_query_is_empty(const xapc_query_t *q);
 
-/** Free a query; NULL is a no-op. */
+/**
+ * Free a query.
+ * @param q  the query, or NULL (no-op).
+ * Ownership: queries combined from q keep their own copy.
+ * Thread-safety: no other thread may be using q.
+ */
 XAPC_API void xapc_query_free(xapc_query_t *q);
 
 /* ------------------------------------------------------------------------
@@ -825,7 +1130,7 @@ typedef enum xapc_docid_order {
 typedef struct xapc_enquire_params {
     int version;                 /* XAPC_ENQUIRE_PARAMS_VERSION */
     xapc_weighting_t weighting;  /* XAPC_WEIGHT_BM25 */
-    double bm25_k1;              /* 1.2: wdf saturation */
+    double bm25_k1;              /* 1.2: wdf saturation (0: ignore wdf) */
     double bm25_k2;              /* 0: query-length correction */
     double bm25_k3;              /* 1: wqf saturation */
     double bm25_b;               /* 0.5: document-length normalisation */
@@ -839,16 +1144,17 @@ typedef struct xapc_enquire_params {
     xapc_slot_t sort_slot;       /* 0: slot sorted on for value sorts */
     int sort_reverse;            /* 0: value sorts ascending; 1 descending */
     xapc_slot_t collapse_slot;   /* 0: slot whose value groups hits */
-    xapc_doccount_t collapse_max;/* 0: no collapsing; else hits kept per
-                                    distinct collapse value */
+    /* 0: no collapsing; else the most hits kept per collapse value. */
+    xapc_doccount_t collapse_max;
     xapc_docid_order_t docid_order; /* XAPC_DOCID_ASCENDING */
     int percent_cutoff;          /* 0: drop hits below this percent */
     double weight_cutoff;        /* 0: drop hits below this weight */
-    const xapc_slot_t *spy_slots;/* NULL: slots to count values of (facets);
-                                    borrowed for the call */
+    /* NULL: slots to count values of (facets), one ValueCountMatchSpy each;
+     * borrowed for the call. */
+    const xapc_slot_t *spy_slots;
     size_t n_spy_slots;          /* 0 */
-    const xapc_slot_t *copy_values; /* NULL: slots copied for each hit;
-                                       borrowed for the call */
+    /* NULL: slots whose values are copied for each hit; borrowed. */
+    const xapc_slot_t *copy_values;
     size_t n_copy_values;        /* 0 */
 } xapc_enquire_params_t;
 
@@ -862,14 +1168,15 @@ typedef struct xapc_enquire_params {
  * Data, collapse keys, requested values and spy counts are copied into the
  * mset, which therefore no longer depends on db.
  * @param db   the handle; errors are stored on it.
- * @param q    the query; borrowed.
- * @param p    parameters (NULL for XAPC_ENQUIRE_PARAMS_INIT); borrowed.
+ * @param q    the query.
+ * @param p    parameters, NULL for XAPC_ENQUIRE_PARAMS_INIT.
  * @param out  receives the results, NULL on failure.
- * Ownership: free *out with xapc_mset_free(); it outlives db if need be.
- * @return XAPC_OK, XAPC_ERR_INVALID (bad parameters, e.g. wrong version,
- *         negative BM25 parameter, percent_cutoff outside 0..100),
- *         XAPC_ERR_WILDCARD, XAPC_ERR_MODIFIED, XAPC_ERR_CLOSED,
- *         XAPC_ERR_CORRUPT, XAPC_ERR_NETWORK, XAPC_ERR_NOMEM, ...
+ * Ownership: q and p (with its arrays) are borrowed for the call; free
+ * *out with xapc_mset_free(); it may outlive db.
+ * @return XAPC_OK, XAPC_ERR_WILDCARD, or a common database status
+ *         (XAPC_ERR_INVALID also for bad parameters: wrong version,
+ *         negative BM25 parameter, percent_cutoff outside 0..100, unknown
+ *         enum value, NULL array with nonzero count).
  * Thread-safety: handle rule for db; q and p are only read.
  */
 XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
@@ -878,49 +1185,127 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
 
 /*
  * Result accessors.  They cannot fail: a NULL mset or an index out of range
- * gives 0 (or NULL for pointers).  Pointers returned are borrowed from the
- * mset, NUL-terminated, and valid until xapc_mset_free().  An mset is
- * immutable, so several threads may read one at once.
+ * gives 0 (or NULL, with *len set to 0, for pointers).  Pointers returned
+ * are borrowed from the mset, NUL-terminated, and valid until
+ * xapc_mset_free().  An mset is immutable, so several threads may read one
+ * at once.
  */
 
-/** Return the number of hits in this page. */
+/**
+ * Return the number of hits in this page.
+ * @param m  the results.
+ */
 XAPC_API size_t xapc_mset_size(const xapc_mset_t *m);
-/** Return Xapian's estimate of the total number of matches. */
+
+/**
+ * Return Xapian's estimate of the total number of matches.
+ * @param m  the results.
+ */
 XAPC_API xapc_doccount_t xapc_mset_matches_estimated(const xapc_mset_t *m);
-/** Return a lower bound on the total number of matches. */
+
+/**
+ * Return a lower bound on the total number of matches.
+ * @param m  the results.
+ */
 XAPC_API xapc_doccount_t xapc_mset_matches_lower_bound(const xapc_mset_t *m);
-/** Return an upper bound on the total number of matches. */
+
+/**
+ * Return an upper bound on the total number of matches.
+ * @param m  the results.
+ */
 XAPC_API xapc_doccount_t xapc_mset_matches_upper_bound(const xapc_mset_t *m);
-/** Return the docid of hit i (0-based within the page). */
+
+/**
+ * Return the docid of a hit.
+ * @param m  the results.
+ * @param i  hit index within the page, 0-based.
+ */
 XAPC_API xapc_docid_t xapc_mset_docid(const xapc_mset_t *m, size_t i);
-/** Return the overall rank of hit i (first + i). */
+
+/**
+ * Return the overall rank of a hit, counted from 0 (first + i).
+ * @param m  the results.
+ * @param i  hit index within the page.
+ */
 XAPC_API xapc_doccount_t xapc_mset_rank(const xapc_mset_t *m, size_t i);
-/** Return the weight of hit i. */
+
+/**
+ * Return the weight of a hit.
+ * @param m  the results.
+ * @param i  hit index within the page.
+ */
 XAPC_API double xapc_mset_weight(const xapc_mset_t *m, size_t i);
-/** Return the percentage score of hit i (0..100). */
+
+/**
+ * Return the percentage score of a hit (0..100).
+ * @param m  the results.
+ * @param i  hit index within the page.
+ */
 XAPC_API int xapc_mset_percent(const xapc_mset_t *m, size_t i);
-/** Return how many documents were collapsed into hit i (a lower bound
- *  unless check_at_least covered every match). */
+
+/**
+ * Return how many documents were collapsed into a hit (a lower bound
+ * unless check_at_least covered every match).
+ * @param m  the results.
+ * @param i  hit index within the page.
+ */
 XAPC_API xapc_doccount_t xapc_mset_collapse_count(const xapc_mset_t *m,
                                                   size_t i);
-/** Return the document data of hit i; @param len optional length out. */
+
+/**
+ * Return the document data of a hit.
+ * @param m    the results.
+ * @param i    hit index within the page.
+ * @param len  optional; receives the length.
+ * Ownership: borrowed until xapc_mset_free().
+ */
 XAPC_API const char *xapc_mset_data(const xapc_mset_t *m, size_t i,
                                     size_t *len);
-/** Return the collapse key of hit i ("" when not collapsing). */
+
+/**
+ * Return the collapse key of a hit ("" when not collapsing).
+ * @param m    the results.
+ * @param i    hit index within the page.
+ * @param len  optional; receives the length.
+ * Ownership: borrowed until xapc_mset_free().
+ */
 XAPC_API const char *xapc_mset_collapse_key(const xapc_mset_t *m, size_t i,
                                             size_t *len);
-/** Return value copy_values[k] of hit i ("" when the slot is empty). */
+
+/**
+ * Return a copied value of a hit ("" when the slot is empty).
+ * @param m    the results.
+ * @param i    hit index within the page.
+ * @param k    index into the copy_values array of the search.
+ * @param len  optional; receives the length.
+ * Ownership: borrowed until xapc_mset_free().
+ */
 XAPC_API const char *xapc_mset_value(const xapc_mset_t *m, size_t i,
                                      size_t k, size_t *len);
-/** Return the number of distinct values seen by spy spy_slots[spy]. */
+
+/**
+ * Return the number of distinct values a spy saw.
+ * @param m    the results.
+ * @param spy  index into the spy_slots array of the search.
+ */
 XAPC_API size_t xapc_mset_facet_count(const xapc_mset_t *m, size_t spy);
-/** Return the number of documents spy spy_slots[spy] examined. */
+
+/**
+ * Return the number of documents a spy examined.
+ * @param m    the results.
+ * @param spy  index into the spy_slots array of the search.
+ */
 XAPC_API xapc_doccount_t xapc_mset_facet_total(const xapc_mset_t *m,
                                                size_t spy);
+
 /**
- * Read entry j of spy spy_slots[spy]; entries are sorted by count
- * descending, then by value in byte order.
- * @param value  optional; receives the borrowed value.
+ * Read one entry of a spy; entries are sorted by count descending, then by
+ * value in byte order.
+ * @param m      the results.
+ * @param spy    index into the spy_slots array of the search.
+ * @param j      entry index, below xapc_mset_facet_count().
+ * @param value  optional; receives the value (borrowed until
+ *               xapc_mset_free()).
  * @param len    optional; receives its length.
  * @param count  optional; receives how many examined documents had it.
  * @return XAPC_OK, or XAPC_ERR_INVALID when m is NULL or out of range.
@@ -928,7 +1313,12 @@ XAPC_API xapc_doccount_t xapc_mset_facet_total(const xapc_mset_t *m,
 XAPC_API xapc_status_t xapc_mset_facet(const xapc_mset_t *m, size_t spy,
                                        size_t j, const char **value,
                                        size_t *len, xapc_doccount_t *count);
-/** Free an mset; NULL is a no-op. */
+
+/**
+ * Free search results.
+ * @param m  the results, or NULL (no-op).
+ * Thread-safety: no other thread may be reading m.
+ */
 XAPC_API void xapc_mset_free(xapc_mset_t *m);
 
 /* ------------------------------------------------------------------------
@@ -939,18 +1329,19 @@ XAPC_API void xapc_mset_free(xapc_mset_t *m);
 
 /* Expansion parameters; start from XAPC_EXPAND_PARAMS_INIT. */
 typedef struct xapc_expand_params {
-    int version;             /* XAPC_EXPAND_PARAMS_VERSION */
+    int version;               /* XAPC_EXPAND_PARAMS_VERSION */
     xapc_termcount_t maxterms; /* 10: most terms returned */
-    const char *prefix;      /* NULL: only terms starting with this */
+    const char *prefix;        /* NULL: only terms starting with this */
     /* 0: if nonzero, skip terms starting with an ASCII capital letter,
      * which Xapian's convention reserves for prefixed (field) terms. */
     int unprefixed_only;
     /* NULL: terms of this query are left out (the query the relevant
-     * documents were found with, so only new terms are suggested). */
+     * documents were found with, so that only new terms are suggested). */
     const xapc_query_t *exclude_query;
-    double min_weight;       /* 0: skip terms weighing less */
-    int exact_termfreq;      /* 0: exact term frequencies across shards
-                                (slower); only matters for multi-db */
+    double min_weight;         /* 0: skip terms weighing less */
+    /* 0: nonzero computes exact term frequencies across shards (slower);
+     * only matters for multi-database handles. */
+    int exact_termfreq;
 } xapc_expand_params_t;
 
 #define XAPC_EXPAND_PARAMS_INIT \
@@ -959,13 +1350,14 @@ typedef struct xapc_expand_params {
 /**
  * Suggest terms that characterise a set of relevant documents.
  * @param db      the handle; errors are stored on it.
- * @param docids  n relevant document ids; borrowed.
+ * @param docids  n relevant document ids.
  * @param n       how many (0 gives an empty set).
- * @param p       parameters, NULL for XAPC_EXPAND_PARAMS_INIT; borrowed.
+ * @param p       parameters, NULL for XAPC_EXPAND_PARAMS_INIT.
  * @param out     receives the terms, best first; NULL on failure.
- * Ownership: free *out with xapc_eset_free(); it does not depend on db.
- * @return XAPC_OK, XAPC_ERR_NOT_FOUND (a docid missing), XAPC_ERR_INVALID,
- *         XAPC_ERR_MODIFIED, XAPC_ERR_CLOSED, XAPC_ERR_NOMEM, ...
+ * Ownership: docids and p are borrowed for the call; free *out with
+ * xapc_eset_free(); it does not depend on db.
+ * @return XAPC_OK, XAPC_ERR_NOT_FOUND (a docid is missing) or a common
+ *         database status.
  * Thread-safety: handle rule for db.
  */
 XAPC_API xapc_status_t xapc_db_expand(xapc_db_t *db,
@@ -973,15 +1365,38 @@ XAPC_API xapc_status_t xapc_db_expand(xapc_db_t *db,
                                       const xapc_expand_params_t *p,
                                       xapc_eset_t **out);
 
-/** Return the number of terms in an eset (0 for NULL). */
+/**
+ * Return the number of terms in an expand set.
+ * @param e  the set, or NULL (gives 0).
+ * Thread-safety: an eset is immutable; concurrent reads are fine.
+ */
 XAPC_API size_t xapc_eset_size(const xapc_eset_t *e);
-/** Return term i (borrowed until xapc_eset_free()), NULL if out of range;
- *  @param len optional length out. */
+
+/**
+ * Return a term of an expand set.
+ * @param e    the set.
+ * @param i    index, best first.
+ * @param len  optional; receives the length (0 when out of range).
+ * Ownership: borrowed until xapc_eset_free().
+ * @return the term, NULL when e is NULL or i out of range.
+ * Thread-safety: concurrent reads are fine.
+ */
 XAPC_API const char *xapc_eset_term(const xapc_eset_t *e, size_t i,
                                     size_t *len);
-/** Return the weight of term i, 0 if out of range. */
+
+/**
+ * Return the weight of a term of an expand set (0 when out of range).
+ * @param e  the set.
+ * @param i  index, best first.
+ * Thread-safety: concurrent reads are fine.
+ */
 XAPC_API double xapc_eset_weight(const xapc_eset_t *e, size_t i);
-/** Free an eset; NULL is a no-op. */
+
+/**
+ * Free an expand set.
+ * @param e  the set, or NULL (no-op).
+ * Thread-safety: no other thread may be reading e.
+ */
 XAPC_API void xapc_eset_free(xapc_eset_t *e);
 
 #ifdef __cplusplus

@@ -1,1 +1,365 @@
-int main(void){return 0;}
+/*
+ * test_api.c: tests of the public API through newsidx.h alone, linked
+ * against the shared library: handle lifecycle, ownership of results,
+ * status codes and messages, and the error paths a caller must handle.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "newsidx.h"
+
+static char dir[256];
+static char path[300];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "%s/newsidx-api.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/idx", dir);
+}
+
+static void teardown(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static newsidx_db_t *writer(void)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_db_t *db = NULL;
+
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	ck_assert_int_eq(newsidx_db_open(&db, path, &oo), NEWSIDX_OK);
+	return db;
+}
+
+static const char article[] =
+	"date 2024-03-07 Tokyo: Japan and India agreed to speed up the "
+	"high-speed railway and to cooperate on semiconductors.\n\n"
+	"Officials said the railways would open in 2027.";
+
+static const char wire[] =
+	"{\"id\":\"w1\",\"title\":\"Monsoon arrives early\",\"body\":\"The "
+	"monsoon reached Kerala.\",\"date\":\"2024-05-30T06:00:00+05:30\","
+	"\"source\":\"Asia Wire\",\"place\":\"Kochi\"}\n"
+	"{\"id\":\"w2\",\"title\":\"Rupee steadies\",\"body\":\"The rupee "
+	"held steady against the dollar.\",\"date\":\"2024-05-31\"}\n";
+
+START_TEST(test_version_and_status)
+{
+	int i, j;
+
+	ck_assert_str_eq(newsidx_version(), "0.1.0");
+	ck_assert_int_eq(NEWSIDX_VERSION_NUM, 0x000100);
+	for (i = 0; i <= 16; i++) {
+		const char *s = newsidx_status_str((newsidx_status_t)i);
+
+		ck_assert_ptr_nonnull(s);
+		ck_assert_int_gt((int)strlen(s), 0);
+		for (j = 0; j < i; j++)
+			ck_assert_str_ne(s, newsidx_status_str(
+						    (newsidx_status_t)j));
+	}
+	ck_assert_ptr_nonnull(newsidx_status_str((newsidx_status_t)999));
+}
+END_TEST
+
+START_TEST(test_free_null)
+{
+	newsidx_db_free(NULL);
+	newsidx_results_free(NULL);
+	newsidx_free(NULL);
+	ck_assert_str_eq(newsidx_db_errmsg(NULL), "no handle");
+	ck_assert_int_eq((int)newsidx_results_total(NULL), 0);
+	ck_assert_ptr_null(newsidx_results_hit(NULL, 0));
+}
+END_TEST
+
+START_TEST(test_open_missing)
+{
+	newsidx_db_t *db = NULL;
+
+	ck_assert_int_eq(newsidx_db_open(&db, path, NULL), NEWSIDX_NO_INDEX);
+	ck_assert_ptr_nonnull(db);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "no index at"));
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), path));
+	newsidx_db_free(db);
+	ck_assert_int_eq(access(path, F_OK), -1); /* nothing created */
+	ck_assert_int_eq(newsidx_db_open(&db, NULL, NULL),
+			 NEWSIDX_INVALID_ARGUMENT);
+	newsidx_db_free(db);
+	ck_assert_int_eq(newsidx_db_open(NULL, path, NULL),
+			 NEWSIDX_INVALID_ARGUMENT);
+}
+END_TEST
+
+START_TEST(test_index_and_search)
+{
+	newsidx_db_t *db = writer();
+	newsidx_index_stats_t stats;
+	newsidx_results_t *r = NULL;
+	const newsidx_hit_t *h;
+
+	memset(&stats, 0, sizeof(stats));
+	ck_assert_int_eq(newsidx_index_buffer(db, "tokyo.txt", article,
+					      strlen(article), NULL, &stats),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_index_buffer(db, "wire.jsonl", wire,
+					      strlen(wire), NULL, &stats),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(stats.files, 2);
+	ck_assert_uint_eq(stats.articles, 3);
+	ck_assert_uint_eq(stats.rejected, 0);
+	ck_assert_uint_eq(newsidx_db_count(db), 3);
+	ck_assert_str_eq(newsidx_db_path(db), path);
+
+	/* The writer can search what it indexed. */
+	ck_assert_int_eq(newsidx_search(&r, db, "railway", NULL), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	ck_assert_uint_eq(newsidx_results_count(r), 1);
+	h = newsidx_results_hit(r, 0);
+	ck_assert_str_eq(h->id, "tokyo.txt");
+	ck_assert_str_eq(h->date, "2024-03-07");
+	ck_assert_str_eq(h->place, "Tokyo");
+	ck_assert_uint_eq(h->rank, 1);
+	ck_assert(h->score > 0);
+	ck_assert_uint_ge(h->nhighlights, 2); /* railway, railways */
+	ck_assert_ptr_null(newsidx_results_hit(r, 1));
+	newsidx_results_free(r);
+
+	/* JSON Lines fields, and the date normalised to UTC. */
+	ck_assert_int_eq(newsidx_search(&r, db, "monsoon", NULL), NEWSIDX_OK);
+	h = newsidx_results_hit(r, 0);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(h->id, "w1");
+	ck_assert_str_eq(h->title, "Monsoon arrives early");
+	ck_assert_str_eq(h->date, "2024-05-30T00:30:00Z");
+	ck_assert_str_eq(h->source, "Asia Wire");
+	ck_assert_str_eq(h->place, "Kochi");
+	ck_assert_str_eq(h->lang, "en");
+	newsidx_results_free(r);
+	newsidx_db_free(db);
+}
+END_TEST
+
+START_TEST(test_results_outlive_handle)
+{
+	newsidx_db_t *db = writer(), *reader = NULL;
+	newsidx_results_t *r = NULL;
+	const newsidx_hit_t *h;
+
+	ck_assert_int_eq(newsidx_index_buffer(db, "tokyo.txt", article,
+					      strlen(article), NULL, NULL),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_open(&reader, path, NULL), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_search(&r, reader, "semiconductor", NULL),
+			 NEWSIDX_OK);
+	/* A writer replaces the article and commits; the reader's copied
+	 * results stay valid, even after both handles are gone. */
+	ck_assert_int_eq(newsidx_index_buffer(db, "tokyo.txt", wire,
+					      strlen(wire), NULL, NULL),
+			 NEWSIDX_OK);
+	newsidx_db_free(reader);
+	newsidx_db_free(db);
+	h = newsidx_results_hit(r, 0);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_str_eq(h->id, "tokyo.txt");
+	ck_assert_ptr_nonnull(strstr(h->snippet, "semiconductors"));
+	newsidx_results_free(r);
+}
+END_TEST
+
+START_TEST(test_reader_sees_commits)
+{
+	newsidx_db_t *db = writer(), *reader = NULL;
+	newsidx_results_t *r = NULL;
+
+	ck_assert_int_eq(newsidx_index_buffer(db, "tokyo.txt", article,
+					      strlen(article), NULL, NULL),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_open(&reader, path, NULL), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_search(&r, reader, "rupee", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 0);
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_index_buffer(db, "wire.jsonl", wire,
+					      strlen(wire), NULL, NULL),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_search(&r, reader, "rupee", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	newsidx_results_free(r);
+	newsidx_db_free(reader);
+	newsidx_db_free(db);
+}
+END_TEST
+
+struct rejects {
+	int n;
+	char where[256];
+	char reason[256];
+};
+
+static void on_reject(void *ctx, const char *where, const char *reason)
+{
+	struct rejects *rj = ctx;
+
+	rj->n++;
+	snprintf(rj->where, sizeof(rj->where), "%s", where);
+	snprintf(rj->reason, sizeof(rj->reason), "%s", reason);
+}
+
+START_TEST(test_rejects)
+{
+	static const char bad[] = "{\"id\":\"ok\",\"body\":\"fine text\"}\n"
+				  "{\"id\":\"bad\",\"body\":\"no end}\n";
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t stats;
+	struct rejects rj;
+	newsidx_db_t *db = writer();
+
+	memset(&rj, 0, sizeof(rj));
+	memset(&stats, 0, sizeof(stats));
+	io.on_reject = on_reject;
+	io.reject_ctx = &rj;
+	ck_assert_int_eq(newsidx_index_buffer(db, "mixed.jsonl", bad,
+					      strlen(bad), &io, &stats),
+			 NEWSIDX_REJECTED);
+	ck_assert_int_eq(rj.n, 1);
+	ck_assert_str_eq(rj.where, "mixed.jsonl:2:27"); /* end of the line */
+	ck_assert_ptr_nonnull(strstr(rj.reason, "invalid JSON"));
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "mixed.jsonl:2"));
+	ck_assert_uint_eq(stats.articles, 1);
+	ck_assert_uint_eq(stats.rejected, 1);
+	ck_assert_uint_eq(stats.rejected_files, 1);
+	ck_assert_uint_eq(newsidx_db_count(db), 1);
+
+	/* Size limit through the options. */
+	io.max_article_bytes = 10;
+	ck_assert_int_eq(newsidx_index_buffer(db, "long.txt", article,
+					      strlen(article), &io, &stats),
+			 NEWSIDX_REJECTED);
+	ck_assert_ptr_nonnull(strstr(rj.reason, "larger than 10 bytes"));
+	newsidx_db_free(db);
+}
+END_TEST
+
+START_TEST(test_read_only_and_locked)
+{
+	newsidx_db_t *db = writer(), *other = NULL, *reader = NULL;
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	ck_assert_int_eq(newsidx_db_open(&other, path, &oo), NEWSIDX_LOCKED);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(other), "locked"));
+	newsidx_db_free(other);
+
+	ck_assert_int_eq(newsidx_db_open(&reader, path, NULL), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_index_buffer(reader, "x.txt", article,
+					      strlen(article), NULL, NULL),
+			 NEWSIDX_READ_ONLY);
+	ck_assert_int_eq(newsidx_db_commit(reader), NEWSIDX_READ_ONLY);
+	newsidx_db_free(reader);
+	newsidx_db_free(db);
+
+	/* Released on free. */
+	ck_assert_int_eq(newsidx_db_open(&other, path, &oo), NEWSIDX_OK);
+	newsidx_db_free(other);
+}
+END_TEST
+
+START_TEST(test_syntax_and_explain)
+{
+	newsidx_db_t *db = writer();
+	newsidx_results_t *r = NULL;
+	char *ex = NULL;
+
+	ck_assert_int_eq(newsidx_search(&r, db, "(railway", NULL),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_ptr_null(r);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "column 1"));
+	ck_assert_int_eq(newsidx_search(&r, db, "   ", NULL),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_int_eq(newsidx_query_explain(db, "\"trade deficit\"", NULL,
+					       &ex),
+			 NEWSIDX_OK);
+	ck_assert_ptr_nonnull(strstr(ex, "PHRASE"));
+	newsidx_free(ex);
+	ck_assert_int_eq(newsidx_search(NULL, db, "x", NULL),
+			 NEWSIDX_INVALID_ARGUMENT);
+	newsidx_db_free(db);
+}
+END_TEST
+
+START_TEST(test_paging_and_sort)
+{
+	newsidx_db_t *db = writer();
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 25; i++) {
+		int n = snprintf(buf, sizeof(buf),
+				 "{\"id\":\"n%02d\",\"body\":\"harbour "
+				 "news %d\",\"date\":\"2024-01-%02d\"}\n",
+				 i, i, i + 1);
+
+		ck_assert_int_eq(newsidx_index_buffer(db, "n.jsonl", buf,
+						      (size_t)n, NULL, NULL),
+				 NEWSIDX_OK);
+	}
+	so.limit = 5;
+	so.offset = 10;
+	so.sort = NEWSIDX_SORT_NEWEST;
+	ck_assert_int_eq(newsidx_search(&r, db, "harbour", &so), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 25);
+	ck_assert_uint_eq(newsidx_results_count(r), 5);
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "n14");
+	ck_assert_uint_eq(newsidx_results_hit(r, 0)->rank, 11);
+	ck_assert_str_eq(newsidx_results_hit(r, 4)->id, "n10");
+	newsidx_results_free(r);
+	so.sort = NEWSIDX_SORT_OLDEST;
+	so.snippets = 0;
+	ck_assert_int_eq(newsidx_search(&r, db, "harbour", &so), NEWSIDX_OK);
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "n10");
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->snippet, "");
+	newsidx_results_free(r);
+	newsidx_db_free(db);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("api");
+	TCase *tc = tcase_create("api");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_version_and_status);
+	tcase_add_test(tc, test_free_null);
+	tcase_add_test(tc, test_open_missing);
+	tcase_add_test(tc, test_index_and_search);
+	tcase_add_test(tc, test_results_outlive_handle);
+	tcase_add_test(tc, test_reader_sees_commits);
+	tcase_add_test(tc, test_rejects);
+	tcase_add_test(tc, test_read_only_and_locked);
+	tcase_add_test(tc, test_syntax_and_explain);
+	tcase_add_test(tc, test_paging_and_sort);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

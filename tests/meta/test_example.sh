@@ -15,7 +15,9 @@ libdir=$(dirname "$(dirname "$pc")")
 export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$T/root"
 flags=$(pkg-config --cflags --libs newsidx) ||
 	{ echo "FAIL: pkg-config newsidx"; exit 1; }
-${CC:-cc} -o "$T/search" "$top_srcdir/examples/search.c" $flags ||
+# EXAMPLE_LDFLAGS carries the sanitizer flags of a sanitizer build.
+${CC:-cc} -o "$T/search" "$top_srcdir/examples/search.c" $flags \
+	${EXAMPLE_LDFLAGS:-} ||
 	{ echo "FAIL: example does not build with: $flags"; exit 1; }
 LD_LIBRARY_PATH="$libdir" "$T/search" "$T/idx" zeppelin \
 	"$top_srcdir/tests/fixtures/good" >"$T/out" 2>&1 ||

@@ -1,0 +1,47 @@
+#!/bin/sh
+# Build the libFuzzer harnesses with clang and run each for a while.
+# From make check: a short pass (FUZZ_SECONDS, default 15) when clang with
+# libFuzzer is available.  By hand, for a longer run from a build tree:
+#   top_srcdir=.. top_builddir=. sh ../tests/fuzz/run.sh 600
+set -u
+: "${top_srcdir:?set top_srcdir}"
+: "${top_builddir:?set top_builddir}"
+secs=${1:-${FUZZ_SECONDS:-15}}
+CLANG=${FUZZ_CC:-clang}
+T=$(mktemp -d "${TMPDIR:-/tmp}/newsidx-fuzz.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' >"$T/probe.c"
+if ! "$CLANG" -fsanitize=fuzzer "$T/probe.c" -o "$T/probe" 2>/dev/null; then
+	echo "libFuzzer not available ($CLANG); install clang and libclang-rt-14-dev"
+	exit 77
+fi
+S="$top_srcdir/src/lib"
+FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+-I$top_builddir -I$top_srcdir/include -I$S -I$top_srcdir/src/xapian
+$(pkg-config --cflags jansson libutf8proc zlib)"
+LIBS="$(pkg-config --libs jansson libutf8proc zlib) -lstemmer"
+fail=0
+# shellcheck disable=SC2086
+$CLANG $FLAGS -o "$T/fuzz_query" "$top_srcdir/tests/fuzz/fuzz_query.c" \
+	"$S/query.c" || fail=1
+# shellcheck disable=SC2086
+$CLANG $FLAGS -o "$T/fuzz_ingest" "$top_srcdir/tests/fuzz/fuzz_ingest.c" \
+	"$S/ingest.c" "$S/util.c" "$S/analyze.c" $LIBS || fail=1
+[ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
+mkdir -p "$T/corpus-ingest" "$T/corpus-query"
+cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
+	"$T/corpus-ingest/" 2>/dev/null
+printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
+	>"$T/corpus-query/seed"
+for h in query ingest; do
+	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
+		-rss_limit_mb=1024 -timeout=10 \
+		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then
+		echo "FAIL: fuzz_$h found a problem:"
+		tail -n 40 "$T/$h.log"
+		fail=1
+	else
+		echo "fuzz_$h: $(grep -o 'Done [0-9]* runs' "$T/$h.log")"
+	fi
+done
+exit $fail
