@@ -21,7 +21,7 @@
 
 #define META_SCHEMA "newsidx.schema"
 #define META_STEMMER "newsidx.stemmer"
-#define META_STEMMER_FP "newsidx.stemmer_fp"
+#define META_STEMMER_VERSION "newsidx.stemmer_version"
 #define META_UPDATED "newsidx.updated"
 
 const char *newsidx_status_str(newsidx_status_t status)
@@ -185,7 +185,7 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 {
 	char fp[32], want[16];
 	char *schema = get_meta(db, META_SCHEMA);
-	char *stemfp = get_meta(db, META_STEMMER_FP);
+	char *stemfp = get_meta(db, META_STEMMER_VERSION);
 	xapc_doccount_t count = 0;
 	newsidx_status_t st = NEWSIDX_OK;
 
@@ -209,7 +209,7 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 					strlen(newsidx_analyzer__stemmer_name(
 						db->an)));
 			if (!x)
-				x = xapc_db_set_metadata(db->x, META_STEMMER_FP,
+				x = xapc_db_set_metadata(db->x, META_STEMMER_VERSION,
 							 fp, strlen(fp));
 			if (!x)
 				x = xapc_db_commit(db->x);

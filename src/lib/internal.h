@@ -282,10 +282,12 @@ char *newsidx_strdup(const char *s);
  * (deflate with zlib header) to the end of the data.
  *
  * Metadata keys:
- *   newsidx.schema       NEWSIDX_SCHEMA_VERSION as decimal text
- *   newsidx.stemmer      libstemmer algorithm of the default language
- *   newsidx.stemmer_fp   newsidx_analyzer__fingerprint() of it
- *   newsidx.updated      UTC time of the last commit, ISO 8601
+ *   newsidx.schema           NEWSIDX_SCHEMA_VERSION as decimal text
+ *   newsidx.stemmer          libstemmer algorithm of the default language
+ *   newsidx.stemmer_version  newsidx_analyzer__fingerprint() of it:
+ *                            libstemmer has no version call, so its
+ *                            version is identified by its behaviour
+ *   newsidx.updated          UTC time of the last commit, ISO 8601
  */
 #define NEWSIDX_SCHEMA_VERSION 1
 #define NEWSIDX_MAX_TERM 240

@@ -148,6 +148,21 @@ static void free_all(xapc_query_t **qs, size_t n)
 		xapc_query_free(qs[i]);
 }
 
+/* Combine two queries, consuming both (NULL in, NULL out). */
+static xapc_query_t *join2(struct builder *b, xapc_op_t op, xapc_query_t *x,
+			   xapc_query_t *y)
+{
+	xapc_query_t *pair[2] = { x, y }, *q = NULL;
+
+	if (x && y)
+		q = combine(b, op, pair, 2, 0);
+	else
+		nomem(b);
+	xapc_query_free(x);
+	xapc_query_free(y);
+	return q;
+}
+
 /*
  * Text words and phrases.  Compounds are searched as the phrase of their
  * parts or as the joined form, so "high-speed", "high speed" and
@@ -453,7 +468,7 @@ static xapc_query_t *group_query(struct builder *b,
 	xapc_query_t **req = calloc(n->nkids + 1, sizeof(*req));
 	xapc_query_t **flt = calloc(n->nkids + 1, sizeof(*flt));
 	xapc_query_t **neg = calloc(n->nkids + 1, sizeof(*neg));
-	xapc_query_t *q = NULL, *t = NULL, *m, *pair[2];
+	xapc_query_t *q = NULL, *t = NULL;
 	size_t i, np = 0, nr = 0, nf = 0, nn = 0, nonstop = 0;
 	int is_and = n->type == NEWSIDX_Q_AND;
 
@@ -490,13 +505,8 @@ static xapc_query_t *group_query(struct builder *b,
 	if (!is_and && nn > 0) {
 		/* "a OR -b": everything but b counts as a match. */
 		for (i = 0; i < nn; i++) {
-			pair[0] = xapc_query_all();
-			pair[1] = neg[i];
-			if (!pair[0])
-				goto out_nomem;
-			pos[np] = combine(b, XAPC_OP_AND_NOT, pair, 2, 0);
-			xapc_query_free(pair[0]);
-			xapc_query_free(neg[i]);
+			pos[np] = join2(b, XAPC_OP_AND_NOT, xapc_query_all(),
+					neg[i]);
 			neg[i] = NULL;
 			if (!pos[np++])
 				goto out;
@@ -509,20 +519,10 @@ static xapc_query_t *group_query(struct builder *b,
 			    pos, np, 0);
 	if (nr > 0) {
 		t = combine(b, XAPC_OP_AND, req, nr, 0);
-		if (!t)
+		q = q ? join2(b, XAPC_OP_AND_MAYBE, t, q) : t;
+		t = NULL;
+		if (!q)
 			goto out;
-		if (q) {
-			pair[0] = t;
-			pair[1] = q;
-			m = combine(b, XAPC_OP_AND_MAYBE, pair, 2, 0);
-			xapc_query_free(t);
-			xapc_query_free(q);
-			t = NULL;
-			q = m;
-		} else {
-			q = t;
-			t = NULL;
-		}
 	}
 	if (!q && nf > 0 && nn == 0) {
 		/* Only filters: a boolean query. */
@@ -530,37 +530,14 @@ static xapc_query_t *group_query(struct builder *b,
 		*filter = 1;
 		goto out;
 	}
-	if (!q) {
-		q = xapc_query_all();
-		if (!q)
-			goto out_nomem;
-	}
-	if (nf > 0) {
-		t = combine(b, XAPC_OP_AND, flt, nf, 0);
-		if (!t)
-			goto out;
-		pair[0] = q;
-		pair[1] = t;
-		m = combine(b, XAPC_OP_FILTER, pair, 2, 0);
-		xapc_query_free(q);
-		xapc_query_free(t);
-		t = NULL;
-		q = m;
-		if (!q)
-			goto out;
-	}
-	if (nn > 0) {
-		t = combine(b, XAPC_OP_OR, neg, nn, 0);
-		if (!t)
-			goto out;
-		pair[0] = q;
-		pair[1] = t;
-		m = combine(b, XAPC_OP_AND_NOT, pair, 2, 0);
-		xapc_query_free(q);
-		xapc_query_free(t);
-		t = NULL;
-		q = m;
-	}
+	if (!q && !(q = xapc_query_all()))
+		goto out_nomem;
+	if (nf > 0 && !(q = join2(b, XAPC_OP_FILTER, q,
+				  combine(b, XAPC_OP_AND, flt, nf, 0))))
+		goto out;
+	if (nn > 0)
+		q = join2(b, XAPC_OP_AND_NOT, q,
+			  combine(b, XAPC_OP_OR, neg, nn, 0));
 	goto out;
 out_nomem:
 	nomem(b);
@@ -654,7 +631,6 @@ static xapc_query_t *build_top(struct builder *b,
 			       const struct newsidx_qnode *root)
 {
 	struct part p = build(b, root, 1);
-	xapc_query_t *pair[2], *q;
 
 	if (b->st) {
 		xapc_query_free(p.q);
@@ -664,12 +640,7 @@ static xapc_query_t *build_top(struct builder *b,
 		return xapc_query_none();
 	if (!p.negative)
 		return p.q;
-	pair[0] = xapc_query_all();
-	pair[1] = p.q;
-	q = pair[0] ? xapc_query_combine(XAPC_OP_AND_NOT, pair, 2, 0) : NULL;
-	xapc_query_free(pair[0]);
-	xapc_query_free(p.q);
-	return q ? q : nomem(b);
+	return join2(b, XAPC_OP_AND_NOT, xapc_query_all(), p.q);
 }
 
 static newsidx_status_t parse(struct newsidx_db *db, const char *query,

@@ -79,7 +79,7 @@ expect_err "has schema version 999 but this newsidx uses 1; rebuild it" \
 run --index "$T/old" index "$FIXTURES/good"
 expect_rc 1 "a writer refuses it too"
 cp -r "$IDX" "$T/stem"
-"$XTOOL" setmeta "$T/stem" newsidx.stemmer_fp 0000 || fail "xtool setmeta"
+"$XTOOL" setmeta "$T/stem" newsidx.stemmer_version 0000 || fail "xtool setmeta"
 run --index "$T/stem" search zeppelin
 expect_rc 1 "stemmer mismatch"
 expect_err "different libstemmer" "stemmer mismatch explained"
