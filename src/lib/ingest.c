@@ -44,6 +44,8 @@ struct reader {
 	size_t memlen, mempos;
 	z_stream z;
 	int zinit;
+	int zdone;  /* the last gzip member ended */
+	int zfault; /* truncated or corrupt; err says which */
 	unsigned char *buf;
 	size_t cap, start, end;
 	unsigned long long offset; /* stream offset of buf[start] */
@@ -60,9 +62,14 @@ static void reader_close(struct reader *r)
 	free(r->buf);
 }
 
-/* Read more decompressed bytes from memory, following gzip members. */
+/*
+ * Read more decompressed bytes from memory, following gzip members.  A
+ * fault is reported only once the bytes before it have been returned, so
+ * that every complete record ahead of a truncation is kept.
+ */
 static long mem_read(struct reader *r, unsigned char *dst, size_t n)
 {
+	size_t got;
 	int ret;
 
 	if (!r->zinit) {
@@ -74,37 +81,39 @@ static long mem_read(struct reader *r, unsigned char *dst, size_t n)
 		r->mempos += k;
 		return (long)k;
 	}
+	if (r->zdone)
+		return 0;
 	r->z.next_out = dst;
 	r->z.avail_out = (uInt)n;
-	while (r->z.avail_out == n) {
-		if (r->z.avail_in == 0) {
-			if (r->mempos > 0 && r->mempos >= r->memlen)
-				return 0;
-		}
+	while (!r->zfault && r->z.avail_out > 0) {
 		ret = inflate(&r->z, Z_NO_FLUSH);
 		if (ret == Z_STREAM_END) {
-			/* Another member may follow, as in .warc.gz. */
+			/* Another member may follow, as in .warc.gz;
+			 * anything else after the end is ignored. */
 			if (r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f &&
 			    r->z.next_in[1] == 0x8b) {
 				inflateReset(&r->z);
 				continue;
 			}
-			r->mempos = r->memlen;
+			r->zdone = 1;
 			break;
 		}
-		if (ret == Z_BUF_ERROR && r->z.avail_in == 0) {
+		if ((ret == Z_OK || ret == Z_BUF_ERROR) &&
+		    r->z.avail_in == 0 && r->z.avail_out > 0) {
+			r->zfault = 1;
 			snprintf(r->err, sizeof(r->err),
-				 "truncated gzip data (unexpected end of "
-				 "input)");
-			return -1;
-		}
-		if (ret != Z_OK) {
-			snprintf(r->err, sizeof(r->err), "corrupt gzip data (%s)",
+				 "truncated gzip data: unexpected end of "
+				 "input");
+		} else if (ret != Z_OK) {
+			r->zfault = 1;
+			snprintf(r->err, sizeof(r->err), "corrupt gzip data: %s",
 				 r->z.msg ? r->z.msg : "inflate failed");
-			return -1;
 		}
 	}
-	return (long)(n - r->z.avail_out);
+	got = n - r->z.avail_out;
+	if (got == 0 && r->zfault)
+		return -1;
+	return (long)got;
 }
 
 /* Make at least want bytes available (or all that remain).  Returns the
@@ -113,6 +122,8 @@ static long fill(struct reader *r, size_t want)
 {
 	long got;
 
+	if (r->eof && r->err[0])
+		return -1; /* the fault stays visible to every caller */
 	while (r->end - r->start < want && !r->eof) {
 		if (r->start > 0 && r->start == r->end) {
 			r->offset += r->start;
@@ -483,7 +494,8 @@ static int looks_like_place(const char *s, size_t n)
 		if (c == '.' || c == ';' || c == '!' || c == '?' || c == '"')
 			return 0;
 	}
-	return words >= 1 && words <= 6 && isupper((unsigned char)s[0]);
+	return words >= 1 && words <= 6 &&
+	       (isupper((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80);
 }
 
 static void parse_text(struct newsidx_ingest *ing, struct reader *r)
@@ -599,10 +611,10 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 	}
 	ing->articles++;
 	st = ing->on_article(ing->ctx, &a);
+	if (st)
+		ing->status = st;
 	a.body = NULL;
 	newsidx_article__clear(&a);
-	if (st)
-		ing->rejected += 0;
 }
 
 /* ---- JSON Lines ---- */
@@ -656,19 +668,26 @@ static const char *const k_lang[] = { "language", "lang", NULL };
 static const char *const k_author[] = { "authors", "author", NULL };
 static const char *const k_topics[] = { "topics", "tags", NULL };
 
+/* lead: bytes of the line before the JSON text (white space, BOM), so
+ * that error columns count bytes from the start of the line. */
 static void json_record(struct newsidx_ingest *ing, const char *line,
-			size_t len, unsigned long lineno)
+			size_t len, unsigned long lineno, size_t lead)
 {
 	struct newsidx_article a;
 	json_error_t jerr;
 	json_t *o;
 	char where[1024];
 	char *date = NULL;
+	newsidx_status_t st;
 
-	o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+		       &jerr);
 	if (!o) {
-		snprintf(where, sizeof(where), "%s:%lu:%d", ing->name, lineno,
-			 jerr.column > 0 ? jerr.column : 1);
+		/* jansson's column counts characters; ours count bytes,
+		 * like every other position newsidx reports. */
+		snprintf(where, sizeof(where), "%s:%lu:%zu", ing->name, lineno,
+			 lead + (jerr.position > 0 ? (size_t)jerr.position
+						   : 1));
 		reject(ing, where, "invalid JSON: %s", jerr.text);
 		return;
 	}
@@ -726,7 +745,9 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 		goto out;
 	}
 	ing->articles++;
-	ing->on_article(ing->ctx, &a);
+	st = ing->on_article(ing->ctx, &a);
+	if (st)
+		ing->status = st;
 out:
 	free(date);
 	free(a.body);
@@ -761,19 +782,29 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
 				r->start = r->end;
 				scanned = 0;
 			}
-			avail = fill(r, (size_t)avail + CHUNK);
-			if (avail == -2) {
+			/* On a broken stream fill() sets eof; the loop then
+			 * looks once more for lines in what did arrive. */
+			if (fill(r, (size_t)avail + CHUNK) == -2) {
 				reject(ing, ing->name, "out of memory");
 				return;
 			}
-			if (avail < 0)
-				break;
 		}
 		n = nl ? (size_t)(nl - (r->buf + r->start))
 		       : r->end - r->start;
-		if (n == 0 && !nl && !too_long)
+		if (n == 0 && !nl && !too_long) {
+			if (r->err[0]) {
+				snprintf(where, sizeof(where),
+					 "%s: offset %llu (uncompressed)",
+					 ing->name, r->offset + r->start);
+				reject(ing, where,
+				       "%s; the records before it were indexed",
+				       r->err);
+			}
 			break;
+		}
 		lineno++;
+		if (n > ing->max_article)
+			too_long = 1;
 		if (too_long) {
 			snprintf(where, sizeof(where), "%s:%lu", ing->name,
 				 lineno);
@@ -790,12 +821,17 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
 
 			while (k > 0 && is_space((unsigned char)line[k - 1]))
 				k--;
+			if (lineno == 1 && k >= 3 &&
+			    memcmp(line, "\xef\xbb\xbf", 3) == 0)
+				i = 3;
 			while (i < k && is_space((unsigned char)line[i]))
 				i++;
 			if (k > i)
-				json_record(ing, line + i, k - i, lineno);
+				json_record(ing, line + i, k - i, lineno, i);
 		}
 		r->start += n + (nl ? 1 : 0);
+		if (ing->status)
+			return;
 		if (!nl && r->err[0]) {
 			snprintf(where, sizeof(where),
 				 "%s: offset %llu (uncompressed)", ing->name,
@@ -821,6 +857,7 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 	size_t i;
 
 	ing->rejected = ing->articles = 0;
+	ing->status = NEWSIDX_OK;
 	if (!ing->max_article)
 		ing->max_article = 4u << 20;
 	if (reader_open(&r, path, data, len, why, sizeof(why))) {
@@ -870,5 +907,5 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 	else
 		parse_text(ing, &r);
 	reader_close(&r);
-	return NEWSIDX_OK;
+	return ing->status;
 }

@@ -370,6 +370,7 @@ struct newsidx_ingest {
 	void *ctx;
 	unsigned long rejected; /* out: rejections in this input */
 	unsigned long articles; /* out: articles passed to on_article */
+	newsidx_status_t status; /* out: what on_article stopped it with */
 };
 
 /*
