@@ -92,7 +92,10 @@ typedef enum newsidx_status {
 	/* An operation needs a writable handle but got a read-only one. */
 	NEWSIDX_READ_ONLY = 15,
 	/* The index engine reported an error with no more specific code. */
-	NEWSIDX_ENGINE = 16
+	NEWSIDX_ENGINE = 16,
+	/* The caller asked the operation to stop (a progress callback
+	 * returned nonzero).  Everything finished before was committed. */
+	NEWSIDX_INTERRUPTED = 17
 } newsidx_status_t;
 
 /*
@@ -126,9 +129,12 @@ typedef struct newsidx_open_options {
 	int mode;            /* NEWSIDX_OPEN_READ or NEWSIDX_OPEN_WRITE */
 	double lock_timeout; /* seconds a writer waits for the lock; 0: fail
 				at once (the default) */
+	int any_schema;      /* open an index of another schema version or
+				stemmer anyway, for newsidx_db_info() and
+				newsidx_db_rebuild() only */
 } newsidx_open_options_t;
 
-#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0 }
+#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0 }
 
 /*
  * Open the index in the directory path.
@@ -198,12 +204,29 @@ typedef void (*newsidx_reject_fn)(void *ctx, const char *where,
 
 /* Counters filled in by the indexing functions (added to, not reset). */
 typedef struct newsidx_index_stats {
-	unsigned long files;          /* input files opened */
+	unsigned long files;          /* input files read */
 	unsigned long articles;       /* articles added or replaced */
 	unsigned long rejected;       /* records and files rejected */
 	unsigned long rejected_files; /* files with at least one rejection */
 	unsigned long long bytes;     /* bytes of article text indexed */
+	unsigned long added;          /* articles new to the index */
+	unsigned long updated;        /* articles that replaced a copy */
+	unsigned long deleted;        /* articles removed: their file vanished
+					 or no longer holds them */
+	unsigned long unchanged;      /* files skipped as unchanged */
+	unsigned long files_total;    /* files found in the inputs */
+	unsigned long long bytes_total; /* their size on disk */
+	unsigned long long bytes_done;  /* of which read or skipped so far */
 } newsidx_index_stats_t;
+
+/*
+ * Called during indexing with the counters so far (after each file and
+ * every few hundred articles), for progress displays and cancellation:
+ * return nonzero to stop.  The finished batch is then committed and the
+ * indexing function returns NEWSIDX_INTERRUPTED.
+ */
+typedef int (*newsidx_progress_fn)(void *ctx,
+				   const newsidx_index_stats_t *stats);
 
 #define NEWSIDX_INDEX_OPTIONS_VERSION 1
 
@@ -217,13 +240,18 @@ typedef struct newsidx_index_options {
 	unsigned batch_size;      /* articles per commit; 0: 2000 */
 	newsidx_reject_fn on_reject; /* may be NULL */
 	void *reject_ctx;            /* passed to on_reject */
+	int no_delete;       /* keep articles whose file vanished */
+	int retry_failed;    /* re-read unchanged files that failed before */
+	int force;           /* re-read every file, changed or not */
+	newsidx_progress_fn progress; /* may be NULL */
+	void *progress_ctx;           /* passed to progress */
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL }
 
 /*
  * Index a file, or every file under a directory recursively (in name
- * order; hidden files and directories are skipped).
+ * order; hidden files and directories are skipped), incrementally.
  *
  * Formats are recognised by content, and gzip by its magic bytes: plain
  * text articles ("date YYYY-MM-DD Place:" lead optional) and JSON Lines.
@@ -231,14 +259,25 @@ typedef struct newsidx_index_options {
  * file's absolute path, with "#N" for the Nth record of a multi-record
  * file), and indexing it again replaces the stored copy.
  *
+ * Only what changed is read: the index remembers each file's size,
+ * modification time and content hash, in the same commits as its
+ * articles.  A file whose size and time match is skipped; one whose time
+ * changed but whose content hash matches is only re-stamped; a changed
+ * file replaces its articles and drops those it no longer holds.
+ * Articles of files that vanished from under path are removed unless
+ * opts->no_delete.  A file that failed is not retried until it changes,
+ * or opts->retry_failed.  A crash at any point leaves the last commit
+ * intact, and the next run completes the work without duplicates.
+ *
  * Bad input never stops the run: each rejected file or record is passed
  * to opts->on_reject, counted in stats, and the rest is indexed.
  * Commits happen every batch_size articles and at the end.
  *
  * opts and stats may be NULL.  Returns NEWSIDX_OK; NEWSIDX_REJECTED when
  * something was rejected (the message on the handle describes the last
- * rejection); NEWSIDX_READ_ONLY; NEWSIDX_IO when path cannot be read;
- * NEWSIDX_NOMEM; NEWSIDX_ENGINE.  @since 0.1
+ * rejection); NEWSIDX_INTERRUPTED when opts->progress asked to stop;
+ * NEWSIDX_READ_ONLY; NEWSIDX_NOMEM; NEWSIDX_ENGINE; NEWSIDX_IO.
+ * @since 0.1
  */
 NEWSIDX_API newsidx_status_t
 newsidx_index_path(newsidx_db_t *db, const char *path,
@@ -355,6 +394,97 @@ NEWSIDX_API void newsidx_results_free(newsidx_results_t *r);
 NEWSIDX_API newsidx_status_t
 newsidx_query_explain(newsidx_db_t *db, const char *query,
 		      const newsidx_search_options_t *opts, char **out);
+
+/* ------------------------------------------------------------------ */
+/* Maintenance                                                         */
+/* ------------------------------------------------------------------ */
+
+/* A value and how many articles have it. */
+typedef struct newsidx_count {
+	const char *value;
+	size_t count;
+} newsidx_count_t;
+
+/* What newsidx_db_info() reports.  Owned by the info object. */
+typedef struct newsidx_info {
+	const char *path;            /* the index directory */
+	size_t articles;             /* articles in the index */
+	unsigned long long terms;    /* distinct terms */
+	unsigned long long disk_bytes; /* size on disk of the live index */
+	const char *updated;         /* UTC time of the last commit, or "" */
+	int schema_version;          /* of the index (0 when unknown) */
+	int schema_current;          /* the one this library writes */
+	const char *stemmer;         /* libstemmer algorithm */
+	const char *stemmer_version; /* its behavioural fingerprint */
+	size_t files;                /* input files remembered */
+	size_t failed_files;         /* of which failed */
+	const newsidx_count_t *sources; /* per source, most first */
+	size_t nsources;
+	const newsidx_count_t *months;  /* per month "YYYY-MM", in order */
+	size_t nmonths;
+} newsidx_info_t;
+
+/*
+ * Describe the index: counts, size, last update, schema, and articles
+ * per source and per month.  Free *out with newsidx_info_free().
+ * Returns NEWSIDX_OK, NEWSIDX_NOMEM or an engine status.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_db_info(newsidx_db_t *db,
+					     newsidx_info_t **out);
+
+/* Free an info object; NULL is accepted.  @since 0.1 */
+NEWSIDX_API void newsidx_info_free(newsidx_info_t *info);
+
+/*
+ * Check the index in directory path: Xapian's consistency check of every
+ * table, then newsidx's own invariants (each article has one id, its id
+ * is unique, its stored data decodes, it records its file).  Each
+ * problem is passed to report (may be NULL) as where/what, and counted
+ * in *problems.  Works on an index too damaged to open.
+ * Returns NEWSIDX_OK when the check ran (see *problems),
+ * NEWSIDX_NO_INDEX, NEWSIDX_NOMEM.  Thread-safe.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_check(const char *path,
+					   newsidx_reject_fn report,
+					   void *ctx, unsigned long *problems);
+
+/*
+ * Compact the index into a new directory and switch to it atomically:
+ * readers keep working and move over on their next search.  Needs a
+ * writable handle.  Returns NEWSIDX_OK, NEWSIDX_READ_ONLY, NEWSIDX_IO,
+ * NEWSIDX_ENGINE.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_db_compact(newsidx_db_t *db);
+
+/*
+ * Re-index, from scratch, every path ever given to newsidx_index_path()
+ * for this index into a fresh index, then switch to it atomically; the
+ * old one stays searchable until then.  This is also how an index of an
+ * older schema or another stemmer is brought up to date (open it with
+ * any_schema).  opts and stats as for newsidx_index_path().
+ * Returns as newsidx_index_path(), and NEWSIDX_NOT_FOUND when the index
+ * remembers no paths.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_db_rebuild(newsidx_db_t *db, const newsidx_index_options_t *opts,
+		   newsidx_index_stats_t *stats);
+
+/*
+ * Delete the article with this id.  Returns NEWSIDX_OK,
+ * NEWSIDX_NOT_FOUND, NEWSIDX_READ_ONLY or an engine status.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_delete_id(newsidx_db_t *db,
+					       const char *id);
+
+/*
+ * Delete every article matching query (the search language); *deleted
+ * (may be NULL) receives how many.  Returns NEWSIDX_OK,
+ * NEWSIDX_QUERY_SYNTAX, NEWSIDX_READ_ONLY or an engine status.
+ * @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_delete_query(newsidx_db_t *db,
+						  const char *query,
+						  size_t *deleted);
 
 /* Free memory the library gave to the caller; NULL is accepted.
  * @since 0.1 */

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +62,8 @@ const char *newsidx_status_str(newsidx_status_t status)
 		return "index is open read-only";
 	case NEWSIDX_ENGINE:
 		return "index engine error";
+	case NEWSIDX_INTERRUPTED:
+		return "interrupted";
 	}
 	return "unknown status";
 }
@@ -220,14 +223,14 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 		st = newsidx_db__fail(
 			db, NEWSIDX_VERSION_MISMATCH,
 			"index at %s has schema version %s but this newsidx "
-			"uses %s; rebuild it: rm -r %s && newsidx index PATH",
+			"uses %s; rebuild it: newsidx --index %s rebuild",
 			db->path, schema, want, db->path);
 	} else if (stemfp && strcmp(stemfp, fp) != 0) {
 		st = newsidx_db__fail(
 			db, NEWSIDX_VERSION_MISMATCH,
 			"index at %s was built with a different libstemmer "
-			"(fingerprint %s, this one %s); rebuild it: rm -r %s "
-			"&& newsidx index PATH",
+			"(fingerprint %s, this one %s); rebuild it: newsidx "
+			"--index %s rebuild",
 			db->path, stemfp, fp, db->path);
 	}
 	free(schema);
@@ -235,27 +238,31 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 	return st;
 }
 
-static int index_exists(const char *path)
+/* Create the first generation and its stub: a new, empty index. */
+static newsidx_status_t create_index(struct newsidx_db *db)
 {
-	struct stat sb;
-	char probe[4200];
+	char gen[64], p[PATH_MAX];
+	xapc_db_t *x = NULL;
+	int rc;
 
-	if (stat(path, &sb) != 0)
-		return 0;
-	if (!S_ISDIR(sb.st_mode))
-		return 1; /* a stub file */
-	snprintf(probe, sizeof(probe), "%s/iamglass", path);
-	if (stat(probe, &sb) == 0)
-		return 1;
-	snprintf(probe, sizeof(probe), "%s/iamchert", path);
-	return stat(probe, &sb) == 0;
-}
+	if (newsidx_layout__next_gen(db->path, gen, sizeof(gen)))
+		return newsidx_db__fail(db, NEWSIDX_IO, "cannot read %s",
+					db->path);
+	snprintf(p, sizeof(p), "%s/%s", db->path, gen);
+	rc = xapc_db_open(&x, p, XAPC_DB_CREATE_OR_OVERWRITE);
+	if (rc) {
+		newsidx_status_t st = newsidx_db__fail(
+			db, map_status(rc), "creating %s: %s", p,
+			xapc_db_errmsg(x));
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
+		xapc_db_free(x);
+		return st;
+	}
+	xapc_db_free(x);
+	if (newsidx_layout__switch(db->path, gen, db->errmsg,
+				   sizeof(db->errmsg)))
+		return NEWSIDX_IO;
+	return NEWSIDX_OK;
 }
 
 newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
@@ -264,7 +271,6 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	newsidx_open_options_t defaults = NEWSIDX_OPEN_OPTIONS_INIT;
 	struct newsidx_db *db;
 	newsidx_status_t st;
-	double waited = 0;
 	int x;
 
 	if (!out)
@@ -286,33 +292,73 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	if (st)
 		return newsidx_db__fail(db, st, "cannot create the analyzer");
 	db->writable = opts->mode == NEWSIDX_OPEN_WRITE;
-	if (!db->writable && !index_exists(path))
+	db->lockfd = -1;
+	if (!db->writable && !newsidx_layout__exists(path))
 		return newsidx_db__fail(db, NEWSIDX_NO_INDEX,
 					"no index at %s; run: newsidx index "
 					"PATH",
 					path);
-	for (;;) {
-		xapc_db_free(db->x);
-		db->x = NULL;
-		x = xapc_db_open(&db->x,
-				 path,
-				 db->writable ? XAPC_DB_CREATE_OR_OPEN
-					      : XAPC_DB_READONLY);
-		if (x != XAPC_ERR_LOCK || waited >= opts->lock_timeout)
-			break;
-		/* Poll rather than block in Xapian so the timeout holds. */
-		sleep_ms(100);
-		waited += 0.1;
+	if (db->writable) {
+		st = newsidx_layout__lock(path, opts->lock_timeout,
+					  &db->lockfd, db->errmsg,
+					  sizeof(db->errmsg));
+		if (st)
+			return st;
+		if (!newsidx_layout__exists(path)) {
+			st = create_index(db);
+			if (st)
+				return st;
+		}
 	}
+	x = xapc_db_open(&db->x, path,
+			 db->writable ? XAPC_DB_OPEN : XAPC_DB_READONLY);
 	if (x == XAPC_ERR_LOCK)
 		return newsidx_db__fail(db, NEWSIDX_LOCKED,
-					"index %s is locked by another writer%s",
-					path,
-					opts->lock_timeout > 0
-						? " (gave up waiting)"
-						: "");
+					"index %s is locked by another writer",
+					path);
 	if (x)
 		return newsidx_db__xfail(db, x, "opening");
+	st = check_schema(db);
+	if (st == NEWSIDX_VERSION_MISMATCH && opts->any_schema) {
+		/* Kept for info and rebuild; everything else refuses it. */
+		db->mismatch = 1;
+		st = NEWSIDX_OK;
+	}
+	return st;
+}
+
+newsidx_status_t newsidx_db__usable(struct newsidx_db *db)
+{
+	if (!db->mismatch)
+		return NEWSIDX_OK;
+	return newsidx_db__fail(db, NEWSIDX_VERSION_MISMATCH,
+				"index at %s was built by an incompatible "
+				"schema or stemmer; rebuild it: newsidx "
+				"--index %s rebuild",
+				db->path, db->path);
+}
+
+newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
+					const char *path)
+{
+	struct newsidx_db *db = calloc(1, sizeof(*db));
+	newsidx_status_t st;
+	int x;
+
+	*out = db;
+	if (!db)
+		return NEWSIDX_NOMEM;
+	db->lockfd = -1;
+	db->writable = 1;
+	db->path = newsidx_strdup(path);
+	if (!db->path)
+		return NEWSIDX_NOMEM;
+	st = newsidx_analyzer__new(&db->an, "en");
+	if (st)
+		return st;
+	x = xapc_db_open(&db->x, path, XAPC_DB_CREATE_OR_OVERWRITE);
+	if (x)
+		return newsidx_db__xfail(db, x, "creating");
 	return check_schema(db);
 }
 
@@ -325,6 +371,7 @@ void newsidx_db_free(newsidx_db_t *db)
 	if (db->x && db->writable && db->pending)
 		newsidx_db_commit(db);
 	xapc_db_free(db->x);
+	newsidx_layout__unlock(db->lockfd);
 	newsidx_analyzer__free(db->an);
 	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++)
 		newsidx_analyzer__free(db->an_lang[i]);
@@ -374,10 +421,27 @@ size_t newsidx_db_count(newsidx_db_t *db)
 	return n;
 }
 
-newsidx_status_t newsidx_db__reopen(struct newsidx_db *db)
+newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
 {
-	int changed = 0;
-	int x = xapc_db_reopen(db->x, &changed);
+	xapc_db_t *x = NULL;
+	int changed = 0, rc;
 
-	return x ? newsidx_db__xfail(db, x, "reopening") : NEWSIDX_OK;
+	if (db->writable)
+		return NEWSIDX_OK;
+	if (!by_path && xapc_db_reopen(db->x, &changed) == XAPC_OK)
+		return NEWSIDX_OK;
+	/* A compaction or rebuild may have retired our generation: open
+	 * the index again by its path, which follows the new stub. */
+	rc = xapc_db_open(&x, db->path, XAPC_DB_READONLY);
+	if (rc) {
+		newsidx_status_t st = newsidx_db__fail(
+			db, map_status(rc), "reopening %s: %s", db->path,
+			xapc_db_errmsg(x));
+
+		xapc_db_free(x);
+		return st;
+	}
+	xapc_db_free(db->x);
+	db->x = x;
+	return NEWSIDX_OK;
 }

@@ -9,11 +9,21 @@
  * Articles replace earlier copies through their unique id term, so
  * indexing the same input twice never duplicates anything.  Commits come
  * every batch_size articles so that a crash loses at most one batch.
+ *
+ * Re-indexing is incremental.  Each file's state (size, modification
+ * time, content hash, whether it failed) is kept in the index metadata
+ * under "newsidx.file:", written in the same commit as the file's last
+ * articles, so the state never claims work that a crash undid.  A file
+ * whose state matches is skipped without being opened; after a run, the
+ * articles of files that vanished from under the given paths are
+ * removed.  Every article carries its file's XF term, which is how a
+ * changed or vanished file's articles are found.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +35,32 @@
 
 #define DEFAULT_BATCH 2000
 
+/* One input file found by the walk. */
+struct input {
+	char *name;    /* as found, for messages */
+	char *abspath; /* for ids, XF terms and file states */
+	unsigned long long size;
+	long long mtime_ns;
+};
+
+/* A file's state as remembered in the metadata. */
+struct fstate {
+	int found;
+	unsigned long long size;
+	long long mtime_ns;
+	uint64_t hash;
+	int failed;
+};
+
 struct writer {
 	struct newsidx_db *db;
 	const newsidx_index_options_t *opts;
 	newsidx_index_stats_t *stats;
+	/* The docids of the current file's articles, to find those a
+	 * changed file no longer holds. */
+	xapc_docid_t *seen;
+	size_t nseen, capseen;
+	unsigned long since_progress;
 	struct newsidx_buf data;
 	xapc_doc_t *doc;
 	newsidx_status_t fatal;
@@ -143,6 +175,14 @@ static void lang_code(const char *in, char out[8])
 	out[i] = '\0';
 }
 
+/* Call the progress callback; nonzero means stop. */
+static int progress(struct writer *w)
+{
+	w->since_progress = 0;
+	return w->opts->progress &&
+	       w->opts->progress(w->opts->progress_ctx, w->stats);
+}
+
 static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 {
 	struct writer *w = ctx;
@@ -150,6 +190,7 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 	unsigned next = 1;
 	size_t n;
 	xapc_docid_t docid;
+	xapc_doccount_t had = 0;
 	newsidx_status_t st;
 	int x;
 
@@ -215,10 +256,27 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 	if (!x)
 		x = xapc_doc_add_boolean_term(w->doc, term, n);
 	if (!x)
+		x = xapc_db_termfreq(w->db->x, term, n, &had);
+	if (!x)
 		x = xapc_db_replace_doc_by_term(w->db->x, term, n, w->doc,
 						&docid);
 	if (x)
 		return w->fatal = newsidx_db__xfail(w->db, x, "writing to");
+	if (w->nseen == w->capseen) {
+		size_t cap = w->capseen ? w->capseen * 2 : 64;
+		xapc_docid_t *p = realloc(w->seen, cap * sizeof(*p));
+
+		if (!p)
+			return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
+							   "out of memory");
+		w->seen = p;
+		w->capseen = cap;
+	}
+	w->seen[w->nseen++] = docid;
+	if (had)
+		w->stats->updated++;
+	else
+		w->stats->added++;
 	w->stats->articles++;
 	w->stats->bytes += a->body_len;
 	if (++w->db->pending >= (w->opts->batch_size ? w->opts->batch_size
@@ -227,7 +285,165 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 		if (st)
 			return w->fatal = st;
 	}
+	if (++w->since_progress >= 256 && progress(w))
+		return w->fatal = NEWSIDX_INTERRUPTED;
 	return NEWSIDX_OK;
+}
+
+#define STATE_PREFIX "newsidx.file:"
+#define ROOT_PREFIX "newsidx.root:"
+
+/* The metadata key of a file's state; long paths are hashed (the value
+ * always holds the full path). */
+static void state_key(const char *prefix, const char *abspath, char *key,
+		      size_t size)
+{
+	size_t plen = strlen(prefix), n = strlen(abspath);
+
+	if (plen + n < 200 && plen + n < size) {
+		memcpy(key, prefix, plen);
+		memcpy(key + plen, abspath, n + 1);
+	} else
+		snprintf(key, size, "%s#%016" PRIx64, prefix,
+			 newsidx_hash64(abspath, n));
+}
+
+/* "1 SIZE MTIME_NS HASH ok|failed PATH" */
+static int parse_state(const char *v, struct fstate *fs, const char **path)
+{
+	char what[16];
+	int used = 0;
+
+	memset(fs, 0, sizeof(*fs));
+	if (sscanf(v, "1 %llu %lld %" SCNx64 " %15s %n", &fs->size,
+		   &fs->mtime_ns, &fs->hash, what, &used) != 4 ||
+	    used == 0)
+		return 0;
+	fs->found = 1;
+	fs->failed = strcmp(what, "failed") == 0;
+	if (path)
+		*path = v + used;
+	return 1;
+}
+
+static newsidx_status_t get_state(struct writer *w, const char *abspath,
+				  struct fstate *fs)
+{
+	char key[256], *v = NULL;
+	size_t len = 0;
+	int x;
+
+	memset(fs, 0, sizeof(*fs));
+	state_key(STATE_PREFIX, abspath, key, sizeof(key));
+	x = xapc_db_get_metadata(w->db->x, key, &v, &len);
+	if (x)
+		return newsidx_db__xfail(w->db, x, "reading");
+	if (len)
+		parse_state(v, fs, NULL);
+	free(v);
+	return NEWSIDX_OK;
+}
+
+static newsidx_status_t put_state(struct writer *w, const struct input *in,
+				  uint64_t hash, int failed)
+{
+	char key[256], *v;
+	size_t n = strlen(in->abspath) + 96;
+	int x;
+
+	v = malloc(n);
+	if (!v)
+		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	snprintf(v, n, "1 %llu %lld %016" PRIx64 " %s %s", in->size,
+		 in->mtime_ns, hash, failed ? "failed" : "ok", in->abspath);
+	state_key(STATE_PREFIX, in->abspath, key, sizeof(key));
+	x = xapc_db_set_metadata(w->db->x, key, v, strlen(v));
+	free(v);
+	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
+}
+
+/* Content hash of a file, to tell a touched file from a changed one. */
+static int hash_file(const char *path, uint64_t *out)
+{
+	unsigned char buf[65536];
+	uint64_t h = 0xcbf29ce484222325ULL;
+	FILE *f = fopen(path, "rb");
+	size_t n, i;
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (i = 0; i < n; i++) {
+			h ^= buf[i];
+			h *= 0x100000001b3ULL;
+		}
+	i = (size_t)ferror(f);
+	fclose(f);
+	*out = h;
+	return i ? -1 : 0;
+}
+
+struct doclist {
+	xapc_docid_t *ids;
+	size_t n, cap;
+	int nomem;
+};
+
+static int collect_docid(void *ctx, xapc_docid_t docid, xapc_termcount_t wdf)
+{
+	struct doclist *l = ctx;
+
+	(void)wdf;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		xapc_docid_t *p = realloc(l->ids, cap * sizeof(*p));
+
+		if (!p) {
+			l->nomem = 1;
+			return 1;
+		}
+		l->ids = p;
+		l->cap = cap;
+	}
+	l->ids[l->n++] = docid;
+	return 0;
+}
+
+static int cmp_docid(const void *a, const void *b)
+{
+	xapc_docid_t x = *(const xapc_docid_t *)a, y = *(const xapc_docid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Delete the articles of a file except those in keep (sorted): the
+ * articles a changed file no longer holds, or all of a vanished file's.
+ */
+static newsidx_status_t drop_articles(struct writer *w, const char *abspath,
+				      const xapc_docid_t *keep, size_t nkeep)
+{
+	char term[NEWSIDX_MAX_TERM + 24];
+	size_t n = newsidx_schema__term(term, "XF", abspath, strlen(abspath));
+	struct doclist l = { 0 };
+	size_t i;
+	int x;
+
+	x = xapc_db_postings(w->db->x, term, n, collect_docid, &l);
+	if (l.nomem)
+		x = XAPC_ERR_NOMEM;
+	for (i = 0; !x && i < l.n; i++) {
+		if (keep && bsearch(&l.ids[i], keep, nkeep, sizeof(*keep),
+				    cmp_docid))
+			continue;
+		x = xapc_db_delete_doc(w->db->x, l.ids[i]);
+		if (!x) {
+			w->stats->deleted++;
+			w->db->pending++;
+		}
+	}
+	free(l.ids);
+	return x ? newsidx_db__xfail(w->db, x, "deleting from") : NEWSIDX_OK;
 }
 
 static newsidx_status_t index_one(struct writer *w, const char *name,
@@ -245,6 +461,7 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	ing.on_reject = on_reject;
 	ing.ctx = w;
 	w->file_rejected = 0;
+	w->nseen = 0;
 	w->stats->files++;
 	st = newsidx_ingest__run(&ing, data ? NULL : name, data, len);
 	if (w->file_rejected)
@@ -254,15 +471,99 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	return st == NEWSIDX_NOMEM ? st : NEWSIDX_OK;
 }
 
+/* Index one file found by the walk, unless its state says unchanged. */
+static newsidx_status_t update_file(struct writer *w, const struct input *in)
+{
+	struct fstate fs;
+	uint64_t hash = 0;
+	newsidx_status_t st;
+	int have_hash = 0;
+
+	st = get_state(w, in->abspath, &fs);
+	if (st)
+		return st;
+	if (fs.found && !w->opts->force &&
+	    !(fs.failed && w->opts->retry_failed) && fs.size == in->size) {
+		if (fs.mtime_ns == in->mtime_ns) {
+			w->stats->unchanged++;
+			return NEWSIDX_OK;
+		}
+		/* Touched, or changed within the same size: the content
+		 * hash decides. */
+		if (hash_file(in->abspath, &hash) == 0) {
+			have_hash = 1;
+			if (hash == fs.hash) {
+				w->stats->unchanged++;
+				w->db->pending++;
+				return put_state(w, in, hash, fs.failed);
+			}
+		}
+	}
+	if (!have_hash && hash_file(in->abspath, &hash) != 0)
+		hash = 0; /* unreadable: ingest reports why */
+	st = index_one(w, in->name, in->abspath, NULL, 0);
+	if (st)
+		return st;
+	/* Articles the file no longer holds go; so do all of a file that
+	 * now fails entirely. */
+	if (fs.found) {
+		qsort(w->seen, w->nseen, sizeof(*w->seen), cmp_docid);
+		st = drop_articles(w, in->abspath, w->seen, w->nseen);
+		if (st)
+			return st;
+	}
+	w->db->pending++;
+	return put_state(w, in, hash, w->file_rejected && w->nseen == 0);
+}
+
+/* ---- walking the inputs ---- */
+
+struct inputs {
+	struct input *v;
+	size_t n, cap;
+};
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static newsidx_status_t walk(struct writer *w, const char *path, int depth)
+static newsidx_status_t add_input(struct inputs *ins, const char *path,
+				  const struct stat *sb)
+{
+	char abspath[PATH_MAX];
+	struct input *in;
+
+	if (ins->n == ins->cap) {
+		size_t cap = ins->cap ? ins->cap * 2 : 256;
+		struct input *p = realloc(ins->v, cap * sizeof(*p));
+
+		if (!p)
+			return NEWSIDX_NOMEM;
+		ins->v = p;
+		ins->cap = cap;
+	}
+	if (!realpath(path, abspath))
+		snprintf(abspath, sizeof(abspath), "%s", path);
+	in = &ins->v[ins->n];
+	in->name = newsidx_strdup(path);
+	in->abspath = newsidx_strdup(abspath);
+	if (!in->name || !in->abspath) {
+		free(in->name);
+		free(in->abspath);
+		return NEWSIDX_NOMEM;
+	}
+	in->size = (unsigned long long)sb->st_size;
+	in->mtime_ns = (long long)sb->st_mtim.tv_sec * 1000000000LL +
+		       sb->st_mtim.tv_nsec;
+	ins->n++;
+	return NEWSIDX_OK;
+}
+
+static newsidx_status_t walk(struct writer *w, const char *path, int depth,
+			     struct inputs *ins)
 {
 	struct stat sb;
-	char abspath[PATH_MAX];
 	newsidx_status_t st = NEWSIDX_OK;
 
 	if (stat(path, &sb) != 0) {
@@ -317,7 +618,7 @@ static newsidx_status_t walk(struct writer *w, const char *path, int depth)
 		if (n)
 			qsort(names, n, sizeof(*names), cmp_names);
 		for (i = 0; i < n && !st; i++)
-			st = walk(w, names[i], depth + 1);
+			st = walk(w, names[i], depth + 1, ins);
 		for (i = 0; i < n; i++)
 			free(names[i]);
 		free(names);
@@ -330,9 +631,169 @@ static newsidx_status_t walk(struct writer *w, const char *path, int depth)
 		}
 		return NEWSIDX_OK;
 	}
-	if (!realpath(path, abspath))
-		snprintf(abspath, sizeof(abspath), "%s", path);
-	return index_one(w, path, abspath, NULL, 0);
+	return add_input(ins, path, &sb);
+}
+
+static void free_inputs(struct inputs *ins)
+{
+	size_t i;
+
+	for (i = 0; i < ins->n; i++) {
+		free(ins->v[i].name);
+		free(ins->v[i].abspath);
+	}
+	free(ins->v);
+}
+
+static int cmp_input_path(const void *a, const void *b)
+{
+	return strcmp(((const struct input *)a)->abspath,
+		      ((const struct input *)b)->abspath);
+}
+
+/* Is path the root itself or below it? */
+static int under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (strncmp(path, root, n) != 0)
+		return 0;
+	return path[n] == '\0' || path[n] == '/' || (n > 0 && root[n - 1] == '/');
+}
+
+struct vanish {
+	struct writer *w;
+	const char *root;
+	const struct input *sorted; /* this run's inputs by abspath */
+	size_t n;
+	char **gone;
+	size_t ngone, capgone;
+	int nomem;
+};
+
+static int find_vanished(void *ctx, const char *key, size_t klen)
+{
+	struct vanish *v = ctx;
+	struct input probe;
+	struct fstate fs;
+	const char *path = NULL;
+	char *val = NULL, *k;
+	size_t len = 0;
+
+	k = malloc(klen + 1);
+	if (!k) {
+		v->nomem = 1;
+		return 1;
+	}
+	memcpy(k, key, klen);
+	k[klen] = '\0';
+	if (xapc_db_get_metadata(v->w->db->x, k, &val, &len) == XAPC_OK &&
+	    len && parse_state(val, &fs, &path) && under(path, v->root)) {
+		probe.abspath = (char *)path;
+		if (!bsearch(&probe, v->sorted, v->n, sizeof(*v->sorted),
+			     cmp_input_path)) {
+			if (v->ngone == v->capgone) {
+				size_t cap = v->capgone ? v->capgone * 2 : 16;
+				char **p = realloc(v->gone, cap * sizeof(*p));
+
+				if (!p)
+					v->nomem = 1;
+				else {
+					v->gone = p;
+					v->capgone = cap;
+				}
+			}
+			if (!v->nomem) {
+				v->gone[v->ngone] = newsidx_strdup(path);
+				if (!v->gone[v->ngone++])
+					v->nomem = 1;
+			}
+		}
+	}
+	free(val);
+	free(k);
+	return v->nomem;
+}
+
+/* Remove the articles and states of files gone from under root. */
+static newsidx_status_t drop_vanished(struct writer *w, const char *root,
+				      struct inputs *ins)
+{
+	struct vanish v;
+	newsidx_status_t st = NEWSIDX_OK;
+	size_t i;
+	int x;
+
+	memset(&v, 0, sizeof(v));
+	v.w = w;
+	v.root = root;
+	v.sorted = ins->v;
+	v.n = ins->n;
+	x = xapc_db_metadata_keys(w->db->x, STATE_PREFIX, find_vanished, &v);
+	if (v.nomem)
+		st = newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	else if (x)
+		st = newsidx_db__xfail(w->db, x, "reading");
+	for (i = 0; i < v.ngone; i++) {
+		char key[256];
+
+		if (!st)
+			st = drop_articles(w, v.gone[i], NULL, 0);
+		if (!st) {
+			state_key(STATE_PREFIX, v.gone[i], key, sizeof(key));
+			x = xapc_db_set_metadata(w->db->x, key, "", 0);
+			if (x)
+				st = newsidx_db__xfail(w->db, x, "writing to");
+		}
+		free(v.gone[i]);
+	}
+	free(v.gone);
+	return st;
+}
+
+/* Remember the paths given, so that a rebuild can read them again. */
+static newsidx_status_t put_root(struct writer *w, const char *abspath)
+{
+	char key[256];
+	int x;
+
+	state_key(ROOT_PREFIX, abspath, key, sizeof(key));
+	x = xapc_db_set_metadata(w->db->x, key, abspath, strlen(abspath));
+	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
+}
+
+static newsidx_status_t index_tree(struct writer *w, const char *path)
+{
+	struct inputs ins = { 0 };
+	char root[PATH_MAX];
+	newsidx_status_t st;
+	size_t i;
+
+	st = walk(w, path, 0, &ins);
+	if (st) {
+		free_inputs(&ins);
+		return newsidx_db__fail(w->db, st, "out of memory");
+	}
+	for (i = 0; i < ins.n; i++)
+		w->stats->bytes_total += ins.v[i].size;
+	w->stats->files_total += ins.n;
+	for (i = 0; i < ins.n && !st; i++) {
+		st = update_file(w, &ins.v[i]);
+		w->stats->bytes_done += ins.v[i].size;
+		if (!st && progress(w))
+			st = NEWSIDX_INTERRUPTED;
+	}
+	/* Vanished files are judged only after a complete walk of a path
+	 * that exists: an interrupted or failed run must not delete. */
+	if (!st && realpath(path, root)) {
+		st = put_root(w, root);
+		if (!st && !w->opts->no_delete) {
+			qsort(ins.v, ins.n, sizeof(*ins.v), cmp_input_path);
+			st = drop_vanished(w, root, &ins);
+		}
+	}
+	free_inputs(&ins);
+	return st;
 }
 
 static newsidx_status_t run(newsidx_db_t *db, const char *path,
@@ -343,7 +804,7 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	newsidx_index_options_t defaults = NEWSIDX_INDEX_OPTIONS_INIT;
 	newsidx_index_stats_t local;
 	struct writer w;
-	newsidx_status_t st;
+	newsidx_status_t st, cst;
 	int x;
 
 	if (!db || !path)
@@ -353,6 +814,8 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	if (!db->writable)
 		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
 					"index %s is open read-only", db->path);
+	if (newsidx_db__usable(db))
+		return NEWSIDX_VERSION_MISMATCH;
 	memset(&local, 0, sizeof(local));
 	memset(&w, 0, sizeof(w));
 	w.db = db;
@@ -365,11 +828,19 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	if (data)
 		st = index_one(&w, path, path, data, len);
 	else
-		st = walk(&w, path, 0);
+		st = index_tree(&w, path);
 	xapc_doc_free(w.doc);
 	newsidx_buf__free(&w.data);
-	if (!st && db->pending)
-		st = newsidx_db_commit(db);
+	free(w.seen);
+	/* Also when interrupted: what finished is kept. */
+	if ((!st || st == NEWSIDX_INTERRUPTED) && db->pending) {
+		cst = newsidx_db_commit(db);
+		if (cst)
+			st = cst;
+	}
+	if (st == NEWSIDX_INTERRUPTED)
+		newsidx_db__fail(db, st, "interrupted; the work done so far "
+					 "was committed");
 	if (!st && w.rejected)
 		st = NEWSIDX_REJECTED;
 	return st;

@@ -11,12 +11,20 @@
  *   article; one article per file;
  * - JSON Lines: one JSON object per line with title, body (or text or
  *   content), date, url, source, place (or dateline), language, id,
- *   author(s) and topics (or tags); other members are ignored.
+ *   author(s) and topics (or tags); other members are ignored;
+ * - RSS and Atom feeds (feed.c), HTML pages (html.c), WARC files
+ *   (warc.c) and Reuters-21578 SGML (sgml.c), which this file
+ *   recognises and hands over.
+ *
+ * Every article, whatever its format, leaves through newsidx_ingest__emit,
+ * which completes its metadata (meta.c: dateline place, language).
  *
  * Bad input is reported through the reject callback with the file and
  * the line, column or byte offset, and never stops the rest of the input.
  * Memory stays bounded: JSON Lines are streamed line by line and every
- * record is limited to max_article bytes.
+ * record is limited to max_article bytes; WARC is streamed record by
+ * record; feeds, pages and SGML files are read whole, up to max_document
+ * bytes.
  */
 #include "config.h"
 
@@ -51,6 +59,11 @@ struct reader {
 	unsigned long long offset; /* stream offset of buf[start] */
 	int eof;
 	char err[160]; /* set when the stream broke (truncated gzip) */
+};
+
+/* What the WARC parser sees of a reader (internal.h). */
+struct newsidx_stream {
+	struct reader r;
 };
 
 static void reader_close(struct reader *r)
@@ -407,18 +420,52 @@ int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
 static void reject(struct newsidx_ingest *ing, const char *where,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void reject(struct newsidx_ingest *ing, const char *where,
-		   const char *fmt, ...)
+static void vreject(struct newsidx_ingest *ing, const char *where,
+		    const char *fmt, va_list ap)
 {
 	char reason[512];
-	va_list ap;
+	char *nl;
 
-	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
+	/* A reason is one line, whatever a library said. */
+	while ((nl = strpbrk(reason, "\r\n")) != NULL)
+		*nl = ' ';
 	ing->rejected++;
 	if (ing->on_reject)
 		ing->on_reject(ing->ctx, where, reason);
+}
+
+static void reject(struct newsidx_ingest *ing, const char *where,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreject(ing, where, fmt, ap);
+	va_end(ap);
+}
+
+void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
+			    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreject(ing, where, fmt, ap);
+	va_end(ap);
+}
+
+newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
+				      struct newsidx_article *a)
+{
+	newsidx_status_t st;
+
+	newsidx_meta__finish(a);
+	ing->articles++;
+	st = ing->on_article(ing->ctx, a);
+	if (st)
+		ing->status = st;
+	return st;
 }
 
 /* ---- plain text ---- */
@@ -468,6 +515,11 @@ static char *derive_title(const char *body, size_t len)
 	return dupn(body, n);
 }
 
+char *newsidx_ingest__title(const char *body, size_t len)
+{
+	return derive_title(body, len);
+}
+
 /* A dateline place: 1-6 words, each starting with a capital letter (or
  * lower-case joining words like "de"), before a colon. */
 static int looks_like_place(const char *s, size_t n)
@@ -506,7 +558,6 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 	size_t len, bad;
 	unsigned long line, col;
 	char where[1024];
-	newsidx_status_t st;
 
 	avail = fill(r, ing->max_article + 1);
 	if (avail == -2) {
@@ -609,10 +660,7 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 		newsidx_article__clear(&a);
 		return;
 	}
-	ing->articles++;
-	st = ing->on_article(ing->ctx, &a);
-	if (st)
-		ing->status = st;
+	newsidx_ingest__emit(ing, &a);
 	a.body = NULL;
 	newsidx_article__clear(&a);
 }
@@ -678,16 +726,19 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 	json_t *o;
 	char where[1024];
 	char *date = NULL;
-	newsidx_status_t st;
 
 	o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 		       &jerr);
 	if (!o) {
 		/* jansson's column counts characters; ours count bytes,
 		 * like every other position newsidx reports. */
+		size_t col = jerr.position > 0 ? (size_t)jerr.position : 1;
+
+		/* Running out of line points just past its end. */
+		if (col >= len)
+			col = len + 1;
 		snprintf(where, sizeof(where), "%s:%lu:%zu", ing->name, lineno,
-			 lead + (jerr.position > 0 ? (size_t)jerr.position
-						   : 1));
+			 lead + col);
 		reject(ing, where, "invalid JSON: %s", jerr.text);
 		return;
 	}
@@ -717,8 +768,8 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 				   "title, body, text or content)");
 		goto out;
 	}
-	if (date && !newsidx_ingest__date(date, a.date, &a.tz_minutes,
-					  &a.has_time)) {
+	if (date && !newsidx_meta__date(date, a.date, &a.tz_minutes,
+					&a.has_time)) {
 		reject(ing, where, "unrecognised date '%.40s'", date);
 		goto out;
 	}
@@ -744,10 +795,7 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 		reject(ing, where, "out of memory");
 		goto out;
 	}
-	ing->articles++;
-	st = ing->on_article(ing->ctx, &a);
-	if (st)
-		ing->status = st;
+	newsidx_ingest__emit(ing, &a);
 out:
 	free(date);
 	free(a.body);

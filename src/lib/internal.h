@@ -371,6 +371,16 @@ struct newsidx_ingest {
 	unsigned long rejected; /* out: rejections in this input */
 	unsigned long articles; /* out: articles passed to on_article */
 	newsidx_status_t status; /* out: what on_article stopped it with */
+	/* Added for feeds, HTML, WARC and Reuters SGML (lib/feed.c ...): */
+	size_t max_document;       /* bytes of a whole-file input (feed,
+				      page, SGML) or of a WARC record;
+				      0: NEWSIDX_MAX_DOCUMENT */
+	unsigned long skipped;     /* out: records read but not articles
+				      (WARC requests, metadata, images) */
+	unsigned long unprocessed; /* out: articles of raw, unparsed text
+				      (Reuters TYPE="UNPROC"), included */
+	unsigned long title_only;  /* out: articles with a title and no
+				      body text (Reuters BRIEF), included */
 };
 
 /*
@@ -394,6 +404,36 @@ int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
 			 int *has_time);
 
 /* ------------------------------------------------------------------ */
+/* interface to lib/layout.c: the index directory and the writer lock  */
+/* ------------------------------------------------------------------ */
+
+/* 1 if dir holds an index (a stub and generation, or plain glass). */
+int newsidx_layout__exists(const char *dir);
+
+/* The live generation's name ("gen-3") from the stub; 0 if none. */
+int newsidx_layout__current(const char *dir, char *gen, size_t size);
+
+/* Take the writer lock of dir (created if needed), polling up to timeout
+ * seconds.  NEWSIDX_LOCKED with a message naming dir when it stays held. */
+newsidx_status_t newsidx_layout__lock(const char *dir, double timeout,
+				      int *fd, char *err, size_t errlen);
+void newsidx_layout__unlock(int fd);
+
+/* A generation name not used yet in dir. */
+newsidx_status_t newsidx_layout__next_gen(const char *dir, char *gen,
+					  size_t size);
+
+/* Make gen the live generation, atomically and durably. */
+newsidx_status_t newsidx_layout__switch(const char *dir, const char *gen,
+					char *err, size_t errlen);
+
+/* Remove a directory tree (a retired generation). */
+void newsidx_layout__remove(const char *path);
+
+/* Bytes on disk of the live generation. */
+unsigned long long newsidx_layout__disk_bytes(const char *dir);
+
+/* ------------------------------------------------------------------ */
 /* interface to lib/db.c: the handle                                   */
 /* ------------------------------------------------------------------ */
 
@@ -403,6 +443,8 @@ struct newsidx_db {
 	struct xapc_db *x;      /* the Xapian database */
 	char *path;
 	int writable;
+	int lockfd;             /* the writer lock, -1 for readers */
+	int mismatch;           /* another schema/stemmer, opened anyway */
 	char errmsg[1024];
 	unsigned pending;       /* documents since the last commit */
 	struct newsidx_analyzer *an;  /* the default (English) analyzer */
@@ -419,13 +461,22 @@ newsidx_status_t newsidx_db__fail(struct newsidx_db *db,
 newsidx_status_t newsidx_db__xfail(struct newsidx_db *db, int xstatus,
 				   const char *what);
 
+/* NEWSIDX_VERSION_MISMATCH with the reason when db->mismatch. */
+newsidx_status_t newsidx_db__usable(struct newsidx_db *db);
+
+/* Open generation directory path as a fresh writable index with this
+ * library's schema metadata (no lock: the caller holds the index's). */
+newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
+					const char *path);
+
 /* An analyzer for a language code (NULL: the default), cached. */
 newsidx_status_t newsidx_db__analyzer(struct newsidx_db *db,
 				      const char *lang,
 				      struct newsidx_analyzer **out);
 
-/* Reopen a reader to see the latest commit (after MODIFIED). */
-newsidx_status_t newsidx_db__reopen(struct newsidx_db *db);
+/* Move a reader to the latest commit; by_path opens the index again by
+ * its path, following a generation switch.  No-op for the writer. */
+newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path);
 
 /* ------------------------------------------------------------------ */
 /* interface to lib/docdata.c: the stored document data                */
@@ -448,6 +499,15 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 					 int want_body,
 					 struct newsidx_stored *out);
 void newsidx_stored__clear(struct newsidx_stored *s);
+
+/* ------------------------------------------------------------------ */
+/* interface to lib/search.c                                           */
+/* ------------------------------------------------------------------ */
+
+/* The docids of every article matching query (malloc'd), for deletes. */
+newsidx_status_t newsidx_search__docids(struct newsidx_db *db,
+					const char *query, unsigned **ids,
+					size_t *n);
 
 /* ------------------------------------------------------------------ */
 /* interface to lib/snippet.c                                          */
@@ -478,5 +538,183 @@ newsidx_status_t newsidx_snippet__make(struct newsidx_analyzer *an,
 				       const struct newsidx_stemset *stems,
 				       unsigned nwords, char **text,
 				       size_t **hl, size_t *nhl);
+
+/* ------------------------------------------------------------------ */
+/* interface to lib/feed.c, html.c, warc.c, sgml.c, lang.c, meta.c:    */
+/* the formats beyond plain text and JSON Lines, and their metadata    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * newsidx_ingest__run() recognises each format by its content and hands
+ * it to one of these parsers.  Whole-file formats (RSS and Atom feeds,
+ * HTML pages, Reuters-21578 SGML) receive the complete decompressed
+ * input, at most ing->max_document bytes; WARC is streamed a record at a
+ * time through struct newsidx_stream, so memory stays bounded by the
+ * largest record.  Every parser fills struct newsidx_article and passes
+ * it to newsidx_ingest__emit(), which completes the metadata the same
+ * way for every format (newsidx_meta__finish()) before on_article sees
+ * it, and reports bad records through newsidx_ingest__reject() with the
+ * file and the line, record or offset.
+ */
+
+/* The default bound of ing->max_document: 256 MiB. */
+#define NEWSIDX_MAX_DOCUMENT ((size_t)256 << 20)
+
+/* Count a rejection and pass it to ing->on_reject (one line). */
+void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
+			    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Complete a's metadata (newsidx_meta__finish()), count it and pass it
+ * to on_article.  a stays the caller's to clear afterwards.  Returns
+ * NEWSIDX_OK, or what on_article returned, which is also kept in
+ * ing->status and means the parser must stop.
+ */
+newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
+				      struct newsidx_article *a);
+
+/* A title from the first sentence of a body (malloc'd; NULL: no memory). */
+char *newsidx_ingest__title(const char *body, size_t len);
+
+/*
+ * The decompressing reader of ingest.c, as the WARC parser sees it.
+ * peek makes up to want bytes from the current position visible in
+ * *data and returns how many are (fewer only at the end of the stream
+ * or where it broke), or -1 when out of memory; consume moves past n of
+ * them.  offset is the position in the decompressed stream, error is
+ * NULL or why the stream broke (truncated or corrupt gzip), and
+ * compressed tells whether offsets are in uncompressed bytes.
+ */
+struct newsidx_stream;
+long newsidx_stream__peek(struct newsidx_stream *s, size_t want,
+			  const char **data);
+void newsidx_stream__consume(struct newsidx_stream *s, size_t n);
+unsigned long long newsidx_stream__offset(const struct newsidx_stream *s);
+const char *newsidx_stream__error(const struct newsidx_stream *s);
+int newsidx_stream__compressed(const struct newsidx_stream *s);
+
+/*
+ * lib/feed.c: an RSS 2.0, RSS 1.0 or Atom feed of len bytes, one article
+ * per item or entry.  Parsed by libxml2 without network access, entity
+ * substitution or DTD loading; a feed that declares entities is refused
+ * whole.  broken is NULL, or the reason the input stream broke at byte
+ * broken_at, in which case only the items wholly before it are read.
+ */
+void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const char *broken,
+			 unsigned long long broken_at);
+
+/*
+ * lib/html.c: one HTML news page, one article.  hints (may be NULL) come
+ * from a container such as a WARC record: id and url replace what the
+ * page says; date and source are used when the page gives none; charset
+ * is the HTTP charset, if any; where names the record in messages.
+ */
+struct newsidx_page_hints {
+	const char *id;
+	const char *url;
+	const char *date;    /* ISO 8601, e.g. WARC-Date */
+	const char *source;  /* e.g. the host of the URL */
+	const char *charset;
+	const char *where;
+	unsigned long record;
+};
+void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const struct newsidx_page_hints *hints);
+
+/*
+ * The text of an HTML fragment (a feed's content:encoded or summary):
+ * scripts and styles dropped, white space collapsed, a blank line
+ * between blocks.  Appended to out; returns 0, or NEWSIDX_NOMEM.
+ */
+int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out);
+
+/*
+ * libxml2 reports errors through process-wide (per-thread) handlers.
+ * Between begin and end they are caught here instead, so nothing is
+ * printed and the first error is kept with its line and column; end
+ * restores the caller's handlers.  The first begin initialises libxml2.
+ */
+struct newsidx_xml_errors {
+	unsigned long count; /* errors (not warnings) seen */
+	int line, column;    /* of the first error; 0 when unknown */
+	char msg[200];       /* the first error's message, one line */
+	void (*saved_serror)(void);
+	void *saved_sctx;
+	void (*saved_generic)(void);
+	void *saved_gctx;
+};
+void newsidx_xml__begin(struct newsidx_xml_errors *e);
+void newsidx_xml__end(struct newsidx_xml_errors *e);
+
+/* lib/warc.c: a WARC file, one article per HTML response record. */
+void newsidx_warc__parse(struct newsidx_ingest *ing,
+			 struct newsidx_stream *s);
+
+/*
+ * lib/sgml.c: Reuters-21578 SGML, one article per <REUTERS> story.
+ * broken and broken_at as for newsidx_feed__parse().
+ */
+void newsidx_sgml__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const char *broken,
+			 unsigned long long broken_at);
+
+/*
+ * lib/lang.c: the language of UTF-8 text as an ISO 639-1 code of a
+ * language libstemmer stems (a static string), or NULL when unsure.
+ * Thread-safe.
+ */
+const char *newsidx_lang__detect(const char *text, size_t len);
+
+/*
+ * A declared language ("en-GB", "pt_BR", "French", "fre", "DE") as a
+ * lower-case ISO 639-1 code written to out.  Returns 1, or 0 when the
+ * tag is not a language.  Codes libstemmer lacks are kept ("ja").
+ */
+int newsidx_lang__normalize(const char *tag, char out[8]);
+
+/*
+ * lib/meta.c: metadata normalised the same way for every format.
+ *
+ * newsidx_meta__date parses ISO 8601 / RFC 3339 (newsidx_ingest__date)
+ * and RFC 822 / RFC 1123 dates with numeric or named zones ("Thu, 07
+ * Mar 2024 10:30:00 +0530", "7 Mar 24 10:30 EST"); same contract.
+ */
+int newsidx_meta__date(const char *s, char out[16], int *tz_minutes,
+		       int *has_time);
+
+/*
+ * The dateline place at the start of an article's text ("TOKYO, March 7
+ * (Reuters) -", "WASHINGTON (AP) --", "New Delhi:"), title-cased when
+ * written in capitals; malloc'd, or NULL when the text starts with none.
+ * Conservative: an ordinary first sentence never yields a place.
+ */
+char *newsidx_meta__dateline(const char *text, size_t len);
+
+/* n bytes of a place name, title-cased if it has no lower-case letters
+ * (or no capitals): "NEW YORK" -> "New York", "RIO DE JANEIRO" -> "Rio
+ * de Janeiro".  malloc'd. */
+char *newsidx_meta__place_case(const char *s, size_t n);
+
+/* n bytes with runs of white space (and NBSP) made one space and the
+ * ends trimmed; malloc'd, NULL when nothing is left or out of memory. */
+char *newsidx_meta__clean(const char *s, size_t n);
+
+/* Append n bytes to out as UTF-8: valid UTF-8 is copied, any other byte
+ * is read as Windows-1252 (a superset of Latin-1 for text). */
+void newsidx_meta__utf8(const char *s, size_t n, struct newsidx_buf *out,
+			int *rc);
+
+/* The host of a URL without "www." (malloc'd), or NULL. */
+char *newsidx_meta__host(const char *url);
+
+/*
+ * Complete an article before it is indexed: a place from a dateline at
+ * the start of the body when none was given; the declared language
+ * normalised, else detected from title and body (left NULL when unsure,
+ * so that the index's default, English, applies).
+ */
+void newsidx_meta__finish(struct newsidx_article *a);
 
 #endif /* NEWSIDX_INTERNAL_H */

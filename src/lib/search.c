@@ -685,23 +685,29 @@ static newsidx_status_t run_query(struct newsidx_db *db,
 				  const xapc_query_t *q,
 				  xapc_enquire_params_t *p, xapc_mset_t **m)
 {
-	int x = XAPC_OK, tries;
+	newsidx_status_t st;
+	int x = XAPC_OK, tries, by_path = 0;
 
 	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
 		xapc_doccount_t count = 0;
 
-		if (!db->writable)
-			xapc_db_reopen(db->x, NULL);
+		/* Searches see the latest commit; a writer committing or a
+		 * generation switch never makes them fail. */
+		st = newsidx_db__reopen(db, by_path);
+		if (st)
+			return st;
 		x = xapc_db_doccount(db->x, &count);
 		if (!x) {
 			p->check_at_least = count;
 			x = xapc_db_query(db->x, q, p, m);
 		}
-		/* A writer's commit recycled the revision we were reading:
-		 * move to the newest one and ask again. */
-		if (x != XAPC_ERR_MODIFIED)
+		if (x == XAPC_OK || x == XAPC_ERR_WILDCARD ||
+		    x == XAPC_ERR_INVALID || x == XAPC_ERR_NOMEM || db->writable)
 			break;
-		newsidx_db__reopen(db);
+		/* MODIFIED: a commit recycled the revision we read.  Files
+		 * gone: our generation was retired.  Either way the index
+		 * opened afresh by its path is the one to ask. */
+		by_path = x != XAPC_ERR_MODIFIED || tries > 0;
 	}
 	if (x == XAPC_ERR_WILDCARD)
 		return newsidx_db__fail(db, NEWSIDX_TOO_MANY_TERMS,
@@ -790,6 +796,8 @@ static newsidx_status_t prepare(struct newsidx_db *db,
 {
 	memset(b, 0, sizeof(*b));
 	b->db = db;
+	if (newsidx_db__usable(db))
+		return NEWSIDX_VERSION_MISMATCH;
 	return newsidx_db__analyzer(db, o->lang, &b->an);
 }
 
@@ -930,5 +938,49 @@ newsidx_status_t newsidx_query_explain(newsidx_db_t *db, const char *query,
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	}
 	*out = buf.data;
+	return NEWSIDX_OK;
+}
+
+newsidx_status_t newsidx_search__docids(struct newsidx_db *db,
+					const char *query, unsigned **ids,
+					size_t *n)
+{
+	newsidx_search_options_t o = NEWSIDX_SEARCH_OPTIONS_INIT;
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	struct newsidx_qnode *root = NULL;
+	xapc_mset_t *m = NULL;
+	xapc_query_t *q;
+	xapc_doccount_t count = 0;
+	struct builder b;
+	newsidx_status_t st;
+	size_t i;
+
+	*ids = NULL;
+	*n = 0;
+	st = prepare(db, &o, &b);
+	if (!st)
+		st = parse(db, query, &root);
+	if (st)
+		return st;
+	q = build_top(&b, root);
+	newsidx_query__free(root);
+	if (!q)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	if (xapc_db_doccount(db->x, &count) == XAPC_OK)
+		p.maxitems = count;
+	p.weighting = XAPC_WEIGHT_BOOL;
+	st = run_query(db, q, &p, &m);
+	xapc_query_free(q);
+	if (st)
+		return st;
+	*ids = malloc((xapc_mset_size(m) + 1) * sizeof(**ids));
+	if (!*ids) {
+		xapc_mset_free(m);
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	}
+	for (i = 0; i < xapc_mset_size(m); i++)
+		(*ids)[i] = xapc_mset_docid(m, i);
+	*n = xapc_mset_size(m);
+	xapc_mset_free(m);
 	return NEWSIDX_OK;
 }

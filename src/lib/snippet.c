@@ -120,53 +120,74 @@ static int collect_token(void *ctx, const struct newsidx_token *tok)
 	return 0;
 }
 
-/* Pick the best window [*ws, *we) of at most nwords words. */
+/*
+ * Pick the window [*ws, *we) of at most nwords words with the most
+ * distinct matched stems, then the most matches, then the earliest first
+ * match (news puts the point first); among those, the one that opens
+ * about a fifth of a window before its first match, so the reader sees
+ * some context.
+ */
 static void best_window(const struct word *w, size_t n, size_t nstems,
 			size_t nwords, size_t *ws, size_t *we)
 {
 	unsigned *cnt = calloc(nstems ? nstems : 1, sizeof(*cnt));
-	size_t i, distinct = 0, matches = 0, best_d = 0, best_m = 0;
+	size_t *next = malloc((n + 1) * sizeof(*next));
+	size_t s, i, last, distinct = 0, matches = 0;
+	size_t best_d = 0, best_m = 0, best_gap = (size_t)-1;
+	size_t best_first = (size_t)-1;
+	size_t lead = nwords / 5;
 
 	*ws = 0;
 	*we = n < nwords ? n : nwords;
-	if (!cnt)
+	if (!cnt || !next || n <= nwords) {
+		free(cnt);
+		free(next);
 		return;
-	for (i = 0; i < n; i++) {
+	}
+	/* next[s]: the first matched word at or after s (n if none). */
+	next[n] = n;
+	for (i = n; i-- > 0;)
+		next[i] = w[i].stem >= 0 ? i : next[i + 1];
+	last = n - nwords;
+	for (i = 0; i < nwords; i++)
 		if (w[i].stem >= 0) {
 			if (cnt[w[i].stem]++ == 0)
 				distinct++;
 			matches++;
 		}
-		if (i >= nwords) {
-			const struct word *o = &w[i - nwords];
+	for (s = 0;; s++) {
+		size_t f = next[s], gap;
 
-			if (o->stem >= 0) {
-				if (--cnt[o->stem] == 0)
-					distinct--;
-				matches--;
-			}
-		}
+		gap = f >= s + lead ? f - s - lead : s + lead - f;
 		if (distinct > best_d ||
-		    (distinct == best_d && matches > best_m)) {
-			size_t start = i + 1 > nwords ? i + 1 - nwords : 0;
-
+		    (distinct == best_d &&
+		     (matches > best_m ||
+		      (matches == best_m && distinct > 0 &&
+		       (f < best_first ||
+			(f == best_first && gap < best_gap)))))) {
 			best_d = distinct;
 			best_m = matches;
-			/* Start a little before the first match so the
-			 * reader sees its context. */
-			*ws = start;
-			*we = start + nwords < n ? start + nwords : n;
+			best_first = f;
+			best_gap = gap;
+			*ws = s;
+		}
+		if (s == last)
+			break;
+		/* Slide: word s leaves, word s + nwords enters. */
+		if (w[s].stem >= 0) {
+			if (--cnt[w[s].stem] == 0)
+				distinct--;
+			matches--;
+		}
+		if (w[s + nwords].stem >= 0) {
+			if (cnt[w[s + nwords].stem]++ == 0)
+				distinct++;
+			matches++;
 		}
 	}
+	*we = *ws + nwords;
 	free(cnt);
-	if (best_d > 0) {
-		size_t first = *ws, lead = nwords / 5;
-
-		while (first < *we && w[first].stem < 0)
-			first++;
-		*ws = first > lead ? first - lead : 0;
-		*we = *ws + nwords < n ? *ws + nwords : n;
-	}
+	free(next);
 }
 
 static int is_ws(char c)

@@ -60,7 +60,7 @@ START_TEST(test_version_and_status)
 
 	ck_assert_str_eq(newsidx_version(), "0.1.0");
 	ck_assert_int_eq(NEWSIDX_VERSION_NUM, 0x000100);
-	for (i = 0; i <= 16; i++) {
+	for (i = 0; i <= 17; i++) {
 		const char *s = newsidx_status_str((newsidx_status_t)i);
 
 		ck_assert_ptr_nonnull(s);
@@ -235,7 +235,7 @@ START_TEST(test_rejects)
 					      strlen(bad), &io, &stats),
 			 NEWSIDX_REJECTED);
 	ck_assert_int_eq(rj.n, 1);
-	ck_assert_str_eq(rj.where, "mixed.jsonl:2:27"); /* end of the line */
+	ck_assert_str_eq(rj.where, "mixed.jsonl:2:28"); /* past the end */
 	ck_assert_ptr_nonnull(strstr(rj.reason, "invalid JSON"));
 	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "mixed.jsonl:2"));
 	ck_assert_uint_eq(stats.articles, 1);

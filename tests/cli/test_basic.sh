@@ -65,7 +65,7 @@ expect_out "^1 article matches" "NEWSIDX_INDEX finds the index"
 rc=$?
 expect_rc 0 "default ./index"
 expect_out "^1 article matches" "default ./index is used"
-if [ -f "$T/cwd/index/iamglass" ]; then ok; else
+if [ -f "$T/cwd/index/XAPIANDB" ]; then ok; else
 	fail "index created in ./index"
 fi
 

@@ -48,7 +48,7 @@ while [ "$(cat "$T/ready")" != ready ] && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
-run --index "$IDX" index "$FIXTURES/good"
+run --index "$IDX" index --lock-timeout 0 "$FIXTURES/good"
 expect_rc 75 "locked index"
 expect_err "^newsidx: index $IDX is locked by another writer$" \
 	"locked message names the index"
@@ -78,6 +78,14 @@ expect_err "has schema version 999 but this newsidx uses 1; rebuild it" \
 	"schema mismatch explained"
 run --index "$T/old" index "$FIXTURES/good"
 expect_rc 1 "a writer refuses it too"
+run --index "$T/old" stats
+expect_rc 0 "stats describe an outdated index"
+expect_out "schema:       999 (outdated: run newsidx rebuild)" "stats show it"
+run --index "$T/old" rebuild
+expect_rc 0 "rebuild upgrades an outdated index"
+run --index "$T/old" search zeppelin
+expect_rc 0 "the rebuilt index is searchable"
+expect_out "^1 article matches" "the rebuilt index has the articles"
 cp -r "$IDX" "$T/stem"
 "$XTOOL" setmeta "$T/stem" newsidx.stemmer_version 0000 || fail "xtool setmeta"
 run --index "$T/stem" search zeppelin
@@ -86,13 +94,22 @@ expect_err "different libstemmer" "stemmer mismatch explained"
 
 # A corrupt index: a clear one-line error, exit 1.
 cp -r "$IDX" "$T/bad"
-for f in "$T"/bad/*.glass; do
+for f in "$T"/bad/gen-*/*.glass; do
 	head -c 8192 /dev/urandom >"$f"
 done
 run --index "$T/bad" search zeppelin
 expect_rc 1 "corrupt index"
 expect_err "^newsidx: .*$T/bad" "corrupt index named"
 expect_eq "$(wc -l <"$T/err")" "1" "one line for a corrupt index"
+run --index "$T/bad" check
+expect_rc 1 "check finds the damage"
+expect_err "problems\? found; rebuild it" "check says what to do"
+[ -s "$T/out" ] && ok || fail "check lists the problems"
+run --index "$IDX" check
+expect_rc 0 "check passes a sound index"
+run --index "$T/none" check
+expect_rc 1 "check without an index"
+expect_err "no index at" "check names the missing index"
 
 # Output errors are reported.
 if [ -w /dev/full ]; then

@@ -9,13 +9,18 @@
  * the rejections, with their exact "where" strings and reasons.  Every
  * input is built in memory; gzip data is made here with zlib, and the
  * bytes a truncated stream can still yield are worked out with zlib too,
- * so the tests know which records lie wholly before the fault.
+ * so the tests know which records lie wholly before the fault.  One test
+ * writes some of these inputs to a temporary file to check that reading
+ * a path (through zlib's gzread) gives what reading memory gives.
  */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, for the file-path test */
+
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "internal.h"
@@ -1128,6 +1133,11 @@ static const struct column_case {
 	{ "\t{\"title\": x}\n", NAME ":2:12" },
 	{ "{\"t\": \"T\xc3\xbcrkiye\", x}\n", NAME ":2:19" },
 	{ "{\"t\": \"\xe2\x80\x99\xe2\x80\x99\", x}\n", NAME ":2:17" },
+	/* the line ends too soon: the fault is just past its last byte,
+	 * where the newline is (tests/fixtures/hostile.md, malformed.jsonl:
+	 * a 113-byte line, "column 114") */
+	{ "{\"title\": \"a\"\n", NAME ":2:14" },
+	{ "{\"title\": \"a\",\r\n", NAME ":2:15" },
 };
 
 START_TEST(test_jsonl_column)
@@ -1381,6 +1391,115 @@ START_TEST(test_gzip_truncated_text)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* reading a path                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The inputs of the file-path test: n is the kind of input. */
+#define PATH_INPUTS 8
+static unsigned char *path_input(int n, size_t *len)
+{
+	static const char m1[] = "{\"id\":\"a\",\"title\":\"A\"}\n";
+	static const char m2[] = "{\"id\":\"b\",\"title\":\"B\"}\n";
+	unsigned char *z, *z2, *out;
+	size_t jl, zl, zl2;
+	char *j;
+
+	switch (n) {
+	case 0: /* plain text */
+		*len = strlen(text_cases[1].in);
+		return (unsigned char *)copy_bytes(text_cases[1].in, *len);
+	case 1: /* gzip JSON Lines over several chunks */
+		j = make_jsonl(3000, &jl);
+		z = gz(j, jl, len);
+		free(j);
+		return z;
+	case 2: /* the same without its trailer */
+		j = make_jsonl(3, &jl);
+		z = gz(j, jl, len);
+		*len -= 8;
+		free(j);
+		return z;
+	case 3: /* cut in the middle */
+		j = make_jsonl(3000, &jl);
+		z = gz(j, jl, &zl);
+		*len = zl / 2;
+		free(j);
+		return z;
+	case 4: /* two members */
+		z = gz(m1, strlen(m1), &zl);
+		z2 = gz(m2, strlen(m2), &zl2);
+		out = cat2(z, zl, z2, zl2);
+		*len = zl + zl2;
+		free(z);
+		free(z2);
+		return out;
+	case 5: /* gzip of a NUL byte */
+		return gz("ab\0c", 4, len);
+	case 6: /* invalid UTF-8 */
+		*len = strlen(hostile_utf8);
+		return (unsigned char *)copy_bytes(hostile_utf8, *len);
+	default: /* empty */
+		*len = 0;
+		return malloc(1);
+	}
+}
+
+/* How a reason starts: up to its first ':' or '('. */
+static size_t reason_head(const char *reason)
+{
+	return strcspn(reason, ":(");
+}
+
+START_TEST(test_file_path)
+{
+	/* rejections expected for each input of path_input() */
+	static const size_t nrej[] = { 0, 0, 1, 1, 0, 1, 1, 1 };
+	char path[] = "/tmp/test_ingest.XXXXXX";
+	struct sink m, f;
+	unsigned char *data;
+	size_t len, i;
+	int fd;
+
+	data = path_input(_i, &len);
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(write(fd, data, len) == (ssize_t)len);
+	ck_assert_int_eq(close(fd), 0);
+
+	sink_init(&m, 0);
+	ck_assert_int_eq(run_mem(&m, data, len), NEWSIDX_OK);
+	sink_init(&f, 0);
+	ck_assert_int_eq(newsidx_ingest__run(&f.ing, path, NULL, 0),
+			 NEWSIDX_OK);
+	unlink(path);
+	ck_assert_uint_eq(f.ing.articles, f.nart);
+	ck_assert_uint_eq(f.ing.rejected, f.nrej);
+
+	ck_assert_uint_eq(f.nart, m.nart);
+	ck_assert_uint_eq(f.last_record, m.last_record);
+	for (i = 0; i < f.nart && i < MAX_KEPT; i++) {
+		ck_assert_str_eq(f.art[i].id, m.art[i].id);
+		ck_assert_str_eq(f.art[i].title, m.art[i].title);
+		ck_assert_uint_eq(f.art[i].body_len, m.art[i].body_len);
+		ck_assert_str_eq(f.art[i].body, m.art[i].body);
+	}
+	ck_assert_uint_eq(f.nrej, m.nrej);
+	ck_assert_uint_eq(f.nrej, nrej[_i]);
+	for (i = 0; i < f.nrej && i < MAX_REJ; i++) {
+		ck_assert_str_eq(f.rej[i].where, m.rej[i].where);
+		ck_assert_uint_eq(reason_head(f.rej[i].reason),
+				  reason_head(m.rej[i].reason));
+		ck_assert_int_eq(strncmp(f.rej[i].reason, m.rej[i].reason,
+					 reason_head(m.rej[i].reason)),
+				 0);
+	}
+	sink_free(&m);
+	sink_free(&f);
+	free(data);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* the article callback                                                */
 /* ------------------------------------------------------------------ */
 
@@ -1454,6 +1573,11 @@ static Suite *ingest_suite(void)
 	tcase_add_loop_test(tc, test_gzip_truncated_jsonl, 0,
 			    (int)N_ELEMS(trunc_cases));
 	tcase_add_test(tc, test_gzip_truncated_text);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("path");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_file_path, 0, PATH_INPUTS);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("callback");

@@ -264,8 +264,12 @@ static const struct body_row {
 	size_t len;
 	int kind; /* 0: random text, 1: one repeated byte, 2: with NULs */
 } body_rows[] = {
-	{ 1, 0 },      { 100, 2 },    { 65536, 0 }, { 3u << 20, 0 },
-	{ 16u << 20, 1 }, { 100000, 2 },
+	{ 1, 0 },
+	{ 100, 2 },
+	{ 65536, 0 },
+	{ 3u << 20, 0 },
+	{ 16u << 20, 1 },
+	{ 100000, 2 },
 };
 
 START_TEST(test_docdata_large_body)
@@ -745,12 +749,14 @@ struct set_ctx {
 static int set_token(void *ctx, const struct newsidx_token *t)
 {
 	struct set_ctx *c = ctx;
-	unsigned kind = (t->flags & NEWSIDX_TOK_JOINED)	 ? ADD_JOINED
-			: (t->flags & NEWSIDX_TOK_PART) ? ADD_PARTS
-							 : ADD_PLAIN;
+	unsigned kind = ADD_PLAIN;
 	const char *stem;
 	size_t n;
 
+	if (t->flags & NEWSIDX_TOK_JOINED)
+		kind = ADD_JOINED;
+	else if (t->flags & NEWSIDX_TOK_PART)
+		kind = ADD_PARTS;
 	if (!(c->mode & kind))
 		return 0;
 	stem = newsidx_analyzer__stem(c->an, t->text, t->len, &n);

@@ -1,0 +1,46 @@
+/*
+ * cli.h: what the files of the newsidx command share.  The command uses
+ * only the public header newsidx.h; this is its own small toolbox.
+ */
+#ifndef NEWSIDX_CLI_H
+#define NEWSIDX_CLI_H
+
+#include <stddef.h>
+
+#include "newsidx.h"
+
+#define EXIT_USAGE 2
+#define EXIT_REJECTED 65
+#define EXIT_LOCKED 75
+
+/* --index DIR, as given before or after the command. */
+extern const char *cli_index_dir;
+
+extern const char cli_usage_main[], cli_usage_index[], cli_usage_search[],
+	cli_usage_stats[], cli_usage_check[], cli_usage_compact[],
+	cli_usage_rebuild[], cli_usage_delete[];
+
+/* The one place where statuses become exit codes. */
+int cli_exit_code(newsidx_status_t st);
+
+/* Print "newsidx: MESSAGE" and a hint; returns the usage exit code. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Print the handle's message (or the status text); returns the exit code. */
+int cli_fail(newsidx_status_t st, newsidx_db_t *db);
+
+/* The index directory: --index, else $NEWSIDX_INDEX, else ./index. */
+const char *cli_index_path(void);
+
+int cli_parse_size(const char *s, size_t *out);
+int cli_parse_seconds(const char *s, double *out);
+
+int cmd_index(int argc, char **argv);
+int cmd_rebuild(int argc, char **argv);
+int cmd_search(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_compact(int argc, char **argv);
+int cmd_delete(int argc, char **argv);
+
+#endif

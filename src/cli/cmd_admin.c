@@ -1,0 +1,276 @@
+/*
+ * cmd_admin.c: the maintenance commands `newsidx stats`, `check`,
+ * `compact` and `delete`.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+/* Parse the options these commands share; -1 to go on, else exit code. */
+static int parse_common(int argc, char **argv, const char *usage,
+			int *json, double *lock_timeout, const char **query)
+{
+	static const struct option longopts[] = {
+		{ "index", required_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "lock-timeout", required_argument, NULL, 't' },
+		{ "query", required_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			cli_index_dir = optarg;
+			break;
+		case 'j':
+			if (!json)
+				return cli_usage_error("--json does not apply "
+						       "here");
+			*json = 1;
+			break;
+		case 't':
+			if (!lock_timeout ||
+			    cli_parse_seconds(optarg, lock_timeout))
+				return cli_usage_error("bad --lock-timeout "
+						       "'%s'",
+						       optarg);
+			break;
+		case 'q':
+			if (!query)
+				return cli_usage_error("--query does not "
+						       "apply here");
+			*query = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		default:
+			return cli_usage_error("bad option; see 'newsidx "
+					       "help %s'",
+					       argv[0]);
+		}
+	}
+	return -1;
+}
+
+static newsidx_status_t open_writer(newsidx_db_t **db, double timeout)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	oo.lock_timeout = timeout;
+	return newsidx_db_open(db, cli_index_path(), &oo);
+}
+
+static json_t *counts_json(const newsidx_count_t *c, size_t n)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o && i < n; i++)
+		json_object_set_new(o, c[i].value,
+				    json_integer((json_int_t)c[i].count));
+	return o;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_info_t *info = NULL;
+	newsidx_db_t *db = NULL;
+	newsidx_status_t st;
+	int json = 0, rc;
+	size_t i;
+
+	rc = parse_common(argc, argv, cli_usage_stats, &json, NULL, NULL);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("stats takes no arguments");
+	oo.any_schema = 1; /* stats also describe an index to rebuild */
+	st = newsidx_db_open(&db, cli_index_path(), &oo);
+	if (!st)
+		st = newsidx_db_info(db, &info);
+	if (st) {
+		rc = cli_fail(st, db);
+		newsidx_db_free(db);
+		return rc;
+	}
+	if (json) {
+		json_t *o = json_pack(
+			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:I, "
+			"s:I, s:o, s:o}",
+			"index", info->path, "articles",
+			(json_int_t)info->articles, "terms",
+			(json_int_t)info->terms, "disk_bytes",
+			(json_int_t)info->disk_bytes, "updated", info->updated,
+			"schema_version", info->schema_version,
+			"schema_current", info->schema_current, "stemmer",
+			info->stemmer, "stemmer_version",
+			info->stemmer_version, "files",
+			(json_int_t)info->files, "failed_files",
+			(json_int_t)info->failed_files, "sources",
+			counts_json(info->sources, info->nsources), "months",
+			counts_json(info->months, info->nmonths));
+
+		if (o) {
+			json_dumpf(o, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+			json_decref(o);
+		}
+	} else {
+		printf("index:        %s\n", info->path);
+		printf("articles:     %zu\n", info->articles);
+		printf("terms:        %llu\n", info->terms);
+		printf("size on disk: %.1f MB\n",
+		       (double)info->disk_bytes / 1e6);
+		printf("last update:  %s\n",
+		       *info->updated ? info->updated : "never");
+		printf("files:        %zu (%zu failed)\n", info->files,
+		       info->failed_files);
+		printf("schema:       %d%s\n", info->schema_version,
+		       info->schema_version == info->schema_current
+			       ? ""
+			       : " (outdated: run newsidx rebuild)");
+		printf("stemmer:      %s (%s)\n", info->stemmer,
+		       info->stemmer_version);
+		printf("\nper source:\n");
+		for (i = 0; i < info->nsources; i++)
+			printf("  %8zu  %s\n", info->sources[i].count,
+			       info->sources[i].value);
+		if (info->articles > 0) {
+			size_t known = 0;
+
+			for (i = 0; i < info->nsources; i++)
+				known += info->sources[i].count;
+			if (known < info->articles)
+				printf("  %8zu  (none)\n",
+				       info->articles - known);
+		}
+		printf("\nper month:\n");
+		for (i = 0; i < info->nmonths; i++)
+			printf("  %8zu  %s\n", info->months[i].count,
+			       info->months[i].value);
+	}
+	newsidx_info_free(info);
+	newsidx_db_free(db);
+	return 0;
+}
+
+static void print_problem(void *ctx, const char *where, const char *what)
+{
+	json_t *list = ctx;
+
+	if (list)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "where",
+						      where, "problem", what));
+	else
+		printf("%s: %s\n", where, what);
+}
+
+int cmd_check(int argc, char **argv)
+{
+	unsigned long problems = 0;
+	newsidx_status_t st;
+	json_t *list = NULL;
+	int json = 0, rc;
+
+	rc = parse_common(argc, argv, cli_usage_check, &json, NULL, NULL);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("check takes no arguments");
+	if (json)
+		list = json_array();
+	st = newsidx_check(cli_index_path(), print_problem, list, &problems);
+	if (st == NEWSIDX_NO_INDEX) {
+		fprintf(stderr, "newsidx: no index at %s; run: newsidx index "
+				"PATH\n",
+			cli_index_path());
+		json_decref(list);
+		return 1;
+	}
+	if (st) {
+		json_decref(list);
+		return cli_fail(st, NULL);
+	}
+	if (json) {
+		json_t *o = json_pack("{s:s, s:b, s:I, s:o}", "index",
+				      cli_index_path(), "ok", problems == 0,
+				      "problems", (json_int_t)problems,
+				      "details", list);
+
+		if (o) {
+			json_dumpf(o, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+			json_decref(o);
+		}
+	} else if (problems) {
+		fprintf(stderr, "newsidx: %s: %lu problem%s found; rebuild "
+				"it: newsidx --index %s rebuild\n",
+			cli_index_path(), problems, problems == 1 ? "" : "s",
+			cli_index_path());
+	}
+	return problems ? 1 : 0;
+}
+
+int cmd_compact(int argc, char **argv)
+{
+	double timeout = 60;
+	newsidx_db_t *db = NULL;
+	newsidx_status_t st;
+	int rc;
+
+	rc = parse_common(argc, argv, cli_usage_compact, NULL, &timeout,
+			  NULL);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("compact takes no arguments");
+	st = open_writer(&db, timeout);
+	if (!st)
+		st = newsidx_db_compact(db);
+	rc = st ? cli_fail(st, db) : 0;
+	newsidx_db_free(db);
+	return rc;
+}
+
+int cmd_delete(int argc, char **argv)
+{
+	double timeout = 60;
+	const char *query = NULL;
+	newsidx_db_t *db = NULL;
+	newsidx_status_t st;
+	size_t n = 0;
+	int rc, i;
+
+	rc = parse_common(argc, argv, cli_usage_delete, NULL, &timeout,
+			  &query);
+	if (rc >= 0)
+		return rc;
+	if (!query && optind >= argc)
+		return cli_usage_error("delete needs an ID or --query QUERY");
+	if (query && optind < argc)
+		return cli_usage_error("delete takes IDs or --query, not "
+				       "both");
+	st = open_writer(&db, timeout);
+	if (!st && query)
+		st = newsidx_delete_query(db, query, &n);
+	for (i = optind; !st && i < argc; i++) {
+		st = newsidx_delete_id(db, argv[i]);
+		n++;
+	}
+	rc = st ? cli_fail(st, db) : 0;
+	newsidx_db_free(db);
+	return rc;
+}

@@ -1,0 +1,427 @@
+/*
+ * cmd_index.c: `newsidx index` and `newsidx rebuild`.
+ *
+ * Built for cron: silent on success off a terminal, a progress bar on a
+ * terminal, a summary on request (-v, --json), rejected inputs on stderr
+ * one line each, and SIGINT/SIGTERM turned into a clean stop: the
+ * library commits the finished batch and the command exits 130 or 143.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+struct run {
+	int bar;       /* draw a progress bar on stderr */
+	double start;
+	double drawn;  /* when the bar was last drawn */
+	int bar_shown;
+};
+
+static void clear_bar(struct run *r)
+{
+	if (r->bar_shown) {
+		fputs("\r\033[K", stderr);
+		r->bar_shown = 0;
+	}
+}
+
+static void print_reject(void *ctx, const char *where, const char *reason)
+{
+	clear_bar(ctx);
+	fprintf(stderr, "newsidx: %s: %s\n", where, reason);
+}
+
+/* Progress: a bar with the rate and an ETA; and the stop request. */
+static int on_progress(void *ctx, const newsidx_index_stats_t *s)
+{
+	struct run *r = ctx;
+	double t = now(), el = t - r->start, frac, rate, eta;
+	char bar[31];
+	int i, fill;
+
+	if (stop_signal)
+		return 1;
+	if (!r->bar || t - r->drawn < 0.1)
+		return 0;
+	r->drawn = t;
+	frac = s->bytes_total ? (double)s->bytes_done / (double)s->bytes_total
+			      : 0;
+	if (frac > 1)
+		frac = 1;
+	fill = (int)(frac * 30);
+	for (i = 0; i < 30; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[30] = '\0';
+	rate = el > 0 ? (double)s->articles / el : 0;
+	eta = frac > 0.01 ? el * (1 - frac) / frac : -1;
+	fprintf(stderr, "\r\033[K[%s] %3.0f%% %lu/%lu files, %.0f articles/s",
+		bar, frac * 100, s->files + s->unchanged, s->files_total, rate);
+	if (eta >= 0)
+		fprintf(stderr, ", ETA %d:%02d", (int)eta / 60, (int)eta % 60);
+	r->bar_shown = 1;
+	return 0;
+}
+
+struct index_args {
+	newsidx_index_options_t io;
+	newsidx_open_options_t oo;
+	int verbose, json;
+	const char *from;
+};
+
+/* Options shared by index and rebuild; returns -1 to go on, else an exit
+ * code. */
+static int parse_index_args(int argc, char **argv, struct index_args *a,
+			    int rebuild)
+{
+	static const struct option longopts[] = {
+		{ "index", required_argument, NULL, 'i' },
+		{ "source", required_argument, NULL, 's' },
+		{ "lang", required_argument, NULL, 'l' },
+		{ "max-article-size", required_argument, NULL, 'm' },
+		{ "batch-size", required_argument, NULL, 'b' },
+		{ "lock-timeout", required_argument, NULL, 't' },
+		{ "no-delete", no_argument, NULL, 'D' },
+		{ "retry-failed", no_argument, NULL, 'R' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "from", required_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	size_t n;
+	int c;
+
+	a->oo.mode = NEWSIDX_OPEN_WRITE;
+	a->oo.lock_timeout = 60;
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			cli_index_dir = optarg;
+			break;
+		case 's':
+			a->io.source = optarg;
+			break;
+		case 'l':
+			a->io.lang = optarg;
+			break;
+		case 'm':
+			if (cli_parse_size(optarg, &a->io.max_article_bytes) ||
+			    a->io.max_article_bytes == 0)
+				return cli_usage_error(
+					"bad --max-article-size '%s'", optarg);
+			break;
+		case 'b':
+			if (cli_parse_size(optarg, &n) || n == 0 || n > 1000000)
+				return cli_usage_error("bad --batch-size '%s'",
+						       optarg);
+			a->io.batch_size = (unsigned)n;
+			break;
+		case 't':
+			if (cli_parse_seconds(optarg, &a->oo.lock_timeout))
+				return cli_usage_error("bad --lock-timeout '%s'",
+						       optarg);
+			break;
+		case 'D':
+		case 'F':
+		case 'f':
+			if (rebuild)
+				return cli_usage_error("rebuild takes no "
+						       "--no-delete, --force "
+						       "or --from");
+			if (c == 'D')
+				a->io.no_delete = 1;
+			else if (c == 'F')
+				a->io.force = 1;
+			else
+				a->from = optarg;
+			break;
+		case 'R':
+			a->io.retry_failed = 1;
+			break;
+		case 'v':
+			a->verbose = 1;
+			break;
+		case 'j':
+			a->json = 1;
+			break;
+		case 'h':
+			fputs(rebuild ? cli_usage_rebuild : cli_usage_index,
+			      stdout);
+			return 0;
+		default:
+			return cli_usage_error("bad option; see 'newsidx help "
+					       "%s'",
+					       rebuild ? "rebuild" : "index");
+		}
+	}
+	return -1;
+}
+
+static const char *outcome(newsidx_status_t st)
+{
+	switch (st) {
+	case NEWSIDX_OK:
+		return "ok";
+	case NEWSIDX_REJECTED:
+		return "rejected";
+	case NEWSIDX_INTERRUPTED:
+		return "interrupted";
+	default:
+		return "error";
+	}
+}
+
+static void summary(const struct index_args *a,
+		    const newsidx_index_stats_t *s, newsidx_status_t st,
+		    double secs)
+{
+	if (a->json) {
+		json_t *o = json_pack(
+			"{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			"s:I, s:f}",
+			"index", cli_index_path(), "status", outcome(st),
+			"files", (json_int_t)s->files_total, "files_read",
+			(json_int_t)s->files, "files_unchanged",
+			(json_int_t)s->unchanged, "added",
+			(json_int_t)s->added, "updated",
+			(json_int_t)s->updated, "deleted",
+			(json_int_t)s->deleted, "rejected",
+			(json_int_t)s->rejected, "rejected_files",
+			(json_int_t)s->rejected_files, "bytes",
+			(json_int_t)s->bytes, "seconds", secs);
+
+		if (o) {
+			json_dumpf(o, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+			json_decref(o);
+		}
+	}
+	if (a->verbose)
+		fprintf(stderr,
+			"newsidx: %s: %lu added, %lu updated, %lu deleted, "
+			"%lu files unchanged, %lu rejected in %.2f s\n",
+			cli_index_path(), s->added, s->updated, s->deleted,
+			s->unchanged, s->rejected, secs);
+}
+
+/* Read the paths listed in file (one per line; "-" is stdin). */
+static char **read_list(const char *file, size_t *n)
+{
+	FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+	char *line = NULL, **v = NULL, **p;
+	size_t cap = 0;
+	ssize_t len;
+
+	*n = 0;
+	if (!f)
+		return NULL;
+	while ((len = getline(&line, &cap, f)) >= 0) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len == 0 || line[0] == '#')
+			continue;
+		p = realloc(v, (*n + 2) * sizeof(*v));
+		if (!p)
+			break;
+		v = p;
+		v[(*n)++] = strdup(line);
+	}
+	free(line);
+	if (f != stdin)
+		fclose(f);
+	if (!v)
+		v = calloc(1, sizeof(*v));
+	return v;
+}
+
+/* Index standard input: read it all, then index it as one buffer. */
+static newsidx_status_t index_stdin(newsidx_db_t *db,
+				    const newsidx_index_options_t *io,
+				    newsidx_index_stats_t *stats)
+{
+	char *buf = NULL, *p;
+	size_t len = 0, cap = 0, got;
+	newsidx_status_t st;
+
+	for (;;) {
+		if (cap - len < 65536) {
+			cap = cap ? cap * 2 : 1 << 20;
+			p = realloc(buf, cap);
+			if (!p) {
+				free(buf);
+				return NEWSIDX_NOMEM;
+			}
+			buf = p;
+		}
+		got = fread(buf + len, 1, cap - len, stdin);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	st = newsidx_index_buffer(db, "-", buf, len, io, stats);
+	free(buf);
+	return st;
+}
+
+static int finish(newsidx_db_t *db, newsidx_status_t st,
+		  const struct index_args *a, const newsidx_index_stats_t *s,
+		  struct run *r)
+{
+	clear_bar(r);
+	if (st && st != NEWSIDX_REJECTED && st != NEWSIDX_INTERRUPTED) {
+		int rc = cli_fail(st, db);
+
+		newsidx_db_free(db);
+		return rc;
+	}
+	summary(a, s, st, now() - r->start);
+	newsidx_db_free(db);
+	if (st == NEWSIDX_INTERRUPTED)
+		return 128 + (stop_signal ? stop_signal : SIGINT);
+	return cli_exit_code(st);
+}
+
+int cmd_index(int argc, char **argv)
+{
+	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL };
+	newsidx_index_stats_t stats;
+	struct run r;
+	newsidx_db_t *db = NULL;
+	newsidx_status_t st = NEWSIDX_OK, worst = NEWSIDX_OK;
+	char **list = NULL, **paths;
+	size_t npaths, i;
+	int rc;
+
+	rc = parse_index_args(argc, argv, &a, 0);
+	if (rc >= 0)
+		return rc;
+	if (a.from) {
+		list = read_list(a.from, &npaths);
+		if (!list) {
+			fprintf(stderr, "newsidx: %s: %s\n", a.from,
+				strerror(errno));
+			return 1;
+		}
+		paths = list;
+	} else {
+		paths = argv + optind;
+		npaths = (size_t)(argc - optind);
+	}
+	if (npaths == 0 && !a.from) {
+		free(list);
+		return cli_usage_error("index needs at least one PATH (or "
+				       "--from FILE)");
+	}
+	memset(&r, 0, sizeof(r));
+	r.start = now();
+	r.bar = isatty(2) && !a.json;
+	a.io.on_reject = print_reject;
+	a.io.reject_ctx = &r;
+	a.io.progress = on_progress;
+	a.io.progress_ctx = &r;
+	catch_signals();
+	st = newsidx_db_open(&db, cli_index_path(), &a.oo);
+	if (st) {
+		rc = cli_fail(st, db);
+		newsidx_db_free(db);
+		for (i = 0; list && i < npaths; i++)
+			free(list[i]);
+		free(list);
+		return rc;
+	}
+	memset(&stats, 0, sizeof(stats));
+	for (i = 0; i < npaths; i++) {
+		if (strcmp(paths[i], "-") == 0)
+			st = index_stdin(db, &a.io, &stats);
+		else
+			st = newsidx_index_path(db, paths[i], &a.io, &stats);
+		if (st == NEWSIDX_REJECTED)
+			worst = st;
+		else if (st)
+			break;
+		if (stop_signal) {
+			st = NEWSIDX_INTERRUPTED;
+			break;
+		}
+	}
+	for (i = 0; list && i < npaths; i++)
+		free(list[i]);
+	free(list);
+	if (!st)
+		st = newsidx_db_commit(db);
+	if (!st)
+		st = worst;
+	return finish(db, st, &a, &stats, &r);
+}
+
+int cmd_rebuild(int argc, char **argv)
+{
+	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL };
+	newsidx_index_stats_t stats;
+	struct run r;
+	newsidx_db_t *db = NULL;
+	newsidx_status_t st;
+	int rc;
+
+	rc = parse_index_args(argc, argv, &a, 1);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("rebuild takes no PATH; it re-reads "
+				       "the paths the index remembers");
+	memset(&r, 0, sizeof(r));
+	r.start = now();
+	r.bar = isatty(2) && !a.json;
+	a.io.on_reject = print_reject;
+	a.io.reject_ctx = &r;
+	a.io.progress = on_progress;
+	a.io.progress_ctx = &r;
+	a.oo.any_schema = 1;
+	catch_signals();
+	memset(&stats, 0, sizeof(stats));
+	st = newsidx_db_open(&db, cli_index_path(), &a.oo);
+	if (!st)
+		st = newsidx_db_rebuild(db, &a.io, &stats);
+	return finish(db, st, &a, &stats, &r);
+}

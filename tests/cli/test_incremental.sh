@@ -1,0 +1,234 @@
+#!/bin/sh
+# End-to-end: incremental, cron-safe indexing.  Unchanged, touched,
+# changed, vanished and failed inputs; kill -9 at random moments; two
+# writers at once; searches during indexing, compaction and rebuilds;
+# SIGINT and SIGTERM; the maintenance commands.
+. "$top_srcdir/tests/cli/lib.sh"
+
+IDX="$T/idx"
+C="$T/corpus"
+
+# make_corpus DIR FILES PER-FILE TAG: JSON Lines files of distinct
+# articles with predictable ids and titles.
+make_corpus() {
+	mkdir -p "$1"
+	awk -v dir="$1" -v files="$2" -v per="$3" -v tag="$4" 'BEGIN {
+		for (f = 1; f <= files; f++) {
+			out = sprintf("%s/part-%04d.jsonl", dir, f)
+			for (r = 1; r <= per; r++) {
+				id = sprintf("a%04d-%03d", f, r)
+				printf("{\"id\":\"%s\",\"title\":\"%s %s title\",", id, tag, id) > out
+				printf("\"body\":\"Story %s about harbour cranes and %s rail freight number %d.\",", id, tag, r) > out
+				printf("\"date\":\"2024-%02d-%02dT10:00:00Z\",\"source\":\"Wire %d\"}\n", (f % 12) + 1, (r % 28) + 1, f % 3) > out
+			}
+			close(out)
+		}
+	}'
+}
+
+# dump: "id<TAB>title" of every article, sorted.
+dump() {
+	"$NEWSIDX" --index "$IDX" search --json --limit 100000 --no-snippets \
+		-- -qqqqnothing | jq -r '.hits[] | "\(.id)\t\(.title)"' | sort
+}
+
+summary() {
+	"$NEWSIDX" --index "$IDX" index --json "$@" "$C" 2>"$T/err"
+}
+
+make_corpus "$C" 20 10 alpha
+run --index "$IDX" index "$C"
+expect_rc 0 "first run"
+expect_eq "$(dump | wc -l)" "200" "all articles indexed"
+
+# Unchanged: nothing read, nothing printed.
+run --index "$IDX" index "$C"
+expect_rc 0 "second run"
+if [ -s "$T/out" ] || [ -s "$T/err" ]; then
+	fail "an unchanged run prints nothing"
+else ok; fi
+summary >"$T/sum"
+expect_eq "$(jq -r '[.files_read, .files_unchanged, .added, .updated,
+	.deleted] | join(" ")' "$T/sum")" "0 20 0 0 0" "unchanged run reads nothing"
+
+# Touched but not changed: the hash confirms, nothing is re-indexed.
+touch "$C/part-0003.jsonl" "$C/part-0004.jsonl"
+summary >"$T/sum"
+expect_eq "$(jq -r '[.files_read, .files_unchanged, .updated] | join(" ")' \
+	"$T/sum")" "0 20 0" "touched files are not re-indexed"
+summary >"$T/sum"
+expect_eq "$(jq -r .files_unchanged "$T/sum")" "20" "and are re-stamped"
+
+# Changed: one record edited, one removed.
+sed -i 's/alpha a0005-002 title/edited a0005-002 title/' "$C/part-0005.jsonl"
+sed -i '/"a0005-010"/d' "$C/part-0005.jsonl"
+summary >"$T/sum"
+expect_eq "$(jq -r '[.files_read, .added, .updated, .deleted] | join(" ")' \
+	"$T/sum")" "1 0 9 1" "a changed file replaces and drops articles"
+expect_eq "$(dump | grep -c 'edited a0005-002')" "1" "the edit is searchable"
+expect_eq "$(dump | grep -c a0005-010)" "0" "the removed record is gone"
+expect_eq "$(dump | wc -l)" "199" "no duplicates after a change"
+
+# Vanished files: removed, unless --no-delete.
+rm "$C/part-0007.jsonl"
+summary --no-delete >"$T/sum"
+expect_eq "$(jq -r .deleted "$T/sum")" "0" "--no-delete keeps them"
+expect_eq "$(dump | grep -c a0007-)" "10" "still searchable"
+summary >"$T/sum"
+expect_eq "$(jq -r .deleted "$T/sum")" "10" "vanished file's articles deleted"
+expect_eq "$(dump | grep -c a0007-)" "0" "and gone from searches"
+# Indexing another path never deletes what lies outside it.
+mkdir -p "$T/other"
+cp "$FIXTURES/good/alpha.txt" "$T/other/"
+run --index "$IDX" index "$T/other"
+expect_eq "$(dump | wc -l)" "190" "another path adds without deleting"
+
+# Failed inputs are remembered, and retried when asked or changed.
+printf '{"id":"bad1","body":"broken\n' >"$C/broken.jsonl"
+run --index "$IDX" index "$C"
+expect_rc 65 "a bad file is rejected"
+run --index "$IDX" index "$C"
+expect_rc 0 "an unchanged failed file is not retried"
+if [ -s "$T/err" ]; then fail "and not reported again"; else ok; fi
+run --index "$IDX" index --retry-failed "$C"
+expect_rc 65 "--retry-failed retries it"
+printf '{"id":"bad1","title":"mended","body":"now fine"}\n' >"$C/broken.jsonl"
+run --index "$IDX" index "$C"
+expect_rc 0 "a failed file is retried once it changes"
+expect_eq "$(dump | grep -c '^bad1	mended')" "1" "the mended file is indexed"
+
+# The maintenance commands.
+run --index "$IDX" stats
+expect_rc 0 "stats"
+expect_out "^articles:     191$" "stats counts articles"
+expect_out "Wire 1" "stats lists sources"
+expect_out "2024-03" "stats lists months"
+run --index "$IDX" stats --json
+expect_eq "$(jqout '[.articles, .schema_version, (.months | add)] | join(" ")')" \
+	"191 1 190" "stats --json"
+run --index "$IDX" check
+expect_rc 0 "check passes"
+run --index "$IDX" delete a0001-001 a0001-002
+expect_rc 0 "delete IDs"
+run --index "$IDX" delete a0001-001
+expect_rc 1 "deleting a missing id fails"
+expect_err "no article with id a0001-001" "and says so"
+run --index "$IDX" delete --query 'id:a0002-001 OR id:a0002-002 OR id:a0002-003'
+expect_rc 0 "delete --query"
+expect_eq "$(dump | wc -l)" "186" "deletes took effect"
+dump >"$T/before"
+run --index "$IDX" compact
+expect_rc 0 "compact"
+dump >"$T/after"
+cmp -s "$T/before" "$T/after" && ok || fail "compact keeps every article"
+run --index "$IDX" check
+expect_rc 0 "check passes after compact"
+run --index "$IDX" rebuild
+expect_rc 0 "rebuild"
+# A rebuild re-reads the files, so the deleted articles come back.
+expect_eq "$(dump | wc -l)" "191" "rebuild re-indexes every file"
+ls -d "$IDX"/gen-* >"$T/gens"
+expect_eq "$(wc -l <"$T/gens")" "1" "retired generations are removed"
+
+# kill -9 at random moments, with files changing between runs; then
+# one clean run must leave exactly the input, without duplicates.
+rm -rf "$IDX" "$C" "$T/other"
+make_corpus "$C" 60 40 beta
+i=0
+while [ $i -lt 15 ]; do
+	"$NEWSIDX" --index "$IDX" index --batch-size 37 "$C" \
+		>/dev/null 2>&1 &
+	pid=$!
+	delay=$(awk -v s="$i" 'BEGIN { srand(s * 7919 + 17); printf "%.3f", rand() * 0.25 }')
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	# Change a file between runs: a new title for one record.
+	f=$(printf '%s/part-%04d.jsonl' "$C" $((i * 5 + 1)))
+	sed -i "s/beta \\(a[0-9]*-001\\) title/gamma \\1 title/" "$f"
+	i=$((i + 1))
+done
+run --index "$IDX" index "$C"
+expect_rc 0 "the run after the kills completes"
+awk -F'"' '{ print $4 "\t" $8 }' "$C"/part-*.jsonl | sort >"$T/want"
+dump >"$T/got"
+expect_eq "$(wc -l <"$T/got")" "2400" "no missing and no duplicate article"
+cmp -s "$T/want" "$T/got" && ok ||
+	fail "content after kill -9: $(diff "$T/want" "$T/got" | head -5)"
+run --index "$IDX" check
+expect_rc 0 "the index is sound after the kills"
+
+# Two writers: one holds the lock, a second with --lock-timeout 0 exits
+# 75 naming the index, a third waits and then succeeds.
+rm -rf "$IDX"
+"$NEWSIDX" --index "$IDX" index --batch-size 50 "$C" >/dev/null 2>&1 &
+first=$!
+n=0
+until [ -f "$IDX/lock" ] && ! flock -n "$IDX/lock" true 2>/dev/null; do
+	n=$((n + 1))
+	[ $n -gt 500 ] && break
+	sleep 0.01
+done
+if kill -0 "$first" 2>/dev/null; then
+	run --index "$IDX" index --lock-timeout 0 "$C"
+	expect_rc 75 "a second writer with --lock-timeout 0"
+	expect_err "index $IDX is locked by another writer" "names the index"
+else
+	ok # the first finished too fast to overlap; nothing to test
+fi
+"$NEWSIDX" --index "$IDX" index --lock-timeout 120 "$C" >"$T/w3" 2>&1
+expect_eq "$?" "0" "a waiting writer succeeds"
+wait "$first"
+expect_eq "$?" "0" "the first writer succeeds"
+expect_eq "$(dump | wc -l)" "2400" "both writers together lose nothing"
+
+# Searches during indexing, compaction and rebuild never fail.
+rm -rf "$IDX"
+"$NEWSIDX" --index "$IDX" index "$C/part-0001.jsonl" >/dev/null 2>&1
+( "$NEWSIDX" --index "$IDX" index --batch-size 20 "$C" &&
+  "$NEWSIDX" --index "$IDX" compact &&
+  "$NEWSIDX" --index "$IDX" rebuild ) >"$T/writer.log" 2>&1 &
+writer=$!
+searches=0
+errors=0
+while kill -0 "$writer" 2>/dev/null; do
+	if ! "$NEWSIDX" --index "$IDX" search --json harbour >"$T/s.json" \
+		2>"$T/s.err" || ! jq -e .total "$T/s.json" >/dev/null; then
+		errors=$((errors + 1))
+		cat "$T/s.err" >&2
+	fi
+	searches=$((searches + 1))
+done
+wait "$writer"
+expect_eq "$?" "0" "index, compact and rebuild under searches"
+expect_eq "$errors" "0" "no search failed during $searches searches"
+[ "$searches" -gt 0 ] && ok || fail "searches ran"
+
+# SIGTERM and SIGINT: a clean stop with 143 and 130, then a clean finish.
+for sig in TERM INT; do
+	rm -rf "$IDX"
+	"$NEWSIDX" --index "$IDX" index --batch-size 10 "$C" \
+		>"$T/sig.out" 2>&1 &
+	pid=$!
+	n=0
+	until [ -f "$IDX/lock" ] && ! flock -n "$IDX/lock" true 2>/dev/null; do
+		n=$((n + 1))
+		[ $n -gt 500 ] && break
+		sleep 0.01
+	done
+	kill -s "$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	if [ "$sig" = TERM ]; then want=143; else want=130; fi
+	# A run that finished before the signal arrived exits 0.
+	if [ "$rc" -eq "$want" ] || [ "$rc" -eq 0 ]; then ok; else
+		fail "SIG$sig: exit $rc, expected $want"
+	fi
+	run --index "$IDX" check
+	expect_rc 0 "sound after SIG$sig"
+	run --index "$IDX" index "$C"
+	expect_rc 0 "finishes after SIG$sig"
+	expect_eq "$(dump | wc -l)" "2400" "complete after SIG$sig"
+done
+
+finish
