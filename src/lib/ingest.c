@@ -11,20 +11,12 @@
  *   article; one article per file;
  * - JSON Lines: one JSON object per line with title, body (or text or
  *   content), date, url, source, place (or dateline), language, id,
- *   author(s) and topics (or tags); other members are ignored;
- * - RSS and Atom feeds (feed.c), HTML pages (html.c), WARC files
- *   (warc.c) and Reuters-21578 SGML (sgml.c), which this file
- *   recognises and hands over.
- *
- * Every article, whatever its format, leaves through newsidx_ingest__emit,
- * which completes its metadata (meta.c: dateline place, language).
+ *   author(s) and topics (or tags); other members are ignored.
  *
  * Bad input is reported through the reject callback with the file and
  * the line, column or byte offset, and never stops the rest of the input.
  * Memory stays bounded: JSON Lines are streamed line by line and every
- * record is limited to max_article bytes; WARC is streamed record by
- * record; feeds, pages and SGML files are read whole, up to max_document
- * bytes.
+ * record is limited to max_article bytes.
  */
 #include "config.h"
 
@@ -59,11 +51,6 @@ struct reader {
 	unsigned long long offset; /* stream offset of buf[start] */
 	int eof;
 	char err[160]; /* set when the stream broke (truncated gzip) */
-};
-
-/* What the WARC parser sees of a reader (internal.h). */
-struct newsidx_stream {
-	struct reader r;
 };
 
 static void reader_close(struct reader *r)
@@ -420,52 +407,18 @@ int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
 static void reject(struct newsidx_ingest *ing, const char *where,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void vreject(struct newsidx_ingest *ing, const char *where,
-		    const char *fmt, va_list ap)
-{
-	char reason[512];
-	char *nl;
-
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	/* A reason is one line, whatever a library said. */
-	while ((nl = strpbrk(reason, "\r\n")) != NULL)
-		*nl = ' ';
-	ing->rejected++;
-	if (ing->on_reject)
-		ing->on_reject(ing->ctx, where, reason);
-}
-
 static void reject(struct newsidx_ingest *ing, const char *where,
 		   const char *fmt, ...)
 {
+	char reason[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreject(ing, where, fmt, ap);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-}
-
-void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
-			    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreject(ing, where, fmt, ap);
-	va_end(ap);
-}
-
-newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
-				      struct newsidx_article *a)
-{
-	newsidx_status_t st;
-
-	newsidx_meta__finish(a);
-	ing->articles++;
-	st = ing->on_article(ing->ctx, a);
-	if (st)
-		ing->status = st;
-	return st;
+	ing->rejected++;
+	if (ing->on_reject)
+		ing->on_reject(ing->ctx, where, reason);
 }
 
 /* ---- plain text ---- */
@@ -515,11 +468,6 @@ static char *derive_title(const char *body, size_t len)
 	return dupn(body, n);
 }
 
-char *newsidx_ingest__title(const char *body, size_t len)
-{
-	return derive_title(body, len);
-}
-
 /* A dateline place: 1-6 words, each starting with a capital letter (or
  * lower-case joining words like "de"), before a colon. */
 static int looks_like_place(const char *s, size_t n)
@@ -558,6 +506,7 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 	size_t len, bad;
 	unsigned long line, col;
 	char where[1024];
+	newsidx_status_t st;
 
 	avail = fill(r, ing->max_article + 1);
 	if (avail == -2) {
@@ -660,7 +609,10 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 		newsidx_article__clear(&a);
 		return;
 	}
-	newsidx_ingest__emit(ing, &a);
+	ing->articles++;
+	st = ing->on_article(ing->ctx, &a);
+	if (st)
+		ing->status = st;
 	a.body = NULL;
 	newsidx_article__clear(&a);
 }
@@ -726,6 +678,7 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 	json_t *o;
 	char where[1024];
 	char *date = NULL;
+	newsidx_status_t st;
 
 	o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 		       &jerr);
@@ -768,8 +721,8 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 				   "title, body, text or content)");
 		goto out;
 	}
-	if (date && !newsidx_meta__date(date, a.date, &a.tz_minutes,
-					&a.has_time)) {
+	if (date && !newsidx_ingest__date(date, a.date, &a.tz_minutes,
+					  &a.has_time)) {
 		reject(ing, where, "unrecognised date '%.40s'", date);
 		goto out;
 	}
@@ -795,7 +748,10 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 		reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a);
+	ing->articles++;
+	st = ing->on_article(ing->ctx, &a);
+	if (st)
+		ing->status = st;
 out:
 	free(date);
 	free(a.body);
