@@ -34,6 +34,8 @@
 #include "xapc.h"
 
 #define DEFAULT_BATCH 2000
+#define SPELL_SLOTS 4096
+#define DUP_CANDIDATES 32
 
 /* One input file found by the walk. */
 struct input {
@@ -71,6 +73,13 @@ struct writer {
 	const char *prefix;
 	int title;
 	xapc_status_t xst;
+	struct newsidx_minhash mh;
+	unsigned spell_count;
+	/* Words already added to the spelling table for this article:
+	 * hashes, valid when their generation is the current one. */
+	uint64_t spell_hash[SPELL_SLOTS];
+	unsigned spell_gen[SPELL_SLOTS];
+	unsigned gen;
 };
 
 static void on_reject(void *ctx, const char *where, const char *reason)
@@ -85,6 +94,38 @@ static void on_reject(void *ctx, const char *where, const char *reason)
 		w->opts->on_reject(w->opts->reject_ctx, where, reason);
 }
 
+/*
+ * Add a word to the spelling vocabulary once per article: plain words
+ * only (no numbers, acronyms or handles), 3 to 32 bytes, so that "did
+ * you mean" suggests real words rather than codes.
+ */
+static void add_spelling(struct writer *w, const struct newsidx_token *tok)
+{
+	uint64_t h;
+	size_t i, slot;
+
+	if (tok->len < 3 || tok->len > 32 ||
+	    (tok->flags & (NEWSIDX_TOK_NUMBER | NEWSIDX_TOK_ACRONYM |
+			   NEWSIDX_TOK_HANDLE | NEWSIDX_TOK_JOINED)))
+		return;
+	for (i = 0; i < tok->len; i++) {
+		unsigned char c = (unsigned char)tok->text[i];
+
+		if (!(c >= 0x80 || (c >= 'a' && c <= 'z')))
+			return;
+	}
+	h = newsidx_hash64(tok->text, tok->len);
+	for (slot = h % SPELL_SLOTS;; slot = (slot + 1) % SPELL_SLOTS) {
+		if (w->spell_gen[slot] != w->gen)
+			break;
+		if (w->spell_hash[slot] == h)
+			return;
+	}
+	w->spell_gen[slot] = w->gen;
+	w->spell_hash[slot] = h;
+	w->xst = xapc_db_add_spelling(w->db->x, tok->text, tok->len, 1);
+}
+
 static int add_text_token(void *ctx, const struct newsidx_token *tok)
 {
 	struct writer *w = ctx;
@@ -92,6 +133,15 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 	const char *stem;
 	size_t slen;
 	xapc_termpos_t pos = tok->pos;
+
+	if (!w->title && !(tok->flags & NEWSIDX_TOK_JOINED))
+		newsidx_dedup__add(&w->mh, tok->text, tok->len);
+	/* The first words of a long article give its vocabulary; the
+	 * bound keeps the per-article table sparse. */
+	if (w->spell_count++ < SPELL_SLOTS / 2)
+		add_spelling(w, tok);
+	if (w->xst)
+		return 1;
 
 	stem = newsidx_analyzer__stem(w->an, tok->text, tok->len, &slen);
 	if (!stem || slen == 0 || slen > sizeof(term) - 2)
@@ -175,6 +225,97 @@ static void lang_code(const char *in, char out[8])
 	out[i] = '\0';
 }
 
+static int collect_cand(void *ctx, xapc_docid_t docid, xapc_termcount_t wdf)
+{
+	struct {
+		xapc_docid_t ids[DUP_CANDIDATES];
+		size_t n;
+	} *c = ctx;
+
+	(void)wdf;
+	c->ids[c->n++] = docid;
+	return c->n == DUP_CANDIDATES; /* enough to decide */
+}
+
+/*
+ * The near-duplicate group of an article with signature sig: that of an
+ * indexed article sharing a band whose resemblance reaches
+ * NEWSIDX_DUP_MIN, else a new group named after the article's id.
+ */
+static int find_group(struct writer *w, const struct newsidx_sig *sig,
+		      const char *id, char group[17])
+{
+	struct cand {
+		xapc_docid_t ids[DUP_CANDIDATES];
+		size_t n;
+	} c;
+	char term[64];
+	unsigned band;
+	size_t n, i;
+	int x;
+
+	for (band = 0; band < NEWSIDX_SIG_BANDS; band++) {
+		n = newsidx_dedup__band_term(sig, band, term, sizeof(term));
+		c.n = 0;
+		x = xapc_db_postings(w->db->x, term, n, collect_cand, &c);
+		if (x)
+			return x;
+		for (i = 0; i < c.n; i++) {
+			xapc_doc_t *doc = NULL;
+			struct newsidx_sig other;
+			const char *v;
+			size_t len;
+
+			if (xapc_db_get_doc(w->db->x, c.ids[i], &doc)) {
+				xapc_doc_free(doc);
+				continue;
+			}
+			v = xapc_doc_value(doc, NEWSIDX_SLOT_SIG, &len);
+			if (v && newsidx_dedup__decode(v, len, &other) &&
+			    newsidx_dedup__resemblance(sig, &other) >=
+				    NEWSIDX_DUP_MIN) {
+				v = xapc_doc_value(doc, NEWSIDX_SLOT_GROUP, &len);
+				if (v && len == 16) {
+					memcpy(group, v, 16);
+					group[16] = '\0';
+					xapc_doc_free(doc);
+					return 0;
+				}
+			}
+			xapc_doc_free(doc);
+		}
+	}
+	snprintf(group, 17, "%016" PRIx64, newsidx_hash64(id, strlen(id)));
+	return 0;
+}
+
+/* Signature, group and band terms of the article being written. */
+static int add_dedup(struct writer *w, const char *id)
+{
+	unsigned char sig[NEWSIDX_SIG_N * 4];
+	char group[17], term[64];
+	unsigned band;
+	size_t n;
+	int x;
+
+	if (!newsidx_dedup__finish(&w->mh))
+		return 0;
+	x = find_group(w, &w->mh.sig, id, group);
+	if (x)
+		return x;
+	newsidx_dedup__encode(&w->mh.sig, sig);
+	x = xapc_doc_set_value(w->doc, NEWSIDX_SLOT_SIG, (const char *)sig,
+			       sizeof(sig));
+	if (!x)
+		x = xapc_doc_set_value(w->doc, NEWSIDX_SLOT_GROUP, group, 16);
+	for (band = 0; !x && band < NEWSIDX_SIG_BANDS; band++) {
+		n = newsidx_dedup__band_term(&w->mh.sig, band, term,
+					     sizeof(term));
+		x = xapc_doc_add_boolean_term(w->doc, term, n);
+	}
+	return x;
+}
+
 /* Call the progress callback; nonzero means stop. */
 static int progress(struct writer *w)
 {
@@ -209,6 +350,9 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 
 	x = xapc_doc_clear_terms(w->doc);
 	w->xst = XAPC_OK;
+	w->gen++;
+	w->spell_count = 0;
+	newsidx_dedup__start(&w->mh);
 	w->title = 1;
 	if (!x && a->title)
 		newsidx_analyzer__tokenize(w->an, a->title, strlen(a->title),
@@ -242,6 +386,15 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 		x = set_value(w, NEWSIDX_SLOT_PLACE, a->place);
 	if (!x)
 		x = set_value(w, NEWSIDX_SLOT_LANG, a->lang);
+	if (!x && a->date[0]) {
+		char month[8];
+
+		snprintf(month, sizeof(month), "%.4s-%.2s", a->date,
+			 a->date + 4);
+		x = set_value(w, NEWSIDX_SLOT_MONTH, month);
+	}
+	if (!x)
+		x = add_dedup(w, a->id);
 	if (x) {
 		w->fatal = newsidx_db__fail(w->db, NEWSIDX_ENGINE,
 					    "indexing %s: %s", a->id,

@@ -11,12 +11,20 @@
  *   article; one article per file;
  * - JSON Lines: one JSON object per line with title, body (or text or
  *   content), date, url, source, place (or dateline), language, id,
- *   author(s) and topics (or tags); other members are ignored.
+ *   author(s) and topics (or tags); other members are ignored;
+ * - RSS and Atom feeds (feed.c), HTML pages (html.c), WARC files
+ *   (warc.c) and Reuters-21578 SGML (sgml.c), which this file
+ *   recognises and hands over.
+ *
+ * Every article, whatever its format, leaves through newsidx_ingest__emit,
+ * which completes its metadata (meta.c: dateline place, language).
  *
  * Bad input is reported through the reject callback with the file and
  * the line, column or byte offset, and never stops the rest of the input.
  * Memory stays bounded: JSON Lines are streamed line by line and every
- * record is limited to max_article bytes.
+ * record is limited to max_article bytes; WARC is streamed record by
+ * record; feeds, pages and SGML files are read whole, up to max_document
+ * bytes.
  */
 #include "config.h"
 
@@ -27,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -51,6 +60,11 @@ struct reader {
 	unsigned long long offset; /* stream offset of buf[start] */
 	int eof;
 	char err[160]; /* set when the stream broke (truncated gzip) */
+};
+
+/* What the WARC parser sees of a reader (internal.h). */
+struct newsidx_stream {
+	struct reader r;
 };
 
 static void reader_close(struct reader *r)
@@ -407,18 +421,52 @@ int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
 static void reject(struct newsidx_ingest *ing, const char *where,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-static void reject(struct newsidx_ingest *ing, const char *where,
-		   const char *fmt, ...)
+static void vreject(struct newsidx_ingest *ing, const char *where,
+		    const char *fmt, va_list ap)
 {
 	char reason[512];
-	va_list ap;
+	char *nl;
 
-	va_start(ap, fmt);
 	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
+	/* A reason is one line, whatever a library said. */
+	while ((nl = strpbrk(reason, "\r\n")) != NULL)
+		*nl = ' ';
 	ing->rejected++;
 	if (ing->on_reject)
 		ing->on_reject(ing->ctx, where, reason);
+}
+
+static void reject(struct newsidx_ingest *ing, const char *where,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreject(ing, where, fmt, ap);
+	va_end(ap);
+}
+
+void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
+			    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreject(ing, where, fmt, ap);
+	va_end(ap);
+}
+
+newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
+				      struct newsidx_article *a)
+{
+	newsidx_status_t st;
+
+	newsidx_meta__finish(a);
+	ing->articles++;
+	st = ing->on_article(ing->ctx, a);
+	if (st)
+		ing->status = st;
+	return st;
 }
 
 /* ---- plain text ---- */
@@ -468,6 +516,11 @@ static char *derive_title(const char *body, size_t len)
 	return dupn(body, n);
 }
 
+char *newsidx_ingest__title(const char *body, size_t len)
+{
+	return derive_title(body, len);
+}
+
 /* A dateline place: 1-6 words, each starting with a capital letter (or
  * lower-case joining words like "de"), before a colon. */
 static int looks_like_place(const char *s, size_t n)
@@ -506,7 +559,6 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 	size_t len, bad;
 	unsigned long line, col;
 	char where[1024];
-	newsidx_status_t st;
 
 	avail = fill(r, ing->max_article + 1);
 	if (avail == -2) {
@@ -609,10 +661,7 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 		newsidx_article__clear(&a);
 		return;
 	}
-	ing->articles++;
-	st = ing->on_article(ing->ctx, &a);
-	if (st)
-		ing->status = st;
+	newsidx_ingest__emit(ing, &a);
 	a.body = NULL;
 	newsidx_article__clear(&a);
 }
@@ -678,7 +727,6 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 	json_t *o;
 	char where[1024];
 	char *date = NULL;
-	newsidx_status_t st;
 
 	o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 		       &jerr);
@@ -721,8 +769,8 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 				   "title, body, text or content)");
 		goto out;
 	}
-	if (date && !newsidx_ingest__date(date, a.date, &a.tz_minutes,
-					  &a.has_time)) {
+	if (date && !newsidx_meta__date(date, a.date, &a.tz_minutes,
+					&a.has_time)) {
 		reject(ing, where, "unrecognised date '%.40s'", date);
 		goto out;
 	}
@@ -748,10 +796,7 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 		reject(ing, where, "out of memory");
 		goto out;
 	}
-	ing->articles++;
-	st = ing->on_article(ing->ctx, &a);
-	if (st)
-		ing->status = st;
+	newsidx_ingest__emit(ing, &a);
 out:
 	free(date);
 	free(a.body);
@@ -850,66 +895,284 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
 	}
 }
 
+/* ---- the stream the WARC parser reads ---- */
+
+long newsidx_stream__peek(struct newsidx_stream *s, size_t want,
+			  const char **data)
+{
+	long got = fill(&s->r, want);
+
+	if (got == -2)
+		return -1;
+	*data = (const char *)s->r.buf + s->r.start;
+	got = (long)(s->r.end - s->r.start);
+	return (size_t)got > want ? (long)want : got;
+}
+
+void newsidx_stream__consume(struct newsidx_stream *s, size_t n)
+{
+	if (n > s->r.end - s->r.start)
+		n = s->r.end - s->r.start;
+	s->r.start += n;
+}
+
+unsigned long long newsidx_stream__offset(const struct newsidx_stream *s)
+{
+	return s->r.offset + s->r.start;
+}
+
+const char *newsidx_stream__error(const struct newsidx_stream *s)
+{
+	return s->r.err[0] ? s->r.err : NULL;
+}
+
+int newsidx_stream__compressed(const struct newsidx_stream *s)
+{
+	return s->r.zinit || (s->r.gz && !gzdirect(s->r.gz));
+}
+
+/* ---- recognising the format ---- */
+
+enum format {
+	FMT_TEXT,
+	FMT_JSONL,
+	FMT_FEED,  /* XML: RSS, Atom, or another root that feed.c refuses */
+	FMT_HTML,
+	FMT_WARC,
+	FMT_SGML
+};
+
+static int starts_ci(const unsigned char *p, const unsigned char *e,
+		     const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(e - p) >= n && strncasecmp((const char *)p, word, n) == 0;
+}
+
+/* Past the end of a markup declaration, comment or processing
+ * instruction at p (within the sniffed bytes), or NULL. */
+static const unsigned char *skip_decl(const unsigned char *p,
+				      const unsigned char *e)
+{
+	const char *end;
+
+	if (starts_ci(p, e, "<!--")) {
+		end = memmem(p, (size_t)(e - p), "-->", 3);
+		return end ? (const unsigned char *)end + 3 : NULL;
+	}
+	if (starts_ci(p, e, "<?")) {
+		end = memmem(p, (size_t)(e - p), "?>", 2);
+		return end ? (const unsigned char *)end + 2 : NULL;
+	}
+	/* <!DOCTYPE name ... [ internal subset ] > */
+	{
+		const unsigned char *q = p + 2;
+		int depth = 0;
+
+		for (; q < e; q++) {
+			if (*q == '[')
+				depth++;
+			else if (*q == ']')
+				depth--;
+			else if (*q == '>' && depth <= 0)
+				return q + 1;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * The format of an input from its first bytes (after gzip): "WARC/1."
+ * for WARC; "<!DOCTYPE lewis" or "<REUTERS" for Reuters SGML; an XML
+ * declaration or an <rss>, <feed> or <rdf:RDF> root for a feed; an
+ * <html> root or an HTML doctype for a page; '{' for JSON Lines; plain
+ * text otherwise.
+ */
+static enum format sniff(const unsigned char *p, const unsigned char *e)
+{
+	int xml = 0;
+
+	if (e - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;
+	if (starts_ci(p, e, "WARC/1."))
+		return FMT_WARC;
+	while (p < e && is_space(*p))
+		p++;
+	if (p < e && *p == '{')
+		return FMT_JSONL;
+	if (p >= e || *p != '<')
+		return FMT_TEXT;
+	if (starts_ci(p, e, "<?xml"))
+		xml = 1;
+	while (p < e && *p == '<') {
+		if (starts_ci(p, e, "<!doctype")) {
+			const unsigned char *n = p + 9;
+
+			while (n < e && is_space(*n))
+				n++;
+			if (starts_ci(n, e, "lewis"))
+				return FMT_SGML;
+			if (starts_ci(n, e, "html"))
+				return FMT_HTML;
+		}
+		if (p + 1 < e && (p[1] == '!' || p[1] == '?')) {
+			p = skip_decl(p, e);
+			if (!p)
+				return xml ? FMT_FEED : FMT_TEXT;
+			while (p < e && is_space(*p))
+				p++;
+			continue;
+		}
+		p++;
+		if (starts_ci(p, e, "REUTERS") && p + 7 < e &&
+		    (p[7] == ' ' || p[7] == '>'))
+			return FMT_SGML;
+		if (starts_ci(p, e, "html") && p + 4 < e &&
+		    (p[4] == ' ' || p[4] == '>' || is_space(p[4])))
+			return FMT_HTML;
+		if ((starts_ci(p, e, "rss") && p + 3 < e &&
+		     (p[3] == '>' || is_space(p[3]))) ||
+		    (starts_ci(p, e, "feed") && p + 4 < e &&
+		     (p[4] == '>' || is_space(p[4]))))
+			return FMT_FEED;
+		{
+			/* rdf:RDF, or any prefix:RDF, is RSS 1.0. */
+			const unsigned char *q = p;
+
+			while (q < e && (isalnum(*q) || *q == '-' || *q == '_'))
+				q++;
+			if (q < e && *q == ':' && starts_ci(q + 1, e, "RDF"))
+				return FMT_FEED;
+		}
+		return xml ? FMT_FEED : FMT_TEXT;
+	}
+	return xml ? FMT_FEED : FMT_TEXT;
+}
+
+/*
+ * Read a whole-file input into the reader's buffer, at most
+ * max_document bytes.  Returns 0 with *data and *len, or -1 when the
+ * input was rejected.  *broken is set when the stream broke: the bytes
+ * before the fault are returned and the parser reports the fault.
+ */
+static int read_whole(struct newsidx_ingest *ing, struct reader *r,
+		      const char **data, size_t *len, const char **broken,
+		      unsigned long long *broken_at)
+{
+	long got = fill(r, ing->max_document + 1);
+
+	if (got == -2) {
+		reject(ing, ing->name, "out of memory");
+		return -1;
+	}
+	*data = (const char *)r->buf + r->start;
+	*len = r->end - r->start;
+	*broken = r->err[0] ? r->err : NULL;
+	*broken_at = r->offset + r->end;
+	if (*len > ing->max_document) {
+		reject(ing, ing->name,
+		       "file is larger than %zu bytes, the limit for feeds, "
+		       "HTML pages and SGML files",
+		       ing->max_document);
+		return -1;
+	}
+	return 0;
+}
+
 newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     const char *path, const void *data,
 				     size_t len)
 {
-	struct reader r;
+	struct newsidx_stream stream;
+	struct reader *r = &stream.r;
 	char why[256], where[1024];
 	long avail;
 	const unsigned char *p, *e;
-	size_t i;
+	const char *doc, *broken;
+	unsigned long long broken_at;
+	size_t i, doclen;
+	enum format fmt;
 
 	ing->rejected = ing->articles = 0;
+	ing->skipped = ing->unprocessed = ing->title_only = 0;
 	ing->status = NEWSIDX_OK;
 	if (!ing->max_article)
 		ing->max_article = 4u << 20;
-	if (reader_open(&r, path, data, len, why, sizeof(why))) {
+	if (!ing->max_document)
+		ing->max_document = NEWSIDX_MAX_DOCUMENT;
+	if (reader_open(r, path, data, len, why, sizeof(why))) {
 		reject(ing, ing->name, "%s", why);
 		return NEWSIDX_IO;
 	}
-	avail = fill(&r, SNIFF);
+	avail = fill(r, SNIFF);
 	if (avail == -2) {
-		reader_close(&r);
+		reader_close(r);
 		return NEWSIDX_NOMEM;
 	}
-	if (avail == -1 && r.end > r.start) {
+	if (avail == -1 && r->end > r->start) {
 		/* Broken after some data: the parsers keep the complete
 		 * records and report the fault where they meet it. */
-		avail = (long)(r.end - r.start);
+		avail = (long)(r->end - r->start);
 	}
 	if (avail <= 0) {
 		if (avail < 0) {
 			snprintf(where, sizeof(where), "%s: offset %llu",
-				 ing->name, r.offset + r.end);
-			reject(ing, where, "%s", r.err);
+				 ing->name, r->offset + r->end);
+			reject(ing, where, "%s", r->err);
 		} else {
 			reject(ing, ing->name, "empty file");
 		}
-		reader_close(&r);
+		reader_close(r);
 		return NEWSIDX_OK;
 	}
-	p = r.buf + r.start;
-	e = r.buf + r.end;
-	for (i = 0; p + i < e; i++) {
+	p = r->buf + r->start;
+	e = r->buf + r->end;
+	fmt = sniff(p, e);
+	/* Text formats never hold NUL bytes; WARC payloads may. */
+	for (i = 0; (fmt == FMT_TEXT || fmt == FMT_JSONL) && p + i < e; i++) {
 		if (p[i] == 0) {
 			snprintf(where, sizeof(where), "%s: offset %zu",
 				 ing->name, i);
 			reject(ing, where,
 			       "binary data (NUL byte); not a text, JSON Lines "
 			       "or gzip file");
-			reader_close(&r);
+			reader_close(r);
 			return NEWSIDX_OK;
 		}
 	}
-	if (e - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < e && is_space(*p))
-		p++;
-	if (p < e && *p == '{')
-		parse_jsonl(ing, &r);
-	else
-		parse_text(ing, &r);
-	reader_close(&r);
+	switch (fmt) {
+	case FMT_JSONL:
+		parse_jsonl(ing, r);
+		break;
+	case FMT_TEXT:
+		parse_text(ing, r);
+		break;
+	case FMT_WARC:
+		newsidx_warc__parse(ing, &stream);
+		break;
+	case FMT_FEED:
+	case FMT_HTML:
+	case FMT_SGML:
+		if (read_whole(ing, r, &doc, &doclen, &broken, &broken_at))
+			break;
+		if (fmt == FMT_FEED) {
+			newsidx_feed__parse(ing, doc, doclen, broken,
+					    broken_at);
+		} else if (fmt == FMT_SGML) {
+			newsidx_sgml__parse(ing, doc, doclen, broken,
+					    broken_at);
+		} else if (broken) {
+			/* A page cut short is not the page. */
+			snprintf(where, sizeof(where),
+				 "%s: offset %llu (uncompressed)", ing->name,
+				 broken_at);
+			reject(ing, where, "%s", broken);
+		} else {
+			newsidx_html__parse(ing, doc, doclen, NULL);
+		}
+		break;
+	}
+	reader_close(r);
 	return ing->status;
 }

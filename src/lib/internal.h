@@ -260,6 +260,8 @@ char *newsidx_strdup(const char *s);
  *   url:      "U"     boolean     the url (hashed if long, see below)
  *   id:       "Q"     boolean     the unique id; one document per id
  *   (file)    "XF"    boolean     the absolute path of the source file
+ *   (copies)  "XB"    boolean     near-duplicate band keys: band number
+ *                                 and 16 hex digits (see dedup in index.c)
  *
  * Boolean terms have wdf 0, so they do not change document lengths, and
  * queries on them filter without scoring.  A term longer than
@@ -274,6 +276,15 @@ char *newsidx_strdup(const char *s);
  *   NEWSIDX_SLOT_SOURCE 1  source as displayed
  *   NEWSIDX_SLOT_PLACE  2  place as displayed
  *   NEWSIDX_SLOT_LANG   3  ISO 639-1 code
+ *   NEWSIDX_SLOT_MONTH  4  "YYYY-MM" of the date, for facets
+ *   NEWSIDX_SLOT_GROUP  5  near-duplicate group: 16 hex digits, the same
+ *                          for syndicated copies; results collapse on it
+ *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: NEWSIDX_SIG_N
+ *                          32-bit values, big-endian
+ *
+ * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
+ * letters only) of each article is added to Xapian's spelling table, the
+ * vocabulary for "did you mean".
  *
  * Document data: the bytes "NX1", then a 4-byte big-endian length L,
  * then L bytes of a JSON object with the stored fields (id, title, date,
@@ -298,8 +309,19 @@ enum newsidx_slot {
 	NEWSIDX_SLOT_DATE = 0,
 	NEWSIDX_SLOT_SOURCE = 1,
 	NEWSIDX_SLOT_PLACE = 2,
-	NEWSIDX_SLOT_LANG = 3
+	NEWSIDX_SLOT_LANG = 3,
+	NEWSIDX_SLOT_MONTH = 4,
+	NEWSIDX_SLOT_GROUP = 5,
+	NEWSIDX_SLOT_SIG = 6
 };
+
+/* Near-duplicate detection: MinHash over word 4-grams, banded for lookup.
+ * Copies whose estimated resemblance reaches NEWSIDX_DUP_MIN share a
+ * group. */
+#define NEWSIDX_SIG_N 64
+#define NEWSIDX_SIG_BANDS 16
+#define NEWSIDX_SHINGLE 4
+#define NEWSIDX_DUP_MIN 0.75
 
 enum newsidx_field_kind {
 	NEWSIDX_FIELD_TEXT,    /* stemmed words with positions */
@@ -326,6 +348,36 @@ const struct newsidx_field *newsidx_schema__field(const char *name);
  */
 size_t newsidx_schema__term(char *buf, const char *prefix, const char *value,
 			    size_t len);
+
+/* ------------------------------------------------------------------ */
+/* interface to lib/dedup.c: near-duplicate signatures                 */
+/* ------------------------------------------------------------------ */
+
+struct newsidx_sig {
+	uint32_t v[NEWSIDX_SIG_N];
+};
+
+/* A signature being built from a body's words, in order. */
+struct newsidx_minhash {
+	struct newsidx_sig sig;
+	uint64_t last[NEWSIDX_SHINGLE];
+	unsigned long nwords, shingles;
+};
+
+void newsidx_dedup__start(struct newsidx_minhash *m);
+void newsidx_dedup__add(struct newsidx_minhash *m, const char *word,
+			size_t len);
+/* 1 when the body was long enough to have a signature (in m->sig). */
+int newsidx_dedup__finish(struct newsidx_minhash *m);
+/* Estimated Jaccard resemblance of the two bodies, 0 to 1. */
+double newsidx_dedup__resemblance(const struct newsidx_sig *a,
+				  const struct newsidx_sig *b);
+/* The boolean term of band number band (0 .. NEWSIDX_SIG_BANDS-1). */
+size_t newsidx_dedup__band_term(const struct newsidx_sig *s, unsigned band,
+				char *term, size_t size);
+void newsidx_dedup__encode(const struct newsidx_sig *s,
+			   unsigned char out[NEWSIDX_SIG_N * 4]);
+int newsidx_dedup__decode(const void *p, size_t len, struct newsidx_sig *s);
 
 /* ------------------------------------------------------------------ */
 /* interface to lib/ingest.c: reading files into articles              */

@@ -17,7 +17,10 @@
  * - Latin-script text is scored by its function words: each language has
  *   a few dozen of its most common ones, written for this file, and a
  *   word shared by k languages adds 1/k to each.  The best language must
- *   have several hits and lead the next one clearly.
+ *   have at least three different words among its hits, hits making up a
+ *   twelfth of the words or more, and lead the next one clearly.  Lone
+ *   letters before a full stop ("U.S.") and letters glued to digits
+ *   ("JUN7", "6698B") are not words.
  *
  * Limits, on purpose: short texts (a headline, a table of figures) and
  * close pairs with few distinguishing words (Danish and Norwegian,
@@ -69,7 +72,8 @@ static const struct wordlist {
 	  "their its been will would who said also more than after about "
 	  "into new one two over up out there when all we you she her them "
 	  "these those could can what if so only other some such because "
-	  "while where how should just before being them then through" },
+	  "while where how should just before being then through per any "
+	  "down off since against year" },
 	{ "fr", S_LATIN,
 	  "le la les de des du un une et est en que qui dans pour pas par "
 	  "sur au aux ce cette ces il elle ils elles nous vous on ne plus "
@@ -334,12 +338,16 @@ static int best_of(enum script sc, const double *score, double *second)
 const char *newsidx_lang__detect(const char *text, size_t len)
 {
 	double score[NLISTS];
-	unsigned hits[NLISTS];
+	unsigned hits[NLISTS], distinct[NLISTS];
+	const struct slot *seen[96];
+	size_t nseen = 0;
 	unsigned long letters[S_COUNT], total = 0;
 	struct signs g;
 	char word[MAX_WORD + 8];
 	size_t wl = 0, i = 0, words = 0;
 	int toolong = 0, best, sc;
+	unsigned letters_in_word = 0;
+	int glued = 0;
 	double second;
 
 	if (!text || !len)
@@ -347,6 +355,7 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 	pthread_once(&table_once, build);
 	memset(score, 0, sizeof(score));
 	memset(hits, 0, sizeof(hits));
+	memset(distinct, 0, sizeof(distinct));
 	memset(letters, 0, sizeof(letters));
 	memset(&g, 0, sizeof(g));
 	while (i <= len && words < MAX_WORDS) {
@@ -373,6 +382,8 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 				total++;
 				note_sign(&g, c);
 			}
+			if (cat <= UTF8PROC_CATEGORY_LO)
+				letters_in_word++;
 			c = utf8proc_tolower(c);
 			m = utf8proc_encode_char(c, enc);
 			if (wl + (size_t)m > MAX_WORD)
@@ -383,13 +394,25 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 			}
 			continue;
 		}
-		if (wl && !toolong) {
+		/* A lone letter before a full stop is an initial or part
+		 * of an abbreviation ("U.S.", "S. Jaishankar"), not the
+		 * function word it may look like. */
+		if (wl && !toolong && !(c == '.' && letters_in_word == 1) &&
+		    !glued && !(cat == UTF8PROC_CATEGORY_ND)) {
 			const struct slot *s = find(word, wl, 0);
 
 			words++;
 			if (s) {
 				unsigned bits = 0, b;
 				uint32_t m = s->mask;
+				size_t q;
+				int fresh = 1;
+
+				for (q = 0; q < nseen; q++)
+					if (seen[q] == s)
+						fresh = 0;
+				if (fresh && nseen < sizeof(seen) / sizeof(seen[0]))
+					seen[nseen++] = s;
 
 				while (m) {
 					bits++;
@@ -399,11 +422,15 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 					if (s->mask & ((uint32_t)1 << b)) {
 						score[b] += 1.0 / bits;
 						hits[b]++;
+						distinct[b] += (unsigned)fresh;
 					}
 			}
 		}
 		wl = 0;
 		toolong = 0;
+		letters_in_word = 0;
+		/* Letters glued to digits ("6698B", "JUN7") are codes. */
+		glued = cat == UTF8PROC_CATEGORY_ND;
 	}
 	if (total < 10)
 		return NULL;
@@ -442,13 +469,18 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 		return NULL;
 	}
 	best = best_of((enum script)sc, score, &second);
-	if (best < 0 || hits[best] < 2 || score[best] < 1.5)
+	/* Three different function words at least: one word repeated
+	 * ("per" in a price table) proves nothing. */
+	if (best < 0 || hits[best] < 3 || distinct[best] < 3 || score[best] < 2)
 		return NULL;
 	/* Function words make up a third or more of running text; a text
 	 * where they are rare is a table, a list or another language. */
 	if (words >= 20 && hits[best] * 12 < words)
 		return NULL;
-	if (score[best] < second * 1.25 + 0.5)
+	/* A clear lead: the words of close neighbours (Danish and
+	 * Norwegian) are mostly shared, so what decides is the weight of
+	 * the words only the best language has. */
+	if (score[best] - second < 1.5 || score[best] < second * 1.1)
 		return NULL;
 	return lists[best].code;
 }

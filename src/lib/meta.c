@@ -488,7 +488,7 @@ static int not_a_place(const char *w, size_t n)
 		"explainer", "summary", "warning", "source", "sources",
 		"related", "read", "more", "see", "also", "advertisement",
 		"sponsored", "disclaimer", "quote", "q", "question", "answer",
-		"by", "via", "credit", "image", "caption", "what", "why",
+		"via", "credit", "image", "caption", "what", "why",
 		"how", "who", "where", "here", "there", "today", "yesterday",
 		"tomorrow", "monday", "tuesday", "wednesday", "thursday",
 		"friday", "saturday", "sunday", "january", "february",
@@ -497,8 +497,16 @@ static int not_a_place(const char *w, size_t n)
 		"ap", "afp", "pti", "ians", "ani", "bloomberg", "key", "top",
 		"fact", "facts", "story", "timeline", "poll", "wrap", "brief",
 		"briefs", "preview", "recap", "highlights", "part", "chapter",
-		"step", "tip", "tips", "warning", "bottom", "line", "title",
+		"step", "tip", "tips", "bottom", "line", "title",
 		"subject", "re", "fwd", "fw", "ps", "nb", "tl;dr", "tldr",
+		"result", "results", "score", "scores", "final", "verdict",
+		"pictured", "above", "below", "left", "right", "inset",
+		"latest", "alert", "flash", "urgent", "bulletin", "agenda",
+		"scoreboard", "table", "chart", "graphic", "map", "weather",
+		"forecast", "quiz", "vote", "background", "context",
+		"reaction", "reactions", "statement", "transcript", "full",
+		"text", "lineup", "lineups", "teams", "team", "squad",
+		"fixtures", "standings", "prediction", "predictions",
 	};
 	size_t i;
 

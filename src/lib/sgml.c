@@ -543,13 +543,17 @@ static void story(struct newsidx_ingest *ing, const char *s, const char *e,
 		a.body = body.data ? body.data + i : NULL;
 		a.body_len = body.len - i;
 	}
-	if (!a.title && a.body_len == 0) {
-		newsidx_ingest__reject(ing, where, "story %s has no text",
-				       newid);
-		goto out;
+	/* Every story is an article, even an empty one (NEWID 12793 is an
+	 * UNPROC story with no text at all): the collection's count holds. */
+	if (!a.title && a.body_len) {
+		/* UNPROC tables: the first line is their heading. */
+		size_t k = strcspn(a.body, "\n");
+
+		a.title = k <= 140 ? newsidx_meta__clean(a.body, k)
+				   : newsidx_ingest__title(a.body, a.body_len);
 	}
 	if (!a.title)
-		a.title = newsidx_ingest__title(a.body, a.body_len);
+		a.title = newsidx_strdup("(untitled)");
 	if (places.len) {
 		/* The dateline city first, then the countries filed. */
 		struct newsidx_buf p = { 0 };

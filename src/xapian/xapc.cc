@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -381,6 +382,63 @@ xapc_query_t *query_fail(const char *where) noexcept
     map_exception(nullptr, where);
     return nullptr;
 }
+
+// A weight that halves every `halflife` days of age, read from a value
+// holding a date as "YYYYMMDD[hhmmss]" text: for recency boosts.  Documents
+// without the value get no weight; dates after the origin count as new.
+class DateDecaySource : public Xapian::ValuePostingSource {
+    double origin_days, halflife, top;
+
+    static double days(const std::string &v)
+    {
+        if (v.size() < 8)
+            return -1;
+        for (size_t i = 0; i < 8; ++i)
+            if (v[i] < '0' || v[i] > '9')
+                return -1;
+        int y = std::atoi(v.substr(0, 4).c_str());
+        int m = std::atoi(v.substr(4, 2).c_str());
+        int d = std::atoi(v.substr(6, 2).c_str());
+        if (m < 1 || m > 12 || d < 1 || d > 31)
+            return -1;
+        // Days from civil, proleptic Gregorian (Howard Hinnant's method).
+        y -= m <= 2;
+        long era = (y >= 0 ? y : y - 399) / 400;
+        long yoe = y - era * 400;
+        long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return double(era * 146097 + doe - 719468);
+    }
+
+  public:
+    DateDecaySource(Xapian::valueno vslot, double origin, double half,
+                    double weight)
+        : Xapian::ValuePostingSource(vslot), origin_days(origin),
+          halflife(half), top(weight)
+    {
+        set_maxweight(top);
+    }
+
+    static double origin_of(const std::string &v) { return days(v); }
+
+    double get_weight() const override
+    {
+        double d = days(get_value());
+        if (d < 0)
+            return 0;
+        double age = origin_days - d;
+        if (age < 0)
+            age = 0;
+        return top * std::pow(0.5, age / halflife);
+    }
+
+    DateDecaySource *clone() const override
+    {
+        return new DateDecaySource(get_slot(), origin_days, halflife, top);
+    }
+
+    std::string name() const override { return "xapc::DateDecaySource"; }
+};
 
 xapc_query_t *wrap(Xapian::Query &&q)
 {
@@ -1521,6 +1579,24 @@ XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
     try {
         return wrap(
             Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, bytes(hi, hilen)));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_date_decay(xapc_slot_t slot,
+                                             const char *origin,
+                                             size_t len, double halflife_days,
+                                             double max_weight)
+{
+    try {
+        double o = DateDecaySource::origin_of(bytes(origin, len));
+        if (o < 0 || !(halflife_days > 0) || !(max_weight > 0) ||
+            !std::isfinite(halflife_days) || !std::isfinite(max_weight))
+            fail(XAPC_ERR_INVALID, "bad date decay arguments");
+        std::unique_ptr<DateDecaySource> src(
+            new DateDecaySource(slot, o, halflife_days, max_weight));
+        return wrap(Xapian::Query(src.release()->release()));
     } catch (...) {
         return query_fail(__func__);
     }

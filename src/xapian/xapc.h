@@ -1033,6 +1033,22 @@ XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
                                            size_t hilen);
 
 /**
+ * Make a query that matches every document with a date in value slot
+ * `slot` and weighs it by recency: max_weight for a date on or after the
+ * origin, halving every halflife_days of age before it.  Combine it with
+ * XAPC_OP_AND_MAYBE to boost recent matches of another query.
+ * @param slot           the value slot; values are "YYYYMMDD[hhmmss]".
+ * @param origin, len    "now", in the same format.
+ * @param halflife_days  > 0.
+ * @param max_weight     > 0.
+ * Ownership: free the result with xapc_query_free().
+ */
+XAPC_API xapc_query_t *xapc_query_date_decay(xapc_slot_t slot,
+                                             const char *origin, size_t len,
+                                             double halflife_days,
+                                             double max_weight);
+
+/**
  * Multiply the weights contributed by q by factor (Xapian's
  * OP_SCALE_WEIGHT), e.g. to boost title matches.
  * @param q       the query to scale.

@@ -144,7 +144,7 @@ while [ $i -lt 15 ]; do
 	kill -9 "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
 	# Change a file between runs: a new title for one record.
-	f=$(printf '%s/part-%04d.jsonl' "$C" $((i * 5 + 1)))
+	f=$(printf '%s/part-%04d.jsonl' "$C" $((i * 5 % 60 + 1)))
 	sed -i "s/beta \\(a[0-9]*-001\\) title/gamma \\1 title/" "$f"
 	i=$((i + 1))
 done

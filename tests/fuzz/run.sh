@@ -18,15 +18,18 @@ fi
 S="$top_srcdir/src/lib"
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 -I$top_builddir -I$top_srcdir/include -I$S -I$top_srcdir/src/xapian
-$(pkg-config --cflags jansson libutf8proc zlib)"
-LIBS="$(pkg-config --libs jansson libutf8proc zlib) -lstemmer"
+$(pkg-config --cflags jansson libutf8proc zlib libxml-2.0)"
+LIBS="$(pkg-config --libs jansson libutf8proc zlib libxml-2.0) -lstemmer"
+# Everything the parsers use, nothing that needs Xapian.
+PARSERS="$S/ingest.c $S/util.c $S/analyze.c $S/meta.c $S/lang.c $S/feed.c
+$S/html.c $S/warc.c $S/sgml.c"
 fail=0
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_query" "$top_srcdir/tests/fuzz/fuzz_query.c" \
 	"$S/query.c" || fail=1
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_ingest" "$top_srcdir/tests/fuzz/fuzz_ingest.c" \
-	"$S/ingest.c" "$S/util.c" "$S/analyze.c" $LIBS || fail=1
+	$PARSERS $LIBS || fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"
 cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \

@@ -1,0 +1,134 @@
+/*
+ * dedup.c: near-duplicate detection for wire copies.
+ *
+ * Syndicated stories reach an archive many times, lightly edited: a
+ * changed dateline, a dropped sentence, another outlet's byline.  Each
+ * body gets a MinHash signature over word 4-grams (one-permutation
+ * hashing: one hash per shingle, the minimum kept per bin, empty bins
+ * filled from their neighbours), so the share of equal signature values
+ * estimates the Jaccard resemblance of two bodies.  The signature is cut
+ * into bands whose hashes become boolean terms; copies share at least one
+ * band with high probability, so the writer finds candidates with a few
+ * posting-list lookups instead of comparing every pair.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static uint64_t mix64(uint64_t x)
+{
+	/* The splitmix64 finaliser: cheap, and every input bit matters. */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+void newsidx_dedup__start(struct newsidx_minhash *m)
+{
+	memset(m, 0, sizeof(*m));
+	memset(m->sig.v, 0xff, sizeof(m->sig.v));
+}
+
+void newsidx_dedup__add(struct newsidx_minhash *m, const char *word,
+			size_t len)
+{
+	uint64_t h = 0, w = newsidx_hash64(word, len);
+	unsigned i, bin;
+
+	m->last[m->nwords % NEWSIDX_SHINGLE] = w;
+	m->nwords++;
+	if (m->nwords < NEWSIDX_SHINGLE)
+		return;
+	/* The shingle's hash depends on word order. */
+	for (i = 0; i < NEWSIDX_SHINGLE; i++)
+		h = mix64(h ^ m->last[(m->nwords + i) % NEWSIDX_SHINGLE]);
+	bin = (unsigned)(h >> 58) % NEWSIDX_SIG_N;
+	if ((uint32_t)h < m->sig.v[bin])
+		m->sig.v[bin] = (uint32_t)h;
+	m->shingles++;
+}
+
+int newsidx_dedup__finish(struct newsidx_minhash *m)
+{
+	uint64_t empty = 0;
+	unsigned i, k;
+
+	/* Too short to tell copies from articles that merely share a
+	 * sentence. */
+	if (m->shingles < 8)
+		return 0;
+	for (i = 0; i < NEWSIDX_SIG_N; i++)
+		if (m->sig.v[i] == UINT32_MAX)
+			empty |= 1ULL << i;
+	/* Fill each empty bin from the next bin that was not empty, mixed
+	 * with the distance so that filled bins differ from their source;
+	 * copies fill the same way, so they still agree. */
+	for (i = 0; i < NEWSIDX_SIG_N; i++) {
+		if (!(empty >> i & 1))
+			continue;
+		for (k = 1; k < NEWSIDX_SIG_N; k++) {
+			unsigned j = (i + k) % NEWSIDX_SIG_N;
+
+			if (!(empty >> j & 1)) {
+				m->sig.v[i] = (uint32_t)mix64(m->sig.v[j] + k);
+				break;
+			}
+		}
+	}
+	return 1;
+}
+
+double newsidx_dedup__resemblance(const struct newsidx_sig *a,
+				  const struct newsidx_sig *b)
+{
+	unsigned i, same = 0;
+
+	for (i = 0; i < NEWSIDX_SIG_N; i++)
+		same += a->v[i] == b->v[i];
+	return (double)same / NEWSIDX_SIG_N;
+}
+
+size_t newsidx_dedup__band_term(const struct newsidx_sig *s, unsigned band,
+				char *term, size_t size)
+{
+	const unsigned rows = NEWSIDX_SIG_N / NEWSIDX_SIG_BANDS;
+	uint64_t h = mix64(band + 1);
+	unsigned i;
+
+	for (i = 0; i < rows; i++)
+		h = mix64(h ^ s->v[band * rows + i]);
+	return (size_t)snprintf(term, size, "XB%02x%016" PRIx64, band, h);
+}
+
+void newsidx_dedup__encode(const struct newsidx_sig *s,
+			   unsigned char out[NEWSIDX_SIG_N * 4])
+{
+	unsigned i;
+
+	for (i = 0; i < NEWSIDX_SIG_N; i++) {
+		out[4 * i] = (unsigned char)(s->v[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(s->v[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(s->v[i] >> 8);
+		out[4 * i + 3] = (unsigned char)s->v[i];
+	}
+}
+
+int newsidx_dedup__decode(const void *p, size_t len, struct newsidx_sig *s)
+{
+	const unsigned char *b = p;
+	unsigned i;
+
+	if (len != NEWSIDX_SIG_N * 4)
+		return 0;
+	for (i = 0; i < NEWSIDX_SIG_N; i++)
+		s->v[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
+			  (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
+	return 1;
+}
