@@ -305,6 +305,19 @@ newsidx_index_buffer(newsidx_db_t *db, const char *name, const void *data,
 
 #define NEWSIDX_SEARCH_OPTIONS_VERSION 1
 
+/* A value and how many articles have it. */
+typedef struct newsidx_count {
+	const char *value;
+	size_t count;
+} newsidx_count_t;
+
+/* Facets for newsidx_search_options.facets (OR them together). */
+#define NEWSIDX_FACET_SOURCE 0x01
+#define NEWSIDX_FACET_PLACE 0x02
+#define NEWSIDX_FACET_LANG 0x04
+#define NEWSIDX_FACET_YEAR 0x08
+#define NEWSIDX_FACET_MONTH 0x10
+
 /* Options for newsidx_search().  Initialise with
  * NEWSIDX_SEARCH_OPTIONS_INIT. */
 typedef struct newsidx_search_options {
@@ -320,9 +333,20 @@ typedef struct newsidx_search_options {
 	double bm25_k1;         /* term frequency saturation; < 0: 1.2 */
 	double bm25_b;          /* length normalisation; < 0: 0.75 */
 	const char *lang;       /* language of the query; NULL: English */
+	unsigned facets;        /* NEWSIDX_FACET_* to count over all matches */
+	int all_copies;         /* nonzero: list every near-duplicate copy
+				   instead of one article per group */
+	double recent_halflife; /* > 0: boost recent articles; the boost
+				   halves every this many days */
+	double recent_weight;   /* the boost of an article dated today, in
+				   BM25 score units; <= 0: 3 */
+	int suggest;            /* nonzero: suggest spellings for words the
+				   index does not know (the default) */
+	double title_weight;    /* extra weight of title matches at query
+				   time, on top of the index's; <= 0: none */
 } newsidx_search_options_t;
 
-#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL }
+#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0 }
 
 /* One search hit.  All pointers are owned by the results object. */
 typedef struct newsidx_hit {
@@ -340,6 +364,9 @@ typedef struct newsidx_hit {
 	const size_t *highlights; /* 2*nhighlights byte offsets into
 				     snippet: [start, end) of each match */
 	size_t nhighlights;
+	size_t copies;      /* other near-duplicate copies that match too,
+			       folded into this hit (0 with all_copies) */
+	const char *group;  /* its near-duplicate group, "" when none */
 } newsidx_hit_t;
 
 /* The results of one search.  Opaque. */
@@ -382,8 +409,61 @@ newsidx_results_hit(const newsidx_results_t *r, size_t i);
  * matches instead.  @since 0.1 */
 NEWSIDX_API int newsidx_results_relaxed(const newsidx_results_t *r);
 
+/*
+ * The counts of one facet (a single NEWSIDX_FACET_* bit) over every
+ * match, most frequent first (months and years in time order), when the
+ * search asked for it; *out is owned by the results object.  Returns the
+ * number of values (0 when not asked for).  @since 0.1
+ */
+NEWSIDX_API size_t newsidx_results_facet(const newsidx_results_t *r,
+					 unsigned facet,
+					 const newsidx_count_t **out);
+
+/*
+ * A corrected query when some of its words are unknown to the index and
+ * its vocabulary suggests better ones ("semiconducter" ->
+ * "semiconductor"), else NULL.  Owned by the results object.
+ * @since 0.1
+ */
+NEWSIDX_API const char *newsidx_results_suggestion(const newsidx_results_t *r);
+
 /* Free results; NULL is accepted.  @since 0.1 */
 NEWSIDX_API void newsidx_results_free(newsidx_results_t *r);
+
+/*
+ * More like this: the articles most similar to the article with this id,
+ * found with the terms that characterise it (Xapian's expand set), the
+ * article itself and its near-duplicate copies left out.  opts as for
+ * newsidx_search() (sort and relax do not apply).  Returns NEWSIDX_OK,
+ * NEWSIDX_NOT_FOUND for an unknown id, NEWSIDX_NOMEM or an engine status.
+ * @since 0.1
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_similar(newsidx_results_t **out, newsidx_db_t *db, const char *id,
+		const newsidx_search_options_t *opts);
+
+/* A whole stored article.  All strings are owned by the object and are
+ * "" when unknown. */
+typedef struct newsidx_shown_article {
+	const char *id, *title, *date, *place, *source, *path, *url, *lang;
+	const char *authors, *topics;
+	const char *body;   /* the full text, NUL-terminated */
+	size_t body_len;
+	const char *group;  /* its near-duplicate group, "" when none */
+	size_t copies;      /* other articles in that group */
+} newsidx_article_t;
+
+/*
+ * Fetch the stored article with this id.  Free *out with
+ * newsidx_article_free().  Returns NEWSIDX_OK, NEWSIDX_NOT_FOUND,
+ * NEWSIDX_CORRUPT (unreadable stored data), NEWSIDX_NOMEM or an engine
+ * status.  @since 0.1
+ */
+NEWSIDX_API newsidx_status_t newsidx_show(newsidx_article_t **out,
+					  newsidx_db_t *db, const char *id);
+
+/* Free an article; NULL is accepted.  @since 0.1 */
+NEWSIDX_API void newsidx_article_free(newsidx_article_t *a);
 
 /*
  * Describe how a query is parsed and what it becomes for the engine, for
@@ -398,12 +478,6 @@ newsidx_query_explain(newsidx_db_t *db, const char *query,
 /* ------------------------------------------------------------------ */
 /* Maintenance                                                         */
 /* ------------------------------------------------------------------ */
-
-/* A value and how many articles have it. */
-typedef struct newsidx_count {
-	const char *value;
-	size_t count;
-} newsidx_count_t;
 
 /* What newsidx_db_info() reports.  Owned by the info object. */
 typedef struct newsidx_info {

@@ -18,7 +18,8 @@ extern const char *cli_index_dir;
 
 extern const char cli_usage_main[], cli_usage_index[], cli_usage_search[],
 	cli_usage_stats[], cli_usage_check[], cli_usage_compact[],
-	cli_usage_rebuild[], cli_usage_delete[];
+	cli_usage_rebuild[], cli_usage_delete[], cli_usage_similar[],
+	cli_usage_show[];
 
 /* The one place where statuses become exit codes. */
 int cli_exit_code(newsidx_status_t st);
@@ -38,6 +39,8 @@ int cli_parse_seconds(const char *s, double *out);
 int cmd_index(int argc, char **argv);
 int cmd_rebuild(int argc, char **argv);
 int cmd_search(int argc, char **argv);
+int cmd_similar(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_compact(int argc, char **argv);

@@ -1,7 +1,11 @@
 /*
- * cmd_search.c: `newsidx search`: runs a query through the library and
- * renders the hits as text for people (marks in bold on a terminal,
- * [brackets] elsewhere) or as one JSON document for programs.
+ * cmd_search.c: `newsidx search`, `newsidx similar` and `newsidx show`.
+ *
+ * Runs queries through the library and renders the hits: text for people
+ * (marks in bold on a terminal, [brackets] elsewhere, NO_COLOR honoured),
+ * one JSON document (--json), one JSON object per hit (--jsonl) or bare
+ * ids (--ids) for programs.  The JSON schema is documented in newsidx(1)
+ * and the README.
  */
 #include "config.h"
 
@@ -16,10 +20,25 @@
 
 #include "cli.h"
 
+enum format { TEXT, JSON, JSONL, IDS };
+
+struct search_args {
+	newsidx_search_options_t so;
+	enum format format;
+	int explain;
+};
+
 struct style {
 	const char *mark_on, *mark_off, *title_on, *title_off, *dim_on,
 		*dim_off;
 };
+
+static const struct { const char *name; unsigned bit; } facet_names[] = {
+	{ "source", NEWSIDX_FACET_SOURCE }, { "place", NEWSIDX_FACET_PLACE },
+	{ "lang", NEWSIDX_FACET_LANG },     { "year", NEWSIDX_FACET_YEAR },
+	{ "month", NEWSIDX_FACET_MONTH },
+};
+#define NFACET_NAMES (sizeof(facet_names) / sizeof(facet_names[0]))
 
 /* Show a path relative to the current directory when it is below it. */
 static const char *display_path(const char *path, const char *cwd)
@@ -29,6 +48,16 @@ static const char *display_path(const char *path, const char *cwd)
 	if (n > 1 && strncmp(path, cwd, n) == 0 && path[n] == '/')
 		return path + n + 1;
 	return path;
+}
+
+static const struct style *pick_style(void)
+{
+	static const struct style plain = { "[", "]", "", "", "", "" };
+	static const struct style tty = { "\033[1;33m", "\033[0m", "\033[1m",
+					  "\033[0m", "\033[2m", "\033[0m" };
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(1) && !(nc && *nc) ? &tty : &plain;
 }
 
 static void print_snippet(const newsidx_hit_t *h, const struct style *s)
@@ -49,26 +78,33 @@ static void print_snippet(const newsidx_hit_t *h, const struct style *s)
 	fputc('\n', stdout);
 }
 
-static void print_text(const newsidx_results_t *r, const char *query,
-		       int snippets)
+static void print_text(const newsidx_results_t *r, const char *what,
+		       const struct search_args *a)
 {
-	struct style plain = { "[", "]", "", "", "", "" };
-	struct style tty = { "\033[1;33m", "\033[0m", "\033[1m", "\033[0m",
-			     "\033[2m", "\033[0m" };
-	const char *nc = getenv("NO_COLOR");
-	const struct style *s =
-		isatty(1) && !(nc && *nc) ? &tty : &plain;
+	const struct style *s = pick_style();
 	char cwd[4096];
-	size_t i, total = newsidx_results_total(r);
+	size_t i, k, total = newsidx_results_total(r);
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		cwd[0] = '\0';
+	if (newsidx_results_suggestion(r))
+		printf("Did you mean: %s\n", newsidx_results_suggestion(r));
 	if (newsidx_results_relaxed(r))
 		printf("No article has all the words of %s; showing articles "
 		       "with any of them.\n",
-		       query);
+		       what);
 	printf("%zu article%s match%s\n", total, total == 1 ? "" : "s",
 	       total == 1 ? "es" : "");
+	for (k = 0; k < NFACET_NAMES; k++) {
+		const newsidx_count_t *c;
+		size_t n = newsidx_results_facet(r, facet_names[k].bit, &c);
+
+		if (!(a->so.facets & facet_names[k].bit))
+			continue;
+		printf("\nby %s:\n", facet_names[k].name);
+		for (i = 0; i < n; i++)
+			printf("  %8zu  %s\n", c[i].count, c[i].value);
+	}
 	for (i = 0; i < newsidx_results_count(r); i++) {
 		const newsidx_hit_t *h = newsidx_results_hit(r, i);
 		const char *sep = "";
@@ -90,8 +126,11 @@ static void print_text(const newsidx_results_t *r, const char *query,
 		}
 		printf("%s%s", sep,
 		       *h->url ? h->url : display_path(h->path, cwd));
-		printf("  (score %.2f)%s\n", h->score, s->dim_off);
-		if (snippets && *h->snippet)
+		printf("  (score %.2f)", h->score);
+		if (h->copies)
+			printf("  +%zu similar", h->copies);
+		printf("%s\n", s->dim_off);
+		if (a->so.snippets && *h->snippet)
 			print_snippet(h, s);
 	}
 }
@@ -113,53 +152,81 @@ static int add_str(json_t *o, const char *k, const char *v)
 	return json_object_set_new(o, k, json_string(v ? v : ""));
 }
 
-static int print_json(const newsidx_results_t *r, const char *query,
-		      const newsidx_search_options_t *so)
+static json_t *hit_json(const newsidx_hit_t *h)
 {
-	json_t *doc = json_object(), *hits = json_array();
-	size_t i;
-	int err = !doc || !hits;
+	json_t *o = json_object(), *hl = json_array();
+	size_t k;
+	int err = !o || !hl;
+
+	err |= add_str(o, "id", h->id);
+	err |= json_object_set_new(o, "rank", json_integer((json_int_t)h->rank));
+	err |= json_object_set_new(o, "score", json_real(h->score));
+	err |= add_str(o, "title", h->title);
+	err |= add_str(o, "date", h->date);
+	err |= add_str(o, "place", h->place);
+	err |= add_str(o, "source", h->source);
+	err |= add_str(o, "path", h->path);
+	err |= add_str(o, "url", h->url);
+	err |= add_str(o, "lang", h->lang);
+	err |= add_str(o, "snippet", h->snippet);
+	for (k = 0; !err && k < h->nhighlights; k++)
+		err |= json_array_append_new(
+			hl, json_pack("[II]",
+				      codepoints(h->snippet,
+						 h->highlights[2 * k]),
+				      codepoints(h->snippet,
+						 h->highlights[2 * k + 1])));
+	err |= json_object_set_new(o, "highlights", hl);
+	err |= json_object_set_new(o, "copies",
+				   json_integer((json_int_t)h->copies));
+	err |= add_str(o, "group", h->group);
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int print_json(const newsidx_results_t *r, const char *query,
+		      const struct search_args *a)
+{
+	json_t *doc = json_object(), *hits = json_array(),
+	       *facets = json_object();
+	const char *sug = newsidx_results_suggestion(r);
+	size_t i, k;
+	int err = !doc || !hits || !facets;
 
 	err |= add_str(doc, "query", query);
-	err |= json_object_set_new(doc, "total",
-				   json_integer((json_int_t)
-							newsidx_results_total(r)));
+	err |= json_object_set_new(
+		doc, "total", json_integer((json_int_t)newsidx_results_total(r)));
 	err |= json_object_set_new(doc, "offset",
-				   json_integer((json_int_t)so->offset));
+				   json_integer((json_int_t)a->so.offset));
 	err |= json_object_set_new(doc, "limit",
-				   json_integer((json_int_t)so->limit));
+				   json_integer((json_int_t)a->so.limit));
 	err |= json_object_set_new(doc, "relaxed",
 				   json_boolean(newsidx_results_relaxed(r)));
-	for (i = 0; !err && i < newsidx_results_count(r); i++) {
-		const newsidx_hit_t *h = newsidx_results_hit(r, i);
-		json_t *o = json_object(), *hl = json_array();
-		size_t k;
+	err |= json_object_set_new(doc, "suggestion",
+				   sug ? json_string(sug) : json_null());
+	for (k = 0; !err && k < NFACET_NAMES; k++) {
+		const newsidx_count_t *c;
+		size_t n = newsidx_results_facet(r, facet_names[k].bit, &c);
+		json_t *list = json_array();
 
-		err |= !o || !hl;
-		err |= add_str(o, "id", h->id);
-		err |= json_object_set_new(o, "rank",
-					   json_integer((json_int_t)h->rank));
-		err |= json_object_set_new(o, "score", json_real(h->score));
-		err |= add_str(o, "title", h->title);
-		err |= add_str(o, "date", h->date);
-		err |= add_str(o, "place", h->place);
-		err |= add_str(o, "source", h->source);
-		err |= add_str(o, "path", h->path);
-		err |= add_str(o, "url", h->url);
-		err |= add_str(o, "lang", h->lang);
-		err |= add_str(o, "snippet", h->snippet);
-		for (k = 0; !err && k < h->nhighlights; k++) {
-			json_t *pair = json_pack(
-				"[II]",
-				codepoints(h->snippet, h->highlights[2 * k]),
-				codepoints(h->snippet,
-					   h->highlights[2 * k + 1]));
-
-			err |= json_array_append_new(hl, pair);
+		if (!(a->so.facets & facet_names[k].bit)) {
+			json_decref(list);
+			continue;
 		}
-		err |= json_object_set_new(o, "highlights", hl);
-		err |= json_array_append_new(hits, o);
+		for (i = 0; list && i < n; i++)
+			json_array_append_new(
+				list, json_pack("{s:s, s:I}", "value",
+						c[i].value, "count",
+						(json_int_t)c[i].count));
+		err |= json_object_set_new(facets, facet_names[k].name, list);
 	}
+	err |= json_object_set_new(doc, "facets", facets);
+	for (i = 0; !err && i < newsidx_results_count(r); i++)
+		err |= json_array_append_new(
+			hits, hit_json(newsidx_results_hit(r, i)));
 	err |= json_object_set_new(doc, "hits", hits);
 	if (!err)
 		err = json_dumpf(doc, stdout, JSON_INDENT(2)) ||
@@ -168,11 +235,81 @@ static int print_json(const newsidx_results_t *r, const char *query,
 	return err;
 }
 
+static int print_results(const newsidx_results_t *r, const char *query,
+			 const struct search_args *a)
+{
+	size_t i;
+
+	switch (a->format) {
+	case JSON:
+		return print_json(r, query, a);
+	case JSONL:
+		for (i = 0; i < newsidx_results_count(r); i++) {
+			json_t *o = hit_json(newsidx_results_hit(r, i));
+
+			if (!o || json_dumpf(o, stdout, JSON_COMPACT) ||
+			    fputc('\n', stdout) == EOF) {
+				json_decref(o);
+				return 1;
+			}
+			json_decref(o);
+		}
+		return 0;
+	case IDS:
+		for (i = 0; i < newsidx_results_count(r); i++)
+			printf("%s\n", newsidx_results_hit(r, i)->id);
+		return 0;
+	case TEXT:
+		print_text(r, query, a);
+		return 0;
+	}
+	return 0;
+}
+
+static int parse_facets(const char *list, unsigned *out)
+{
+	char buf[256], *tok, *save = NULL;
+	size_t k;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		for (k = 0; k < NFACET_NAMES; k++)
+			if (strcmp(tok, facet_names[k].name) == 0)
+				break;
+		if (k == NFACET_NAMES)
+			return cli_usage_error("bad --facet '%s' (source, "
+					       "place, lang, year or month)",
+					       tok);
+		*out |= facet_names[k].bit;
+	}
+	return 0;
+}
+
+static const struct option search_opts[] = {
+	{ "index", required_argument, NULL, 'i' },
+	{ "limit", required_argument, NULL, 'n' },
+	{ "offset", required_argument, NULL, 'o' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "jsonl", no_argument, NULL, 'J' },
+	{ "ids", no_argument, NULL, 'I' },
+	{ "no-snippets", no_argument, NULL, 'S' },
+	{ "snippet-words", required_argument, NULL, 'w' },
+	{ "lang", required_argument, NULL, 'l' },
+	{ "explain", no_argument, NULL, 'e' },
+	{ "facet", required_argument, NULL, 'f' },
+	{ "all-copies", no_argument, NULL, 'a' },
+	{ "recent", optional_argument, NULL, 'r' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
 /* Apply one search option; returns 0, -1 after printing help, or an
  * exit code for a bad value. */
-static int search_option(int c, const char *optarg,
-			 newsidx_search_options_t *so, int *json, int *explain)
+static int search_option(int c, const char *optarg, struct search_args *a)
 {
+	newsidx_search_options_t *so = &a->so;
 	size_t n;
 
 	switch (c) {
@@ -196,26 +333,46 @@ static int search_option(int c, const char *optarg,
 		else if (strcmp(optarg, "-date") == 0)
 			so->sort = NEWSIDX_SORT_NEWEST;
 		else
-			return cli_usage_error("bad --sort '%s' (relevance, date "
-					   "or -date)",
-					   optarg);
+			return cli_usage_error("bad --sort '%s' (relevance, "
+					       "date or -date)",
+					       optarg);
 		break;
 	case 'j':
-		*json = 1;
+		a->format = JSON;
+		break;
+	case 'J':
+		a->format = JSONL;
+		break;
+	case 'I':
+		a->format = IDS;
 		break;
 	case 'S':
 		so->snippets = 0;
 		break;
 	case 'w':
 		if (cli_parse_size(optarg, &n) || n == 0 || n > 1000)
-			return cli_usage_error("bad --snippet-words '%s'", optarg);
+			return cli_usage_error("bad --snippet-words '%s'",
+					       optarg);
 		so->snippet_words = (unsigned)n;
 		break;
 	case 'l':
 		so->lang = optarg;
 		break;
 	case 'e':
-		*explain = 1;
+		a->explain = 1;
+		break;
+	case 'f':
+		return parse_facets(optarg, &so->facets);
+	case 'a':
+		so->all_copies = 1;
+		break;
+	case 'r':
+		so->recent_halflife = 30;
+		if (optarg && (cli_parse_seconds(optarg, &so->recent_halflife) ||
+			       so->recent_halflife <= 0))
+			return cli_usage_error("bad --recent '%s' (a half-life "
+					       "in days)",
+					       optarg);
 		break;
 	case 'h':
 		fputs(cli_usage_search, stdout);
@@ -224,123 +381,106 @@ static int search_option(int c, const char *optarg,
 	return 0;
 }
 
-int cmd_search(int argc, char **argv)
+/*
+ * Options may come before or after the words, but a single-dash word such
+ * as -china is the query's NOT, so getopt's permutation cannot be used:
+ * long options are matched by hand, and "--" ends them.  The words are
+ * collected into *words (borrowed from argv).
+ */
+static int parse_args(int argc, char **argv, struct search_args *a,
+		      char ***words, int *nwords)
 {
-	static const struct option longopts[] = {
-		{ "index", required_argument, NULL, 'i' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "offset", required_argument, NULL, 'o' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "no-snippets", no_argument, NULL, 'S' },
-		{ "snippet-words", required_argument, NULL, 'w' },
-		{ "lang", required_argument, NULL, 'l' },
-		{ "explain", no_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
-	newsidx_db_t *db = NULL;
-	newsidx_results_t *r = NULL;
-	newsidx_status_t st;
-	char *query = NULL;
-	char **words;
-	size_t qlen = 0;
-	int json = 0, explain = 0, i, nq, rc = 0;
+	int i, rc, nq = 0;
+	char **w = calloc((size_t)argc + 1, sizeof(*w));
 
-	/*
-	 * Options may come before or after the query, but a single-dash word
-	 * such as -china is the query's NOT, so getopt's permutation cannot
-	 * be used: long options are matched by hand, and "--" ends them.
-	 */
-	nq = 0;
-	words = calloc((size_t)argc + 1, sizeof(*words));
-	if (!words)
+	if (!w)
 		return cli_fail(NEWSIDX_NOMEM, NULL);
 	for (i = 1; i < argc; i++) {
-		const char *a = argv[i], *val = NULL;
+		const char *arg = argv[i], *val = NULL;
 		const struct option *o;
 		size_t alen;
 
-		if (strcmp(a, "--") == 0) {
+		if (strcmp(arg, "--") == 0) {
 			while (++i < argc)
-				words[nq++] = argv[i];
+				w[nq++] = argv[i];
 			break;
 		}
-		if (strcmp(a, "-n") == 0) {
-			a = "--limit";
-		} else if (strcmp(a, "-h") == 0) {
-			a = "--help";
-		} else if (strncmp(a, "--", 2) != 0) {
-			words[nq++] = argv[i];
+		if (strcmp(arg, "-n") == 0)
+			arg = "--limit";
+		else if (strcmp(arg, "-h") == 0)
+			arg = "--help";
+		else if (strncmp(arg, "--", 2) != 0) {
+			w[nq++] = argv[i];
 			continue;
 		}
-		alen = strcspn(a + 2, "=");
-		for (o = longopts; o->name; o++)
+		alen = strcspn(arg + 2, "=");
+		for (o = search_opts; o->name; o++)
 			if (strlen(o->name) == alen &&
-			    strncmp(o->name, a + 2, alen) == 0)
+			    strncmp(o->name, arg + 2, alen) == 0)
 				break;
 		if (!o->name) {
-			free(words);
-			return cli_usage_error("unknown option '%s' for search; "
-					   "see 'newsidx help search'",
-					   argv[i]);
+			free(w);
+			return cli_usage_error("unknown option '%s'; see "
+					       "'newsidx help %s'",
+					       argv[i], argv[0]);
 		}
-		if (o->has_arg == required_argument) {
-			if (a[2 + alen] == '=')
-				val = a + 3 + alen;
-			else if (i + 1 < argc)
-				val = argv[++i];
-			else {
-				free(words);
-				return cli_usage_error("option '--%s' needs a "
-						   "value",
-						   o->name);
+		if (arg[2 + alen] == '=')
+			val = arg + 3 + alen;
+		else if (o->has_arg == required_argument) {
+			if (i + 1 >= argc) {
+				free(w);
+				return cli_usage_error("option '--%s' needs "
+						       "a value",
+						       o->name);
 			}
+			val = argv[++i];
 		}
-		rc = search_option(o->val, val, &so, &json, &explain);
+		if (val && o->has_arg == no_argument) {
+			free(w);
+			return cli_usage_error("option '--%s' takes no value",
+					       o->name);
+		}
+		rc = search_option(o->val, val, a);
 		if (rc) {
-			free(words);
+			free(w);
 			return rc < 0 ? 0 : rc;
 		}
 	}
-	if (nq == 0) {
-		free(words);
-		return cli_usage_error("search needs a QUERY");
-	}
-	for (i = 0; i < nq; i++)
-		qlen += strlen(words[i]) + 1;
-	query = malloc(qlen + 1);
-	if (!query) {
-		free(words);
-		return cli_fail(NEWSIDX_NOMEM, NULL);
-	}
-	query[0] = '\0';
-	for (i = 0; i < nq; i++) {
-		if (i > 0)
-			strcat(query, " ");
-		strcat(query, words[i]);
-	}
-	free(words);
-	st = newsidx_db_open(&db, cli_index_path(), NULL);
-	if (!st && explain) {
-		char *ex = NULL;
+	*words = w;
+	*nwords = nq;
+	return -1;
+}
 
-		st = newsidx_query_explain(db, query, &so, &ex);
-		if (!st)
-			fputs(ex, json ? stderr : stdout);
-		newsidx_free(ex);
+static char *join_words(char **w, int n)
+{
+	size_t len = 1;
+	char *q;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += strlen(w[i]) + 1;
+	q = malloc(len);
+	if (!q)
+		return NULL;
+	q[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			strcat(q, " ");
+		strcat(q, w[i]);
 	}
-	if (!st)
-		st = newsidx_search(&r, db, query, &so);
-	if (st) {
+	return q;
+}
+
+static int finish(newsidx_status_t st, newsidx_db_t *db,
+		  newsidx_results_t *r, const char *what,
+		  const struct search_args *a)
+{
+	int rc = 0;
+
+	if (st)
 		rc = cli_fail(st, db);
-	} else if (json) {
-		if (print_json(r, query, &so))
-			rc = cli_fail(NEWSIDX_NOMEM, NULL);
-	} else {
-		print_text(r, query, so.snippets);
-	}
+	else if (print_results(r, what, a))
+		rc = cli_fail(NEWSIDX_NOMEM, NULL);
 	if (fflush(stdout) != 0 && !rc) {
 		fprintf(stderr, "newsidx: writing output: %s\n",
 			strerror(errno));
@@ -348,6 +488,143 @@ int cmd_search(int argc, char **argv)
 	}
 	newsidx_results_free(r);
 	newsidx_db_free(db);
+	return rc;
+}
+
+int cmd_search(int argc, char **argv)
+{
+	struct search_args a = { NEWSIDX_SEARCH_OPTIONS_INIT, TEXT, 0 };
+	newsidx_db_t *db = NULL;
+	newsidx_results_t *r = NULL;
+	newsidx_status_t st;
+	char *query, **words = NULL;
+	int nwords = 0, rc;
+
+	rc = parse_args(argc, argv, &a, &words, &nwords);
+	if (rc >= 0)
+		return rc;
+	if (nwords == 0) {
+		free(words);
+		return cli_usage_error("search needs a QUERY");
+	}
+	query = join_words(words, nwords);
+	free(words);
+	if (!query)
+		return cli_fail(NEWSIDX_NOMEM, NULL);
+	st = newsidx_db_open(&db, cli_index_path(), NULL);
+	if (!st && a.explain) {
+		char *ex = NULL;
+
+		st = newsidx_query_explain(db, query, &a.so, &ex);
+		if (!st)
+			fputs(ex, a.format == TEXT ? stdout : stderr);
+		newsidx_free(ex);
+	}
+	if (!st)
+		st = newsidx_search(&r, db, query, &a.so);
+	rc = finish(st, db, r, query, &a);
 	free(query);
+	return rc;
+}
+
+int cmd_similar(int argc, char **argv)
+{
+	struct search_args a = { NEWSIDX_SEARCH_OPTIONS_INIT, TEXT, 0 };
+	newsidx_db_t *db = NULL;
+	newsidx_results_t *r = NULL;
+	newsidx_status_t st;
+	char **words = NULL, what[600];
+	int nwords = 0, rc;
+
+	rc = parse_args(argc, argv, &a, &words, &nwords);
+	if (rc >= 0)
+		return rc;
+	if (nwords != 1) {
+		free(words);
+		return cli_usage_error("similar needs exactly one article ID");
+	}
+	snprintf(what, sizeof(what), "similar:%s", words[0]);
+	st = newsidx_db_open(&db, cli_index_path(), NULL);
+	if (!st)
+		st = newsidx_similar(&r, db, words[0], &a.so);
+	free(words);
+	return finish(st, db, r, what, &a);
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "index", required_argument, NULL, 'i' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	newsidx_article_t *art = NULL;
+	newsidx_db_t *db = NULL;
+	newsidx_status_t st;
+	int c, json = 0, rc = 0;
+
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			cli_index_dir = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(cli_usage_show, stdout);
+			return 0;
+		default:
+			return cli_usage_error("bad option; see 'newsidx help "
+					       "show'");
+		}
+	}
+	if (optind + 1 != argc)
+		return cli_usage_error("show needs exactly one article ID");
+	st = newsidx_db_open(&db, cli_index_path(), NULL);
+	if (!st)
+		st = newsidx_show(&art, db, argv[optind]);
+	if (st) {
+		rc = cli_fail(st, db);
+	} else if (json) {
+		json_t *o = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+			"s:s, s:s, s:I}",
+			"id", art->id, "title", art->title, "date", art->date,
+			"place", art->place, "source", art->source, "path",
+			art->path, "url", art->url, "lang", art->lang,
+			"authors", art->authors, "topics", art->topics, "body",
+			art->body, "group", art->group, "copies",
+			(json_int_t)art->copies);
+
+		if (!o || json_dumpf(o, stdout, JSON_INDENT(2)))
+			rc = cli_fail(NEWSIDX_NOMEM, NULL);
+		fputc('\n', stdout);
+		json_decref(o);
+	} else {
+		printf("%s\n\n", art->title);
+		printf("id:      %s\n", art->id);
+		if (*art->date)
+			printf("date:    %s\n", art->date);
+		if (*art->place)
+			printf("place:   %s\n", art->place);
+		if (*art->source)
+			printf("source:  %s\n", art->source);
+		if (*art->authors)
+			printf("authors: %s\n", art->authors);
+		if (*art->topics)
+			printf("topics:  %s\n", art->topics);
+		if (*art->url)
+			printf("url:     %s\n", art->url);
+		printf("path:    %s\n", art->path);
+		printf("lang:    %s\n", art->lang);
+		if (art->copies)
+			printf("copies:  %zu other near-identical article%s\n",
+			       art->copies, art->copies == 1 ? "" : "s");
+		printf("\n%s\n", art->body);
+	}
+	newsidx_article_free(art);
+	newsidx_db_free(db);
 	return rc;
 }

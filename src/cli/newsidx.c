@@ -29,6 +29,8 @@ const char cli_usage_main[] =
 	"  index PATH...     index new and changed files (text, JSON Lines,"
 	" gzip)\n"
 	"  search QUERY...   search the index and print ranked articles\n"
+	"  similar ID        articles like this one (more like this)\n"
+	"  show ID           the whole stored article\n"
 	"  stats             counts, size, last update, sources, months\n"
 	"  check             verify the index; nonzero exit when damaged\n"
 	"  compact           compact the index in place, atomically\n"
@@ -108,6 +110,18 @@ const char cli_usage_compact[] =
 	"Compact the index into a new directory and switch to it atomically;\n"
 	"searches keep working throughout.\n";
 
+const char cli_usage_similar[] =
+	"usage: newsidx similar [OPTIONS] ID\n"
+	"\n"
+	"List the articles most like the one with this id: the words that\n"
+	"characterise it are searched for, and the article and its wire\n"
+	"copies are left out.  Takes the output options of 'newsidx search'.\n";
+
+const char cli_usage_show[] =
+	"usage: newsidx show [--json] ID\n"
+	"\n"
+	"Print the whole stored article with this id, with its fields.\n";
+
 const char cli_usage_delete[] =
 	"usage: newsidx delete [--lock-timeout SECONDS] ID...\n"
 	"       newsidx delete [--lock-timeout SECONDS] --query QUERY\n"
@@ -138,15 +152,24 @@ const char cli_usage_search[] =
 	" date:..2024-01-01\n"
 	"  since:7d            in the last 7 days (d, w, m, y)\n"
 	"When no article has all the words, articles with any of them are\n"
-	"shown instead and the output says so.\n"
+	"shown instead and the output says so.  Words the index has never\n"
+	"seen get a 'did you mean' from its own vocabulary.  Near-identical\n"
+	"wire copies are shown once, with '+N similar'.\n"
 	"\n"
-	"options:\n"
+	"options (before or after the query; -- ends them):\n"
 	"  --index DIR            the index directory\n"
 	"  -n, --limit N          show N hits (default 10)\n"
 	"  --offset N             skip the first N hits\n"
 	"  --sort ORDER           relevance (default), date (oldest first),\n"
 	"                         -date (newest first)\n"
+	"  --recent[=DAYS]        boost recent articles; the boost halves\n"
+	"                         every DAYS days (default 30)\n"
+	"  --facet LIST           count matches per source, place, lang, year\n"
+	"                         or month (comma-separated, repeatable)\n"
+	"  --all-copies           list every wire copy, not one per group\n"
 	"  --json                 print one JSON document (see newsidx(1))\n"
+	"  --jsonl                print one JSON object per hit\n"
+	"  --ids                  print the ids of the hits, one per line\n"
 	"  --no-snippets          do not make snippets\n"
 	"  --snippet-words N      snippet length in words (default 30)\n"
 	"  --lang CODE            language of the query (default en)\n"
@@ -162,6 +185,7 @@ int cli_exit_code(newsidx_status_t st)
 	case NEWSIDX_LOCKED:
 		return EXIT_LOCKED;
 	case NEWSIDX_QUERY_SYNTAX:
+	case NEWSIDX_TOO_MANY_TERMS:
 	case NEWSIDX_INVALID_ARGUMENT:
 		return EXIT_USAGE;
 	default:
@@ -240,6 +264,8 @@ static const struct {
 	{ "compact", cmd_compact, cli_usage_compact },
 	{ "rebuild", cmd_rebuild, cli_usage_rebuild },
 	{ "delete", cmd_delete, cli_usage_delete },
+	{ "similar", cmd_similar, cli_usage_similar },
+	{ "show", cmd_show, cli_usage_show },
 };
 
 static int cmd_help(int argc, char **argv)

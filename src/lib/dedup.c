@@ -62,7 +62,7 @@ int newsidx_dedup__finish(struct newsidx_minhash *m)
 
 	/* Too short to tell copies from articles that merely share a
 	 * sentence. */
-	if (m->shingles < 8)
+	if (m->shingles < 16)
 		return 0;
 	for (i = 0; i < NEWSIDX_SIG_N; i++)
 		if (m->sig.v[i] == UINT32_MAX)

@@ -348,7 +348,14 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 	if (!a->source && w->opts->source)
 		a->source = newsidx_strdup(w->opts->source);
 
-	x = xapc_doc_clear_terms(w->doc);
+	/* A fresh document each time: a reused one would keep the
+	 * previous article's values (its date, its group). */
+	xapc_doc_free(w->doc);
+	w->doc = NULL;
+	x = xapc_doc_new(&w->doc);
+	if (x)
+		return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
+						   "out of memory");
 	w->xst = XAPC_OK;
 	w->gen++;
 	w->spell_count = 0;

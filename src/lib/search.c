@@ -22,6 +22,8 @@
 #define MODIFIED_RETRIES 5
 #define WILDCARD_MAX 1000
 
+#define NFACETS 5
+
 struct newsidx_results {
 	size_t total;
 	int relaxed;
@@ -30,6 +32,14 @@ struct newsidx_results {
 	struct newsidx_stored *stored;
 	char **snippets;
 	size_t **hl;
+	char (*groups)[17];
+	char *suggestion;
+	/* Facet counts by NEWSIDX_FACET_* bit number; values point into
+	 * facet_values. */
+	newsidx_count_t *facet[NFACETS];
+	size_t nfacet[NFACETS];
+	char **facet_values;
+	size_t nfacet_values;
 };
 
 /* A built sub-query and how it combines with its siblings. */
@@ -45,6 +55,9 @@ struct builder {
 	struct newsidx_db *db;
 	struct newsidx_analyzer *an;
 	struct newsidx_stemset *stems;
+	/* The title forms of the scored words, for the title boost. */
+	xapc_query_t **title;
+	size_t ntitle, captitle;
 	int relax;
 	int top_words; /* scored parts of the top-level AND */
 	newsidx_status_t st;
@@ -123,6 +136,15 @@ static xapc_query_t *text_term(struct builder *b, const char *prefix,
 	memcpy(term, prefix, plen);
 	memcpy(term + plen, stem, slen);
 	q = xapc_query_term(term, plen + slen, 1, pos);
+	if (q && plen == 0 && b->title && b->ntitle < b->captitle &&
+	    slen + 1 < sizeof(term)) {
+		/* Remember "S"+stem: matches in titles can be boosted. */
+		term[0] = 'S';
+		memcpy(term + 1, stem, slen);
+		b->title[b->ntitle] = xapc_query_term(term, slen + 1, 1, 0);
+		if (b->title[b->ntitle])
+			b->ntitle++;
+	}
 	return q ? q : nomem(b);
 }
 
@@ -678,6 +700,13 @@ void newsidx_results_free(newsidx_results_t *r)
 	free(r->snippets);
 	free(r->hl);
 	free(r->hits);
+	free(r->groups);
+	free(r->suggestion);
+	for (i = 0; i < NFACETS; i++)
+		free(r->facet[i]);
+	for (i = 0; i < r->nfacet_values; i++)
+		free(r->facet_values[i]);
+	free(r->facet_values);
 	free(r);
 }
 
@@ -732,7 +761,8 @@ static newsidx_status_t fill_results(struct newsidx_db *db,
 	r->stored = calloc(n ? n : 1, sizeof(*r->stored));
 	r->snippets = calloc(n ? n : 1, sizeof(*r->snippets));
 	r->hl = calloc(n ? n : 1, sizeof(*r->hl));
-	if (!r->hits || !r->stored || !r->snippets || !r->hl)
+	r->groups = calloc(n ? n : 1, sizeof(*r->groups));
+	if (!r->hits || !r->stored || !r->snippets || !r->hl || !r->groups)
 		return NEWSIDX_NOMEM;
 	for (i = 0; i < n; i++) {
 		struct newsidx_stored *s = &r->stored[i];
@@ -772,13 +802,29 @@ static newsidx_status_t fill_results(struct newsidx_db *db,
 		h->snippet = r->snippets[i] ? r->snippets[i] : "";
 		h->highlights = r->hl[i];
 		h->nhighlights = nhl;
+		h->copies = xapc_mset_collapse_count(m, i);
+		data = xapc_mset_value(m, i, 0, &len);
+		if (data && len == 16)
+			memcpy(r->groups[i], data, 16);
+		h->group = r->groups[i];
 	}
 	return NEWSIDX_OK;
 }
 
+static const xapc_slot_t group_slot[1] = { NEWSIDX_SLOT_GROUP };
+
+/* The value slot counted for each NEWSIDX_FACET_* bit number; years are
+ * folded from months. */
+static const xapc_slot_t facet_slot[NFACETS] = {
+	NEWSIDX_SLOT_SOURCE, NEWSIDX_SLOT_PLACE, NEWSIDX_SLOT_LANG,
+	NEWSIDX_SLOT_MONTH, NEWSIDX_SLOT_MONTH
+};
+
 static void set_params(const newsidx_search_options_t *o,
-		       xapc_enquire_params_t *p)
+		       xapc_enquire_params_t *p, xapc_slot_t *spies)
 {
+	size_t i;
+
 	p->bm25_k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.2;
 	p->bm25_b = o->bm25_b >= 0 ? o->bm25_b : 0.75;
 	p->first = (xapc_doccount_t)o->offset;
@@ -788,6 +834,224 @@ static void set_params(const newsidx_search_options_t *o,
 		p->sort_slot = NEWSIDX_SLOT_DATE;
 		p->sort_reverse = o->sort == NEWSIDX_SORT_NEWEST;
 	}
+	/* One hit per group of wire copies, with the count of the rest. */
+	if (!o->all_copies) {
+		p->collapse_slot = NEWSIDX_SLOT_GROUP;
+		p->collapse_max = 1;
+	}
+	p->copy_values = group_slot;
+	p->n_copy_values = 1;
+	p->n_spy_slots = 0;
+	for (i = 0; i < NFACETS; i++)
+		if (o->facets & (1u << i))
+			spies[p->n_spy_slots++] = facet_slot[i];
+	p->spy_slots = p->n_spy_slots ? spies : NULL;
+}
+
+static char *keep_value(struct newsidx_results *r, const char *v, size_t n)
+{
+	char *p = malloc(n + 1), **vv;
+
+	if (!p)
+		return NULL;
+	memcpy(p, v, n);
+	p[n] = '\0';
+	vv = realloc(r->facet_values, (r->nfacet_values + 1) * sizeof(*vv));
+	if (!vv) {
+		free(p);
+		return NULL;
+	}
+	r->facet_values = vv;
+	vv[r->nfacet_values++] = p;
+	return p;
+}
+
+static int cmp_count_value(const void *a, const void *b)
+{
+	return strcmp(((const newsidx_count_t *)a)->value,
+		      ((const newsidx_count_t *)b)->value);
+}
+
+/* Copy the spies' exact counts into the results, per facet. */
+static newsidx_status_t fill_facets(const newsidx_search_options_t *o,
+				    const xapc_mset_t *m,
+				    struct newsidx_results *r)
+{
+	size_t f, spy = 0, j, k, n;
+
+	for (f = 0; f < NFACETS; f++) {
+		int years = (1u << f) == NEWSIDX_FACET_YEAR;
+		newsidx_count_t *c;
+
+		if (!(o->facets & (1u << f)))
+			continue;
+		n = xapc_mset_facet_count(m, spy);
+		c = calloc(n + 1, sizeof(*c));
+		if (!c)
+			return NEWSIDX_NOMEM;
+		r->facet[f] = c;
+		for (j = 0; j < n; j++) {
+			const char *v;
+			size_t len;
+			xapc_doccount_t cnt;
+
+			xapc_mset_facet(m, spy, j, &v, &len, &cnt);
+			if (years && len > 4)
+				len = 4;
+			for (k = 0; k < r->nfacet[f]; k++)
+				if (strlen(c[k].value) == len &&
+				    memcmp(c[k].value, v, len) == 0)
+					break;
+			if (k == r->nfacet[f]) {
+				c[k].value = keep_value(r, v, len);
+				if (!c[k].value)
+					return NEWSIDX_NOMEM;
+				r->nfacet[f]++;
+			}
+			c[k].count += cnt;
+		}
+		/* Time reads in order; the rest most frequent first, as
+		 * the spies give them. */
+		if ((1u << f) == NEWSIDX_FACET_YEAR ||
+		    (1u << f) == NEWSIDX_FACET_MONTH)
+			qsort(c, r->nfacet[f], sizeof(*c), cmp_count_value);
+		spy++;
+	}
+	return NEWSIDX_OK;
+}
+
+/* Boost recent articles and title matches, as the options ask. */
+static xapc_query_t *add_boosts(struct builder *b, xapc_query_t *q,
+				const newsidx_search_options_t *o)
+{
+	if (q && o->title_weight > 0 && b->ntitle > 0) {
+		xapc_query_t *t = combine(b, XAPC_OP_OR, b->title, b->ntitle,
+					  0);
+		xapc_query_t *st = t ? xapc_query_scale(t, o->title_weight)
+				     : NULL;
+
+		xapc_query_free(t);
+		q = join2(b, XAPC_OP_AND_MAYBE, q, st);
+	}
+	if (q && o->recent_halflife > 0) {
+		char now[16];
+		time_t t = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y%m%d%H%M%S", &tm);
+		q = join2(b, XAPC_OP_AND_MAYBE, q,
+			  xapc_query_date_decay(
+				  NEWSIDX_SLOT_DATE, now, strlen(now),
+				  o->recent_halflife,
+				  o->recent_weight > 0 ? o->recent_weight
+						       : 3.0));
+	}
+	return q;
+}
+
+/*
+ * "Did you mean": each plain word of the query whose stem the index has
+ * never seen is replaced by the spelling table's suggestion, splicing
+ * the query text so that everything else stays as typed.
+ */
+static void suggest(struct builder *b, const char *query,
+		    const struct newsidx_qnode *n, struct newsidx_buf *out,
+		    size_t *copied, int *changed)
+{
+	size_t i;
+
+	if (n->type == NEWSIDX_Q_AND || n->type == NEWSIDX_Q_OR ||
+	    n->type == NEWSIDX_Q_NOT || n->type == NEWSIDX_Q_NEAR) {
+		for (i = 0; i < n->nkids; i++)
+			suggest(b, query, n->kids[i], out, copied, changed);
+		return;
+	}
+	if ((n->type == NEWSIDX_Q_WORD || n->type == NEWSIDX_Q_PHRASE) &&
+	    !n->field && !n->wildcard && n->text) {
+		struct qtoks tk;
+		size_t len = strlen(n->text), at = n->offset, j;
+		const char *hit = strstr(query + at, n->text);
+		int rc = 0;
+
+		/* Phrases: check each word; words: as typed. */
+		if (!hit || tokens(b, n->text, &tk))
+			return;
+		at = (size_t)(hit - query);
+		for (j = 0; j < tk.n; j++) {
+			const char *stem;
+			size_t slen, wl;
+			xapc_doccount_t tf = 1;
+			char *fix = NULL;
+			const char *w;
+
+			if (tk.t[j].flags & (NEWSIDX_TOK_JOINED |
+					     NEWSIDX_TOK_NUMBER))
+				continue;
+			stem = newsidx_analyzer__stem(b->an, tk.t[j].text,
+						      tk.t[j].len, &slen);
+			if (!stem || xapc_db_termfreq(b->db->x, stem, slen,
+						      &tf) || tf > 0)
+				continue;
+			if (xapc_db_spelling_suggest(b->db->x, tk.t[j].text,
+						     tk.t[j].len, 2, &fix) ||
+			    !fix || !*fix) {
+				free(fix);
+				continue;
+			}
+			/* Replace the word where it stands in the query. */
+			w = hit;
+			wl = 0;
+			{
+				const char *p = query + at;
+				const char *e = query + at + len;
+
+				while (p < e) {
+					size_t k = 0;
+
+					while (p + k < e &&
+					       p[k] != ' ' && p[k] != '"')
+						k++;
+					if (k == tk.t[j].len &&
+					    strncasecmp(p, tk.t[j].text, k) == 0) {
+						w = p;
+						wl = k;
+						break;
+					}
+					p += k ? k : 1;
+				}
+			}
+			if (wl && (size_t)(w - query) >= *copied) {
+				newsidx_buf__append(out, query + *copied,
+						    (size_t)(w - query) - *copied,
+						    &rc);
+				newsidx_buf__puts(out, fix, &rc);
+				*copied = (size_t)(w - query) + wl;
+				*changed = 1;
+			}
+			free(fix);
+		}
+		free(tk.t);
+	}
+}
+
+static void make_suggestion(struct builder *b, const char *query,
+			    const struct newsidx_qnode *root,
+			    struct newsidx_results *r)
+{
+	struct newsidx_buf out = { 0 };
+	size_t copied = 0;
+	int changed = 0, rc = 0;
+
+	suggest(b, query, root, &out, &copied, &changed);
+	if (changed) {
+		newsidx_buf__puts(&out, query + copied, &rc);
+		if (!rc && out.data && strcmp(out.data, query) != 0) {
+			r->suggestion = out.data;
+			return;
+		}
+	}
+	newsidx_buf__free(&out);
 }
 
 static newsidx_status_t prepare(struct newsidx_db *db,
@@ -811,7 +1075,8 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	struct newsidx_stemset stems = { 0 };
 	struct newsidx_results *r = NULL;
 	xapc_mset_t *m = NULL;
-	xapc_query_t *q = NULL;
+	xapc_query_t *q = NULL, *title[64];
+	xapc_slot_t spies[NFACETS];
 	struct builder b;
 	newsidx_status_t st;
 
@@ -828,9 +1093,11 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	st = parse(db, query, &root);
 	if (st)
 		return st;
-	set_params(opts, &p);
+	set_params(opts, &p, spies);
 	b.stems = &stems;
-	q = build_top(&b, root);
+	b.title = title;
+	b.captitle = sizeof(title) / sizeof(title[0]);
+	q = add_boosts(&b, build_top(&b, root), opts);
 	if (!q) {
 		st = newsidx_db__fail(db, b.st ? b.st : NEWSIDX_NOMEM,
 				      "out of memory");
@@ -853,7 +1120,9 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 		m = NULL;
 		b.relax = 1;
 		b.top_words = 0;
-		q = build_top(&b, root);
+		free_all(b.title, b.ntitle);
+		b.ntitle = 0;
+		q = add_boosts(&b, build_top(&b, root), opts);
 		if (!q) {
 			st = newsidx_db__fail(db, NEWSIDX_NOMEM,
 					      "out of memory");
@@ -866,9 +1135,14 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	}
 	r->total = xapc_mset_matches_estimated(m);
 	st = fill_results(db, b.an, m, &stems, opts, r);
+	if (!st)
+		st = fill_facets(opts, m, r);
+	if (!st && opts->suggest)
+		make_suggestion(&b, query, root, r);
 out:
 	xapc_mset_free(m);
 	xapc_query_free(q);
+	free_all(b.title, b.ntitle);
 	newsidx_query__free(root);
 	newsidx_stemset__free(&stems);
 	if (st) {
@@ -898,6 +1172,27 @@ const newsidx_hit_t *newsidx_results_hit(const newsidx_results_t *r,
 int newsidx_results_relaxed(const newsidx_results_t *r)
 {
 	return r ? r->relaxed : 0;
+}
+
+size_t newsidx_results_facet(const newsidx_results_t *r, unsigned facet,
+			     const newsidx_count_t **out)
+{
+	size_t i;
+
+	if (out)
+		*out = NULL;
+	for (i = 0; r && i < NFACETS; i++)
+		if (facet == (1u << i) && r->facet[i]) {
+			if (out)
+				*out = r->facet[i];
+			return r->nfacet[i];
+		}
+	return 0;
+}
+
+const char *newsidx_results_suggestion(const newsidx_results_t *r)
+{
+	return r ? r->suggestion : NULL;
 }
 
 newsidx_status_t newsidx_query_explain(newsidx_db_t *db, const char *query,
@@ -983,4 +1278,248 @@ newsidx_status_t newsidx_search__docids(struct newsidx_db *db,
 	*n = xapc_mset_size(m);
 	xapc_mset_free(m);
 	return NEWSIDX_OK;
+}
+
+static int first_posting(void *ctx, xapc_docid_t docid, xapc_termcount_t wdf)
+{
+	xapc_docid_t *found = ctx;
+
+	(void)wdf;
+	*found = docid;
+	return 1;
+}
+
+/* Other articles in a near-duplicate group. */
+static size_t count_group(struct newsidx_db *db, const char *group)
+{
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	xapc_query_t *q;
+	xapc_mset_t *m = NULL;
+	xapc_doccount_t count = 0;
+	size_t n = 0;
+
+	q = xapc_query_value_range(NEWSIDX_SLOT_GROUP, group, 16, group, 16);
+	if (!q)
+		return 0;
+	xapc_db_doccount(db->x, &count);
+	p.weighting = XAPC_WEIGHT_BOOL;
+	p.maxitems = 0;
+	p.check_at_least = count;
+	if (xapc_db_query(db->x, q, &p, &m) == XAPC_OK)
+		n = xapc_mset_matches_estimated(m);
+	xapc_mset_free(m);
+	xapc_query_free(q);
+	return n > 0 ? n - 1 : 0;
+}
+
+/* The docid of the article with this id, or 0. */
+static xapc_docid_t find_id(struct newsidx_db *db, const char *id,
+			    newsidx_status_t *st)
+{
+	char term[NEWSIDX_MAX_TERM + 24];
+	size_t n = newsidx_schema__term(term, "Q", id, strlen(id));
+	xapc_docid_t found = 0;
+	int x;
+
+	*st = newsidx_db__reopen(db, 0);
+	if (*st)
+		return 0;
+	x = xapc_db_postings(db->x, term, n, first_posting, &found);
+	if (x) {
+		*st = newsidx_db__xfail(db, x, "reading");
+		return 0;
+	}
+	if (!found)
+		*st = newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
+				       "no article with id %s", id);
+	return found;
+}
+
+newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
+				 const char *id,
+				 const newsidx_search_options_t *opts)
+{
+	newsidx_search_options_t defaults = NEWSIDX_SEARCH_OPTIONS_INIT;
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	xapc_expand_params_t ep = XAPC_EXPAND_PARAMS_INIT;
+	struct newsidx_stemset stems = { 0 };
+	struct newsidx_results *r = NULL;
+	xapc_slot_t spies[NFACETS];
+	xapc_query_t **terms = NULL, *q = NULL, *self = NULL;
+	xapc_eset_t *e = NULL;
+	xapc_mset_t *m = NULL;
+	xapc_docid_t docid;
+	struct builder b;
+	char term[NEWSIDX_MAX_TERM + 24];
+	newsidx_status_t st;
+	size_t i, n;
+	int x;
+
+	if (!out || !db || !id)
+		return NEWSIDX_INVALID_ARGUMENT;
+	*out = NULL;
+	if (!opts)
+		opts = &defaults;
+	st = prepare(db, opts, &b);
+	if (st)
+		return st;
+	docid = find_id(db, id, &st);
+	if (!docid)
+		return st;
+	/* The article's most characteristic words, as Xapian weighs them
+	 * against the whole index. */
+	ep.maxterms = 24;
+	ep.unprefixed_only = 1;
+	x = xapc_db_expand(db->x, &docid, 1, &ep, &e);
+	if (x)
+		return newsidx_db__xfail(db, x, "reading");
+	n = xapc_eset_size(e);
+	terms = calloc(n + 1, sizeof(*terms));
+	if (!terms) {
+		st = newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		size_t len;
+		const char *t = xapc_eset_term(e, i, &len);
+
+		terms[i] = xapc_query_term(t, len, 1, 0);
+		if (!terms[i] || newsidx_stemset__add(&stems, t, len)) {
+			st = newsidx_db__fail(db, NEWSIDX_NOMEM,
+					      "out of memory");
+			goto out;
+		}
+	}
+	n = newsidx_schema__term(term, "Q", id, strlen(id));
+	self = xapc_query_term(term, n, 1, 0);
+	{
+		/* Leave out the article's own wire copies too. */
+		xapc_doc_t *doc = NULL;
+		const char *g;
+		size_t glen = 0;
+
+		if (xapc_db_get_doc(db->x, docid, &doc) == XAPC_OK &&
+		    (g = xapc_doc_value(doc, NEWSIDX_SLOT_GROUP, &glen)) &&
+		    glen == 16)
+			self = join2(&b, XAPC_OP_OR, self,
+				     xapc_query_value_range(NEWSIDX_SLOT_GROUP,
+							    g, 16, g, 16));
+		xapc_doc_free(doc);
+	}
+	q = xapc_eset_size(e) ? xapc_query_combine(XAPC_OP_OR, terms,
+						   xapc_eset_size(e), 0)
+			      : xapc_query_none();
+	q = join2(&b, XAPC_OP_AND_NOT, q, self);
+	self = NULL;
+	if (!q) {
+		st = newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		goto out;
+	}
+	set_params(opts, &p, spies);
+	p.sort = XAPC_SORT_RELEVANCE;
+	st = run_query(db, q, &p, &m);
+	if (st)
+		goto out;
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		st = NEWSIDX_NOMEM;
+		goto out;
+	}
+	r->total = xapc_mset_matches_estimated(m);
+	st = fill_results(db, b.an, m, &stems, opts, r);
+	if (!st)
+		st = fill_facets(opts, m, r);
+out:
+	if (terms)
+		free_all(terms, xapc_eset_size(e));
+	free(terms);
+	xapc_eset_free(e);
+	xapc_mset_free(m);
+	xapc_query_free(q);
+	xapc_query_free(self);
+	newsidx_stemset__free(&stems);
+	if (st) {
+		newsidx_results_free(r);
+		return st;
+	}
+	*out = r;
+	return NEWSIDX_OK;
+}
+
+struct shown {
+	newsidx_article_t pub;
+	struct newsidx_stored s;
+	char group[17];
+};
+
+void newsidx_article_free(newsidx_article_t *a)
+{
+	struct shown *sh = (struct shown *)a;
+
+	if (!sh)
+		return;
+	newsidx_stored__clear(&sh->s);
+	free(sh);
+}
+
+newsidx_status_t newsidx_show(newsidx_article_t **out, newsidx_db_t *db,
+			      const char *id)
+{
+	struct shown *sh;
+	xapc_doc_t *doc = NULL;
+	xapc_docid_t docid;
+	newsidx_status_t st;
+	const char *data, *g;
+	size_t len, glen = 0;
+	int x;
+
+	if (!out || !db || !db->x || !id)
+		return NEWSIDX_INVALID_ARGUMENT;
+	*out = NULL;
+	if (newsidx_db__usable(db))
+		return NEWSIDX_VERSION_MISMATCH;
+	docid = find_id(db, id, &st);
+	if (!docid)
+		return st;
+	sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		return NEWSIDX_NOMEM;
+	x = xapc_db_get_doc(db->x, docid, &doc);
+	data = x ? NULL : xapc_doc_data(doc, &len);
+	if (!data) {
+		st = newsidx_db__xfail(db, x ? x : XAPC_ERR_XAPIAN, "reading");
+		goto fail;
+	}
+	st = newsidx_docdata__decode(data, len, 1, &sh->s);
+	if (st) {
+		st = newsidx_db__fail(db, st, "article %s has unreadable data",
+				      id);
+		goto fail;
+	}
+	g = xapc_doc_value(doc, NEWSIDX_SLOT_GROUP, &glen);
+	if (g && glen == 16)
+		memcpy(sh->group, g, 16);
+	xapc_doc_free(doc);
+	sh->pub.id = sh->s.id;
+	sh->pub.title = sh->s.title;
+	sh->pub.date = sh->s.date;
+	sh->pub.place = sh->s.place;
+	sh->pub.source = sh->s.source;
+	sh->pub.path = sh->s.path;
+	sh->pub.url = sh->s.url;
+	sh->pub.lang = sh->s.lang;
+	sh->pub.authors = sh->s.authors;
+	sh->pub.topics = sh->s.topics;
+	sh->pub.body = sh->s.body;
+	sh->pub.body_len = sh->s.body_len;
+	sh->pub.group = sh->group;
+	sh->pub.copies = 0;
+	if (sh->group[0])
+		sh->pub.copies = count_group(db, sh->group);
+	*out = &sh->pub;
+	return NEWSIDX_OK;
+fail:
+	xapc_doc_free(doc);
+	newsidx_article_free(&sh->pub);
+	return st;
 }

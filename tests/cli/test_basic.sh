@@ -85,11 +85,11 @@ expect_rc 0 "--version"
 expect_out "^newsidx [0-9][0-9.]*$" "--version format"
 
 # Re-indexing replaces rather than duplicates.
-before=$("$NEWSIDX" --index "$T/idx" search --json 'date:1900..2100' |
+before=$("$NEWSIDX" --index "$T/idx" search --json --all-copies 'date:1900..2100' |
 	jq .total)
 run --index "$T/idx" index "$CORPUS"
 expect_rc 0 "re-index"
-after=$("$NEWSIDX" --index "$T/idx" search --json 'date:1900..2100' |
+after=$("$NEWSIDX" --index "$T/idx" search --json --all-copies 'date:1900..2100' |
 	jq .total)
 expect_eq "$after" "$before" "re-indexing keeps the article count"
 expect_eq "$before" "38" "the corpus has 38 articles"

@@ -29,7 +29,7 @@ make_corpus() {
 # dump: "id<TAB>title" of every article, sorted.
 dump() {
 	"$NEWSIDX" --index "$IDX" search --json --limit 100000 --no-snippets \
-		-- -qqqqnothing | jq -r '.hits[] | "\(.id)\t\(.title)"' | sort
+		--all-copies -- -qqqqnothing | jq -r '.hits[] | "\(.id)\t\(.title)"' | sort
 }
 
 summary() {

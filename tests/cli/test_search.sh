@@ -8,13 +8,14 @@ IDX="$T/idx"
 "$NEWSIDX" --index "$IDX" index "$CORPUS" || fail "indexing the corpus"
 
 # ids QUERY: the sorted ids of every match.
+# Wire copies are listed one by one here: this is about the operators.
 ids() {
 	"$NEWSIDX" --index "$IDX" search --json --limit 1000 --no-snippets \
-		-- "$1" | jq -r '.hits[].id' | sort
+		--all-copies -- "$1" | jq -r '.hits[].id' | sort
 }
 total() {
-	"$NEWSIDX" --index "$IDX" search --json --no-snippets -- "$1" |
-		jq -r .total
+	"$NEWSIDX" --index "$IDX" search --json --no-snippets --all-copies \
+		-- "$1" | jq -r .total
 }
 ids japan >"$T/a"
 ids india >"$T/b"
