@@ -102,7 +102,8 @@ static int do_index(const char *jsonl, const char *dbfile)
 		}
 		title = member(o, "title");
 		body = member(o, "body");
-		sqlite3_bind_text(ins, 1, member(o, "id"), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(ins, 1, member(o, "id"), -1,
+				  SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins, 2, title, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(ins, 3, body, -1, SQLITE_TRANSIENT);
 		bytes += strlen(title) + strlen(body);
@@ -229,7 +230,8 @@ static int do_search(const char *dbfile, const char *queries, int k,
 			tcap = tcap ? tcap * 2 : 256;
 			p = realloc(times, tcap * sizeof(*p));
 			if (!p) {
-				fprintf(stderr, "baseline_fts5: out of memory\n");
+				fprintf(stderr,
+					"baseline_fts5: out of memory\n");
 				return 1;
 			}
 			times = p;
@@ -262,9 +264,10 @@ static int do_search(const char *dbfile, const char *queries, int k,
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: baseline_fts5 index JSONL DBFILE\n"
-			"       baseline_fts5 search [--latency] DBFILE QUERIES "
-			"K [TAG]\n");
+	fprintf(stderr,
+		"usage: baseline_fts5 index JSONL DBFILE\n"
+		"       baseline_fts5 search [--latency] DBFILE QUERIES "
+		"K [TAG]\n");
 	return 2;
 }
 

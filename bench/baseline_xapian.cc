@@ -37,7 +37,8 @@
 #include <string>
 #include <vector>
 
-namespace {
+namespace
+{
 
 using Clock = std::chrono::steady_clock;
 
@@ -109,8 +110,7 @@ int do_search(const char *dbdir, const char *queries, unsigned k,
 {
 	std::ifstream in(queries);
 	if (!in) {
-		std::cerr << "baseline_xapian: cannot read " << queries
-			  << "\n";
+		std::cerr << "baseline_xapian: cannot read " << queries << "\n";
 		return 1;
 	}
 	Xapian::Database db(dbdir);
@@ -127,7 +127,8 @@ int do_search(const char *dbdir, const char *queries, unsigned k,
 		size_t tab = line.find('\t');
 		if (tab == std::string::npos)
 			continue;
-		std::string qid = line.substr(0, tab), text = line.substr(tab + 1);
+		std::string qid = line.substr(0, tab),
+			    text = line.substr(tab + 1);
 		Clock::time_point t0 = Clock::now();
 		enquire.set_query(qp.parse_query(text));
 		Xapian::MSet m = enquire.get_mset(0, k);
@@ -152,13 +153,12 @@ int do_search(const char *dbdir, const char *queries, unsigned k,
 		double sum = 0;
 		for (double x : t)
 			sum += x;
-		std::fprintf(stderr,
-			     "baseline_xapian: %zu queries: mean %.3f ms, "
-			     "median %.3f ms, p95 %.3f ms\n",
-			     t.size(), 1e3 * sum / t.size(),
-			     1e3 * t[t.size() / 2],
-			     1e3 * t[std::min(t.size() - 1,
-					      (size_t)(0.95 * t.size()))]);
+		std::fprintf(
+		    stderr,
+		    "baseline_xapian: %zu queries: mean %.3f ms, "
+		    "median %.3f ms, p95 %.3f ms\n",
+		    t.size(), 1e3 * sum / t.size(), 1e3 * t[t.size() / 2],
+		    1e3 * t[std::min(t.size() - 1, (size_t)(0.95 * t.size()))]);
 	}
 	return 0;
 }
@@ -179,8 +179,8 @@ int main(int argc, char **argv)
 		if (argc == 4 && std::strcmp(argv[1], "index") == 0)
 			return do_index(argv[2], argv[3]);
 		if (argc >= 2 && std::strcmp(argv[1], "search") == 0) {
-			bool latency = argc > 2 &&
-				       std::strcmp(argv[2], "--latency") == 0;
+			bool latency =
+			    argc > 2 && std::strcmp(argv[2], "--latency") == 0;
 			int a = latency ? 3 : 2;
 			if (argc - a < 3 || argc - a > 4)
 				return usage();

@@ -169,8 +169,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		nq++;
-		st = *q ? newsidx_search(&r, db, q, &so)
-			: NEWSIDX_QUERY_SYNTAX;
+		st = *q ? newsidx_search(&r, db, q, &so) : NEWSIDX_QUERY_SYNTAX;
 		if (st) {
 			fprintf(stderr, "eval_newsidx: query %s: %s\n", line,
 				newsidx_db_errmsg(db));
@@ -194,7 +193,8 @@ int main(int argc, char **argv)
 			tcap = tcap ? tcap * 2 : 256;
 			p = realloc(times, tcap * sizeof(*p));
 			if (!p) {
-				fprintf(stderr, "eval_newsidx: out of memory\n");
+				fprintf(stderr,
+					"eval_newsidx: out of memory\n");
 				return 1;
 			}
 			times = p;
@@ -204,8 +204,9 @@ int main(int argc, char **argv)
 			fprintf(stderr, "latency %s %.6f\n", line,
 				times[nq - refused - 1]);
 	}
-	fprintf(stderr, "eval_newsidx: %zu queries, %zu relaxed to any word, "
-			"%zu refused\n",
+	fprintf(stderr,
+		"eval_newsidx: %zu queries, %zu relaxed to any word, "
+		"%zu refused\n",
 		nq, relaxed, refused);
 	if (latency && nq > refused) {
 		size_t n = nq - refused, p95 = (size_t)(0.95 * (double)n);

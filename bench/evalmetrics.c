@@ -150,7 +150,7 @@ static int qidcmp(const char *a, const char *b)
 }
 
 static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void say(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -250,8 +250,8 @@ int evalmetrics_qrels_read(FILE *f, const char *name,
 		errno = 0;
 		gain = strtol(fields[3], &end, 10);
 		if (errno || *end || gain < -1000 || gain > 1000) {
-			say(err, errlen, "%s:%zu: bad gain '%s'", name,
-			    lineno, fields[3]);
+			say(err, errlen, "%s:%zu: bad gain '%s'", name, lineno,
+			    fields[3]);
 			goto fail;
 		}
 		if (grow((void **)&q->j, &jcap, q->n, sizeof(*q->j)))
@@ -332,8 +332,7 @@ void evalmetrics_run_free(struct evalmetrics_run *r)
 }
 
 int evalmetrics_run_read(FILE *f, const char *name,
-			 struct evalmetrics_run **out, char *err,
-			 size_t errlen)
+			 struct evalmetrics_run **out, char *err, size_t errlen)
 {
 	struct evalmetrics_run *r = calloc(1, sizeof(*r));
 	char *line = NULL, *fields[7], *end;
@@ -360,8 +359,8 @@ int evalmetrics_run_read(FILE *f, const char *name,
 		errno = 0;
 		score = strtod(fields[4], &end);
 		if (errno || *end || score != score) {
-			say(err, errlen, "%s:%zu: bad score '%s'", name,
-			    lineno, fields[4]);
+			say(err, errlen, "%s:%zu: bad score '%s'", name, lineno,
+			    fields[4]);
 			goto fail;
 		}
 		if (!r->tag && !(r->tag = strdup(fields[5])))
@@ -385,8 +384,7 @@ int evalmetrics_run_read(FILE *f, const char *name,
 	if (r->n > 1)
 		qsort(r->r, r->n, sizeof(*r->r), by_docid);
 	for (i = 0, kept = 0; i < r->n; i++) {
-		if (kept > 0 &&
-		    qidcmp(r->r[kept - 1].qid, r->r[i].qid) == 0 &&
+		if (kept > 0 && qidcmp(r->r[kept - 1].qid, r->r[i].qid) == 0 &&
 		    strcmp(r->r[kept - 1].docid, r->r[i].docid) == 0) {
 			free(r->r[i].qid);
 			free(r->r[i].docid);
@@ -457,7 +455,7 @@ size_t evalmetrics_evaluate(const struct evalmetrics_qrels *q,
 			    struct evalmetrics_scores *mean,
 			    evalmetrics_query_fn fn, void *ctx)
 {
-	struct evalmetrics_scores sum = { 0 };
+	struct evalmetrics_scores sum = {0};
 	int *gains = NULL, *ideal = NULL;
 	size_t gcap = 0, icap = 0, lo, hi, at = 0, nq = 0, i;
 
@@ -466,9 +464,8 @@ size_t evalmetrics_evaluate(const struct evalmetrics_qrels *q,
 		struct evalmetrics_scores s;
 		size_t nrel = 0, nret, first;
 
-		for (hi = lo; hi < q->n && qidcmp(q->j[hi].qid,
-						  q->j[lo].qid) == 0;
-		     hi++)
+		for (hi = lo;
+		     hi < q->n && qidcmp(q->j[hi].qid, q->j[lo].qid) == 0; hi++)
 			if (q->j[hi].gain > 0)
 				nrel++;
 		if (nrel == 0)

@@ -43,8 +43,7 @@
  */
 double evalmetrics_ap(const int *gains, size_t n, size_t nrel);
 double evalmetrics_precision(const int *gains, size_t n, size_t k);
-double evalmetrics_recall(const int *gains, size_t n, size_t nrel,
-			  size_t k);
+double evalmetrics_recall(const int *gains, size_t n, size_t nrel, size_t k);
 
 /*
  * nDCG@k.  ideal holds the gains of every judged document of the query,
@@ -90,8 +89,8 @@ struct evalmetrics_scores {
 
 /* Called for each query evaluated, in increasing query order (numeric
  * when both ids are numbers); nrel relevant judged, nret retrieved. */
-typedef void (*evalmetrics_query_fn)(void *ctx, const char *qid,
-				     size_t nrel, size_t nret,
+typedef void (*evalmetrics_query_fn)(void *ctx, const char *qid, size_t nrel,
+				     size_t nret,
 				     const struct evalmetrics_scores *s);
 
 /*

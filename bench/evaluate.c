@@ -64,8 +64,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	f = open_or_die(argv[optind]);
-	if (evalmetrics_qrels_read(f, argv[optind], &qrels, err,
-				   sizeof(err))) {
+	if (evalmetrics_qrels_read(f, argv[optind], &qrels, err, sizeof(err))) {
 		fprintf(stderr, "evaluate: %s\n", err);
 		return 1;
 	}
@@ -95,9 +94,9 @@ int main(int argc, char **argv)
 				"evaluate: %s: %zu repeated documents "
 				"ignored\n",
 				path, evalmetrics_run_duplicates(run));
-		tags[i] = strdup(*evalmetrics_run_tag(run)
-					 ? evalmetrics_run_tag(run)
-					 : path);
+		tags[i] =
+		    strdup(*evalmetrics_run_tag(run) ? evalmetrics_run_tag(run)
+						     : path);
 		nq[i] = evalmetrics_evaluate(qrels, run, &means[i],
 					     verbose ? per_query : NULL,
 					     (void *)tags[i]);

@@ -666,18 +666,20 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		snprintf(where, sizeof(where), "%s:%d:%d", ing->name, e.line,
 			 e.column > 0 ? e.column : 1);
 		newsidx_ingest__reject(ing, where,
-				       "not well-formed XML: %s; the %lu "
-				       "items that could be recovered were "
-				       "indexed",
-				       e.msg, ing->articles - before);
+				       "not well-formed XML: %s; indexed the "
+				       "%lu %s that could be recovered",
+				       e.msg, ing->articles - before,
+				       ing->articles - before == 1 ? "item"
+								   : "items");
 	}
 	goto out;
 report_broken:
 	snprintf(where, sizeof(where), "%s: offset %llu (uncompressed)",
 		 ing->name, broken_at);
 	newsidx_ingest__reject(ing, where,
-			       "%s; the %lu items before it were indexed",
-			       broken, ing->articles - before);
+			       "%s; indexed the %lu %s before it", broken,
+			       ing->articles - before,
+			       ing->articles - before == 1 ? "item" : "items");
 out:
 	free(f.title);
 	free(f.lang);

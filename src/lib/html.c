@@ -28,8 +28,9 @@
  * grandparent), else <main>, else <body>.  Inside it scripts, styles,
  * navigation, headers, footers, asides, forms and elements whose class
  * or id says they are sharing buttons, menus, adverts, comments or the
- * like are left out.  When the text is short and JSON-LD carries an
- * articleBody, that is used instead.
+ * like are left out, and so is <h1>, the headline, which is the title.
+ * When the text is short and JSON-LD carries an articleBody, that is
+ * used instead.
  *
  * libxml2 reports errors through per-thread handlers; the functions
  * newsidx_xml__begin/end catch them for the duration of a parse so that
@@ -159,7 +160,7 @@ static int skipped_element(const xmlNode *n)
 		"select", "option", "button",   "input",    "textarea",
 		"nav",    "footer", "aside",    "form",     "header",
 		"math",   "dialog", "menu",     "audio",    "video",
-		"map",    "title"
+		"map",    "title",  "h1"
 	};
 	size_t i;
 
@@ -384,20 +385,33 @@ int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out)
 	memset(&w, 0, sizeof(w));
 	w.out = out;
 	w.start = out->len;
+	if (len == 0)
+		return 0;
 	if (!memchr(html, '<', len) && !memchr(html, '&', len)) {
 		/* Plain text already: only the white space to settle. */
 		put_text(&w, html, len);
-		return w.rc;
+	} else {
+		newsidx_xml__begin(&e);
+		doc = read_html(html, len, "UTF-8");
+		newsidx_xml__end(&e);
+		root = doc ? xmlDocGetRootElement(doc) : NULL;
+		if (root)
+			extract(&w, root);
+		if (doc)
+			xmlFreeDoc(doc);
 	}
-	newsidx_xml__begin(&e);
-	doc = read_html(html, len, "UTF-8");
-	newsidx_xml__end(&e);
-	if (!doc)
-		return 0;
-	root = xmlDocGetRootElement(doc);
-	if (root)
-		extract(&w, root);
-	xmlFreeDoc(doc);
+	if (!w.rc && out->len > w.start &&
+	    !newsidx_utf8__valid(out->data + w.start, out->len - w.start,
+				 NULL)) {
+		/* libxml2 passes bytes that are not UTF-8 through. */
+		struct newsidx_buf b = { 0 };
+
+		newsidx_meta__utf8(out->data + w.start, out->len - w.start, &b,
+				   &w.rc);
+		out->len = w.start;
+		newsidx_buf__append(out, b.data ? b.data : "", b.len, &w.rc);
+		newsidx_buf__free(&b);
+	}
 	return w.rc;
 }
 

@@ -667,7 +667,8 @@ static newsidx_status_t update_file(struct writer *w, const struct input *in)
 	/* Articles the file no longer holds go; so do all of a file that
 	 * now fails entirely. */
 	if (fs.found) {
-		qsort(w->seen, w->nseen, sizeof(*w->seen), cmp_docid);
+		if (w->nseen)
+			qsort(w->seen, w->nseen, sizeof(*w->seen), cmp_docid);
 		st = drop_articles(w, in->abspath, w->seen, w->nseen);
 		if (st)
 			return st;
@@ -850,8 +851,8 @@ static int find_vanished(void *ctx, const char *key, size_t klen)
 	if (xapc_db_get_metadata(v->w->db->x, k, &val, &len) == XAPC_OK &&
 	    len && parse_state(val, &fs, &path) && under(path, v->root)) {
 		probe.abspath = (char *)path;
-		if (!bsearch(&probe, v->sorted, v->n, sizeof(*v->sorted),
-			     cmp_input_path)) {
+		if (!v->n || !bsearch(&probe, v->sorted, v->n,
+				      sizeof(*v->sorted), cmp_input_path)) {
 			if (v->ngone == v->capgone) {
 				size_t cap = v->capgone ? v->capgone * 2 : 16;
 				char **p = realloc(v->gone, cap * sizeof(*p));
@@ -948,7 +949,9 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	if (!st && realpath(path, root)) {
 		st = put_root(w, root);
 		if (!st && !w->opts->no_delete) {
-			qsort(ins.v, ins.n, sizeof(*ins.v), cmp_input_path);
+			if (ins.n)
+				qsort(ins.v, ins.n, sizeof(*ins.v),
+				      cmp_input_path);
 			st = drop_vanished(w, root, &ins);
 		}
 	}

@@ -456,16 +456,61 @@ void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
 	va_end(ap);
 }
 
+/* Make a malloc'd field valid UTF-8 (bytes read as Windows-1252). */
+static void fix_utf8(char **f)
+{
+	struct newsidx_buf b = { 0 };
+	int rc = 0;
+
+	if (!*f || newsidx_utf8__valid(*f, strlen(*f), NULL))
+		return;
+	newsidx_meta__utf8(*f, strlen(*f), &b, &rc);
+	if (rc || !b.data) {
+		newsidx_buf__free(&b);
+		**f = '\0';
+		return;
+	}
+	free(*f);
+	*f = b.data;
+}
+
 newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
 				      struct newsidx_article *a)
 {
+	struct newsidx_buf fixed = { 0 };
+	char *body = a->body;
+	size_t body_len = a->body_len;
 	newsidx_status_t st;
+	int rc = 0;
 
+	/* Whatever a parser or libxml2 let through, the index gets UTF-8:
+	 * a document that lies about its encoding is repaired here. */
+	fix_utf8(&a->id);
+	fix_utf8(&a->title);
+	fix_utf8(&a->place);
+	fix_utf8(&a->source);
+	fix_utf8(&a->url);
+	fix_utf8(&a->lang);
+	fix_utf8(&a->authors);
+	fix_utf8(&a->topics);
+	if (!a->body) {
+		a->body = (char *)"";
+		a->body_len = 0;
+	} else if (!newsidx_utf8__valid(a->body, a->body_len, NULL)) {
+		newsidx_meta__utf8(a->body, a->body_len, &fixed, &rc);
+		if (!rc && fixed.data) {
+			a->body = fixed.data;
+			a->body_len = fixed.len;
+		}
+	}
 	newsidx_meta__finish(a);
 	ing->articles++;
 	st = ing->on_article(ing->ctx, a);
 	if (st)
 		ing->status = st;
+	a->body = body;
+	a->body_len = body_len;
+	newsidx_buf__free(&fixed);
 	return st;
 }
 
@@ -1015,6 +1060,8 @@ static enum format sniff(const unsigned char *p, const unsigned char *e)
 				return FMT_SGML;
 			if (starts_ci(n, e, "html"))
 				return FMT_HTML;
+			/* Another doctype is XML's, whatever follows. */
+			xml = 1;
 		}
 		if (p + 1 < e && (p[1] == '!' || p[1] == '?')) {
 			p = skip_decl(p, e);

@@ -153,7 +153,7 @@ static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
 		s++;
 	while (*s == ' ' || *s == '-')
 		s++;
-	for (nd = 0; isdigit((unsigned char)*s); nd++)
+	for (nd = 0; isdigit((unsigned char)*s) && nd < 5; nd++)
 		year = year * 10 + (*s++ - '0');
 	if (nd == 2)
 		year += year < 50 ? 2000 : 1900;
@@ -691,14 +691,21 @@ char *newsidx_meta__dateline(const char *text, size_t len)
 	if (end == n || end == 0)
 		return NULL;
 	if (s[end] == ' ') {
-		/* "LONDON - " or "LONDON \u2014 ": only in capitals, and not
-		 * a short acronym such as "UN". */
-		size_t letters = 0, j;
+		/* "LONDON - Britain's ...": the place in capitals (not a
+		 * short acronym such as "UN"), then a sentence in mixed case,
+		 * which tells it from a heading ("TIN STOCKS - APR 7"). */
+		size_t letters = 0, j = end + 1;
 
-		for (j = 0; j < end; j++)
-			letters += isupper((unsigned char)s[j]) ||
-				   (unsigned char)s[j] >= 0xc0;
+		for (k = 0; k < end; k++)
+			letters += isupper((unsigned char)s[k]) ||
+				   (unsigned char)s[k] >= 0xc0;
 		if (letters < 4 || !place_words(s, end, 1))
+			return NULL;
+		j += dash_at(s + j, n - j);
+		j = skip_spaces(s, j, n);
+		if (j + 1 >= n || !isupper((unsigned char)s[j]) ||
+		    !(islower((unsigned char)s[j + 1]) || s[j + 1] == ' ' ||
+		      s[j + 1] == '\''))
 			return NULL;
 		return newsidx_meta__place_case(s, end);
 	}
@@ -735,8 +742,19 @@ char *newsidx_meta__dateline(const char *text, size_t len)
 		for (re = r; re < n && s[re] != ',' && s[re] != '\n'; re++)
 			;
 		if (re < n && s[re] == ',' && place_words(s + r, re - r, 0) &&
-		    wire_tail(s, re, n, 1))
-			return newsidx_meta__place_case(s, re);
+		    wire_tail(s, re, n, 1)) {
+			/* The city in capitals, the region as written. */
+			char *city = newsidx_meta__place_case(s, k), *out;
+
+			if (!city)
+				return NULL;
+			out = malloc(strlen(city) + 2 + (re - r) + 1);
+			if (out)
+				sprintf(out, "%s, %.*s", city, (int)(re - r),
+					s + r);
+			free(city);
+			return out;
+		}
 		return NULL;
 	}
 	/* "WASHINGTON (AP) -": the place in capitals. */

@@ -338,6 +338,89 @@ START_TEST(test_paging_and_sort)
 }
 END_TEST
 
+START_TEST(test_features)
+{
+	static const char body[] =
+		"Coastal towns prepared sandbags on Tuesday as the river rose "
+		"past its banks after a week of heavy rain across the valley, "
+		"and officials opened shelters in three schools for families "
+		"from the lowest streets near the old harbour wall.";
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	newsidx_article_t *art = NULL;
+	const newsidx_count_t *c;
+	newsidx_db_t *db = writer();
+	char buf[2048];
+	int i, n;
+
+	/* Three copies of one story from two outlets, one other story. */
+	for (i = 0; i < 3; i++) {
+		n = snprintf(buf, sizeof(buf),
+			     "{\"id\":\"copy%d\",\"title\":\"Floods\","
+			     "\"body\":\"%s%s\",\"source\":\"%s\","
+			     "\"date\":\"2024-0%d-10\"}\n",
+			     i, body, i == 2 ? " Roads closed." : "",
+			     i ? "Asia Wire" : "Global Desk", i + 1);
+		ck_assert_int_eq(newsidx_index_buffer(db, "c.jsonl", buf,
+						      (size_t)n, NULL, NULL),
+				 NEWSIDX_OK);
+	}
+	ck_assert_int_eq(newsidx_index_buffer(db, "tokyo.txt", article,
+					      strlen(article), NULL, NULL),
+			 NEWSIDX_OK);
+
+	/* Copies collapse, facets count every match. */
+	so.facets = NEWSIDX_FACET_SOURCE | NEWSIDX_FACET_MONTH;
+	ck_assert_int_eq(newsidx_search(&r, db, "sandbags", &so), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	ck_assert_uint_eq(newsidx_results_hit(r, 0)->copies, 2);
+	ck_assert_uint_eq(newsidx_results_facet(r, NEWSIDX_FACET_SOURCE, &c),
+			  2);
+	ck_assert_str_eq(c[0].value, "Asia Wire");
+	ck_assert_uint_eq(c[0].count, 2);
+	ck_assert_uint_eq(newsidx_results_facet(r, NEWSIDX_FACET_MONTH, &c),
+			  3);
+	ck_assert_str_eq(c[0].value, "2024-01");
+	ck_assert_uint_eq(newsidx_results_facet(r, NEWSIDX_FACET_LANG, &c),
+			  0);
+	ck_assert_ptr_null(newsidx_results_suggestion(r));
+	newsidx_results_free(r);
+	so.all_copies = 1;
+	ck_assert_int_eq(newsidx_search(&r, db, "sandbags", &so), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 3);
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->group,
+			 newsidx_results_hit(r, 2)->group);
+	newsidx_results_free(r);
+
+	/* Did you mean. */
+	ck_assert_int_eq(newsidx_search(&r, db, "sandbgs valley", NULL),
+			 NEWSIDX_OK);
+	ck_assert_str_eq(newsidx_results_suggestion(r), "sandbags valley");
+	newsidx_results_free(r);
+
+	/* More like this leaves out the article and its copies. */
+	ck_assert_int_eq(newsidx_similar(&r, db, "copy0", NULL), NEWSIDX_OK);
+	for (i = 0; i < (int)newsidx_results_count(r); i++)
+		ck_assert_ptr_null(strstr(newsidx_results_hit(r, (size_t)i)->id,
+					  "copy"));
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_similar(&r, db, "nope", NULL),
+			 NEWSIDX_NOT_FOUND);
+
+	/* Show. */
+	ck_assert_int_eq(newsidx_show(&art, db, "copy2"), NEWSIDX_OK);
+	ck_assert_str_eq(art->source, "Asia Wire");
+	ck_assert_str_eq(art->date, "2024-03-10");
+	ck_assert_ptr_nonnull(strstr(art->body, "Roads closed."));
+	ck_assert_uint_eq(art->copies, 2);
+	newsidx_article_free(art);
+	ck_assert_int_eq(newsidx_show(&art, db, "nope"), NEWSIDX_NOT_FOUND);
+	ck_assert_ptr_null(art);
+	newsidx_article_free(NULL);
+	newsidx_db_free(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("api");
@@ -356,6 +439,7 @@ int main(void)
 	tcase_add_test(tc, test_read_only_and_locked);
 	tcase_add_test(tc, test_syntax_and_explain);
 	tcase_add_test(tc, test_paging_and_sort);
+	tcase_add_test(tc, test_features);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

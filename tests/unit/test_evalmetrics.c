@@ -45,26 +45,24 @@
 
 #define EPS 1e-6
 
-static const char qrels_text[] =
-	"1 0 d1 2\n"
-	"1 0 d2 1\n"
-	"1 0 d3 1\n"
-	"1 0 d4 0\n"
-	"\n"
-	"2 0 d7 0\n"
-	"10 0 a 1\n"
-	"3 0 d8 1\n";
+static const char qrels_text[] = "1 0 d1 2\n"
+				 "1 0 d2 1\n"
+				 "1 0 d3 1\n"
+				 "1 0 d4 0\n"
+				 "\n"
+				 "2 0 d7 0\n"
+				 "10 0 a 1\n"
+				 "3 0 d8 1\n";
 
-static const char run_text[] =
-	"1 Q0 d1 2 0.8 sys\n"
-	"1 Q0 d4 1 0.9 sys\n"
-	"1 Q0 d5 3 0.7 sys\n"
-	"1 Q0 d2 4 0.6 sys\n"
-	"1 Q0 d6 5 0.5 sys\n"
-	"10 Q0 a 1 0.5 sys\n"
-	"10 Q0 b 2 0.5 sys\n"
-	"10 Q0 a 3 0.1 sys\n"
-	"99 Q0 x 1 1.0 sys\n";
+static const char run_text[] = "1 Q0 d1 2 0.8 sys\n"
+			       "1 Q0 d4 1 0.9 sys\n"
+			       "1 Q0 d5 3 0.7 sys\n"
+			       "1 Q0 d2 4 0.6 sys\n"
+			       "1 Q0 d6 5 0.5 sys\n"
+			       "10 Q0 a 1 0.5 sys\n"
+			       "10 Q0 b 2 0.5 sys\n"
+			       "10 Q0 a 3 0.1 sys\n"
+			       "99 Q0 x 1 1.0 sys\n";
 
 static FILE *text_file(const char *text)
 {
@@ -80,9 +78,9 @@ static struct evalmetrics_qrels *load_qrels(const char *text)
 	char err[256] = "";
 	FILE *f = text_file(text);
 
-	ck_assert_msg(evalmetrics_qrels_read(f, "qrels", &q, err,
-					     sizeof(err)) == 0,
-		      "%s", err);
+	ck_assert_msg(
+	    evalmetrics_qrels_read(f, "qrels", &q, err, sizeof(err)) == 0, "%s",
+	    err);
 	fclose(f);
 	return q;
 }
@@ -93,8 +91,7 @@ static struct evalmetrics_run *load_run(const char *text)
 	char err[256] = "";
 	FILE *f = text_file(text);
 
-	ck_assert_msg(evalmetrics_run_read(f, "run", &r, err, sizeof(err)) ==
-			      0,
+	ck_assert_msg(evalmetrics_run_read(f, "run", &r, err, sizeof(err)) == 0,
 		      "%s", err);
 	fclose(f);
 	return r;
@@ -103,14 +100,13 @@ static struct evalmetrics_run *load_run(const char *text)
 START_TEST(test_measures_of_one_ranking)
 {
 	/* Query 1 above, given directly as gains by rank. */
-	static const int gains[] = { 0, 2, 0, 1, 0 };
-	static const int ideal[] = { 1, 0, 2, 1 };
+	static const int gains[] = {0, 2, 0, 1, 0};
+	static const int ideal[] = {1, 0, 2, 1};
 
 	ck_assert_double_eq_tol(evalmetrics_ap(gains, 5, 3), 1.0 / 3.0, EPS);
-	ck_assert_double_eq_tol(evalmetrics_precision(gains, 5, 10), 0.2,
+	ck_assert_double_eq_tol(evalmetrics_precision(gains, 5, 10), 0.2, EPS);
+	ck_assert_double_eq_tol(evalmetrics_recall(gains, 5, 3, 100), 2.0 / 3.0,
 				EPS);
-	ck_assert_double_eq_tol(evalmetrics_recall(gains, 5, 3, 100),
-				2.0 / 3.0, EPS);
 	ck_assert_double_eq_tol(evalmetrics_ndcg(gains, 5, ideal, 4, 10),
 				0.5405858, EPS);
 	/* The ideal list is left as it was. */
@@ -129,21 +125,21 @@ END_TEST
 
 START_TEST(test_degenerate_rankings)
 {
-	static const int perfect[] = { 1, 1 };
-	static const int negative[] = { -1, 1 };
-	static const int ideal[] = { 1, 1 };
+	static const int perfect[] = {1, 1};
+	static const int negative[] = {-1, 1};
+	static const int ideal[] = {1, 1};
 
 	/* Nothing retrieved, or nothing relevant judged: 0. */
 	ck_assert_double_eq_tol(evalmetrics_ap(NULL, 0, 2), 0.0, EPS);
 	ck_assert_double_eq_tol(evalmetrics_ap(perfect, 2, 0), 0.0, EPS);
 	ck_assert_double_eq_tol(evalmetrics_recall(perfect, 2, 0, 100), 0.0,
 				EPS);
-	ck_assert_double_eq_tol(evalmetrics_ndcg(perfect, 2, ideal, 0, 10),
-				0.0, EPS);
+	ck_assert_double_eq_tol(evalmetrics_ndcg(perfect, 2, ideal, 0, 10), 0.0,
+				EPS);
 	/* A perfect ranking scores 1. */
 	ck_assert_double_eq_tol(evalmetrics_ap(perfect, 2, 2), 1.0, EPS);
-	ck_assert_double_eq_tol(evalmetrics_ndcg(perfect, 2, ideal, 2, 10),
-				1.0, EPS);
+	ck_assert_double_eq_tol(evalmetrics_ndcg(perfect, 2, ideal, 2, 10), 1.0,
+				EPS);
 	/* A negative gain is not relevant: AP = (1/2) / 1. */
 	ck_assert_double_eq_tol(evalmetrics_ap(negative, 2, 1), 0.5, EPS);
 }
@@ -234,13 +230,13 @@ END_TEST
 START_TEST(test_bad_input)
 {
 	static const char *const bad_qrels[] = {
-		"1 0 d1\n",         /* a field short */
-		"1 0 d1 x\n",       /* a gain that is not a number */
-		"1 0 d1 1\n1 0 d1 2\n", /* judged twice */
+	    "1 0 d1\n",		    /* a field short */
+	    "1 0 d1 x\n",	    /* a gain that is not a number */
+	    "1 0 d1 1\n1 0 d1 2\n", /* judged twice */
 	};
 	static const char *const bad_runs[] = {
-		"1 Q0 d1 1 0.5\n",    /* no tag */
-		"1 Q0 d1 1 high sys\n", /* a score that is not a number */
+	    "1 Q0 d1 1 0.5\n",	    /* no tag */
+	    "1 Q0 d1 1 high sys\n", /* a score that is not a number */
 	};
 	struct evalmetrics_qrels *q;
 	struct evalmetrics_run *r;
@@ -251,9 +247,8 @@ START_TEST(test_bad_input)
 		FILE *f = text_file(bad_qrels[i]);
 
 		err[0] = '\0';
-		ck_assert_int_eq(evalmetrics_qrels_read(f, "q", &q, err,
-							sizeof(err)),
-				 -1);
+		ck_assert_int_eq(
+		    evalmetrics_qrels_read(f, "q", &q, err, sizeof(err)), -1);
 		ck_assert_ptr_null(q);
 		ck_assert_msg(strncmp(err, "q", 1) == 0, "message: %s", err);
 		fclose(f);
@@ -262,9 +257,8 @@ START_TEST(test_bad_input)
 		FILE *f = text_file(bad_runs[i]);
 
 		err[0] = '\0';
-		ck_assert_int_eq(evalmetrics_run_read(f, "r", &r, err,
-						      sizeof(err)),
-				 -1);
+		ck_assert_int_eq(
+		    evalmetrics_run_read(f, "r", &r, err, sizeof(err)), -1);
 		ck_assert_ptr_null(r);
 		ck_assert_msg(strstr(err, "r:1:") == err, "message: %s", err);
 		fclose(f);

@@ -955,6 +955,21 @@ static const struct alias_case {
 	{ "{\"title\":\"T\",\"pubDate\":\"2024-01-03T04:05Z\"}", F_DATE,
 	  "20240103040500" },
 	{ "{\"title\":\"T\"}", F_DATE, "" },
+	/* RFC 822, as in RSS, is read too (meta.c) */
+	{ "{\"title\":\"T\",\"pubDate\":\"Thu, 07 Mar 2024 10:30:00 "
+	  "+0530\"}",
+	  F_DATE, "20240307050000" },
+	/* declared languages are normalised to ISO 639-1 */
+	{ "{\"title\":\"T\",\"language\":\"en-GB\"}", F_LANG, "en" },
+	{ "{\"title\":\"T\",\"language\":\"French\"}", F_LANG, "fr" },
+	{ "{\"title\":\"T\",\"lang\":\"pt_BR\"}", F_LANG, "pt" },
+	/* a dateline at the start of the body gives the place */
+	{ "{\"title\":\"T\",\"body\":\"TOKYO, March 7 (Reuters) - Japan "
+	  "said.\"}",
+	  F_PLACE, "Tokyo" },
+	{ "{\"title\":\"T\",\"place\":\"Osaka\",\"body\":\"TOKYO, "
+	  "March 7 (Reuters) - Japan said.\"}",
+	  F_PLACE, "Osaka" },
 	/* ids: given (id, guid; a number becomes text), else the url,
 	 * else the file and line */
 	{ "{\"id\":\"x-1\",\"guid\":\"g\",\"url\":\"u\",\"title\":\"T\"}",
@@ -1074,9 +1089,11 @@ static const struct jreject_case {
 	  "unrecognised date '2023-02-29T10:00Z'", 0 },
 	{ "{\"title\":\"t\",\"date\":1700000000}\n", NAME ":2",
 	  "unrecognised date '1700000000'", 0 },
-	{ "{\"title\":\"t\",\"published\":\"Thu, 07 Mar 2024 10:30:00 "
-	  "GMT\"}\n",
-	  NAME ":2", "unrecognised date 'Thu, 07 Mar 2024 10:30:00 GMT'", 0 },
+	/* RFC 822 dates are read (meta.c), but not any words at all */
+	{ "{\"title\":\"t\",\"published\":\"Thu, 07 Mar 2024 10:30 "
+	  "o'clock\"}\n",
+	  NAME ":2", "unrecognised date 'Thu, 07 Mar 2024 10:30 o'clock'",
+	  0 },
 	/* the date is quoted up to 40 bytes */
 	{ "{\"title\":\"t\",\"date\":\"01234567890123456789"
 	  "01234567890123456789TAIL\"}\n",
