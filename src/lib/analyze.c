@@ -90,7 +90,30 @@ struct newsidx_analyzer {
 
 	char *copy; /* words that stem() returns unchanged */
 	size_t copycap;
+	int fold; /* English: fold British spellings before stemming */
 };
+
+#include "fold_table.h"
+
+static int foldcmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct fold_pair *)elem)->from);
+}
+
+/* The American spelling of a British word form, or NULL. */
+static const char *fold_word(const char *word, size_t len)
+{
+	const struct fold_pair *p;
+	char buf[40];
+
+	if (len < 4 || len >= sizeof(buf))
+		return NULL;
+	memcpy(buf, word, len);
+	buf[len] = '\0';
+	p = bsearch(buf, fold_table, sizeof(fold_table) / sizeof(fold_table[0]),
+		    sizeof(fold_table[0]), foldcmp);
+	return p ? p->to : NULL;
+}
 
 /* ------------------------------------------------------------------ */
 /* languages and stopwords                                             */
@@ -236,6 +259,7 @@ newsidx_status_t newsidx_analyzer__new(struct newsidx_analyzer **out,
 	    strcmp(a->name, "porter") == 0) {
 		a->stops = english_stops;
 		a->nstops = sizeof english_stops / sizeof english_stops[0];
+		a->fold = 1;
 	}
 	for (c = 0; c < 128; c++)
 		a->acls[c] = (unsigned char)ascii_cls(c);
@@ -1033,6 +1057,15 @@ const char *newsidx_analyzer__stem(struct newsidx_analyzer *a,
 
 	if (!a->stemmer || len == 0 || len > INT_MAX || is_number(word, len))
 		return same(a, word, len, outlen);
+	if (a->fold) {
+		/* defence and defense, colour and color: one stem. */
+		const char *f = fold_word(word, len);
+
+		if (f) {
+			word = f;
+			len = strlen(f);
+		}
+	}
 	cached = len <= 255 && cache_ready(a);
 	if (cached) {
 		h64 = fnv1a(FNV_OFFSET, word, len);

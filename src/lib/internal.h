@@ -300,7 +300,7 @@ char *newsidx_strdup(const char *s);
  *                            version is identified by its behaviour
  *   newsidx.updated          UTC time of the last commit, ISO 8601
  */
-#define NEWSIDX_SCHEMA_VERSION 1
+#define NEWSIDX_SCHEMA_VERSION 2
 #define NEWSIDX_MAX_TERM 240
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100

@@ -52,6 +52,10 @@ expect_eq "$(ids RAILWAY)" "$(ids railway)" "case folded"
 expect_eq "$(total turkiye)" "2" "Türkiye and Turkiye both found"
 expect_eq "$(ids 'Türkiye')" "$(ids turkiye)" "accents folded in queries"
 expect_eq "$(ids 'India’s')" "$(ids india)" "possessive meets its base word"
+expect_eq "$(ids defense)" "$(ids defence)" "British and American spellings"
+[ "$(total defence)" -gt "$(total '"self-defense force"')" ] && ok ||
+	fail "defence finds more than the one defense article"
+expect_eq "$(ids programme)" "$(ids program)" "programme = program"
 
 # Phrases match inflected forms; compounds match three ways.
 expect_eq "$(total '"trade deficit"')" "2" "phrase finds deficit and deficits"

@@ -432,6 +432,18 @@ static const struct {
 	const char *want;
 } stem_cases[] = {
 	{ "en", "railways", "railway" },
+	/* British spellings fold to American ones before stemming. */
+	{ "en", "defence", "defens" },
+	{ "en", "defense", "defens" },
+	{ "en", "organisation", "organ" },
+	{ "en", "organization", "organ" },
+	{ "en", "colours", "color" },
+	{ "en", "colors", "color" },
+	{ "en", "programme", "program" },
+	{ "en", "programmes", "program" },
+	{ "en", "travelled", "travel" },
+	{ "en", "harbour", "harbor" },
+	{ "fr", "programme", "programm" },
 	{ "en", "railway", "railway" },
 	{ "en", "semiconductors", "semiconductor" },
 	{ "en", "investments", "invest" },
