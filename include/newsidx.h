@@ -132,9 +132,13 @@ typedef struct newsidx_open_options {
 	int any_schema;      /* open an index of another schema version or
 				stemmer anyway, for newsidx_db_info() and
 				newsidx_db_rebuild() only */
+	const char *synonyms; /* writers: a synonym list file (one group per
+				 line, members separated by commas) to
+				 load into the index; NULL: the list
+				 shipped with newsidx */
 } newsidx_open_options_t;
 
-#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0 }
+#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL }
 
 /*
  * Open the index in the directory path.
@@ -344,9 +348,13 @@ typedef struct newsidx_search_options {
 				   index does not know (the default) */
 	double title_weight;    /* extra weight of title matches at query
 				   time, on top of the index's; <= 0: none */
+	int feedback;           /* pseudo-relevance feedback (RM3 from the
+				   top 10 hits): 0 automatic, on for long
+				   plain-word queries ranked by relevance;
+				   > 0 always; < 0 never */
 } newsidx_search_options_t;
 
-#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0 }
+#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0, 0 }
 
 /* One search hit.  All pointers are owned by the results object. */
 typedef struct newsidx_hit {
@@ -405,8 +413,10 @@ NEWSIDX_API size_t newsidx_results_count(const newsidx_results_t *r);
 NEWSIDX_API const newsidx_hit_t *
 newsidx_results_hit(const newsidx_results_t *r, size_t i);
 
-/* Nonzero when no article had all the words and the hits are any-word
- * matches instead.  @since 0.1 */
+/* Nonzero when the hits include articles with only some of the words:
+ * because none had all of them, or because the query was long (four
+ * words or more), where articles with every word come first and those
+ * with most of them follow.  @since 0.1 */
 NEWSIDX_API int newsidx_results_relaxed(const newsidx_results_t *r);
 
 /*

@@ -122,6 +122,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "retry-failed", no_argument, NULL, 'R' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "from", required_argument, NULL, 'f' },
+		{ "synonyms", required_argument, NULL, 'y' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -132,6 +133,9 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 
 	a->oo.mode = NEWSIDX_OPEN_WRITE;
 	a->oo.lock_timeout = 60;
+	a->oo.synonyms = getenv("NEWSIDX_SYNONYMS");
+	if (a->oo.synonyms && !*a->oo.synonyms)
+		a->oo.synonyms = NULL;
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -176,6 +180,9 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 			break;
 		case 'R':
 			a->io.retry_failed = 1;
+			break;
+		case 'y':
+			a->oo.synonyms = optarg;
 			break;
 		case 'v':
 			a->verbose = 1;

@@ -301,6 +301,8 @@ static const struct option search_opts[] = {
 	{ "facet", required_argument, NULL, 'f' },
 	{ "all-copies", no_argument, NULL, 'a' },
 	{ "recent", optional_argument, NULL, 'r' },
+	{ "feedback", no_argument, NULL, 'F' },
+	{ "no-feedback", no_argument, NULL, 'N' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -373,6 +375,12 @@ static int search_option(int c, const char *optarg, struct search_args *a)
 			return cli_usage_error("bad --recent '%s' (a half-life "
 					       "in days)",
 					       optarg);
+		break;
+	case 'F':
+		so->feedback = 1;
+		break;
+	case 'N':
+		so->feedback = -1;
 		break;
 	case 'h':
 		fputs(cli_usage_search, stdout);

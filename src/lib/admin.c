@@ -545,7 +545,7 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 		goto out;
 	}
 	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
-	st = newsidx_db__open_fresh(&fresh, dst);
+	st = newsidx_db__open_fresh(&fresh, dst, db->synonyms);
 	for (i = 0; !st && i < r.n; i++) {
 		st = newsidx_index_path(fresh, r.v[i], opts, stats);
 		if (st == NEWSIDX_REJECTED) {

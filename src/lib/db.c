@@ -265,6 +265,34 @@ static newsidx_status_t create_index(struct newsidx_db *db)
 	return NEWSIDX_OK;
 }
 
+/* The synonym list into the writer's index: a file, or the built-in one. */
+static newsidx_status_t load_synonyms(struct newsidx_db *db, const char *file)
+{
+	struct newsidx_buf b = { 0 };
+	newsidx_status_t st;
+	char chunk[8192];
+	size_t n;
+	FILE *f;
+	int rc = 0;
+
+	if (!file)
+		return newsidx_synonyms__load(db, newsidx_synonyms_default,
+					      strlen(newsidx_synonyms_default));
+	f = fopen(file, "r");
+	if (!f)
+		return newsidx_db__fail(db, NEWSIDX_IO,
+					"cannot read synonyms %s: %s", file,
+					strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		newsidx_buf__append(&b, chunk, n, &rc);
+	fclose(f);
+	if (rc)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	st = newsidx_synonyms__load(db, b.data ? b.data : "", b.len);
+	newsidx_buf__free(&b);
+	return st;
+}
+
 newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 				 const newsidx_open_options_t *opts)
 {
@@ -324,6 +352,10 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 		db->mismatch = 1;
 		st = NEWSIDX_OK;
 	}
+	if (opts->synonyms && !(db->synonyms = newsidx_strdup(opts->synonyms)))
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	if (!st && db->writable && !db->mismatch)
+		st = load_synonyms(db, db->synonyms);
 	return st;
 }
 
@@ -339,7 +371,7 @@ newsidx_status_t newsidx_db__usable(struct newsidx_db *db)
 }
 
 newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
-					const char *path)
+					const char *path, const char *synonyms)
 {
 	struct newsidx_db *db = calloc(1, sizeof(*db));
 	newsidx_status_t st;
@@ -359,7 +391,8 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 	x = xapc_db_open(&db->x, path, XAPC_DB_CREATE_OR_OVERWRITE);
 	if (x)
 		return newsidx_db__xfail(db, x, "creating");
-	return check_schema(db);
+	st = check_schema(db);
+	return st ? st : load_synonyms(db, synonyms);
 }
 
 void newsidx_db_free(newsidx_db_t *db)
@@ -372,6 +405,7 @@ void newsidx_db_free(newsidx_db_t *db)
 		newsidx_db_commit(db);
 	xapc_db_free(db->x);
 	newsidx_layout__unlock(db->lockfd);
+	free(db->synonyms);
 	newsidx_analyzer__free(db->an);
 	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++)
 		newsidx_analyzer__free(db->an_lang[i]);

@@ -497,6 +497,7 @@ struct newsidx_db {
 	int writable;
 	int lockfd;             /* the writer lock, -1 for readers */
 	int mismatch;           /* another schema/stemmer, opened anyway */
+	char *synonyms;         /* the synonym list file, NULL: built in */
 	char errmsg[1024];
 	unsigned pending;       /* documents since the last commit */
 	struct newsidx_analyzer *an;  /* the default (English) analyzer */
@@ -519,7 +520,8 @@ newsidx_status_t newsidx_db__usable(struct newsidx_db *db);
 /* Open generation directory path as a fresh writable index with this
  * library's schema metadata (no lock: the caller holds the index's). */
 newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
-					const char *path);
+					const char *path,
+					const char *synonyms);
 
 /* An analyzer for a language code (NULL: the default), cached. */
 newsidx_status_t newsidx_db__analyzer(struct newsidx_db *db,
@@ -529,6 +531,28 @@ newsidx_status_t newsidx_db__analyzer(struct newsidx_db *db,
 /* Move a reader to the latest commit; by_path opens the index again by
  * its path, following a generation switch.  No-op for the writer. */
 newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path);
+
+/* ------------------------------------------------------------------ */
+/* interface to lib/synonyms.c                                         */
+/* ------------------------------------------------------------------ */
+
+/* The shipped list (data/synonyms.txt), built into the library. */
+extern const char newsidx_synonyms_default[];
+
+/* A member's key: its stems joined by spaces (malloc'd), NULL when it
+ * has no words or memory ran out. */
+char *newsidx_synonyms__key(struct newsidx_analyzer *an, const char *text,
+			    size_t len);
+
+/* Put the list text into the writer's synonym table, unless the index
+ * already holds this very list. */
+newsidx_status_t newsidx_synonyms__load(struct newsidx_db *db,
+					const char *text, size_t len);
+
+/* The synonyms of a key (malloc'd array of malloc'd strings). */
+newsidx_status_t newsidx_synonyms__of(struct newsidx_db *db,
+				      const char *key, char ***out,
+				      size_t *n);
 
 /* ------------------------------------------------------------------ */
 /* interface to lib/docdata.c: the stored document data                */
@@ -619,12 +643,14 @@ void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
 
 /*
  * Complete a's metadata (newsidx_meta__finish()), count it and pass it
- * to on_article.  a stays the caller's to clear afterwards.  Returns
+ * to on_article; or reject it at where when its body is larger than
+ * ing->max_article.  a stays the caller's to clear afterwards.  Returns
  * NEWSIDX_OK, or what on_article returned, which is also kept in
  * ing->status and means the parser must stop.
  */
 newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
-				      struct newsidx_article *a);
+				      struct newsidx_article *a,
+				      const char *where);
 
 /* A title from the first sentence of a body (malloc'd; NULL: no memory). */
 char *newsidx_ingest__title(const char *body, size_t len);

@@ -21,6 +21,19 @@
 
 #define MODIFIED_RETRIES 5
 #define WILDCARD_MAX 1000
+/* Queries of this many words or more rank all-word matches first, then
+ * the rest, instead of requiring every word: long queries are questions,
+ * and few articles contain every word of a question. */
+#define SOFT_WORDS 4
+/* The bonus that puts all-word matches ahead; larger than any BM25
+ * score of a query, and taken off the scores reported. */
+#define SOFT_BONUS 10000.0
+/* RM3 pseudo-relevance feedback, as measured on TIME and Cranfield
+ * (bench/eval): terms from the top FB_DOCS hits, FB_TERMS of them, the
+ * original query keeping FB_LAMBDA of the weight. */
+#define FB_DOCS 10
+#define FB_TERMS 20
+#define FB_LAMBDA 0.7
 
 #define NFACETS 5
 
@@ -59,7 +72,13 @@ struct builder {
 	xapc_query_t **title;
 	size_t ntitle, captitle;
 	int relax;
+	int soft_ok;   /* the query may rank softly (no explicit AND) */
+	int soft;      /* it did: all-word matches carry SOFT_BONUS */
 	int top_words; /* scored parts of the top-level AND */
+	/* Feedback terms and weights, added to the top-level query. */
+	char (*fb_terms)[NEWSIDX_MAX_TOKEN * 4 + 8];
+	double *fb_weights;
+	size_t nfb;
 	newsidx_status_t st;
 	char err[256];
 };
@@ -185,6 +204,95 @@ static xapc_query_t *join2(struct builder *b, xapc_op_t op, xapc_query_t *x,
 	return q;
 }
 
+#define SYNONYM_WEIGHT 0.25
+
+/*
+ * Add the synonyms of key (stems joined by spaces) to q: each synonym a
+ * term or a phrase, all of them together at SYNONYM_WEIGHT, measured on
+ * TIME and Cranfield to help where OP_SYNONYM's full weight hurt.
+ */
+static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
+				  const char *key, xapc_query_t *q)
+{
+	char **syn = NULL, term[NEWSIDX_MAX_TOKEN * 4 + 8];
+	xapc_query_t *alt[8], *parts[8];
+	size_t nsyn = 0, nalt = 0, i, plen = strlen(prefix);
+
+	if (!q || newsidx_synonyms__of(b->db, key, &syn, &nsyn) || !nsyn) {
+		free(syn);
+		return q;
+	}
+	for (i = 0; i < nsyn; i++) {
+		char *save = NULL, *w;
+		size_t np = 0;
+
+		for (w = strtok_r(syn[i], " ", &save); w && np < 8;
+		     w = strtok_r(NULL, " ", &save)) {
+			size_t wl = strlen(w);
+
+			if (plen + wl >= sizeof(term))
+				continue;
+			memcpy(term, prefix, plen);
+			memcpy(term + plen, w, wl);
+			parts[np] = xapc_query_term(term, plen + wl, 1, 0);
+			if (parts[np])
+				np++;
+		}
+		if (np && nalt < 8) {
+			alt[nalt] = np == 1 ? parts[0]
+					    : xapc_query_combine(XAPC_OP_PHRASE,
+								 parts, np,
+								 (unsigned)np);
+			if (np > 1)
+				free_all(parts, np);
+			if (alt[nalt])
+				nalt++;
+		} else {
+			free_all(parts, np);
+		}
+		free(syn[i]);
+	}
+	free(syn);
+	if (nalt) {
+		xapc_query_t *any = combine(b, XAPC_OP_OR, alt, nalt, 0);
+		xapc_query_t *scaled = any ? xapc_query_scale(any,
+							      SYNONYM_WEIGHT)
+					   : NULL;
+
+		xapc_query_free(any);
+		q = join2(b, XAPC_OP_OR, q, scaled);
+	}
+	free_all(alt, nalt);
+	return q;
+}
+
+/* The synonym key of a word or phrase: its stems joined by spaces. */
+static char *synonym_key(struct builder *b, const struct qtoks *tk)
+{
+	struct newsidx_buf k = { 0 };
+	size_t i, slen;
+	int rc = 0;
+
+	for (i = 0; i < tk->n; i++) {
+		const char *stem;
+
+		if (tk->t[i].flags & NEWSIDX_TOK_JOINED)
+			continue;
+		stem = newsidx_analyzer__stem(b->an, tk->t[i].text,
+					      tk->t[i].len, &slen);
+		if (!stem)
+			break;
+		if (k.len)
+			newsidx_buf__putc(&k, ' ', &rc);
+		newsidx_buf__append(&k, stem, slen, &rc);
+	}
+	if (rc || i < tk->n) {
+		newsidx_buf__free(&k);
+		return NULL;
+	}
+	return k.data;
+}
+
 /*
  * Text words and phrases.  Compounds are searched as the phrase of their
  * parts or as the joined form, so "high-speed", "high speed" and
@@ -268,9 +376,16 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 	free_all(joined, nj);
 	free(plain);
 	free(joined);
-	free(tk.t);
 	q = combine(b, XAPC_OP_OR, alt, nalt, 0);
 	free_all(alt, nalt);
+	if (q && !*stopword) {
+		char *key = synonym_key(b, &tk);
+
+		if (key)
+			q = add_synonyms(b, prefix, key, q);
+		free(key);
+	}
+	free(tk.t);
 	return q;
 oom:
 	if (plain)
@@ -480,6 +595,35 @@ static xapc_query_t *near_query(struct builder *b,
 	return q;
 }
 
+/* The feedback terms joined to the scored query, which keeps FB_LAMBDA
+ * of its weight. */
+static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
+{
+	xapc_query_t **t = calloc(b->nfb, sizeof(*t)), *e;
+	size_t i, n = 0;
+
+	if (!t) {
+		xapc_query_free(q);
+		return nomem(b);
+	}
+	for (i = 0; i < b->nfb; i++) {
+		xapc_query_t *one = xapc_query_term(b->fb_terms[i],
+						    strlen(b->fb_terms[i]), 1,
+						    0);
+
+		t[n] = one ? xapc_query_scale(one, b->fb_weights[i]) : NULL;
+		xapc_query_free(one);
+		if (t[n])
+			n++;
+	}
+	e = n ? combine(b, XAPC_OP_OR, t, n, 0) : NULL;
+	free_all(t, n);
+	free(t);
+	if (!e)
+		return q;
+	return join2(b, XAPC_OP_OR, xapc_query_scale(q, FB_LAMBDA), e);
+}
+
 /* AND and OR nodes: combine kids by their kind. */
 static xapc_query_t *group_query(struct builder *b,
 				 const struct newsidx_qnode *n, int top,
@@ -535,10 +679,22 @@ static xapc_query_t *group_query(struct builder *b,
 		}
 		nn = 0;
 	}
-	if (np > 0)
+	if (np > 0 && top && is_and && !b->relax && b->soft_ok &&
+	    np >= SOFT_WORDS) {
+		/* Any word matches; every word earns a bonus that ranks the
+		 * article ahead of all partial matches. */
+		q = join2(b, XAPC_OP_OR, combine(b, XAPC_OP_OR, pos, np, 0),
+			  join2(b, XAPC_OP_FILTER,
+				xapc_query_fixed_weight(SOFT_BONUS),
+				combine(b, XAPC_OP_AND, pos, np, 0)));
+		b->soft = 1;
+	} else if (np > 0) {
 		q = combine(b, is_and && !(top && b->relax) ? XAPC_OP_AND
 							      : XAPC_OP_OR,
 			    pos, np, 0);
+	}
+	if (q && top && b->nfb)
+		q = add_feedback(b, q);
 	if (nr > 0) {
 		t = combine(b, XAPC_OP_AND, req, nr, 0);
 		q = q ? join2(b, XAPC_OP_AND_MAYBE, t, q) : t;
@@ -660,6 +816,9 @@ static xapc_query_t *build_top(struct builder *b,
 	}
 	if (!p.q)
 		return xapc_query_none();
+	if (b->nfb && !p.negative && !p.filter && root->type != NEWSIDX_Q_AND &&
+	    root->type != NEWSIDX_Q_OR)
+		p.q = add_feedback(b, p.q);
 	if (!p.negative)
 		return p.q;
 	return join2(b, XAPC_OP_AND_NOT, xapc_query_all(), p.q);
@@ -838,6 +997,7 @@ static void set_params(const newsidx_search_options_t *o,
 	if (!o->all_copies) {
 		p->collapse_slot = NEWSIDX_SLOT_GROUP;
 		p->collapse_max = 1;
+		p->exact_count = 1;
 	}
 	p->copy_values = group_slot;
 	p->n_copy_values = 1;
@@ -1054,6 +1214,16 @@ static void make_suggestion(struct builder *b, const char *query,
 	newsidx_buf__free(&out);
 }
 
+/* Report BM25 scores: take the all-words bonus off. */
+static void unbonus(struct newsidx_results *r, double bonus)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->hits[i].score >= bonus)
+			r->hits[i].score -= bonus;
+}
+
 static newsidx_status_t prepare(struct newsidx_db *db,
 				const newsidx_search_options_t *o,
 				struct builder *b)
@@ -1063,6 +1233,184 @@ static newsidx_status_t prepare(struct newsidx_db *db,
 	if (newsidx_db__usable(db))
 		return NEWSIDX_VERSION_MISMATCH;
 	return newsidx_db__analyzer(db, o->lang, &b->an);
+}
+
+/* Term weights gathered from the feedback documents. */
+struct fb_acc {
+	struct newsidx_analyzer *an;
+	char (*term)[NEWSIDX_MAX_TOKEN * 4 + 8];
+	double *p;
+	size_t n, cap;
+	double share;     /* this document's share of the feedback mass */
+	double doclen;
+	int nomem;
+};
+
+static int fb_term(void *ctx, const char *term, size_t len, unsigned wdf)
+{
+	struct fb_acc *f = ctx;
+	unsigned char c = (unsigned char)term[0];
+	size_t i;
+
+	/* Plain words only: no field terms (upper-case prefixes), numbers,
+	 * very short words or stopwords. */
+	if (len < 2 || len >= sizeof(f->term[0]) || wdf == 0 ||
+	    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    newsidx_analyzer__is_stopword(f->an, term, len))
+		return 0;
+	for (i = 0; i < f->n; i++)
+		if (strncmp(f->term[i], term, len) == 0 &&
+		    f->term[i][len] == '\0')
+			break;
+	if (i == f->n) {
+		if (f->n == f->cap) {
+			size_t cap = f->cap ? f->cap * 2 : 512;
+			void *t = realloc(f->term, cap * sizeof(*f->term));
+			void *p;
+
+			if (!t) {
+				f->nomem = 1;
+				return 1;
+			}
+			f->term = t;
+			p = realloc(f->p, cap * sizeof(*f->p));
+			if (!p) {
+				f->nomem = 1;
+				return 1;
+			}
+			f->p = p;
+			f->cap = cap;
+		}
+		memcpy(f->term[i], term, len);
+		f->term[i][len] = '\0';
+		f->p[i] = 0;
+		f->n++;
+	}
+	f->p[i] += f->share * (double)wdf / f->doclen;
+	return 0;
+}
+
+/* A hit's BM25 score, without the all-words bonus of soft ranking. */
+static double bm25_of(const struct builder *b, double w)
+{
+	return b->soft && w >= SOFT_BONUS ? w - SOFT_BONUS : w;
+}
+
+static int text_length(void *ctx, const char *term, size_t len, unsigned wdf)
+{
+	double *n = ctx;
+	unsigned char c = (unsigned char)term[0];
+
+	(void)len;
+	if (!(c >= 'A' && c <= 'Z'))
+		*n += wdf;
+	return 0;
+}
+
+/*
+ * RM3: estimate a relevance model from the top hits of the first pass,
+ * P(t|R) = sum over the hits of (score share) * wdf / length, and keep
+ * the FB_TERMS most likely terms, weighted so that together they carry
+ * (1 - FB_LAMBDA) of a query of this many words.
+ */
+static newsidx_status_t feedback(struct newsidx_db *db, struct builder *b,
+				 const xapc_query_t *q,
+				 const xapc_enquire_params_t *base)
+{
+	xapc_enquire_params_t p = *base;
+	xapc_mset_t *m = NULL;
+	struct fb_acc f;
+	double total = 0, sum = 0;
+	size_t i, j, n;
+	newsidx_status_t st;
+
+	p.first = 0;
+	p.maxitems = FB_DOCS;
+	p.spy_slots = NULL;
+	p.n_spy_slots = 0;
+	p.sort = XAPC_SORT_RELEVANCE;
+	st = run_query(db, q, &p, &m);
+	if (st)
+		return st;
+	memset(&f, 0, sizeof(f));
+	f.an = b->an;
+	n = xapc_mset_size(m);
+	for (i = 0; i < n; i++)
+		total += bm25_of(b, xapc_mset_weight(m, i));
+	for (i = 0; i < n && total > 0 && !f.nomem; i++) {
+		xapc_doc_t *doc = NULL;
+		xapc_termcount_t len = 0;
+		xapc_docid_t id = xapc_mset_docid(m, i);
+
+		(void)len;
+		if (xapc_db_get_doc(db->x, id, &doc)) {
+			xapc_doc_free(doc);
+			continue;
+		}
+		/* The length in words: the text terms' wdf, not the fields'. */
+		f.doclen = 0;
+		xapc_doc_terms(doc, text_length, &f.doclen);
+		if (f.doclen <= 0) {
+			xapc_doc_free(doc);
+			continue;
+		}
+		f.share = bm25_of(b, xapc_mset_weight(m, i)) / total;
+		xapc_doc_terms(doc, fb_term, &f);
+		xapc_doc_free(doc);
+	}
+	xapc_mset_free(m);
+	if (f.nomem) {
+		free(f.term);
+		free(f.p);
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	}
+	/* The FB_TERMS best, by selection: f.n is a few thousand at most. */
+	b->nfb = 0;
+	for (j = 0; j < FB_TERMS && j < f.n; j++) {
+		size_t best = j;
+
+		for (i = j + 1; i < f.n; i++)
+			if (f.p[i] > f.p[best])
+				best = i;
+		if (best != j) {
+			char tmp[sizeof(f.term[0])];
+			double t = f.p[j];
+
+			memcpy(tmp, f.term[j], sizeof(tmp));
+			memcpy(f.term[j], f.term[best], sizeof(tmp));
+			memcpy(f.term[best], tmp, sizeof(tmp));
+			f.p[j] = f.p[best];
+			f.p[best] = t;
+		}
+		sum += f.p[j];
+		b->nfb++;
+	}
+	for (j = 0; j < b->nfb && sum > 0; j++)
+		f.p[j] = (1 - FB_LAMBDA) * (double)(b->top_words ? b->top_words
+								: 1) *
+			 f.p[j] / sum;
+	b->fb_terms = f.term;
+	b->fb_weights = f.p;
+	if (sum <= 0)
+		b->nfb = 0;
+	return NEWSIDX_OK;
+}
+
+/* Is AND written in the query as an operator?  Then the user asked for
+ * every word, whatever the length. */
+static int explicit_and(const char *q)
+{
+	const char *p = q;
+
+	while ((p = strstr(p, "AND")) != NULL) {
+		int before = p == q || strchr(" \t()\"", p[-1]);
+		int after = p[3] == '\0' || strchr(" \t()\"", p[3]);
+
+		if (before && after)
+			return 1;
+		p += 3;
+	}
+	return 0;
 }
 
 newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
@@ -1097,7 +1445,24 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	b.stems = &stems;
 	b.title = title;
 	b.captitle = sizeof(title) / sizeof(title[0]);
+	b.soft_ok = !explicit_and(query);
 	q = add_boosts(&b, build_top(&b, root), opts);
+	if (q && (opts->feedback > 0 ||
+		  (opts->feedback == 0 && b.soft &&
+		   opts->sort == NEWSIDX_SORT_RELEVANCE))) {
+		/* A second pass with the relevance model of the first. */
+		st = feedback(db, &b, q, &p);
+		if (st)
+			goto out;
+		if (b.nfb) {
+			xapc_query_free(q);
+			free_all(b.title, b.ntitle);
+			b.ntitle = 0;
+			b.soft = 0;
+			newsidx_stemset__free(&stems);
+			q = add_boosts(&b, build_top(&b, root), opts);
+		}
+	}
 	if (!q) {
 		st = newsidx_db__fail(db, b.st ? b.st : NEWSIDX_NOMEM,
 				      "out of memory");
@@ -1111,8 +1476,9 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 		st = NEWSIDX_NOMEM;
 		goto out;
 	}
+	r->relaxed = b.soft;
 	if (xapc_mset_matches_estimated(m) == 0 && opts->relax &&
-	    b.top_words > 1) {
+	    b.top_words > 1 && !b.soft) {
 		/* Nothing has every word: rank articles with any of them,
 		 * keeping filters and exclusions, and say so. */
 		xapc_query_free(q);
@@ -1135,6 +1501,8 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	}
 	r->total = xapc_mset_matches_estimated(m);
 	st = fill_results(db, b.an, m, &stems, opts, r);
+	if (!st && b.soft)
+		unbonus(r, b.nfb ? SOFT_BONUS * FB_LAMBDA : SOFT_BONUS);
 	if (!st)
 		st = fill_facets(opts, m, r);
 	if (!st && opts->suggest)
@@ -1143,6 +1511,8 @@ out:
 	xapc_mset_free(m);
 	xapc_query_free(q);
 	free_all(b.title, b.ntitle);
+	free(b.fb_terms);
+	free(b.fb_weights);
 	newsidx_query__free(root);
 	newsidx_stemset__free(&stems);
 	if (st) {

@@ -407,7 +407,19 @@ class DateDecaySource : public Xapian::ValuePostingSource {
         long yoe = y - era * 400;
         long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
         long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        return double(era * 146097 + doe - 719468);
+        double day = double(era * 146097 + doe - 719468);
+        // A time of day, when given, counts as a fraction of the day.
+        if (v.size() >= 14) {
+            int t = 0;
+            for (size_t i = 8; i < 14; ++i) {
+                if (v[i] < '0' || v[i] > '9')
+                    return day;
+                t = t * 10 + (v[i] - '0');
+            }
+            int hh = t / 10000, mm = t / 100 % 100, ss = t % 100;
+            day += (hh * 3600 + mm * 60 + ss) / 86400.0;
+        }
+        return day;
     }
 
   public:
@@ -1602,6 +1614,19 @@ XAPC_API xapc_query_t *xapc_query_date_decay(xapc_slot_t slot,
     }
 }
 
+XAPC_API xapc_query_t *xapc_query_fixed_weight(double weight)
+{
+    try {
+        if (!(weight >= 0) || !std::isfinite(weight))
+            fail(XAPC_ERR_INVALID, "bad fixed weight");
+        std::unique_ptr<Xapian::FixedWeightPostingSource> src(
+            new Xapian::FixedWeightPostingSource(weight));
+        return wrap(Xapian::Query(src.release()->release()));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
 XAPC_API xapc_query_t *xapc_query_scale(const xapc_query_t *q, double factor)
 {
     try {
@@ -1775,6 +1800,21 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         m->estimated = ms.get_matches_estimated();
         m->lower = ms.get_matches_lower_bound();
         m->upper = ms.get_matches_upper_bound();
+        if (p->exact_count && p->collapse_max && m->lower != m->upper) {
+            // Xapian 1.4 counts collapsed matches exactly only when the
+            // page holds them all, whatever check_at_least says: count
+            // them in a second, weightless pass.
+            Xapian::Enquire cnt(d);
+            cnt.set_query(query);
+            if (!p->percent_cutoff && !(p->weight_cutoff > 0))
+                cnt.set_weighting_scheme(Xapian::BoolWeight());
+            cnt.set_collapse_key(p->collapse_slot, p->collapse_max);
+            cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
+            cnt.set_cutoff(p->percent_cutoff, p->weight_cutoff);
+            Xapian::doccount all = d.get_doccount();
+            Xapian::MSet c = cnt.get_mset(0, all, all);
+            m->estimated = m->lower = m->upper = c.size();
+        }
         // No MSet::fetch() here: in libxapian 1.4.22 it crashes when
         // first > 0 (it indexes the hit array by absolute rank).
         m->hits.reserve(ms.size());

@@ -1033,6 +1033,15 @@ XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
                                            size_t hilen);
 
 /**
+ * Make a query that matches every document with the same weight.  Used
+ * under XAPC_OP_FILTER it gives a fixed bonus to the documents of
+ * another query (e.g. to rank documents with every word first).
+ * @param weight  >= 0.
+ * Ownership: free the result with xapc_query_free().
+ */
+XAPC_API xapc_query_t *xapc_query_fixed_weight(double weight);
+
+/**
  * Make a query that matches every document with a date in value slot
  * `slot` and weighs it by recency: max_weight for a date on or after the
  * origin, halving every halflife_days of age before it.  Combine it with
@@ -1172,12 +1181,16 @@ typedef struct xapc_enquire_params {
     /* NULL: slots whose values are copied for each hit; borrowed. */
     const xapc_slot_t *copy_values;
     size_t n_copy_values;        /* 0 */
+    /* 0: with collapsing, Xapian's count is exact only when the page
+     * holds every match; nonzero makes it exact anyway, with a second,
+     * weightless pass when needed. */
+    int exact_count;
 } xapc_enquire_params_t;
 
 #define XAPC_ENQUIRE_PARAMS_INIT                                            \
     { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
       0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
-      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0 }
+      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0 }
 
 /**
  * Run a query and copy the requested page of results.

@@ -1050,6 +1050,78 @@ START_TEST(test_collapse)
 }
 END_TEST
 
+START_TEST(test_collapse_exact_count)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q = T("story");
+    xapc_mset_t *m;
+    int i;
+    char key[8];
+
+    /* 30 groups of 3: the page of 5 cannot see them all. */
+    for (i = 0; i < 90; i++) {
+        snprintf(key, sizeof(key), "g%02d", i % 30);
+        add_text_value(db, "story", 1, key);
+    }
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+    p.collapse_slot = 1;
+    p.collapse_max = 1;
+    p.check_at_least = 90;
+    p.maxitems = 5;
+    p.exact_count = 1;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 5);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), 30);
+    ck_assert_uint_eq(xapc_mset_matches_lower_bound(m), 30);
+    ck_assert_uint_eq(xapc_mset_matches_upper_bound(m), 30);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    xapc_db_free(db);
+}
+END_TEST
+
+START_TEST(test_date_decay_and_fixed_weight)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *decay, *fixed, *q;
+    xapc_mset_t *m;
+
+    add_text_value(db, "news", 0, "20240101000000"); /* 1: a year old */
+    add_text_value(db, "news", 0, "20241225120000"); /* 2: a week old */
+    add_text_value(db, "news", 0, "20250101000000"); /* 3: the origin */
+    add_text_value(db, "news", 0, "bogus");          /* 4: no date */
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    decay = xapc_query_date_decay(0, "20250101", 8, 7.0, 2.0);
+    ck_assert_ptr_nonnull(decay);
+    m = run(db, decay, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 4);
+    ck_assert_uint_eq(xapc_mset_docid(m, 0), 3);
+    ck_assert_double_eq_tol(xapc_mset_weight(m, 0), 2.0, 1e-9);
+    ck_assert_uint_eq(xapc_mset_docid(m, 1), 2);
+    /* 6.5 days at a 7-day half-life. */
+    ck_assert_double_eq_tol(xapc_mset_weight(m, 1), 2.0 * pow(0.5, 6.5 / 7),
+                            1e-9);
+    ck_assert_double_eq_tol(xapc_mset_weight(m, 3), 0.0, 1e-12);
+    xapc_mset_free(m);
+    ck_assert_ptr_null(xapc_query_date_decay(0, "2025", 4, 7.0, 2.0));
+    ck_assert_ptr_null(xapc_query_date_decay(0, "20250101", 8, 0.0, 2.0));
+
+    fixed = xapc_query_fixed_weight(5.0);
+    q = Q2(XAPC_OP_FILTER, fixed, T("news"), 0);
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 4);
+    ck_assert_double_eq_tol(xapc_mset_weight(m, 2), 5.0, 1e-12);
+    xapc_mset_free(m);
+    ck_assert_ptr_null(xapc_query_fixed_weight(-1.0));
+    xapc_query_free(q);
+    xapc_query_free(decay);
+    xapc_db_free(db);
+}
+END_TEST
+
 START_TEST(test_spies_and_copied_values)
 {
     static const char *topics[] = {"sport", "news", "sport", "arts",
@@ -1662,6 +1734,8 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_bm25_params);
     tcase_add_test(tc, test_sort_by_value);
     tcase_add_test(tc, test_collapse);
+    tcase_add_test(tc, test_collapse_exact_count);
+    tcase_add_test(tc, test_date_decay_and_fixed_weight);
     tcase_add_test(tc, test_spies_and_copied_values);
     tcase_add_test(tc, test_exact_count);
     tcase_add_test(tc, test_mset_survives_commit);

@@ -1,0 +1,79 @@
+#!/bin/sh
+# End-to-end: the news-aware analysis and ranking: long queries rank
+# all-word matches first, synonyms and demonyms (shipped and custom
+# lists), relevance feedback, and British/American spellings.
+. "$top_srcdir/tests/cli/lib.sh"
+
+IDX="$T/idx"
+D="$T/docs"
+mkdir -p "$D"
+cat >"$D/a.jsonl" <<'JSON'
+{"id":"all","title":"Harbour cranes","body":"Dock workers at the harbour stopped the cranes over pay, and the port authority said container traffic would resume on Monday."}
+{"id":"some","title":"Port traffic","body":"Container traffic at the port rose in March as new shipping lines arrived."}
+{"id":"few","title":"Weather","body":"Rain is expected on Monday across the coast."}
+{"id":"eam","title":"Minister visits Tokyo","body":"The external affairs minister met his counterpart in Tokyo to discuss trade."}
+{"id":"jp","title":"Election","body":"Japanese voters went to the polls on Sunday in a snap election."}
+{"id":"lava1","title":"Volcano erupts","body":"The volcano eruption sent lava and an ash cloud over the valley."}
+{"id":"lava2","title":"Volcano eruption","body":"A volcano eruption spread lava flows and ash cloud warnings across the island."}
+{"id":"ash","title":"Flights cancelled","body":"The ash cloud and lava fields forced airlines to cancel flights; the ash cloud drifted east."}
+{"id":"zep","title":"Airship returns","body":"A zeppelin flew over the lake for the first time in decades."}
+JSON
+run --index "$IDX" index "$D"
+expect_rc 0 "index"
+
+q() { "$NEWSIDX" --index "$IDX" search --json --limit 50 "$@"; }
+
+# Short queries require every word; long ones rank every-word matches
+# first, then the others, and say so.
+expect_eq "$(q 'container traffic' | jq -r '[.hits[].id] | sort | join(",")')" \
+	"all,some" "two words: both required"
+q 'dock workers container traffic monday' >"$T/out"
+expect_eq "$(jqout '.hits[0].id')" "all" "long query: the all-word match first"
+expect_eq "$(jqout '.relaxed')" "true" "long query: partial matches flagged"
+expect_eq "$(jqout '[.hits[].id] | index("few") != null')" "true" \
+	"long query: partial matches follow"
+expect_eq "$(jqout '[.hits[].score] | all(. < 1000)')" "true" \
+	"scores are BM25 scores"
+expect_eq "$(q 'dock AND workers AND container AND traffic AND monday' |
+	jq -r '[.hits[].id] | join(",")')" "all" "explicit AND stays strict"
+
+# Shipped synonyms: abbreviations and demonyms, both ways.
+expect_eq "$(q eam | jq -r '[.hits[].id] | join(",")')" "eam" \
+	"EAM finds External Affairs Minister"
+expect_eq "$(q '"external affairs minister"' | jq -r '[.hits[].id] | join(",")')" \
+	"eam" "and the phrase finds itself"
+expect_eq "$(q japan | jq -r '[.hits[].id] | join(",")')" "jp" \
+	"japan finds Japanese"
+run --index "$IDX" search --explain japan
+expect_out "0.25 \* japanes" "synonyms weigh a quarter"
+
+# A custom list replaces the shipped one, and edits are picked up.
+printf '# test list\nzeppelin, airship, blimp\n' >"$T/syn.txt"
+run --index "$IDX" index --synonyms "$T/syn.txt" "$D"
+expect_rc 0 "index with --synonyms"
+expect_eq "$(q blimp | jq -r '[.hits[].id] | join(",")')" "zep" \
+	"custom synonyms apply"
+expect_eq "$(q eam | jq .total)" "0" "the custom list replaced the shipped one"
+printf 'zeppelin, dirigible\n' >"$T/syn.txt"
+NEWSIDX_SYNONYMS="$T/syn.txt" "$NEWSIDX" --index "$IDX" index "$D" ||
+	fail "index with NEWSIDX_SYNONYMS"
+expect_eq "$(q dirigible | jq .total)" "1" "an edited list is reloaded"
+expect_eq "$(q blimp | jq .total)" "0" "and its dropped entries go"
+run --index "$IDX" index --synonyms "$T/missing.txt" "$D"
+expect_rc 1 "a missing synonym file"
+expect_err "cannot read synonyms" "is named"
+"$NEWSIDX" --index "$IDX" index "$D" || fail "back to the shipped list"
+
+# Relevance feedback widens a query with the words of its best matches.
+expect_eq "$(q 'volcano eruption' --no-feedback | jq -r '[.hits[].id] | sort | join(",")')" \
+	"lava1,lava2" "without feedback"
+q 'volcano eruption' --feedback >"$T/out"
+expect_eq "$(jqout '[.hits[].id] | index("ash") != null')" "true" \
+	"feedback finds the related article"
+expect_eq "$(jqout '[.hits[0:2][].id] | sort | join(",")')" "lava1,lava2" \
+	"and ranks the matches first"
+
+# British and American spellings meet.
+expect_eq "$(q harbor | jq -r '.hits[0].id')" "all" "harbor finds harbour"
+
+finish
