@@ -486,7 +486,7 @@ static void item(struct feed *f, xmlNode *it)
 		newsidx_ingest__reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a);
+	newsidx_ingest__emit(ing, &a, where);
 out:
 	free(date);
 	free(guid);
@@ -558,7 +558,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 			 size_t len, const char *broken,
 			 unsigned long long broken_at)
 {
-	struct newsidx_xml_errors e;
+	struct newsidx_xml_errors e, quiet;
 	struct feed f;
 	xmlParserCtxtPtr ctxt;
 	xmlNode *root, *chan, *c;
@@ -593,6 +593,9 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		    : NULL;
 	xmlFreeParserCtxt(ctxt);
 	newsidx_xml__end(&e);
+	/* Walking the tree can still make libxml2 complain (serialising
+	 * xhtml that is not UTF-8): quiet, and not a parse error. */
+	newsidx_xml__begin(&quiet);
 
 	if (f.entity_line) {
 		snprintf(where, sizeof(where), "%s:%d", ing->name,
@@ -631,6 +634,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		/* XHTML whose root the sniffer did not reach. */
 		xmlFreeDoc(f.doc);
 		f.doc = NULL;
+		newsidx_xml__end(&quiet);
 		newsidx_html__parse(ing, data, len, NULL);
 		return;
 	} else {
@@ -666,21 +670,22 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		snprintf(where, sizeof(where), "%s:%d:%d", ing->name, e.line,
 			 e.column > 0 ? e.column : 1);
 		newsidx_ingest__reject(ing, where,
-				       "not well-formed XML: %s; indexed the "
-				       "%lu %s that could be recovered",
+				       "not well-formed XML: %s; %lu %s",
 				       e.msg, ing->articles - before,
-				       ing->articles - before == 1 ? "item"
-								   : "items");
+				       ing->articles - before == 1
+					       ? "item could be recovered and "
+						 "was indexed"
+					       : "items could be recovered and "
+						 "were indexed");
 	}
 	goto out;
 report_broken:
 	snprintf(where, sizeof(where), "%s: offset %llu (uncompressed)",
 		 ing->name, broken_at);
 	newsidx_ingest__reject(ing, where,
-			       "%s; indexed the %lu %s before it", broken,
-			       ing->articles - before,
-			       ing->articles - before == 1 ? "item" : "items");
+			       "%s; the items before it were indexed", broken);
 out:
+	newsidx_xml__end(&quiet);
 	free(f.title);
 	free(f.lang);
 	free(f.authors);

@@ -40,6 +40,7 @@
 
 #include <ctype.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -567,6 +568,55 @@ static void add_topic(struct page *pg, const char *v)
 	free(t);
 }
 
+/* A <meta> element: the first value of each property is kept. */
+static void meta_tag(struct page *pg, xmlNode *n)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+		{ "og:title", offsetof(struct page, og_title) },
+		{ "og:site_name", offsetof(struct page, og_site) },
+		{ "og:url", offsetof(struct page, og_url) },
+		{ "og:locale", offsetof(struct page, og_locale) },
+		{ "article:published_time", offsetof(struct page, published) },
+		{ "author", offsetof(struct page, meta_author) },
+		{ "article:author", offsetof(struct page, article_author) },
+	};
+	const char *key = attr(n, "property");
+	const char *content = attr(n, "content");
+	size_t i;
+
+	if (!key)
+		key = attr(n, "name");
+	if (!content)
+		return;
+	if (!key) {
+		key = attr(n, "http-equiv");
+		if (key && strcasecmp(key, "content-language") == 0 &&
+		    !pg->content_lang)
+			pg->content_lang = content;
+		return;
+	}
+	if (strcasecmp(key, "article:section") == 0 ||
+	    strcasecmp(key, "article:tag") == 0) {
+		add_topic(pg, content);
+		return;
+	}
+	/* article:author is often the URL of a profile page, not a name. */
+	if (strcasecmp(key, "article:author") == 0 &&
+	    strncmp(content, "http", 4) == 0)
+		return;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char **slot = (const char **)((char *)pg + keys[i].off);
+
+		if (strcasecmp(key, keys[i].key) == 0 && !*slot) {
+			*slot = content;
+			return;
+		}
+	}
+}
+
 /* One pass over the tree: metadata, and paragraph text per element. */
 static void survey(struct page *pg, xmlNode *root)
 {
@@ -597,46 +647,7 @@ static void survey(struct page *pg, xmlNode *root)
 				if (!pg->main_el)
 					pg->main_el = n;
 			} else if (strcasecmp(name, "meta") == 0) {
-				const char *key = attr(n, "property");
-				const char *content = attr(n, "content");
-
-				if (!key)
-					key = attr(n, "name");
-				if (!key) {
-					key = attr(n, "http-equiv");
-					if (key && content &&
-					    strcasecmp(key, "content-language") == 0 &&
-					    !pg->content_lang)
-						pg->content_lang = content;
-					key = NULL;
-				}
-				if (key && content) {
-					if (strcasecmp(key, "og:title") == 0 &&
-					    !pg->og_title)
-						pg->og_title = content;
-					else if (strcasecmp(key, "og:site_name") == 0 &&
-						 !pg->og_site)
-						pg->og_site = content;
-					else if (strcasecmp(key, "og:url") == 0 &&
-						 !pg->og_url)
-						pg->og_url = content;
-					else if (strcasecmp(key, "og:locale") == 0 &&
-						 !pg->og_locale)
-						pg->og_locale = content;
-					else if (strcasecmp(key, "article:published_time") == 0 &&
-						 !pg->published)
-						pg->published = content;
-					else if (strcasecmp(key, "author") == 0 &&
-						 !pg->meta_author)
-						pg->meta_author = content;
-					else if (strcasecmp(key, "article:author") == 0 &&
-						 !pg->article_author &&
-						 strncmp(content, "http", 4) != 0)
-						pg->article_author = content;
-					else if (strcasecmp(key, "article:section") == 0 ||
-						 strcasecmp(key, "article:tag") == 0)
-						add_topic(pg, content);
-				}
+				meta_tag(pg, n);
 			} else if (strcasecmp(name, "link") == 0) {
 				v = attr(n, "rel");
 				if (v && strcasecmp(v, "canonical") == 0 &&
@@ -659,13 +670,17 @@ static void survey(struct page *pg, xmlNode *root)
 				size_t len = text_len(n);
 				xmlNode *a;
 				struct score *s;
+				int depth;
 
 				if (n->parent && (s = score_of(pg, n->parent)))
 					s->direct += (double)len;
 				if (n->parent && n->parent->parent &&
 				    (s = score_of(pg, n->parent->parent)))
 					s->direct += (double)len / 2;
-				for (a = n->parent; a; a = a->parent)
+				/* Bounded, so that absurd nesting stays
+				 * linear; articles are never that deep. */
+				for (a = n->parent, depth = 0; a && depth < 64;
+				     a = a->parent, depth++)
 					if (a->type == XML_ELEMENT_NODE &&
 					    (s = score_of(pg, a)))
 						s->total += len;
@@ -813,6 +828,15 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	memset(&a, 0, sizeof(a));
 	memset(&pg, 0, sizeof(pg));
 	a.record = hints && hints->record ? hints->record : 1;
+	if (ing->max_article && len / 8 > ing->max_article) {
+		/* Bigger than any article page: a DOM of it would take
+		 * several times its size in memory for nothing. */
+		newsidx_ingest__reject(ing, where,
+				       "page is larger than %zu bytes (8 times "
+				       "--max-article-size)",
+				       8 * ing->max_article);
+		return;
+	}
 	newsidx_xml__begin(&e);
 	doc = read_html(data, len, hints ? hints->charset : NULL);
 	newsidx_xml__end(&e);
@@ -936,7 +960,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 		newsidx_ingest__reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a);
+	newsidx_ingest__emit(ing, &a, where);
 out:
 	a.body = NULL;
 	newsidx_article__clear(&a);

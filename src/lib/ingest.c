@@ -475,13 +475,22 @@ static void fix_utf8(char **f)
 }
 
 newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
-				      struct newsidx_article *a)
+				      struct newsidx_article *a,
+				      const char *where)
 {
 	struct newsidx_buf fixed = { 0 };
 	char *body = a->body;
 	size_t body_len = a->body_len;
 	newsidx_status_t st;
 	int rc = 0;
+
+	if (ing->max_article && a->body_len > ing->max_article) {
+		reject(ing, where ? where : ing->name,
+		       "article is larger than %zu bytes (see "
+		       "--max-article-size)",
+		       ing->max_article);
+		return NEWSIDX_OK;
+	}
 
 	/* Whatever a parser or libxml2 let through, the index gets UTF-8:
 	 * a document that lies about its encoding is repaired here. */
@@ -706,7 +715,7 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 		newsidx_article__clear(&a);
 		return;
 	}
-	newsidx_ingest__emit(ing, &a);
+	newsidx_ingest__emit(ing, &a, ing->name);
 	a.body = NULL;
 	newsidx_article__clear(&a);
 }
@@ -841,7 +850,7 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 		reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a);
+	newsidx_ingest__emit(ing, &a, where);
 out:
 	free(date);
 	free(a.body);

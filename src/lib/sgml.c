@@ -126,6 +126,59 @@ static int attribute(const struct span *a, const char *name, char *out,
 }
 
 /*
+ * The reference at s[0..n) (s[0] is '&'): its replacement text (in buf
+ * for numeric ones) and its length in *len; NULL if it is not one.
+ * Control characters, which the collection uses as wire codes (&#2;,
+ * &#3;, &#5;), become spaces.
+ */
+static const char *reference(const char *s, size_t n, char buf[8],
+			     size_t *len)
+{
+	static const struct {
+		const char *name, *text;
+	} named[] = { { "lt;", "<" },	 { "gt;", ">" }, { "amp;", "&" },
+		      { "quot;", "\"" }, { "apos;", "'" } };
+	unsigned long v = 0;
+	size_t k, d, e;
+	int hex;
+
+	if (n >= 2 && s[1] != '#') {
+		for (e = 0; e < sizeof(named) / sizeof(named[0]); e++) {
+			size_t m = strlen(named[e].name);
+
+			if (n - 1 >= m && strncmp(s + 1, named[e].name, m) == 0) {
+				*len = 1 + m;
+				return named[e].text;
+			}
+		}
+		return NULL;
+	}
+	hex = n >= 3 && (s[2] == 'x' || s[2] == 'X');
+	d = 2 + (size_t)hex;
+	for (k = d; k < n && k - d < 7; k++) {
+		int c = tolower((unsigned char)s[k]);
+
+		if (isdigit(c))
+			v = v * (hex ? 16 : 10) + (unsigned long)(c - '0');
+		else if (hex && c >= 'a' && c <= 'f')
+			v = v * 16 + (unsigned long)(c - 'a' + 10);
+		else
+			break;
+	}
+	if (k == d || k >= n || s[k] != ';')
+		return NULL;
+	*len = k + 1;
+	if (v == '\n')
+		return "\n";
+	if (v < 0x20 || v == 0x7f || (v >= 0x80 && v < 0xa0) ||
+	    (v >= 0xd800 && v < 0xe000) || v > 0x10ffff)
+		return " ";
+	buf[utf8proc_encode_char((utf8proc_int32_t)v,
+				 (utf8proc_uint8_t *)buf)] = '\0';
+	return buf;
+}
+
+/*
  * Decode n bytes of SGML text into out: character references, other
  * bytes as UTF-8 or Windows-1252, control characters as spaces, tags
  * dropped when strip_tags (for UNPROC text that holds stray tags).
@@ -142,61 +195,7 @@ static void decode(const char *s, size_t n, int strip_tags,
 		char num[8];
 
 		if (c == '&') {
-			size_t j = i + 1;
-
-			if (j < n && s[j] == '#') {
-				unsigned long v = 0;
-				int hex = j + 1 < n && (s[j + 1] == 'x' ||
-							s[j + 1] == 'X');
-				size_t d = j + 1 + (size_t)hex, k = d;
-
-				while (k < n && k - d < 7 &&
-				       isxdigit((unsigned char)s[k]) &&
-				       (hex || isdigit((unsigned char)s[k]))) {
-					v = v * (hex ? 16 : 10) +
-					    (unsigned long)(isdigit((unsigned char)s[k])
-							    ? s[k] - '0'
-							    : (tolower((unsigned char)s[k]) -
-							       'a' + 10));
-					k++;
-				}
-				if (k > d && k < n && s[k] == ';') {
-					skip = k + 1 - i;
-					if (v < 0x20 || v == 0x7f ||
-					    (v >= 0x80 && v < 0xa0) ||
-					    (v >= 0xd800 && v < 0xe000) ||
-					    v > 0x10ffff) {
-						rep = v == '\n' || v == '\t' ? "\n"
-									     : " ";
-					} else {
-						utf8proc_ssize_t m = utf8proc_encode_char(
-							(utf8proc_int32_t)v,
-							(utf8proc_uint8_t *)num);
-
-						num[m] = '\0';
-						rep = num;
-					}
-				}
-			} else {
-				static const struct {
-					const char *name, *text;
-				} ents[] = { { "lt;", "<" },  { "gt;", ">" },
-					     { "amp;", "&" }, { "quot;", "\"" },
-					     { "apos;", "'" } };
-				size_t e;
-
-				for (e = 0; e < sizeof(ents) / sizeof(ents[0]);
-				     e++) {
-					size_t m = strlen(ents[e].name);
-
-					if (n - j >= m &&
-					    strncmp(s + j, ents[e].name, m) == 0) {
-						skip = 1 + m;
-						rep = ents[e].text;
-						break;
-					}
-				}
-			}
+			rep = reference(s + i, n - i, num, &skip);
 		} else if (c == '<' && strip_tags) {
 			const char *gt = memchr(s + i, '>', n - i);
 
@@ -214,12 +213,12 @@ static void decode(const char *s, size_t n, int strip_tags,
 
 			while (k < n && (unsigned char)s[k] >= 0x80)
 				k++;
-			newsidx_meta__utf8(s + run, i - run, out, rc);
+			newsidx_buf__append(out, s + run, i - run, rc);
 			newsidx_meta__utf8(s + i, k - i, out, rc);
 			i = run = k;
 			continue;
 		}
-		if (!skip) {
+		if (!rep) {
 			i++;
 			continue;
 		}
@@ -411,7 +410,7 @@ static void trim_body(struct newsidx_buf *b)
 }
 
 /* Loose text of a TEXT element: everything outside TITLE, DATELINE,
- * AUTHOR and BODY. */
+ * AUTHOR and BODY, with stray tags dropped. */
 static void loose_text(const char *s, const char *e, struct newsidx_buf *out,
 		       int *rc)
 {
@@ -420,34 +419,37 @@ static void loose_text(const char *s, const char *e, struct newsidx_buf *out,
 	const char *p = s;
 
 	while (p < e) {
-		const char *lt = memchr(p, '<', (size_t)(e - p)), *next = NULL;
+		const char *lt = p, *next = NULL;
 		size_t i;
 
+		/* The next element to leave out, if any. */
+		while ((lt = memchr(lt, '<', (size_t)(e - lt))) != NULL) {
+			for (i = 0; i < 4; i++) {
+				size_t m = strlen(skip[i]);
+
+				if (lt + 1 + m < e &&
+				    strncasecmp(lt + 1, skip[i], m) == 0 &&
+				    (lt[1 + m] == '>' || lt[1 + m] == ' '))
+					break;
+			}
+			if (i < 4) {
+				char close[16];
+				const char *c;
+
+				snprintf(close, sizeof(close), "</%s>", skip[i]);
+				c = find_ci(lt, e, close);
+				next = c ? c + strlen(close) : e;
+				break;
+			}
+			lt++;
+		}
 		if (!lt) {
 			decode(p, (size_t)(e - p), 1, out, rc);
 			break;
 		}
-		for (i = 0; i < 4 && !next; i++) {
-			size_t m = strlen(skip[i]);
-			char close[16];
-			const char *c;
-
-			if (lt + 1 + m >= e ||
-			    strncasecmp(lt + 1, skip[i], m) != 0 ||
-			    (lt[1 + m] != '>' && lt[1 + m] != ' '))
-				continue;
-			snprintf(close, sizeof(close), "</%s>", skip[i]);
-			c = find_ci(lt, e, close);
-			next = c ? c + strlen(close) : e;
-		}
 		decode(p, (size_t)(lt - p), 1, out, rc);
-		if (next) {
-			newsidx_buf__putc(out, '\n', rc);
-			p = next;
-		} else {
-			decode(lt, 1, 1, out, rc);
-			p = lt + 1;
-		}
+		newsidx_buf__putc(out, '\n', rc);
+		p = next;
 	}
 }
 
@@ -523,8 +525,9 @@ static void story(struct newsidx_ingest *ing, const char *s, const char *e,
 				       (body.data[i] == '*' || body.data[i] == ' ' ||
 					body.data[i] == '\n'))
 					i++;
-				if (strncasecmp(body.data + i, "blah blah blah", 14) == 0 ||
-				    i == body.len)
+				if (i == body.len ||
+				    strncasecmp(body.data + i, "blah blah blah",
+						14) == 0)
 					newsidx_buf__reset(&body);
 			}
 		}
@@ -581,7 +584,7 @@ static void story(struct newsidx_ingest *ing, const char *s, const char *e,
 		ing->unprocessed++;
 	else if (a.body_len == 0)
 		ing->title_only++;
-	newsidx_ingest__emit(ing, &a);
+	newsidx_ingest__emit(ing, &a, where);
 out:
 	a.body = NULL;
 	newsidx_article__clear(&a);

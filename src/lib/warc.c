@@ -284,7 +284,9 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 	char *host;
 
 	record_where(ing, s, rec, where, sizeof(where));
-	if (strncasecmp(rec->ctype, "application/http", 16) != 0) {
+	if (strncasecmp(rec->ctype, "application/http", 16) != 0 &&
+	    !(rec->ctype[0] == '\0' && n >= 5 &&
+	      strncmp(block, "HTTP/", 5) == 0)) {
 		/* A response that is not an HTTP message (e.g. DNS). */
 		ing->skipped++;
 		return;
@@ -345,10 +347,11 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 			struct newsidx_buf out = { 0 };
 
 			if (inflate_all(payload.data, payload.len,
-					ing->max_document, &out)) {
+					8 * ing->max_article, &out)) {
 				newsidx_ingest__reject(ing, where,
-						       "corrupt %s HTTP payload",
-						       ce);
+						       "corrupt %s HTTP payload, "
+						       "or larger than %zu bytes",
+						       ce, 8 * ing->max_article);
 				newsidx_buf__free(&out);
 				newsidx_buf__free(&payload);
 				return;
@@ -510,7 +513,11 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 					       "Content-Length is %llu but only "
 					       "%zu bytes follow the header",
 					       rec.length, (size_t)n - hl);
-			break;
+			/* A length too large swallows the records after
+			 * it: look for them. */
+			if (!resync(s, hl))
+				break;
+			continue;
 		}
 		{
 			/* The block must end where the next record or the

@@ -552,6 +552,13 @@ static const struct text_case {
 	{ "date 2024-01-05 the council met: it voted.",
 	  "the council met: it voted", "the council met: it voted.", NULL,
 	  "20240105000000" },
+	/* no lead, but a wire dateline at the start of the text (meta.c) */
+	{ "WASHINGTON (AP) \xe2\x80\x94 The House voted on Tuesday. It "
+	  "passed.",
+	  "WASHINGTON (AP) \xe2\x80\x94 The House voted on Tuesday",
+	  "WASHINGTON (AP) \xe2\x80\x94 The House voted on Tuesday. It "
+	  "passed.",
+	  "Washington", "" },
 	/* no lead: an impossible date stays in the text */
 	{ "date 2024-02-30 Oslo: Text here.",
 	  "date 2024-02-30 Oslo: Text here",
