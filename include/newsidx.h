@@ -221,6 +221,11 @@ typedef struct newsidx_index_stats {
 	unsigned long files_total;    /* files found in the inputs */
 	unsigned long long bytes_total; /* their size on disk */
 	unsigned long long bytes_done;  /* of which read or skipped so far */
+	unsigned long skipped;     /* records read that are not articles
+				      (WARC requests, images, redirects) */
+	unsigned long unprocessed; /* articles of raw, unparsed text
+				      (Reuters TYPE="UNPROC") */
+	unsigned long title_only;  /* articles with a title and no body */
 } newsidx_index_stats_t;
 
 /*

@@ -224,7 +224,7 @@ static void summary(const struct index_args *a,
 	if (a->json) {
 		json_t *o = json_pack(
 			"{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			"s:I, s:f}",
+			"s:I, s:f, s:I, s:I, s:I}",
 			"index", cli_index_path(), "status", outcome(st),
 			"files", (json_int_t)s->files_total, "files_read",
 			(json_int_t)s->files, "files_unchanged",
@@ -234,7 +234,10 @@ static void summary(const struct index_args *a,
 			(json_int_t)s->deleted, "rejected",
 			(json_int_t)s->rejected, "rejected_files",
 			(json_int_t)s->rejected_files, "bytes",
-			(json_int_t)s->bytes, "seconds", secs);
+			(json_int_t)s->bytes, "seconds", secs, "skipped",
+			(json_int_t)s->skipped, "unprocessed",
+			(json_int_t)s->unprocessed, "title_only",
+			(json_int_t)s->title_only);
 
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));
@@ -242,12 +245,20 @@ static void summary(const struct index_args *a,
 			json_decref(o);
 		}
 	}
-	if (a->verbose)
+	if (a->verbose) {
 		fprintf(stderr,
 			"newsidx: %s: %lu added, %lu updated, %lu deleted, "
-			"%lu files unchanged, %lu rejected in %.2f s\n",
+			"%lu files unchanged, %lu rejected in %.2f s",
 			cli_index_path(), s->added, s->updated, s->deleted,
 			s->unchanged, s->rejected, secs);
+		/* Said only when they happen: most archives have none. */
+		if (s->unprocessed || s->title_only)
+			fprintf(stderr, " (%lu unprocessed, %lu title-only)",
+				s->unprocessed, s->title_only);
+		if (s->skipped)
+			fprintf(stderr, " (%lu records skipped)", s->skipped);
+		fputc('\n', stderr);
+	}
 }
 
 /* Read the paths listed in file (one per line; "-" is stdin). */

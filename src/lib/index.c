@@ -624,6 +624,9 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	w->nseen = 0;
 	w->stats->files++;
 	st = newsidx_ingest__run(&ing, data ? NULL : name, data, len);
+	w->stats->skipped += ing.skipped;
+	w->stats->unprocessed += ing.unprocessed;
+	w->stats->title_only += ing.title_only;
 	if (w->file_rejected)
 		w->stats->rejected_files++;
 	if (w->fatal)

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Build the libFuzzer harnesses with clang and run each for a while.
-# From make check: a short pass (FUZZ_SECONDS, default 15) when clang with
+# From make check: a short pass (FUZZ_SECONDS, default 8) when clang with
 # libFuzzer is available.  By hand, for a longer run from a build tree:
 #   top_srcdir=.. top_builddir=. sh ../tests/fuzz/run.sh 600
 set -u
 : "${top_srcdir:?set top_srcdir}"
 : "${top_builddir:?set top_builddir}"
-secs=${1:-${FUZZ_SECONDS:-15}}
+secs=${1:-${FUZZ_SECONDS:-8}}
 CLANG=${FUZZ_CC:-clang}
 T=$(mktemp -d "${TMPDIR:-/tmp}/newsidx-fuzz.XXXXXX")
 trap 'rm -rf "$T"' EXIT
@@ -19,7 +19,7 @@ S="$top_srcdir/src/lib"
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 -I$top_builddir -I$top_srcdir/include -I$S -I$top_srcdir/src/xapian
 $(pkg-config --cflags jansson libutf8proc zlib libxml-2.0)"
-LIBS="$(pkg-config --libs jansson libutf8proc zlib libxml-2.0) -lstemmer"
+LIBS="$(pkg-config --libs jansson libutf8proc zlib libxml-2.0) -lstemmer -lpthread"
 # Everything the parsers use, nothing that needs Xapian.
 PARSERS="$S/ingest.c $S/util.c $S/analyze.c $S/meta.c $S/lang.c $S/feed.c
 $S/html.c $S/warc.c $S/sgml.c"
@@ -30,13 +30,27 @@ $CLANG $FLAGS -o "$T/fuzz_query" "$top_srcdir/tests/fuzz/fuzz_query.c" \
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_ingest" "$top_srcdir/tests/fuzz/fuzz_ingest.c" \
 	$PARSERS $LIBS || fail=1
+for h in feed html warc sgml meta; do
+	# shellcheck disable=SC2086
+	$CLANG $FLAGS -o "$T/fuzz_$h" "$top_srcdir/tests/fuzz/fuzz_$h.c" \
+		$PARSERS $LIBS || fail=1
+done
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"
 cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
 	"$T/corpus-ingest/" 2>/dev/null
 printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
-for h in query ingest; do
+F="$top_srcdir/tests/fixtures/formats"
+for h in feed html warc sgml meta; do mkdir -p "$T/corpus-$h"; done
+cp "$F"/*.xml "$F"/*.xml.gz "$T/corpus-feed/"
+cp "$F"/*.html "$T/corpus-html/"
+cp "$F"/*.warc "$F"/*.warc.gz "$T/corpus-warc/"
+cp "$F"/*.sgm "$T/corpus-sgml/"
+cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
+printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
+printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
+for h in query ingest feed html warc sgml meta; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then
