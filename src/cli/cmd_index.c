@@ -354,12 +354,27 @@ int cmd_index(int argc, char **argv)
 	if (rc >= 0)
 		return rc;
 	if (a.from) {
+		size_t extra = (size_t)(argc - optind), k;
+		char **all;
+
 		list = read_list(a.from, &npaths);
 		if (!list) {
 			fprintf(stderr, "newsidx: %s: %s\n", a.from,
 				strerror(errno));
 			return 1;
 		}
+		/* The listed paths, then those on the command line. */
+		all = realloc(list, (npaths + extra + 1) * sizeof(*all));
+		if (!all) {
+			for (k = 0; k < npaths; k++)
+				free(list[k]);
+			free(list);
+			return cli_fail(NEWSIDX_NOMEM, NULL);
+		}
+		list = all;
+		for (k = 0; k < extra; k++)
+			list[npaths + k] = strdup(argv[optind + (int)k]);
+		npaths += extra;
 		paths = list;
 	} else {
 		paths = argv + optind;

@@ -69,6 +69,22 @@ if [ -f "$T/cwd/index/XAPIANDB" ]; then ok; else
 	fail "index created in ./index"
 fi
 
+# Inputs from a list and from standard input.
+printf '# a comment\n%s\n\n' "$FIXTURES/good/alpha.txt" >"$T/list"
+"$NEWSIDX" --index "$T/from" index --from "$T/list" \
+	"$FIXTURES/good/charlie.jsonl" || fail "index --from"
+expect_eq "$("$NEWSIDX" --index "$T/from" search --ids -- -zzqq | sort | tr '\n' ' ')" \
+	"$FIXTURES/good/alpha.txt good-c1 good-c2 good-c3 " \
+	"--from FILE adds the listed paths to the others"
+printf '%s\n' "$FIXTURES/good/alpha.txt" |
+	"$NEWSIDX" --index "$T/from2" index --from - || fail "index --from -"
+expect_eq "$("$NEWSIDX" --index "$T/from2" search --ids zeppelin)" \
+	"$FIXTURES/good/alpha.txt" "--from - reads the list from stdin"
+"$NEWSIDX" --index "$T/stdin" index - <"$FIXTURES/good/charlie.jsonl" ||
+	fail "index -"
+expect_eq "$("$NEWSIDX" --index "$T/stdin" search --ids axolotl)" "good-c2" \
+	"'-' indexes standard input"
+
 # Help and version.
 run --help
 expect_rc 0 "--help"
