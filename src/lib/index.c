@@ -37,6 +37,18 @@
 #define SPELL_SLOTS 4096
 #define DUP_CANDIDATES 32
 
+struct spell_entry {
+	uint64_t hash;
+	uint32_t off;   /* of the word in the arena, 0 for a free slot */
+	uint32_t count;
+};
+
+struct spellbatch {
+	struct spell_entry *e;
+	size_t cap, n;  /* slots (a power of two), words */
+	struct newsidx_buf arena;
+};
+
 /* One input file found by the walk. */
 struct input {
 	char *name;    /* as found, for messages */
@@ -80,6 +92,7 @@ struct writer {
 	uint64_t spell_hash[SPELL_SLOTS];
 	unsigned spell_gen[SPELL_SLOTS];
 	unsigned gen;
+	struct spellbatch spell;
 };
 
 static void on_reject(void *ctx, const char *where, const char *reason)
@@ -92,6 +105,86 @@ static void on_reject(void *ctx, const char *where, const char *reason)
 	newsidx_db__fail(w->db, NEWSIDX_REJECTED, "%s: %s", where, reason);
 	if (w->opts->on_reject)
 		w->opts->on_reject(w->opts->reject_ctx, where, reason);
+}
+
+/*
+ * Spelling words are counted here and handed to Xapian once per word per
+ * batch, at commit: Xapian's spelling table does a map lookup per call,
+ * which made one call per word per article a third of indexing time.
+ */
+static int spell_count(struct spellbatch *b, const char *word, size_t len,
+		       uint64_t h)
+{
+	size_t i;
+	int rc = 0;
+
+	if (b->n * 2 >= b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 4096, j;
+		struct spell_entry *e = calloc(cap, sizeof(*e));
+
+		if (!e)
+			return -1;
+		for (j = 0; j < b->cap; j++) {
+			if (!b->e[j].off)
+				continue;
+			for (i = b->e[j].hash & (cap - 1); e[i].off;
+			     i = (i + 1) & (cap - 1))
+				;
+			e[i] = b->e[j];
+		}
+		free(b->e);
+		b->e = e;
+		b->cap = cap;
+	}
+	if (!b->arena.len)
+		newsidx_buf__putc(&b->arena, '\0', &rc); /* offset 0 = free */
+	for (i = h & (b->cap - 1); b->e[i].off; i = (i + 1) & (b->cap - 1)) {
+		const char *s = b->arena.data + b->e[i].off;
+
+		if (b->e[i].hash == h && strncmp(s, word, len) == 0 &&
+		    s[len] == '\0') {
+			b->e[i].count++;
+			return 0;
+		}
+	}
+	b->e[i].hash = h;
+	b->e[i].off = (uint32_t)b->arena.len;
+	b->e[i].count = 1;
+	newsidx_buf__append(&b->arena, word, len, &rc);
+	newsidx_buf__putc(&b->arena, '\0', &rc);
+	b->n++;
+	return rc ? -1 : 0;
+}
+
+/* Hand the batch's words to the spelling table, before a commit. */
+static int spell_flush(struct writer *w)
+{
+	struct spellbatch *b = &w->spell;
+	size_t i;
+	int x = 0;
+
+	for (i = 0; i < b->cap && !x; i++)
+		if (b->e[i].off) {
+			const char *s = b->arena.data + b->e[i].off;
+
+			x = xapc_db_add_spelling(w->db->x, s, strlen(s),
+						 b->e[i].count);
+		}
+	if (b->cap)
+		memset(b->e, 0, b->cap * sizeof(*b->e));
+	b->n = 0;
+	newsidx_buf__reset(&b->arena);
+	b->arena.len = 0;
+	return x;
+}
+
+static newsidx_status_t commit(struct writer *w)
+{
+	int x = spell_flush(w);
+
+	if (x)
+		return newsidx_db__xfail(w->db, x, "writing to");
+	return newsidx_db_commit(w->db);
 }
 
 /*
@@ -123,7 +216,8 @@ static void add_spelling(struct writer *w, const struct newsidx_token *tok)
 	}
 	w->spell_gen[slot] = w->gen;
 	w->spell_hash[slot] = h;
-	w->xst = xapc_db_add_spelling(w->db->x, tok->text, tok->len, 1);
+	if (spell_count(&w->spell, tok->text, tok->len, h))
+		w->xst = XAPC_ERR_NOMEM;
 }
 
 static int add_text_token(void *ctx, const struct newsidx_token *tok)
@@ -441,7 +535,7 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 	w->stats->bytes += a->body_len;
 	if (++w->db->pending >= (w->opts->batch_size ? w->opts->batch_size
 						       : DEFAULT_BATCH)) {
-		st = newsidx_db_commit(w->db);
+		st = commit(w);
 		if (st)
 			return w->fatal = st;
 	}
@@ -1000,10 +1094,12 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	free(w.seen);
 	/* Also when interrupted: what finished is kept. */
 	if ((!st || st == NEWSIDX_INTERRUPTED) && db->pending) {
-		cst = newsidx_db_commit(db);
+		cst = commit(&w);
 		if (cst)
 			st = cst;
 	}
+	free(w.spell.e);
+	newsidx_buf__free(&w.spell.arena);
 	if (st == NEWSIDX_INTERRUPTED)
 		newsidx_db__fail(db, st, "interrupted; the work done so far "
 					 "was committed");
