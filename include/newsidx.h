@@ -254,9 +254,13 @@ typedef struct newsidx_index_options {
 	int force;           /* re-read every file, changed or not */
 	newsidx_progress_fn progress; /* may be NULL */
 	void *progress_ctx;           /* passed to progress */
+	unsigned jobs;       /* threads parsing and analysing files while
+				the calling thread writes; 0: one per core.
+				The callbacks are still called one at a
+				time. */
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0 }
 
 /*
  * Index a file, or every file under a directory recursively (in name

@@ -123,6 +123,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "force", no_argument, NULL, 'F' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "synonyms", required_argument, NULL, 'y' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -183,6 +184,11 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 			break;
 		case 'y':
 			a->oo.synonyms = optarg;
+			break;
+		case 'J':
+			if (cli_parse_size(optarg, &n) || n == 0 || n > 256)
+				return cli_usage_error("bad --jobs '%s'", optarg);
+			a->io.jobs = (unsigned)n;
 			break;
 		case 'v':
 			a->verbose = 1;

@@ -70,6 +70,8 @@ const char cli_usage_index[] =
 	" (default en)\n"
 	"  --max-article-size BYTES reject larger articles (default 4194304)\n"
 	"  --batch-size N           articles per commit (default 2000)\n"
+	"  --jobs N                 threads reading and analysing files\n"
+	"                           (default: one per core)\n"
 	"  --synonyms FILE          the synonym list to load (default: the\n"
 	"                           shipped one, or $NEWSIDX_SYNONYMS)\n"
 	"  --lock-timeout SECONDS   wait this long for another writer"

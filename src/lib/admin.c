@@ -401,7 +401,6 @@ newsidx_status_t newsidx_check(const char *path, newsidx_reject_fn report,
 static newsidx_status_t switch_to(struct newsidx_db *db, const char *gen,
 				  const char *old)
 {
-	char p[PATH_MAX];
 	xapc_db_t *x = NULL;
 	newsidx_status_t st;
 	int rc;
@@ -421,12 +420,11 @@ static newsidx_status_t switch_to(struct newsidx_db *db, const char *gen,
 	}
 	db->x = x;
 	db->mismatch = 0;
-	/* Readers still on the old generation keep their open files; on
-	 * their next search they follow the stub to the new one. */
-	if (old && *old) {
-		snprintf(p, sizeof(p), "%s/%s", db->path, old);
-		newsidx_layout__remove(p);
-	}
+	/* The generation just retired stays until the next switch: a
+	 * reader that read the old stub a moment ago may still be opening
+	 * it.  Older ones go; readers move to the new one on their next
+	 * search. */
+	newsidx_layout__remove_older(db->path, gen, old);
 	return NEWSIDX_OK;
 }
 

@@ -238,6 +238,13 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 	return st;
 }
 
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
 /* Create the first generation and its stub: a new, empty index. */
 static newsidx_status_t create_index(struct newsidx_db *db)
 {
@@ -299,7 +306,7 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	newsidx_open_options_t defaults = NEWSIDX_OPEN_OPTIONS_INIT;
 	struct newsidx_db *db;
 	newsidx_status_t st;
-	int x;
+	int x, tries;
 
 	if (!out)
 		return NEWSIDX_INVALID_ARGUMENT;
@@ -338,15 +345,27 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 				return st;
 		}
 	}
-	x = xapc_db_open(&db->x, path,
-			 db->writable ? XAPC_DB_OPEN : XAPC_DB_READONLY);
-	if (x == XAPC_ERR_LOCK)
-		return newsidx_db__fail(db, NEWSIDX_LOCKED,
-					"index %s is locked by another writer",
-					path);
-	if (x)
-		return newsidx_db__xfail(db, x, "opening");
-	st = check_schema(db);
+	for (tries = 0;; tries++) {
+		x = xapc_db_open(&db->x, path,
+				 db->writable ? XAPC_DB_OPEN : XAPC_DB_READONLY);
+		if (x == XAPC_ERR_LOCK)
+			return newsidx_db__fail(db, NEWSIDX_LOCKED,
+						"index %s is locked by another "
+						"writer",
+						path);
+		if (x && (x != XAPC_ERR_MODIFIED || tries == 5))
+			return newsidx_db__xfail(db, x, "opening");
+		st = x ? NEWSIDX_MODIFIED : check_schema(db);
+		/* A writer committing, or switching generations, while a
+		 * reader opens can make the view it got inconsistent: open
+		 * again, as a search would. */
+		if (db->writable || st == NEWSIDX_OK || tries == 5 ||
+		    (st != NEWSIDX_MODIFIED && st != NEWSIDX_VERSION_MISMATCH))
+			break;
+		xapc_db_free(db->x);
+		db->x = NULL;
+		sleep_ms(20);
+	}
 	if (st == NEWSIDX_VERSION_MISMATCH && opts->any_schema) {
 		/* Kept for info and rebuild; everything else refuses it. */
 		db->mismatch = 1;

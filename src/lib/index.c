@@ -28,7 +28,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
 
 #include "internal.h"
 #include "xapc.h"
@@ -66,45 +70,87 @@ struct fstate {
 	int failed;
 };
 
-struct writer {
-	struct newsidx_db *db;
+/*
+ * The preparing half of indexing, one per thread: an article becomes a
+ * Xapian document with every term, value and the stored data.  Only what
+ * needs the index (the near-duplicate group, the spelling table) is left
+ * to the writer.  Each preparer has its own analyzers: a stemmer is never
+ * shared between threads.
+ */
+struct prep {
 	const newsidx_index_options_t *opts;
-	newsidx_index_stats_t *stats;
-	/* The docids of the current file's articles, to find those a
-	 * changed file no longer holds. */
-	xapc_docid_t *seen;
-	size_t nseen, capseen;
-	unsigned long since_progress;
+	struct newsidx_analyzer *an_en;
+	struct newsidx_analyzer *an_lang[8];
+	char an_code[8][8];
 	struct newsidx_buf data;
-	xapc_doc_t *doc;
-	newsidx_status_t fatal;
-	unsigned long rejected;
-	int file_rejected;
 	/* State for the token callbacks. */
 	struct newsidx_analyzer *an;
+	xapc_doc_t *doc;
 	const char *prefix;
 	int title;
 	xapc_status_t xst;
 	struct newsidx_minhash mh;
 	unsigned spell_count;
-	/* Words already added to the spelling table for this article:
-	 * hashes, valid when their generation is the current one. */
+	/* Words already listed for this article: hashes, valid when their
+	 * generation is the current one. */
 	uint64_t spell_hash[SPELL_SLOTS];
 	unsigned spell_gen[SPELL_SLOTS];
 	unsigned gen;
+	struct newsidx_buf spell;  /* this article's words, NUL-separated */
+};
+
+/* A prepared article, or the end of a file, on its way to the writer. */
+struct item {
+	xapc_doc_t *doc;
+	char *id;
+	char qterm[NEWSIDX_MAX_TERM + 24];
+	size_t qlen;
+	struct newsidx_sig sig;
+	int has_sig;
+	char *spell;
+	size_t spell_len;
+	size_t body_len;
+	/* The end of a file: its results. */
+	int end;
+	size_t file;
+	uint64_t hash;
+	int hashed;
+	int file_rejected;
+	unsigned long skipped, unprocessed, title_only;
+};
+
+/* What the writer keeps per file being indexed. */
+struct filework {
+	struct fstate fs;
+	xapc_docid_t *seen;  /* its articles' docids, to drop the others */
+	size_t nseen, capseen;
+};
+
+struct pipeline;
+
+struct writer {
+	struct newsidx_db *db;
+	const newsidx_index_options_t *opts;
+	newsidx_index_stats_t *stats;
+	struct prep prep;          /* for the writer's own thread */
+	struct filework single;    /* the file of a one-thread run */
+	unsigned long since_progress;
+	newsidx_status_t fatal;
+	unsigned long rejected;
+	int file_rejected;
+	struct pipeline *pl;       /* when preparing in threads */
 	struct spellbatch spell;
 };
+
+static void reject_locked(struct writer *w, const char *where,
+			  const char *reason);
 
 static void on_reject(void *ctx, const char *where, const char *reason)
 {
 	struct writer *w = ctx;
 
-	w->rejected++;
-	w->stats->rejected++;
 	w->file_rejected = 1;
-	newsidx_db__fail(w->db, NEWSIDX_REJECTED, "%s: %s", where, reason);
-	if (w->opts->on_reject)
-		w->opts->on_reject(w->opts->reject_ctx, where, reason);
+	reject_locked(w, where, reason);
 }
 
 /*
@@ -188,14 +234,15 @@ static newsidx_status_t commit(struct writer *w)
 }
 
 /*
- * Add a word to the spelling vocabulary once per article: plain words
+ * List a word for the spelling vocabulary once per article: plain words
  * only (no numbers, acronyms or handles), 3 to 32 bytes, so that "did
  * you mean" suggests real words rather than codes.
  */
-static void add_spelling(struct writer *w, const struct newsidx_token *tok)
+static void add_spelling(struct prep *p, const struct newsidx_token *tok)
 {
 	uint64_t h;
 	size_t i, slot;
+	int rc = 0;
 
 	if (tok->len < 3 || tok->len > 32 ||
 	    (tok->flags & (NEWSIDX_TOK_NUMBER | NEWSIDX_TOK_ACRONYM |
@@ -209,71 +256,73 @@ static void add_spelling(struct writer *w, const struct newsidx_token *tok)
 	}
 	h = newsidx_hash64(tok->text, tok->len);
 	for (slot = h % SPELL_SLOTS;; slot = (slot + 1) % SPELL_SLOTS) {
-		if (w->spell_gen[slot] != w->gen)
+		if (p->spell_gen[slot] != p->gen)
 			break;
-		if (w->spell_hash[slot] == h)
+		if (p->spell_hash[slot] == h)
 			return;
 	}
-	w->spell_gen[slot] = w->gen;
-	w->spell_hash[slot] = h;
-	if (spell_count(&w->spell, tok->text, tok->len, h))
-		w->xst = XAPC_ERR_NOMEM;
+	p->spell_gen[slot] = p->gen;
+	p->spell_hash[slot] = h;
+	newsidx_buf__append(&p->spell, tok->text, tok->len, &rc);
+	newsidx_buf__putc(&p->spell, '\0', &rc);
+	if (rc)
+		p->xst = XAPC_ERR_NOMEM;
 }
 
 static int add_text_token(void *ctx, const struct newsidx_token *tok)
 {
-	struct writer *w = ctx;
+	struct prep *p = ctx;
 	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	const char *stem;
 	size_t slen;
 	xapc_termpos_t pos = tok->pos;
 
-	if (!w->title && !(tok->flags & NEWSIDX_TOK_JOINED))
-		newsidx_dedup__add(&w->mh, tok->text, tok->len);
+	if (!p->title && !(tok->flags & NEWSIDX_TOK_JOINED))
+		newsidx_dedup__add(&p->mh, tok->text, tok->len);
 	/* The first words of a long article give its vocabulary; the
 	 * bound keeps the per-article table sparse. */
-	if (w->spell_count++ < SPELL_SLOTS / 2)
-		add_spelling(w, tok);
-	if (w->xst)
+	if (p->spell_count++ < SPELL_SLOTS / 2)
+		add_spelling(p, tok);
+	if (p->xst)
 		return 1;
 
-	stem = newsidx_analyzer__stem(w->an, tok->text, tok->len, &slen);
+	stem = newsidx_analyzer__stem(p->an, tok->text, tok->len, &slen);
 	if (!stem || slen == 0 || slen > sizeof(term) - 2)
 		return 0;
-	if (w->title) {
+	if (p->title) {
 		term[0] = 'S';
 		memcpy(term + 1, stem, slen);
-		w->xst = xapc_doc_add_posting(w->doc, term, slen + 1, pos, 1);
-		if (!w->xst)
-			w->xst = xapc_doc_add_posting(w->doc, stem, slen, pos,
+		p->xst = xapc_doc_add_posting(p->doc, term, slen + 1, pos, 1);
+		if (!p->xst)
+			p->xst = xapc_doc_add_posting(p->doc, stem, slen, pos,
 						      NEWSIDX_TITLE_WDF);
 	} else {
-		w->xst = xapc_doc_add_posting(w->doc, stem, slen, pos, 1);
+		p->xst = xapc_doc_add_posting(p->doc, stem, slen, pos, 1);
 	}
-	return w->xst ? 1 : 0;
+	return p->xst ? 1 : 0;
 }
 
 static int add_field_token(void *ctx, const struct newsidx_token *tok)
 {
-	struct writer *w = ctx;
+	struct prep *p = ctx;
 	char term[NEWSIDX_MAX_TERM + 24];
-	size_t n = newsidx_schema__term(term, w->prefix, tok->text, tok->len);
+	size_t n = newsidx_schema__term(term, p->prefix, tok->text, tok->len);
 
-	w->xst = xapc_doc_add_boolean_term(w->doc, term, n);
-	return w->xst ? 1 : 0;
+	p->xst = xapc_doc_add_boolean_term(p->doc, term, n);
+	return p->xst ? 1 : 0;
 }
 
-static int add_words(struct writer *w, const char *prefix, const char *value)
+static int add_words(struct prep *p, const char *prefix, const char *value)
 {
 	if (!value || !*value)
 		return 0;
-	w->prefix = prefix;
-	newsidx_analyzer__tokenize(w->an, value, strlen(value), 1,
-				   add_field_token, w, NULL);
-	return w->xst;
+	p->prefix = prefix;
+	newsidx_analyzer__tokenize(p->an, value, strlen(value), 1,
+				   add_field_token, p, NULL);
+	return p->xst;
 }
 
-static int add_exact(struct writer *w, const char *prefix, const char *value)
+static int add_exact(struct prep *p, const char *prefix, const char *value)
 {
 	char term[NEWSIDX_MAX_TERM + 24];
 	size_t n;
@@ -281,16 +330,16 @@ static int add_exact(struct writer *w, const char *prefix, const char *value)
 	if (!value || !*value)
 		return 0;
 	n = newsidx_schema__term(term, prefix, value, strlen(value));
-	w->xst = xapc_doc_add_boolean_term(w->doc, term, n);
-	return w->xst;
+	p->xst = xapc_doc_add_boolean_term(p->doc, term, n);
+	return p->xst;
 }
 
-static int set_value(struct writer *w, unsigned slot, const char *v)
+static int set_value(struct prep *p, unsigned slot, const char *v)
 {
 	if (!v || !*v)
 		return 0;
-	w->xst = xapc_doc_set_value(w->doc, slot, v, strlen(v));
-	return w->xst;
+	p->xst = xapc_doc_set_value(p->doc, slot, v, strlen(v));
+	return p->xst;
 }
 
 /* "en-GB", "EN", "English" -> "en"; the library stores 2-letter codes. */
@@ -317,6 +366,179 @@ static void lang_code(const char *in, char out[8])
 		out[i] = (char)((in[i] >= 'A' && in[i] <= 'Z') ? in[i] + 32
 							       : in[i]);
 	out[i] = '\0';
+}
+
+static newsidx_status_t prep_init(struct prep *p,
+				  const newsidx_index_options_t *opts)
+{
+	memset(p, 0, sizeof(*p));
+	p->opts = opts;
+	return newsidx_analyzer__new(&p->an_en, "en");
+}
+
+static void prep_free(struct prep *p)
+{
+	size_t i;
+
+	newsidx_analyzer__free(p->an_en);
+	for (i = 0; i < sizeof(p->an_lang) / sizeof(p->an_lang[0]); i++)
+		newsidx_analyzer__free(p->an_lang[i]);
+	xapc_doc_free(p->doc);
+	newsidx_buf__free(&p->data);
+	newsidx_buf__free(&p->spell);
+}
+
+/* The analyzer of a language code: English for "en" and for languages
+ * libstemmer does not know. */
+static struct newsidx_analyzer *prep_analyzer(struct prep *p,
+					     const char *code)
+{
+	const size_t n = sizeof(p->an_lang) / sizeof(p->an_lang[0]);
+	size_t i;
+
+	if (!*code || strcmp(code, "en") == 0)
+		return p->an_en;
+	for (i = 0; i < n && p->an_lang[i]; i++)
+		if (strcmp(p->an_code[i], code) == 0)
+			return p->an_lang[i];
+	if (i == n) {
+		newsidx_analyzer__free(p->an_lang[--i]);
+		p->an_lang[i] = NULL;
+	}
+	if (newsidx_analyzer__new(&p->an_lang[i], code) != NEWSIDX_OK) {
+		p->an_lang[i] = NULL;
+		return p->an_en;
+	}
+	snprintf(p->an_code[i], sizeof(p->an_code[i]), "%s", code);
+	return p->an_lang[i];
+}
+
+static void item_free(struct item *it)
+{
+	if (!it)
+		return;
+	xapc_doc_free(it->doc);
+	free(it->id);
+	free(it->spell);
+	free(it);
+}
+
+/*
+ * Turn an article into a document, in any thread.  Returns NEWSIDX_OK
+ * with *out set, or a status with the reason in err.
+ */
+static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
+				struct item **out, char *err, size_t errlen)
+{
+	char code[8];
+	unsigned next = 1;
+	struct item *it;
+	newsidx_status_t st;
+	int x;
+
+	*out = NULL;
+	lang_code(a->lang ? a->lang : p->opts->lang, code);
+	p->an = prep_analyzer(p, code);
+	if (!code[0])
+		snprintf(code, sizeof(code), "en");
+	free(a->lang);
+	a->lang = newsidx_strdup(code);
+	if (!a->source && p->opts->source)
+		a->source = newsidx_strdup(p->opts->source);
+	it = calloc(1, sizeof(*it));
+	if (!it || !a->lang || xapc_doc_new(&it->doc)) {
+		item_free(it);
+		snprintf(err, errlen, "out of memory");
+		return NEWSIDX_NOMEM;
+	}
+	p->doc = it->doc;
+	p->xst = XAPC_OK;
+	p->gen++;
+	p->spell_count = 0;
+	newsidx_buf__reset(&p->spell);
+	p->spell.len = 0;
+	newsidx_dedup__start(&p->mh);
+	p->title = 1;
+	if (a->title)
+		newsidx_analyzer__tokenize(p->an, a->title, strlen(a->title),
+					   1, add_text_token, p, &next);
+	p->title = 0;
+	if (!p->xst)
+		newsidx_analyzer__tokenize(p->an, a->body, a->body_len,
+					   next + NEWSIDX_TITLE_GAP,
+					   add_text_token, p, NULL);
+	x = p->xst;
+	if (!x)
+		x = add_words(p, "XP", a->place);
+	if (!x)
+		x = add_words(p, "XS", a->source);
+	if (!x)
+		x = add_words(p, "A", a->authors);
+	if (!x)
+		x = add_words(p, "XT", a->topics);
+	if (!x)
+		x = add_exact(p, "L", a->lang);
+	if (!x)
+		x = add_exact(p, "U", a->url);
+	if (!x)
+		x = add_exact(p, "XF", a->path);
+	if (!x)
+		x = set_value(p, NEWSIDX_SLOT_DATE, a->date);
+	if (!x)
+		x = set_value(p, NEWSIDX_SLOT_SOURCE, a->source);
+	if (!x)
+		x = set_value(p, NEWSIDX_SLOT_PLACE, a->place);
+	if (!x)
+		x = set_value(p, NEWSIDX_SLOT_LANG, a->lang);
+	if (!x && a->date[0]) {
+		char month[8];
+
+		snprintf(month, sizeof(month), "%.4s-%.2s", a->date,
+			 a->date + 4);
+		x = set_value(p, NEWSIDX_SLOT_MONTH, month);
+	}
+	if (!x && (it->has_sig = newsidx_dedup__finish(&p->mh))) {
+		unsigned char sig[NEWSIDX_SIG_N * 4];
+		char term[64];
+		unsigned band;
+
+		it->sig = p->mh.sig;
+		newsidx_dedup__encode(&it->sig, sig);
+		x = xapc_doc_set_value(it->doc, NEWSIDX_SLOT_SIG,
+				       (const char *)sig, sizeof(sig));
+		for (band = 0; !x && band < NEWSIDX_SIG_BANDS; band++)
+			x = xapc_doc_add_boolean_term(
+				it->doc, term,
+				newsidx_dedup__band_term(&it->sig, band, term,
+							 sizeof(term)));
+	}
+	if (x) {
+		snprintf(err, errlen, "indexing %s: %s", a->id,
+			 xapc_doc_errmsg(it->doc));
+		item_free(it);
+		return x == XAPC_ERR_NOMEM ? NEWSIDX_NOMEM : NEWSIDX_ENGINE;
+	}
+	st = newsidx_docdata__encode(a, &p->data);
+	it->qlen = newsidx_schema__term(it->qterm, "Q", a->id, strlen(a->id));
+	it->id = newsidx_strdup(a->id);
+	it->body_len = a->body_len;
+	if (!st && p->spell.len) {
+		it->spell = malloc(p->spell.len);
+		if (it->spell) {
+			memcpy(it->spell, p->spell.data, p->spell.len);
+			it->spell_len = p->spell.len;
+		}
+	}
+	if (st || !it->id || (p->spell.len && !it->spell) ||
+	    xapc_doc_set_data(it->doc, p->data.data, p->data.len) ||
+	    xapc_doc_add_boolean_term(it->doc, it->qterm, it->qlen)) {
+		snprintf(err, errlen, "out of memory");
+		item_free(it);
+		return NEWSIDX_NOMEM;
+	}
+	p->doc = NULL;
+	*out = it;
+	return NEWSIDX_OK;
 }
 
 static int collect_cand(void *ctx, xapc_docid_t docid, xapc_termcount_t wdf)
@@ -383,33 +605,6 @@ static int find_group(struct writer *w, const struct newsidx_sig *sig,
 	return 0;
 }
 
-/* Signature, group and band terms of the article being written. */
-static int add_dedup(struct writer *w, const char *id)
-{
-	unsigned char sig[NEWSIDX_SIG_N * 4];
-	char group[17], term[64];
-	unsigned band;
-	size_t n;
-	int x;
-
-	if (!newsidx_dedup__finish(&w->mh))
-		return 0;
-	x = find_group(w, &w->mh.sig, id, group);
-	if (x)
-		return x;
-	newsidx_dedup__encode(&w->mh.sig, sig);
-	x = xapc_doc_set_value(w->doc, NEWSIDX_SLOT_SIG, (const char *)sig,
-			       sizeof(sig));
-	if (!x)
-		x = xapc_doc_set_value(w->doc, NEWSIDX_SLOT_GROUP, group, 16);
-	for (band = 0; !x && band < NEWSIDX_SIG_BANDS; band++) {
-		n = newsidx_dedup__band_term(&w->mh.sig, band, term,
-					     sizeof(term));
-		x = xapc_doc_add_boolean_term(w->doc, term, n);
-	}
-	return x;
-}
-
 /* Call the progress callback; nonzero means stop. */
 static int progress(struct writer *w)
 {
@@ -418,121 +613,58 @@ static int progress(struct writer *w)
 	       w->opts->progress(w->opts->progress_ctx, w->stats);
 }
 
-static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
+/*
+ * Write a prepared article, in the writer's thread: its group, its
+ * spelling words, then the document, replacing any copy with its id.
+ */
+static newsidx_status_t write_item(struct writer *w, struct item *it,
+				   struct filework *fw)
 {
-	struct writer *w = ctx;
-	char code[8], term[NEWSIDX_MAX_TERM + 24];
-	unsigned next = 1;
-	size_t n;
 	xapc_docid_t docid;
 	xapc_doccount_t had = 0;
 	newsidx_status_t st;
-	int x;
+	size_t i;
+	int x = 0;
 
-	if (w->fatal)
-		return w->fatal;
-	lang_code(a->lang ? a->lang : w->opts->lang, code);
-	w->an = w->db->an;
-	if (code[0] && newsidx_db__analyzer(w->db, code, &w->an) != NEWSIDX_OK)
-		w->an = w->db->an; /* unknown language: English stems */
-	if (!code[0])
-		snprintf(code, sizeof(code), "en");
-	free(a->lang);
-	a->lang = newsidx_strdup(code);
-	if (!a->source && w->opts->source)
-		a->source = newsidx_strdup(w->opts->source);
+	if (it->has_sig) {
+		char group[17];
 
-	/* A fresh document each time: a reused one would keep the
-	 * previous article's values (its date, its group). */
-	xapc_doc_free(w->doc);
-	w->doc = NULL;
-	x = xapc_doc_new(&w->doc);
-	if (x)
-		return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
-						   "out of memory");
-	w->xst = XAPC_OK;
-	w->gen++;
-	w->spell_count = 0;
-	newsidx_dedup__start(&w->mh);
-	w->title = 1;
-	if (!x && a->title)
-		newsidx_analyzer__tokenize(w->an, a->title, strlen(a->title),
-					   1, add_text_token, w, &next);
-	w->title = 0;
-	if (!x && !w->xst)
-		newsidx_analyzer__tokenize(w->an, a->body, a->body_len,
-					   next + NEWSIDX_TITLE_GAP,
-					   add_text_token, w, NULL);
-	if (!x)
-		x = w->xst;
-	if (!x)
-		x = add_words(w, "XP", a->place);
-	if (!x)
-		x = add_words(w, "XS", a->source);
-	if (!x)
-		x = add_words(w, "A", a->authors);
-	if (!x)
-		x = add_words(w, "XT", a->topics);
-	if (!x)
-		x = add_exact(w, "L", a->lang);
-	if (!x)
-		x = add_exact(w, "U", a->url);
-	if (!x)
-		x = add_exact(w, "XF", a->path);
-	if (!x)
-		x = set_value(w, NEWSIDX_SLOT_DATE, a->date);
-	if (!x)
-		x = set_value(w, NEWSIDX_SLOT_SOURCE, a->source);
-	if (!x)
-		x = set_value(w, NEWSIDX_SLOT_PLACE, a->place);
-	if (!x)
-		x = set_value(w, NEWSIDX_SLOT_LANG, a->lang);
-	if (!x && a->date[0]) {
-		char month[8];
+		x = find_group(w, &it->sig, it->id, group);
+		if (!x)
+			x = xapc_doc_set_value(it->doc, NEWSIDX_SLOT_GROUP,
+					       group, 16);
+	}
+	for (i = 0; !x && i < it->spell_len; i += strlen(it->spell + i) + 1) {
+		size_t n = strlen(it->spell + i);
 
-		snprintf(month, sizeof(month), "%.4s-%.2s", a->date,
-			 a->date + 4);
-		x = set_value(w, NEWSIDX_SLOT_MONTH, month);
+		if (spell_count(&w->spell, it->spell + i, n,
+				newsidx_hash64(it->spell + i, n)))
+			x = XAPC_ERR_NOMEM;
 	}
 	if (!x)
-		x = add_dedup(w, a->id);
-	if (x) {
-		w->fatal = newsidx_db__fail(w->db, NEWSIDX_ENGINE,
-					    "indexing %s: %s", a->id,
-					    xapc_doc_errmsg(w->doc));
-		return w->fatal;
-	}
-	st = newsidx_docdata__encode(a, &w->data);
-	if (st)
-		return w->fatal = newsidx_db__fail(w->db, st, "out of memory");
-	x = xapc_doc_set_data(w->doc, w->data.data, w->data.len);
-	n = newsidx_schema__term(term, "Q", a->id, strlen(a->id));
+		x = xapc_db_termfreq(w->db->x, it->qterm, it->qlen, &had);
 	if (!x)
-		x = xapc_doc_add_boolean_term(w->doc, term, n);
-	if (!x)
-		x = xapc_db_termfreq(w->db->x, term, n, &had);
-	if (!x)
-		x = xapc_db_replace_doc_by_term(w->db->x, term, n, w->doc,
-						&docid);
+		x = xapc_db_replace_doc_by_term(w->db->x, it->qterm, it->qlen,
+						it->doc, &docid);
 	if (x)
 		return w->fatal = newsidx_db__xfail(w->db, x, "writing to");
-	if (w->nseen == w->capseen) {
-		size_t cap = w->capseen ? w->capseen * 2 : 64;
-		xapc_docid_t *p = realloc(w->seen, cap * sizeof(*p));
+	if (fw->nseen == fw->capseen) {
+		size_t cap = fw->capseen ? fw->capseen * 2 : 64;
+		xapc_docid_t *p = realloc(fw->seen, cap * sizeof(*p));
 
 		if (!p)
 			return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
 							   "out of memory");
-		w->seen = p;
-		w->capseen = cap;
+		fw->seen = p;
+		fw->capseen = cap;
 	}
-	w->seen[w->nseen++] = docid;
+	fw->seen[fw->nseen++] = docid;
 	if (had)
 		w->stats->updated++;
 	else
 		w->stats->added++;
 	w->stats->articles++;
-	w->stats->bytes += a->body_len;
+	w->stats->bytes += it->body_len;
 	if (++w->db->pending >= (w->opts->batch_size ? w->opts->batch_size
 						       : DEFAULT_BATCH)) {
 		st = commit(w);
@@ -542,6 +674,24 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 	if (++w->since_progress >= 256 && progress(w))
 		return w->fatal = NEWSIDX_INTERRUPTED;
 	return NEWSIDX_OK;
+}
+
+/* One thread: prepare and write each article as it is parsed. */
+static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
+{
+	struct writer *w = ctx;
+	struct item *it;
+	char err[512];
+	newsidx_status_t st;
+
+	if (w->fatal)
+		return w->fatal;
+	st = prepare(&w->prep, a, &it, err, sizeof(err));
+	if (st)
+		return w->fatal = newsidx_db__fail(w->db, st, "%s", err);
+	st = write_item(w, it, &w->single);
+	item_free(it);
+	return st;
 }
 
 #define STATE_PREFIX "newsidx.file:"
@@ -715,7 +865,7 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	ing.on_reject = on_reject;
 	ing.ctx = w;
 	w->file_rejected = 0;
-	w->nseen = 0;
+	w->single.nseen = 0;
 	w->stats->files++;
 	st = newsidx_ingest__run(&ing, data ? NULL : name, data, len);
 	w->stats->skipped += ing.skipped;
@@ -728,50 +878,60 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	return st == NEWSIDX_NOMEM ? st : NEWSIDX_OK;
 }
 
-/* Index one file found by the walk, unless its state says unchanged. */
-static newsidx_status_t update_file(struct writer *w, const struct input *in)
+/*
+ * Does a file found by the walk need reading?  0: no (unchanged, or
+ * touched and re-stamped); 1: yes, with its remembered state in *fs and,
+ * when it had to be computed, its content hash in *hash (*hashed set).
+ */
+static int needs_reading(struct writer *w, const struct input *in,
+			 struct fstate *fs, uint64_t *hash, int *hashed,
+			 newsidx_status_t *st)
 {
-	struct fstate fs;
-	uint64_t hash = 0;
-	newsidx_status_t st;
-	int have_hash = 0;
-
-	st = get_state(w, in->abspath, &fs);
-	if (st)
-		return st;
-	if (fs.found && !w->opts->force &&
-	    !(fs.failed && w->opts->retry_failed) && fs.size == in->size) {
-		if (fs.mtime_ns == in->mtime_ns) {
+	*hashed = 0;
+	*st = get_state(w, in->abspath, fs);
+	if (*st)
+		return 0;
+	if (fs->found && !w->opts->force &&
+	    !(fs->failed && w->opts->retry_failed) && fs->size == in->size) {
+		if (fs->mtime_ns == in->mtime_ns) {
 			w->stats->unchanged++;
-			return NEWSIDX_OK;
+			return 0;
 		}
 		/* Touched, or changed within the same size: the content
 		 * hash decides. */
-		if (hash_file(in->abspath, &hash) == 0) {
-			have_hash = 1;
-			if (hash == fs.hash) {
+		if (hash_file(in->abspath, hash) == 0) {
+			*hashed = 1;
+			if (*hash == fs->hash) {
 				w->stats->unchanged++;
 				w->db->pending++;
-				return put_state(w, in, hash, fs.failed);
+				*st = put_state(w, in, *hash, fs->failed);
+				return 0;
 			}
 		}
 	}
-	if (!have_hash && hash_file(in->abspath, &hash) != 0)
-		hash = 0; /* unreadable: ingest reports why */
-	st = index_one(w, in->name, in->abspath, NULL, 0);
-	if (st)
-		return st;
-	/* Articles the file no longer holds go; so do all of a file that
-	 * now fails entirely. */
-	if (fs.found) {
-		if (w->nseen)
-			qsort(w->seen, w->nseen, sizeof(*w->seen), cmp_docid);
-		st = drop_articles(w, in->abspath, w->seen, w->nseen);
+	return 1;
+}
+
+/*
+ * After a file was read: drop the articles it no longer holds (all of
+ * them when it now fails entirely) and remember its state.
+ */
+static newsidx_status_t finish_file(struct writer *w, const struct input *in,
+				    struct filework *fw, uint64_t hash,
+				    int rejected)
+{
+	newsidx_status_t st;
+
+	if (fw->fs.found) {
+		if (fw->nseen)
+			qsort(fw->seen, fw->nseen, sizeof(*fw->seen),
+			      cmp_docid);
+		st = drop_articles(w, in->abspath, fw->seen, fw->nseen);
 		if (st)
 			return st;
 	}
 	w->db->pending++;
-	return put_state(w, in, hash, w->file_rejected && w->nseen == 0);
+	return put_state(w, in, hash, rejected && fw->nseen == 0);
 }
 
 /* ---- walking the inputs ---- */
@@ -1020,6 +1180,335 @@ static newsidx_status_t put_root(struct writer *w, const char *abspath)
 	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
 }
 
+/* ---- preparing in threads ---- */
+
+#define QUEUE_CAP 256
+
+/* A file to read, and what the writer keeps while its articles come. */
+struct job {
+	const struct input *in;
+	struct filework fw;
+	uint64_t hash;
+	int hashed;
+};
+
+/*
+ * Worker threads parse and prepare files, one file per worker at a time,
+ * and queue the prepared articles, then an end-of-file item; the writer
+ * (the calling thread) takes them in order and is the only thread that
+ * touches the index.  The queue is bounded, so memory stays bounded.
+ */
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	struct item *q[QUEUE_CAP];
+	size_t head, n;
+	struct job *jobs;
+	size_t njobs, next;
+	unsigned running;
+	int stop;
+	newsidx_status_t err;   /* a worker's failure */
+	char errmsg[512];
+	struct writer *w;
+};
+
+struct worker {
+	struct pipeline *pl;
+	struct prep prep;
+	size_t file;
+	int rejected;
+	pthread_t thread;
+	int started;
+};
+
+static void reject_locked(struct writer *w, const char *where,
+			  const char *reason)
+{
+	if (w->pl)
+		pthread_mutex_lock(&w->pl->mu);
+	w->rejected++;
+	w->stats->rejected++;
+	newsidx_db__fail(w->db, NEWSIDX_REJECTED, "%s: %s", where, reason);
+	if (w->opts->on_reject)
+		w->opts->on_reject(w->opts->reject_ctx, where, reason);
+	if (w->pl)
+		pthread_mutex_unlock(&w->pl->mu);
+}
+
+static int push(struct pipeline *pl, struct item *it)
+{
+	pthread_mutex_lock(&pl->mu);
+	while (pl->n == QUEUE_CAP && !pl->stop)
+		pthread_cond_wait(&pl->room, &pl->mu);
+	if (pl->stop) {
+		pthread_mutex_unlock(&pl->mu);
+		item_free(it);
+		return -1;
+	}
+	pl->q[(pl->head + pl->n) % QUEUE_CAP] = it;
+	pl->n++;
+	pthread_cond_signal(&pl->more);
+	pthread_mutex_unlock(&pl->mu);
+	return 0;
+}
+
+static void halt(struct pipeline *pl, newsidx_status_t err, const char *msg)
+{
+	pthread_mutex_lock(&pl->mu);
+	if (err && !pl->err) {
+		pl->err = err;
+		snprintf(pl->errmsg, sizeof(pl->errmsg), "%s", msg);
+	}
+	pl->stop = 1;
+	pthread_cond_broadcast(&pl->room);
+	pthread_cond_broadcast(&pl->more);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+static newsidx_status_t par_article(void *ctx, struct newsidx_article *a)
+{
+	struct worker *wk = ctx;
+	struct item *it;
+	char err[512];
+	newsidx_status_t st;
+
+	if (wk->pl->stop)
+		return NEWSIDX_INTERRUPTED;
+	st = prepare(&wk->prep, a, &it, err, sizeof(err));
+	if (st) {
+		halt(wk->pl, st, err);
+		return st;
+	}
+	it->file = wk->file;
+	return push(wk->pl, it) ? NEWSIDX_INTERRUPTED : NEWSIDX_OK;
+}
+
+static void par_reject(void *ctx, const char *where, const char *reason)
+{
+	struct worker *wk = ctx;
+
+	wk->rejected = 1;
+	reject_locked(wk->pl->w, where, reason);
+}
+
+static void *work(void *arg)
+{
+	struct worker *wk = arg;
+	struct pipeline *pl = wk->pl;
+
+	for (;;) {
+		struct newsidx_ingest ing;
+		struct item *end;
+		struct job *job;
+
+		pthread_mutex_lock(&pl->mu);
+		if (pl->stop || pl->next >= pl->njobs) {
+			pthread_mutex_unlock(&pl->mu);
+			break;
+		}
+		wk->file = pl->next++;
+		pthread_mutex_unlock(&pl->mu);
+		job = &pl->jobs[wk->file];
+		if (!job->hashed && hash_file(job->in->abspath, &job->hash))
+			job->hash = 0; /* unreadable: ingest reports why */
+		memset(&ing, 0, sizeof(ing));
+		ing.name = job->in->name;
+		ing.abspath = job->in->abspath;
+		ing.max_article = pl->w->opts->max_article_bytes;
+		ing.on_article = par_article;
+		ing.on_reject = par_reject;
+		ing.ctx = wk;
+		wk->rejected = 0;
+		if (newsidx_ingest__run(&ing, job->in->name, NULL, 0) ==
+		    NEWSIDX_NOMEM) {
+			halt(pl, NEWSIDX_NOMEM, "out of memory");
+			break;
+		}
+		end = calloc(1, sizeof(*end));
+		if (!end) {
+			halt(pl, NEWSIDX_NOMEM, "out of memory");
+			break;
+		}
+		end->end = 1;
+		end->file = wk->file;
+		end->hash = job->hash;
+		end->file_rejected = wk->rejected;
+		end->skipped = ing.skipped;
+		end->unprocessed = ing.unprocessed;
+		end->title_only = ing.title_only;
+		if (push(pl, end))
+			break;
+	}
+	pthread_mutex_lock(&pl->mu);
+	pl->running--;
+	pthread_cond_broadcast(&pl->more);
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+/* The writer's side of the pipeline: take items until workers are done. */
+static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
+{
+	newsidx_status_t st = NEWSIDX_OK;
+
+	for (;;) {
+		struct item *it;
+
+		pthread_mutex_lock(&pl->mu);
+		while (pl->n == 0 && pl->running > 0)
+			pthread_cond_wait(&pl->more, &pl->mu);
+		if (pl->n == 0) {
+			pthread_mutex_unlock(&pl->mu);
+			break;
+		}
+		it = pl->q[pl->head];
+		pl->head = (pl->head + 1) % QUEUE_CAP;
+		pl->n--;
+		pthread_cond_signal(&pl->room);
+		pthread_mutex_unlock(&pl->mu);
+		if (st) {
+			item_free(it); /* stopping: drain only */
+			continue;
+		}
+		if (it->end) {
+			struct job *job = &pl->jobs[it->file];
+
+			w->stats->files++;
+			w->stats->skipped += it->skipped;
+			w->stats->unprocessed += it->unprocessed;
+			w->stats->title_only += it->title_only;
+			if (it->file_rejected)
+				w->stats->rejected_files++;
+			st = finish_file(w, job->in, &job->fw, it->hash,
+					 it->file_rejected);
+			w->stats->bytes_done += job->in->size;
+			if (!st && progress(w))
+				st = NEWSIDX_INTERRUPTED;
+		} else {
+			st = write_item(w, it, &pl->jobs[it->file].fw);
+		}
+		item_free(it);
+		if (st)
+			halt(pl, NEWSIDX_OK, "");
+	}
+	return st;
+}
+
+/* Read the files that need it with nworkers preparing threads. */
+static newsidx_status_t read_parallel(struct writer *w, struct job *jobs,
+				      size_t njobs, unsigned nworkers)
+{
+	struct pipeline pl;
+	struct worker *wk = calloc(nworkers, sizeof(*wk));
+	newsidx_status_t st = NEWSIDX_OK;
+	unsigned i;
+
+	if (!wk)
+		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	memset(&pl, 0, sizeof(pl));
+	pthread_mutex_init(&pl.mu, NULL);
+	pthread_cond_init(&pl.more, NULL);
+	pthread_cond_init(&pl.room, NULL);
+	pl.jobs = jobs;
+	pl.njobs = njobs;
+	pl.w = w;
+	/* libxml2 must be set up once before threads use it. */
+	xmlInitParser();
+	w->pl = &pl;
+	for (i = 0; i < nworkers; i++) {
+		wk[i].pl = &pl;
+		if (prep_init(&wk[i].prep, w->opts))
+			break;
+		pthread_mutex_lock(&pl.mu);
+		pl.running++;
+		pthread_mutex_unlock(&pl.mu);
+		if (pthread_create(&wk[i].thread, NULL, work, &wk[i]) != 0) {
+			pthread_mutex_lock(&pl.mu);
+			pl.running--;
+			pthread_mutex_unlock(&pl.mu);
+			break;
+		}
+		wk[i].started = 1;
+	}
+	if (i == 0)
+		st = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
+				      "cannot start indexing threads");
+	else
+		st = drain(w, &pl);
+	for (i = 0; i < nworkers; i++) {
+		if (wk[i].started)
+			pthread_join(wk[i].thread, NULL);
+		prep_free(&wk[i].prep);
+	}
+	w->pl = NULL;
+	if (!st && pl.err)
+		st = newsidx_db__fail(w->db, pl.err, "%s", pl.errmsg);
+	pthread_mutex_destroy(&pl.mu);
+	pthread_cond_destroy(&pl.more);
+	pthread_cond_destroy(&pl.room);
+	free(wk);
+	return st;
+}
+
+static unsigned jobs_wanted(const newsidx_index_options_t *o)
+{
+	long n;
+
+	if (o->jobs)
+		return o->jobs;
+	n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+/* Read every file that changed: in threads when there is more than one. */
+static newsidx_status_t read_inputs(struct writer *w, struct inputs *ins)
+{
+	struct job *jobs = calloc(ins->n ? ins->n : 1, sizeof(*jobs));
+	unsigned nw = jobs_wanted(w->opts);
+	newsidx_status_t st = NEWSIDX_OK;
+	size_t i, n = 0;
+
+	if (!jobs)
+		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	for (i = 0; i < ins->n && !st; i++) {
+		struct job *j = &jobs[n];
+
+		if (needs_reading(w, &ins->v[i], &j->fw.fs, &j->hash,
+				  &j->hashed, &st)) {
+			j->in = &ins->v[i];
+			n++;
+		} else {
+			w->stats->bytes_done += ins->v[i].size;
+		}
+	}
+	if (!st && progress(w))
+		st = NEWSIDX_INTERRUPTED;
+	if (!st && n > 0 && nw > 1 && n > 1) {
+		st = read_parallel(w, jobs, n, nw < n ? nw : (unsigned)n);
+	} else {
+		for (i = 0; i < n && !st; i++) {
+			uint64_t hash = jobs[i].hash;
+
+			w->single.fs = jobs[i].fw.fs;
+			if (!jobs[i].hashed &&
+			    hash_file(jobs[i].in->abspath, &hash) != 0)
+				hash = 0;
+			st = index_one(w, jobs[i].in->name,
+				       jobs[i].in->abspath, NULL, 0);
+			if (!st)
+				st = finish_file(w, jobs[i].in, &w->single,
+						 hash, w->file_rejected);
+			w->stats->bytes_done += jobs[i].in->size;
+			if (!st && progress(w))
+				st = NEWSIDX_INTERRUPTED;
+		}
+	}
+	for (i = 0; i < n; i++)
+		free(jobs[i].fw.seen);
+	free(jobs);
+	return st;
+}
+
 static newsidx_status_t index_tree(struct writer *w, const char *path)
 {
 	struct inputs ins = { 0 };
@@ -1035,12 +1524,7 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	for (i = 0; i < ins.n; i++)
 		w->stats->bytes_total += ins.v[i].size;
 	w->stats->files_total += ins.n;
-	for (i = 0; i < ins.n && !st; i++) {
-		st = update_file(w, &ins.v[i]);
-		w->stats->bytes_done += ins.v[i].size;
-		if (!st && progress(w))
-			st = NEWSIDX_INTERRUPTED;
-	}
+	st = read_inputs(w, &ins);
 	/* Vanished files are judged only after a complete walk of a path
 	 * that exists: an interrupted or failed run must not delete. */
 	if (!st && realpath(path, root)) {
@@ -1065,7 +1549,6 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	newsidx_index_stats_t local;
 	struct writer w;
 	newsidx_status_t st, cst;
-	int x;
 
 	if (!db || !path)
 		return NEWSIDX_INVALID_ARGUMENT;
@@ -1081,17 +1564,15 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	w.db = db;
 	w.opts = opts ? opts : &defaults;
 	w.stats = stats ? stats : &local;
-	x = xapc_doc_new(&w.doc);
-	if (x)
+	if (prep_init(&w.prep, w.opts))
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	db->errmsg[0] = '\0';
 	if (data)
 		st = index_one(&w, path, path, data, len);
 	else
 		st = index_tree(&w, path);
-	xapc_doc_free(w.doc);
-	newsidx_buf__free(&w.data);
-	free(w.seen);
+	prep_free(&w.prep);
+	free(w.single.seen);
 	/* Also when interrupted: what finished is kept. */
 	if ((!st || st == NEWSIDX_INTERRUPTED) && db->pending) {
 		cst = commit(&w);

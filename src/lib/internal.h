@@ -482,6 +482,10 @@ newsidx_status_t newsidx_layout__switch(const char *dir, const char *gen,
 /* Remove a directory tree (a retired generation). */
 void newsidx_layout__remove(const char *path);
 
+/* Remove every generation of dir but keep1 and keep2 (may be NULL). */
+void newsidx_layout__remove_older(const char *dir, const char *keep1,
+				  const char *keep2);
+
 /* Bytes on disk of the live generation. */
 unsigned long long newsidx_layout__disk_bytes(const char *dir);
 

@@ -229,3 +229,25 @@ unsigned long long newsidx_layout__disk_bytes(const char *dir)
 	}
 	return du_total;
 }
+
+void newsidx_layout__remove_older(const char *dir, const char *keep1,
+				  const char *keep2)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char p[PATH_MAX];
+
+	if (!d)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		unsigned long k;
+
+		if (sscanf(de->d_name, "gen-%lu", &k) != 1 ||
+		    strcmp(de->d_name, keep1) == 0 ||
+		    (keep2 && strcmp(de->d_name, keep2) == 0))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		newsidx_layout__remove(p);
+	}
+	closedir(d);
+}

@@ -127,8 +127,13 @@ run --index "$IDX" rebuild
 expect_rc 0 "rebuild"
 # A rebuild re-reads the files, so the deleted articles come back.
 expect_eq "$(dump | wc -l)" "191" "rebuild re-indexes every file"
+# The generation just retired stays until the next switch, for readers
+# that were opening it; older ones are removed.
 ls -d "$IDX"/gen-* >"$T/gens"
-expect_eq "$(wc -l <"$T/gens")" "1" "retired generations are removed"
+expect_eq "$(wc -l <"$T/gens")" "2" "only the live and the last generation"
+run --index "$IDX" compact
+ls -d "$IDX"/gen-* >"$T/gens"
+expect_eq "$(wc -l <"$T/gens")" "2" "older generations are removed"
 
 # kill -9 at random moments, with files changing between runs; then
 # one clean run must leave exactly the input, without duplicates.
