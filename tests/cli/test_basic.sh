@@ -69,17 +69,19 @@ if [ -f "$T/cwd/index/XAPIANDB" ]; then ok; else
 	fail "index created in ./index"
 fi
 
-# Inputs from a list and from standard input.
+# Inputs from a list and from standard input.  Ids are absolute paths
+# with links and ".." resolved.
+good=$(cd "$FIXTURES/good" && pwd -P)
 printf '# a comment\n%s\n\n' "$FIXTURES/good/alpha.txt" >"$T/list"
 "$NEWSIDX" --index "$T/from" index --from "$T/list" \
 	"$FIXTURES/good/charlie.jsonl" || fail "index --from"
 expect_eq "$("$NEWSIDX" --index "$T/from" search --ids -- -zzqq | sort | tr '\n' ' ')" \
-	"$FIXTURES/good/alpha.txt good-c1 good-c2 good-c3 " \
+	"$good/alpha.txt good-c1 good-c2 good-c3 " \
 	"--from FILE adds the listed paths to the others"
 printf '%s\n' "$FIXTURES/good/alpha.txt" |
 	"$NEWSIDX" --index "$T/from2" index --from - || fail "index --from -"
 expect_eq "$("$NEWSIDX" --index "$T/from2" search --ids zeppelin)" \
-	"$FIXTURES/good/alpha.txt" "--from - reads the list from stdin"
+	"$good/alpha.txt" "--from - reads the list from stdin"
 "$NEWSIDX" --index "$T/stdin" index - <"$FIXTURES/good/charlie.jsonl" ||
 	fail "index -"
 expect_eq "$("$NEWSIDX" --index "$T/stdin" search --ids axolotl)" "good-c2" \
