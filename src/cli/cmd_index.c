@@ -344,6 +344,18 @@ static int finish(newsidx_db_t *db, newsidx_status_t st,
 	return cli_exit_code(st);
 }
 
+/* Hook the reporting and progress callbacks up to a run's display. */
+static void start_run(struct index_args *a, struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->start = now();
+	r->bar = isatty(2) && !a->json;
+	a->io.on_reject = print_reject;
+	a->io.reject_ctx = r;
+	a->io.progress = on_progress;
+	a->io.progress_ctx = r;
+}
+
 int cmd_index(int argc, char **argv)
 {
 	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
@@ -391,13 +403,7 @@ int cmd_index(int argc, char **argv)
 		return cli_usage_error("index needs at least one PATH (or "
 				       "--from FILE)");
 	}
-	memset(&r, 0, sizeof(r));
-	r.start = now();
-	r.bar = isatty(2) && !a.json;
-	a.io.on_reject = print_reject;
-	a.io.reject_ctx = &r;
-	a.io.progress = on_progress;
-	a.io.progress_ctx = &r;
+	start_run(&a, &r);
 	catch_signals();
 	st = newsidx_db_open(&db, cli_index_path(), &a.oo);
 	if (st) {
@@ -449,13 +455,7 @@ int cmd_rebuild(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("rebuild takes no PATH; it re-reads "
 				       "the paths the index remembers");
-	memset(&r, 0, sizeof(r));
-	r.start = now();
-	r.bar = isatty(2) && !a.json;
-	a.io.on_reject = print_reject;
-	a.io.reject_ctx = &r;
-	a.io.progress = on_progress;
-	a.io.progress_ctx = &r;
+	start_run(&a, &r);
 	a.oo.any_schema = 1;
 	catch_signals();
 	memset(&stats, 0, sizeof(stats));

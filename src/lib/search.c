@@ -1235,6 +1235,17 @@ static newsidx_status_t prepare(struct newsidx_db *db,
 	return newsidx_db__analyzer(db, o->lang, &b->an);
 }
 
+/* The analyzer for the query's language and the parsed query. */
+static newsidx_status_t prepare_query(struct newsidx_db *db,
+				      const newsidx_search_options_t *o,
+				      const char *query, struct builder *b,
+				      struct newsidx_qnode **root)
+{
+	newsidx_status_t st = prepare(db, o, b);
+
+	return st ? st : parse(db, query, root);
+}
+
 /* Term weights gathered from the feedback documents. */
 struct fb_acc {
 	struct newsidx_analyzer *an;
@@ -1435,10 +1446,7 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!opts)
 		opts = &defaults;
-	st = prepare(db, opts, &b);
-	if (st)
-		return st;
-	st = parse(db, query, &root);
+	st = prepare_query(db, opts, query, &b, &root);
 	if (st)
 		return st;
 	set_params(opts, &p, spies);
@@ -1583,10 +1591,7 @@ newsidx_status_t newsidx_query_explain(newsidx_db_t *db, const char *query,
 	*out = NULL;
 	if (!opts)
 		opts = &defaults;
-	st = prepare(db, opts, &b);
-	if (st)
-		return st;
-	st = parse(db, query, &root);
+	st = prepare_query(db, opts, query, &b, &root);
 	if (st)
 		return st;
 	q = build_top(&b, root);
@@ -1622,9 +1627,7 @@ newsidx_status_t newsidx_search__docids(struct newsidx_db *db,
 
 	*ids = NULL;
 	*n = 0;
-	st = prepare(db, &o, &b);
-	if (!st)
-		st = parse(db, query, &root);
+	st = prepare_query(db, &o, query, &b, &root);
 	if (st)
 		return st;
 	q = build_top(&b, root);
