@@ -104,6 +104,7 @@ struct index_args {
 	newsidx_open_options_t oo;
 	int verbose, json;
 	const char *from;
+	int no_compact;
 };
 
 /* Options shared by index and rebuild; returns -1 to go on, else an exit
@@ -124,6 +125,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "from", required_argument, NULL, 'f' },
 		{ "synonyms", required_argument, NULL, 'y' },
 		{ "jobs", required_argument, NULL, 'J' },
+		{ "no-compact", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -184,6 +186,9 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 			break;
 		case 'y':
 			a->oo.synonyms = optarg;
+			break;
+		case 'C':
+			a->no_compact = 1;
 			break;
 		case 'J':
 			if (cli_parse_size(optarg, &n) || n == 0 || n > 256)
@@ -359,7 +364,7 @@ static void start_run(struct index_args *a, struct run *r)
 int cmd_index(int argc, char **argv)
 {
 	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
-				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL };
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0 };
 	newsidx_index_stats_t stats;
 	struct run r;
 	newsidx_db_t *db = NULL;
@@ -434,6 +439,11 @@ int cmd_index(int argc, char **argv)
 	free(list);
 	if (!st)
 		st = newsidx_db_commit(db);
+	/* A large first load or a big growth leaves the B-trees half
+	 * full: compacting then halves the index in a second or two. */
+	if (!st && !a.no_compact && stats.added + stats.updated >= 10000 &&
+	    (stats.added + stats.updated) * 2 >= newsidx_db_count(db))
+		st = newsidx_db_compact(db);
 	if (!st)
 		st = worst;
 	return finish(db, st, &a, &stats, &r);
@@ -442,7 +452,7 @@ int cmd_index(int argc, char **argv)
 int cmd_rebuild(int argc, char **argv)
 {
 	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
-				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL };
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0 };
 	newsidx_index_stats_t stats;
 	struct run r;
 	newsidx_db_t *db = NULL;

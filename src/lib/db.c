@@ -344,6 +344,9 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 			if (st)
 				return st;
 		}
+		/* A generation retired over a minute ago has no reader
+		 * still opening it: give its space back. */
+		newsidx_layout__tidy(path, 60);
 	}
 	for (tries = 0;; tries++) {
 		x = xapc_db_open(&db->x, path,

@@ -482,6 +482,10 @@ newsidx_status_t newsidx_layout__switch(const char *dir, const char *gen,
 /* Remove a directory tree (a retired generation). */
 void newsidx_layout__remove(const char *path);
 
+/* Remove the retired generations once the stub has been in place for
+ * min_age seconds (no reader can still be opening them). */
+void newsidx_layout__tidy(const char *dir, double min_age);
+
 /* Remove every generation of dir but keep1 and keep2 (may be NULL). */
 void newsidx_layout__remove_older(const char *dir, const char *keep1,
 				  const char *keep2);

@@ -251,3 +251,15 @@ void newsidx_layout__remove_older(const char *dir, const char *keep1,
 	}
 	closedir(d);
 }
+
+void newsidx_layout__tidy(const char *dir, double min_age)
+{
+	char gen[256], stub[PATH_MAX];
+	struct stat sb;
+
+	snprintf(stub, sizeof(stub), "%s/%s", dir, STUB);
+	if (!newsidx_layout__current(dir, gen, sizeof(gen)) ||
+	    stat(stub, &sb) != 0 || difftime(time(NULL), sb.st_mtime) < min_age)
+		return;
+	newsidx_layout__remove_older(dir, gen, NULL);
+}

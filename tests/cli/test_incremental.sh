@@ -135,6 +135,18 @@ run --index "$IDX" compact
 ls -d "$IDX"/gen-* >"$T/gens"
 expect_eq "$(wc -l <"$T/gens")" "2" "older generations are removed"
 
+# A large first load is compacted at the end (--no-compact keeps it).
+make_corpus "$T/big" 50 200 delta
+run --index "$T/bigidx" index "$T/big"
+expect_rc 0 "a first load of 10,000 articles"
+expect_eq "$(cat "$T/bigidx/XAPIANDB")" "glass gen-2" \
+	"a large first load is compacted into a new generation"
+expect_eq "$("$NEWSIDX" --index "$T/bigidx" search --json --all-copies -- -qqq |
+	jq .total)" "10000" "with every article"
+run --index "$T/bigidx2" index --no-compact "$T/big"
+expect_eq "$(cat "$T/bigidx2/XAPIANDB")" "glass gen-1" "--no-compact"
+rm -rf "$T/big" "$T/bigidx" "$T/bigidx2"
+
 # kill -9 at random moments, with files changing between runs; then
 # one clean run must leave exactly the input, without duplicates.
 rm -rf "$IDX" "$C" "$T/other"
