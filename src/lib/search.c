@@ -886,7 +886,10 @@ static newsidx_status_t run_query(struct newsidx_db *db,
 			return st;
 		x = xapc_db_doccount(db->x, &count);
 		if (!x) {
-			p->check_at_least = count;
+			/* Facet counts need every match seen; the total is
+			 * made exact by a cheaper weightless count. */
+			p->check_at_least = p->n_spy_slots ? count : 0;
+			p->exact_count = 1;
 			x = xapc_db_query(db->x, q, p, m);
 		}
 		if (x == XAPC_OK || x == XAPC_ERR_WILDCARD ||

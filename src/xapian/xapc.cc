@@ -1800,15 +1800,17 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         m->estimated = ms.get_matches_estimated();
         m->lower = ms.get_matches_lower_bound();
         m->upper = ms.get_matches_upper_bound();
-        if (p->exact_count && p->collapse_max && m->lower != m->upper) {
-            // Xapian 1.4 counts collapsed matches exactly only when the
-            // page holds them all, whatever check_at_least says: count
-            // them in a second, weightless pass.
+        if (p->exact_count && m->lower != m->upper) {
+            // An exact count without weighing every match for the page:
+            // a second, weightless pass.  (With collapsing, Xapian 1.4
+            // counts exactly only when the page holds every match,
+            // whatever check_at_least says.)
             Xapian::Enquire cnt(d);
             cnt.set_query(query);
             if (!p->percent_cutoff && !(p->weight_cutoff > 0))
                 cnt.set_weighting_scheme(Xapian::BoolWeight());
-            cnt.set_collapse_key(p->collapse_slot, p->collapse_max);
+            if (p->collapse_max)
+                cnt.set_collapse_key(p->collapse_slot, p->collapse_max);
             cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
             cnt.set_cutoff(p->percent_cutoff, p->weight_cutoff);
             Xapian::doccount all = d.get_doccount();

@@ -1181,9 +1181,10 @@ typedef struct xapc_enquire_params {
     /* NULL: slots whose values are copied for each hit; borrowed. */
     const xapc_slot_t *copy_values;
     size_t n_copy_values;        /* 0 */
-    /* 0: with collapsing, Xapian's count is exact only when the page
-     * holds every match; nonzero makes it exact anyway, with a second,
-     * weightless pass when needed. */
+    /* 0: nonzero makes the match count exact whatever check_at_least
+     * (and, with collapsing, Xapian's count is exact only when the page
+     * holds every match), with a second, weightless pass when the first
+     * left it uncertain: cheaper than weighing every match. */
     int exact_count;
 } xapc_enquire_params_t;
 
