@@ -411,7 +411,8 @@ NEWSIDX_API newsidx_status_t
 newsidx_search(newsidx_results_t **out, newsidx_db_t *db, const char *query,
 	       const newsidx_search_options_t *opts);
 
-/* The exact number of matching articles.  @since 0.1 */
+/* The exact number of matching articles, wire copies included (the
+ * hits fold copies into one; see newsidx_hit_t.copies).  @since 0.1 */
 NEWSIDX_API size_t newsidx_results_total(const newsidx_results_t *r);
 
 /* The number of hits in this page.  @since 0.1 */

@@ -886,10 +886,12 @@ static newsidx_status_t run_query(struct newsidx_db *db,
 			return st;
 		x = xapc_db_doccount(db->x, &count);
 		if (!x) {
-			/* Facet counts need every match seen; the total is
-			 * made exact by a cheaper weightless count. */
+			/* Facet counts need every match seen; the total, of
+			 * every matching article, is made exact by a cheaper
+			 * weightless count, and copies are folded only as far
+			 * as the page needs. */
 			p->check_at_least = p->n_spy_slots ? count : 0;
-			p->exact_count = 1;
+			p->exact_count = XAPC_COUNT_MATCHES;
 			x = xapc_db_query(db->x, q, p, m);
 		}
 		if (x == XAPC_OK || x == XAPC_ERR_WILDCARD ||
@@ -1000,7 +1002,6 @@ static void set_params(const newsidx_search_options_t *o,
 	if (!o->all_copies) {
 		p->collapse_slot = NEWSIDX_SLOT_GROUP;
 		p->collapse_max = 1;
-		p->exact_count = 1;
 	}
 	p->copy_values = group_slot;
 	p->n_copy_values = 1;

@@ -1800,7 +1800,22 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         m->estimated = ms.get_matches_estimated();
         m->lower = ms.get_matches_lower_bound();
         m->upper = ms.get_matches_upper_bound();
-        if (p->exact_count && m->lower != m->upper) {
+        if (p->exact_count == XAPC_COUNT_MATCHES &&
+            (p->collapse_max || m->lower != m->upper)) {
+            // Every matching document, copies included: a weightless
+            // count with no hits built.  (Xapian's uncollapsed estimate
+            // under collapsing is not exact, so it is not used.)
+            Xapian::Enquire cnt(d);
+            cnt.set_query(query);
+            if (!p->percent_cutoff && !(p->weight_cutoff > 0))
+                cnt.set_weighting_scheme(Xapian::BoolWeight());
+            cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
+            cnt.set_cutoff(p->percent_cutoff, p->weight_cutoff);
+            Xapian::doccount all = d.get_doccount();
+            Xapian::MSet c = cnt.get_mset(0, 0, all);
+            m->estimated = m->lower = m->upper =
+                c.get_matches_lower_bound();
+        } else if (p->exact_count && m->lower != m->upper) {
             // An exact count without weighing every match for the page:
             // a second, weightless pass.  (With collapsing, Xapian 1.4
             // counts exactly only when the page holds every match,

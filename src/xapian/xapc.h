@@ -1147,6 +1147,10 @@ typedef enum xapc_docid_order {
 
 #define XAPC_ENQUIRE_PARAMS_VERSION 1
 
+/* Values of xapc_enquire_params.exact_count. */
+#define XAPC_COUNT_RESULTS 1
+#define XAPC_COUNT_MATCHES 2
+
 /*
  * Search parameters.  Always start from XAPC_ENQUIRE_PARAMS_INIT, which sets
  * `version` and Xapian's own defaults, then change fields: new fields will
@@ -1181,10 +1185,12 @@ typedef struct xapc_enquire_params {
     /* NULL: slots whose values are copied for each hit; borrowed. */
     const xapc_slot_t *copy_values;
     size_t n_copy_values;        /* 0 */
-    /* 0: nonzero makes the match count exact whatever check_at_least
-     * (and, with collapsing, Xapian's count is exact only when the page
-     * holds every match), with a second, weightless pass when the first
-     * left it uncertain: cheaper than weighing every match. */
+    /* 0: XAPC_COUNT_RESULTS makes the count of results (groups, when
+     * collapsing) exact whatever check_at_least, with a second,
+     * weightless pass when the first left it uncertain (with collapsing,
+     * Xapian 1.4 counts exactly only when the page holds every match);
+     * XAPC_COUNT_MATCHES counts every matching document instead, copies
+     * included, which needs no collapsing pass and is much cheaper. */
     int exact_count;
 } xapc_enquire_params_t;
 

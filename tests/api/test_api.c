@@ -372,7 +372,8 @@ START_TEST(test_features)
 	/* Copies collapse, facets count every match. */
 	so.facets = NEWSIDX_FACET_SOURCE | NEWSIDX_FACET_MONTH;
 	ck_assert_int_eq(newsidx_search(&r, db, "sandbags", &so), NEWSIDX_OK);
-	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	ck_assert_uint_eq(newsidx_results_total(r), 3); /* every article */
+	ck_assert_uint_eq(newsidx_results_count(r), 1); /* one per group */
 	ck_assert_uint_eq(newsidx_results_hit(r, 0)->copies, 2);
 	ck_assert_uint_eq(newsidx_results_facet(r, NEWSIDX_FACET_SOURCE, &c),
 			  2);

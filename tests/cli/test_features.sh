@@ -47,8 +47,9 @@ expect_eq "$(q 'lighthouse keepers' --all-copies --recent=1 | jq -r '.hits[0].id
 
 # Wire copies: the eclipse story and its re-publication are one group.
 q eclipse >"$T/out"
-expect_eq "$(jqout '.total')" "1" "copies collapse into one hit"
+expect_eq "$(jqout '.hits | length')" "1" "copies fold into one hit"
 expect_eq "$(jqout '.hits[0].copies')" "1" "with the number of copies"
+expect_eq "$(jqout '.total')" "2" "the total counts every matching article"
 q eclipse --all-copies >"$T/out"
 expect_eq "$(jqout '.total')" "2" "--all-copies lists both"
 expect_eq "$(jqout '.hits[0].group == .hits[1].group')" "true" \
@@ -58,7 +59,9 @@ expect_eq "$(q lighthouse --all-copies | jq '[.hits[] | select(.id == "fresh" or
 run --index "$IDX" search eclipse
 expect_out "+1 similar" "text output shows the copies"
 n=$(q japan --all-copies | jq '[.hits[].group] | unique | length')
-expect_eq "$(q japan | jq .total)" "$n" "one hit per group"
+expect_eq "$(q japan | jq '.hits | length')" "$n" "one hit per group"
+expect_eq "$(q japan | jq .total)" "$(q japan --all-copies | jq .total)" \
+	"folding copies does not change the total"
 
 # Facets, against a brute-force count over every match.
 for f in source place lang year month; do

@@ -89,7 +89,7 @@ expect_eq "$(total 'id:gd-20240408-eclipse')" "1" "id:"
 run --index "$IDX" search --json --limit 100 'date:2024-03-07'
 expect_eq "$(jqout '[.hits[].date[0:10]] | unique | join(",")')" \
 	"2024-03-07" "date: one day"
-run --index "$IDX" search --json --limit 100 'date:2024-03..2024-04'
+run --index "$IDX" search --json --limit 100 --all-copies 'date:2024-03..2024-04'
 expect_eq "$(jqout '[.hits[].date[0:7] | . >= "2024-03" and . <= "2024-04"]
 	| all')" "true" "date: month range"
 n=$(jqout .total)

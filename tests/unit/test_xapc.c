@@ -1069,12 +1069,23 @@ START_TEST(test_collapse_exact_count)
     p.collapse_max = 1;
     p.check_at_least = 90;
     p.maxitems = 5;
-    p.exact_count = 1;
+    p.exact_count = XAPC_COUNT_RESULTS;
     m = run(db, q, &p);
     ck_assert_uint_eq(xapc_mset_size(m), 5);
     ck_assert_uint_eq(xapc_mset_matches_estimated(m), 30);
     ck_assert_uint_eq(xapc_mset_matches_lower_bound(m), 30);
     ck_assert_uint_eq(xapc_mset_matches_upper_bound(m), 30);
+    xapc_mset_free(m);
+
+    /* Every matching document, copies included, without weighing. */
+    p.exact_count = XAPC_COUNT_MATCHES;
+    p.check_at_least = 0;
+    m = run(db, q, &p);
+    ck_assert_uint_eq(xapc_mset_size(m), 5);
+    ck_assert_uint_eq(xapc_mset_collapse_count(m, 0), 2);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), 90);
+    ck_assert_uint_eq(xapc_mset_matches_lower_bound(m), 90);
+    ck_assert_uint_eq(xapc_mset_matches_upper_bound(m), 90);
     xapc_mset_free(m);
     xapc_query_free(q);
     xapc_db_free(db);
