@@ -226,6 +226,10 @@ typedef struct newsidx_index_stats {
 	unsigned long unprocessed; /* articles of raw, unparsed text
 				      (Reuters TYPE="UNPROC") */
 	unsigned long title_only;  /* articles with a title and no body */
+	unsigned long shards;      /* shards written in parallel and merged
+				      by a bulk load (0: none); filled in
+				      only with options of version 2 or
+				      later.  @since 0.2 */
 } newsidx_index_stats_t;
 
 /*
@@ -237,7 +241,7 @@ typedef struct newsidx_index_stats {
 typedef int (*newsidx_progress_fn)(void *ctx,
 				   const newsidx_index_stats_t *stats);
 
-#define NEWSIDX_INDEX_OPTIONS_VERSION 1
+#define NEWSIDX_INDEX_OPTIONS_VERSION 2
 
 /* Options for indexing.  Initialise with NEWSIDX_INDEX_OPTIONS_INIT. */
 typedef struct newsidx_index_options {
@@ -258,9 +262,15 @@ typedef struct newsidx_index_options {
 				the calling thread writes; 0: one per core.
 				The callbacks are still called one at a
 				time. */
+	/* Version 2 (@since 0.2): */
+	unsigned shards;     /* a load into an empty index writes this many
+				shards in parallel and merges them at the
+				end: 0 chooses (one per job when the files
+				to read hold 16 MiB or more, else none);
+				1 never shards */
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0 }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0 }
 
 /*
  * Index a file, or every file under a directory recursively (in name

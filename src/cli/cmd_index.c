@@ -125,6 +125,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "from", required_argument, NULL, 'f' },
 		{ "synonyms", required_argument, NULL, 'y' },
 		{ "jobs", required_argument, NULL, 'J' },
+		{ "shards", required_argument, NULL, 'S' },
 		{ "no-compact", no_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
@@ -195,6 +196,12 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 				return cli_usage_error("bad --jobs '%s'", optarg);
 			a->io.jobs = (unsigned)n;
 			break;
+		case 'S':
+			if (cli_parse_size(optarg, &n) || n == 0 || n > 8)
+				return cli_usage_error("bad --shards '%s' (1 to "
+						       "8)", optarg);
+			a->io.shards = (unsigned)n;
+			break;
 		case 'v':
 			a->verbose = 1;
 			break;
@@ -235,7 +242,7 @@ static void summary(const struct index_args *a,
 	if (a->json) {
 		json_t *o = json_pack(
 			"{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			"s:I, s:f, s:I, s:I, s:I}",
+			"s:I, s:f, s:I, s:I, s:I, s:I}",
 			"index", cli_index_path(), "status", outcome(st),
 			"files", (json_int_t)s->files_total, "files_read",
 			(json_int_t)s->files, "files_unchanged",
@@ -248,7 +255,8 @@ static void summary(const struct index_args *a,
 			(json_int_t)s->bytes, "seconds", secs, "skipped",
 			(json_int_t)s->skipped, "unprocessed",
 			(json_int_t)s->unprocessed, "title_only",
-			(json_int_t)s->title_only);
+			(json_int_t)s->title_only, "shards",
+			(json_int_t)s->shards);
 
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));
@@ -441,7 +449,9 @@ int cmd_index(int argc, char **argv)
 		st = newsidx_db_commit(db);
 	/* A large first load or a big growth leaves the B-trees half
 	 * full: compacting then halves the index in a second or two. */
-	if (!st && !a.no_compact && stats.added + stats.updated >= 10000 &&
+	/* A bulk load's merge already wrote compact B-trees. */
+	if (!st && !a.no_compact && !stats.shards &&
+	    stats.added + stats.updated >= 10000 &&
 	    (stats.added + stats.updated) * 2 >= newsidx_db_count(db))
 		st = newsidx_db_compact(db);
 	if (!st)

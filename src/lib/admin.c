@@ -398,8 +398,8 @@ newsidx_status_t newsidx_check(const char *path, newsidx_reject_fn report,
 /* ---- compaction and rebuilds: switching generations ---- */
 
 /* Make gen the live generation and move the writer onto it. */
-static newsidx_status_t switch_to(struct newsidx_db *db, const char *gen,
-				  const char *old)
+newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
+				    const char *old)
 {
 	xapc_db_t *x = NULL;
 	newsidx_status_t st;
@@ -471,7 +471,7 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 		return st;
 	}
 	free(err);
-	return switch_to(db, gen, cur);
+	return newsidx_db__switch(db, gen, cur);
 }
 
 struct roots {
@@ -563,7 +563,7 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 		goto out;
 	}
 	newsidx_db_free(fresh);
-	st = switch_to(db, gen, cur);
+	st = newsidx_db__switch(db, gen, cur);
 	if (!st)
 		st = worst;
 out:

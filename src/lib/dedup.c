@@ -91,32 +91,43 @@ double newsidx_dedup__resemblance(const struct newsidx_sig *a,
 	unsigned i, same = 0;
 
 	for (i = 0; i < NEWSIDX_SIG_N; i++)
-		same += a->v[i] == b->v[i];
+		same += ((a->v[i] ^ b->v[i]) & 0xffff) == 0;
 	return (double)same / NEWSIDX_SIG_N;
+}
+
+/*
+ * NEWSIDX_SIG_BANDS bands of NEWSIDX_SIG_ROWS values: two bodies of
+ * resemblance r share a band with probability 1 - (1 - r^3)^8, which is
+ * 0.99 at r = 0.75 and 0.8% at r = 0.2.  Sixteen bands of four found the
+ * same copies with twice the terms, and band terms are a large share of
+ * the postings of short articles.
+ */
+uint64_t newsidx_dedup__band_hash(const struct newsidx_sig *s, unsigned band)
+{
+	uint64_t h = mix64(band + 1);
+	unsigned i;
+
+	for (i = 0; i < NEWSIDX_SIG_ROWS; i++)
+		h = mix64(h ^ s->v[band * NEWSIDX_SIG_ROWS + i]);
+	return h;
 }
 
 size_t newsidx_dedup__band_term(const struct newsidx_sig *s, unsigned band,
 				char *term, size_t size)
 {
-	const unsigned rows = NEWSIDX_SIG_N / NEWSIDX_SIG_BANDS;
-	uint64_t h = mix64(band + 1);
-	unsigned i;
-
-	for (i = 0; i < rows; i++)
-		h = mix64(h ^ s->v[band * rows + i]);
-	return (size_t)snprintf(term, size, "XB%02x%016" PRIx64, band, h);
+	/* 48 bits of the hash: collisions only cost a signature check. */
+	return (size_t)snprintf(term, size, "XB%x%012" PRIx64, band,
+				newsidx_dedup__band_hash(s, band) >> 16);
 }
 
 void newsidx_dedup__encode(const struct newsidx_sig *s,
-			   unsigned char out[NEWSIDX_SIG_N * 4])
+			   unsigned char out[NEWSIDX_SIG_BYTES])
 {
 	unsigned i;
 
 	for (i = 0; i < NEWSIDX_SIG_N; i++) {
-		out[4 * i] = (unsigned char)(s->v[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(s->v[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(s->v[i] >> 8);
-		out[4 * i + 3] = (unsigned char)s->v[i];
+		out[2 * i] = (unsigned char)(s->v[i] >> 8);
+		out[2 * i + 1] = (unsigned char)s->v[i];
 	}
 }
 
@@ -125,10 +136,9 @@ int newsidx_dedup__decode(const void *p, size_t len, struct newsidx_sig *s)
 	const unsigned char *b = p;
 	unsigned i;
 
-	if (len != NEWSIDX_SIG_N * 4)
+	if (len != NEWSIDX_SIG_BYTES)
 		return 0;
 	for (i = 0; i < NEWSIDX_SIG_N; i++)
-		s->v[i] = (uint32_t)b[4 * i] << 24 | (uint32_t)b[4 * i + 1] << 16 |
-			  (uint32_t)b[4 * i + 2] << 8 | b[4 * i + 3];
+		s->v[i] = (uint32_t)b[2 * i] << 8 | b[2 * i + 1];
 	return 1;
 }

@@ -110,6 +110,7 @@ struct item {
 	char *spell;
 	size_t spell_len;
 	size_t body_len;
+	int replace;   /* bulk: its id was seen before in the run */
 	/* The end of a file: its results. */
 	int end;
 	size_t file;
@@ -124,9 +125,29 @@ struct filework {
 	struct fstate fs;
 	xapc_docid_t *seen;  /* its articles' docids, to drop the others */
 	size_t nseen, capseen;
+	size_t narticles;    /* its articles written */
+};
+
+/*
+ * The near-duplicate lookup of a run that started on an empty index: the
+ * band hashes of the run's articles, in memory, so that a first load or
+ * a parallel bulk load reads nothing back from Xapian.  Each article
+ * costs its group, its stored signature and NEWSIDX_SIG_BANDS slots.
+ */
+struct runart {
+	uint64_t group;
+	unsigned char sig[NEWSIDX_SIG_BYTES];
+};
+
+struct bandtab {
+	uint64_t *slot;     /* band hash high 32 bits << 32 | article + 1 */
+	size_t cap, n;      /* slots (a power of two), used */
+	struct runart *art;
+	size_t nart, capart;
 };
 
 struct pipeline;
+struct bulk;
 
 struct writer {
 	struct newsidx_db *db;
@@ -140,6 +161,9 @@ struct writer {
 	int file_rejected;
 	struct pipeline *pl;       /* when preparing in threads */
 	struct spellbatch spell;
+	int dedup_mem;             /* the index was empty: use bands */
+	struct bandtab bands;
+	struct bulk *bulk;         /* a parallel bulk load, or NULL */
 };
 
 static void reject_locked(struct writer *w, const char *where,
@@ -493,12 +517,22 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 	if (!x && a->date[0]) {
 		char month[8];
 
+		char term[16];
+
 		snprintf(month, sizeof(month), "%.4s-%.2s", a->date,
 			 a->date + 4);
 		x = set_value(p, NEWSIDX_SLOT_MONTH, month);
+		/* Year and month terms: date filters intersect postings
+		 * instead of reading the date of every match. */
+		snprintf(term, sizeof(term), "Y%.4s", a->date);
+		if (!x)
+			x = xapc_doc_add_boolean_term(it->doc, term, 5);
+		snprintf(term, sizeof(term), "M%.6s", a->date);
+		if (!x)
+			x = xapc_doc_add_boolean_term(it->doc, term, 7);
 	}
 	if (!x && (it->has_sig = newsidx_dedup__finish(&p->mh))) {
-		unsigned char sig[NEWSIDX_SIG_N * 4];
+		unsigned char sig[NEWSIDX_SIG_BYTES];
 		char term[64];
 		unsigned band;
 
@@ -553,6 +587,105 @@ static int collect_cand(void *ctx, xapc_docid_t docid, xapc_termcount_t wdf)
 	return c->n == DUP_CANDIDATES; /* enough to decide */
 }
 
+static int band_grow(struct bandtab *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1 << 14, i, j;
+	uint64_t *slot = calloc(cap, sizeof(*slot));
+
+	if (!slot)
+		return -1;
+	for (i = 0; i < t->cap; i++) {
+		uint64_t e = t->slot[i];
+
+		if (!e)
+			continue;
+		/* Slots are found from the key bits alone. */
+		for (j = (size_t)(e >> 32) & (cap - 1); slot[j];
+		     j = (j + 1) & (cap - 1))
+			;
+		slot[j] = e;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+	return 0;
+}
+
+/*
+ * The group of an article from this run's band table, or a new group
+ * named after id; the article joins the table either way.  Slots hold
+ * the high 32 bits of a band hash and an article number, and are found
+ * by linear probing from those bits (so the table can grow without the
+ * full hashes); a match of the bits is confirmed on the signatures.
+ */
+static int find_group_mem(struct bandtab *t, const struct newsidx_sig *sig,
+			  const char *id, uint64_t *group)
+{
+	uint64_t hs[NEWSIDX_SIG_BANDS];
+	unsigned band;
+	size_t i;
+	int found = 0;
+
+	for (band = 0; band < NEWSIDX_SIG_BANDS; band++)
+		hs[band] = newsidx_dedup__band_hash(sig, band);
+	if (t->cap)
+		for (band = 0; !found && band < NEWSIDX_SIG_BANDS; band++) {
+			uint32_t key = (uint32_t)(hs[band] >> 32);
+
+			for (i = key & (t->cap - 1); t->slot[i];
+			     i = (i + 1) & (t->cap - 1)) {
+				struct newsidx_sig other;
+				const struct runart *a;
+
+				if ((uint32_t)(t->slot[i] >> 32) != key)
+					continue;
+				a = &t->art[(uint32_t)t->slot[i] - 1];
+				if (newsidx_dedup__decode(a->sig, sizeof(a->sig),
+							  &other) &&
+				    newsidx_dedup__resemblance(sig, &other) >=
+					    NEWSIDX_DUP_MIN) {
+					*group = a->group;
+					found = 1;
+					break;
+				}
+			}
+		}
+	if (!found)
+		*group = newsidx_hash64(id, strlen(id));
+	if (t->nart == t->capart) {
+		size_t cap = t->capart ? t->capart * 2 : 1024;
+		struct runart *p = realloc(t->art, cap * sizeof(*p));
+
+		if (!p)
+			return -1;
+		t->art = p;
+		t->capart = cap;
+	}
+	if (t->nart >= UINT32_MAX - 1)
+		return 0; /* the table is full; later articles just miss */
+	t->art[t->nart].group = *group;
+	newsidx_dedup__encode(sig, t->art[t->nart].sig);
+	t->nart++;
+	for (band = 0; band < NEWSIDX_SIG_BANDS; band++) {
+		if ((t->n + 1) * 2 > t->cap && band_grow(t))
+			return -1;
+		/* Probe from the key bits, as lookups do. */
+		for (i = (size_t)(hs[band] >> 32) & (t->cap - 1); t->slot[i];
+		     i = (i + 1) & (t->cap - 1))
+			;
+		t->slot[i] = (hs[band] >> 32) << 32 | (uint64_t)t->nart;
+		t->n++;
+	}
+	return 0;
+}
+
+static void bandtab_free(struct bandtab *t)
+{
+	free(t->slot);
+	free(t->art);
+	memset(t, 0, sizeof(*t));
+}
+
 /*
  * The near-duplicate group of an article with signature sig: that of an
  * indexed article sharing a band whose resemblance reaches
@@ -570,6 +703,14 @@ static int find_group(struct writer *w, const struct newsidx_sig *sig,
 	size_t n, i;
 	int x;
 
+	if (w->dedup_mem) {
+		uint64_t g;
+
+		if (find_group_mem(&w->bands, sig, id, &g))
+			return XAPC_ERR_NOMEM;
+		snprintf(group, 17, "%016" PRIx64, g);
+		return 0;
+	}
 	for (band = 0; band < NEWSIDX_SIG_BANDS; band++) {
 		n = newsidx_dedup__band_term(sig, band, term, sizeof(term));
 		c.n = 0;
@@ -659,6 +800,7 @@ static newsidx_status_t write_item(struct writer *w, struct item *it,
 		fw->capseen = cap;
 	}
 	fw->seen[fw->nseen++] = docid;
+	fw->narticles++;
 	if (had)
 		w->stats->updated++;
 	else
@@ -866,6 +1008,7 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	ing.ctx = w;
 	w->file_rejected = 0;
 	w->single.nseen = 0;
+	w->single.narticles = 0;
 	w->stats->files++;
 	st = newsidx_ingest__run(&ing, data ? NULL : name, data, len);
 	w->stats->skipped += ing.skipped;
@@ -931,7 +1074,7 @@ static newsidx_status_t finish_file(struct writer *w, const struct input *in,
 			return st;
 	}
 	w->db->pending++;
-	return put_state(w, in, hash, rejected && fw->nseen == 0);
+	return put_state(w, in, hash, rejected && fw->narticles == 0);
 }
 
 /* ---- walking the inputs ---- */
@@ -1346,6 +1489,416 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* ---- bulk loads: parallel shards merged by the compactor ---- */
+
+/*
+ * A single Xapian writer is the wall of indexing speed: its inverter and
+ * B-tree writes take most of the CPU however many threads prepare
+ * documents.  A large load into an empty index therefore writes several
+ * shards at once, each a temporary generation with its own writer thread
+ * (no fsync: the merged result is what must survive), and merges them
+ * with Xapian's compactor into a new generation, which the stub then
+ * points to.  The live generation is not touched until that switch, so a
+ * crash or a failure leaves the index as it was; leftover shards are
+ * removed by the next writer.  File states, roots and spelling words go
+ * to one more temporary generation, listed first in the merge so its
+ * metadata wins.
+ *
+ * Articles are routed to a shard by the hash of their id, so a repeated
+ * id replaces its copy in the same shard.  Near-duplicate groups and
+ * spelling words stay with the writer thread, which sees every article
+ * in order, so groups do not depend on the number of shards.
+ */
+#define BULK_MIN_BYTES (16ULL << 20)
+#define BULK_MAX_SHARDS 8
+
+struct shard {
+	struct bulk *bk;
+	xapc_db_t *x;
+	char gen[64];
+	struct item *q[QUEUE_CAP];
+	size_t head, n;
+	pthread_cond_t more, room;
+	pthread_t thread;
+	int started;
+	unsigned pending;
+	int xerr;
+	char errmsg[300];
+};
+
+struct bulk {
+	pthread_mutex_t mu;
+	int closing;
+	struct shard *sh;
+	unsigned n;
+	unsigned batch;
+	xapc_db_t *main;      /* the live generation's writer, set aside */
+	char cur[256];        /* its name */
+	char metagen[64];
+	uint64_t *ids;        /* hashes of the ids written, 0 = free */
+	size_t capids, nids;
+};
+
+static void *shard_main(void *arg)
+{
+	struct shard *s = arg;
+	struct bulk *bk = s->bk;
+
+	for (;;) {
+		struct item *it;
+		xapc_docid_t docid;
+		int x = 0;
+
+		pthread_mutex_lock(&bk->mu);
+		while (s->n == 0 && !bk->closing)
+			pthread_cond_wait(&s->more, &bk->mu);
+		if (s->n == 0) {
+			pthread_mutex_unlock(&bk->mu);
+			break;
+		}
+		it = s->q[s->head];
+		s->head = (s->head + 1) % QUEUE_CAP;
+		s->n--;
+		pthread_cond_signal(&s->room);
+		pthread_mutex_unlock(&bk->mu);
+		if (!s->xerr) {
+			if (it->replace)
+				x = xapc_db_replace_doc_by_term(
+					s->x, it->qterm, it->qlen, it->doc, &docid);
+			else
+				x = xapc_db_add_doc(s->x, it->doc, &docid);
+			if (!x && ++s->pending >= bk->batch) {
+				x = xapc_db_commit(s->x);
+				s->pending = 0;
+			}
+		}
+		item_free(it);
+		if (x) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+				 xapc_db_errmsg(s->x));
+			pthread_mutex_lock(&bk->mu);
+			s->xerr = x;
+			pthread_cond_broadcast(&s->room);
+			pthread_mutex_unlock(&bk->mu);
+		}
+	}
+	if (!s->xerr) {
+		int x = xapc_db_commit(s->x);
+
+		if (x) {
+			snprintf(s->errmsg, sizeof(s->errmsg), "%s",
+				 xapc_db_errmsg(s->x));
+			s->xerr = x;
+		}
+	}
+	xapc_db_free(s->x);
+	s->x = NULL;
+	return NULL;
+}
+
+/* 1 if the id hash h was seen before in the run; it is added. */
+static int bulk_seen(struct bulk *bk, uint64_t h)
+{
+	size_t i;
+
+	h |= 1; /* 0 marks a free slot */
+	if ((bk->nids + 1) * 2 > bk->capids) {
+		size_t cap = bk->capids ? bk->capids * 2 : 1 << 14, j;
+		uint64_t *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return -1;
+		for (j = 0; j < bk->capids; j++) {
+			if (!bk->ids[j])
+				continue;
+			for (i = (size_t)bk->ids[j] & (cap - 1); v[i];
+			     i = (i + 1) & (cap - 1))
+				;
+			v[i] = bk->ids[j];
+		}
+		free(bk->ids);
+		bk->ids = v;
+		bk->capids = cap;
+	}
+	for (i = (size_t)h & (bk->capids - 1); bk->ids[i];
+	     i = (i + 1) & (bk->capids - 1))
+		if (bk->ids[i] == h)
+			return 1;
+	bk->ids[i] = h;
+	bk->nids++;
+	return 0;
+}
+
+/* Remove the bulk load's temporary generations. */
+static void bulk_remove(struct newsidx_db *db, struct bulk *bk)
+{
+	char path[PATH_MAX];
+	unsigned i;
+
+	for (i = 0; i < bk->n; i++)
+		if (bk->sh[i].gen[0]) {
+			snprintf(path, sizeof(path), "%s/%s", db->path,
+				 bk->sh[i].gen);
+			newsidx_layout__remove(path);
+		}
+	if (bk->metagen[0]) {
+		snprintf(path, sizeof(path), "%s/%s", db->path, bk->metagen);
+		newsidx_layout__remove(path);
+	}
+}
+
+/* A new temporary generation of db, opened for writing without fsync. */
+static newsidx_status_t bulk_gen(struct newsidx_db *db, char *gen,
+				 size_t size, xapc_db_t **x)
+{
+	char path[PATH_MAX];
+	newsidx_status_t st;
+
+	st = newsidx_layout__next_gen(db->path, gen, size);
+	if (st)
+		return newsidx_db__fail(db, st, "cannot read %s", db->path);
+	snprintf(path, sizeof(path), "%s/%s", db->path, gen);
+	if (xapc_db_open(x, path, XAPC_DB_CREATE_OR_OVERWRITE |
+					  XAPC_DB_NO_SYNC)) {
+		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "creating %s: %s",
+				      path, xapc_db_errmsg(*x));
+		xapc_db_free(*x);
+		*x = NULL;
+		gen[0] = '\0';
+		newsidx_layout__remove(path);
+		return st;
+	}
+	return NEWSIDX_OK;
+}
+
+static void bulk_free(struct bulk *bk)
+{
+	unsigned i;
+
+	if (!bk)
+		return;
+	for (i = 0; i < bk->n; i++) {
+		xapc_db_free(bk->sh[i].x);
+		pthread_cond_destroy(&bk->sh[i].more);
+		pthread_cond_destroy(&bk->sh[i].room);
+	}
+	pthread_mutex_destroy(&bk->mu);
+	free(bk->sh);
+	free(bk->ids);
+	free(bk);
+}
+
+/* Stop the shard threads, once every queued article is written. */
+static void bulk_join(struct bulk *bk)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&bk->mu);
+	bk->closing = 1;
+	for (i = 0; i < bk->n; i++)
+		pthread_cond_broadcast(&bk->sh[i].more);
+	pthread_mutex_unlock(&bk->mu);
+	for (i = 0; i < bk->n; i++)
+		if (bk->sh[i].started) {
+			pthread_join(bk->sh[i].thread, NULL);
+			bk->sh[i].started = 0;
+		}
+}
+
+/* Start a bulk load with nshards shard writers; the writer's handle then
+ * points at the metadata generation. */
+static newsidx_status_t bulk_start(struct writer *w, unsigned nshards)
+{
+	struct newsidx_db *db = w->db;
+	struct bulk *bk = calloc(1, sizeof(*bk));
+	xapc_db_t *meta = NULL;
+	newsidx_status_t st;
+	unsigned i;
+
+	if (!bk || !(bk->sh = calloc(nshards, sizeof(*bk->sh)))) {
+		free(bk);
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	}
+	pthread_mutex_init(&bk->mu, NULL);
+	bk->batch = w->opts->batch_size ? w->opts->batch_size : DEFAULT_BATCH;
+	bk->n = nshards;
+	for (i = 0; i < nshards; i++) {
+		bk->sh[i].bk = bk;
+		pthread_cond_init(&bk->sh[i].more, NULL);
+		pthread_cond_init(&bk->sh[i].room, NULL);
+	}
+	if (!newsidx_layout__current(db->path, bk->cur, sizeof(bk->cur))) {
+		bulk_free(bk);
+		return newsidx_db__fail(db, NEWSIDX_ENGINE,
+					"%s has no live generation", db->path);
+	}
+	st = bulk_gen(db, bk->metagen, sizeof(bk->metagen), &meta);
+	for (i = 0; !st && i < nshards; i++)
+		st = bulk_gen(db, bk->sh[i].gen, sizeof(bk->sh[i].gen),
+			      &bk->sh[i].x);
+	for (i = 0; !st && i < nshards; i++) {
+		if (pthread_create(&bk->sh[i].thread, NULL, shard_main,
+				   &bk->sh[i]) != 0)
+			st = newsidx_db__fail(db, NEWSIDX_NOMEM,
+					      "cannot start indexing threads");
+		else
+			bk->sh[i].started = 1;
+	}
+	if (st) {
+		bulk_join(bk);
+		xapc_db_free(meta);
+		bulk_remove(db, bk);
+		bulk_free(bk);
+		return st;
+	}
+	bk->main = db->x;
+	db->x = meta;
+	w->bulk = bk;
+	return NEWSIDX_OK;
+}
+
+/* The writer's part for one article of a bulk load: group, spelling,
+ * counters, then the article goes to its shard's queue. */
+static newsidx_status_t bulk_put(struct writer *w, struct item *it,
+				 struct filework *fw)
+{
+	struct bulk *bk = w->bulk;
+	uint64_t h = newsidx_hash64(it->qterm, it->qlen);
+	struct shard *s = &bk->sh[(h >> 32) % bk->n];
+	int x = 0, seen;
+	size_t i;
+
+	if (it->has_sig) {
+		char group[17];
+
+		x = find_group(w, &it->sig, it->id, group);
+		if (!x)
+			x = xapc_doc_set_value(it->doc, NEWSIDX_SLOT_GROUP,
+					       group, 16);
+	}
+	for (i = 0; !x && i < it->spell_len; i += strlen(it->spell + i) + 1) {
+		size_t n = strlen(it->spell + i);
+
+		if (spell_count(&w->spell, it->spell + i, n,
+				newsidx_hash64(it->spell + i, n)))
+			x = XAPC_ERR_NOMEM;
+	}
+	if (x)
+		return w->fatal = newsidx_db__xfail(w->db, x, "writing to");
+	seen = bulk_seen(bk, h);
+	if (seen < 0)
+		return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
+						   "out of memory");
+	it->replace = seen;
+	if (seen)
+		w->stats->updated++;
+	else
+		w->stats->added++;
+	w->stats->articles++;
+	w->stats->bytes += it->body_len;
+	fw->narticles++;
+	pthread_mutex_lock(&bk->mu);
+	while (s->n == QUEUE_CAP && !s->xerr)
+		pthread_cond_wait(&s->room, &bk->mu);
+	if (s->xerr) {
+		pthread_mutex_unlock(&bk->mu);
+		return w->fatal = newsidx_db__fail(
+			       w->db, NEWSIDX_ENGINE, "writing to %s/%s: %s",
+			       w->db->path, s->gen, s->errmsg);
+	}
+	s->q[(s->head + s->n) % QUEUE_CAP] = it;
+	s->n++;
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&bk->mu);
+	if (++w->since_progress >= 256 && progress(w))
+		return w->fatal = NEWSIDX_INTERRUPTED;
+	return NEWSIDX_OK;
+}
+
+/*
+ * End a bulk load.  Unless it failed (st other than OK or INTERRUPTED:
+ * then everything is dropped and the index stays as it was), the shards
+ * and the metadata are merged into a new generation, which becomes the
+ * live one.
+ */
+static newsidx_status_t bulk_end(struct writer *w, newsidx_status_t st)
+{
+	struct bulk *bk = w->bulk;
+	struct newsidx_db *db = w->db;
+	const char **srcs = NULL;
+	char (*paths)[PATH_MAX] = NULL, gen[64], dst[PATH_MAX], *err = NULL;
+	unsigned i;
+	int x;
+
+	bulk_join(bk);
+	w->bulk = NULL;
+	for (i = 0; i < bk->n && (!st || st == NEWSIDX_INTERRUPTED); i++)
+		if (bk->sh[i].xerr)
+			st = newsidx_db__fail(db, NEWSIDX_ENGINE,
+					      "writing to %s/%s: %s", db->path,
+					      bk->sh[i].gen, bk->sh[i].errmsg);
+	if (!st || st == NEWSIDX_INTERRUPTED) {
+		x = spell_flush(w);
+		if (x) {
+			st = newsidx_db__xfail(db, x, "writing to");
+		} else {
+			newsidx_status_t cst = newsidx_db_commit(db);
+
+			if (cst)
+				st = cst;
+		}
+	}
+	xapc_db_free(db->x);
+	db->x = bk->main;
+	db->pending = 0;
+	if (st && st != NEWSIDX_INTERRUPTED)
+		goto out;
+	srcs = calloc(bk->n + 2, sizeof(*srcs));
+	paths = calloc(bk->n + 2, sizeof(*paths));
+	if (!srcs || !paths) {
+		st = newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		goto out;
+	}
+	/* The metadata generation first: its file states and update time
+	 * win over the live generation's. */
+	snprintf(paths[0], PATH_MAX, "%s/%s", db->path, bk->metagen);
+	snprintf(paths[1], PATH_MAX, "%s/%s", db->path, bk->cur);
+	for (i = 0; i < bk->n; i++)
+		snprintf(paths[i + 2], PATH_MAX, "%s/%s", db->path,
+			 bk->sh[i].gen);
+	for (i = 0; i < bk->n + 2; i++)
+		srcs[i] = paths[i];
+	x = newsidx_layout__next_gen(db->path, gen, sizeof(gen));
+	if (x) {
+		st = newsidx_db__fail(db, NEWSIDX_IO, "cannot read %s",
+				      db->path);
+		goto out;
+	}
+	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
+	x = xapc_compact(srcs, bk->n + 2, dst, 0, &err);
+	if (x) {
+		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "merging into %s: %s",
+				      dst, err ? err : "failed");
+		newsidx_layout__remove(dst);
+		goto out;
+	}
+	{
+		newsidx_status_t sst = newsidx_db__switch(db, gen, bk->cur);
+
+		if (sst)
+			st = sst;
+		else if (w->opts->version >= 2)
+			w->stats->shards += bk->n;
+	}
+out:
+	free(err);
+	free(srcs);
+	free(paths);
+	bulk_remove(db, bk);
+	bulk_free(bk);
+	return st;
+}
+
 /* The writer's side of the pipeline: take items until workers are done. */
 static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 {
@@ -1384,6 +1937,10 @@ static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 			w->stats->bytes_done += job->in->size;
 			if (!st && progress(w))
 				st = NEWSIDX_INTERRUPTED;
+		} else if (w->bulk) {
+			st = bulk_put(w, it, &pl->jobs[it->file].fw);
+			if (!st)
+				continue; /* the shard frees it */
 		} else {
 			st = write_item(w, it, &pl->jobs[it->file].fw);
 		}
@@ -1443,6 +2000,8 @@ static newsidx_status_t read_parallel(struct writer *w, struct job *jobs,
 	w->pl = NULL;
 	if (!st && pl.err)
 		st = newsidx_db__fail(w->db, pl.err, "%s", pl.errmsg);
+	if (w->bulk)
+		st = bulk_end(w, st);
 	pthread_mutex_destroy(&pl.mu);
 	pthread_cond_destroy(&pl.more);
 	pthread_cond_destroy(&pl.room);
@@ -1458,6 +2017,27 @@ static unsigned jobs_wanted(const newsidx_index_options_t *o)
 		return o->jobs;
 	n = sysconf(_SC_NPROCESSORS_ONLN);
 	return n > 0 ? (unsigned)n : 1;
+}
+
+/* How many shards a load of these files gets: 0 for none. */
+static unsigned bulk_shards(struct writer *w, const struct job *jobs,
+			    size_t n, unsigned nw)
+{
+	unsigned want = w->opts->version >= 2 ? w->opts->shards : 0;
+	unsigned long long bytes = 0;
+	char cur[256];
+	size_t i;
+
+	if (want == 1 || !w->dedup_mem ||
+	    !newsidx_layout__current(w->db->path, cur, sizeof(cur)))
+		return 0;
+	if (want > 1)
+		return want < BULK_MAX_SHARDS ? want : BULK_MAX_SHARDS;
+	for (i = 0; i < n; i++)
+		bytes += jobs[i].in->size;
+	if (bytes < BULK_MIN_BYTES)
+		return 0;
+	return nw < BULK_MAX_SHARDS ? nw : BULK_MAX_SHARDS;
 }
 
 /* Read every file that changed: in threads when there is more than one. */
@@ -1484,7 +2064,13 @@ static newsidx_status_t read_inputs(struct writer *w, struct inputs *ins)
 	if (!st && progress(w))
 		st = NEWSIDX_INTERRUPTED;
 	if (!st && n > 0 && nw > 1 && n > 1) {
-		st = read_parallel(w, jobs, n, nw < n ? nw : (unsigned)n);
+		unsigned sh = bulk_shards(w, jobs, n, nw);
+
+		if (sh > 1)
+			st = bulk_start(w, sh);
+		if (!st)
+			st = read_parallel(w, jobs, n,
+					   nw < n ? nw : (unsigned)n);
 	} else {
 		for (i = 0; i < n && !st; i++) {
 			uint64_t hash = jobs[i].hash;
@@ -1564,6 +2150,13 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	w.db = db;
 	w.opts = opts ? opts : &defaults;
 	w.stats = stats ? stats : &local;
+	/* On an empty index, copies can only be among this run's articles:
+	 * look them up in memory rather than in Xapian. */
+	{
+		xapc_doccount_t docs = 1;
+
+		w.dedup_mem = xapc_db_doccount(db->x, &docs) == 0 && docs == 0;
+	}
 	if (prep_init(&w.prep, w.opts))
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	db->errmsg[0] = '\0';
@@ -1581,6 +2174,7 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	}
 	free(w.spell.e);
 	newsidx_buf__free(&w.spell.arena);
+	bandtab_free(&w.bands);
 	if (st == NEWSIDX_INTERRUPTED)
 		newsidx_db__fail(db, st, "interrupted; the work done so far "
 					 "was committed");

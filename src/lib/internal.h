@@ -260,8 +260,13 @@ char *newsidx_strdup(const char *s);
  *   url:      "U"     boolean     the url (hashed if long, see below)
  *   id:       "Q"     boolean     the unique id; one document per id
  *   (file)    "XF"    boolean     the absolute path of the source file
- *   (copies)  "XB"    boolean     near-duplicate band keys: band number
- *                                 and 16 hex digits (see dedup in index.c)
+ *   (copies)  "XB"    boolean     near-duplicate band keys: the band
+ *                                 number (one hex digit) and 12 hex digits
+ *                                 of its hash (see dedup.c)
+ *   (year)    "Y"     boolean     "YYYY" of the date (UTC)
+ *   (month)   "M"     boolean     "YYYYMM" of the date; date filters use
+ *                                 year and month terms, and the date
+ *                                 value only within the edge months
  *
  * Boolean terms have wdf 0, so they do not change document lengths, and
  * queries on them filter without scoring.  A term longer than
@@ -279,8 +284,8 @@ char *newsidx_strdup(const char *s);
  *   NEWSIDX_SLOT_MONTH  4  "YYYY-MM" of the date, for facets
  *   NEWSIDX_SLOT_GROUP  5  near-duplicate group: 16 hex digits, the same
  *                          for syndicated copies; results collapse on it
- *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: NEWSIDX_SIG_N
- *                          32-bit values, big-endian
+ *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: the low 16
+ *                          bits of NEWSIDX_SIG_N values, big-endian
  *
  * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
  * letters only) of each article is added to Xapian's spelling table, the
@@ -300,7 +305,7 @@ char *newsidx_strdup(const char *s);
  *                            version is identified by its behaviour
  *   newsidx.updated          UTC time of the last commit, ISO 8601
  */
-#define NEWSIDX_SCHEMA_VERSION 2
+#define NEWSIDX_SCHEMA_VERSION 3
 #define NEWSIDX_MAX_TERM 240
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100
@@ -319,7 +324,9 @@ enum newsidx_slot {
  * Copies whose estimated resemblance reaches NEWSIDX_DUP_MIN share a
  * group. */
 #define NEWSIDX_SIG_N 64
-#define NEWSIDX_SIG_BANDS 16
+#define NEWSIDX_SIG_BANDS 8
+#define NEWSIDX_SIG_ROWS 3
+#define NEWSIDX_SIG_BYTES (NEWSIDX_SIG_N * 2)
 #define NEWSIDX_SHINGLE 4
 #define NEWSIDX_DUP_MIN 0.75
 
@@ -369,14 +376,18 @@ void newsidx_dedup__add(struct newsidx_minhash *m, const char *word,
 			size_t len);
 /* 1 when the body was long enough to have a signature (in m->sig). */
 int newsidx_dedup__finish(struct newsidx_minhash *m);
-/* Estimated Jaccard resemblance of the two bodies, 0 to 1. */
+/* Estimated Jaccard resemblance of the two bodies, 0 to 1 (on the low
+ * 16 bits of each value, which is what the index stores). */
 double newsidx_dedup__resemblance(const struct newsidx_sig *a,
 				  const struct newsidx_sig *b);
-/* The boolean term of band number band (0 .. NEWSIDX_SIG_BANDS-1). */
+/* The hash of band number band (0 .. NEWSIDX_SIG_BANDS-1), and its
+ * boolean term. */
+uint64_t newsidx_dedup__band_hash(const struct newsidx_sig *s, unsigned band);
 size_t newsidx_dedup__band_term(const struct newsidx_sig *s, unsigned band,
 				char *term, size_t size);
+/* The stored form: the low 16 bits of each value, big-endian. */
 void newsidx_dedup__encode(const struct newsidx_sig *s,
-			   unsigned char out[NEWSIDX_SIG_N * 4]);
+			   unsigned char out[NEWSIDX_SIG_BYTES]);
 int newsidx_dedup__decode(const void *p, size_t len, struct newsidx_sig *s);
 
 /* ------------------------------------------------------------------ */
@@ -524,6 +535,12 @@ newsidx_status_t newsidx_db__xfail(struct newsidx_db *db, int xstatus,
 
 /* NEWSIDX_VERSION_MISMATCH with the reason when db->mismatch. */
 newsidx_status_t newsidx_db__usable(struct newsidx_db *db);
+
+/* Make generation gen of the index the live one and reopen the writer
+ * on it; old (the one it replaces) stays for readers until the next
+ * switch, every other generation is removed (admin.c). */
+newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
+				    const char *old);
 
 /* Open generation directory path as a fresh writable index with this
  * library's schema metadata (no lock: the caller holds the index's). */

@@ -510,6 +510,140 @@ static void since_bound(unsigned n, char unit, char out[16])
 	strftime(out, 16, "%Y%m%d%H%M%S", &tm);
 }
 
+/* The years that hold articles, from the index's year terms. */
+struct years {
+	char (*v)[5];
+	size_t n, cap;
+	int nomem;
+};
+
+static int collect_year(void *ctx, const char *term, size_t len,
+			unsigned int count)
+{
+	struct years *y = ctx;
+
+	(void)count;
+	if (len != 5)
+		return 0;
+	if (y->n == y->cap) {
+		size_t cap = y->cap ? y->cap * 2 : 64;
+		char (*v)[5] = realloc(y->v, cap * sizeof(*v));
+
+		if (!v) {
+			y->nomem = 1;
+			return 1;
+		}
+		y->v = v;
+		y->cap = cap;
+	}
+	memcpy(y->v[y->n++], term + 1, 4);
+	return 0;
+}
+
+/* Add q to the list (taking it), or note that memory ran out. */
+static void add_sub(struct builder *b, xapc_query_t ***v, size_t *n,
+		    size_t *cap, xapc_query_t *q)
+{
+	if (!q) {
+		nomem(b);
+		return;
+	}
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 32;
+		xapc_query_t **p = realloc(*v, c * sizeof(*p));
+
+		if (!p) {
+			xapc_query_free(q);
+			nomem(b);
+			return;
+		}
+		*v = p;
+		*cap = c;
+	}
+	(*v)[(*n)++] = q;
+}
+
+/*
+ * Articles dated in [lo, hi] ("YYYYMMDDhhmmss", "" for open): the year
+ * terms of the years inside, the month terms of the months inside, and
+ * the date value checked only within the months at the edges.  Reading
+ * the date value of every match instead made a date filter cost a pass
+ * over the whole date slot.
+ */
+static xapc_query_t *date_query(struct builder *b, const char *lo,
+				const char *hi)
+{
+	const char *l = lo[0] ? lo : "00000000000000";
+	const char *h = hi[0] ? hi : "99999999999999";
+	struct years y = { NULL, 0, 0, 0 };
+	xapc_query_t **v = NULL, *q = NULL;
+	size_t n = 0, cap = 0, i, k;
+	int x;
+
+	x = xapc_db_allterms(b->db->x, "Y", collect_year, &y);
+	if (x || y.nomem) {
+		free(y.v);
+		if (!x)
+			return nomem(b);
+		b->st = newsidx_db__xfail(b->db, x, "reading");
+		return NULL;
+	}
+	for (i = 0; i < y.n && !b->st; i++) {
+		char ys[15], ye[15], term[8];
+		unsigned m;
+
+		snprintf(ys, sizeof(ys), "%.4s0101000000", y.v[i]);
+		snprintf(ye, sizeof(ye), "%.4s1231235959", y.v[i]);
+		if (strcmp(ye, l) < 0 || strcmp(ys, h) > 0)
+			continue;
+		if (strcmp(l, ys) <= 0 && strcmp(ye, h) <= 0) {
+			snprintf(term, sizeof(term), "Y%.4s", y.v[i]);
+			add_sub(b, &v, &n, &cap, xapc_query_term(term, 5, 1, 0));
+			continue;
+		}
+		for (m = 1; m <= 12 && !b->st; m++) {
+			char ms[15], me[15];
+			xapc_query_t *two[2];
+
+			snprintf(ms, sizeof(ms), "%.4s%02u01000000", y.v[i], m);
+			snprintf(me, sizeof(me), "%.4s%02u31235959", y.v[i], m);
+			if (strcmp(me, l) < 0 || strcmp(ms, h) > 0)
+				continue;
+			snprintf(term, sizeof(term), "M%.4s%02u", y.v[i], m);
+			two[0] = xapc_query_term(term, 7, 1, 0);
+			if (strcmp(l, ms) <= 0 && strcmp(me, h) <= 0) {
+				add_sub(b, &v, &n, &cap, two[0]);
+				continue;
+			}
+			two[1] = xapc_query_value_range(NEWSIDX_SLOT_DATE, l,
+							strlen(l), h, strlen(h));
+			q = two[0] && two[1] ? xapc_query_combine(
+						       XAPC_OP_FILTER, two, 2, 0)
+					     : NULL;
+			xapc_query_free(two[0]);
+			xapc_query_free(two[1]);
+			add_sub(b, &v, &n, &cap, q);
+		}
+	}
+	q = NULL;
+	if (!b->st && n == 0) {
+		q = xapc_query_none();
+		if (!q)
+			nomem(b);
+	} else if (!b->st) {
+		q = n == 1 ? v[0] : xapc_query_combine(XAPC_OP_OR, v, n, 0);
+		if (n == 1)
+			n = 0; /* handed over */
+		if (!q)
+			nomem(b);
+	}
+	for (k = 0; k < n; k++)
+		xapc_query_free(v[k]);
+	free(v);
+	free(y.v);
+	return q;
+}
+
 static struct part build(struct builder *b, const struct newsidx_qnode *n,
 			 int top);
 
@@ -775,29 +909,14 @@ static struct part build(struct builder *b, const struct newsidx_qnode *n,
 		break;
 	case NEWSIDX_Q_DATE:
 		p.filter = 1;
-		if (n->lo[0] && n->hi[0])
-			p.q = xapc_query_value_range(NEWSIDX_SLOT_DATE, n->lo,
-						     strlen(n->lo), n->hi,
-						     strlen(n->hi));
-		else if (n->lo[0])
-			p.q = xapc_query_value_ge(NEWSIDX_SLOT_DATE, n->lo,
-						  strlen(n->lo));
-		else if (n->hi[0])
-			p.q = xapc_query_value_le(NEWSIDX_SLOT_DATE, n->hi,
-						  strlen(n->hi));
-		else
-			p.q = xapc_query_all();
-		if (!p.q)
-			nomem(b);
+		p.q = date_query(b, n->lo, n->hi);
 		break;
 	case NEWSIDX_Q_SINCE: {
 		char lo[16];
 
 		p.filter = 1;
 		since_bound(n->since_n, n->since_unit, lo);
-		p.q = xapc_query_value_ge(NEWSIDX_SLOT_DATE, lo, strlen(lo));
-		if (!p.q)
-			nomem(b);
+		p.q = date_query(b, lo, "");
 		break;
 	}
 	}

@@ -1,0 +1,390 @@
+/*
+ * test_load.c: loads through the public API, checked against brute
+ * force: date filters (year and month terms with the date value at the
+ * edges) against a scan of the dates indexed, and a bulk load in
+ * parallel shards against the same files loaded by one writer.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "newsidx.h"
+
+static char dir[256];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "%s/newsidx-load.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static newsidx_db_t *open_writer(const char *name)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_db_t *db = NULL;
+	char p[400];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	ck_assert_int_eq(newsidx_db_open(&db, p, &oo), NEWSIDX_OK);
+	return db;
+}
+
+static unsigned long long rng_state;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(rng_state >> 33) % n;
+}
+
+static unsigned days_in(unsigned y, unsigned m)
+{
+	static const unsigned d[] = { 31, 28, 31, 30, 31, 30,
+				      31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+static size_t search_total(newsidx_db_t *db, const char *q)
+{
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	size_t total;
+
+	so.limit = 1;
+	so.snippets = 0;
+	so.all_copies = 1;
+	ck_assert_msg(newsidx_search(&r, db, q, &so) == NEWSIDX_OK,
+		      "search %s: %s", q, newsidx_db_errmsg(db));
+	total = newsidx_results_total(r);
+	newsidx_results_free(r);
+	return total;
+}
+
+#define NDATED 700
+
+/* Dates of the articles, as "YYYYMMDDhhmmss". */
+static char stamps[NDATED][32];
+
+/* A day stamp, "YYYY-MM-DD", and its bounds. */
+static void random_day(char out[16], char lo[24], char hi[24])
+{
+	unsigned y = 1998 + rnd(6), m = 1 + rnd(12), d = 1 + rnd(days_in(y, m));
+
+	snprintf(out, 16, "%04u-%02u-%02u", y % 10000, m % 100, d % 100);
+	snprintf(lo, 24, "%04u%02u%02u000000", y % 10000, m % 100, d % 100);
+	snprintf(hi, 24, "%04u%02u%02u235959", y % 10000, m % 100, d % 100);
+}
+
+static size_t brute(const char *lo, const char *hi)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NDATED; i++)
+		if ((!lo[0] || strcmp(stamps[i], lo) >= 0) &&
+		    (!hi[0] || strcmp(stamps[i], hi) <= 0))
+			n++;
+	return n;
+}
+
+START_TEST(test_date_filters_brute_force)
+{
+	static const struct {
+		const char *q, *lo, *hi;
+	} fixed[] = {
+		{ "date:2000", "20000101000000", "20001231235959" },
+		{ "date:2000-02", "20000201000000", "20000229235959" },
+		{ "date:2000-02-29", "20000229000000", "20000229235959" },
+		{ "date:1999-11-15..2000-02-03", "19991115000000",
+		  "20000203235959" },
+		{ "date:..2000-06-30", "", "20000630235959" },
+		{ "date:2001-03..", "20010301000000", "" },
+		{ "date:1998..2003", "19980101000000", "20031231235959" },
+		{ "date:2001-12-31..2002-01-01", "20011231000000",
+		  "20020101235959" },
+		{ "date:1990..1997", "19900101000000", "19971231235959" },
+		{ "date:2003-12..2010", "20031201000000", "20101231235959" },
+	};
+	newsidx_db_t *db = open_writer("dates");
+	size_t cap = NDATED * 200 + 4096, len = 0, i;
+	char *buf = malloc(cap);
+
+	ck_assert_ptr_nonnull(buf);
+	rng_state = 42;
+	for (i = 0; i < NDATED; i++) {
+		unsigned y = 1998 + rnd(6), m = 1 + rnd(12);
+		unsigned d = 1 + rnd(days_in(y, m));
+		unsigned hh = rnd(3) ? rnd(24) : (rnd(2) ? 0 : 23);
+		unsigned mm = rnd(60), ss = rnd(60);
+
+		/* Month and year edges get more than their share. */
+		if (rnd(4) == 0)
+			d = rnd(2) ? 1 : days_in(y, m);
+		snprintf(stamps[i], sizeof(stamps[i]),
+			 "%04u%02u%02u%02u%02u%02u", y, m, d, hh, mm, ss);
+		len += (size_t)snprintf(
+			buf + len, cap - len,
+			"{\"id\":\"d%zu\",\"title\":\"Harvest %zu\",\"body\":"
+			"\"Grain report %zu.\",\"date\":\"%04u-%02u-%02uT%02u:"
+			"%02u:%02uZ\"}\n",
+			i, i, i, y, m, d, hh, mm, ss);
+	}
+	/* Articles without a date match no date filter. */
+	for (i = 0; i < 5; i++)
+		len += (size_t)snprintf(buf + len, cap - len,
+					"{\"id\":\"u%zu\",\"title\":\"Undated "
+					"%zu\",\"body\":\"Grain report.\"}\n",
+					i, i);
+	ck_assert_int_eq(newsidx_index_buffer(db, "dates.jsonl", buf, len,
+					      NULL, NULL),
+			 NEWSIDX_OK);
+	free(buf);
+	ck_assert_uint_eq(newsidx_db_count(db), NDATED + 5);
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+		ck_assert_msg(search_total(db, fixed[i].q) ==
+				      brute(fixed[i].lo, fixed[i].hi),
+			      "%s: %zu, brute force %zu", fixed[i].q,
+			      search_total(db, fixed[i].q),
+			      brute(fixed[i].lo, fixed[i].hi));
+	/* Random day ranges, with a word as well. */
+	for (i = 0; i < 60; i++) {
+		char a[16], b[16], alo[24], ahi[24], blo[24], bhi[24], q[80];
+		size_t want;
+
+		random_day(a, alo, ahi);
+		random_day(b, blo, bhi);
+		if (strcmp(a, b) > 0) {
+			char t[24];
+
+			memcpy(t, a, 16), memcpy(a, b, 16), memcpy(b, t, 16);
+			memcpy(t, alo, 24), memcpy(alo, blo, 24);
+			memcpy(blo, t, 24);
+			memcpy(t, ahi, 24), memcpy(ahi, bhi, 24);
+			memcpy(bhi, t, 24);
+		}
+		want = brute(alo, bhi);
+		snprintf(q, sizeof(q), "date:%s..%s", a, b);
+		ck_assert_msg(search_total(db, q) == want, "%s: %zu, want %zu",
+			      q, search_total(db, q), want);
+		snprintf(q, sizeof(q), "grain date:%s..%s", a, b);
+		ck_assert_msg(search_total(db, q) == want, "%s: %zu, want %zu",
+			      q, search_total(db, q), want);
+	}
+	newsidx_db_free(db);
+}
+END_TEST
+
+/* ---- bulk loads ---- */
+
+static const char story[] =
+	"Coastal towns prepared sandbags on Tuesday as the river rose past "
+	"its banks after a week of heavy rain across the valley, and "
+	"officials opened shelters in three schools for families from the "
+	"lowest streets near the old harbour wall";
+
+/* Six files of 60 articles: an id repeated across files, wire copies in
+ * two files, and one bad record. */
+static void write_inputs(void)
+{
+	char p[400];
+	unsigned f, i;
+
+	snprintf(p, sizeof(p), "%s/in", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	rng_state = 7;
+	for (f = 0; f < 6; f++) {
+		FILE *fp;
+
+		snprintf(p, sizeof(p), "%s/in/part-%u.jsonl", dir, f);
+		fp = fopen(p, "w");
+		ck_assert_ptr_nonnull(fp);
+		for (i = 0; i < 60; i++) {
+			unsigned w1 = rnd(40), w2 = rnd(40), w3 = rnd(1000);
+
+			fprintf(fp,
+				"{\"id\":\"a%u-%u\",\"title\":\"Item %u\","
+				"\"body\":\"word%u and word%u in market news "
+				"%u with code%u\",\"date\":\"20%02u-0%u-1%u\"}"
+				"\n",
+				f, i, i, w1, w2, w3, f * 100 + i, 10 + f,
+				1 + i % 9, i % 10);
+		}
+		if (f == 1 || f == 4)
+			fprintf(fp,
+				"{\"id\":\"copy%u\",\"title\":\"Floods\","
+				"\"body\":\"%s%s.\",\"source\":\"Wire %u\"}\n",
+				f, story, f == 4 ? " Roads were closed" : "",
+				f);
+		if (f == 0 || f == 5)
+			fprintf(fp,
+				"{\"id\":\"dup\",\"title\":\"Version %u\","
+				"\"body\":\"Revised text number %u.\"}\n",
+				f, f);
+		if (f == 3)
+			fputs("{\"id\":\"broken\",\"title\":\n", fp);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+}
+
+static unsigned long gens(const char *name)
+{
+	char p[400];
+	DIR *d;
+	struct dirent *de;
+	unsigned long n = 0;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	d = opendir(p);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, "gen-", 4) == 0;
+	closedir(d);
+	return n;
+}
+
+static newsidx_status_t load(newsidx_db_t *db, unsigned shards,
+			     newsidx_index_stats_t *st)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	char p[400];
+
+	io.jobs = 2;
+	io.shards = shards;
+	snprintf(p, sizeof(p), "%s/in", dir);
+	memset(st, 0, sizeof(*st));
+	return newsidx_index_path(db, p, &io, st);
+}
+
+START_TEST(test_bulk_equals_one_writer)
+{
+	static const char *const queries[] = {
+		"word3", "word7 word11", "market", "\"market news\"",
+		"date:2012", "sandbags", "revised", "item", "code105",
+	};
+	newsidx_db_t *one = open_writer("one"), *bulk = open_writer("bulk");
+	newsidx_index_stats_t s1, s2;
+	newsidx_article_t *a = NULL, *b = NULL;
+	newsidx_results_t *r = NULL;
+	size_t i;
+
+	write_inputs();
+	ck_assert_int_eq(load(one, 1, &s1), NEWSIDX_REJECTED);
+	ck_assert_int_eq(load(bulk, 2, &s2), NEWSIDX_REJECTED);
+	ck_assert_uint_eq(s1.shards, 0);
+	ck_assert_uint_eq(s2.shards, 2);
+	ck_assert_uint_eq(s1.added, s2.added);
+	ck_assert_uint_eq(s1.updated, s2.updated);
+	ck_assert_uint_eq(s2.updated, 1); /* "dup" came twice */
+	ck_assert_uint_eq(s1.rejected, s2.rejected);
+	ck_assert_uint_eq(s2.rejected, 1);
+	ck_assert_uint_eq(newsidx_db_count(one), newsidx_db_count(bulk));
+	ck_assert_uint_eq(newsidx_db_count(bulk), 6 * 60 + 2 + 1);
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		ck_assert_msg(search_total(one, queries[i]) ==
+				      search_total(bulk, queries[i]),
+			      "%s: %zu against %zu", queries[i],
+			      search_total(one, queries[i]),
+			      search_total(bulk, queries[i]));
+	/* The later file's copy of a repeated id wins. */
+	ck_assert_int_eq(newsidx_show(&a, one, "dup"), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_show(&b, bulk, "dup"), NEWSIDX_OK);
+	ck_assert_str_eq(a->title, "Version 5");
+	ck_assert_str_eq(b->title, "Version 5");
+	newsidx_article_free(a);
+	newsidx_article_free(b);
+	/* Wire copies in different files are one group. */
+	ck_assert_int_eq(newsidx_search(&r, bulk, "sandbags", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 2);
+	ck_assert_uint_eq(newsidx_results_count(r), 1);
+	ck_assert_uint_eq(newsidx_results_hit(r, 0)->copies, 1);
+	newsidx_results_free(r);
+	/* Only the merged generation and the one it replaced remain. */
+	ck_assert_uint_le(gens("bulk"), 2);
+
+	/* The file states came through the merge: nothing is re-read,
+	 * except the file with a rejected record, which counts as read. */
+	ck_assert_int_eq(load(bulk, 2, &s2), NEWSIDX_OK);
+	ck_assert_uint_eq(s2.unchanged, 6);
+	ck_assert_uint_eq(s2.added + s2.updated, 0);
+	ck_assert_uint_eq(s2.shards, 0);
+	newsidx_db_free(one);
+	newsidx_db_free(bulk);
+}
+END_TEST
+
+static int stop_early(void *ctx, const newsidx_index_stats_t *st)
+{
+	(void)ctx;
+	return st->files >= 2;
+}
+
+START_TEST(test_bulk_interrupted_then_completed)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	newsidx_db_t *db = open_writer("stop");
+	char p[400];
+	size_t part;
+
+	write_inputs();
+	snprintf(p, sizeof(p), "%s/in", dir);
+	io.jobs = 2;
+	io.shards = 2;
+	io.progress = stop_early;
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st),
+			 NEWSIDX_INTERRUPTED);
+	/* What was written before the stop is searchable. */
+	part = newsidx_db_count(db);
+	ck_assert_uint_gt(part, 0);
+	ck_assert_uint_eq(part, st.added);
+	ck_assert_uint_le(gens("stop"), 2);
+	newsidx_db_free(db);
+
+	db = open_writer("stop");
+	ck_assert_int_eq(load(db, 2, &st), NEWSIDX_REJECTED);
+	ck_assert_uint_eq(newsidx_db_count(db), 6 * 60 + 2 + 1);
+	ck_assert_uint_eq(search_total(db, "market"), 6 * 60);
+	newsidx_db_free(db);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("load");
+	TCase *tc = tcase_create("load");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_date_filters_brute_force);
+	tcase_add_test(tc, test_bulk_equals_one_writer);
+	tcase_add_test(tc, test_bulk_interrupted_then_completed);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
