@@ -2,7 +2,7 @@
  * qbench.c: query latency of newsidx through its public API, for
  * bench/run.
  *
- * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies]
+ * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies] [--each]
  *               INDEX QUERIES
  *
  * Opens INDEX once, runs every query of QUERIES ("QID<TAB>TEXT" lines,
@@ -90,13 +90,13 @@ static void report(const char *cls, struct q *qs, size_t nq, int repeat)
 static int usage(void)
 {
 	fprintf(stderr, "usage: qbench [--repeat R] [--snippets] [--limit K] "
-			"[--all-copies] INDEX QUERIES\n");
+			"[--all-copies] [--each] INDEX QUERIES\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	int repeat = 5, snippets = 0, all_copies = 0, a, r;
+	int repeat = 5, snippets = 0, all_copies = 0, each = 0, a, r;
 	size_t limit = 10, nq = 0, cap = 0, i, zero = 0, errors = 0;
 	struct q *qs = NULL;
 	newsidx_db_t *db = NULL;
@@ -110,6 +110,8 @@ int main(int argc, char **argv)
 			snippets = 1;
 		else if (strcmp(argv[a], "--all-copies") == 0)
 			all_copies = 1;
+		else if (strcmp(argv[a], "--each") == 0)
+			each = 1;
 		else if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc)
 			repeat = atoi(argv[++a]);
 		else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc)
@@ -201,6 +203,16 @@ int main(int argc, char **argv)
 			;
 		if (j == i)
 			report(qs[i].cls, qs, nq, repeat);
+	}
+	/* --each: the slowest run of every query, to find the tail */
+	for (i = 0; each && i < nq; i++) {
+		double worst = 0;
+
+		for (r = 0; r < repeat; r++)
+			if (qs[i].t[r] > worst)
+				worst = qs[i].t[r];
+		printf("query %s %.3f %s\n", qs[i].qid, 1e3 * worst,
+		       qs[i].text);
 	}
 	printf("queries %zu zero %zu errors %zu\n", nq, zero, errors);
 	for (i = 0; i < nq; i++) {

@@ -522,14 +522,17 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 		snprintf(month, sizeof(month), "%.4s-%.2s", a->date,
 			 a->date + 4);
 		x = set_value(p, NEWSIDX_SLOT_MONTH, month);
-		/* Year and month terms: date filters intersect postings
-		 * instead of reading the date of every match. */
+		/* Year, month and day terms: date filters intersect
+		 * postings instead of reading the date of every match. */
 		snprintf(term, sizeof(term), "Y%.4s", a->date);
 		if (!x)
 			x = xapc_doc_add_boolean_term(it->doc, term, 5);
 		snprintf(term, sizeof(term), "M%.6s", a->date);
 		if (!x)
 			x = xapc_doc_add_boolean_term(it->doc, term, 7);
+		snprintf(term, sizeof(term), "D%.8s", a->date);
+		if (!x)
+			x = xapc_doc_add_boolean_term(it->doc, term, 9);
 	}
 	if (!x && (it->has_sig = newsidx_dedup__finish(&p->mh))) {
 		unsigned char sig[NEWSIDX_SIG_BYTES];

@@ -484,7 +484,8 @@ static xapc_query_t *wildcard_query(struct builder *b, const char *prefix,
 	return q ? q : nomem(b);
 }
 
-/* since:Nu -> the UTC date N units ago, as a value-slot bound. */
+/* since:Nu -> the start (UTC) of the day N units ago, as a date bound:
+ * whole days, like every other date filter. */
 static void since_bound(unsigned n, char unit, char out[16])
 {
 	time_t now = time(NULL);
@@ -507,7 +508,7 @@ static void since_bound(unsigned n, char unit, char out[16])
 	}
 	now = timegm(&tm);
 	gmtime_r(&now, &tm);
-	strftime(out, 16, "%Y%m%d%H%M%S", &tm);
+	strftime(out, 16, "%Y%m%d000000", &tm);
 }
 
 /* The years that hold articles, from the index's year terms. */
@@ -563,12 +564,33 @@ static void add_sub(struct builder *b, xapc_query_t ***v, size_t *n,
 	(*v)[(*n)++] = q;
 }
 
+static unsigned month_days(unsigned y, unsigned m)
+{
+	static const unsigned d[12] = { 31, 28, 31, 30, 31, 30,
+					31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return d[(m - 1) % 12];
+}
+
+/* Where the period [ps, pe] stands against [l, h]: 0 outside, 1 inside,
+ * 2 across an edge. */
+static int period_vs(const char *ps, const char *pe, const char *l,
+		     const char *h)
+{
+	if (strcmp(pe, l) < 0 || strcmp(ps, h) > 0)
+		return 0;
+	return strcmp(l, ps) <= 0 && strcmp(pe, h) <= 0 ? 1 : 2;
+}
+
 /*
  * Articles dated in [lo, hi] ("YYYYMMDDhhmmss", "" for open): the year
- * terms of the years inside, the month terms of the months inside, and
- * the date value checked only within the months at the edges.  Reading
- * the date value of every match instead made a date filter cost a pass
- * over the whole date slot.
+ * terms of the years inside, then the month terms of the months inside,
+ * then the day terms of the days inside; only a day cut by a bound that
+ * is not midnight (never from the query language) also checks the date
+ * value.  Reading the date value of every match instead made a date
+ * filter cost a pass over the whole date slot.
  */
 static xapc_query_t *date_query(struct builder *b, const char *lo,
 				const char *hi)
@@ -589,40 +611,60 @@ static xapc_query_t *date_query(struct builder *b, const char *lo,
 		return NULL;
 	}
 	for (i = 0; i < y.n && !b->st; i++) {
-		char ys[15], ye[15], term[8];
-		unsigned m;
+		char ps[32], pe[32], term[16];
+		unsigned yy = (unsigned)atoi(y.v[i]), m, d;
+		int where;
 
-		snprintf(ys, sizeof(ys), "%.4s0101000000", y.v[i]);
-		snprintf(ye, sizeof(ye), "%.4s1231235959", y.v[i]);
-		if (strcmp(ye, l) < 0 || strcmp(ys, h) > 0)
-			continue;
-		if (strcmp(l, ys) <= 0 && strcmp(ye, h) <= 0) {
+		snprintf(ps, sizeof(ps), "%.4s0101000000", y.v[i]);
+		snprintf(pe, sizeof(pe), "%.4s1231235959", y.v[i]);
+		where = period_vs(ps, pe, l, h);
+		if (where == 1) {
 			snprintf(term, sizeof(term), "Y%.4s", y.v[i]);
 			add_sub(b, &v, &n, &cap, xapc_query_term(term, 5, 1, 0));
-			continue;
 		}
-		for (m = 1; m <= 12 && !b->st; m++) {
-			char ms[15], me[15];
-			xapc_query_t *two[2];
+		for (m = 1; where == 2 && m <= 12 && !b->st; m++) {
+			int wm;
 
-			snprintf(ms, sizeof(ms), "%.4s%02u01000000", y.v[i], m);
-			snprintf(me, sizeof(me), "%.4s%02u31235959", y.v[i], m);
-			if (strcmp(me, l) < 0 || strcmp(ms, h) > 0)
-				continue;
-			snprintf(term, sizeof(term), "M%.4s%02u", y.v[i], m);
-			two[0] = xapc_query_term(term, 7, 1, 0);
-			if (strcmp(l, ms) <= 0 && strcmp(me, h) <= 0) {
-				add_sub(b, &v, &n, &cap, two[0]);
-				continue;
+			snprintf(ps, sizeof(ps), "%.4s%02u01000000", y.v[i], m);
+			snprintf(pe, sizeof(pe), "%.4s%02u%02u235959", y.v[i], m,
+				 month_days(yy, m));
+			wm = period_vs(ps, pe, l, h);
+			if (wm == 1) {
+				snprintf(term, sizeof(term), "M%.4s%02u",
+					 y.v[i], m);
+				add_sub(b, &v, &n, &cap,
+					xapc_query_term(term, 7, 1, 0));
 			}
-			two[1] = xapc_query_value_range(NEWSIDX_SLOT_DATE, l,
-							strlen(l), h, strlen(h));
-			q = two[0] && two[1] ? xapc_query_combine(
-						       XAPC_OP_FILTER, two, 2, 0)
-					     : NULL;
-			xapc_query_free(two[0]);
-			xapc_query_free(two[1]);
-			add_sub(b, &v, &n, &cap, q);
+			for (d = 1; wm == 2 && d <= month_days(yy, m) && !b->st;
+			     d++) {
+				xapc_query_t *two[2];
+				int wd;
+
+				snprintf(ps, sizeof(ps), "%.4s%02u%02u000000",
+					 y.v[i], m, d);
+				snprintf(pe, sizeof(pe), "%.4s%02u%02u235959",
+					 y.v[i], m, d);
+				wd = period_vs(ps, pe, l, h);
+				if (!wd)
+					continue;
+				snprintf(term, sizeof(term), "D%.4s%02u%02u",
+					 y.v[i], m, d);
+				two[0] = xapc_query_term(term, 9, 1, 0);
+				if (wd == 1) {
+					add_sub(b, &v, &n, &cap, two[0]);
+					continue;
+				}
+				two[1] = xapc_query_value_range(
+					NEWSIDX_SLOT_DATE, l, strlen(l), h,
+					strlen(h));
+				q = two[0] && two[1]
+					    ? xapc_query_combine(XAPC_OP_FILTER,
+								 two, 2, 0)
+					    : NULL;
+				xapc_query_free(two[0]);
+				xapc_query_free(two[1]);
+				add_sub(b, &v, &n, &cap, q);
+			}
 		}
 	}
 	q = NULL;

@@ -1801,6 +1801,13 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         m->lower = ms.get_matches_lower_bound();
         m->upper = ms.get_matches_upper_bound();
         if (p->exact_count == XAPC_COUNT_MATCHES &&
+            query.get_type() == Xapian::Query::LEAF_TERM &&
+            !p->percent_cutoff && !(p->weight_cutoff > 0)) {
+            // One term: its frequency is the count, without a pass over
+            // its postings.
+            m->estimated = m->lower = m->upper =
+                d.get_termfreq(*query.get_terms_begin());
+        } else if (p->exact_count == XAPC_COUNT_MATCHES &&
             (p->collapse_max || m->lower != m->upper)) {
             // Every matching document, copies included: a weightless
             // count with no hits built.  (Xapian's uncollapsed estimate

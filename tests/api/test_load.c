@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "newsidx.h"
@@ -189,6 +190,47 @@ START_TEST(test_date_filters_brute_force)
 		ck_assert_msg(search_total(db, q) == want, "%s: %zu, want %zu",
 			      q, search_total(db, q), want);
 	}
+	newsidx_db_free(db);
+}
+END_TEST
+
+/* since: counts whole UTC days back from today. */
+START_TEST(test_since_whole_days)
+{
+	static const struct {
+		int days_ago;
+		const char *time;
+		int in;
+	} when[] = {
+		{ 0, "00:00:00", 1 }, { 1, "12:00:00", 1 },
+		{ 7, "00:00:00", 1 }, { 7, "23:59:59", 1 },
+		{ 8, "23:59:59", 0 }, { 30, "08:00:00", 0 },
+	};
+	newsidx_db_t *db = open_writer("since");
+	char buf[4096], day[16];
+	size_t len = 0, i, want = 0;
+	time_t now = time(NULL);
+
+	for (i = 0; i < sizeof(when) / sizeof(when[0]); i++) {
+		time_t t = now - (time_t)when[i].days_ago * 86400;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+					"{\"id\":\"s%zu\",\"title\":\"Tide "
+					"%zu\",\"body\":\"Tide table.\","
+					"\"date\":\"%sT%sZ\"}\n",
+					i, i, day, when[i].time);
+		want += (size_t)when[i].in;
+	}
+	ck_assert_int_eq(newsidx_index_buffer(db, "s.jsonl", buf, len, NULL,
+					      NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(search_total(db, "since:7d"), want);
+	ck_assert_uint_eq(search_total(db, "tide since:1w"), want);
+	ck_assert_uint_eq(search_total(db, "since:1d"), 2);
+	ck_assert_uint_eq(search_total(db, "since:1y"), 6);
 	newsidx_db_free(db);
 }
 END_TEST
@@ -379,6 +421,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_date_filters_brute_force);
+	tcase_add_test(tc, test_since_whole_days);
 	tcase_add_test(tc, test_bulk_equals_one_writer);
 	tcase_add_test(tc, test_bulk_interrupted_then_completed);
 	suite_add_tcase(s, tc);
