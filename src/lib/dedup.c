@@ -90,17 +90,21 @@ double newsidx_dedup__resemblance(const struct newsidx_sig *a,
 {
 	unsigned i, same = 0;
 
+	/* Unequal values still agree on 8 bits once in 256: take that
+	 * share of chance agreement out, so the estimate is unbiased. */
 	for (i = 0; i < NEWSIDX_SIG_N; i++)
-		same += ((a->v[i] ^ b->v[i]) & 0xffff) == 0;
-	return (double)same / NEWSIDX_SIG_N;
+		same += ((a->v[i] ^ b->v[i]) & 0xff) == 0;
+	return ((double)same / NEWSIDX_SIG_N - 1.0 / 256) / (1 - 1.0 / 256);
 }
 
 /*
  * NEWSIDX_SIG_BANDS bands of NEWSIDX_SIG_ROWS values: two bodies of
- * resemblance r share a band with probability 1 - (1 - r^3)^8, which is
- * 0.99 at r = 0.75 and 0.8% at r = 0.2.  Sixteen bands of four found the
- * same copies with twice the terms, and band terms are a large share of
- * the postings of short articles.
+ * resemblance r share a band with probability 1 - (1 - r^2)^4: 0.96 at
+ * r = 0.75, 0.99 at r = 0.85 (a lightly edited wire copy), and 15% at
+ * r = 0.2, where the signatures tell them apart.  Each band is a
+ * boolean term that is nearly always unique to its article, and such a
+ * term costs tens of bytes of postings and term list, a large share of
+ * a short article's index: doc/index-design.md has the measurements.
  */
 uint64_t newsidx_dedup__band_hash(const struct newsidx_sig *s, unsigned band)
 {
@@ -125,10 +129,8 @@ void newsidx_dedup__encode(const struct newsidx_sig *s,
 {
 	unsigned i;
 
-	for (i = 0; i < NEWSIDX_SIG_N; i++) {
-		out[2 * i] = (unsigned char)(s->v[i] >> 8);
-		out[2 * i + 1] = (unsigned char)s->v[i];
-	}
+	for (i = 0; i < NEWSIDX_SIG_N; i++)
+		out[i] = (unsigned char)s->v[i];
 }
 
 int newsidx_dedup__decode(const void *p, size_t len, struct newsidx_sig *s)
@@ -139,6 +141,6 @@ int newsidx_dedup__decode(const void *p, size_t len, struct newsidx_sig *s)
 	if (len != NEWSIDX_SIG_BYTES)
 		return 0;
 	for (i = 0; i < NEWSIDX_SIG_N; i++)
-		s->v[i] = (uint32_t)b[2 * i] << 8 | b[2 * i + 1];
+		s->v[i] = b[i];
 	return 1;
 }

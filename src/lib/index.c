@@ -1514,6 +1514,12 @@ static void *work(void *arg)
  */
 #define BULK_MIN_BYTES (16ULL << 20)
 #define BULK_MAX_SHARDS 8
+/* Articles a shard's writer buffers before writing them to its tables.
+ * The whole load is one atomic switch, so this is about speed alone: on
+ * 60,000 generated Reuters articles, 500 took 16.1 s, 1,000 18.3 s,
+ * 2,000 20.2 s and 5,000 23.1 s (two shards, --no-compact), and memory
+ * grew with it. */
+#define BULK_FLUSH 500
 
 struct shard {
 	struct bulk *bk;
@@ -1723,7 +1729,7 @@ static newsidx_status_t bulk_start(struct writer *w, unsigned nshards)
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	}
 	pthread_mutex_init(&bk->mu, NULL);
-	bk->batch = w->opts->batch_size ? w->opts->batch_size : DEFAULT_BATCH;
+	bk->batch = BULK_FLUSH;
 	bk->n = nshards;
 	for (i = 0; i < nshards; i++) {
 		bk->sh[i].bk = bk;

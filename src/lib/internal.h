@@ -284,8 +284,8 @@ char *newsidx_strdup(const char *s);
  *   NEWSIDX_SLOT_MONTH  4  "YYYY-MM" of the date, for facets
  *   NEWSIDX_SLOT_GROUP  5  near-duplicate group: 16 hex digits, the same
  *                          for syndicated copies; results collapse on it
- *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: the low 16
- *                          bits of NEWSIDX_SIG_N values, big-endian
+ *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: the low 8
+ *                          bits of each of NEWSIDX_SIG_N values
  *
  * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
  * letters only) of each article is added to Xapian's spelling table, the
@@ -325,9 +325,9 @@ enum newsidx_slot {
  * Copies whose estimated resemblance reaches NEWSIDX_DUP_MIN share a
  * group. */
 #define NEWSIDX_SIG_N 64
-#define NEWSIDX_SIG_BANDS 8
-#define NEWSIDX_SIG_ROWS 3
-#define NEWSIDX_SIG_BYTES (NEWSIDX_SIG_N * 2)
+#define NEWSIDX_SIG_BANDS 4
+#define NEWSIDX_SIG_ROWS 2
+#define NEWSIDX_SIG_BYTES NEWSIDX_SIG_N
 #define NEWSIDX_SHINGLE 4
 #define NEWSIDX_DUP_MIN 0.75
 
@@ -378,7 +378,7 @@ void newsidx_dedup__add(struct newsidx_minhash *m, const char *word,
 /* 1 when the body was long enough to have a signature (in m->sig). */
 int newsidx_dedup__finish(struct newsidx_minhash *m);
 /* Estimated Jaccard resemblance of the two bodies, 0 to 1 (on the low
- * 16 bits of each value, which is what the index stores). */
+ * 8 bits of each value, which is what the index stores). */
 double newsidx_dedup__resemblance(const struct newsidx_sig *a,
 				  const struct newsidx_sig *b);
 /* The hash of band number band (0 .. NEWSIDX_SIG_BANDS-1), and its
@@ -386,7 +386,7 @@ double newsidx_dedup__resemblance(const struct newsidx_sig *a,
 uint64_t newsidx_dedup__band_hash(const struct newsidx_sig *s, unsigned band);
 size_t newsidx_dedup__band_term(const struct newsidx_sig *s, unsigned band,
 				char *term, size_t size);
-/* The stored form: the low 16 bits of each value, big-endian. */
+/* The stored form: the low 8 bits of each value. */
 void newsidx_dedup__encode(const struct newsidx_sig *s,
 			   unsigned char out[NEWSIDX_SIG_BYTES]);
 int newsidx_dedup__decode(const void *p, size_t len, struct newsidx_sig *s);

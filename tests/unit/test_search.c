@@ -1,8 +1,10 @@
 /*
  * test_search.c: unit tests of the parts of searching that need no
  * index: lib/docdata.c (the stored document data: round trips and
- * corrupt data), lib/schema.c (the field table and the term rule, with
- * hashing of long values) and lib/snippet.c (stem sets, and snippets).
+ * corrupt data), lib/dedup.c (signature estimates against the exact
+ * resemblance, and band lookups), lib/schema.c (the field table and the
+ * term rule, with hashing of long values) and lib/snippet.c (stem sets,
+ * and snippets).
  *
  * Snippet highlights are checked by brute force rather than by listing
  * offsets: the snippet text is tokenized and stemmed again here, and
@@ -430,6 +432,102 @@ START_TEST(test_docdata_corrupt)
 	}
 	free(d);
 	newsidx_buf__free(&b);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* near-duplicate signatures (lib/dedup.c)                             */
+/* ------------------------------------------------------------------ */
+
+#define DUP_WORDS 300
+
+/* A body of DUP_WORDS words "wN" from a vocabulary of 5000; the copy
+ * has `edits` words replaced at random places. */
+static void dup_text(unsigned long seed, unsigned edits,
+		     unsigned a[DUP_WORDS], unsigned b[DUP_WORDS])
+{
+	unsigned i;
+
+	for (i = 0; i < DUP_WORDS; i++)
+		a[i] = b[i] = (unsigned)(lcg_next(&seed) % 5000);
+	for (i = 0; i < edits; i++)
+		b[lcg_next(&seed) % DUP_WORDS] =
+			5000 + (unsigned)(lcg_next(&seed) % 5000);
+}
+
+static void dup_sig(const unsigned w[DUP_WORDS], struct newsidx_sig *out)
+{
+	struct newsidx_minhash m;
+	char word[16];
+	unsigned i;
+
+	newsidx_dedup__start(&m);
+	for (i = 0; i < DUP_WORDS; i++) {
+		int n = snprintf(word, sizeof(word), "w%u", w[i]);
+
+		newsidx_dedup__add(&m, word, (size_t)n);
+	}
+	ck_assert(newsidx_dedup__finish(&m));
+	*out = m.sig;
+}
+
+/* The exact Jaccard resemblance of the two bodies' word 4-gram sets. */
+static double dup_exact(const unsigned a[DUP_WORDS],
+			const unsigned b[DUP_WORDS])
+{
+	size_t i, j, both = 0, na = DUP_WORDS - NEWSIDX_SHINGLE + 1;
+
+	for (i = 0; i < na; i++)
+		for (j = 0; j < na; j++)
+			if (memcmp(a + i, b + j,
+				   NEWSIDX_SHINGLE * sizeof(*a)) == 0) {
+				both++;
+				break;
+			}
+	return (double)both / (double)(2 * na - both);
+}
+
+START_TEST(test_dedup_estimate_and_bands)
+{
+	static unsigned a[DUP_WORDS], b[DUP_WORDS];
+	unsigned edits, shared_close = 0, close = 0;
+	unsigned long seed;
+	struct newsidx_sig junk;
+
+	for (seed = 1; seed <= 40; seed++)
+		for (edits = 0; edits <= 60; edits += 6) {
+			struct newsidx_sig sa, sb, back;
+			unsigned char enc[NEWSIDX_SIG_BYTES];
+			double exact, est;
+			unsigned band;
+			int shared = 0;
+
+			dup_text(seed * 7919, edits, a, b);
+			dup_sig(a, &sa);
+			dup_sig(b, &sb);
+			exact = dup_exact(a, b);
+			/* What the index stores gives the same estimate. */
+			newsidx_dedup__encode(&sb, enc);
+			ck_assert(newsidx_dedup__decode(enc, sizeof(enc), &back));
+			est = newsidx_dedup__resemblance(&sa, &back);
+			ck_assert_msg(est > exact - 0.25 && est < exact + 0.25,
+				      "seed %lu edits %u: estimate %.3f, "
+				      "exact %.3f",
+				      seed, edits, est, exact);
+			for (band = 0; band < NEWSIDX_SIG_BANDS; band++)
+				shared |= newsidx_dedup__band_hash(&sa, band) ==
+					  newsidx_dedup__band_hash(&sb, band);
+			if (exact >= 0.85) {
+				close++;
+				shared_close += (unsigned)shared;
+			}
+		}
+	/* Close copies nearly always meet in a band. */
+	ck_assert_uint_gt(close, 40);
+	ck_assert_msg(shared_close * 100 >= close * 97,
+		      "%u of %u close copies share a band", shared_close,
+		      close);
+	ck_assert(!newsidx_dedup__decode("x", 1, &junk));
 }
 END_TEST
 
@@ -1374,6 +1472,10 @@ static Suite *search_suite(void)
 			    (int)N_ELEMS(body_rows));
 	tcase_add_loop_test(tc, test_docdata_corrupt, 0,
 			    (int)N_ELEMS(corrupt_rows));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("dedup");
+	tcase_add_test(tc, test_dedup_estimate_and_bands);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("schema");
