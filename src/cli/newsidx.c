@@ -101,7 +101,8 @@ const char cli_usage_rebuild[] =
 	"\n"
 	"Re-index every path ever indexed into a fresh index, then switch to\n"
 	"it atomically; searches keep using the old index until then.  Also\n"
-	"upgrades an index built with another schema or libstemmer.  Takes\n"
+	"upgrades an index built with another schema or libstemmer.  Large\n"
+	"rebuilds write parallel shards and merge them (--shards).  Takes\n"
 	"the options of 'newsidx index' except --no-delete and --force.\n";
 
 const char cli_usage_stats[] =

@@ -404,6 +404,7 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 		return NEWSIDX_NOMEM;
 	db->lockfd = -1;
 	db->writable = 1;
+	db->fresh = 1;
 	db->path = newsidx_strdup(path);
 	if (!db->path)
 		return NEWSIDX_NOMEM;

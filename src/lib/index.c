@@ -1520,6 +1520,9 @@ static void *work(void *arg)
  * 2,000 20.2 s and 5,000 23.1 s (two shards, --no-compact), and memory
  * grew with it. */
 #define BULK_FLUSH 500
+/* Room for the index directory's path, with a generation's name after
+ * it; longer paths load with one writer. */
+#define BULK_BASE (PATH_MAX - 320)
 
 struct shard {
 	struct bulk *bk;
@@ -1542,7 +1545,10 @@ struct bulk {
 	unsigned n;
 	unsigned batch;
 	xapc_db_t *main;      /* the live generation's writer, set aside */
-	char cur[256];        /* its name */
+	char base[BULK_BASE]; /* the directory of the generations */
+	char cur[256];        /* the writer's generation in base */
+	int plain;            /* the writer's is a rebuild's new generation,
+				 not the live one behind the stub */
 	char metagen[64];
 	uint64_t *ids;        /* hashes of the ids written, 0 = free */
 	size_t capids, nids;
@@ -1644,29 +1650,31 @@ static void bulk_remove(struct newsidx_db *db, struct bulk *bk)
 	char path[PATH_MAX];
 	unsigned i;
 
+	(void)db;
 	for (i = 0; i < bk->n; i++)
 		if (bk->sh[i].gen[0]) {
-			snprintf(path, sizeof(path), "%s/%s", db->path,
+			snprintf(path, sizeof(path), "%s/%s", bk->base,
 				 bk->sh[i].gen);
 			newsidx_layout__remove(path);
 		}
 	if (bk->metagen[0]) {
-		snprintf(path, sizeof(path), "%s/%s", db->path, bk->metagen);
+		snprintf(path, sizeof(path), "%s/%s", bk->base, bk->metagen);
 		newsidx_layout__remove(path);
 	}
 }
 
-/* A new temporary generation of db, opened for writing without fsync. */
-static newsidx_status_t bulk_gen(struct newsidx_db *db, char *gen,
-				 size_t size, xapc_db_t **x)
+/* A new temporary generation in base, opened for writing without
+ * fsync. */
+static newsidx_status_t bulk_gen(struct newsidx_db *db, const char *base,
+				 char *gen, size_t size, xapc_db_t **x)
 {
 	char path[PATH_MAX];
 	newsidx_status_t st;
 
-	st = newsidx_layout__next_gen(db->path, gen, size);
+	st = newsidx_layout__next_gen(base, gen, size);
 	if (st)
-		return newsidx_db__fail(db, st, "cannot read %s", db->path);
-	snprintf(path, sizeof(path), "%s/%s", db->path, gen);
+		return newsidx_db__fail(db, st, "cannot read %s", base);
+	snprintf(path, sizeof(path), "%s/%s", base, gen);
 	if (xapc_db_open(x, path, XAPC_DB_CREATE_OR_OVERWRITE |
 					  XAPC_DB_NO_SYNC)) {
 		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "creating %s: %s",
@@ -1695,6 +1703,59 @@ static void bulk_free(struct bulk *bk)
 	free(bk->sh);
 	free(bk->ids);
 	free(bk);
+}
+
+/*
+ * Where a bulk load into db writes: the directory of its generations and
+ * the name of the writer's own; 0 when it cannot (a plain Xapian
+ * database).  The writer's generation is the live one behind the stub,
+ * or a rebuild's new generation (*plain), which nobody reads yet.
+ */
+static int bulk_where(struct newsidx_db *db, char *base, size_t bsize,
+		      char *cur, size_t csize, int *plain)
+{
+	const char *slash;
+
+	if (strlen(db->path) >= bsize)
+		return 0;
+	if (newsidx_layout__current(db->path, cur, csize)) {
+		snprintf(base, bsize, "%s", db->path);
+		*plain = 0;
+		return 1;
+	}
+	slash = strrchr(db->path, '/');
+	if (!db->fresh || !slash || slash == db->path)
+		return 0;
+	snprintf(base, bsize, "%.*s", (int)(slash - db->path), db->path);
+	snprintf(cur, csize, "%s", slash + 1);
+	*plain = 1;
+	return 1;
+}
+
+/* A rebuild's generation (path) becomes the merged one (merged): nobody
+ * reads it until the rebuild switches to it. */
+static newsidx_status_t bulk_replace(struct newsidx_db *db,
+				     const char *merged, const char *path)
+{
+	int x;
+
+	xapc_db_free(db->x);
+	db->x = NULL;
+	newsidx_layout__remove(path);
+	if (rename(merged, path) != 0)
+		return newsidx_db__fail(db, NEWSIDX_IO, "renaming %s to %s: %s",
+					merged, path, strerror(errno));
+	x = xapc_db_open(&db->x, path, XAPC_DB_OPEN);
+	if (x) {
+		newsidx_status_t st = newsidx_db__fail(
+			db, NEWSIDX_ENGINE, "reopening %s: %s", path,
+			xapc_db_errmsg(db->x));
+
+		xapc_db_free(db->x);
+		db->x = NULL;
+		return st;
+	}
+	return NEWSIDX_OK;
 }
 
 /* Stop the shard threads, once every queued article is written. */
@@ -1736,15 +1797,16 @@ static newsidx_status_t bulk_start(struct writer *w, unsigned nshards)
 		pthread_cond_init(&bk->sh[i].more, NULL);
 		pthread_cond_init(&bk->sh[i].room, NULL);
 	}
-	if (!newsidx_layout__current(db->path, bk->cur, sizeof(bk->cur))) {
+	if (!bulk_where(db, bk->base, sizeof(bk->base), bk->cur,
+			sizeof(bk->cur), &bk->plain)) {
 		bulk_free(bk);
 		return newsidx_db__fail(db, NEWSIDX_ENGINE,
 					"%s has no live generation", db->path);
 	}
-	st = bulk_gen(db, bk->metagen, sizeof(bk->metagen), &meta);
+	st = bulk_gen(db, bk->base, bk->metagen, sizeof(bk->metagen), &meta);
 	for (i = 0; !st && i < nshards; i++)
-		st = bulk_gen(db, bk->sh[i].gen, sizeof(bk->sh[i].gen),
-			      &bk->sh[i].x);
+		st = bulk_gen(db, bk->base, bk->sh[i].gen,
+			      sizeof(bk->sh[i].gen), &bk->sh[i].x);
 	for (i = 0; !st && i < nshards; i++) {
 		if (pthread_create(&bk->sh[i].thread, NULL, shard_main,
 				   &bk->sh[i]) != 0)
@@ -1813,7 +1875,7 @@ static newsidx_status_t bulk_put(struct writer *w, struct item *it,
 		pthread_mutex_unlock(&bk->mu);
 		return w->fatal = newsidx_db__fail(
 			       w->db, NEWSIDX_ENGINE, "writing to %s/%s: %s",
-			       w->db->path, s->gen, s->errmsg);
+			       bk->base, s->gen, s->errmsg);
 	}
 	s->q[(s->head + s->n) % QUEUE_CAP] = it;
 	s->n++;
@@ -1844,7 +1906,7 @@ static newsidx_status_t bulk_end(struct writer *w, newsidx_status_t st)
 	for (i = 0; i < bk->n && (!st || st == NEWSIDX_INTERRUPTED); i++)
 		if (bk->sh[i].xerr)
 			st = newsidx_db__fail(db, NEWSIDX_ENGINE,
-					      "writing to %s/%s: %s", db->path,
+					      "writing to %s/%s: %s", bk->base,
 					      bk->sh[i].gen, bk->sh[i].errmsg);
 	if (!st || st == NEWSIDX_INTERRUPTED) {
 		x = spell_flush(w);
@@ -1870,20 +1932,20 @@ static newsidx_status_t bulk_end(struct writer *w, newsidx_status_t st)
 	}
 	/* The metadata generation first: its file states and update time
 	 * win over the live generation's. */
-	snprintf(paths[0], PATH_MAX, "%s/%s", db->path, bk->metagen);
-	snprintf(paths[1], PATH_MAX, "%s/%s", db->path, bk->cur);
+	snprintf(paths[0], PATH_MAX, "%s/%s", bk->base, bk->metagen);
+	snprintf(paths[1], PATH_MAX, "%s/%s", bk->base, bk->cur);
 	for (i = 0; i < bk->n; i++)
-		snprintf(paths[i + 2], PATH_MAX, "%s/%s", db->path,
+		snprintf(paths[i + 2], PATH_MAX, "%s/%s", bk->base,
 			 bk->sh[i].gen);
 	for (i = 0; i < bk->n + 2; i++)
 		srcs[i] = paths[i];
-	x = newsidx_layout__next_gen(db->path, gen, sizeof(gen));
+	x = newsidx_layout__next_gen(bk->base, gen, sizeof(gen));
 	if (x) {
 		st = newsidx_db__fail(db, NEWSIDX_IO, "cannot read %s",
-				      db->path);
+				      bk->base);
 		goto out;
 	}
-	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
+	snprintf(dst, sizeof(dst), "%s/%s", bk->base, gen);
 	x = xapc_compact(srcs, bk->n + 2, dst, 0, &err);
 	if (x) {
 		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "merging into %s: %s",
@@ -1892,7 +1954,9 @@ static newsidx_status_t bulk_end(struct writer *w, newsidx_status_t st)
 		goto out;
 	}
 	{
-		newsidx_status_t sst = newsidx_db__switch(db, gen, bk->cur);
+		newsidx_status_t sst = bk->plain
+					       ? bulk_replace(db, dst, paths[1])
+					       : newsidx_db__switch(db, gen, bk->cur);
 
 		if (sst)
 			st = sst;
@@ -2034,11 +2098,12 @@ static unsigned bulk_shards(struct writer *w, const struct job *jobs,
 {
 	unsigned want = w->opts->version >= 2 ? w->opts->shards : 0;
 	unsigned long long bytes = 0;
-	char cur[256];
+	char cur[256], base[BULK_BASE];
 	size_t i;
+	int plain;
 
 	if (want == 1 || !w->dedup_mem ||
-	    !newsidx_layout__current(w->db->path, cur, sizeof(cur)))
+	    !bulk_where(w->db, base, sizeof(base), cur, sizeof(cur), &plain))
 		return 0;
 	if (want > 1)
 		return want < BULK_MAX_SHARDS ? want : BULK_MAX_SHARDS;

@@ -517,6 +517,8 @@ struct newsidx_db {
 	int writable;
 	int lockfd;             /* the writer lock, -1 for readers */
 	int mismatch;           /* another schema/stemmer, opened anyway */
+	int fresh;              /* a rebuild's new generation, opened by its
+				   directory (newsidx_db__open_fresh) */
 	char *synonyms;         /* the synonym list file, NULL: built in */
 	char errmsg[1024];
 	unsigned pending;       /* documents since the last commit */

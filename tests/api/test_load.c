@@ -369,6 +369,26 @@ START_TEST(test_bulk_equals_one_writer)
 	ck_assert_uint_eq(s2.unchanged, 6);
 	ck_assert_uint_eq(s2.added + s2.updated, 0);
 	ck_assert_uint_eq(s2.shards, 0);
+
+	/* A rebuild loads in shards too, and gives the same index. */
+	{
+		newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+
+		io.jobs = 2;
+		io.shards = 2;
+		memset(&s1, 0, sizeof(s1));
+		ck_assert_int_eq(newsidx_db_rebuild(one, &io, &s1),
+				 NEWSIDX_REJECTED);
+		ck_assert_uint_eq(s1.shards, 2);
+		ck_assert_uint_eq(newsidx_db_count(one),
+				  newsidx_db_count(bulk));
+		for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+			ck_assert_uint_eq(search_total(one, queries[i]),
+					  search_total(bulk, queries[i]));
+		ck_assert_uint_le(gens("one"), 2);
+		ck_assert_int_eq(load(one, 2, &s1), NEWSIDX_OK);
+		ck_assert_uint_eq(s1.unchanged, 6);
+	}
 	newsidx_db_free(one);
 	newsidx_db_free(bulk);
 }
