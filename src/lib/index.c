@@ -139,6 +139,12 @@ struct runart {
 	unsigned char sig[NEWSIDX_SIG_BYTES];
 };
 
+/* Memory bounds for very large loads: past these many articles, later
+ * ones are still looked up but no longer remembered (about 140 to 200
+ * bytes each in the band table, 16 to 32 in the id table). */
+#define BANDTAB_MAX_ARTICLES 2000000
+#define BULK_MAX_IDS 8000000
+
 struct bandtab {
 	uint64_t *slot;     /* band hash high 32 bits << 32 | article + 1 */
 	size_t cap, n;      /* slots (a power of two), used */
@@ -664,8 +670,8 @@ static int find_group_mem(struct bandtab *t, const struct newsidx_sig *sig,
 		t->art = p;
 		t->capart = cap;
 	}
-	if (t->nart >= UINT32_MAX - 1)
-		return 0; /* the table is full; later articles just miss */
+	if (t->nart >= BANDTAB_MAX_ARTICLES)
+		return 0; /* full: later articles are only looked up */
 	t->art[t->nart].group = *group;
 	newsidx_dedup__encode(sig, t->art[t->nart].sig);
 	t->nart++;
@@ -1611,12 +1617,20 @@ static void *shard_main(void *arg)
 	return NULL;
 }
 
-/* 1 if the id hash h was seen before in the run; it is added. */
+/* 1 if the id hash h was seen before in the run, 0 if not (it is then
+ * added), 2 when the table is full and it cannot tell. */
 static int bulk_seen(struct bulk *bk, uint64_t h)
 {
 	size_t i;
 
 	h |= 1; /* 0 marks a free slot */
+	if (bk->nids >= BULK_MAX_IDS) {
+		for (i = (size_t)h & (bk->capids - 1); bk->ids[i];
+		     i = (i + 1) & (bk->capids - 1))
+			if (bk->ids[i] == h)
+				return 1;
+		return 2;
+	}
 	if ((bk->nids + 1) * 2 > bk->capids) {
 		size_t cap = bk->capids ? bk->capids * 2 : 1 << 14, j;
 		uint64_t *v = calloc(cap, sizeof(*v));
@@ -1860,8 +1874,10 @@ static newsidx_status_t bulk_put(struct writer *w, struct item *it,
 	if (seen < 0)
 		return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
 						   "out of memory");
-	it->replace = seen;
-	if (seen)
+	/* An id the full table cannot vouch for replaces any copy: always
+	 * right, only slower.  It counts as added. */
+	it->replace = seen != 0;
+	if (seen == 1)
 		w->stats->updated++;
 	else
 		w->stats->added++;

@@ -175,6 +175,37 @@ cmp -s "$T/want" "$T/got" && ok ||
 run --index "$IDX" check
 expect_rc 0 "the index is sound after the kills"
 
+# The same with bulk loads in two shards: until one completes, each run
+# starts on an empty index, and a kill before the switch must leave it
+# empty and usable.
+rm -rf "$IDX"
+i=0
+while [ $i -lt 10 ]; do
+	"$NEWSIDX" --index "$IDX" index --jobs 2 --shards 2 "$C" \
+		>/dev/null 2>&1 &
+	pid=$!
+	delay=$(awk -v s="$i" 'BEGIN { srand(s * 104729 + 3); printf "%.3f", rand() * 0.2 }')
+	sleep "$delay"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	if [ -f "$IDX/XAPIANDB" ]; then
+		n=$("$NEWSIDX" --index "$IDX" stats --json 2>/dev/null |
+			jq .articles)
+		case $n in
+		0 | 2400) ;;
+		*) fail "after kill $i of a bulk load: $n articles" ;;
+		esac
+	fi
+	i=$((i + 1))
+done
+run --index "$IDX" index --jobs 2 --shards 2 "$C"
+expect_rc 0 "a bulk load after the kills completes"
+dump >"$T/got"
+cmp -s "$T/want" "$T/got" && ok ||
+	fail "content after kills of bulk loads: $(diff "$T/want" "$T/got" | head -5)"
+run --index "$IDX" check
+expect_rc 0 "the index is sound after killed bulk loads"
+
 # Two writers: one holds the lock, a second with --lock-timeout 0 exits
 # 75 naming the index, a third waits and then succeeds.
 rm -rf "$IDX"
