@@ -206,6 +206,22 @@ cmp -s "$T/want" "$T/got" && ok ||
 run --index "$IDX" check
 expect_rc 0 "the index is sound after killed bulk loads"
 
+# --shards: the JSON summary says how many were merged; a load into a
+# non-empty index has one writer whatever is asked.
+rm -rf "$IDX"
+"$NEWSIDX" --index "$IDX" index --json --jobs 2 --shards 3 "$C" >"$T/j1"
+expect_eq "$(jq '[.shards, .added] | join(" ")' "$T/j1")" '"3 2400"' \
+	"a bulk load in three shards"
+expect_eq "$(cat "$IDX/XAPIANDB")" "glass gen-6" \
+	"merged into the generation after the shards, not compacted again"
+"$NEWSIDX" --index "$IDX" index --json --force --shards 2 "$C" >"$T/j2"
+expect_eq "$(jq '[.shards, .updated] | join(" ")' "$T/j2")" '"0 2400"' \
+	"a non-empty index loads with one writer"
+for bad in 0 9 x; do
+	run --index "$IDX" index --shards "$bad" "$C"
+	expect_rc 2 "--shards $bad is refused"
+done
+
 # Two writers: one holds the lock, a second with --lock-timeout 0 exits
 # 75 naming the index, a third waits and then succeeds.
 rm -rf "$IDX"
