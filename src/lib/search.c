@@ -1030,9 +1030,16 @@ void newsidx_results_free(newsidx_results_t *r)
 	free(r);
 }
 
-static newsidx_status_t run_query(struct newsidx_db *db,
-				  const xapc_query_t *q,
-				  xapc_enquire_params_t *p, xapc_mset_t **m)
+/*
+ * Run q for the page.  cq, when not NULL, is a separately built query with
+ * the same matches: the exact count then runs on it in a second thread
+ * while q is ranked (see xapc_enquire_params.count_query).
+ */
+static newsidx_status_t run_query_counted(struct newsidx_db *db,
+					  const xapc_query_t *q,
+					  const xapc_query_t *cq,
+					  xapc_enquire_params_t *p,
+					  xapc_mset_t **m)
 {
 	newsidx_status_t st;
 	int x = XAPC_OK, tries, by_path = 0;
@@ -1053,7 +1060,9 @@ static newsidx_status_t run_query(struct newsidx_db *db,
 			 * as the page needs. */
 			p->check_at_least = p->n_spy_slots ? count : 0;
 			p->exact_count = XAPC_COUNT_MATCHES;
+			p->count_query = cq;
 			x = xapc_db_query(db->x, q, p, m);
+			p->count_query = NULL;
 		}
 		if (x == XAPC_OK || x == XAPC_ERR_WILDCARD ||
 		    x == XAPC_ERR_INVALID || x == XAPC_ERR_NOMEM || db->writable)
@@ -1071,6 +1080,41 @@ static newsidx_status_t run_query(struct newsidx_db *db,
 	if (x)
 		return newsidx_db__xfail(db, x, "searching");
 	return NEWSIDX_OK;
+}
+
+static newsidx_status_t run_query(struct newsidx_db *db,
+				  const xapc_query_t *q,
+				  xapc_enquire_params_t *p, xapc_mset_t **m)
+{
+	return run_query_counted(db, q, NULL, p, m);
+}
+
+/*
+ * The matches of the query just built into b, built again as a tree of
+ * their own (no boosts: they only weigh), for the count in a second
+ * thread; NULL when it cannot be built, and the count then runs after
+ * the ranked pass.
+ */
+static xapc_query_t *count_query(const struct builder *b,
+				 const struct newsidx_qnode *root)
+{
+	struct builder c = *b;
+	struct newsidx_stemset stems = { 0 };
+	xapc_query_t *title[64], *q;
+
+	c.stems = &stems;
+	c.title = title;
+	c.ntitle = 0;
+	c.captitle = sizeof(title) / sizeof(title[0]);
+	c.st = NEWSIDX_OK;
+	q = build_top(&c, root);
+	free_all(title, c.ntitle);
+	newsidx_stemset__free(&stems);
+	if (q && c.st) {
+		xapc_query_free(q);
+		q = NULL;
+	}
+	return q;
 }
 
 static newsidx_status_t fill_results(struct newsidx_db *db,
@@ -1599,7 +1643,7 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	struct newsidx_stemset stems = { 0 };
 	struct newsidx_results *r = NULL;
 	xapc_mset_t *m = NULL;
-	xapc_query_t *q = NULL, *title[64];
+	xapc_query_t *q = NULL, *cq = NULL, *title[64];
 	xapc_slot_t spies[NFACETS];
 	struct builder b;
 	newsidx_status_t st;
@@ -1641,7 +1685,10 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 				      "out of memory");
 		goto out;
 	}
-	st = run_query(db, q, &p, &m);
+	cq = count_query(&b, root);
+	st = run_query_counted(db, q, cq, &p, &m);
+	xapc_query_free(cq);
+	cq = NULL;
 	if (st)
 		goto out;
 	r = calloc(1, sizeof(*r));
@@ -1667,7 +1714,10 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 					      "out of memory");
 			goto out;
 		}
-		st = run_query(db, q, &p, &m);
+		cq = count_query(&b, root);
+		st = run_query_counted(db, q, cq, &p, &m);
+		xapc_query_free(cq);
+		cq = NULL;
 		if (st)
 			goto out;
 		r->relaxed = 1;

@@ -20,6 +20,7 @@
 #include <new>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -264,6 +265,10 @@ struct xapc_db {
     Xapian::Database rdb;
     Xapian::WritableDatabase wdb;
     bool writable = false;
+    // The path of a read-only handle on one database (for a second
+    // handle of the same index); empty for writable, remote and
+    // combined handles.
+    std::string path;
     bool failed = false; // open failed: only errmsg/free are meaningful
     bool closed = false;
     char err[ERRBUF_SIZE] = {};
@@ -589,6 +594,7 @@ XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
         if (mode == XAPC_DB_READONLY) {
             // Xapian's read-only constructor also recognises stub files.
             db->rdb = Xapian::Database(path);
+            db->path = path;
             return XAPC_OK;
         }
         int xflags = 0;
@@ -663,6 +669,7 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
         if (other->closed)
             fail(XAPC_ERR_CLOSED, "other database has been closed");
         db->rdb.add_database(other->db());
+        db->path.clear();
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1715,6 +1722,69 @@ XAPC_API void xapc_query_free(xapc_query_t *q)
 // ---------------------------------------------------------------------------
 // Searching
 
+namespace {
+
+// The weightless count of every match of a query, run in its own thread on
+// its own handle.  Nothing Xapian is shared with the calling thread: the
+// query tree is a separate one, and the handle is opened by path in the
+// thread, then checked to be at the caller's revision (else the caller
+// counts by itself).  The thread is always joined, also when the caller's
+// pass throws.
+struct ParallelCount {
+    std::thread th;
+    std::string path;
+    const Xapian::Query *query = nullptr;
+    Xapian::rev rev = 0;
+    Xapian::doccount count = 0;
+    bool ok = false;
+
+    void start(Xapian::Database &d, const std::string &p,
+               const Xapian::Query &q) {
+        try {
+            rev = d.get_revision(); // throws unless one glass database
+        } catch (...) {
+            return;
+        }
+        path = p;
+        query = &q;
+        try {
+            th = std::thread([this] { run(); });
+        } catch (...) {
+            // No thread: the caller counts by itself.
+        }
+    }
+
+    void run() noexcept {
+        try {
+            Xapian::Database d(path);
+            if (d.get_revision() != rev)
+                return;
+            Xapian::Enquire cnt(d);
+            cnt.set_query(*query);
+            cnt.set_weighting_scheme(Xapian::BoolWeight());
+            cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
+            Xapian::MSet c = cnt.get_mset(0, 0, d.get_doccount());
+            count = c.get_matches_lower_bound();
+            ok = true;
+        } catch (...) {
+            ok = false;
+        }
+    }
+
+    bool finish() {
+        if (th.joinable())
+            th.join();
+        return ok;
+    }
+
+    ~ParallelCount() {
+        if (th.joinable())
+            th.join();
+    }
+};
+
+} // namespace
+
 XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
                                      const xapc_enquire_params_t *p,
                                      xapc_mset_t **out)
@@ -1727,7 +1797,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         static const xapc_enquire_params_t defaults = XAPC_ENQUIRE_PARAMS_INIT;
         if (!p)
             p = &defaults;
-        if (p->version != XAPC_ENQUIRE_PARAMS_VERSION)
+        if (p->version != 1 && p->version != XAPC_ENQUIRE_PARAMS_VERSION)
             fail(XAPC_ERR_INVALID, "unsupported xapc_enquire_params version");
         if (p->n_spy_slots && !p->spy_slots)
             fail(XAPC_ERR_INVALID, "spy_slots is NULL");
@@ -1793,8 +1863,20 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             enq.add_matchspy(spies.back().get());
         }
 
+        // The count of every match, in a second thread while the ranked
+        // pass runs, when a separate query and a second handle allow it.
+        ParallelCount par;
+        if (p->version >= 2 && p->count_query &&
+            p->exact_count == XAPC_COUNT_MATCHES && !db->writable &&
+            !db->path.empty() && !p->percent_cutoff &&
+            !(p->weight_cutoff > 0) &&
+            query.get_type() != Xapian::Query::LEAF_TERM &&
+            (p->collapse_max || p->n_spy_slots == 0))
+            par.start(d, db->path, arg_query(p->count_query));
+
         Xapian::MSet ms = enq.get_mset(p->first, p->maxitems,
                                        p->check_at_least);
+        bool counted = par.finish();
 
         std::unique_ptr<xapc_mset> m(new xapc_mset);
         m->estimated = ms.get_matches_estimated();
@@ -1807,6 +1889,8 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             // its postings.
             m->estimated = m->lower = m->upper =
                 d.get_termfreq(*query.get_terms_begin());
+        } else if (counted) {
+            m->estimated = m->lower = m->upper = par.count;
         } else if (p->exact_count == XAPC_COUNT_MATCHES &&
             (p->collapse_max || m->lower != m->upper)) {
             // Every matching document, copies included: a weightless

@@ -1145,7 +1145,7 @@ typedef enum xapc_docid_order {
     XAPC_DOCID_DONT_CARE = 2   /* ties: any order, may be faster */
 } xapc_docid_order_t;
 
-#define XAPC_ENQUIRE_PARAMS_VERSION 1
+#define XAPC_ENQUIRE_PARAMS_VERSION 2
 
 /* Values of xapc_enquire_params.exact_count. */
 #define XAPC_COUNT_RESULTS 1
@@ -1192,12 +1192,23 @@ typedef struct xapc_enquire_params {
      * XAPC_COUNT_MATCHES counts every matching document instead, copies
      * included, which needs no collapsing pass and is much cheaper. */
     int exact_count;
+    /* Version 2.  NULL: the weightless count pass of XAPC_COUNT_MATCHES
+     * runs after the ranked pass, on q.  Else a query with the same
+     * matches as q but built separately, sharing no Xapian object with
+     * it (Xapian's reference counts are not thread-safe): the count then
+     * runs on it in a second thread, on a second read-only handle at
+     * the same revision, while the ranked pass runs, so the search takes
+     * the longer of the two passes instead of their sum.  When that
+     * cannot be arranged (a writable, remote or multi-database handle,
+     * or a newer revision on disk), the count runs after the ranked pass
+     * as with NULL.  Borrowed for the call. */
+    const struct xapc_query *count_query;
 } xapc_enquire_params_t;
 
 #define XAPC_ENQUIRE_PARAMS_INIT                                            \
     { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
       0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
-      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0 }
+      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL }
 
 /**
  * Run a query and copy the requested page of results.

@@ -191,6 +191,25 @@ START_TEST(test_date_filters_brute_force)
 			      q, search_total(db, q), want);
 	}
 	newsidx_db_free(db);
+
+	/* A reader counts in a second thread: the same totals. */
+	{
+		char p[400];
+
+		db = NULL;
+		snprintf(p, sizeof(p), "%s/dates", dir);
+		ck_assert_int_eq(newsidx_db_open(&db, p, NULL), NEWSIDX_OK);
+		for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+			char q[120];
+
+			ck_assert_uint_eq(search_total(db, fixed[i].q),
+					  brute(fixed[i].lo, fixed[i].hi));
+			snprintf(q, sizeof(q), "grain %s", fixed[i].q);
+			ck_assert_uint_eq(search_total(db, q),
+					  brute(fixed[i].lo, fixed[i].hi));
+		}
+		newsidx_db_free(db);
+	}
 }
 END_TEST
 

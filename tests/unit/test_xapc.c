@@ -1249,6 +1249,77 @@ START_TEST(test_exact_count)
 }
 END_TEST
 
+/* The count in a second thread, on a second handle: the same totals as
+ * counting after the ranked pass, at the revision the handle reads. */
+START_TEST(test_parallel_count)
+{
+    xapc_db_t *w = open_w("db"), *r;
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q, *cq;
+    xapc_mset_t *m;
+    unsigned i, expect = 0;
+    char text[64], key[8];
+
+    for (i = 1; i <= 300; ++i) {
+        snprintf(text, sizeof text, "doc%s%s%s", i % 2 ? " odd" : " even",
+                 i % 3 ? "" : " three", i % 5 ? "" : " five");
+        snprintf(key, sizeof key, "g%u", i % 7);
+        add_text_value(w, text, 1, key);
+        if (i % 2 == 0 && (i % 3 == 0 || i % 5 == 0))
+            ++expect;
+    }
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    r = open_db("db", XAPC_DB_READONLY);
+
+    /* Two trees with the same matches, as the caller must build them. */
+    q = Q2(XAPC_OP_AND, T("even"), Q2(XAPC_OP_OR, T("three"), T("five"), 0),
+           0);
+    cq = Q2(XAPC_OP_AND, T("even"), Q2(XAPC_OP_OR, T("three"), T("five"), 0),
+            0);
+    p.maxitems = 3;
+    p.collapse_slot = 1;
+    p.collapse_max = 1;
+    p.exact_count = XAPC_COUNT_MATCHES;
+    p.count_query = cq;
+    for (i = 0; i < 20; i++) {
+        m = run(r, q, &p);
+        ck_assert_uint_eq(xapc_mset_size(m), 3);
+        ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect);
+        ck_assert_uint_eq(xapc_mset_matches_lower_bound(m), expect);
+        xapc_mset_free(m);
+    }
+
+    /* A writable handle counts after the ranked pass. */
+    m = run(w, q, &p);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect);
+    xapc_mset_free(m);
+
+    /* A newer revision on disk: the count is still of the revision the
+     * handle reads, like the page. */
+    for (i = 0; i < 10; ++i)
+        add_text_value(w, "doc even three", 1, "new");
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    m = run(r, q, &p);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect);
+    xapc_mset_free(m);
+    ck_assert_int_eq(xapc_db_reopen(r, NULL), XAPC_OK);
+    m = run(r, q, &p);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect + 10);
+    xapc_mset_free(m);
+
+    /* Version 1 parameters have no count_query, and still work. */
+    p.version = 1;
+    m = run(r, q, &p);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect + 10);
+    xapc_mset_free(m);
+
+    xapc_query_free(q);
+    xapc_query_free(cq);
+    xapc_db_free(r);
+    xapc_db_free(w);
+}
+END_TEST
+
 START_TEST(test_mset_survives_commit)
 {
     xapc_db_t *w = open_w("db");
@@ -1749,6 +1820,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_date_decay_and_fixed_weight);
     tcase_add_test(tc, test_spies_and_copied_values);
     tcase_add_test(tc, test_exact_count);
+    tcase_add_test(tc, test_parallel_count);
     tcase_add_test(tc, test_mset_survives_commit);
     tcase_add_test(tc, test_transactions);
     tcase_add_test(tc, test_spelling);
