@@ -1727,14 +1727,16 @@ namespace {
 // The weightless count of every match of a query, run in its own thread on
 // its own handle.  Nothing Xapian is shared with the calling thread: the
 // query tree is a separate one, and the handle is opened by path in the
-// thread, then checked to be at the caller's revision (else the caller
-// counts by itself).  The thread is always joined, also when the caller's
+// thread, then checked to be the caller's database (its UUID: a stub may
+// name another generation by now) at the caller's revision; else the
+// caller counts by itself.  The thread is always joined, also when the caller's
 // pass throws.
 struct ParallelCount {
     std::thread th;
     std::string path;
     const Xapian::Query *query = nullptr;
     Xapian::rev rev = 0;
+    std::string uuid;
     Xapian::doccount count = 0;
     bool ok = false;
 
@@ -1742,9 +1744,12 @@ struct ParallelCount {
                const Xapian::Query &q) {
         try {
             rev = d.get_revision(); // throws unless one glass database
+            uuid = d.get_uuid();    // another generation has another
         } catch (...) {
             return;
         }
+        if (uuid.empty())
+            return;
         path = p;
         query = &q;
         try {
@@ -1757,7 +1762,7 @@ struct ParallelCount {
     void run() noexcept {
         try {
             Xapian::Database d(path);
-            if (d.get_revision() != rev)
+            if (d.get_revision() != rev || d.get_uuid() != uuid)
                 return;
             Xapian::Enquire cnt(d);
             cnt.set_query(*query);
