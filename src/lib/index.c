@@ -763,16 +763,10 @@ static int progress(struct writer *w)
 	       w->opts->progress(w->opts->progress_ctx, w->stats);
 }
 
-/*
- * Write a prepared article, in the writer's thread: its group, its
- * spelling words, then the document, replacing any copy with its id.
- */
-static newsidx_status_t write_item(struct writer *w, struct item *it,
-				   struct filework *fw)
+/* The writer's part of every article, in order: its near-duplicate
+ * group, and its words counted for the spelling table. */
+static int group_and_spell(struct writer *w, struct item *it)
 {
-	xapc_docid_t docid;
-	xapc_doccount_t had = 0;
-	newsidx_status_t st;
 	size_t i;
 	int x = 0;
 
@@ -791,6 +785,21 @@ static newsidx_status_t write_item(struct writer *w, struct item *it,
 				newsidx_hash64(it->spell + i, n)))
 			x = XAPC_ERR_NOMEM;
 	}
+	return x;
+}
+
+/*
+ * Write a prepared article, in the writer's thread: its group, its
+ * spelling words, then the document, replacing any copy with its id.
+ */
+static newsidx_status_t write_item(struct writer *w, struct item *it,
+				   struct filework *fw)
+{
+	xapc_docid_t docid;
+	xapc_doccount_t had = 0;
+	newsidx_status_t st;
+	int x = group_and_spell(w, it);
+
 	if (!x)
 		x = xapc_db_termfreq(w->db->x, it->qterm, it->qlen, &had);
 	if (!x)
@@ -1850,24 +1859,8 @@ static newsidx_status_t bulk_put(struct writer *w, struct item *it,
 	struct bulk *bk = w->bulk;
 	uint64_t h = newsidx_hash64(it->qterm, it->qlen);
 	struct shard *s = &bk->sh[(h >> 32) % bk->n];
-	int x = 0, seen;
-	size_t i;
+	int x = group_and_spell(w, it), seen;
 
-	if (it->has_sig) {
-		char group[17];
-
-		x = find_group(w, &it->sig, it->id, group);
-		if (!x)
-			x = xapc_doc_set_value(it->doc, NEWSIDX_SLOT_GROUP,
-					       group, 16);
-	}
-	for (i = 0; !x && i < it->spell_len; i += strlen(it->spell + i) + 1) {
-		size_t n = strlen(it->spell + i);
-
-		if (spell_count(&w->spell, it->spell + i, n,
-				newsidx_hash64(it->spell + i, n)))
-			x = XAPC_ERR_NOMEM;
-	}
 	if (x)
 		return w->fatal = newsidx_db__xfail(w->db, x, "writing to");
 	seen = bulk_seen(bk, h);
