@@ -537,7 +537,8 @@ static int collect_year(void *ctx, const char *term, size_t len,
 		y->v = v;
 		y->cap = cap;
 	}
-	memcpy(y->v[y->n++], term + 1, 4);
+	memcpy(y->v[y->n], term + 1, 4);
+	y->v[y->n++][4] = '\0';
 	return 0;
 }
 
