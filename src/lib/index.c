@@ -1820,6 +1820,14 @@ static newsidx_status_t bulk_start(struct writer *w, unsigned nshards)
 		pthread_cond_init(&bk->sh[i].more, NULL);
 		pthread_cond_init(&bk->sh[i].room, NULL);
 	}
+	/* The merge reads the live generation from disk: what this handle
+	 * holds uncommitted (file states of touched files, an API caller's
+	 * changes) is committed first so that it is not lost. */
+	st = newsidx_db_commit(db);
+	if (st) {
+		bulk_free(bk);
+		return st;
+	}
 	if (!bulk_where(db, bk->base, sizeof(bk->base), bk->cur,
 			sizeof(bk->cur), &bk->plain)) {
 		bulk_free(bk);
@@ -1852,7 +1860,8 @@ static newsidx_status_t bulk_start(struct writer *w, unsigned nshards)
 }
 
 /* The writer's part for one article of a bulk load: group, spelling,
- * counters, then the article goes to its shard's queue. */
+ * counters, then the article goes to its shard's queue.  The item is
+ * the shard's from then on, or freed here: the caller never frees it. */
 static newsidx_status_t bulk_put(struct writer *w, struct item *it,
 				 struct filework *fw)
 {
@@ -1861,12 +1870,16 @@ static newsidx_status_t bulk_put(struct writer *w, struct item *it,
 	struct shard *s = &bk->sh[(h >> 32) % bk->n];
 	int x = group_and_spell(w, it), seen;
 
-	if (x)
+	if (x) {
+		item_free(it);
 		return w->fatal = newsidx_db__xfail(w->db, x, "writing to");
+	}
 	seen = bulk_seen(bk, h);
-	if (seen < 0)
+	if (seen < 0) {
+		item_free(it);
 		return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
 						   "out of memory");
+	}
 	/* An id the full table cannot vouch for replaces any copy: always
 	 * right, only slower.  It counts as added. */
 	it->replace = seen != 0;
@@ -1882,6 +1895,7 @@ static newsidx_status_t bulk_put(struct writer *w, struct item *it,
 		pthread_cond_wait(&s->room, &bk->mu);
 	if (s->xerr) {
 		pthread_mutex_unlock(&bk->mu);
+		item_free(it);
 		return w->fatal = newsidx_db__fail(
 			       w->db, NEWSIDX_ENGINE, "writing to %s/%s: %s",
 			       bk->base, s->gen, s->errmsg);
@@ -1893,6 +1907,25 @@ static newsidx_status_t bulk_put(struct writer *w, struct item *it,
 	if (++w->since_progress >= 256 && progress(w))
 		return w->fatal = NEWSIDX_INTERRUPTED;
 	return NEWSIDX_OK;
+}
+
+/* Delete from ctx's handle each metadata key listed. */
+struct unkey {
+	xapc_db_t *x;
+	int x_err;
+};
+
+static int unkey(void *ctx, const char *key, size_t len)
+{
+	struct unkey *u = ctx;
+	char buf[512];
+
+	if (len == 0 || len >= sizeof(buf))
+		return 0; /* newsidx's keys are shorter */
+	memcpy(buf, key, len);
+	buf[len] = '\0';
+	u->x_err = xapc_db_set_metadata(u->x, buf, "", 0);
+	return u->x_err != 0;
 }
 
 /*
@@ -1927,6 +1960,23 @@ static newsidx_status_t bulk_end(struct writer *w, newsidx_status_t st)
 			if (cst)
 				st = cst;
 		}
+	}
+	if (!st || st == NEWSIDX_INTERRUPTED) {
+		/* Of two sources holding a metadata key, the compactor keeps
+		 * one without saying which: the live generation (which holds
+		 * no articles) gives up the keys the metadata generation
+		 * has.  At worst, after a crash, a file is read again. */
+		struct unkey u = { bk->main, 0 };
+
+		x = xapc_db_metadata_keys(db->x, "", unkey, &u);
+		if (!x)
+			x = u.x_err;
+		if (!x)
+			x = xapc_db_commit(bk->main);
+		if (x)
+			st = newsidx_db__fail(db, NEWSIDX_ENGINE,
+					      "writing to %s: %s", db->path,
+					      xapc_db_errmsg(bk->main));
 	}
 	xapc_db_free(db->x);
 	db->x = bk->main;
@@ -2021,8 +2071,7 @@ static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 				st = NEWSIDX_INTERRUPTED;
 		} else if (w->bulk) {
 			st = bulk_put(w, it, &pl->jobs[it->file].fw);
-			if (!st)
-				continue; /* the shard frees it */
+			it = NULL; /* the shard's, or freed */
 		} else {
 			st = write_item(w, it, &pl->jobs[it->file].fw);
 		}
@@ -2042,8 +2091,10 @@ static newsidx_status_t read_parallel(struct writer *w, struct job *jobs,
 	newsidx_status_t st = NEWSIDX_OK;
 	unsigned i;
 
-	if (!wk)
-		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	if (!wk) {
+		st = newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+		return w->bulk ? bulk_end(w, st) : st;
+	}
 	memset(&pl, 0, sizeof(pl));
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.more, NULL);

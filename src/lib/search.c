@@ -1094,7 +1094,8 @@ static newsidx_status_t run_query(struct newsidx_db *db,
  * The matches of the query just built into b, built again as a tree of
  * their own (no boosts: they only weigh), for the count in a second
  * thread; NULL when it cannot be built, and the count then runs after
- * the ranked pass.
+ * the ranked pass.  Only readers count in a second thread (a writer's
+ * uncommitted changes are in its own handle alone), so writers skip it.
  */
 static xapc_query_t *count_query(const struct builder *b,
 				 const struct newsidx_qnode *root)
@@ -1686,7 +1687,7 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 				      "out of memory");
 		goto out;
 	}
-	cq = count_query(&b, root);
+	cq = db->writable ? NULL : count_query(&b, root);
 	st = run_query_counted(db, q, cq, &p, &m);
 	xapc_query_free(cq);
 	cq = NULL;
@@ -1715,7 +1716,7 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 					      "out of memory");
 			goto out;
 		}
-		cq = count_query(&b, root);
+		cq = db->writable ? NULL : count_query(&b, root);
 		st = run_query_counted(db, q, cq, &p, &m);
 		xapc_query_free(cq);
 		cq = NULL;

@@ -1516,7 +1516,9 @@ XAPC_API xapc_query_t *xapc_query_term(const char *term, size_t len,
 XAPC_API xapc_query_t *xapc_query_all(void)
 {
     try {
-        return wrap(Xapian::Query(Xapian::Query::MatchAll));
+        // A leaf of its own: Query::MatchAll is one shared object, and
+        // Xapian's reference counts are not thread-safe.
+        return wrap(Xapian::Query(std::string()));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -1729,8 +1731,8 @@ namespace {
 // query tree is a separate one, and the handle is opened by path in the
 // thread, then checked to be the caller's database (its UUID: a stub may
 // name another generation by now) at the caller's revision; else the
-// caller counts by itself.  The thread is always joined, also when the caller's
-// pass throws.
+// caller counts by itself.  The thread is always joined, also when the
+// caller's pass throws.
 struct ParallelCount {
     std::thread th;
     std::string path;

@@ -450,6 +450,55 @@ START_TEST(test_bulk_interrupted_then_completed)
 }
 END_TEST
 
+static int stop_mid_file(void *ctx, const newsidx_index_stats_t *st)
+{
+	(void)ctx;
+	return st->articles >= 300;
+}
+
+/* Stopped by the progress call inside a file (every 256 articles), the
+ * article just queued for its shard is written, not lost or freed. */
+START_TEST(test_bulk_stopped_mid_file)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	newsidx_db_t *db = open_writer("mid");
+	char p[400];
+	unsigned f, i;
+
+	snprintf(p, sizeof(p), "%s/big", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	for (f = 0; f < 2; f++) {
+		FILE *fp;
+
+		snprintf(p, sizeof(p), "%s/big/part-%u.jsonl", dir, f);
+		fp = fopen(p, "w");
+		ck_assert_ptr_nonnull(fp);
+		for (i = 0; i < 700; i++)
+			fprintf(fp,
+				"{\"id\":\"b%u-%u\",\"title\":\"Item\","
+				"\"body\":\"market note %u %u\"}\n",
+				f, i, f, i);
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+	snprintf(p, sizeof(p), "%s/big", dir);
+	io.jobs = 2;
+	io.shards = 2;
+	io.progress = stop_mid_file;
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st),
+			 NEWSIDX_INTERRUPTED);
+	ck_assert_uint_ge(st.added, 300);
+	ck_assert_uint_eq(newsidx_db_count(db), st.added);
+	ck_assert_uint_eq(search_total(db, "market"), st.added);
+	io.progress = NULL;
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_db_count(db), 1400);
+	newsidx_db_free(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("load");
@@ -463,6 +512,7 @@ int main(void)
 	tcase_add_test(tc, test_since_whole_days);
 	tcase_add_test(tc, test_bulk_equals_one_writer);
 	tcase_add_test(tc, test_bulk_interrupted_then_completed);
+	tcase_add_test(tc, test_bulk_stopped_mid_file);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
