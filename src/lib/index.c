@@ -1989,8 +1989,8 @@ static newsidx_status_t bulk_end(struct writer *w, newsidx_status_t st)
 		st = newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 		goto out;
 	}
-	/* The metadata generation first: its file states and update time
-	 * win over the live generation's. */
+	/* The metadata generation, the live one (which gave up the keys the
+	 * first one holds, above), then the shards. */
 	snprintf(paths[0], PATH_MAX, "%s/%s", bk->base, bk->metagen);
 	snprintf(paths[1], PATH_MAX, "%s/%s", bk->base, bk->cur);
 	for (i = 0; i < bk->n; i++)
