@@ -14,7 +14,7 @@ check_PROGRAMS += tests/unit/test_formats tests/unit/test_meta
 TESTS += tests/unit/test_formats tests/unit/test_meta
 endif
 
-tests_unit_test_formats_SOURCES = tests/unit/test_formats.c
+tests_unit_test_formats_SOURCES = tests/unit/test_formats.c tests/unit/sink.h
 tests_unit_test_formats_CFLAGS = $(TEST_CFLAGS) $(ZLIB_CFLAGS)
 tests_unit_test_formats_LDADD = $(TEST_LIBS)
 nodist_EXTRA_tests_unit_test_formats_SOURCES = dummy.cxx

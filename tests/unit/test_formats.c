@@ -24,143 +24,16 @@
 #include "internal.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
-#define MAX_KEPT 16
-#define MAX_REJ 8
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-struct rec {
-	char *id, *title, *body, *place, *source, *url, *path, *lang;
-	char *authors, *topics;
-	size_t body_len;
-	char date[16];
-	int has_time, tz;
-	unsigned long record;
-};
-
-struct rej {
-	char where[512];
-	char reason[512];
-};
-
-struct sink {
-	struct newsidx_ingest ing;
-	struct rec art[MAX_KEPT];
-	size_t nart;
-	struct rej rej[MAX_REJ];
-	size_t nrej;
-	unsigned long last_record;
-	newsidx_status_t stop;
-	int any_body_has; /* some body held the word in `needle` */
-	const char *needle;
-};
-
-static char *copy_bytes(const char *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	ck_assert_ptr_nonnull(s);
-	if (n)
-		memcpy(s, p, n);
-	s[n] = '\0';
-	return s;
-}
-
-static char *copy_str(const char *p)
-{
-	return p ? copy_bytes(p, strlen(p)) : NULL;
-}
-
-static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
-{
-	struct sink *s = ctx;
-	struct rec *r;
-
-	ck_assert_ptr_nonnull(a->id);
-	ck_assert_ptr_nonnull(a->title);
-	ck_assert_ptr_nonnull(a->path);
-	ck_assert(a->body != NULL || a->body_len == 0);
-	ck_assert(a->date[0] == '\0' || strlen(a->date) == 14);
-	ck_assert(newsidx_utf8__valid(a->title, strlen(a->title), NULL));
-	if (a->body)
-		ck_assert(newsidx_utf8__valid(a->body, a->body_len, NULL));
-	ck_assert_uint_gt(a->record, s->last_record);
-	s->last_record = a->record;
-	if (s->needle && a->body) {
-		char *t = copy_bytes(a->body, a->body_len);
-
-		if (strstr(t, s->needle))
-			s->any_body_has = 1;
-		free(t);
-	}
-	if (s->nart < MAX_KEPT) {
-		r = &s->art[s->nart];
-		r->id = copy_str(a->id);
-		r->title = copy_str(a->title);
-		r->body = copy_bytes(a->body ? a->body : "", a->body_len);
-		r->body_len = a->body_len;
-		r->place = copy_str(a->place);
-		r->source = copy_str(a->source);
-		r->url = copy_str(a->url);
-		r->path = copy_str(a->path);
-		r->lang = copy_str(a->lang);
-		r->authors = copy_str(a->authors);
-		r->topics = copy_str(a->topics);
-		memcpy(r->date, a->date, sizeof(r->date));
-		r->has_time = a->has_time;
-		r->tz = a->tz_minutes;
-		r->record = a->record;
-	}
-	s->nart++;
-	return s->stop;
-}
-
-static void on_reject(void *ctx, const char *where, const char *reason)
-{
-	struct sink *s = ctx;
-
-	ck_assert(where && *where && reason && *reason);
-	ck_assert(!strchr(where, '\n') && !strchr(reason, '\n'));
-	if (s->nrej < MAX_REJ) {
-		snprintf(s->rej[s->nrej].where, sizeof(s->rej[0].where), "%s",
-			 where);
-		snprintf(s->rej[s->nrej].reason, sizeof(s->rej[0].reason),
-			 "%s", reason);
-	}
-	s->nrej++;
-}
+#include "sink.h"
 
 static void sink_init(struct sink *s, const char *name)
 {
-	memset(s, 0, sizeof(*s));
-	s->ing.name = name;
-	s->ing.abspath = name;
-	s->ing.on_article = on_article;
-	s->ing.on_reject = on_reject;
-	s->ing.ctx = s;
-}
-
-static void sink_free(struct sink *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nart && i < MAX_KEPT; i++) {
-		struct rec *r = &s->art[i];
-
-		free(r->id);
-		free(r->title);
-		free(r->body);
-		free(r->place);
-		free(r->source);
-		free(r->url);
-		free(r->path);
-		free(r->lang);
-		free(r->authors);
-		free(r->topics);
-	}
-	memset(s, 0, sizeof(*s));
+	sink_setup(s, name, name, 0, 1);
 }
 
 static newsidx_status_t run_mem(struct sink *s, const void *data,
