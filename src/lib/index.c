@@ -97,6 +97,8 @@ struct prep {
 	unsigned spell_gen[SPELL_SLOTS];
 	unsigned gen;
 	struct newsidx_buf spell;  /* this article's words, NUL-separated */
+	struct newsidx_posrec posr; /* this article's word positions */
+	struct newsidx_buf posv;    /* and their encoding */
 };
 
 /* A prepared article, or the end of a file, on its way to the writer. */
@@ -305,7 +307,7 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	const char *stem;
 	size_t slen;
-	xapc_termpos_t pos = tok->pos;
+	unsigned pos = tok->pos;
 
 	if (!p->title && !(tok->flags & NEWSIDX_TOK_JOINED))
 		newsidx_dedup__add(&p->mh, tok->text, tok->len);
@@ -319,15 +321,20 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 	stem = newsidx_analyzer__stem(p->an, tok->text, tok->len, &slen);
 	if (!stem || slen == 0 || slen > sizeof(term) - 2)
 		return 0;
+	/* Positions go to the article's position value, not to Xapian. */
+	if (newsidx_pos__add(&p->posr, pos, newsidx_pos__hash(stem, slen))) {
+		p->xst = XAPC_ERR_NOMEM;
+		return 1;
+	}
 	if (p->title) {
 		term[0] = 'S';
 		memcpy(term + 1, stem, slen);
-		p->xst = xapc_doc_add_posting(p->doc, term, slen + 1, pos, 1);
+		p->xst = xapc_doc_add_term(p->doc, term, slen + 1, 1);
 		if (!p->xst)
-			p->xst = xapc_doc_add_posting(p->doc, stem, slen, pos,
-						      NEWSIDX_TITLE_WDF);
+			p->xst = xapc_doc_add_term(p->doc, stem, slen,
+						   NEWSIDX_TITLE_WDF);
 	} else {
-		p->xst = xapc_doc_add_posting(p->doc, stem, slen, pos, 1);
+		p->xst = xapc_doc_add_term(p->doc, stem, slen, 1);
 	}
 	return p->xst ? 1 : 0;
 }
@@ -416,6 +423,8 @@ static void prep_free(struct prep *p)
 	xapc_doc_free(p->doc);
 	newsidx_buf__free(&p->data);
 	newsidx_buf__free(&p->spell);
+	newsidx_pos__free(&p->posr);
+	newsidx_buf__free(&p->posv);
 }
 
 /* The analyzer of a language code: English for "en" and for languages
@@ -488,6 +497,7 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 	newsidx_buf__reset(&p->spell);
 	p->spell.len = 0;
 	newsidx_dedup__start(&p->mh);
+	newsidx_pos__reset(&p->posr);
 	p->title = 1;
 	if (a->title)
 		newsidx_analyzer__tokenize(p->an, a->title, strlen(a->title),
@@ -498,6 +508,13 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 					   next + NEWSIDX_TITLE_GAP,
 					   add_text_token, p, NULL);
 	x = p->xst;
+	if (!x && p->posr.n) {
+		if (newsidx_pos__encode(&p->posr, next - 1, &p->posv))
+			x = XAPC_ERR_NOMEM;
+		else
+			x = xapc_doc_set_value(it->doc, NEWSIDX_SLOT_POS,
+					       p->posv.data, p->posv.len);
+	}
 	if (!x)
 		x = add_words(p, "XP", a->place);
 	if (!x)

@@ -248,10 +248,10 @@ char *newsidx_strdup(const char *s);
  * have none):
  *
  *   field     prefix  kind        content
- *   (text)    ""      free text   stems of title and body, with positions;
- *                                 title terms get wdf NEWSIDX_TITLE_WDF
- *                                 per occurrence so they weigh more
- *   title:    "S"     free text   stems of the title, with positions
+ *   (text)    ""      free text   stems of title and body; title terms
+ *                                 get wdf NEWSIDX_TITLE_WDF per
+ *                                 occurrence so they weigh more
+ *   title:    "S"     free text   stems of the title
  *   place:    "XP"    boolean     normalised words of the dateline place
  *   source:   "XS"    boolean     normalised words of the source/outlet
  *   author:   "A"     boolean     normalised words of the authors
@@ -275,6 +275,8 @@ char *newsidx_strdup(const char *s);
  *
  * Positions: title words from 1, body words from the title's last
  * position + NEWSIDX_TITLE_GAP, so a phrase never spans title and body.
+ * Xapian holds no positions: they are in value slot NEWSIDX_SLOT_POS
+ * (see lib/positions.c below).
  *
  * Value slots:
  *   NEWSIDX_SLOT_DATE   0  UTC date "YYYYMMDDhhmmss" (sorts as text)
@@ -286,6 +288,8 @@ char *newsidx_strdup(const char *s);
  *                          for syndicated copies; results collapse on it
  *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: the low 8
  *                          bits of each of NEWSIDX_SIG_N values
+ *   NEWSIDX_SLOT_POS    7  the word positions of title and body: one
+ *                          short stem hash per position (positions.c)
  *
  * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
  * letters only) of each article is added to Xapian's spelling table, the
@@ -306,7 +310,7 @@ char *newsidx_strdup(const char *s);
  *                            version is identified by its behaviour
  *   newsidx.updated          UTC time of the last commit, ISO 8601
  */
-#define NEWSIDX_SCHEMA_VERSION 3
+#define NEWSIDX_SCHEMA_VERSION 4
 #define NEWSIDX_MAX_TERM 240
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100
@@ -318,7 +322,8 @@ enum newsidx_slot {
 	NEWSIDX_SLOT_LANG = 3,
 	NEWSIDX_SLOT_MONTH = 4,
 	NEWSIDX_SLOT_GROUP = 5,
-	NEWSIDX_SLOT_SIG = 6
+	NEWSIDX_SLOT_SIG = 6,
+	NEWSIDX_SLOT_POS = 7
 };
 
 /* Near-duplicate detection: MinHash over word 4-grams, banded for lookup.
@@ -581,6 +586,73 @@ newsidx_status_t newsidx_synonyms__load(struct newsidx_db *db,
 newsidx_status_t newsidx_synonyms__of(struct newsidx_db *db,
 				      const char *key, char ***out,
 				      size_t *n);
+
+/* ------------------------------------------------------------------ */
+/* interface to lib/positions.c: word positions, checked per article   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Xapian's position table costs one B-tree entry per (term, article)
+ * pair: twice the text on news.  newsidx keeps no Xapian positions.
+ * Each article instead carries its word sequence in value slot
+ * NEWSIDX_SLOT_POS, one short hash per position, and phrases and NEAR
+ * are the AND of their terms filtered by a check of that sequence.
+ *
+ * The value ("position sketch"):
+ *   byte 0      0x10 | w, where the hashes are 2 << (w - 1) bytes
+ *               (w = 1, 2, 3: 2, 4 or 8 bytes), little-endian
+ *   varint      the last title position (0: no title)
+ *   varint      the number of runs; each run is: varint gap from the end
+ *               of the previous run (from 0 for the first), varint
+ *               count, then count hashes, one per position in order
+ *   varint      the number of extra terms, each: varint position delta
+ *               (from the previous extra, or 0) and a hash.  Extras are
+ *               the second and later terms at one position (the joined
+ *               form of a compound shares its first part's position).
+ * A hash is newsidx_pos__hash() of the stem, cut to w bytes; 0 marks an
+ * empty position.  The writer picks the narrowest width at which the
+ * article's distinct stems keep distinct hashes, so a query stem known
+ * to be in the article (the AND guarantees it) is found exactly where
+ * it occurs: the check is exact, not probabilistic.
+ */
+
+/* The 64-bit hash of a stem (never 0 once cut, see above). */
+uint64_t newsidx_pos__hash(const char *stem, size_t len);
+
+/* An article's positions while it is analysed. */
+struct newsidx_posrec {
+	unsigned *pos;
+	uint64_t *hash;
+	size_t n, cap;
+	uint64_t *scratch; /* for the width choice */
+	size_t scratch_cap;
+};
+
+void newsidx_pos__reset(struct newsidx_posrec *r);
+/* Record a stem hash at a position; -1 when out of memory. */
+int newsidx_pos__add(struct newsidx_posrec *r, unsigned pos, uint64_t hash);
+/* Encode the recorded positions as the value above into out (reset
+ * first); -1 when out of memory. */
+int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
+			struct newsidx_buf *out);
+void newsidx_pos__free(struct newsidx_posrec *r);
+
+/*
+ * A check of an article's positions: n stems (their hashes) that must
+ * stand at consecutive positions in order (ordered, a phrase), or all
+ * within a span of fewer than window positions in any order (NEAR).
+ * title_only[i] (may be NULL) restricts stem i to the title.  The
+ * result is malloc'd: free it with free().
+ */
+struct newsidx_poscheck;
+struct newsidx_poscheck *newsidx_pos__check_new(const uint64_t *hash,
+						const unsigned char *title_only,
+						size_t n, unsigned window,
+						int ordered);
+
+/* 1 if the value (of slot NEWSIDX_SLOT_POS) satisfies the check, else
+ * 0, also for a malformed value.  Reentrant; c is read only. */
+int newsidx_pos__match(void *c, const char *value, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* interface to lib/docdata.c: the stored document data                */

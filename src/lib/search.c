@@ -140,7 +140,8 @@ static xapc_query_t *nomem(struct builder *b)
 
 /* The term for a text token: its stem, with the field's prefix. */
 static xapc_query_t *text_term(struct builder *b, const char *prefix,
-			       const struct qtok *t, unsigned pos)
+			       const struct qtok *t, unsigned pos,
+			       uint64_t *hash)
 {
 	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	const char *stem;
@@ -152,6 +153,8 @@ static xapc_query_t *text_term(struct builder *b, const char *prefix,
 		return nomem(b);
 	if (b->stems && newsidx_stemset__add(b->stems, stem, slen))
 		return nomem(b);
+	if (hash)
+		*hash = newsidx_pos__hash(stem, slen);
 	memcpy(term, prefix, plen);
 	memcpy(term + plen, stem, slen);
 	q = xapc_query_term(term, plen + slen, 1, pos);
@@ -189,6 +192,44 @@ static void free_all(xapc_query_t **qs, size_t n)
 		xapc_query_free(qs[i]);
 }
 
+/*
+ * A phrase (ordered: the terms at consecutive positions) or NEAR (in any
+ * order, within a span of fewer than window positions) over the term
+ * queries subs[0..n), whose stems hash to h[] (title[i]: term i counts
+ * in the title only).  The index keeps no Xapian positions: this is the
+ * AND of the terms, filtered by a check of each candidate's position
+ * value (see lib/positions.c).  subs are borrowed.
+ */
+static xapc_query_t *positional(struct builder *b, xapc_query_t **subs,
+				const uint64_t *h, const unsigned char *title,
+				size_t n, unsigned window, int ordered)
+{
+	struct newsidx_poscheck *c;
+	xapc_query_t *pair[2], *q;
+	char what[48];
+
+	if (n == 1) {
+		q = xapc_query_combine(XAPC_OP_AND, subs, 1, 0);
+		return q ? q : nomem(b);
+	}
+	c = newsidx_pos__check_new(h, title, n, window, ordered);
+	if (!c)
+		return nomem(b);
+	/* The check owns c from here, also when it fails. */
+	if (ordered)
+		snprintf(what, sizeof(what), "PHRASE %zu (positions)", n);
+	else
+		snprintf(what, sizeof(what), "NEAR %u (positions)", window);
+	pair[1] = xapc_query_value_match(NEWSIDX_SLOT_POS, newsidx_pos__match,
+					 c, free, what);
+	pair[0] = pair[1] ? xapc_query_combine(XAPC_OP_AND, subs, n, 0)
+			  : NULL;
+	q = pair[0] ? xapc_query_combine(XAPC_OP_FILTER, pair, 2, 0) : NULL;
+	xapc_query_free(pair[0]);
+	xapc_query_free(pair[1]);
+	return q ? q : nomem(b);
+}
+
 /* Combine two queries, consuming both (NULL in, NULL out). */
 static xapc_query_t *join2(struct builder *b, xapc_op_t op, xapc_query_t *x,
 			   xapc_query_t *y)
@@ -216,6 +257,8 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 {
 	char **syn = NULL, term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	xapc_query_t *alt[8], *parts[8];
+	uint64_t hs[8];
+	unsigned char title[8];
 	size_t nsyn = 0, nalt = 0, i, plen = strlen(prefix);
 
 	if (!q || newsidx_synonyms__of(b->db, key, &syn, &nsyn) || !nsyn) {
@@ -235,14 +278,15 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 			memcpy(term, prefix, plen);
 			memcpy(term + plen, w, wl);
 			parts[np] = xapc_query_term(term, plen + wl, 1, 0);
+			hs[np] = newsidx_pos__hash(w, wl);
+			title[np] = plen > 0;
 			if (parts[np])
 				np++;
 		}
 		if (np && nalt < 8) {
 			alt[nalt] = np == 1 ? parts[0]
-					    : xapc_query_combine(XAPC_OP_PHRASE,
-								 parts, np,
-								 (unsigned)np);
+					    : positional(b, parts, hs, title,
+							 np, (unsigned)np, 1);
 			if (np > 1)
 				free_all(parts, np);
 			if (alt[nalt])
@@ -303,6 +347,8 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 {
 	struct qtoks tk;
 	xapc_query_t **plain = NULL, **joined = NULL, *alt[2] = { 0 }, *q;
+	uint64_t *ph = NULL, *jh = NULL;
+	unsigned char *title = NULL;
 	size_t i, np = 0, nj = 0, nalt = 0;
 	int has_joined = 0;
 
@@ -315,8 +361,12 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 	}
 	plain = calloc(tk.n, sizeof(*plain));
 	joined = calloc(tk.n, sizeof(*joined));
-	if (!plain || !joined)
+	ph = calloc(tk.n, sizeof(*ph));
+	jh = calloc(tk.n, sizeof(*jh));
+	title = malloc(tk.n);
+	if (!plain || !joined || !ph || !jh || !title)
 		goto oom;
+	memset(title, *prefix != '\0', tk.n);
 	for (i = 0; i < tk.n; i++) {
 		const struct qtok *t = &tk.t[i];
 
@@ -337,15 +387,15 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 					xapc_query_free(joined[--nj]);
 				break;
 			}
-			joined[nj] = text_term(b, prefix, t, 0);
+			joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
 			if (!joined[nj++])
 				goto oom;
 			continue;
 		}
-		plain[np] = text_term(b, prefix, t, 0);
+		plain[np] = text_term(b, prefix, t, 0, &ph[np]);
 		if (!plain[np++])
 			goto oom;
-		joined[nj] = text_term(b, prefix, t, 0);
+		joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
 		if (!joined[nj++])
 			goto oom;
 	}
@@ -353,11 +403,12 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 		*stopword = newsidx_analyzer__is_stopword(b->an, tk.t[0].text,
 							  tk.t[0].len);
 	}
-	alt[nalt] = combine(b, XAPC_OP_PHRASE, plain, np, (unsigned)np);
 	if (np == 1) {
-		xapc_query_free(alt[nalt]);
 		alt[nalt] = plain[0];
 		plain[0] = NULL;
+	} else {
+		alt[nalt] = positional(b, plain, ph, title, np, (unsigned)np,
+				       1);
 	}
 	if (!alt[nalt++])
 		goto oom;
@@ -366,8 +417,8 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 			alt[nalt] = joined[0];
 			joined[0] = NULL;
 		} else {
-			alt[nalt] = combine(b, XAPC_OP_PHRASE, joined, nj,
-					    (unsigned)nj);
+			alt[nalt] = positional(b, joined, jh, title, nj,
+					       (unsigned)nj, 1);
 		}
 		if (!alt[nalt++])
 			goto oom;
@@ -376,6 +427,9 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 	free_all(joined, nj);
 	free(plain);
 	free(joined);
+	free(ph);
+	free(jh);
+	free(title);
 	q = combine(b, XAPC_OP_OR, alt, nalt, 0);
 	free_all(alt, nalt);
 	if (q && !*stopword) {
@@ -395,6 +449,9 @@ oom:
 	free_all(alt, nalt);
 	free(plain);
 	free(joined);
+	free(ph);
+	free(jh);
+	free(title);
 	free(tk.t);
 	return nomem(b);
 }
@@ -723,8 +780,10 @@ static xapc_query_t *near_query(struct builder *b,
 				const struct newsidx_qnode *n)
 {
 	xapc_query_t **qs = NULL;
+	uint64_t *hs = NULL;
+	unsigned char *title = NULL;
 	size_t i, j, nq = 0, cap = 0;
-	xapc_query_t *q;
+	xapc_query_t *q = NULL;
 	const char *prefix;
 
 	for (i = 0; i < n->nkids; i++) {
@@ -739,36 +798,44 @@ static xapc_query_t *near_query(struct builder *b,
 			if (tk.t[j].flags & NEWSIDX_TOK_JOINED)
 				continue;
 			if (nq == cap) {
-				xapc_query_t **p;
+				size_t c = cap ? cap * 2 : 8;
+				xapc_query_t **p = realloc(qs, c * sizeof(*p));
+				uint64_t *h;
+				unsigned char *t;
 
-				cap = cap ? cap * 2 : 8;
-				p = realloc(qs, cap * sizeof(*p));
-				if (!p) {
+				if (p)
+					qs = p;
+				h = p ? realloc(hs, c * sizeof(*h)) : NULL;
+				if (h)
+					hs = h;
+				t = h ? realloc(title, c) : NULL;
+				if (!t) {
 					free(tk.t);
-					free_all(qs, nq);
-					free(qs);
-					return nomem(b);
+					nomem(b);
+					goto out;
 				}
-				qs = p;
+				title = t;
+				cap = c;
 			}
-			qs[nq] = text_term(b, prefix, &tk.t[j], 0);
+			title[nq] = *prefix != '\0';
+			qs[nq] = text_term(b, prefix, &tk.t[j], 0, &hs[nq]);
 			if (!qs[nq++]) {
 				free(tk.t);
-				free_all(qs, nq);
-				free(qs);
-				return NULL;
+				goto out;
 			}
 		}
 		free(tk.t);
 	}
-	if (nq == 0) {
-		free(qs);
-		return NULL;
-	}
-	q = combine(b, nq > 1 ? XAPC_OP_NEAR : XAPC_OP_AND, qs, nq,
-		    (unsigned)(n->window + nq));
+	if (nq == 1)
+		q = combine(b, XAPC_OP_AND, qs, 1, 0);
+	else if (nq > 1)
+		q = positional(b, qs, hs, title, nq,
+			       (unsigned)(n->window + nq), 0);
+out:
 	free_all(qs, nq);
 	free(qs);
+	free(hs);
+	free(title);
 	return q;
 }
 

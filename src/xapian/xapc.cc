@@ -457,6 +457,151 @@ class DateDecaySource : public Xapian::ValuePostingSource {
     std::string name() const override { return "xapc::DateDecaySource"; }
 };
 
+// Documents whose value in a slot passes a C predicate: checked one
+// candidate at a time when it sits beside a more selective query.
+class ValueMatchSource : public Xapian::PostingSource {
+  public:
+    struct Pred {
+        xapc_value_pred fn;
+        void *ctx;
+        void (*free_ctx)(void *);
+        std::string description;
+        ~Pred()
+        {
+            if (free_ctx)
+                free_ctx(ctx);
+        }
+    };
+
+  private:
+    // Where `it` stands: on an entry that passed, failed or was not
+    // tested yet, or nowhere definite (after ValueIterator::check() said
+    // no; ++it and skip_to() still work from there).
+    enum State { UNTESTED, PASS, FAIL, INDETERMINATE };
+
+    Xapian::valueno slot;
+    std::shared_ptr<Pred> pred;
+    Xapian::Database db;
+    Xapian::ValueIterator it, end;
+    Xapian::doccount freq = 0;
+    bool started = false;
+    State state = UNTESTED;
+
+    bool passes() const
+    {
+        const std::string v = *it;
+        return pred->fn(pred->ctx, v.data(), v.size()) != 0;
+    }
+
+    void start()
+    {
+        if (!started) {
+            it = db.valuestream_begin(slot);
+            end = db.valuestream_end(slot);
+            started = true;
+            state = UNTESTED;
+        }
+    }
+
+    // From an untested entry on, to the first that passes.
+    void settle()
+    {
+        while (it != end && !passes())
+            ++it;
+        state = PASS;
+    }
+
+  public:
+    ValueMatchSource(Xapian::valueno s, std::shared_ptr<Pred> p)
+        : slot(s), pred(std::move(p))
+    {
+    }
+
+    void init(const Xapian::Database &d) override
+    {
+        db = d;
+        started = false;
+        state = UNTESTED;
+        it = end = Xapian::ValueIterator();
+        freq = db.get_value_freq(slot);
+    }
+
+    // Never cheaper than the candidates beside it, so that the matcher
+    // asks about its candidates rather than reads it through.
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override { return freq; }
+    Xapian::doccount get_termfreq_max() const override { return freq; }
+
+    void next(double) override
+    {
+        if (!started) {
+            start();
+        } else if (state != UNTESTED) {
+            if (state != INDETERMINATE && it == end)
+                return;
+            ++it;
+        }
+        settle();
+    }
+
+    void skip_to(Xapian::docid did, double) override
+    {
+        start();
+        if (state == INDETERMINATE) {
+            it.skip_to(did);
+        } else {
+            if (it == end)
+                return;
+            if (it.get_docid() < did) {
+                it.skip_to(did);
+            } else if (state == PASS) {
+                return;
+            } else if (state == FAIL) {
+                ++it;
+            }
+        }
+        settle();
+    }
+
+    bool check(Xapian::docid did, double) override
+    {
+        start();
+        if (state == INDETERMINATE ||
+            (it != end && it.get_docid() < did)) {
+            if (!it.check(did)) {
+                state = INDETERMINATE;
+                return false;
+            }
+            state = UNTESTED;
+        }
+        if (it == end)
+            return true;
+        if (it.get_docid() != did) {
+            // Past did: an entry that passed is where skip_to() would
+            // stop; otherwise next() finds the next one from here.
+            return state == PASS;
+        }
+        if (state == UNTESTED)
+            state = passes() ? PASS : FAIL;
+        return state == PASS;
+    }
+
+    bool at_end() const override { return started && it == end; }
+    Xapian::docid get_docid() const override { return it.get_docid(); }
+
+    ValueMatchSource *clone() const override
+    {
+        return new ValueMatchSource(slot, pred);
+    }
+
+    std::string name() const override { return "xapc::ValueMatchSource"; }
+
+    std::string get_description() const override
+    {
+        return pred->description;
+    }
+};
+
 xapc_query_t *wrap(Xapian::Query &&q)
 {
     std::unique_ptr<xapc_query> h(new xapc_query{std::move(q)});
@@ -1617,6 +1762,33 @@ XAPC_API xapc_query_t *xapc_query_date_decay(xapc_slot_t slot,
             fail(XAPC_ERR_INVALID, "bad date decay arguments");
         std::unique_ptr<DateDecaySource> src(
             new DateDecaySource(slot, o, halflife_days, max_weight));
+        return wrap(Xapian::Query(src.release()->release()));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
+XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
+                                              xapc_value_pred pred,
+                                              void *ctx,
+                                              void (*free_ctx)(void *),
+                                              const char *description)
+{
+    std::shared_ptr<ValueMatchSource::Pred> p;
+    try {
+        p.reset(new ValueMatchSource::Pred{
+            pred, ctx, free_ctx,
+            description ? description : "value check"});
+    } catch (...) {
+        if (free_ctx)
+            free_ctx(ctx);
+        return query_fail(__func__);
+    }
+    try {
+        if (!pred)
+            fail(XAPC_ERR_INVALID, "value predicate is NULL");
+        std::unique_ptr<ValueMatchSource> src(
+            new ValueMatchSource(slot, std::move(p)));
         return wrap(Xapian::Query(src.release()->release()));
     } catch (...) {
         return query_fail(__func__);

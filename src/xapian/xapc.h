@@ -1032,6 +1032,35 @@ XAPC_API xapc_query_t *xapc_query_value_ge(xapc_slot_t slot, const char *lo,
 XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
                                            size_t hilen);
 
+/** A test of one document's value: nonzero when the document matches. */
+typedef int (*xapc_value_pred)(void *ctx, const char *value, size_t len);
+
+/**
+ * Match the documents whose value in slot passes pred(ctx, value, len);
+ * documents with the slot empty do not match.  It adds no weight.  Meant
+ * under XAPC_OP_FILTER, beside a query that finds the candidates: the
+ * matcher then asks it about each candidate in turn (PostingSource's
+ * check()), and reads the value stream in docid order.  Alone, it reads
+ * every value in the slot.
+ * @param slot      the value slot.
+ * @param pred      the test; it must be reentrant for ctx, which it may
+ *                  only read.
+ * @param ctx       passed to pred.
+ * @param free_ctx  called with ctx (may be NULL) when the last copy of
+ *                  the query is gone, and also when this function fails.
+ * @param description  what xapc_query_describe() shows for it (copied;
+ *                  NULL: "value check").
+ * Ownership: free the result with xapc_query_free().
+ * @return the query, NULL on out of memory or invalid arguments.
+ * Thread-safety: reentrant; the query cannot be sent to a remote
+ *                database (it has no serialised form).
+ */
+XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
+                                              xapc_value_pred pred,
+                                              void *ctx,
+                                              void (*free_ctx)(void *),
+                                              const char *description);
+
 /**
  * Make a query that matches every document with the same weight.  Used
  * under XAPC_OP_FILTER it gives a fixed bonus to the documents of

@@ -105,7 +105,7 @@ expect_out "Wire 1" "stats lists sources"
 expect_out "2024-03" "stats lists months"
 run --index "$IDX" stats --json
 expect_eq "$(jqout '[.articles, .schema_version, (.months | add)] | join(" ")')" \
-	"191 3 190" "stats --json"
+	"191 4 190" "stats --json"
 run --index "$IDX" check
 expect_rc 0 "check passes"
 run --index "$IDX" delete a0001-001 a0001-002

@@ -1320,6 +1320,151 @@ START_TEST(test_parallel_count)
 }
 END_TEST
 
+/* value_match: a value predicate, asked about candidates one at a time. */
+struct vm_ctx {
+    unsigned calls;
+    int freed;
+};
+
+static int vm_pred(void *ctx, const char *v, size_t len)
+{
+    struct vm_ctx *c = ctx;
+    char buf[16];
+    if (len < 2 || len >= sizeof buf || v[0] != 'v')
+        return 0;
+    memcpy(buf, v + 1, len - 1);
+    buf[len - 1] = '\0';
+    c->calls++;
+    return atoi(buf) % 5 == 0;
+}
+
+static void vm_free(void *ctx)
+{
+    ((struct vm_ctx *)ctx)->freed = 1;
+}
+
+/* The matching docids, ascending, as a count and a checksum. */
+static void vm_run(xapc_db_t *db, const xapc_query_t *q, unsigned *n,
+                   unsigned long *sum, unsigned *exact)
+{
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_mset_t *m;
+    size_t i;
+    p.maxitems = 2000;
+    p.exact_count = XAPC_COUNT_MATCHES;
+    m = run(db, q, &p);
+    *n = (unsigned)xapc_mset_size(m);
+    *sum = 0;
+    for (i = 0; i < *n; ++i)
+        *sum += xapc_mset_docid(m, i) * 2654435761UL % 1000003;
+    *exact = xapc_mset_matches_estimated(m);
+    xapc_mset_free(m);
+}
+
+START_TEST(test_value_match)
+{
+    xapc_db_t *w = open_w("db"), *a, *b;
+    struct vm_ctx c = { 0, 0 };
+    xapc_query_t *vm, *q;
+    unsigned i, n, exact, want_and = 0, want_alone = 0, want_or = 0,
+                          want_not = 0;
+    unsigned long sum, s_and = 0, s_alone = 0, s_or = 0, s_not = 0;
+    char text[64], val[16], *d;
+
+    for (i = 1; i <= 400; ++i) {
+        int even = i % 2 == 0, three = i % 3 == 0, has = i % 7 != 0;
+        int pass = has && i % 5 == 0;
+        unsigned long h = i * 2654435761UL % 1000003;
+        snprintf(text, sizeof text, "all%s%s", even ? " even" : "",
+                 three ? " three" : "");
+        snprintf(val, sizeof val, "v%u", i);
+        if (has)
+            add_text_value(w, text, 2, val);
+        else
+            add_text(w, text, NULL);
+        if (even && three && pass) {
+            ++want_and;
+            s_and += h;
+        }
+        if (pass) {
+            ++want_alone;
+            s_alone += h;
+        }
+        if (three || (even && pass)) {
+            ++want_or;
+            s_or += h;
+        }
+        if (!pass) {
+            ++want_not;
+            s_not += h;
+        }
+    }
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+
+    vm = xapc_query_value_match(2, vm_pred, &c, vm_free, "every fifth");
+    ck_assert_ptr_nonnull(vm);
+    d = xapc_query_describe(vm);
+    ck_assert_ptr_nonnull(strstr(d, "every fifth"));
+    free(d);
+
+    /* Beside a selective query, only its candidates are asked about. */
+    q = Q2(XAPC_OP_FILTER, Q2(XAPC_OP_AND, T("even"), T("three"), 0),
+           xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0);
+    c.calls = 0;
+    vm_run(w, q, &n, &sum, &exact);
+    ck_assert_uint_eq(n, want_and);
+    ck_assert_uint_eq(exact, want_and);
+    ck_assert_uint_eq(sum, s_and);
+    ck_assert_uint_le(c.calls, 400 / 6 + 1);
+    xapc_query_free(q);
+
+    /* Alone it reads the slot through; documents without it fail. */
+    vm_run(w, vm, &n, &sum, &exact);
+    ck_assert_uint_eq(n, want_alone);
+    ck_assert_uint_eq(sum, s_alone);
+
+    q = Q2(XAPC_OP_OR, T("three"),
+           Q2(XAPC_OP_FILTER, T("even"),
+              xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0),
+           0);
+    vm_run(w, q, &n, &sum, &exact);
+    ck_assert_uint_eq(n, want_or);
+    ck_assert_uint_eq(exact, want_or);
+    ck_assert_uint_eq(sum, s_or);
+    xapc_query_free(q);
+
+    q = Q2(XAPC_OP_AND_NOT, T("all"),
+           xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0);
+    vm_run(w, q, &n, &sum, &exact);
+    ck_assert_uint_eq(n, want_not);
+    ck_assert_uint_eq(exact, want_not);
+    ck_assert_uint_eq(sum, s_not);
+    xapc_query_free(q);
+
+    /* Two databases together: each is checked with its own docids. */
+    a = open_db("db", XAPC_DB_READONLY);
+    b = open_db("db", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_add_database(a, b), XAPC_OK);
+    q = Q2(XAPC_OP_FILTER, Q2(XAPC_OP_AND, T("even"), T("three"), 0),
+           xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0);
+    vm_run(a, q, &n, &sum, &exact);
+    ck_assert_uint_eq(n, 2 * want_and);
+    ck_assert_uint_eq(exact, 2 * want_and);
+    xapc_query_free(q);
+    xapc_db_free(b);
+    xapc_db_free(a);
+
+    /* The context is released with the last copy of the query. */
+    ck_assert_int_eq(c.freed, 0);
+    xapc_query_free(vm);
+    ck_assert_int_eq(c.freed, 1);
+    c.freed = 0;
+    ck_assert_ptr_null(xapc_query_value_match(2, NULL, &c, vm_free, NULL));
+    ck_assert_int_eq(c.freed, 1);
+    xapc_db_free(w);
+}
+END_TEST
+
 START_TEST(test_mset_survives_commit)
 {
     xapc_db_t *w = open_w("db");
@@ -1809,6 +1954,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_metadata);
     tcase_add_test(tc, test_stats_postings_positions);
     tcase_add_test(tc, test_phrase_near);
+    tcase_add_test(tc, test_value_match);
     tcase_add_test(tc, test_boolean_ops);
     tcase_add_test(tc, test_query_misc);
     tcase_add_test(tc, test_value_range);

@@ -1,0 +1,385 @@
+/*
+ * test_positions.c: unit tests of the position value (lib/positions.c).
+ *
+ * Random articles over a small vocabulary are encoded, and every phrase
+ * and NEAR check is compared with a brute-force answer computed from the
+ * (position, word) pairs themselves.  Forced hash clashes, title-only
+ * words, compounds (two words at one position), long gaps and damaged
+ * values are covered separately.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define VOCAB 12
+#define MAXW 400
+
+struct art {
+	unsigned pos[MAXW];
+	int word[MAXW];
+	size_t n;
+	unsigned title_end;
+};
+
+static char vocab[VOCAB][16];
+
+static uint64_t word_hash(int w)
+{
+	return newsidx_pos__hash(vocab[w], strlen(vocab[w]));
+}
+
+static unsigned long rng_state = 12345;
+
+static unsigned rnd(unsigned n)
+{
+	rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rng_state >> 33) % n);
+}
+
+/* An article: a title of 0-6 words from position 1, then a body after a
+ * gap, with compounds (an extra word at the position of another) and
+ * short holes (positions without a term). */
+static void random_art(struct art *a)
+{
+	unsigned p = 1, i, nt = rnd(7), nb = 1 + rnd(120);
+
+	a->n = 0;
+	for (i = 0; i < nt; i++) {
+		a->pos[a->n] = p++;
+		a->word[a->n++] = (int)rnd(VOCAB);
+	}
+	a->title_end = p - 1;
+	p += NEWSIDX_TITLE_GAP;
+	for (i = 0; i < nb && a->n < MAXW - 2; i++) {
+		unsigned r = rnd(20);
+
+		if (r == 0)
+			p += 1 + rnd(3); /* a short hole */
+		else if (r == 1)
+			p += 10 + rnd(50); /* a long one: a new run */
+		a->pos[a->n] = p;
+		a->word[a->n++] = (int)rnd(VOCAB);
+		if (r == 2 && i > 0) {
+			/* A joined compound: recorded after its parts, at the
+			 * first part's position. */
+			a->pos[a->n] = p - 1;
+			a->word[a->n++] = (int)rnd(VOCAB);
+		}
+		p++;
+	}
+}
+
+static void encode(const struct art *a, struct newsidx_buf *out)
+{
+	struct newsidx_posrec r;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	newsidx_pos__reset(&r);
+	for (i = 0; i < a->n; i++)
+		ck_assert_int_eq(newsidx_pos__add(&r, a->pos[i],
+						  word_hash(a->word[i])),
+				 0);
+	ck_assert_int_eq(newsidx_pos__encode(&r, a->title_end, out), 0);
+	newsidx_pos__free(&r);
+}
+
+static int has(const struct art *a, unsigned pos, int w, int title)
+{
+	size_t i;
+
+	if (title && pos > a->title_end)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->pos[i] == pos && a->word[i] == w)
+			return 1;
+	return 0;
+}
+
+static int brute_phrase(const struct art *a, const int *q,
+			const unsigned char *title, size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->n; i++) {
+		for (k = 0; k < n; k++)
+			if (!has(a, a->pos[i] + (unsigned)k, q[k], title[k]))
+				break;
+		if (k == n)
+			return 1;
+	}
+	return 0;
+}
+
+/* Some span [s, s + window) holds each query word at least as often as
+ * the query names it, at distinct positions. */
+static int brute_near(const struct art *a, const int *q,
+		      const unsigned char *title, size_t n, unsigned window)
+{
+	size_t i, k, j;
+
+	for (i = 0; i < a->n; i++) {
+		unsigned s = a->pos[i];
+		int ok = 1;
+
+		for (k = 0; k < n && ok; k++) {
+			size_t need = 0, got = 0;
+
+			for (j = 0; j < n; j++)
+				need += q[j] == q[k];
+			for (j = 0; j < a->n; j++)
+				if (a->word[j] == q[k] && a->pos[j] >= s &&
+				    a->pos[j] - s < window &&
+				    (!title[k] || a->pos[j] <= a->title_end))
+					got++;
+			ok = got >= need;
+		}
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+static int check(const struct newsidx_buf *v, const int *q,
+		 const unsigned char *title, size_t n, unsigned window,
+		 int ordered)
+{
+	uint64_t h[8];
+	struct newsidx_poscheck *c;
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		h[i] = word_hash(q[i]);
+	c = newsidx_pos__check_new(h, title, n, window, ordered);
+	ck_assert_ptr_nonnull(c);
+	r = newsidx_pos__match(c, v->data, v->len);
+	free(c);
+	return r;
+}
+
+START_TEST(test_random_against_brute_force)
+{
+	struct art a;
+	struct newsidx_buf v = { 0 };
+	unsigned trial, hits[2] = { 0, 0 }, misses[2] = { 0, 0 };
+
+	for (trial = 0; trial < 3000; trial++) {
+		int q[8];
+		unsigned char title[8];
+		size_t n = 2 + rnd(3), i;
+		int ordered = (int)rnd(2), want, got;
+		unsigned window = ordered ? (unsigned)n : (unsigned)n + rnd(6);
+		int title_only = rnd(4) == 0;
+
+		random_art(&a);
+		encode(&a, &v);
+		for (i = 0; i < n; i++) {
+			/* Query words present in the article (the AND of
+			 * the terms guarantees that in a search). */
+			q[i] = a.word[rnd((unsigned)a.n)];
+			title[i] = (unsigned char)title_only;
+		}
+		want = ordered ? brute_phrase(&a, q, title, n)
+			       : brute_near(&a, q, title, n, window);
+		got = check(&v, q, title, n, window, ordered);
+		ck_assert_msg(got == want,
+			      "trial %u: %s of %zu words: got %d, want %d",
+			      trial, ordered ? "phrase" : "near", n, got, want);
+		if (want)
+			hits[ordered]++;
+		else
+			misses[ordered]++;
+	}
+	/* Both outcomes occurred for both kinds, so the test compared
+	 * something. */
+	ck_assert_uint_gt(hits[0], 50);
+	ck_assert_uint_gt(hits[1], 50);
+	ck_assert_uint_gt(misses[0], 50);
+	ck_assert_uint_gt(misses[1], 50);
+	newsidx_buf__free(&v);
+}
+END_TEST
+
+/* Two words whose hashes agree in their low 16 bits force 4-byte hashes,
+ * and the check still tells them apart. */
+START_TEST(test_clash_widens)
+{
+	static char w[2][16];
+	struct newsidx_posrec r;
+	struct newsidx_buf v = { 0 };
+	uint64_t h0 = 0, h1 = 0;
+	struct newsidx_poscheck *c;
+	unsigned i, j, found = 0;
+	unsigned char no[2] = { 0, 0 };
+	uint64_t q[2];
+
+	/* A clash among 2,000 words is almost certain (birthday bound). */
+	for (i = 0; i < 2000 && !found; i++) {
+		char a[16];
+
+		snprintf(a, sizeof(a), "w%u", i);
+		h0 = newsidx_pos__hash(a, strlen(a));
+		for (j = 0; j < i; j++) {
+			char b[16];
+
+			snprintf(b, sizeof(b), "w%u", j);
+			h1 = newsidx_pos__hash(b, strlen(b));
+			if ((h0 & 0xffff) == (h1 & 0xffff) && h0 != h1 &&
+			    (h0 & 0xffff) != 0) {
+				snprintf(w[0], sizeof(w[0]), "%s", a);
+				snprintf(w[1], sizeof(w[1]), "%s", b);
+				found = 1;
+				break;
+			}
+		}
+	}
+	ck_assert(found);
+	memset(&r, 0, sizeof(r));
+	/* "w0 x w1": w0 is never followed by w1. */
+	ck_assert_int_eq(newsidx_pos__add(&r, 1, h0), 0);
+	ck_assert_int_eq(newsidx_pos__add(&r, 2, newsidx_pos__hash("x", 1)),
+			 0);
+	ck_assert_int_eq(newsidx_pos__add(&r, 3, h1), 0);
+	ck_assert_int_eq(newsidx_pos__encode(&r, 0, &v), 0);
+	ck_assert_int_eq((unsigned char)v.data[0], 0x12);
+	q[0] = h0;
+	q[1] = newsidx_pos__hash("x", 1);
+	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 1);
+	free(c);
+	q[1] = h0; /* "w1 w0" would match if the two were confused */
+	q[0] = h1;
+	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 0);
+	free(c);
+	q[0] = newsidx_pos__hash("x", 1); /* "x w1" matches, "x w0" not */
+	q[1] = h1;
+	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 1);
+	free(c);
+	q[1] = h0;
+	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 0);
+	free(c);
+	newsidx_pos__free(&r);
+	newsidx_buf__free(&v);
+}
+END_TEST
+
+/* Without clashes the hashes take two bytes each: the value is about two
+ * bytes per word. */
+START_TEST(test_size)
+{
+	struct newsidx_posrec r;
+	struct newsidx_buf v = { 0 };
+	unsigned i;
+
+	memset(&r, 0, sizeof(r));
+	for (i = 0; i < 100; i++) {
+		char word[8];
+
+		snprintf(word, sizeof(word), "%c%c", 'a' + i % 10,
+			 'a' + i / 10);
+		ck_assert_int_eq(newsidx_pos__add(&r, i < 5 ? i + 1 : i + 100,
+						  newsidx_pos__hash(word, 2)),
+				 0);
+	}
+	ck_assert_int_eq(newsidx_pos__encode(&r, 5, &v), 0);
+	if ((unsigned char)v.data[0] == 0x11)
+		ck_assert_uint_le(v.len, 2 * 100 + 12);
+	else /* a clash among the 100 words: 4 bytes */
+		ck_assert_uint_le(v.len, 4 * 100 + 12);
+	newsidx_pos__free(&r);
+	newsidx_buf__free(&v);
+}
+END_TEST
+
+/* Every truncation and many single-byte changes of a value are read
+ * without going past its end (run under ASan by the sanitizer build). */
+START_TEST(test_damaged_values)
+{
+	struct art a;
+	struct newsidx_buf v = { 0 };
+	int q[3];
+	unsigned char title[3] = { 0, 0, 0 };
+	unsigned trial;
+	size_t len, i;
+
+	for (trial = 0; trial < 200; trial++) {
+		char *copy;
+
+		random_art(&a);
+		encode(&a, &v);
+		q[0] = a.word[0];
+		q[1] = a.word[a.n - 1];
+		q[2] = a.word[a.n / 2];
+		for (len = 0; len < v.len; len++) {
+			copy = malloc(len ? len : 1);
+			ck_assert_ptr_nonnull(copy);
+			memcpy(copy, v.data, len);
+			(void)check(&(struct newsidx_buf){ copy, len, len }, q,
+				    title, 3, 8, (int)(len & 1));
+			free(copy);
+		}
+		for (i = 0; i < 20; i++) {
+			copy = malloc(v.len);
+			ck_assert_ptr_nonnull(copy);
+			memcpy(copy, v.data, v.len);
+			copy[rnd((unsigned)v.len)] = (char)rnd(256);
+			(void)check(&(struct newsidx_buf){ copy, v.len, v.len },
+				    q, title, 3, 8, (int)(i & 1));
+			free(copy);
+		}
+	}
+	/* Not a position value at all. */
+	ck_assert_int_eq(check(&(struct newsidx_buf){ "", 0, 0 }, q, title, 2,
+			       2, 1),
+			 0);
+	ck_assert_int_eq(check(&(struct newsidx_buf){ "\x20\x01", 2, 2 }, q,
+			       title, 2, 2, 1),
+			 0);
+	newsidx_buf__free(&v);
+}
+END_TEST
+
+START_TEST(test_arguments)
+{
+	uint64_t h[2] = { 1, 2 };
+
+	ck_assert_ptr_null(newsidx_pos__check_new(h, NULL, 0, 2, 1));
+	ck_assert_int_eq(newsidx_pos__match(NULL, "\x11", 1), 0);
+}
+END_TEST
+
+static Suite *positions_suite(void)
+{
+	Suite *s = suite_create("positions");
+	TCase *tc = tcase_create("core");
+	int i;
+
+	for (i = 0; i < VOCAB; i++)
+		snprintf(vocab[i], sizeof(vocab[i]), "word%d", i);
+	tcase_add_test(tc, test_random_against_brute_force);
+	tcase_add_test(tc, test_clash_widens);
+	tcase_add_test(tc, test_size);
+	tcase_add_test(tc, test_damaged_values);
+	tcase_add_test(tc, test_arguments);
+	tcase_set_timeout(tc, 120);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(positions_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
