@@ -241,7 +241,18 @@ typedef struct newsidx_index_stats {
 typedef int (*newsidx_progress_fn)(void *ctx,
 				   const newsidx_index_stats_t *stats);
 
-#define NEWSIDX_INDEX_OPTIONS_VERSION 2
+#define NEWSIDX_INDEX_OPTIONS_VERSION 3
+
+/* Where an index keeps word positions (newsidx_index_options.positions). */
+#define NEWSIDX_POSITIONS_KEEP 0    /* the index's own; a new one: TABLE */
+#define NEWSIDX_POSITIONS_TABLE 1   /* Xapian's position table: one entry
+				       per word per article, about twice
+				       the text; the fastest phrases */
+#define NEWSIDX_POSITIONS_COMPACT 2 /* two bytes per word in each article
+				       (--lean): a third smaller index
+				       and faster loads; phrases of common
+				       words read every candidate's
+				       positions and are slower */
 
 /* Options for indexing.  Initialise with NEWSIDX_INDEX_OPTIONS_INIT. */
 typedef struct newsidx_index_options {
@@ -268,9 +279,14 @@ typedef struct newsidx_index_options {
 				end: 0 chooses (one per job when the files
 				to read hold 16 MiB or more, else none);
 				1 never shards */
+	/* Version 3 (@since 0.2): */
+	int positions;       /* NEWSIDX_POSITIONS_*: chosen when the index
+				is empty (a new index, or a rebuild); asking
+				a non-empty index for another layout fails
+				with NEWSIDX_INVALID_ARGUMENT */
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0 }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0 }
 
 /*
  * Index a file, or every file under a directory recursively (in name
@@ -526,6 +542,8 @@ typedef struct newsidx_info {
 	size_t nsources;
 	const newsidx_count_t *months;  /* per month "YYYY-MM", in order */
 	size_t nmonths;
+	const char *positions;       /* "table" or "compact" (--lean).
+					@since 0.2 */
 } newsidx_info_t;
 
 /*

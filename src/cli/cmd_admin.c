@@ -108,8 +108,8 @@ int cmd_stats(int argc, char **argv)
 	}
 	if (json) {
 		json_t *o = json_pack(
-			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:I, "
-			"s:I, s:o, s:o}",
+			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
+			"s:I, s:I, s:o, s:o}",
 			"index", info->path, "articles",
 			(json_int_t)info->articles, "terms",
 			(json_int_t)info->terms, "disk_bytes",
@@ -117,7 +117,8 @@ int cmd_stats(int argc, char **argv)
 			"schema_version", info->schema_version,
 			"schema_current", info->schema_current, "stemmer",
 			info->stemmer, "stemmer_version",
-			info->stemmer_version, "files",
+			info->stemmer_version, "positions", info->positions,
+			"files",
 			(json_int_t)info->files, "failed_files",
 			(json_int_t)info->failed_files, "sources",
 			counts_json(info->sources, info->nsources), "months",
@@ -144,6 +145,7 @@ int cmd_stats(int argc, char **argv)
 			       : " (outdated: run newsidx rebuild)");
 		printf("stemmer:      %s (%s)\n", info->stemmer,
 		       info->stemmer_version);
+		printf("positions:    %s\n", info->positions);
 		printf("\nper source:\n");
 		for (i = 0; i < info->nsources; i++)
 			printf("  %8zu  %s\n", info->sources[i].count,

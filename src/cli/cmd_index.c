@@ -127,6 +127,8 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "shards", required_argument, NULL, 'S' },
 		{ "no-compact", no_argument, NULL, 'C' },
+		{ "lean", no_argument, NULL, 'L' },
+		{ "no-lean", no_argument, NULL, 'N' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -190,6 +192,12 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 			break;
 		case 'C':
 			a->no_compact = 1;
+			break;
+		case 'L':
+			a->io.positions = NEWSIDX_POSITIONS_COMPACT;
+			break;
+		case 'N':
+			a->io.positions = NEWSIDX_POSITIONS_TABLE;
 			break;
 		case 'J':
 			if (cli_parse_size(optarg, &n) || n == 0 || n > 256)

@@ -172,6 +172,8 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	i->pub.schema_version = schema ? atoi(schema) : 0;
 	free(schema);
 	i->pub.schema_current = NEWSIDX_SCHEMA_VERSION;
+	i->pub.positions =
+		newsidx_db__compact_positions(db) ? "compact" : "table";
 	i->pub.path = i->path ? i->path : "";
 	i->pub.updated = i->updated ? i->updated : "";
 	i->pub.stemmer = i->stemmer ? i->stemmer : "";
@@ -544,6 +546,18 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 	}
 	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
 	st = newsidx_db__open_fresh(&fresh, dst, db->synonyms);
+	if (!st) {
+		/* The fresh index keeps the old one's positions layout
+		 * unless the options choose one. */
+		int want = opts && opts->version >= 3
+				   ? opts->positions
+				   : NEWSIDX_POSITIONS_KEEP;
+
+		st = newsidx_db__set_positions(
+			fresh, want == NEWSIDX_POSITIONS_KEEP
+				       ? newsidx_db__compact_positions(db)
+				       : want == NEWSIDX_POSITIONS_COMPACT);
+	}
 	for (i = 0; !st && i < r.n; i++) {
 		st = newsidx_index_path(fresh, r.v[i], opts, stats);
 		if (st == NEWSIDX_REJECTED) {

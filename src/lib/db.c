@@ -21,6 +21,7 @@
 #include "xapc.h"
 
 #define META_SCHEMA "newsidx.schema"
+#define META_POSITIONS "newsidx.positions"
 #define META_STEMMER "newsidx.stemmer"
 #define META_STEMMER_VERSION "newsidx.stemmer_version"
 #define META_UPDATED "newsidx.updated"
@@ -219,7 +220,17 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 			if (x)
 				st = newsidx_db__xfail(db, x, "initialising");
 		}
-	} else if (strcmp(schema, want) != 0) {
+	} else if (strcmp(schema, "3") == 0 && db->writable) {
+		/* Schema 4 only added compact positions, an option: a
+		 * schema 3 index is a schema 4 index with a position table. */
+		int x = xapc_db_set_metadata(db->x, META_SCHEMA, want,
+					     strlen(want));
+
+		if (!x)
+			x = xapc_db_commit(db->x);
+		if (x)
+			st = newsidx_db__xfail(db, x, "upgrading the schema");
+	} else if (strcmp(schema, want) != 0 && strcmp(schema, "3") != 0) {
 		st = newsidx_db__fail(
 			db, NEWSIDX_VERSION_MISMATCH,
 			"index at %s has schema version %s but this newsidx "
@@ -236,6 +247,25 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 	free(schema);
 	free(stemfp);
 	return st;
+}
+
+int newsidx_db__compact_positions(struct newsidx_db *db)
+{
+	char *v = get_meta(db, META_POSITIONS);
+	int compact = v && strcmp(v, "compact") == 0;
+
+	free(v);
+	return compact;
+}
+
+newsidx_status_t newsidx_db__set_positions(struct newsidx_db *db,
+					   int compact)
+{
+	const char *v = compact ? "compact" : "table";
+	int x = xapc_db_set_metadata(db->x, META_POSITIONS, v, strlen(v));
+
+	return x ? newsidx_db__xfail(db, x, "recording the positions layout")
+		 : NEWSIDX_OK;
 }
 
 static void sleep_ms(long ms)

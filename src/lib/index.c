@@ -97,6 +97,7 @@ struct prep {
 	unsigned spell_gen[SPELL_SLOTS];
 	unsigned gen;
 	struct newsidx_buf spell;  /* this article's words, NUL-separated */
+	int compact;                /* positions in a value, not Xapian */
 	struct newsidx_posrec posr; /* this article's word positions */
 	struct newsidx_buf posv;    /* and their encoding */
 };
@@ -172,6 +173,7 @@ struct writer {
 	int dedup_mem;             /* the index was empty: use bands */
 	struct bandtab bands;
 	struct bulk *bulk;         /* a parallel bulk load, or NULL */
+	int compact;               /* the index keeps compact positions */
 };
 
 static void reject_locked(struct writer *w, const char *where,
@@ -307,7 +309,7 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	const char *stem;
 	size_t slen;
-	unsigned pos = tok->pos;
+	xapc_termpos_t pos = tok->pos;
 
 	if (!p->title && !(tok->flags & NEWSIDX_TOK_JOINED))
 		newsidx_dedup__add(&p->mh, tok->text, tok->len);
@@ -321,7 +323,23 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 	stem = newsidx_analyzer__stem(p->an, tok->text, tok->len, &slen);
 	if (!stem || slen == 0 || slen > sizeof(term) - 2)
 		return 0;
-	/* Positions go to the article's position value, not to Xapian. */
+	if (!p->compact) {
+		if (p->title) {
+			term[0] = 'S';
+			memcpy(term + 1, stem, slen);
+			p->xst = xapc_doc_add_posting(p->doc, term, slen + 1,
+						      pos, 1);
+			if (!p->xst)
+				p->xst = xapc_doc_add_posting(
+					p->doc, stem, slen, pos,
+					NEWSIDX_TITLE_WDF);
+		} else {
+			p->xst = xapc_doc_add_posting(p->doc, stem, slen, pos,
+						      1);
+		}
+		return p->xst ? 1 : 0;
+	}
+	/* Compact: positions go to the article's position value. */
 	if (newsidx_pos__add(&p->posr, pos, newsidx_pos__hash(stem, slen))) {
 		p->xst = XAPC_ERR_NOMEM;
 		return 1;
@@ -406,10 +424,12 @@ static void lang_code(const char *in, char out[8])
 }
 
 static newsidx_status_t prep_init(struct prep *p,
-				  const newsidx_index_options_t *opts)
+				  const newsidx_index_options_t *opts,
+				  int compact)
 {
 	memset(p, 0, sizeof(*p));
 	p->opts = opts;
+	p->compact = compact;
 	return newsidx_analyzer__new(&p->an_en, "en");
 }
 
@@ -508,7 +528,7 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 					   next + NEWSIDX_TITLE_GAP,
 					   add_text_token, p, NULL);
 	x = p->xst;
-	if (!x && p->posr.n) {
+	if (!x && p->compact && p->posr.n) {
 		if (newsidx_pos__encode(&p->posr, next - 1, &p->posv))
 			x = XAPC_ERR_NOMEM;
 		else
@@ -2124,7 +2144,7 @@ static newsidx_status_t read_parallel(struct writer *w, struct job *jobs,
 	w->pl = &pl;
 	for (i = 0; i < nworkers; i++) {
 		wk[i].pl = &pl;
-		if (prep_init(&wk[i].prep, w->opts))
+		if (prep_init(&wk[i].prep, w->opts, w->compact))
 			break;
 		pthread_mutex_lock(&pl.mu);
 		pl.running++;
@@ -2277,6 +2297,38 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	return st;
 }
 
+/* The index's positions layout, set from the options while the index
+ * is empty; another layout for a non-empty index is refused. */
+static newsidx_status_t positions_layout(struct writer *w)
+{
+	int want = w->opts->version >= 3 ? w->opts->positions
+					 : NEWSIDX_POSITIONS_KEEP;
+	int c;
+
+	w->compact = newsidx_db__compact_positions(w->db);
+	if (want == NEWSIDX_POSITIONS_KEEP)
+		return NEWSIDX_OK;
+	if (want != NEWSIDX_POSITIONS_TABLE &&
+	    want != NEWSIDX_POSITIONS_COMPACT)
+		return newsidx_db__fail(w->db, NEWSIDX_INVALID_ARGUMENT,
+					"unknown positions layout %d", want);
+	c = want == NEWSIDX_POSITIONS_COMPACT;
+	if (c == w->compact)
+		return NEWSIDX_OK;
+	if (!w->dedup_mem) /* not empty */
+		return newsidx_db__fail(
+			w->db, NEWSIDX_INVALID_ARGUMENT,
+			"index %s keeps %s; the layout is chosen when an "
+			"index is created: change it with newsidx --index %s "
+			"rebuild %s",
+			w->db->path,
+			w->compact ? "compact positions (--lean)"
+				   : "a position table",
+			w->db->path, c ? "--lean" : "--no-lean");
+	w->compact = c;
+	return newsidx_db__set_positions(w->db, c);
+}
+
 static newsidx_status_t run(newsidx_db_t *db, const char *path,
 			    const void *data, size_t len,
 			    const newsidx_index_options_t *opts,
@@ -2308,7 +2360,10 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 
 		w.dedup_mem = xapc_db_doccount(db->x, &docs) == 0 && docs == 0;
 	}
-	if (prep_init(&w.prep, w.opts))
+	st = positions_layout(&w);
+	if (st)
+		return st;
+	if (prep_init(&w.prep, w.opts, w.compact))
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	db->errmsg[0] = '\0';
 	if (data)

@@ -248,10 +248,11 @@ char *newsidx_strdup(const char *s);
  * have none):
  *
  *   field     prefix  kind        content
- *   (text)    ""      free text   stems of title and body; title terms
- *                                 get wdf NEWSIDX_TITLE_WDF per
- *                                 occurrence so they weigh more
- *   title:    "S"     free text   stems of the title
+ *   (text)    ""      free text   stems of title and body, with
+ *                                 positions; title terms get wdf
+ *                                 NEWSIDX_TITLE_WDF per occurrence so
+ *                                 they weigh more
+ *   title:    "S"     free text   stems of the title, with positions
  *   place:    "XP"    boolean     normalised words of the dateline place
  *   source:   "XS"    boolean     normalised words of the source/outlet
  *   author:   "A"     boolean     normalised words of the authors
@@ -275,8 +276,9 @@ char *newsidx_strdup(const char *s);
  *
  * Positions: title words from 1, body words from the title's last
  * position + NEWSIDX_TITLE_GAP, so a phrase never spans title and body.
- * Xapian holds no positions: they are in value slot NEWSIDX_SLOT_POS
- * (see lib/positions.c below).
+ * They are in Xapian's position table or, in a compact index, in value
+ * slot NEWSIDX_SLOT_POS (see newsidx.positions below, and
+ * lib/positions.c).
  *
  * Value slots:
  *   NEWSIDX_SLOT_DATE   0  UTC date "YYYYMMDDhhmmss" (sorts as text)
@@ -288,8 +290,9 @@ char *newsidx_strdup(const char *s);
  *                          for syndicated copies; results collapse on it
  *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: the low 8
  *                          bits of each of NEWSIDX_SIG_N values
- *   NEWSIDX_SLOT_POS    7  the word positions of title and body: one
- *                          short stem hash per position (positions.c)
+ *   NEWSIDX_SLOT_POS    7  compact indexes: the word positions of title
+ *                          and body, one short stem hash per position
+ *                          (positions.c)
  *
  * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
  * letters only) of each article is added to Xapian's spelling table, the
@@ -309,6 +312,15 @@ char *newsidx_strdup(const char *s);
  *                            libstemmer has no version call, so its
  *                            version is identified by its behaviour
  *   newsidx.updated          UTC time of the last commit, ISO 8601
+ *   newsidx.positions        "compact": positions are in value slot
+ *                            NEWSIDX_SLOT_POS and Xapian has none;
+ *                            "table" or absent: Xapian's position table
+ *                            holds them (title and body stems, and the
+ *                            S terms) and the slot is unused.  Chosen
+ *                            when the index is empty.
+ *
+ * Schema 4 added the compact positions; a schema 3 index is a schema 4
+ * index with a position table, and a writer relabels it.
  */
 #define NEWSIDX_SCHEMA_VERSION 4
 #define NEWSIDX_MAX_TERM 240
@@ -556,6 +568,15 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 					const char *path,
 					const char *synonyms);
 
+/* 1 when the index keeps compact positions (metadata newsidx.positions
+ * is "compact"), 0 for Xapian's position table (also when absent). */
+int newsidx_db__compact_positions(struct newsidx_db *db);
+
+/* Record the layout in the writer's metadata (committed with the next
+ * commit). */
+newsidx_status_t newsidx_db__set_positions(struct newsidx_db *db,
+					   int compact);
+
 /* An analyzer for a language code (NULL: the default), cached. */
 newsidx_status_t newsidx_db__analyzer(struct newsidx_db *db,
 				      const char *lang,
@@ -593,10 +614,10 @@ newsidx_status_t newsidx_synonyms__of(struct newsidx_db *db,
 
 /*
  * Xapian's position table costs one B-tree entry per (term, article)
- * pair: twice the text on news.  newsidx keeps no Xapian positions.
- * Each article instead carries its word sequence in value slot
- * NEWSIDX_SLOT_POS, one short hash per position, and phrases and NEAR
- * are the AND of their terms filtered by a check of that sequence.
+ * pair: twice the text on news.  A compact index keeps no Xapian
+ * positions.  Each article instead carries its word sequence in value
+ * slot NEWSIDX_SLOT_POS, one short hash per position, and phrases and
+ * NEAR are the AND of their terms filtered by a check of that sequence.
  *
  * The value ("position sketch"):
  *   byte 0      0x10 | w, where the hashes are 2 << (w - 1) bytes

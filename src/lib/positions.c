@@ -451,13 +451,65 @@ static void occ_sort(struct occs *o)
 	}
 }
 
+static int note(const struct newsidx_poscheck *c, const uint64_t *q,
+		uint64_t h, uint64_t pos, uint64_t title_end, struct occs *o)
+{
+	size_t j;
+
+	for (j = 0; j < c->nd; j++)
+		if (h == q[j])
+			return (c->dtitle[j] && pos > title_end)
+				       ? 0
+				       : occ_push(o, (uint32_t)pos,
+						  (uint32_t)j);
+	return 0;
+}
+
+/* The occurrences of the query's stems among count hashes at p (the
+ * caller has checked that they are there), from position pos.  The
+ * common case, 2-byte hashes, takes a tight loop. */
+static int scan_run(const struct newsidx_poscheck *c, const uint64_t *q,
+		    const unsigned char *p, uint64_t count, unsigned bytes,
+		    uint64_t pos, uint64_t title_end, struct occs *o)
+{
+	uint64_t k;
+
+	if (bytes == 2 && c->nd <= 4) {
+		/* Unused slots hold a value no 2-byte hash has. */
+		uint32_t q0 = (uint32_t)q[0],
+			 q1 = c->nd > 1 ? (uint32_t)q[1] : 0x10000,
+			 q2 = c->nd > 2 ? (uint32_t)q[2] : 0x10000,
+			 q3 = c->nd > 3 ? (uint32_t)q[3] : 0x10000;
+
+		for (k = 0; k < count; k++) {
+			uint32_t h = (uint32_t)p[2 * k] |
+				     (uint32_t)p[2 * k + 1] << 8;
+
+			if ((h == q0 || h == q1 || h == q2 || h == q3) &&
+			    note(c, q, h, pos + k, title_end, o))
+				return -1;
+		}
+		return 0;
+	}
+	for (k = 0; k < count; k++) {
+		uint64_t h = 0;
+		unsigned i;
+
+		for (i = 0; i < bytes; i++)
+			h |= (uint64_t)p[k * bytes + i] << (8 * i);
+		if (h && note(c, q, h, pos + k, title_end, o))
+			return -1;
+	}
+	return 0;
+}
+
 int newsidx_pos__match(void *cv, const char *value, size_t len)
 {
 	const struct newsidx_poscheck *c = cv;
 	struct reader r = { (const unsigned char *)value,
 			    (const unsigned char *)value + len, 0 };
 	uint64_t qlocal[16], *q = qlocal;
-	uint64_t title_end, nruns, nextra, pos = 0, i, k;
+	uint64_t title_end, nruns, nextra, pos = 0, i;
 	unsigned bytes;
 	struct occs o;
 	size_t j;
@@ -494,20 +546,10 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 			r.bad = 1;
 			break;
 		}
-		for (k = 0; k < count; k++, pos++) {
-			uint64_t h = get_hash(&r, bytes);
-
-			if (!h)
-				continue;
-			for (j = 0; j < c->nd; j++)
-				if (h == q[j]) {
-					if ((!c->dtitle[j] || pos <= title_end) &&
-					    occ_push(&o, (uint32_t)pos,
-						     (uint32_t)j))
-						r.bad = 1;
-					break;
-				}
-		}
+		if (scan_run(c, q, r.p, count, bytes, pos, title_end, &o))
+			r.bad = 1;
+		r.p += count * bytes;
+		pos += count;
 	}
 	nextra = r.bad ? 0 : get_varint(&r);
 	for (i = 0, pos = 0; i < nextra && !r.bad; i++) {
@@ -515,15 +557,9 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 
 		pos += get_varint(&r);
 		h = get_hash(&r, bytes);
-		if (pos > UINT32_MAX)
+		if (pos > UINT32_MAX || (!r.bad && h &&
+					 note(c, q, h, pos, title_end, &o)))
 			r.bad = 1;
-		for (j = 0; j < c->nd && !r.bad; j++)
-			if (h == q[j]) {
-				if ((!c->dtitle[j] || pos <= title_end) &&
-				    occ_push(&o, (uint32_t)pos, (uint32_t)j))
-					r.bad = 1;
-				break;
-			}
 	}
 	if (!r.bad) {
 		if (nextra)

@@ -75,6 +75,7 @@ struct builder {
 	int soft_ok;   /* the query may rank softly (no explicit AND) */
 	int soft;      /* it did: all-word matches carry SOFT_BONUS */
 	int top_words; /* scored parts of the top-level AND */
+	int compact;   /* positions are in a value, not in Xapian */
 	/* Feedback terms and weights, added to the top-level query. */
 	char (*fb_terms)[NEWSIDX_MAX_TOKEN * 4 + 8];
 	double *fb_weights;
@@ -196,9 +197,10 @@ static void free_all(xapc_query_t **qs, size_t n)
  * A phrase (ordered: the terms at consecutive positions) or NEAR (in any
  * order, within a span of fewer than window positions) over the term
  * queries subs[0..n), whose stems hash to h[] (title[i]: term i counts
- * in the title only).  The index keeps no Xapian positions: this is the
- * AND of the terms, filtered by a check of each candidate's position
- * value (see lib/positions.c).  subs are borrowed.
+ * in the title only).  With a position table this is Xapian's PHRASE or
+ * NEAR; a compact index keeps no Xapian positions, and it is the AND of
+ * the terms filtered by a check of each candidate's position value (see
+ * lib/positions.c).  subs are borrowed.
  */
 static xapc_query_t *positional(struct builder *b, xapc_query_t **subs,
 				const uint64_t *h, const unsigned char *title,
@@ -208,8 +210,11 @@ static xapc_query_t *positional(struct builder *b, xapc_query_t **subs,
 	xapc_query_t *pair[2], *q;
 	char what[48];
 
-	if (n == 1) {
-		q = xapc_query_combine(XAPC_OP_AND, subs, 1, 0);
+	if (n == 1 || !b->compact) {
+		q = xapc_query_combine(n == 1	 ? XAPC_OP_AND
+				       : ordered ? XAPC_OP_PHRASE
+						 : XAPC_OP_NEAR,
+				       subs, n, window);
 		return q ? q : nomem(b);
 	}
 	c = newsidx_pos__check_new(h, title, n, window, ordered);
@@ -1510,6 +1515,7 @@ static newsidx_status_t prepare(struct newsidx_db *db,
 	b->db = db;
 	if (newsidx_db__usable(db))
 		return NEWSIDX_VERSION_MISMATCH;
+	b->compact = newsidx_db__compact_positions(db);
 	return newsidx_db__analyzer(db, o->lang, &b->an);
 }
 

@@ -413,6 +413,237 @@ START_TEST(test_bulk_equals_one_writer)
 }
 END_TEST
 
+/* ---- compact positions against the position table ---- */
+
+static const char *const pvocab[] = {
+	"rail",   "line",  "high-speed", "train",  "the",   "of",
+	"bank",   "japan", "rates",      "rising", "new",   "york",
+	"stock",  "exchange", "net",     "profit", "loss",  "quarter",
+	"trade",  "deficit", "record",   "talks",  "minister", "prime",
+};
+#define NPV (sizeof(pvocab) / sizeof(pvocab[0]))
+
+/* Two files of 150 articles of random words from a small vocabulary, so
+ * that phrases both match and miss, with compounds and titles. */
+static void write_phrase_inputs(unsigned seed, const char *sub)
+{
+	char p[400];
+	unsigned f, i, k;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, sub);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	rng_state = seed;
+	for (f = 0; f < 2; f++) {
+		FILE *fp;
+
+		snprintf(p, sizeof(p), "%s/%s/part-%u.jsonl", dir, sub, f);
+		fp = fopen(p, "w");
+		ck_assert_ptr_nonnull(fp);
+		for (i = 0; i < 150; i++) {
+			unsigned nt = 1 + rnd(5), nb = 5 + rnd(60);
+
+			fprintf(fp, "{\"id\":\"p%u-%u\",\"title\":\"", f, i);
+			for (k = 0; k < nt; k++)
+				fprintf(fp, "%s%s", k ? " " : "",
+					pvocab[rnd(NPV)]);
+			fputs("\",\"body\":\"", fp);
+			for (k = 0; k < nb; k++)
+				fprintf(fp, "%s%s", k ? (rnd(9) ? " " : ". ")
+						      : "",
+					pvocab[rnd(NPV)]);
+			fputs("\"}\n", fp);
+		}
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+}
+
+static newsidx_status_t load_layout(newsidx_db_t *db, const char *sub,
+				    unsigned shards, int positions)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	char p[400];
+
+	io.jobs = 2;
+	io.shards = shards;
+	io.positions = positions;
+	snprintf(p, sizeof(p), "%s/%s", dir, sub);
+	return newsidx_index_path(db, p, &io, &st);
+}
+
+static int cmp_cstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The total and every matching id, sorted, as one string (ties in score
+ * are ordered by docid, which depends on thread timing). */
+static void answer(newsidx_db_t *db, const char *q, char *out, size_t size)
+{
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	const char *ids[400];
+	size_t i, n, used;
+
+	so.limit = 400;
+	so.snippets = 0;
+	so.all_copies = 1;
+	ck_assert_msg(newsidx_search(&r, db, q, &so) == NEWSIDX_OK,
+		      "search %s: %s", q, newsidx_db_errmsg(db));
+	n = newsidx_results_count(r);
+	ck_assert_uint_eq(n, newsidx_results_total(r));
+	for (i = 0; i < n; i++)
+		ids[i] = newsidx_results_hit(r, i)->id;
+	qsort(ids, n, sizeof(ids[0]), cmp_cstr);
+	used = (size_t)snprintf(out, size, "%zu:", n);
+	for (i = 0; i < n && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, " %s",
+					 ids[i]);
+	newsidx_results_free(r);
+}
+
+static const char *layout(newsidx_db_t *db)
+{
+	static char buf[16];
+	newsidx_info_t *info = NULL;
+
+	ck_assert_int_eq(newsidx_db_info(db, &info), NEWSIDX_OK);
+	snprintf(buf, sizeof(buf), "%s", info->positions);
+	newsidx_info_free(info);
+	return buf;
+}
+
+/* Random phrases, NEAR and title phrases give the same totals and the
+ * same first hits with compact positions (one writer, and two shards)
+ * as with Xapian's position table. */
+START_TEST(test_compact_positions_equal_table)
+{
+	newsidx_db_t *t = open_writer("table"), *c = open_writer("compact"),
+		     *cb = open_writer("compactbulk");
+	static char a1[4096], a2[4096], a3[4096];
+	char q[256];
+	unsigned i, k, nonzero = 0, zero = 0;
+
+	write_phrase_inputs(99, "pin");
+	ck_assert_int_eq(load_layout(t, "pin", 1, NEWSIDX_POSITIONS_KEEP),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(load_layout(c, "pin", 1, NEWSIDX_POSITIONS_COMPACT),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(load_layout(cb, "pin", 2, NEWSIDX_POSITIONS_COMPACT),
+			 NEWSIDX_OK);
+	ck_assert_str_eq(layout(t), "table");
+	ck_assert_str_eq(layout(c), "compact");
+	ck_assert_str_eq(layout(cb), "compact");
+	rng_state = 5;
+	for (i = 0; i < 300; i++) {
+		unsigned kind = rnd(5), n = 2 + rnd(3);
+		size_t used = 0;
+
+		if (kind <= 1 || kind == 4) {
+			used = (size_t)snprintf(q, sizeof(q), "%s\"",
+						kind == 4 ? "title:" : "");
+			for (k = 0; k < n; k++)
+				used += (size_t)snprintf(q + used,
+							 sizeof(q) - used,
+							 "%s%s", k ? " " : "",
+							 pvocab[rnd(NPV)]);
+			snprintf(q + used, sizeof(q) - used, "\"%s",
+				 kind == 1 ? " rail" : "");
+		} else if (kind == 2) {
+			snprintf(q, sizeof(q), "%s NEAR/%u %s",
+				 pvocab[rnd(NPV)], 1 + rnd(4),
+				 pvocab[rnd(NPV)]);
+		} else {
+			snprintf(q, sizeof(q), "%s NEAR/%u %s NEAR/%u %s",
+				 pvocab[rnd(NPV)], 1 + rnd(3),
+				 pvocab[rnd(NPV)], 1 + rnd(3),
+				 pvocab[rnd(NPV)]);
+		}
+		answer(t, q, a1, sizeof(a1));
+		answer(c, q, a2, sizeof(a2));
+		answer(cb, q, a3, sizeof(a3));
+		ck_assert_msg(strcmp(a1, a2) == 0 && strcmp(a2, a3) == 0,
+			      "%s: table %s, compact %s, compact bulk %s", q,
+			      a1, a2, a3);
+		if (a1[0] == '0')
+			zero++;
+		else
+			nonzero++;
+	}
+	/* Both outcomes were compared. */
+	ck_assert_uint_gt(nonzero, 50);
+	ck_assert_uint_gt(zero, 20);
+
+	/* The layout is chosen while the index is empty. */
+	ck_assert_int_eq(load_layout(t, "pin", 1, NEWSIDX_POSITIONS_COMPACT),
+			 NEWSIDX_INVALID_ARGUMENT);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(t), "rebuild"));
+	ck_assert_int_eq(load_layout(t, "pin", 1, 9),
+			 NEWSIDX_INVALID_ARGUMENT);
+	ck_assert_int_eq(load_layout(c, "pin", 1, NEWSIDX_POSITIONS_KEEP),
+			 NEWSIDX_OK);
+
+	/* A rebuild keeps the layout, or changes it when asked. */
+	{
+		newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+		newsidx_index_stats_t st;
+
+		ck_assert_int_eq(newsidx_db_rebuild(c, &io, &st), NEWSIDX_OK);
+		ck_assert_str_eq(layout(c), "compact");
+		io.positions = NEWSIDX_POSITIONS_TABLE;
+		ck_assert_int_eq(newsidx_db_rebuild(cb, &io, &st),
+				 NEWSIDX_OK);
+		ck_assert_str_eq(layout(cb), "table");
+		io.positions = NEWSIDX_POSITIONS_COMPACT;
+		ck_assert_int_eq(newsidx_db_rebuild(t, &io, &st), NEWSIDX_OK);
+		ck_assert_str_eq(layout(t), "compact");
+		answer(t, "\"bank of japan\"", a1, sizeof(a1));
+		answer(cb, "\"bank of japan\"", a2, sizeof(a2));
+		ck_assert_str_eq(a1, a2);
+	}
+	newsidx_db_free(t);
+	newsidx_db_free(c);
+	newsidx_db_free(cb);
+}
+END_TEST
+
+/* An article re-indexed with new text: its positions follow. */
+START_TEST(test_compact_positions_follow_updates)
+{
+	newsidx_db_t *db = open_writer("upd");
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	char p[400];
+	FILE *fp;
+
+	io.positions = NEWSIDX_POSITIONS_COMPACT;
+	snprintf(p, sizeof(p), "%s/a.txt", dir);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("Rail talks\n\nThe high-speed rail line opens in Tsuruga.\n", fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(search_total(db, "\"high-speed rail\""), 1);
+	ck_assert_uint_eq(search_total(db, "\"high speed rail line\""), 1);
+	ck_assert_uint_eq(search_total(db, "title:\"rail talks\""), 1);
+	ck_assert_uint_eq(search_total(db, "title:\"rail line\""), 0);
+	ck_assert_uint_eq(search_total(db, "\"rail opens\""), 0);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs("Rail talks\n\nThe new rail opens in Tsuruga at high speed.\n",
+	      fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	io.force = 1;
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_db_count(db), 1);
+	ck_assert_uint_eq(search_total(db, "\"high-speed rail\""), 0);
+	ck_assert_uint_eq(search_total(db, "\"rail opens\""), 1);
+	ck_assert_uint_eq(search_total(db, "rail NEAR/2 tsuruga"), 1);
+	ck_assert_uint_eq(search_total(db, "rail NEAR/1 tsuruga"), 0);
+	newsidx_db_free(db);
+}
+END_TEST
+
 static int stop_early(void *ctx, const newsidx_index_stats_t *st)
 {
 	(void)ctx;
@@ -513,6 +744,8 @@ int main(void)
 	tcase_add_test(tc, test_bulk_equals_one_writer);
 	tcase_add_test(tc, test_bulk_interrupted_then_completed);
 	tcase_add_test(tc, test_bulk_stopped_mid_file);
+	tcase_add_test(tc, test_compact_positions_equal_table);
+	tcase_add_test(tc, test_compact_positions_follow_updates);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -222,6 +222,38 @@ for bad in 0 9 x; do
 	expect_rc 2 "--shards $bad is refused"
 done
 
+# --lean: compact positions, chosen when the index is created, kept by
+# rebuilds unless asked; the same phrase answers as a position table.
+rm -rf "$IDX" "$T/idx2"
+run --index "$IDX" index --lean --jobs 2 --shards 2 "$C"
+expect_rc 0 "a lean bulk load"
+run --index "$T/idx2" index "$C"
+expect_eq "$("$NEWSIDX" --index "$IDX" stats --json | jq -r .positions)" \
+	compact "stats --json names compact positions"
+expect_eq "$("$NEWSIDX" --index "$T/idx2" stats | grep '^positions:')" \
+	"positions:    table" "stats names the position table"
+for q in '"rail freight number 7"' '"harbour cranes"' 'cranes NEAR/2 rail' \
+	'title:"alpha a0003-004"' '"freight rail"'; do
+	expect_eq "$("$NEWSIDX" --index "$IDX" search --json "$q" | jq .total)" \
+		"$("$NEWSIDX" --index "$T/idx2" search --json "$q" | jq .total)" \
+		"lean and table agree on $q"
+done
+want=$(cat "$C"/* | grep -c 'rail freight number 7\.')
+expect_eq "$("$NEWSIDX" --index "$IDX" search --json '"rail freight number 7"' |
+	jq .total)" "$want" "a lean phrase count, against grep"
+run --index "$T/idx2" index --lean "$C"
+expect_rc 2 "--lean on a non-empty index with a position table"
+expect_err "rebuild --lean" "says how to change the layout"
+run --index "$IDX" rebuild
+expect_eq "$("$NEWSIDX" --index "$IDX" stats --json | jq -r .positions)" \
+	compact "a rebuild keeps compact positions"
+run --index "$IDX" rebuild --no-lean
+expect_eq "$("$NEWSIDX" --index "$IDX" stats --json | jq -r .positions)" \
+	table "rebuild --no-lean makes a position table"
+expect_eq "$("$NEWSIDX" --index "$IDX" search --json '"rail freight number 7"' |
+	jq .total)" "$want" "the same count with the table"
+rm -rf "$T/idx2"
+
 # Two writers: one holds the lock, a second with --lock-timeout 0 exits
 # 75 naming the index, a third waits and then succeeds.
 rm -rf "$IDX"
