@@ -76,6 +76,14 @@ struct builder {
 	int soft;      /* it did: all-word matches carry SOFT_BONUS */
 	int top_words; /* scored parts of the top-level AND */
 	int compact;   /* positions are in a value, not in Xapian */
+	/* Shared answers of the position checks, found by their content,
+	 * so that the count query's checks reuse those of the page's
+	 * (xapc_value_memo_new): only for searches that count in a second
+	 * thread.  The count query's build only looks them up. */
+	struct posmemo *memos;
+	size_t nmemo, capmemo;
+	int memo_make, memo_use;
+	xapc_docid_t lastdocid;
 	/* Feedback terms and weights, added to the top-level query. */
 	char (*fb_terms)[NEWSIDX_MAX_TOKEN * 4 + 8];
 	double *fb_weights;
@@ -83,6 +91,75 @@ struct builder {
 	newsidx_status_t st;
 	char err[256];
 };
+
+struct posmemo {
+	unsigned char *key;
+	size_t len;
+	xapc_value_memo_t *memo;
+};
+
+static void memos_free(struct builder *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nmemo; i++) {
+		free(b->memos[i].key);
+		xapc_value_memo_free(b->memos[i].memo);
+	}
+	free(b->memos);
+	b->memos = NULL;
+	b->nmemo = b->capmemo = 0;
+}
+
+/* The memo of a check with this content: found, or made when the build
+ * may make one.  NULL when none (the check then works alone). */
+static xapc_value_memo_t *memo_for(struct builder *b, const uint64_t *h,
+				   const unsigned char *title, size_t n,
+				   unsigned window, int ordered)
+{
+	size_t len = sizeof(unsigned) * 2 + n * (sizeof(*h) + 1), i;
+	unsigned char *key;
+	unsigned head[2] = { window, (unsigned)ordered };
+
+	if (!b->memo_use && !b->memo_make)
+		return NULL;
+	key = malloc(len);
+	if (!key)
+		return NULL;
+	memcpy(key, head, sizeof(head));
+	memcpy(key + sizeof(head), h, n * sizeof(*h));
+	for (i = 0; i < n; i++)
+		key[sizeof(head) + n * sizeof(*h) + i] = title ? title[i] : 0;
+	for (i = 0; i < b->nmemo; i++)
+		if (b->memos[i].len == len &&
+		    memcmp(b->memos[i].key, key, len) == 0) {
+			free(key);
+			return b->memos[i].memo;
+		}
+	if (!b->memo_make || b->nmemo == 64) {
+		free(key);
+		return NULL;
+	}
+	if (b->nmemo == b->capmemo) {
+		size_t cap = b->capmemo ? b->capmemo * 2 : 4;
+		struct posmemo *m = realloc(b->memos, cap * sizeof(*m));
+
+		if (!m) {
+			free(key);
+			return NULL;
+		}
+		b->memos = m;
+		b->capmemo = cap;
+	}
+	b->memos[b->nmemo].memo = xapc_value_memo_new(b->lastdocid);
+	if (!b->memos[b->nmemo].memo) {
+		free(key);
+		return NULL;
+	}
+	b->memos[b->nmemo].key = key;
+	b->memos[b->nmemo].len = len;
+	return b->memos[b->nmemo++].memo;
+}
 
 /* A token copied out of the analyzer callback. */
 struct qtok {
@@ -226,7 +303,9 @@ static xapc_query_t *positional(struct builder *b, xapc_query_t **subs,
 	else
 		snprintf(what, sizeof(what), "NEAR %u (positions)", window);
 	pair[1] = xapc_query_value_match(NEWSIDX_SLOT_POS, newsidx_pos__match,
-					 c, free, what);
+					 c, free, what,
+					 memo_for(b, h, title, n, window,
+						  ordered));
 	pair[0] = pair[1] ? xapc_query_combine(XAPC_OP_AND, subs, n, 0)
 			  : NULL;
 	q = pair[0] ? xapc_query_combine(XAPC_OP_FILTER, pair, 2, 0) : NULL;
@@ -1176,6 +1255,9 @@ static xapc_query_t *count_query(const struct builder *b,
 	struct newsidx_stemset stems = { 0 };
 	xapc_query_t *title[64], *q;
 
+	/* The count's checks share the page's answers (memo_for). */
+	c.memo_make = 0;
+	c.memo_use = b->memo_make;
 	c.stems = &stems;
 	c.title = title;
 	c.ntitle = 0;
@@ -1738,6 +1820,10 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	b.title = title;
 	b.captitle = sizeof(title) / sizeof(title[0]);
 	b.soft_ok = !explicit_and(query);
+	/* Readers count in a second thread: its position checks share the
+	 * page's answers. */
+	b.memo_make = b.compact && !db->writable &&
+		      xapc_db_lastdocid(db->x, &b.lastdocid) == XAPC_OK;
 	q = add_boosts(&b, build_top(&b, root), opts);
 	if (q && (opts->feedback > 0 ||
 		  (opts->feedback == 0 && b.soft &&
@@ -1811,6 +1897,7 @@ out:
 	free_all(b.title, b.ntitle);
 	free(b.fb_terms);
 	free(b.fb_weights);
+	memos_free(&b);
 	newsidx_query__free(root);
 	newsidx_stemset__free(&stems);
 	if (st) {

@@ -17,6 +17,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <sstream>
 #include <string>
@@ -457,6 +458,84 @@ class DateDecaySource : public Xapian::ValuePostingSource {
     std::string name() const override { return "xapc::DateDecaySource"; }
 };
 
+// The answers of a value predicate per docid, shared by the copies of
+// one check in several threads (the ranking pass and the count pass of a
+// search ask about the same candidates at the same time): whichever gets
+// to a document first tests it, and the other reads the answer.  Bound
+// to the first database (UUID and revision) that uses it; a source on any
+// other database ignores it.
+class ValueMemo {
+    size_t nwords;
+    uint64_t *known, *pass; // bit d % 64 of word d / 64
+    std::mutex mu;
+    bool bound = false;
+    std::string uuid;
+    Xapian::rev rev = 0;
+
+  public:
+    explicit ValueMemo(Xapian::docid lastdocid)
+        : nwords(size_t(lastdocid) / 64 + 1),
+          known(static_cast<uint64_t *>(std::calloc(nwords, 8))),
+          pass(static_cast<uint64_t *>(std::calloc(nwords, 8)))
+    {
+        if (!known || !pass) {
+            std::free(known);
+            std::free(pass);
+            throw std::bad_alloc();
+        }
+    }
+    ~ValueMemo()
+    {
+        std::free(known);
+        std::free(pass);
+    }
+    ValueMemo(const ValueMemo &) = delete;
+    ValueMemo &operator=(const ValueMemo &) = delete;
+
+    bool bind(const Xapian::Database &db)
+    {
+        std::string u;
+        Xapian::rev r;
+        try {
+            r = db.get_revision(); // throws unless one database
+            u = db.get_uuid();
+        } catch (...) {
+            return false;
+        }
+        if (u.empty())
+            return false;
+        std::lock_guard<std::mutex> lock(mu);
+        if (!bound) {
+            bound = true;
+            uuid = u;
+            rev = r;
+        }
+        return uuid == u && rev == r;
+    }
+
+    // 1 passed, 0 failed, -1 not known yet.
+    int get(Xapian::docid d) const
+    {
+        size_t w = d / 64;
+        uint64_t bit = uint64_t(1) << (d % 64);
+        if (w >= nwords || !(__atomic_load_n(&known[w], __ATOMIC_ACQUIRE) &
+                             bit))
+            return -1;
+        return (__atomic_load_n(&pass[w], __ATOMIC_RELAXED) & bit) != 0;
+    }
+
+    void put(Xapian::docid d, bool ok)
+    {
+        size_t w = d / 64;
+        uint64_t bit = uint64_t(1) << (d % 64);
+        if (w >= nwords)
+            return;
+        if (ok)
+            __atomic_fetch_or(&pass[w], bit, __ATOMIC_RELAXED);
+        __atomic_fetch_or(&known[w], bit, __ATOMIC_RELEASE);
+    }
+};
+
 // Documents whose value in a slot passes a C predicate: checked one
 // candidate at a time when it sits beside a more selective query.
 class ValueMatchSource : public Xapian::PostingSource {
@@ -478,19 +557,37 @@ class ValueMatchSource : public Xapian::PostingSource {
     // tested yet, or nowhere definite (after ValueIterator::check() said
     // no; ++it and skip_to() still work from there).
     enum State { UNTESTED, PASS, FAIL, INDETERMINATE };
+    // The position Xapian sees: `it`, or a docid answered from the memo
+    // without moving `it`: AT (it passed) or AFTER (it failed: the next
+    // match is after it).
+    enum Mode { ITER, AT, AFTER };
 
     Xapian::valueno slot;
     std::shared_ptr<Pred> pred;
+    std::shared_ptr<ValueMemo> memo;
+    bool use_memo = false;
     Xapian::Database db;
     Xapian::ValueIterator it, end;
     Xapian::doccount freq = 0;
     bool started = false;
     State state = UNTESTED;
+    Mode mode = ITER;
+    Xapian::docid at = 0;
 
-    bool passes() const
+    // Test the entry `it` stands on, through the memo when there is one.
+    bool passes()
     {
+        Xapian::docid d = it.get_docid();
+        if (use_memo) {
+            int known = memo->get(d);
+            if (known >= 0)
+                return known == 1;
+        }
         const std::string v = *it;
-        return pred->fn(pred->ctx, v.data(), v.size()) != 0;
+        bool ok = pred->fn(pred->ctx, v.data(), v.size()) != 0;
+        if (use_memo)
+            memo->put(d, ok);
+        return ok;
     }
 
     void start()
@@ -500,6 +597,7 @@ class ValueMatchSource : public Xapian::PostingSource {
             end = db.valuestream_end(slot);
             started = true;
             state = UNTESTED;
+            mode = ITER;
         }
     }
 
@@ -511,9 +609,26 @@ class ValueMatchSource : public Xapian::PostingSource {
         state = PASS;
     }
 
+    // Put `it` on the first entry >= d (untested), from wherever it is.
+    void move_to(Xapian::docid d)
+    {
+        mode = ITER;
+        if (state == INDETERMINATE) {
+            it.skip_to(d);
+            state = UNTESTED;
+        } else if (it != end && it.get_docid() < d) {
+            it.skip_to(d);
+            state = UNTESTED;
+        } else if (it != end && it.get_docid() >= d && state == FAIL) {
+            ++it;
+            state = UNTESTED;
+        }
+    }
+
   public:
-    ValueMatchSource(Xapian::valueno s, std::shared_ptr<Pred> p)
-        : slot(s), pred(std::move(p))
+    ValueMatchSource(Xapian::valueno s, std::shared_ptr<Pred> p,
+                     std::shared_ptr<ValueMemo> m)
+        : slot(s), pred(std::move(p)), memo(std::move(m))
     {
     }
 
@@ -522,8 +637,10 @@ class ValueMatchSource : public Xapian::PostingSource {
         db = d;
         started = false;
         state = UNTESTED;
+        mode = ITER;
         it = end = Xapian::ValueIterator();
         freq = db.get_value_freq(slot);
+        use_memo = memo && memo->bind(db);
     }
 
     // Never cheaper than the candidates beside it, so that the matcher
@@ -536,10 +653,13 @@ class ValueMatchSource : public Xapian::PostingSource {
     {
         if (!started) {
             start();
+        } else if (mode != ITER) {
+            move_to(at + 1);
         } else if (state != UNTESTED) {
             if (state != INDETERMINATE && it == end)
                 return;
             ++it;
+            state = UNTESTED;
         }
         settle();
     }
@@ -547,25 +667,33 @@ class ValueMatchSource : public Xapian::PostingSource {
     void skip_to(Xapian::docid did, double) override
     {
         start();
-        if (state == INDETERMINATE) {
-            it.skip_to(did);
-        } else {
-            if (it == end)
-                return;
-            if (it.get_docid() < did) {
-                it.skip_to(did);
-            } else if (state == PASS) {
-                return;
-            } else if (state == FAIL) {
-                ++it;
-            }
-        }
-        settle();
+        if (mode == AT && at >= did)
+            return;
+        if (mode == AFTER && did <= at)
+            did = at + 1;
+        if (mode == ITER && state == PASS && (it == end ||
+                                             it.get_docid() >= did))
+            return;
+        move_to(did);
+        if (state == UNTESTED)
+            settle();
     }
 
     bool check(Xapian::docid did, double) override
     {
         start();
+        if (mode == AT && at >= did)
+            return true;
+        if (use_memo) {
+            int known = memo->get(did);
+            if (known >= 0) {
+                mode = known ? AT : AFTER;
+                at = did;
+                return known == 1;
+            }
+        }
+        if (mode != ITER)
+            move_to(did);
         if (state == INDETERMINATE ||
             (it != end && it.get_docid() < did)) {
             if (!it.check(did)) {
@@ -586,12 +714,19 @@ class ValueMatchSource : public Xapian::PostingSource {
         return state == PASS;
     }
 
-    bool at_end() const override { return started && it == end; }
-    Xapian::docid get_docid() const override { return it.get_docid(); }
+    bool at_end() const override
+    {
+        return mode == ITER && started && it == end;
+    }
+
+    Xapian::docid get_docid() const override
+    {
+        return mode == ITER ? it.get_docid() : at;
+    }
 
     ValueMatchSource *clone() const override
     {
-        return new ValueMatchSource(slot, pred);
+        return new ValueMatchSource(slot, pred, memo);
     }
 
     std::string name() const override { return "xapc::ValueMatchSource"; }
@@ -1768,11 +1903,33 @@ XAPC_API xapc_query_t *xapc_query_date_decay(xapc_slot_t slot,
     }
 }
 
+struct xapc_value_memo {
+    std::shared_ptr<ValueMemo> m;
+};
+
+XAPC_API xapc_value_memo_t *xapc_value_memo_new(xapc_docid_t lastdocid)
+{
+    try {
+        std::unique_ptr<xapc_value_memo> h(new xapc_value_memo);
+        h->m = std::make_shared<ValueMemo>(lastdocid);
+        return h.release();
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return nullptr;
+    }
+}
+
+XAPC_API void xapc_value_memo_free(xapc_value_memo_t *memo)
+{
+    delete memo;
+}
+
 XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
                                               xapc_value_pred pred,
                                               void *ctx,
                                               void (*free_ctx)(void *),
-                                              const char *description)
+                                              const char *description,
+                                              xapc_value_memo_t *memo)
 {
     std::shared_ptr<ValueMatchSource::Pred> p;
     try {
@@ -1787,8 +1944,9 @@ XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
     try {
         if (!pred)
             fail(XAPC_ERR_INVALID, "value predicate is NULL");
-        std::unique_ptr<ValueMatchSource> src(
-            new ValueMatchSource(slot, std::move(p)));
+        std::unique_ptr<ValueMatchSource> src(new ValueMatchSource(
+            slot, std::move(p),
+            memo ? memo->m : std::shared_ptr<ValueMemo>()));
         return wrap(Xapian::Query(src.release()->release()));
     } catch (...) {
         return query_fail(__func__);
@@ -1905,6 +2063,38 @@ namespace {
 // name another generation by now) at the caller's revision; else the
 // caller counts by itself.  The thread is always joined, also when the
 // caller's pass throws.
+// The docids lo..hi (existing or not): ANDed with a query, it restricts
+// the query to that range.
+class DocRangeSource : public Xapian::PostingSource {
+    Xapian::docid lo, hi, cur = 0;
+
+  public:
+    DocRangeSource(Xapian::docid l, Xapian::docid h) : lo(l), hi(h) {}
+    void init(const Xapian::Database &) override { cur = 0; }
+    Xapian::doccount get_termfreq_min() const override { return 0; }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return hi - lo + 1;
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return hi - lo + 1;
+    }
+    void next(double) override { cur = cur < lo ? lo : cur + 1; }
+    void skip_to(Xapian::docid d, double) override
+    {
+        if (d > cur)
+            cur = d < lo ? lo : d;
+    }
+    bool at_end() const override { return cur > hi; }
+    Xapian::docid get_docid() const override { return cur; }
+    DocRangeSource *clone() const override
+    {
+        return new DocRangeSource(lo, hi);
+    }
+    std::string name() const override { return "xapc::DocRangeSource"; }
+};
+
 struct ParallelCount {
     std::thread th;
     std::string path;
@@ -1938,12 +2128,27 @@ struct ParallelCount {
             Xapian::Database d(path);
             if (d.get_revision() != rev || d.get_uuid() != uuid)
                 return;
-            Xapian::Enquire cnt(d);
-            cnt.set_query(*query);
-            cnt.set_weighting_scheme(Xapian::BoolWeight());
-            cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
-            Xapian::MSet c = cnt.get_mset(0, 0, d.get_doccount());
-            count = c.get_matches_lower_bound();
+            // The upper half of the docids first, then the lower: the
+            // page is ranked from the lowest docid up at the same time,
+            // so where both passes check the same documents (see
+            // xapc_value_memo_new) each does one half of the checks.
+            Xapian::docid last = d.get_lastdocid();
+            Xapian::docid mid = last / 2 + 1;
+            count = 0;
+            for (int half = 0; half < 2; ++half) {
+                Xapian::docid lo = half ? 1 : mid, hi = half ? mid - 1 : last;
+                if (lo > hi)
+                    continue;
+                Xapian::Query range(
+                    (new DocRangeSource(lo, hi))->release());
+                Xapian::Enquire cnt(d);
+                cnt.set_query(
+                    Xapian::Query(Xapian::Query::OP_FILTER, *query, range));
+                cnt.set_weighting_scheme(Xapian::BoolWeight());
+                cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
+                Xapian::MSet c = cnt.get_mset(0, 0, d.get_doccount());
+                count += c.get_matches_lower_bound();
+            }
             ok = true;
         } catch (...) {
             ok = false;

@@ -1032,6 +1032,9 @@ XAPC_API xapc_query_t *xapc_query_value_ge(xapc_slot_t slot, const char *lo,
 XAPC_API xapc_query_t *xapc_query_value_le(xapc_slot_t slot, const char *hi,
                                            size_t hilen);
 
+/** Shared answers of one value check, see xapc_value_memo_new(). */
+typedef struct xapc_value_memo xapc_value_memo_t;
+
 /** A test of one document's value: nonzero when the document matches. */
 typedef int (*xapc_value_pred)(void *ctx, const char *value, size_t len);
 
@@ -1050,6 +1053,7 @@ typedef int (*xapc_value_pred)(void *ctx, const char *value, size_t len);
  *                  the query is gone, and also when this function fails.
  * @param description  what xapc_query_describe() shows for it (copied;
  *                  NULL: "value check").
+ * @param memo      shared answers (see xapc_value_memo_new()), or NULL.
  * Ownership: free the result with xapc_query_free().
  * @return the query, NULL on out of memory or invalid arguments.
  * Thread-safety: reentrant; the query cannot be sent to a remote
@@ -1059,7 +1063,25 @@ XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
                                               xapc_value_pred pred,
                                               void *ctx,
                                               void (*free_ctx)(void *),
-                                              const char *description);
+                                              const char *description,
+                                              xapc_value_memo_t *memo);
+
+/**
+ * Create a memo of predicate answers per docid, for value_match queries
+ * that several threads run on the same database at the same revision
+ * (the page and the count_query of one search): give it to each copy of
+ * the check, and whichever thread reaches a document first tests it.
+ * The memo binds to the first database (UUID and revision) that uses it;
+ * on any other, the queries test every document themselves.  Only give
+ * it to checks with the same predicate and slot.
+ * @param lastdocid  the database's last docid (larger ones are not
+ *                   remembered).
+ * Ownership: free with xapc_value_memo_free(); queries keep their own
+ * reference.  @return NULL on out of memory.
+ * Thread-safety: the memo is shared safely; the handle itself is not.
+ */
+XAPC_API xapc_value_memo_t *xapc_value_memo_new(xapc_docid_t lastdocid);
+XAPC_API void xapc_value_memo_free(xapc_value_memo_t *memo);
 
 /**
  * Make a query that matches every document with the same weight.  Used

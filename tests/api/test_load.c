@@ -519,7 +519,7 @@ static const char *layout(newsidx_db_t *db)
 START_TEST(test_compact_positions_equal_table)
 {
 	newsidx_db_t *t = open_writer("table"), *c = open_writer("compact"),
-		     *cb = open_writer("compactbulk");
+		     *cb = open_writer("compactbulk"), *rc = NULL;
 	static char a1[4096], a2[4096], a3[4096];
 	char q[256];
 	unsigned i, k, nonzero = 0, zero = 0;
@@ -534,6 +534,13 @@ START_TEST(test_compact_positions_equal_table)
 	ck_assert_str_eq(layout(t), "table");
 	ck_assert_str_eq(layout(c), "compact");
 	ck_assert_str_eq(layout(cb), "compact");
+	{
+		newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+		char p[400];
+
+		snprintf(p, sizeof(p), "%s/compactbulk", dir);
+		ck_assert_int_eq(newsidx_db_open(&rc, p, &oo), NEWSIDX_OK);
+	}
 	rng_state = 5;
 	for (i = 0; i < 300; i++) {
 		unsigned kind = rnd(5), n = 2 + rnd(3);
@@ -565,6 +572,11 @@ START_TEST(test_compact_positions_equal_table)
 		ck_assert_msg(strcmp(a1, a2) == 0 && strcmp(a2, a3) == 0,
 			      "%s: table %s, compact %s, compact bulk %s", q,
 			      a1, a2, a3);
+		/* A reader counts in a second thread, sharing the position
+		 * checks' answers with the page. */
+		answer(rc, q, a2, sizeof(a2));
+		ck_assert_msg(strcmp(a1, a2) == 0, "%s: table %s, reader %s",
+			      q, a1, a2);
 		if (a1[0] == '0')
 			zero++;
 		else
@@ -573,6 +585,7 @@ START_TEST(test_compact_positions_equal_table)
 	/* Both outcomes were compared. */
 	ck_assert_uint_gt(nonzero, 50);
 	ck_assert_uint_gt(zero, 20);
+	newsidx_db_free(rc);
 
 	/* The layout is chosen while the index is empty. */
 	ck_assert_int_eq(load_layout(t, "pin", 1, NEWSIDX_POSITIONS_COMPACT),

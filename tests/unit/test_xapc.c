@@ -1401,7 +1401,7 @@ START_TEST(test_value_match)
     }
     ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
 
-    vm = xapc_query_value_match(2, vm_pred, &c, vm_free, "every fifth");
+    vm = xapc_query_value_match(2, vm_pred, &c, vm_free, "every fifth", NULL);
     ck_assert_ptr_nonnull(vm);
     d = xapc_query_describe(vm);
     ck_assert_ptr_nonnull(strstr(d, "every fifth"));
@@ -1409,7 +1409,7 @@ START_TEST(test_value_match)
 
     /* Beside a selective query, only its candidates are asked about. */
     q = Q2(XAPC_OP_FILTER, Q2(XAPC_OP_AND, T("even"), T("three"), 0),
-           xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0);
+           xapc_query_value_match(2, vm_pred, &c, NULL, NULL, NULL), 0);
     c.calls = 0;
     vm_run(w, q, &n, &sum, &exact);
     ck_assert_uint_eq(n, want_and);
@@ -1425,7 +1425,7 @@ START_TEST(test_value_match)
 
     q = Q2(XAPC_OP_OR, T("three"),
            Q2(XAPC_OP_FILTER, T("even"),
-              xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0),
+              xapc_query_value_match(2, vm_pred, &c, NULL, NULL, NULL), 0),
            0);
     vm_run(w, q, &n, &sum, &exact);
     ck_assert_uint_eq(n, want_or);
@@ -1434,7 +1434,7 @@ START_TEST(test_value_match)
     xapc_query_free(q);
 
     q = Q2(XAPC_OP_AND_NOT, T("all"),
-           xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0);
+           xapc_query_value_match(2, vm_pred, &c, NULL, NULL, NULL), 0);
     vm_run(w, q, &n, &sum, &exact);
     ck_assert_uint_eq(n, want_not);
     ck_assert_uint_eq(exact, want_not);
@@ -1446,7 +1446,7 @@ START_TEST(test_value_match)
     b = open_db("db", XAPC_DB_READONLY);
     ck_assert_int_eq(xapc_db_add_database(a, b), XAPC_OK);
     q = Q2(XAPC_OP_FILTER, Q2(XAPC_OP_AND, T("even"), T("three"), 0),
-           xapc_query_value_match(2, vm_pred, &c, NULL, NULL), 0);
+           xapc_query_value_match(2, vm_pred, &c, NULL, NULL, NULL), 0);
     vm_run(a, q, &n, &sum, &exact);
     ck_assert_uint_eq(n, 2 * want_and);
     ck_assert_uint_eq(exact, 2 * want_and);
@@ -1454,12 +1454,52 @@ START_TEST(test_value_match)
     xapc_db_free(b);
     xapc_db_free(a);
 
+    /* A memo shared by two copies of a check: the second asks nothing,
+     * and the answers are the same. */
+    {
+        xapc_value_memo_t *memo;
+        xapc_docid_t last = 0;
+        unsigned n2, exact2;
+        unsigned long sum2;
+        xapc_query_t *q1, *q2;
+
+        ck_assert_int_eq(xapc_db_lastdocid(w, &last), XAPC_OK);
+        memo = xapc_value_memo_new(last);
+        ck_assert_ptr_nonnull(memo);
+        q1 = Q2(XAPC_OP_FILTER, T("even"),
+                xapc_query_value_match(2, vm_pred, &c, NULL, NULL, memo), 0);
+        q2 = Q2(XAPC_OP_FILTER, T("even"),
+                xapc_query_value_match(2, vm_pred, &c, NULL, NULL, memo), 0);
+        xapc_value_memo_free(memo); /* the queries keep it */
+        a = open_db("db", XAPC_DB_READONLY);
+        c.calls = 0;
+        vm_run(a, q1, &n, &sum, &exact);
+        ck_assert_uint_gt(c.calls, 0);
+        c.calls = 0;
+        vm_run(a, q2, &n2, &sum2, &exact2);
+        ck_assert_uint_eq(c.calls, 0);
+        ck_assert_uint_eq(n2, n);
+        ck_assert_uint_eq(sum2, sum);
+        ck_assert_uint_eq(exact2, exact);
+        /* Another revision: the memo is not trusted there. */
+        add_text_value(w, "all even", 2, "v0");
+        ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+        ck_assert_int_eq(xapc_db_reopen(a, NULL), XAPC_OK);
+        c.calls = 0;
+        vm_run(a, q2, &n2, &sum2, &exact2);
+        ck_assert_uint_gt(c.calls, 0);
+        ck_assert_uint_eq(exact2, exact + 1);
+        xapc_query_free(q1);
+        xapc_query_free(q2);
+        xapc_db_free(a);
+    }
+
     /* The context is released with the last copy of the query. */
     ck_assert_int_eq(c.freed, 0);
     xapc_query_free(vm);
     ck_assert_int_eq(c.freed, 1);
     c.freed = 0;
-    ck_assert_ptr_null(xapc_query_value_match(2, NULL, &c, vm_free, NULL));
+    ck_assert_ptr_null(xapc_query_value_match(2, NULL, &c, vm_free, NULL, NULL));
     ck_assert_int_eq(c.freed, 1);
     xapc_db_free(w);
 }
