@@ -35,6 +35,10 @@ for h in feed html warc sgml meta; do
 	$CLANG $FLAGS -o "$T/fuzz_$h" "$top_srcdir/tests/fuzz/fuzz_$h.c" \
 		$PARSERS $LIBS || fail=1
 done
+# shellcheck disable=SC2086
+$CLANG $FLAGS -o "$T/fuzz_positions" \
+	"$top_srcdir/tests/fuzz/fuzz_positions.c" "$S/positions.c" "$S/util.c" \
+	|| fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"
 cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
@@ -42,7 +46,9 @@ cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
 printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
 F="$top_srcdir/tests/fixtures/formats"
-for h in feed html warc sgml meta; do mkdir -p "$T/corpus-$h"; done
+for h in feed html warc sgml meta positions; do mkdir -p "$T/corpus-$h"; done
+printf '\005\003\044\001\000\001\001\001\002\000\003\001\001' \
+	>"$T/corpus-positions/seed"
 cp "$F"/*.xml "$F"/*.xml.gz "$T/corpus-feed/"
 cp "$F"/*.html "$T/corpus-html/"
 cp "$F"/*.warc "$F"/*.warc.gz "$T/corpus-warc/"
@@ -50,7 +56,7 @@ cp "$F"/*.sgm "$T/corpus-sgml/"
 cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
 printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
 printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
-for h in query ingest feed html warc sgml meta; do
+for h in query ingest feed html warc sgml meta positions; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then
