@@ -1185,11 +1185,14 @@ void newsidx_results_free(newsidx_results_t *r)
 /*
  * Run q for the page.  cq, when not NULL, is a separately built query with
  * the same matches: the exact count then runs on it in a second thread
- * while q is ranked (see xapc_enquire_params.count_query).
+ * while q is ranked (see xapc_enquire_params.count_query); cq2, another
+ * such copy (may be NULL), lets this thread count half of the docids once
+ * the page is done (count_query_self).
  */
 static newsidx_status_t run_query_counted(struct newsidx_db *db,
 					  const xapc_query_t *q,
 					  const xapc_query_t *cq,
+					  const xapc_query_t *cq2,
 					  xapc_enquire_params_t *p,
 					  xapc_mset_t **m)
 {
@@ -1213,8 +1216,10 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 			p->check_at_least = p->n_spy_slots ? count : 0;
 			p->exact_count = XAPC_COUNT_MATCHES;
 			p->count_query = cq;
+			p->count_query_self = cq ? cq2 : NULL;
 			x = xapc_db_query(db->x, q, p, m);
 			p->count_query = NULL;
+			p->count_query_self = NULL;
 		}
 		if (x == XAPC_OK || x == XAPC_ERR_WILDCARD ||
 		    x == XAPC_ERR_INVALID || x == XAPC_ERR_NOMEM || db->writable)
@@ -1238,7 +1243,7 @@ static newsidx_status_t run_query(struct newsidx_db *db,
 				  const xapc_query_t *q,
 				  xapc_enquire_params_t *p, xapc_mset_t **m)
 {
-	return run_query_counted(db, q, NULL, p, m);
+	return run_query_counted(db, q, NULL, NULL, p, m);
 }
 
 /*
@@ -1800,7 +1805,7 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	struct newsidx_stemset stems = { 0 };
 	struct newsidx_results *r = NULL;
 	xapc_mset_t *m = NULL;
-	xapc_query_t *q = NULL, *cq = NULL, *title[64];
+	xapc_query_t *q = NULL, *cq = NULL, *cq2 = NULL, *title[64];
 	xapc_slot_t spies[NFACETS];
 	struct builder b;
 	newsidx_status_t st;
@@ -1847,8 +1852,11 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 		goto out;
 	}
 	cq = db->writable ? NULL : count_query(&b, root);
-	st = run_query_counted(db, q, cq, &p, &m);
+	cq2 = cq ? count_query(&b, root) : NULL;
+	st = run_query_counted(db, q, cq, cq2, &p, &m);
 	xapc_query_free(cq);
+	xapc_query_free(cq2);
+	cq2 = NULL;
 	cq = NULL;
 	if (st)
 		goto out;
@@ -1876,8 +1884,11 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 			goto out;
 		}
 		cq = db->writable ? NULL : count_query(&b, root);
-		st = run_query_counted(db, q, cq, &p, &m);
+		cq2 = cq ? count_query(&b, root) : NULL;
+		st = run_query_counted(db, q, cq, cq2, &p, &m);
 		xapc_query_free(cq);
+		xapc_query_free(cq2);
+		cq2 = NULL;
 		cq = NULL;
 		if (st)
 			goto out;

@@ -12,6 +12,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -2095,12 +2096,33 @@ class DocRangeSource : public Xapian::PostingSource {
     std::string name() const override { return "xapc::DocRangeSource"; }
 };
 
+// The count of q's matches among docids lo..hi.
+Xapian::doccount count_range(Xapian::Database &d, const Xapian::Query &q,
+                             Xapian::docid lo, Xapian::docid hi)
+{
+    if (lo > hi)
+        return 0;
+    Xapian::Query range((new DocRangeSource(lo, hi))->release());
+    Xapian::Enquire cnt(d);
+    cnt.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, range));
+    cnt.set_weighting_scheme(Xapian::BoolWeight());
+    cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
+    return cnt.get_mset(0, 0, d.get_doccount()).get_matches_lower_bound();
+}
+
+// The exact count in a second thread: the upper half of the docids first,
+// then the lower half unless the calling thread claimed it (claim_lower).
+// The page is ranked from the lowest docid up at the same time, so where
+// both passes check the same documents (see xapc_value_memo_new) each
+// does about half of the checks.
 struct ParallelCount {
     std::thread th;
     std::string path;
     const Xapian::Query *query = nullptr;
     Xapian::rev rev = 0;
     std::string uuid;
+    Xapian::docid mid = 1, last = 0;
+    std::atomic<int> lower{0}; // 0 free, 1 the count thread's, 2 caller's
     Xapian::doccount count = 0;
     bool ok = false;
 
@@ -2109,11 +2131,13 @@ struct ParallelCount {
         try {
             rev = d.get_revision(); // throws unless one glass database
             uuid = d.get_uuid();    // another generation has another
+            last = d.get_lastdocid();
         } catch (...) {
             return;
         }
         if (uuid.empty())
             return;
+        mid = last / 2 + 1;
         path = p;
         query = &q;
         try {
@@ -2128,27 +2152,10 @@ struct ParallelCount {
             Xapian::Database d(path);
             if (d.get_revision() != rev || d.get_uuid() != uuid)
                 return;
-            // The upper half of the docids first, then the lower: the
-            // page is ranked from the lowest docid up at the same time,
-            // so where both passes check the same documents (see
-            // xapc_value_memo_new) each does one half of the checks.
-            Xapian::docid last = d.get_lastdocid();
-            Xapian::docid mid = last / 2 + 1;
-            count = 0;
-            for (int half = 0; half < 2; ++half) {
-                Xapian::docid lo = half ? 1 : mid, hi = half ? mid - 1 : last;
-                if (lo > hi)
-                    continue;
-                Xapian::Query range(
-                    (new DocRangeSource(lo, hi))->release());
-                Xapian::Enquire cnt(d);
-                cnt.set_query(
-                    Xapian::Query(Xapian::Query::OP_FILTER, *query, range));
-                cnt.set_weighting_scheme(Xapian::BoolWeight());
-                cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
-                Xapian::MSet c = cnt.get_mset(0, 0, d.get_doccount());
-                count += c.get_matches_lower_bound();
-            }
+            count = count_range(d, *query, mid, last);
+            int free_half = 0;
+            if (lower.compare_exchange_strong(free_half, 1))
+                count += count_range(d, *query, 1, mid - 1);
             ok = true;
         } catch (...) {
             ok = false;
@@ -2181,7 +2188,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         static const xapc_enquire_params_t defaults = XAPC_ENQUIRE_PARAMS_INIT;
         if (!p)
             p = &defaults;
-        if (p->version != 1 && p->version != XAPC_ENQUIRE_PARAMS_VERSION)
+        if (p->version < 1 || p->version > XAPC_ENQUIRE_PARAMS_VERSION)
             fail(XAPC_ERR_INVALID, "unsupported xapc_enquire_params version");
         if (p->n_spy_slots && !p->spy_slots)
             fail(XAPC_ERR_INVALID, "spy_slots is NULL");
@@ -2260,7 +2267,21 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
 
         Xapian::MSet ms = enq.get_mset(p->first, p->maxitems,
                                        p->check_at_least);
+        // Done with the page: count the lower half here unless the count
+        // thread has begun it.
+        Xapian::doccount self_count = 0;
+        bool self_counted = false;
+        if (par.th.joinable() && p->version >= 3 && p->count_query_self) {
+            int free_half = 0;
+            if (par.lower.compare_exchange_strong(free_half, 2)) {
+                self_count = count_range(d, arg_query(p->count_query_self),
+                                         1, par.mid - 1);
+                self_counted = true;
+            }
+        }
         bool counted = par.finish();
+        if (counted && self_counted)
+            par.count += self_count;
 
         std::unique_ptr<xapc_mset> m(new xapc_mset);
         m->estimated = ms.get_matches_estimated();

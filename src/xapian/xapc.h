@@ -1196,7 +1196,7 @@ typedef enum xapc_docid_order {
     XAPC_DOCID_DONT_CARE = 2   /* ties: any order, may be faster */
 } xapc_docid_order_t;
 
-#define XAPC_ENQUIRE_PARAMS_VERSION 2
+#define XAPC_ENQUIRE_PARAMS_VERSION 3
 
 /* Values of xapc_enquire_params.exact_count. */
 #define XAPC_COUNT_RESULTS 1
@@ -1254,12 +1254,18 @@ typedef struct xapc_enquire_params {
      * or a newer revision on disk), the count runs after the ranked pass
      * as with NULL.  Borrowed for the call. */
     const struct xapc_query *count_query;
+    /* Version 3.  NULL, or a third copy of q built separately like
+     * count_query, for the calling thread: the count thread counts the
+     * upper half of the docids first, and a calling thread done with
+     * the page counts the lower half with this copy unless the count
+     * thread has begun it.  Borrowed for the call. */
+    const struct xapc_query *count_query_self;
 } xapc_enquire_params_t;
 
 #define XAPC_ENQUIRE_PARAMS_INIT                                            \
     { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
       0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
-      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL }
+      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL, NULL }
 
 /**
  * Run a query and copy the requested page of results.

@@ -1313,6 +1313,28 @@ START_TEST(test_parallel_count)
     ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect + 10);
     xapc_mset_free(m);
 
+    /* Version 3: the calling thread counts the lower half of the docids
+     * after the page, with its own copy, unless the count thread began
+     * it; either way each match is counted once.  Also with a page that
+     * takes longer than the count, and with version 2 parameters. */
+    {
+        xapc_query_t *cq2 = Q2(XAPC_OP_AND, T("even"),
+                               Q2(XAPC_OP_OR, T("three"), T("five"), 0), 0);
+        p.version = 3;
+        p.count_query_self = cq2;
+        for (i = 0; i < 20; i++) {
+            p.maxitems = i % 2 ? 3 : 400;
+            m = run(r, q, &p);
+            ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect + 10);
+            xapc_mset_free(m);
+        }
+        p.version = 2;
+        m = run(r, q, &p);
+        ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect + 10);
+        xapc_mset_free(m);
+        xapc_query_free(cq2);
+    }
+
     xapc_query_free(q);
     xapc_query_free(cq);
     xapc_db_free(r);
