@@ -1457,7 +1457,8 @@ static void halt(struct pipeline *pl, newsidx_status_t err, const char *msg)
 		pl->err = err;
 		snprintf(pl->errmsg, sizeof(pl->errmsg), "%s", msg);
 	}
-	pl->stop = 1;
+	/* Atomic: par_article reads it without the lock. */
+	__atomic_store_n(&pl->stop, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&pl->room);
 	pthread_cond_broadcast(&pl->more);
 	pthread_mutex_unlock(&pl->mu);
@@ -1470,7 +1471,8 @@ static newsidx_status_t par_article(void *ctx, struct newsidx_article *a)
 	char err[512];
 	newsidx_status_t st;
 
-	if (wk->pl->stop)
+	/* An early way out only: the queue re-checks under the lock. */
+	if (__atomic_load_n(&wk->pl->stop, __ATOMIC_RELAXED))
 		return NEWSIDX_INTERRUPTED;
 	st = prepare(&wk->prep, a, &it, err, sizeof(err));
 	if (st) {
