@@ -19,17 +19,6 @@
 
 #include "internal.h"
 
-static uint64_t mix64(uint64_t x)
-{
-	/* The splitmix64 finaliser: cheap, and every input bit matters. */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
 void newsidx_dedup__start(struct newsidx_minhash *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -48,7 +37,8 @@ void newsidx_dedup__add(struct newsidx_minhash *m, const char *word,
 		return;
 	/* The shingle's hash depends on word order. */
 	for (i = 0; i < NEWSIDX_SHINGLE; i++)
-		h = mix64(h ^ m->last[(m->nwords + i) % NEWSIDX_SHINGLE]);
+		h = newsidx_mix64(h ^
+				  m->last[(m->nwords + i) % NEWSIDX_SHINGLE]);
 	bin = (unsigned)(h >> 58) % NEWSIDX_SIG_N;
 	if ((uint32_t)h < m->sig.v[bin])
 		m->sig.v[bin] = (uint32_t)h;
@@ -77,7 +67,8 @@ int newsidx_dedup__finish(struct newsidx_minhash *m)
 			unsigned j = (i + k) % NEWSIDX_SIG_N;
 
 			if (!(empty >> j & 1)) {
-				m->sig.v[i] = (uint32_t)mix64(m->sig.v[j] + k);
+				m->sig.v[i] =
+				    (uint32_t)newsidx_mix64(m->sig.v[j] + k);
 				break;
 			}
 		}
@@ -108,11 +99,11 @@ double newsidx_dedup__resemblance(const struct newsidx_sig *a,
  */
 uint64_t newsidx_dedup__band_hash(const struct newsidx_sig *s, unsigned band)
 {
-	uint64_t h = mix64(band + 1);
+	uint64_t h = newsidx_mix64(band + 1);
 	unsigned i;
 
 	for (i = 0; i < NEWSIDX_SIG_ROWS; i++)
-		h = mix64(h ^ s->v[band * NEWSIDX_SIG_ROWS + i]);
+		h = newsidx_mix64(h ^ s->v[band * NEWSIDX_SIG_ROWS + i]);
 	return h;
 }
 

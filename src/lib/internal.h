@@ -232,6 +232,9 @@ void newsidx_buf__free(struct newsidx_buf *b);
 /* 64-bit FNV-1a, for ids too long to be terms and for content hashes. */
 uint64_t newsidx_hash64(const void *p, size_t n);
 
+/* The splitmix64 finaliser: every input bit reaches every output bit. */
+uint64_t newsidx_mix64(uint64_t x);
+
 /* strdup that returns NULL for NULL. */
 char *newsidx_strdup(const char *s);
 

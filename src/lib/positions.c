@@ -15,15 +15,8 @@
 
 uint64_t newsidx_pos__hash(const char *stem, size_t len)
 {
-	uint64_t h = newsidx_hash64(stem, len);
-
 	/* FNV-1a's low bits are weak: mix before the hash is cut. */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
+	return newsidx_mix64(newsidx_hash64(stem, len));
 }
 
 static uint64_t cut(uint64_t h, unsigned bytes)
@@ -79,7 +72,7 @@ static int cmp_u64(const void *a, const void *b)
  * distinct once cut; -1 when out of memory. */
 static int choose_width(struct newsidx_posrec *r)
 {
-	static const unsigned widths[] = { 2, 4 };
+	static const unsigned widths[] = {2, 4};
 	size_t i, nd = 0, w;
 	uint64_t *d, *t;
 
@@ -222,12 +215,12 @@ int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
 /* ------------------------------------------------------------------ */
 
 struct newsidx_poscheck {
-	size_t n;              /* query stems (slots) */
-	size_t nd;             /* distinct stems among them */
+	size_t n;  /* query stems (slots) */
+	size_t nd; /* distinct stems among them */
 	unsigned window;
 	int ordered;
-	uint64_t *dh;          /* [nd] distinct hashes */
-	unsigned *req;         /* [nd] how many slots hold it */
+	uint64_t *dh;	       /* [nd] distinct hashes */
+	unsigned *req;	       /* [nd] how many slots hold it */
 	unsigned char *dtitle; /* [nd] all its slots are title only */
 	unsigned *slot_d;      /* [n] the distinct stem of each slot */
 	unsigned char *stitle; /* [n] the slot is title only */
@@ -377,8 +370,8 @@ static int has_at(const struct occs *o, uint32_t pos, uint32_t d)
 	return 0;
 }
 
-static int match_phrase(const struct newsidx_poscheck *c,
-			const struct occs *o, uint32_t title_end)
+static int match_phrase(const struct newsidx_poscheck *c, const struct occs *o,
+			uint32_t title_end)
 {
 	size_t i, k;
 
@@ -451,17 +444,16 @@ static void occ_sort(struct occs *o)
 	}
 }
 
-static int note(const struct newsidx_poscheck *c, const uint64_t *q,
-		uint64_t h, uint64_t pos, uint64_t title_end, struct occs *o)
+static int note(const struct newsidx_poscheck *c, const uint64_t *q, uint64_t h,
+		uint64_t pos, uint64_t title_end, struct occs *o)
 {
 	size_t j;
 
 	for (j = 0; j < c->nd; j++)
 		if (h == q[j])
 			return (c->dtitle[j] && pos > title_end)
-				       ? 0
-				       : occ_push(o, (uint32_t)pos,
-						  (uint32_t)j);
+				   ? 0
+				   : occ_push(o, (uint32_t)pos, (uint32_t)j);
 	return 0;
 }
 
@@ -482,8 +474,8 @@ static int scan_run(const struct newsidx_poscheck *c, const uint64_t *q,
 			 q3 = c->nd > 3 ? (uint32_t)q[3] : 0x10000;
 
 		for (k = 0; k < count; k++) {
-			uint32_t h = (uint32_t)p[2 * k] |
-				     (uint32_t)p[2 * k + 1] << 8;
+			uint32_t h = (uint32_t)p[2 * k] | (uint32_t)p[2 * k + 1]
+							      << 8;
 
 			if ((h == q0 || h == q1 || h == q2 || h == q3) &&
 			    note(c, q, h, pos + k, title_end, o))
@@ -506,8 +498,8 @@ static int scan_run(const struct newsidx_poscheck *c, const uint64_t *q,
 int newsidx_pos__match(void *cv, const char *value, size_t len)
 {
 	const struct newsidx_poscheck *c = cv;
-	struct reader r = { (const unsigned char *)value,
-			    (const unsigned char *)value + len, 0 };
+	struct reader r = {(const unsigned char *)value,
+			   (const unsigned char *)value + len, 0};
 	uint64_t qlocal[16], *q = qlocal;
 	uint64_t title_end, nruns, nextra, pos = 0, i;
 	unsigned bytes;
@@ -518,10 +510,17 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 	if (!c || len < 1 || (r.p[0] & 0xf0) != POS_FORMAT)
 		return 0;
 	switch (r.p[0] & 0x0f) {
-	case 1: bytes = 2; break;
-	case 2: bytes = 4; break;
-	case 3: bytes = 8; break;
-	default: return 0;
+	case 1:
+		bytes = 2;
+		break;
+	case 2:
+		bytes = 4;
+		break;
+	case 3:
+		bytes = 8;
+		break;
+	default:
+		return 0;
 	}
 	r.p++;
 	if (c->nd > 16) {
@@ -557,8 +556,8 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 
 		pos += get_varint(&r);
 		h = get_hash(&r, bytes);
-		if (pos > UINT32_MAX || (!r.bad && h &&
-					 note(c, q, h, pos, title_end, &o)))
+		if (pos > UINT32_MAX ||
+		    (!r.bad && h && note(c, q, h, pos, title_end, &o)))
 			r.bad = 1;
 	}
 	if (!r.bad) {

@@ -101,6 +101,17 @@ void newsidx_buf__free(struct newsidx_buf *b)
 	b->len = b->cap = 0;
 }
 
+uint64_t newsidx_mix64(uint64_t x)
+{
+	/* The splitmix64 finaliser: cheap, and every input bit matters. */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
 uint64_t newsidx_hash64(const void *p, size_t n)
 {
 	const unsigned char *s = p;

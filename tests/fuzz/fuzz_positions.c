@@ -33,7 +33,7 @@ static uint64_t word(unsigned w)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct newsidx_posrec r;
-	struct newsidx_buf v = { 0 };
+	struct newsidx_buf v = {0};
 	struct newsidx_poscheck *c;
 	uint64_t h[4];
 	unsigned char title[4];
@@ -49,9 +49,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		h[i] = word((data[2] >> (2 * i)) & 3);
 		title[i] = (unsigned char)((data[0] >> (3 + i)) & 1);
 	}
-	c = newsidx_pos__check_new(h, title, n,
-				   ordered ? (unsigned)n : 1 + data[1] % 16,
-				   ordered);
+	c = newsidx_pos__check_new(
+	    h, title, n, ordered ? (unsigned)n : 1 + data[1] % 16, ordered);
 	if (!c)
 		return 0;
 	/* The raw bytes as a stored value. */
@@ -79,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			int found = 0;
 
 			for (j = 0; j < np && !found; j++)
-				found = pos[j] == pos[i] + k &&
-					word(wd[j]) == h[k];
+				found =
+				    pos[j] == pos[i] + k && word(wd[j]) == h[k];
 			if (!found)
 				break;
 		}

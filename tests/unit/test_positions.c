@@ -80,9 +80,8 @@ static void encode(const struct art *a, struct newsidx_buf *out)
 	memset(&r, 0, sizeof(r));
 	newsidx_pos__reset(&r);
 	for (i = 0; i < a->n; i++)
-		ck_assert_int_eq(newsidx_pos__add(&r, a->pos[i],
-						  word_hash(a->word[i])),
-				 0);
+		ck_assert_int_eq(
+		    newsidx_pos__add(&r, a->pos[i], word_hash(a->word[i])), 0);
 	ck_assert_int_eq(newsidx_pos__encode(&r, a->title_end, out), 0);
 	newsidx_pos__free(&r);
 }
@@ -164,8 +163,8 @@ static int check(const struct newsidx_buf *v, const int *q,
 START_TEST(test_random_against_brute_force)
 {
 	struct art a;
-	struct newsidx_buf v = { 0 };
-	unsigned trial, hits[2] = { 0, 0 }, misses[2] = { 0, 0 };
+	struct newsidx_buf v = {0};
+	unsigned trial, hits[2] = {0, 0}, misses[2] = {0, 0};
 
 	for (trial = 0; trial < 3000; trial++) {
 		int q[8];
@@ -210,11 +209,11 @@ START_TEST(test_clash_widens)
 {
 	static char w[2][16];
 	struct newsidx_posrec r;
-	struct newsidx_buf v = { 0 };
+	struct newsidx_buf v = {0};
 	uint64_t h0 = 0, h1 = 0;
 	struct newsidx_poscheck *c;
 	unsigned i, j, found = 0;
-	unsigned char no[2] = { 0, 0 };
+	unsigned char no[2] = {0, 0};
 	uint64_t q[2];
 
 	/* A clash among 2,000 words is almost certain (birthday bound). */
@@ -241,8 +240,7 @@ START_TEST(test_clash_widens)
 	memset(&r, 0, sizeof(r));
 	/* "w0 x w1": w0 is never followed by w1. */
 	ck_assert_int_eq(newsidx_pos__add(&r, 1, h0), 0);
-	ck_assert_int_eq(newsidx_pos__add(&r, 2, newsidx_pos__hash("x", 1)),
-			 0);
+	ck_assert_int_eq(newsidx_pos__add(&r, 2, newsidx_pos__hash("x", 1)), 0);
 	ck_assert_int_eq(newsidx_pos__add(&r, 3, h1), 0);
 	ck_assert_int_eq(newsidx_pos__encode(&r, 0, &v), 0);
 	ck_assert_int_eq((unsigned char)v.data[0], 0x12);
@@ -275,7 +273,7 @@ END_TEST
 START_TEST(test_size)
 {
 	struct newsidx_posrec r;
-	struct newsidx_buf v = { 0 };
+	struct newsidx_buf v = {0};
 	unsigned i;
 
 	memset(&r, 0, sizeof(r));
@@ -303,9 +301,9 @@ END_TEST
 START_TEST(test_damaged_values)
 {
 	struct art a;
-	struct newsidx_buf v = { 0 };
+	struct newsidx_buf v = {0};
 	int q[3];
-	unsigned char title[3] = { 0, 0, 0 };
+	unsigned char title[3] = {0, 0, 0};
 	unsigned trial;
 	size_t len, i;
 
@@ -321,7 +319,7 @@ START_TEST(test_damaged_values)
 			copy = malloc(len ? len : 1);
 			ck_assert_ptr_nonnull(copy);
 			memcpy(copy, v.data, len);
-			(void)check(&(struct newsidx_buf){ copy, len, len }, q,
+			(void)check(&(struct newsidx_buf){copy, len, len}, q,
 				    title, 3, 8, (int)(len & 1));
 			free(copy);
 		}
@@ -330,25 +328,24 @@ START_TEST(test_damaged_values)
 			ck_assert_ptr_nonnull(copy);
 			memcpy(copy, v.data, v.len);
 			copy[rnd((unsigned)v.len)] = (char)rnd(256);
-			(void)check(&(struct newsidx_buf){ copy, v.len, v.len },
+			(void)check(&(struct newsidx_buf){copy, v.len, v.len},
 				    q, title, 3, 8, (int)(i & 1));
 			free(copy);
 		}
 	}
 	/* Not a position value at all. */
-	ck_assert_int_eq(check(&(struct newsidx_buf){ "", 0, 0 }, q, title, 2,
-			       2, 1),
-			 0);
-	ck_assert_int_eq(check(&(struct newsidx_buf){ "\x20\x01", 2, 2 }, q,
-			       title, 2, 2, 1),
-			 0);
+	ck_assert_int_eq(
+	    check(&(struct newsidx_buf){"", 0, 0}, q, title, 2, 2, 1), 0);
+	ck_assert_int_eq(
+	    check(&(struct newsidx_buf){"\x20\x01", 2, 2}, q, title, 2, 2, 1),
+	    0);
 	newsidx_buf__free(&v);
 }
 END_TEST
 
 START_TEST(test_arguments)
 {
-	uint64_t h[2] = { 1, 2 };
+	uint64_t h[2] = {1, 2};
 
 	ck_assert_ptr_null(newsidx_pos__check_new(h, NULL, 0, 2, 1));
 	ck_assert_int_eq(newsidx_pos__match(NULL, "\x11", 1), 0);
