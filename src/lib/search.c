@@ -1795,9 +1795,38 @@ static int explicit_and(const char *q)
 	return 0;
 }
 
+static newsidx_status_t search_once(newsidx_results_t **out,
+				    newsidx_db_t *db, const char *query,
+				    const newsidx_search_options_t *opts,
+				    int *compact);
+
+/*
+ * The query is built for the positions layout the index has when the
+ * search starts; a rebuild that changes the layout can switch the index
+ * before the search runs (searches follow switches).  Then the search
+ * runs again, built for the new layout.
+ */
 newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 				const char *query,
 				const newsidx_search_options_t *opts)
+{
+	int compact = 0, tries;
+	newsidx_status_t st = NEWSIDX_OK;
+
+	for (tries = 0;; tries++) {
+		st = search_once(out, db, query, opts, &compact);
+		if (st || tries == 2 ||
+		    compact == newsidx_db__compact_positions(db))
+			return st;
+		newsidx_results_free(*out);
+		*out = NULL;
+	}
+}
+
+static newsidx_status_t search_once(newsidx_results_t **out,
+				    newsidx_db_t *db, const char *query,
+				    const newsidx_search_options_t *opts,
+				    int *compact)
 {
 	newsidx_search_options_t defaults = NEWSIDX_SEARCH_OPTIONS_INIT;
 	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
@@ -1820,6 +1849,7 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 	st = prepare_query(db, opts, query, &b, &root);
 	if (st)
 		return st;
+	*compact = b.compact;
 	set_params(opts, &p, spies);
 	b.stems = &stems;
 	b.title = title;

@@ -620,6 +620,36 @@ START_TEST(test_compact_positions_equal_table)
 }
 END_TEST
 
+/* A reader on a table index, whose generation two rebuilds retire (the
+ * first makes the index compact): the search finds the layout changed
+ * under it and is built again for the new one. */
+START_TEST(test_reader_follows_layout_change)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	newsidx_db_t *w = open_writer("sw"), *r = NULL;
+	char p[400];
+	size_t want;
+
+	write_phrase_inputs(3, "swin");
+	ck_assert_int_eq(load_layout(w, "swin", 1, NEWSIDX_POSITIONS_KEEP),
+			 NEWSIDX_OK);
+	snprintf(p, sizeof(p), "%s/sw", dir);
+	ck_assert_int_eq(newsidx_db_open(&r, p, &oo), NEWSIDX_OK);
+	want = search_total(r, "\"rates rising\"");
+	ck_assert_uint_gt(want, 0);
+	io.positions = NEWSIDX_POSITIONS_COMPACT;
+	ck_assert_int_eq(newsidx_db_rebuild(w, &io, &st), NEWSIDX_OK);
+	io.positions = NEWSIDX_POSITIONS_KEEP;
+	ck_assert_int_eq(newsidx_db_rebuild(w, &io, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(search_total(r, "\"rates rising\""), want);
+	ck_assert_str_eq(layout(r), "compact");
+	newsidx_db_free(r);
+	newsidx_db_free(w);
+}
+END_TEST
+
 /* An article re-indexed with new text: its positions follow. */
 START_TEST(test_compact_positions_follow_updates)
 {
@@ -759,6 +789,7 @@ int main(void)
 	tcase_add_test(tc, test_bulk_stopped_mid_file);
 	tcase_add_test(tc, test_compact_positions_equal_table);
 	tcase_add_test(tc, test_compact_positions_follow_updates);
+	tcase_add_test(tc, test_reader_follows_layout_change);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
