@@ -1278,6 +1278,24 @@ static xapc_query_t *count_query(const struct builder *b,
 	return q;
 }
 
+/* Run q, built by b from root, for the page.  A reader counts in a second
+ * thread and, once the page is done, in this one, on two more copies of
+ * the query (see run_query_counted). */
+static newsidx_status_t run_built(struct newsidx_db *db,
+				  const struct builder *b,
+				  const struct newsidx_qnode *root,
+				  const xapc_query_t *q, xapc_enquire_params_t *p,
+				  xapc_mset_t **m)
+{
+	xapc_query_t *cq = db->writable ? NULL : count_query(b, root);
+	xapc_query_t *cq2 = cq ? count_query(b, root) : NULL;
+	newsidx_status_t st = run_query_counted(db, q, cq, cq2, p, m);
+
+	xapc_query_free(cq);
+	xapc_query_free(cq2);
+	return st;
+}
+
 static newsidx_status_t fill_results(struct newsidx_db *db,
 				     struct newsidx_analyzer *an,
 				     const xapc_mset_t *m,
@@ -1834,7 +1852,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	struct newsidx_stemset stems = { 0 };
 	struct newsidx_results *r = NULL;
 	xapc_mset_t *m = NULL;
-	xapc_query_t *q = NULL, *cq = NULL, *cq2 = NULL, *title[64];
+	xapc_query_t *q = NULL, *title[64];
 	xapc_slot_t spies[NFACETS];
 	struct builder b;
 	newsidx_status_t st;
@@ -1881,13 +1899,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 				      "out of memory");
 		goto out;
 	}
-	cq = db->writable ? NULL : count_query(&b, root);
-	cq2 = cq ? count_query(&b, root) : NULL;
-	st = run_query_counted(db, q, cq, cq2, &p, &m);
-	xapc_query_free(cq);
-	xapc_query_free(cq2);
-	cq2 = NULL;
-	cq = NULL;
+	st = run_built(db, &b, root, q, &p, &m);
 	if (st)
 		goto out;
 	r = calloc(1, sizeof(*r));
@@ -1913,13 +1925,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 					      "out of memory");
 			goto out;
 		}
-		cq = db->writable ? NULL : count_query(&b, root);
-		cq2 = cq ? count_query(&b, root) : NULL;
-		st = run_query_counted(db, q, cq, cq2, &p, &m);
-		xapc_query_free(cq);
-		xapc_query_free(cq2);
-		cq2 = NULL;
-		cq = NULL;
+		st = run_built(db, &b, root, q, &p, &m);
 		if (st)
 			goto out;
 		r->relaxed = 1;
