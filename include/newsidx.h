@@ -544,6 +544,10 @@ typedef struct newsidx_info {
 	size_t nmonths;
 	const char *positions;       /* "table" or "compact" (--lean).
 					@since 0.2 */
+	size_t dictionary_bytes;     /* the dictionary stored records are
+					compressed with; 0 until an
+					indexing run had enough of them.
+					@since 0.2 */
 } newsidx_info_t;
 
 /*

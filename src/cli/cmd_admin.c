@@ -109,7 +109,7 @@ int cmd_stats(int argc, char **argv)
 	if (json) {
 		json_t *o = json_pack(
 			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
-			"s:I, s:I, s:o, s:o}",
+			"s:I, s:I, s:I, s:o, s:o}",
 			"index", info->path, "articles",
 			(json_int_t)info->articles, "terms",
 			(json_int_t)info->terms, "disk_bytes",
@@ -118,6 +118,7 @@ int cmd_stats(int argc, char **argv)
 			"schema_current", info->schema_current, "stemmer",
 			info->stemmer, "stemmer_version",
 			info->stemmer_version, "positions", info->positions,
+			"dictionary_bytes", (json_int_t)info->dictionary_bytes,
 			"files",
 			(json_int_t)info->files, "failed_files",
 			(json_int_t)info->failed_files, "sources",
@@ -146,6 +147,13 @@ int cmd_stats(int argc, char **argv)
 		printf("stemmer:      %s (%s)\n", info->stemmer,
 		       info->stemmer_version);
 		printf("positions:    %s\n", info->positions);
+		if (info->dictionary_bytes)
+			printf("records:      compressed with a %.1f KB "
+			       "dictionary\n",
+			       (double)info->dictionary_bytes / 1e3);
+		else
+			printf("records:      compressed without a "
+			       "dictionary\n");
 		printf("\nper source:\n");
 		for (i = 0; i < info->nsources; i++)
 			printf("  %8zu  %s\n", info->sources[i].count,

@@ -174,6 +174,7 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	i->pub.schema_current = NEWSIDX_SCHEMA_VERSION;
 	i->pub.positions =
 		newsidx_db__compact_positions(db) ? "compact" : "table";
+	free(newsidx_db__dictionary(db, &i->pub.dictionary_bytes));
 	i->pub.path = i->path ? i->path : "";
 	i->pub.updated = i->updated ? i->updated : "";
 	i->pub.stemmer = i->stemmer ? i->stemmer : "";
@@ -293,8 +294,9 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 		struct newsidx_stored s;
 		xapc_doc_t *doc = NULL;
 		xapc_doccount_t tf = 0;
-		const char *data;
-		size_t len;
+		const char *data, *packed;
+		const void *rec;
+		size_t len, plen = 0;
 		int x = xapc_db_get_doc(db->x, id, &doc);
 
 		if (x == XAPC_ERR_NOT_FOUND) {
@@ -316,8 +318,12 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 			problem(c, where, "its id %.*s is shared by %u articles",
 				(int)d.idlen - 1, d.id + 1, tf);
 		data = xapc_doc_data(doc, &len);
-		if (!data ||
-		    newsidx_docdata__decode(data, len, 1, &s) != NEWSIDX_OK) {
+		packed = data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen)
+			      : NULL;
+		if (!data || !packed ||
+		    newsidx_db__record(db, packed, plen, data, len, &rec,
+				       &len) != NEWSIDX_OK ||
+		    newsidx_docdata__decode(rec, len, 1, &s) != NEWSIDX_OK) {
 			problem(c, where, "stored data does not decode");
 		} else {
 			if (d.ids == 1 && (d.idlen - 1 >= NEWSIDX_MAX_TERM ||

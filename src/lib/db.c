@@ -25,6 +25,7 @@
 #define META_STEMMER "newsidx.stemmer"
 #define META_STEMMER_VERSION "newsidx.stemmer_version"
 #define META_UPDATED "newsidx.updated"
+#define META_DICTIONARY "newsidx.dictionary"
 
 const char *newsidx_status_str(newsidx_status_t status)
 {
@@ -220,9 +221,11 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 			if (x)
 				st = newsidx_db__xfail(db, x, "initialising");
 		}
-	} else if (strcmp(schema, "3") == 0 && db->writable) {
-		/* Schema 4 only added compact positions, an option: a
-		 * schema 3 index is a schema 4 index with a position table. */
+	} else if ((strcmp(schema, "3") == 0 || strcmp(schema, "4") == 0) &&
+		   db->writable) {
+		/* Schema 4 only added compact positions, an option, and
+		 * schema 5 packed records, which readers tell from the old
+		 * ones: a schema 3 or 4 index is a schema 5 index. */
 		int x = xapc_db_set_metadata(db->x, META_SCHEMA, want,
 					     strlen(want));
 
@@ -230,7 +233,8 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 			x = xapc_db_commit(db->x);
 		if (x)
 			st = newsidx_db__xfail(db, x, "upgrading the schema");
-	} else if (strcmp(schema, want) != 0 && strcmp(schema, "3") != 0) {
+	} else if (strcmp(schema, want) != 0 && strcmp(schema, "3") != 0 &&
+		   strcmp(schema, "4") != 0) {
 		st = newsidx_db__fail(
 			db, NEWSIDX_VERSION_MISMATCH,
 			"index at %s has schema version %s but this newsidx "
@@ -256,6 +260,46 @@ int newsidx_db__compact_positions(struct newsidx_db *db)
 
 	free(v);
 	return compact;
+}
+
+char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len)
+{
+	char *v = NULL;
+
+	*len = 0;
+	if (xapc_db_get_metadata(db->x, META_DICTIONARY, &v, len) != XAPC_OK)
+		return NULL;
+	if (!*len) {
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+int newsidx_db__set_dictionary(struct newsidx_db *db, const void *dict,
+			       size_t len)
+{
+	return xapc_db_set_metadata(db->x, META_DICTIONARY, (const char *)dict,
+				    len);
+}
+
+static char *dict_of(void *ctx, size_t *len)
+{
+	return newsidx_db__dictionary(ctx, len);
+}
+
+newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
+				    size_t plen, const char *data, size_t dlen,
+				    const void **rec, size_t *rec_len)
+{
+	if (packed && plen)
+		return newsidx_docdata__unpack(&db->unpack, packed, plen,
+					       dict_of, db, rec, rec_len);
+	if (!data)
+		return NEWSIDX_CORRUPT;
+	*rec = data;
+	*rec_len = dlen;
+	return NEWSIDX_OK;
 }
 
 newsidx_status_t newsidx_db__set_positions(struct newsidx_db *db,
@@ -462,6 +506,7 @@ void newsidx_db_free(newsidx_db_t *db)
 	newsidx_analyzer__free(db->an);
 	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++)
 		newsidx_analyzer__free(db->an_lang[i]);
+	newsidx_unpacker__free(db->unpack);
 	free(db->path);
 	free(db);
 }

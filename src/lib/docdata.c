@@ -14,10 +14,13 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
+#include <zdict.h>
+#include <zstd.h>
 
 #include "internal.h"
 
@@ -165,4 +168,299 @@ void newsidx_stored__clear(struct newsidx_stored *s)
 	free(s->topics);
 	free(s->body);
 	memset(s, 0, sizeof(*s));
+}
+
+/* ---- packed records: value slot NEWSIDX_SLOT_DOC ---- */
+
+/*
+ * Xapian deflates every document-data tag on its own, which suits a
+ * record of 800 bytes badly: deflate starts each record knowing nothing,
+ * and on the benchmark corpus the document data took 0.81 times the
+ * text.  A record is therefore stored as a zstd frame in a value slot
+ * (Xapian stores values as they are), compressed with a dictionary
+ * trained on the index's own first records: the words, names and JSON
+ * keys every article repeats are then known before the record starts.
+ * Measured on 3,000 held-out benchmark records: deflate 0.64 of the
+ * record, zstd without a dictionary 0.63, with a 110 KB dictionary
+ * trained on 2 MB of other records 0.40 (level 3) or 0.38 (level 9, at
+ * a fifth of the speed).
+ *
+ * A value is PACK_TAG then one zstd frame, whose header names the
+ * dictionary (ZSTD_getDictID_fromFrame) or none.  The dictionary is the
+ * metadata key newsidx.dictionary, trained once per index and kept until
+ * a rebuild: every record packed with it needs it.
+ */
+#define PACK_TAG 'Z'
+#define PACK_LEVEL 3
+/* Samples gathered before training, and the dictionary's size: zstd's
+ * own advice is a dictionary of about 100 KB from about 100 times as
+ * many bytes of samples; 2 MB keeps the training at 0.2 s. */
+#define SAMPLE_BYTES (2u << 20)
+#define DICT_CAP (110u << 10)
+/* Fewer samples than this train nothing useful: the run packs without. */
+#define SAMPLE_MIN_RECORDS 300
+
+enum { SAMPLING, TRAINING, DONE };
+
+struct newsidx_packer {
+	pthread_mutex_t mu;
+	int state;              /* SAMPLING, TRAINING or DONE, under mu */
+	struct newsidx_buf samples;
+	size_t *sizes;
+	size_t nsizes, capsizes;
+	ZSTD_CDict *cdict;      /* published with a release store */
+	void *dict;             /* its bytes */
+	size_t dict_len;
+	int taken;              /* the writer has the new dictionary */
+	int trained;            /* trained in this run (not from the index) */
+};
+
+static int make_cdict(struct newsidx_packer *pk, const void *dict, size_t len)
+{
+	ZSTD_CDict *cd;
+
+	pk->dict = malloc(len);
+	if (!pk->dict)
+		return -1;
+	memcpy(pk->dict, dict, len);
+	pk->dict_len = len;
+	cd = ZSTD_createCDict(pk->dict, len, PACK_LEVEL);
+	if (!cd)
+		return -1;
+	__atomic_store_n(&pk->cdict, cd, __ATOMIC_RELEASE);
+	return 0;
+}
+
+struct newsidx_packer *newsidx_packer__new(const void *dict, size_t len)
+{
+	struct newsidx_packer *pk = calloc(1, sizeof(*pk));
+
+	if (!pk)
+		return NULL;
+	pthread_mutex_init(&pk->mu, NULL);
+	if (dict && len) {
+		pk->state = DONE;
+		pk->taken = 1;
+		if (ZDICT_getDictID(dict, len) == 0 ||
+		    make_cdict(pk, dict, len)) {
+			newsidx_packer__free(pk);
+			return NULL;
+		}
+	}
+	return pk;
+}
+
+void newsidx_packer__free(struct newsidx_packer *pk)
+{
+	if (!pk)
+		return;
+	ZSTD_freeCDict(pk->cdict);
+	free(pk->dict);
+	free(pk->sizes);
+	newsidx_buf__free(&pk->samples);
+	pthread_mutex_destroy(&pk->mu);
+	free(pk);
+}
+
+void newsidx_packer__free_ctx(void *ctx)
+{
+	ZSTD_freeCCtx(ctx);
+}
+
+/* Train from the samples gathered; the caller has set TRAINING, so no
+ * other thread touches them. */
+static void train(struct newsidx_packer *pk)
+{
+	void *dict = malloc(DICT_CAP);
+	size_t len = 0;
+
+	if (dict && pk->nsizes >= SAMPLE_MIN_RECORDS) {
+		len = ZDICT_trainFromBuffer(dict, DICT_CAP, pk->samples.data,
+					    pk->sizes, (unsigned)pk->nsizes);
+		if (ZDICT_isError(len))
+			len = 0;
+	}
+	pthread_mutex_lock(&pk->mu);
+	if (len && make_cdict(pk, dict, len) == 0) {
+		pk->trained = 1;
+	} else {
+		free(pk->dict);
+		pk->dict = NULL;
+		pk->dict_len = 0;
+	}
+	pk->state = DONE;
+	newsidx_buf__free(&pk->samples);
+	free(pk->sizes);
+	pk->sizes = NULL;
+	pthread_mutex_unlock(&pk->mu);
+	free(dict);
+}
+
+/* Keep a copy of rec as a training sample while sampling; train when
+ * there are enough.  Failing to keep one only means training on less. */
+static void sample(struct newsidx_packer *pk, const void *rec, size_t len)
+{
+	int rc = 0, full;
+
+	pthread_mutex_lock(&pk->mu);
+	if (pk->state != SAMPLING) {
+		pthread_mutex_unlock(&pk->mu);
+		return;
+	}
+	if (pk->nsizes == pk->capsizes) {
+		size_t cap = pk->capsizes ? pk->capsizes * 2 : 1024;
+		size_t *p = realloc(pk->sizes, cap * sizeof(*p));
+
+		if (!p) {
+			pthread_mutex_unlock(&pk->mu);
+			return;
+		}
+		pk->sizes = p;
+		pk->capsizes = cap;
+	}
+	newsidx_buf__append(&pk->samples, rec, len, &rc);
+	if (!rc)
+		pk->sizes[pk->nsizes++] = len;
+	full = pk->samples.len >= SAMPLE_BYTES;
+	if (full)
+		pk->state = TRAINING;
+	pthread_mutex_unlock(&pk->mu);
+	if (full)
+		train(pk);
+}
+
+void newsidx_packer__finish(struct newsidx_packer *pk)
+{
+	int go;
+
+	pthread_mutex_lock(&pk->mu);
+	go = pk->state == SAMPLING;
+	if (go)
+		pk->state = TRAINING;
+	pthread_mutex_unlock(&pk->mu);
+	if (go)
+		train(pk);
+}
+
+newsidx_status_t newsidx_packer__pack(struct newsidx_packer *pk, void **ctx,
+				      const void *rec, size_t len,
+				      struct newsidx_buf *out)
+{
+	ZSTD_CDict *cd = __atomic_load_n(&pk->cdict, __ATOMIC_ACQUIRE);
+	size_t bound = ZSTD_compressBound(len), n;
+	int rc = 0;
+
+	if (!*ctx && !(*ctx = ZSTD_createCCtx()))
+		return NEWSIDX_NOMEM;
+	if (!cd)
+		sample(pk, rec, len);
+	newsidx_buf__reset(out);
+	if (!newsidx_buf__room(out, bound + 1, &rc))
+		return NEWSIDX_NOMEM;
+	out->data[0] = PACK_TAG;
+	if (cd) {
+		n = ZSTD_compress_usingCDict(*ctx, out->data + 1, bound, rec,
+					     len, cd);
+	} else {
+		n = ZSTD_compressCCtx(*ctx, out->data + 1, bound, rec, len,
+				      PACK_LEVEL);
+	}
+	if (ZSTD_isError(n))
+		return NEWSIDX_NOMEM;
+	out->len = n + 1;
+	return NEWSIDX_OK;
+}
+
+const void *newsidx_packer__take_dict(struct newsidx_packer *pk, size_t *len)
+{
+	const void *d = NULL;
+
+	if (!__atomic_load_n(&pk->cdict, __ATOMIC_ACQUIRE))
+		return NULL;
+	pthread_mutex_lock(&pk->mu);
+	if (!pk->taken && pk->trained) {
+		pk->taken = 1;
+		d = pk->dict;
+		*len = pk->dict_len;
+	}
+	pthread_mutex_unlock(&pk->mu);
+	return d;
+}
+
+struct newsidx_unpacker {
+	ZSTD_DCtx *dctx;
+	ZSTD_DDict *ddict;
+	unsigned id;
+	struct newsidx_buf out;
+};
+
+void newsidx_unpacker__free(struct newsidx_unpacker *u)
+{
+	if (!u)
+		return;
+	ZSTD_freeDCtx(u->dctx);
+	ZSTD_freeDDict(u->ddict);
+	newsidx_buf__free(&u->out);
+	free(u);
+}
+
+newsidx_status_t newsidx_docdata__unpack(struct newsidx_unpacker **up,
+					 const void *value, size_t len,
+					 newsidx_dict_fn get_dict, void *ctx,
+					 const void **rec, size_t *rec_len)
+{
+	const unsigned char *p = value;
+	struct newsidx_unpacker *u = *up;
+	unsigned long long size;
+	unsigned id;
+	size_t n;
+	int rc = 0;
+
+	if (len < 2 || p[0] != PACK_TAG)
+		return NEWSIDX_CORRUPT;
+	size = ZSTD_getFrameContentSize(p + 1, len - 1);
+	/* A record is at most an article and its fields: a larger size
+	 * is damage, and is not allocated. */
+	if (size == ZSTD_CONTENTSIZE_UNKNOWN ||
+	    size == ZSTD_CONTENTSIZE_ERROR || size > (256ULL << 20))
+		return NEWSIDX_CORRUPT;
+	if (!u) {
+		u = *up = calloc(1, sizeof(*u));
+		if (!u)
+			return NEWSIDX_NOMEM;
+	}
+	if (!u->dctx && !(u->dctx = ZSTD_createDCtx()))
+		return NEWSIDX_NOMEM;
+	id = ZSTD_getDictID_fromFrame(p + 1, len - 1);
+	if (id && id != u->id) {
+		size_t dlen = 0;
+		char *d = get_dict ? get_dict(ctx, &dlen) : NULL;
+
+		ZSTD_freeDDict(u->ddict);
+		u->ddict = NULL;
+		u->id = 0;
+		if (d && ZDICT_getDictID(d, dlen) == id)
+			u->ddict = ZSTD_createDDict(d, dlen);
+		free(d);
+		if (!u->ddict)
+			return NEWSIDX_CORRUPT;
+		u->id = id;
+	}
+	newsidx_buf__reset(&u->out);
+	if (!newsidx_buf__room(&u->out, (size_t)size, &rc))
+		return NEWSIDX_NOMEM;
+	if (id)
+		n = ZSTD_decompress_usingDDict(u->dctx, u->out.data,
+					       (size_t)size, p + 1, len - 1,
+					       u->ddict);
+	else
+		n = ZSTD_decompressDCtx(u->dctx, u->out.data, (size_t)size,
+					p + 1, len - 1);
+	if (ZSTD_isError(n) || n != size)
+		return NEWSIDX_CORRUPT;
+	u->out.len = n;
+	u->out.data[n] = '\0';
+	*rec = u->out.data;
+	*rec_len = n;
+	return NEWSIDX_OK;
 }

@@ -100,6 +100,9 @@ struct prep {
 	int compact;                /* positions in a value, not Xapian */
 	struct newsidx_posrec posr; /* this article's word positions */
 	struct newsidx_buf posv;    /* and their encoding */
+	struct newsidx_packer *packer; /* the run's, shared */
+	void *zctx;                 /* this thread's compression state */
+	struct newsidx_buf pack;    /* the packed record */
 };
 
 /* A prepared article, or the end of a file, on its way to the writer. */
@@ -174,6 +177,7 @@ struct writer {
 	struct bandtab bands;
 	struct bulk *bulk;         /* a parallel bulk load, or NULL */
 	int compact;               /* the index keeps compact positions */
+	struct newsidx_packer *packer; /* packs the stored records */
 };
 
 static void reject_locked(struct writer *w, const char *where,
@@ -425,11 +429,12 @@ static void lang_code(const char *in, char out[8])
 
 static newsidx_status_t prep_init(struct prep *p,
 				  const newsidx_index_options_t *opts,
-				  int compact)
+				  int compact, struct newsidx_packer *packer)
 {
 	memset(p, 0, sizeof(*p));
 	p->opts = opts;
 	p->compact = compact;
+	p->packer = packer;
 	return newsidx_analyzer__new(&p->an_en, "en");
 }
 
@@ -445,6 +450,8 @@ static void prep_free(struct prep *p)
 	newsidx_buf__free(&p->spell);
 	newsidx_pos__free(&p->posr);
 	newsidx_buf__free(&p->posv);
+	newsidx_packer__free_ctx(p->zctx);
+	newsidx_buf__free(&p->pack);
 }
 
 /* The analyzer of a language code: English for "en" and for languages
@@ -599,6 +606,9 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 		return x == XAPC_ERR_NOMEM ? NEWSIDX_NOMEM : NEWSIDX_ENGINE;
 	}
 	st = newsidx_docdata__encode(a, &p->data);
+	if (!st)
+		st = newsidx_packer__pack(p->packer, &p->zctx, p->data.data,
+					  p->data.len, &p->pack);
 	it->qlen = newsidx_schema__term(it->qterm, "Q", a->id, strlen(a->id));
 	it->id = newsidx_strdup(a->id);
 	it->body_len = a->body_len;
@@ -610,7 +620,8 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 		}
 	}
 	if (st || !it->id || (p->spell.len && !it->spell) ||
-	    xapc_doc_set_data(it->doc, p->data.data, p->data.len) ||
+	    xapc_doc_set_value(it->doc, NEWSIDX_SLOT_DOC, p->pack.data,
+			       p->pack.len) ||
 	    xapc_doc_add_boolean_term(it->doc, it->qterm, it->qlen)) {
 		snprintf(err, errlen, "out of memory");
 		item_free(it);
@@ -804,9 +815,14 @@ static int progress(struct writer *w)
  * group, and its words counted for the spelling table. */
 static int group_and_spell(struct writer *w, struct item *it)
 {
-	size_t i;
+	size_t i, dlen;
 	int x = 0;
+	const void *dict = newsidx_packer__take_dict(w->packer, &dlen);
 
+	/* A dictionary a preparer has just trained goes into the index
+	 * before the first record packed with it. */
+	if (dict)
+		x = newsidx_db__set_dictionary(w->db, dict, dlen);
 	if (it->has_sig) {
 		char group[17];
 
@@ -2146,7 +2162,7 @@ static newsidx_status_t read_parallel(struct writer *w, struct job *jobs,
 	w->pl = &pl;
 	for (i = 0; i < nworkers; i++) {
 		wk[i].pl = &pl;
-		if (prep_init(&wk[i].prep, w->opts, w->compact))
+		if (prep_init(&wk[i].prep, w->opts, w->compact, w->packer))
 			break;
 		pthread_mutex_lock(&pl.mu);
 		pl.running++;
@@ -2365,8 +2381,26 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	st = positions_layout(&w);
 	if (st)
 		return st;
-	if (prep_init(&w.prep, w.opts, w.compact))
+	{
+		size_t dlen;
+		char *dict = newsidx_db__dictionary(db, &dlen);
+		int had = dict != NULL;
+
+		w.packer = newsidx_packer__new(dict, dlen);
+		free(dict);
+		if (!w.packer)
+			return newsidx_db__fail(
+				db, had ? NEWSIDX_CORRUPT : NEWSIDX_NOMEM,
+				had ? "index %s has a damaged record "
+				       "dictionary; rebuild it: newsidx "
+				       "--index %s rebuild"
+				     : "out of memory",
+				db->path, db->path);
+	}
+	if (prep_init(&w.prep, w.opts, w.compact, w.packer)) {
+		newsidx_packer__free(w.packer);
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	}
 	db->errmsg[0] = '\0';
 	if (data)
 		st = index_one(&w, path, path, data, len);
@@ -2374,6 +2408,24 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 		st = index_tree(&w, path);
 	prep_free(&w.prep);
 	free(w.single.seen);
+	if (!st) {
+		/* A run with fewer records than the sample size trains on
+		 * what it has, for the next run. */
+		size_t dlen;
+		const void *dict;
+
+		newsidx_packer__finish(w.packer);
+		dict = newsidx_packer__take_dict(w.packer, &dlen);
+		if (dict) {
+			int x = newsidx_db__set_dictionary(db, dict, dlen);
+
+			if (x)
+				st = newsidx_db__xfail(db, x, "writing to");
+			else
+				db->pending++;
+		}
+	}
+	newsidx_packer__free(w.packer);
 	/* Also when interrupted: what finished is kept. */
 	if ((!st || st == NEWSIDX_INTERRUPTED) && db->pending) {
 		cst = commit(&w);

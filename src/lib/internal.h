@@ -222,6 +222,9 @@ struct newsidx_buf {
 
 void newsidx_buf__append(struct newsidx_buf *b, const void *p, size_t n,
 			 int *rc);
+/* Room for n more bytes (and a NUL) after the content, not counted in
+ * len; NULL (and *rc set) when out of memory. */
+char *newsidx_buf__room(struct newsidx_buf *b, size_t n, int *rc);
 void newsidx_buf__puts(struct newsidx_buf *b, const char *s, int *rc);
 void newsidx_buf__putc(struct newsidx_buf *b, char c, int *rc);
 void newsidx_buf__printf(struct newsidx_buf *b, int *rc, const char *fmt,
@@ -296,17 +299,22 @@ char *newsidx_strdup(const char *s);
  *   NEWSIDX_SLOT_POS    7  compact indexes: the word positions of title
  *                          and body, one short stem hash per position
  *                          (positions.c)
+ *   NEWSIDX_SLOT_DOC    8  the stored record (below), packed: "Z" and a
+ *                          zstd frame, with the index's dictionary when
+ *                          the frame names one (docdata.c)
  *
  * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
  * letters only) of each article is added to Xapian's spelling table, the
  * vocabulary for "did you mean".
  *
- * Document data: the bytes "NX2", then a 4-byte big-endian length L,
- * then L bytes of a JSON object with the stored fields (id, title, date,
- * tz (original UTC offset in minutes), place, source, path, url, lang,
- * authors, topics), then the article body, UTF-8, to the end of the
- * data.  Xapian compresses the whole record (glass deflates document
- * data).
+ * The stored record: the bytes "NX2", then a 4-byte big-endian length
+ * L, then L bytes of a JSON object with the stored fields (id, title,
+ * date, tz (original UTC offset in minutes), place, source, path, url,
+ * lang, authors, topics), then the article body, UTF-8, to the end.
+ * Schema 5 packs it into value slot NEWSIDX_SLOT_DOC and leaves the
+ * document data empty; schema 4 and older kept it as the document data,
+ * where Xapian deflates it, and a reader still takes it from there when
+ * the slot is empty.
  *
  * Metadata keys:
  *   newsidx.schema           NEWSIDX_SCHEMA_VERSION as decimal text
@@ -321,11 +329,15 @@ char *newsidx_strdup(const char *s);
  *                            holds them (title and body stems, and the
  *                            S terms) and the slot is unused.  Chosen
  *                            when the index is empty.
+ *   newsidx.dictionary       the zstd dictionary of packed records,
+ *                            trained on the first records of the index
+ *                            (absent until a run has enough of them)
  *
- * Schema 4 added the compact positions; a schema 3 index is a schema 4
- * index with a position table, and a writer relabels it.
+ * Schema 4 added the compact positions, schema 5 the packed records.
+ * Neither changed what was there: a writer relabels a schema 3 or 4
+ * index as 5, and its older records are read from the document data.
  */
-#define NEWSIDX_SCHEMA_VERSION 4
+#define NEWSIDX_SCHEMA_VERSION 5
 #define NEWSIDX_MAX_TERM 240
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100
@@ -338,7 +350,8 @@ enum newsidx_slot {
 	NEWSIDX_SLOT_MONTH = 4,
 	NEWSIDX_SLOT_GROUP = 5,
 	NEWSIDX_SLOT_SIG = 6,
-	NEWSIDX_SLOT_POS = 7
+	NEWSIDX_SLOT_POS = 7,
+	NEWSIDX_SLOT_DOC = 8
 };
 
 /* Near-duplicate detection: MinHash over word 4-grams, banded for lookup.
@@ -531,6 +544,8 @@ unsigned long long newsidx_layout__disk_bytes(const char *dir);
 
 struct xapc_db;
 
+struct newsidx_unpacker;
+
 struct newsidx_db {
 	struct xapc_db *x;      /* the Xapian database */
 	char *path;
@@ -545,7 +560,23 @@ struct newsidx_db {
 	struct newsidx_analyzer *an;  /* the default (English) analyzer */
 	struct newsidx_analyzer *an_lang[8]; /* other languages, cached */
 	char an_lang_code[8][24];
+	struct newsidx_unpacker *unpack; /* packed records, with the
+					    dictionary last used */
 };
+
+/* The index's record dictionary (metadata newsidx.dictionary),
+ * malloc'd, or NULL; and setting it (a binding status). */
+char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len);
+int newsidx_db__set_dictionary(struct newsidx_db *db, const void *dict,
+			       size_t len);
+
+/* The stored record of a document: unpacked from packed (its value of
+ * NEWSIDX_SLOT_DOC) when that is not empty, else its document data (an
+ * index of schema 4 or older).  *rec is valid until the next call on
+ * the handle.  NEWSIDX_CORRUPT when it cannot be read. */
+newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
+				    size_t plen, const char *data, size_t dlen,
+				    const void **rec, size_t *rec_len);
 
 /* Set the handle's message (printf-style) and return status. */
 newsidx_status_t newsidx_db__fail(struct newsidx_db *db,
@@ -699,6 +730,53 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 					 int want_body,
 					 struct newsidx_stored *out);
 void newsidx_stored__clear(struct newsidx_stored *s);
+
+/*
+ * Packed records: the document data as a zstd frame in value slot
+ * NEWSIDX_SLOT_DOC, compressed with the index's dictionary (metadata
+ * newsidx.dictionary) once it has one; see docdata.c.
+ *
+ * The packer of an indexing run: dict is the index's dictionary, or NULL
+ * to train one from the first records packed.  NULL when out of memory
+ * or dict is not a zstd dictionary.
+ */
+struct newsidx_packer;
+struct newsidx_packer *newsidx_packer__new(const void *dict, size_t len);
+void newsidx_packer__free(struct newsidx_packer *pk);
+
+/* Pack a record (the output of newsidx_docdata__encode) into out.  *ctx
+ * is the calling thread's compression state, created on first use and
+ * freed with newsidx_packer__free_ctx().  Thread-safe: each thread
+ * passes its own ctx. */
+newsidx_status_t newsidx_packer__pack(struct newsidx_packer *pk, void **ctx,
+				      const void *rec, size_t len,
+				      struct newsidx_buf *out);
+void newsidx_packer__free_ctx(void *ctx);
+
+/* Train on the samples gathered so far, if enough and none is trained:
+ * a run smaller than the sample size still gets a dictionary, for the
+ * next run to use. */
+void newsidx_packer__finish(struct newsidx_packer *pk);
+
+/* The dictionary trained by this packer, once: the writer stores it
+ * before the first record packed with it.  NULL when there is none or
+ * it was taken.  Borrowed until newsidx_packer__free(). */
+const void *newsidx_packer__take_dict(struct newsidx_packer *pk, size_t *len);
+
+/* The index's dictionary, malloc'd, or NULL (*len set). */
+typedef char *(*newsidx_dict_fn)(void *ctx, size_t *len);
+
+/* Unpack a value of slot NEWSIDX_SLOT_DOC; *u is the caller's state
+ * (NULL at first; freed with newsidx_unpacker__free), which keeps the
+ * dictionary that get_dict(ctx) gave.  *rec is valid until the next
+ * call with *u.  NEWSIDX_CORRUPT for a damaged value or a missing
+ * dictionary. */
+struct newsidx_unpacker;
+newsidx_status_t newsidx_docdata__unpack(struct newsidx_unpacker **u,
+					 const void *value, size_t len,
+					 newsidx_dict_fn get_dict, void *ctx,
+					 const void **rec, size_t *rec_len);
+void newsidx_unpacker__free(struct newsidx_unpacker *u);
 
 /* ------------------------------------------------------------------ */
 /* interface to lib/search.c                                           */

@@ -1315,11 +1315,16 @@ static newsidx_status_t fill_results(struct newsidx_db *db,
 	for (i = 0; i < n; i++) {
 		struct newsidx_stored *s = &r->stored[i];
 		newsidx_hit_t *h = &r->hits[i];
-		size_t len, nhl = 0;
+		size_t len, plen, nhl = 0;
 		const char *data = xapc_mset_data(m, i, &len);
+		const char *packed = xapc_mset_value(m, i, 1, &plen);
+		const void *rec;
 		newsidx_status_t st;
 
-		st = newsidx_docdata__decode(data, len, o->snippets, s);
+		st = newsidx_db__record(db, packed, plen, data, len, &rec,
+					&len);
+		if (!st)
+			st = newsidx_docdata__decode(rec, len, o->snippets, s);
 		if (st)
 			return newsidx_db__fail(db, st,
 						"document %u of %s has "
@@ -1359,7 +1364,9 @@ static newsidx_status_t fill_results(struct newsidx_db *db,
 	return NEWSIDX_OK;
 }
 
-static const xapc_slot_t group_slot[1] = { NEWSIDX_SLOT_GROUP };
+/* Copied for each hit: the group, and the packed record. */
+static const xapc_slot_t copied_slots[2] = { NEWSIDX_SLOT_GROUP,
+					     NEWSIDX_SLOT_DOC };
 
 /* The value slot counted for each NEWSIDX_FACET_* bit number; years are
  * folded from months. */
@@ -1387,8 +1394,8 @@ static void set_params(const newsidx_search_options_t *o,
 		p->collapse_slot = NEWSIDX_SLOT_GROUP;
 		p->collapse_max = 1;
 	}
-	p->copy_values = group_slot;
-	p->n_copy_values = 1;
+	p->copy_values = copied_slots;
+	p->n_copy_values = 2;
 	p->n_spy_slots = 0;
 	for (i = 0; i < NFACETS; i++)
 		if (o->facets & (1u << i))
@@ -2266,8 +2273,9 @@ newsidx_status_t newsidx_show(newsidx_article_t **out, newsidx_db_t *db,
 	xapc_doc_t *doc = NULL;
 	xapc_docid_t docid;
 	newsidx_status_t st;
-	const char *data, *g;
-	size_t len, glen = 0;
+	const char *data, *packed, *g;
+	const void *rec;
+	size_t len, plen = 0, glen = 0;
 	int x;
 
 	if (!out || !db || !db->x || !id)
@@ -2283,11 +2291,14 @@ newsidx_status_t newsidx_show(newsidx_article_t **out, newsidx_db_t *db,
 		return NEWSIDX_NOMEM;
 	x = xapc_db_get_doc(db->x, docid, &doc);
 	data = x ? NULL : xapc_doc_data(doc, &len);
-	if (!data) {
+	packed = data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen) : NULL;
+	if (!data || !packed) {
 		st = newsidx_db__xfail(db, x ? x : XAPC_ERR_XAPIAN, "reading");
 		goto fail;
 	}
-	st = newsidx_docdata__decode(data, len, 1, &sh->s);
+	st = newsidx_db__record(db, packed, plen, data, len, &rec, &len);
+	if (!st)
+		st = newsidx_docdata__decode(rec, len, 1, &sh->s);
 	if (st) {
 		st = newsidx_db__fail(db, st, "article %s has unreadable data",
 				      id);

@@ -54,6 +54,13 @@ void newsidx_buf__append(struct newsidx_buf *b, const void *p, size_t n,
 	b->data[b->len] = '\0';
 }
 
+char *newsidx_buf__room(struct newsidx_buf *b, size_t n, int *rc)
+{
+	if (!grow(b, n, rc))
+		return NULL;
+	return b->data + b->len;
+}
+
 void newsidx_buf__puts(struct newsidx_buf *b, const char *s, int *rc)
 {
 	newsidx_buf__append(b, s, strlen(s), rc);

@@ -18,7 +18,7 @@ fi
 S="$top_srcdir/src/lib"
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 -I$top_builddir -I$top_srcdir/include -I$S -I$top_srcdir/src/xapian
-$(pkg-config --cflags jansson libutf8proc zlib libxml-2.0)"
+$(pkg-config --cflags jansson libutf8proc zlib libxml-2.0 libzstd)"
 LIBS="$(pkg-config --libs jansson libutf8proc zlib libxml-2.0) -lstemmer -lpthread"
 # Everything the parsers use, nothing that needs Xapian.
 PARSERS="$S/ingest.c $S/util.c $S/analyze.c $S/meta.c $S/lang.c $S/feed.c
@@ -39,6 +39,10 @@ done
 $CLANG $FLAGS -o "$T/fuzz_positions" \
 	"$top_srcdir/tests/fuzz/fuzz_positions.c" "$S/positions.c" "$S/util.c" \
 	|| fail=1
+# shellcheck disable=SC2086
+$CLANG $FLAGS -o "$T/fuzz_docdata" \
+	"$top_srcdir/tests/fuzz/fuzz_docdata.c" "$S/docdata.c" "$S/util.c" \
+	$(pkg-config --libs jansson libzstd) -lpthread || fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"
 cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
@@ -46,7 +50,10 @@ cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
 printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
 F="$top_srcdir/tests/fixtures/formats"
-for h in feed html warc sgml meta positions; do mkdir -p "$T/corpus-$h"; done
+for h in feed html warc sgml meta positions docdata; do
+	mkdir -p "$T/corpus-$h"
+done
+printf 'Japan and India agreed on new steps.' >"$T/corpus-docdata/seed"
 printf '\005\003\044\001\000\001\001\001\002\000\003\001\001' \
 	>"$T/corpus-positions/seed"
 cp "$F"/*.xml "$F"/*.xml.gz "$T/corpus-feed/"
@@ -56,7 +63,7 @@ cp "$F"/*.sgm "$T/corpus-sgml/"
 cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
 printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
 printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
-for h in query ingest feed html warc sgml meta positions; do
+for h in query ingest feed html warc sgml meta positions docdata; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then

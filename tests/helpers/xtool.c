@@ -6,11 +6,17 @@
  *                           Xapian's), print "ready", and keep them until
  *                           standard input closes;
  *   xtool setmeta DIR K V   set metadata key K to V and commit, bypassing
- *                           newsidx's schema checks.
+ *                           newsidx's schema checks;
+ *   xtool unpack DIR        turn the index back into schema 4: every
+ *                           packed record (value slot NEWSIDX_SLOT_DOC)
+ *                           becomes the document data again, and the
+ *                           record dictionary goes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "newsidx.h"
 #include "xapc.h"
 
@@ -51,12 +57,75 @@ static int setmeta(const char *dir, const char *key, const char *value)
 	return st ? 1 : 0;
 }
 
+static char *get_dict(void *ctx, size_t *len)
+{
+	char *v = NULL;
+
+	*len = 0;
+	if (xapc_db_get_metadata(ctx, "newsidx.dictionary", &v, len))
+		return NULL;
+	return v;
+}
+
+static int unpack(const char *dir)
+{
+	struct newsidx_unpacker *u = NULL;
+	xapc_db_t *db = NULL;
+	xapc_docid_t last = 0, id;
+	xapc_status_t st;
+	int bad = 0;
+
+	st = xapc_db_open(&db, dir, XAPC_DB_OPEN);
+	if (!st)
+		st = xapc_db_lastdocid(db, &last);
+	for (id = 1; !st && !bad && id <= last; id++) {
+		xapc_doc_t *doc = NULL;
+		const char *v;
+		const void *rec;
+		size_t vlen = 0, rlen;
+
+		st = xapc_db_get_doc(db, id, &doc);
+		if (st == XAPC_ERR_NOT_FOUND) {
+			st = 0;
+			continue;
+		}
+		v = st ? NULL : xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &vlen);
+		if (v && vlen) {
+			if (newsidx_docdata__unpack(&u, v, vlen, get_dict, db,
+						    &rec, &rlen)) {
+				fprintf(stderr, "xtool: document %u does not "
+						"unpack\n", (unsigned)id);
+				bad = 1;
+			} else if (!(st = xapc_doc_set_data(doc, rec, rlen)) &&
+				   !(st = xapc_doc_set_value(
+					     doc, NEWSIDX_SLOT_DOC, "", 0))) {
+				st = xapc_db_replace_doc(db, id, doc);
+			}
+		}
+		xapc_doc_free(doc);
+	}
+	if (!st && !bad)
+		st = xapc_db_set_metadata(db, "newsidx.dictionary", "", 0);
+	if (!st && !bad)
+		st = xapc_db_set_metadata(db, "newsidx.schema", "4", 1);
+	if (!st && !bad)
+		st = xapc_db_commit(db);
+	if (st)
+		fprintf(stderr, "xtool: %s\n", xapc_db_errmsg(db));
+	newsidx_unpacker__free(u);
+	xapc_db_free(db);
+	return st || bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "hold") == 0)
 		return hold(argv[2]);
 	if (argc == 5 && strcmp(argv[1], "setmeta") == 0)
 		return setmeta(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: xtool hold DIR | setmeta DIR KEY VALUE\n");
+	if (argc == 3 && strcmp(argv[1], "unpack") == 0)
+		return unpack(argv[2]);
+	fprintf(stderr, "usage: xtool hold DIR | setmeta DIR KEY VALUE | "
+			"unpack DIR\n");
 	return 2;
 }
