@@ -26,6 +26,7 @@
 #define META_STEMMER_VERSION "newsidx.stemmer_version"
 #define META_UPDATED "newsidx.updated"
 #define META_DICTIONARY "newsidx.dictionary"
+#define META_BANDS "newsidx.bands"
 
 const char *newsidx_status_str(newsidx_status_t status)
 {
@@ -260,6 +261,20 @@ int newsidx_db__compact_positions(struct newsidx_db *db)
 
 	free(v);
 	return compact;
+}
+
+int newsidx_db__binary_bands(struct newsidx_db *db)
+{
+	char *v = get_meta(db, META_BANDS);
+	int binary = v && strcmp(v, "binary") == 0;
+
+	free(v);
+	return binary;
+}
+
+int newsidx_db__set_binary_bands(struct newsidx_db *db)
+{
+	return xapc_db_set_metadata(db->x, META_BANDS, "binary", 6);
 }
 
 char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len)

@@ -288,7 +288,7 @@ static void train(struct newsidx_packer *pk)
 		pk->dict = NULL;
 		pk->dict_len = 0;
 	}
-	pk->state = DONE;
+	__atomic_store_n(&pk->state, DONE, __ATOMIC_RELEASE);
 	newsidx_buf__free(&pk->samples);
 	free(pk->sizes);
 	pk->sizes = NULL;
@@ -302,6 +302,9 @@ static void sample(struct newsidx_packer *pk, const void *rec, size_t len)
 {
 	int rc = 0, full;
 
+	/* Once sampling is over, no lock is taken per record. */
+	if (__atomic_load_n(&pk->state, __ATOMIC_ACQUIRE) != SAMPLING)
+		return;
 	pthread_mutex_lock(&pk->mu);
 	if (pk->state != SAMPLING) {
 		pthread_mutex_unlock(&pk->mu);
@@ -323,7 +326,7 @@ static void sample(struct newsidx_packer *pk, const void *rec, size_t len)
 		pk->sizes[pk->nsizes++] = len;
 	full = pk->samples.len >= SAMPLE_BYTES;
 	if (full)
-		pk->state = TRAINING;
+		__atomic_store_n(&pk->state, TRAINING, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&pk->mu);
 	if (full)
 		train(pk);
@@ -336,7 +339,7 @@ void newsidx_packer__finish(struct newsidx_packer *pk)
 	pthread_mutex_lock(&pk->mu);
 	go = pk->state == SAMPLING;
 	if (go)
-		pk->state = TRAINING;
+		__atomic_store_n(&pk->state, TRAINING, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&pk->mu);
 	if (go)
 		train(pk);

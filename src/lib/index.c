@@ -101,6 +101,7 @@ struct prep {
 	struct newsidx_posrec posr; /* this article's word positions */
 	struct newsidx_buf posv;    /* and their encoding */
 	struct newsidx_packer *packer; /* the run's, shared */
+	int binary_bands;           /* band terms in the binary form */
 	void *zctx;                 /* this thread's compression state */
 	struct newsidx_buf pack;    /* the packed record */
 };
@@ -178,6 +179,7 @@ struct writer {
 	struct bulk *bulk;         /* a parallel bulk load, or NULL */
 	int compact;               /* the index keeps compact positions */
 	struct newsidx_packer *packer; /* packs the stored records */
+	int binary_bands;          /* band terms in the binary form */
 };
 
 static void reject_locked(struct writer *w, const char *where,
@@ -427,14 +429,13 @@ static void lang_code(const char *in, char out[8])
 	out[i] = '\0';
 }
 
-static newsidx_status_t prep_init(struct prep *p,
-				  const newsidx_index_options_t *opts,
-				  int compact, struct newsidx_packer *packer)
+static newsidx_status_t prep_init(struct prep *p, const struct writer *w)
 {
 	memset(p, 0, sizeof(*p));
-	p->opts = opts;
-	p->compact = compact;
-	p->packer = packer;
+	p->opts = w->opts;
+	p->compact = w->compact;
+	p->packer = w->packer;
+	p->binary_bands = w->binary_bands;
 	return newsidx_analyzer__new(&p->an_en, "en");
 }
 
@@ -596,7 +597,8 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 		for (band = 0; !x && band < NEWSIDX_SIG_BANDS; band++)
 			x = xapc_doc_add_boolean_term(
 				it->doc, term,
-				newsidx_dedup__band_term(&it->sig, band, term,
+				newsidx_dedup__band_term(&it->sig, band,
+							 p->binary_bands, term,
 							 sizeof(term)));
 	}
 	if (x) {
@@ -769,7 +771,8 @@ static int find_group(struct writer *w, const struct newsidx_sig *sig,
 		return 0;
 	}
 	for (band = 0; band < NEWSIDX_SIG_BANDS; band++) {
-		n = newsidx_dedup__band_term(sig, band, term, sizeof(term));
+		n = newsidx_dedup__band_term(sig, band, w->binary_bands, term,
+					     sizeof(term));
 		c.n = 0;
 		x = xapc_db_postings(w->db->x, term, n, collect_cand, &c);
 		if (x)
@@ -2162,7 +2165,7 @@ static newsidx_status_t read_parallel(struct writer *w, struct job *jobs,
 	w->pl = &pl;
 	for (i = 0; i < nworkers; i++) {
 		wk[i].pl = &pl;
-		if (prep_init(&wk[i].prep, w->opts, w->compact, w->packer))
+		if (prep_init(&wk[i].prep, w))
 			break;
 		pthread_mutex_lock(&pl.mu);
 		pl.running++;
@@ -2397,7 +2400,18 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 				     : "out of memory",
 				db->path, db->path);
 	}
-	if (prep_init(&w.prep, w.opts, w.compact, w.packer)) {
+	/* Band terms: binary from schema 5 on, for an index made empty. */
+	w.binary_bands = newsidx_db__binary_bands(db);
+	if (!w.binary_bands && w.dedup_mem) {
+		int x = newsidx_db__set_binary_bands(db);
+
+		if (x) {
+			newsidx_packer__free(w.packer);
+			return newsidx_db__xfail(db, x, "writing to");
+		}
+		w.binary_bands = 1;
+	}
+	if (prep_init(&w.prep, &w)) {
 		newsidx_packer__free(w.packer);
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	}

@@ -268,8 +268,10 @@ char *newsidx_strdup(const char *s);
  *   id:       "Q"     boolean     the unique id; one document per id
  *   (file)    "XF"    boolean     the absolute path of the source file
  *   (copies)  "XB"    boolean     near-duplicate band keys: the band
- *                                 number (one hex digit) and 12 hex digits
- *                                 of its hash (see dedup.c)
+ *                                 number (one digit) and 4 bytes of its
+ *                                 hash, binary; or, in an index made
+ *                                 before schema 5 (no newsidx.bands), 12
+ *                                 hex digits of it (see dedup.c)
  *   (year)    "Y"     boolean     "YYYY" of the date (UTC)
  *   (month)   "M"     boolean     "YYYYMM" of the date; date filters use
  *                                 year and month terms, and the date
@@ -332,6 +334,9 @@ char *newsidx_strdup(const char *s);
  *   newsidx.dictionary       the zstd dictionary of packed records,
  *                            trained on the first records of the index
  *                            (absent until a run has enough of them)
+ *   newsidx.bands            "binary": the band terms are binary; absent:
+ *                            hex (an index made before schema 5).
+ *                            Chosen when the index is empty.
  *
  * Schema 4 added the compact positions, schema 5 the packed records.
  * Neither changed what was there: a writer relabels a schema 3 or 4
@@ -415,10 +420,11 @@ int newsidx_dedup__finish(struct newsidx_minhash *m);
 double newsidx_dedup__resemblance(const struct newsidx_sig *a,
 				  const struct newsidx_sig *b);
 /* The hash of band number band (0 .. NEWSIDX_SIG_BANDS-1), and its
- * boolean term. */
+ * boolean term, binary or (indexes made before schema 5) hex; size is at
+ * least 20. */
 uint64_t newsidx_dedup__band_hash(const struct newsidx_sig *s, unsigned band);
 size_t newsidx_dedup__band_term(const struct newsidx_sig *s, unsigned band,
-				char *term, size_t size);
+				int binary, char *term, size_t size);
 /* The stored form: the low 8 bits of each value. */
 void newsidx_dedup__encode(const struct newsidx_sig *s,
 			   unsigned char out[NEWSIDX_SIG_BYTES]);
@@ -563,6 +569,11 @@ struct newsidx_db {
 	struct newsidx_unpacker *unpack; /* packed records, with the
 					    dictionary last used */
 };
+
+/* 1 when the index's band terms are binary (metadata newsidx.bands),
+ * and making them so (for an empty index: a binding status). */
+int newsidx_db__binary_bands(struct newsidx_db *db);
+int newsidx_db__set_binary_bands(struct newsidx_db *db);
 
 /* The index's record dictionary (metadata newsidx.dictionary),
  * malloc'd, or NULL; and setting it (a binding status). */

@@ -531,6 +531,37 @@ START_TEST(test_dedup_estimate_and_bands)
 }
 END_TEST
 
+/* Band terms: binary (schema 5), or hex as indexes made before it have
+ * them; the same band hash either way. */
+START_TEST(test_dedup_band_terms)
+{
+	struct newsidx_sig s;
+	char bin[32], hex[32], want[32];
+	unsigned band, i;
+
+	for (i = 0; i < NEWSIDX_SIG_N; i++)
+		s.v[i] = (uint32_t)(2654435761u * (i + 1));
+	for (band = 0; band < NEWSIDX_SIG_BANDS; band++) {
+		uint64_t h = newsidx_dedup__band_hash(&s, band);
+
+		ck_assert_uint_eq(newsidx_dedup__band_term(&s, band, 1, bin,
+							   sizeof(bin)),
+				  7);
+		ck_assert_int_eq(memcmp(bin, "XB", 2), 0);
+		ck_assert_int_eq(bin[2], '0' + (int)band);
+		for (i = 0; i < 4; i++)
+			ck_assert_uint_eq((unsigned char)bin[3 + i],
+					  (unsigned)(h >> (56 - 8 * i)) & 0xff);
+		ck_assert_uint_eq(newsidx_dedup__band_term(&s, band, 0, hex,
+							   sizeof(hex)),
+				  15);
+		snprintf(want, sizeof(want), "XB%x%012llx", band,
+			 (unsigned long long)(h >> 16));
+		ck_assert_str_eq(hex, want);
+	}
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* schema                                                              */
 /* ------------------------------------------------------------------ */
@@ -1476,6 +1507,7 @@ static Suite *search_suite(void)
 
 	tc = tcase_create("dedup");
 	tcase_add_test(tc, test_dedup_estimate_and_bands);
+	tcase_add_test(tc, test_dedup_band_terms);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("schema");
