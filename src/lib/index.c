@@ -586,14 +586,12 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 			x = xapc_doc_add_boolean_term(it->doc, term, 9);
 	}
 	if (!x && (it->has_sig = newsidx_dedup__finish(&p->mh))) {
-		unsigned char sig[NEWSIDX_SIG_BYTES];
 		char term[64];
 		unsigned band;
 
+		/* The signature itself is not stored (0.08 times the text):
+		 * a candidate copy's is made again from its body. */
 		it->sig = p->mh.sig;
-		newsidx_dedup__encode(&it->sig, sig);
-		x = xapc_doc_set_value(it->doc, NEWSIDX_SLOT_SIG,
-				       (const char *)sig, sizeof(sig));
 		for (band = 0; !x && band < NEWSIDX_SIG_BANDS; band++)
 			x = xapc_doc_add_boolean_term(
 				it->doc, term,
@@ -745,6 +743,49 @@ static void bandtab_free(struct bandtab *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static int sig_token(void *ctx, const struct newsidx_token *tok)
+{
+	/* As add_text_token feeds the signature of a body. */
+	if (!(tok->flags & NEWSIDX_TOK_JOINED))
+		newsidx_dedup__add(ctx, tok->text, tok->len);
+	return 0;
+}
+
+/*
+ * The signature of an indexed article: the stored one (indexes made
+ * before schema 5), else made again from its stored body, as prepare()
+ * made it, with the writer's own analyzers.  1 when it has one.
+ */
+static int stored_sig(struct writer *w, xapc_doc_t *doc,
+		      struct newsidx_sig *out)
+{
+	struct newsidx_minhash mh;
+	struct newsidx_stored s;
+	const char *v, *data;
+	const void *rec;
+	size_t len, dlen, rlen;
+	char code[8];
+	int ok;
+
+	v = xapc_doc_value(doc, NEWSIDX_SLOT_SIG, &len);
+	if (v && len)
+		return newsidx_dedup__decode(v, len, out);
+	data = xapc_doc_data(doc, &dlen);
+	v = data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &len) : NULL;
+	if (!v || newsidx_db__record(w->db, v, len, data, dlen, &rec, &rlen) ||
+	    newsidx_docdata__decode(rec, rlen, 1, &s))
+		return 0;
+	lang_code(s.lang, code);
+	newsidx_dedup__start(&mh);
+	newsidx_analyzer__tokenize(prep_analyzer(&w->prep, code), s.body,
+				   s.body_len, 1, sig_token, &mh, NULL);
+	ok = newsidx_dedup__finish(&mh);
+	if (ok)
+		*out = mh.sig;
+	newsidx_stored__clear(&s);
+	return ok;
+}
+
 /*
  * The near-duplicate group of an article with signature sig: that of an
  * indexed article sharing a band whose resemblance reaches
@@ -787,8 +828,7 @@ static int find_group(struct writer *w, const struct newsidx_sig *sig,
 				xapc_doc_free(doc);
 				continue;
 			}
-			v = xapc_doc_value(doc, NEWSIDX_SLOT_SIG, &len);
-			if (v && newsidx_dedup__decode(v, len, &other) &&
+			if (stored_sig(w, doc, &other) &&
 			    newsidx_dedup__resemblance(sig, &other) >=
 				    NEWSIDX_DUP_MIN) {
 				v = xapc_doc_value(doc, NEWSIDX_SLOT_GROUP, &len);

@@ -297,7 +297,10 @@ char *newsidx_strdup(const char *s);
  *   NEWSIDX_SLOT_GROUP  5  near-duplicate group: 16 hex digits, the same
  *                          for syndicated copies; results collapse on it
  *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: the low 8
- *                          bits of each of NEWSIDX_SIG_N values
+ *                          bits of each of NEWSIDX_SIG_N values; only
+ *                          in articles written before schema 5: since,
+ *                          a candidate copy's signature is made again
+ *                          from its stored body
  *   NEWSIDX_SLOT_POS    7  compact indexes: the word positions of title
  *                          and body, one short stem hash per position
  *                          (positions.c)
