@@ -413,6 +413,109 @@ START_TEST(test_bulk_equals_one_writer)
 }
 END_TEST
 
+/* ---- packed records ---- */
+
+static const char *const rwords[] = {
+	"the", "minister", "said", "on", "trade", "talks", "in", "Tokyo",
+	"of", "prices", "rose", "percent", "shares", "bank", "rates", "oil",
+	"market", "week", "government", "company", "profit", "quarter",
+	"analysts", "expected", "investors", "exports", "growth", "year",
+};
+
+/* Body of article (f, i): the same text every time it is asked for. */
+static void rbody(unsigned f, unsigned i, char *out, size_t size)
+{
+	unsigned long long keep = rng_state;
+	size_t n = 0;
+	unsigned k;
+
+	rng_state = f * 100003ULL + i;
+	for (k = 0; k < 130 && n + 16 < size; k++)
+		n += (size_t)snprintf(out + n, size - n, "%s%s",
+				      rwords[rnd(sizeof(rwords) /
+						 sizeof(rwords[0]))],
+				      k % 19 == 18 ? ". " : " ");
+	rng_state = keep;
+}
+
+/*
+ * A bulk load of 4,000 articles (about 3.5 MB of records): the record
+ * dictionary is trained by a preparing thread during the load, stored
+ * in the metadata generation and merged with the shards; every article
+ * reads back as it was given, in the bulk index, in a one-writer index
+ * and after a rebuild, and the check finds nothing wrong.
+ */
+START_TEST(test_bulk_packs_records)
+{
+	newsidx_db_t *one = open_writer("one"), *bulk = open_writer("bulk");
+	newsidx_index_stats_t st;
+	newsidx_info_t *info = NULL;
+	unsigned long problems = 1;
+	char p[400], body[2048];
+	unsigned f, i;
+
+	snprintf(p, sizeof(p), "%s/in", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	for (f = 0; f < 8; f++) {
+		FILE *fp;
+
+		snprintf(p, sizeof(p), "%s/in/part-%u.jsonl", dir, f);
+		fp = fopen(p, "w");
+		ck_assert_ptr_nonnull(fp);
+		for (i = 0; i < 500; i++) {
+			rbody(f, i, body, sizeof(body));
+			fprintf(fp,
+				"{\"id\":\"r%u-%u\",\"title\":\"Report %u\","
+				"\"body\":\"%s\",\"date\":\"2020-01-0%u\"}\n",
+				f, i, i, body, 1 + i % 9);
+		}
+		ck_assert_int_eq(fclose(fp), 0);
+	}
+	ck_assert_int_eq(load(bulk, 2, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(st.shards, 2);
+	ck_assert_int_eq(load(one, 1, &st), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_info(bulk, &info), NEWSIDX_OK);
+	ck_assert_uint_gt(info->dictionary_bytes, 10000);
+	ck_assert_int_eq(info->schema_version, info->schema_current);
+	newsidx_info_free(info);
+	for (i = 0; i < 3; i++) {
+		newsidx_db_t *db = i ? one : bulk;
+		unsigned k;
+
+		if (i == 2) { /* and after a rebuild in shards */
+			newsidx_index_options_t io =
+				NEWSIDX_INDEX_OPTIONS_INIT;
+
+			io.jobs = 2;
+			io.shards = 2;
+			ck_assert_int_eq(newsidx_db_rebuild(db, &io, &st),
+					 NEWSIDX_OK);
+		}
+		for (k = 0; k < 4000; k += 7) {
+			newsidx_article_t *a = NULL;
+			char id[32];
+
+			f = k / 500;
+			snprintf(id, sizeof(id), "r%u-%u", f, k % 500);
+			ck_assert_int_eq(newsidx_show(&a, db, id), NEWSIDX_OK);
+			rbody(f, k % 500, body, sizeof(body));
+			ck_assert_str_eq(a->body, body);
+			newsidx_article_free(a);
+		}
+		ck_assert_uint_eq(search_total(db, "minister"),
+				  search_total(one, "minister"));
+		ck_assert_uint_eq(search_total(db, "\"oil prices\""),
+				  search_total(one, "\"oil prices\""));
+	}
+	ck_assert_uint_gt(search_total(one, "\"oil prices\""), 0);
+	snprintf(p, sizeof(p), "%s/bulk", dir);
+	newsidx_db_free(bulk);
+	ck_assert_int_eq(newsidx_check(p, NULL, NULL, &problems), NEWSIDX_OK);
+	ck_assert_uint_eq(problems, 0);
+	newsidx_db_free(one);
+}
+END_TEST
+
 /* ---- compact positions against the position table ---- */
 
 static const char *const pvocab[] = {
@@ -785,6 +888,7 @@ int main(void)
 	tcase_add_test(tc, test_date_filters_brute_force);
 	tcase_add_test(tc, test_since_whole_days);
 	tcase_add_test(tc, test_bulk_equals_one_writer);
+	tcase_add_test(tc, test_bulk_packs_records);
 	tcase_add_test(tc, test_bulk_interrupted_then_completed);
 	tcase_add_test(tc, test_bulk_stopped_mid_file);
 	tcase_add_test(tc, test_compact_positions_equal_table);
