@@ -332,6 +332,13 @@ static void sample(struct newsidx_packer *pk, const void *rec, size_t len)
 		train(pk);
 }
 
+int newsidx_packer__add_sample(struct newsidx_packer *pk, const void *rec,
+			       size_t len)
+{
+	sample(pk, rec, len);
+	return __atomic_load_n(&pk->state, __ATOMIC_ACQUIRE) == SAMPLING;
+}
+
 void newsidx_packer__finish(struct newsidx_packer *pk)
 {
 	int go;

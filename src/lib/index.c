@@ -2358,6 +2358,40 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	return st;
 }
 
+/*
+ * An index that holds articles but no record dictionary (its runs were
+ * each too small to train one, or it was written before schema 5)
+ * offers its newest stored articles as samples: with 2 MB of them the
+ * dictionary is trained at once and this run's articles are packed with
+ * it; with fewer, this run's own articles add to them, and the end of
+ * the run trains on all (from 300 articles).
+ */
+static void sample_index(struct writer *w)
+{
+	xapc_docid_t last = 0, id;
+
+	if (xapc_db_lastdocid(w->db->x, &last))
+		return;
+	for (id = last; id > 0; id--) {
+		xapc_doc_t *doc = NULL;
+		const char *data, *packed = NULL;
+		const void *rec;
+		size_t dlen = 0, plen = 0, rlen;
+		int more = 1;
+
+		if (xapc_db_get_doc(w->db->x, id, &doc) == XAPC_OK &&
+		    (data = xapc_doc_data(doc, &dlen)) != NULL &&
+		    (packed = xapc_doc_value(doc, NEWSIDX_SLOT_DOC,
+					     &plen)) != NULL &&
+		    newsidx_db__record(w->db, packed, plen, data, dlen, &rec,
+				       &rlen) == NEWSIDX_OK && rlen)
+			more = newsidx_packer__add_sample(w->packer, rec, rlen);
+		xapc_doc_free(doc);
+		if (!more)
+			return;
+	}
+}
+
 /* The index's positions layout, set from the options while the index
  * is empty; another layout for a non-empty index is refused. */
 static newsidx_status_t positions_layout(struct writer *w)
@@ -2439,6 +2473,8 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 				       "--index %s rebuild"
 				     : "out of memory",
 				db->path, db->path);
+		if (!had && !w.dedup_mem)
+			sample_index(&w);
 	}
 	/* Band terms: binary from schema 5 on, for an index made empty. */
 	w.binary_bands = newsidx_db__binary_bands(db);

@@ -336,7 +336,7 @@ char *newsidx_strdup(const char *s);
  *                            when the index is empty.
  *   newsidx.dictionary       the zstd dictionary of packed records,
  *                            trained on the first records of the index
- *                            (absent until a run has enough of them)
+ *                            (absent until it holds 300 of them)
  *   newsidx.bands            "binary": the band terms are binary; absent:
  *                            hex (an index made before schema 5).
  *                            Chosen when the index is empty.
@@ -767,9 +767,14 @@ newsidx_status_t newsidx_packer__pack(struct newsidx_packer *pk, void **ctx,
 				      struct newsidx_buf *out);
 void newsidx_packer__free_ctx(void *ctx);
 
-/* Train on the samples gathered so far, if enough and none is trained:
- * a run smaller than the sample size still gets a dictionary, for the
- * next run to use. */
+/* Offer a record as a training sample without packing it; 1 while the
+ * packer wants more. */
+int newsidx_packer__add_sample(struct newsidx_packer *pk, const void *rec,
+			       size_t len);
+
+/* Train on the samples gathered so far, if enough (300 records) and
+ * none is trained: a run smaller than the sample size still leaves a
+ * dictionary for the next run to use. */
 void newsidx_packer__finish(struct newsidx_packer *pk);
 
 /* The dictionary trained by this packer, once: the writer stores it

@@ -308,6 +308,29 @@ run --index "$IDX" check
 expect_rc 0 "check reads both kinds"
 rm -rf "$P"
 
+# Runs of 100 articles each are too small to train a dictionary alone;
+# the run that brings the index to 300 trains one from the stored
+# articles and its own.
+rm -rf "$IDX"
+make_corpus "$P" 4 100 small
+dicts=
+for f in "$P"/part-*.jsonl; do
+	run --index "$IDX" index "$f"
+	dicts="$dicts $("$NEWSIDX" --index "$IDX" stats --json |
+		jq '.dictionary_bytes > 0')"
+done
+expect_eq "$dicts" " false false true true" \
+	"the third run of 100 articles trains the dictionary"
+run --index "$IDX" show a0004-100
+expect_out "Story a0004-100 about harbour cranes and small" \
+	"an article packed with it shows"
+run --index "$IDX" show a0001-001
+expect_out "Story a0001-001 about harbour cranes and small" \
+	"an article packed before the dictionary still shows"
+run --index "$IDX" check
+expect_rc 0 "check reads articles packed with and without it"
+rm -rf "$P"
+
 # Band terms: binary in an index made at schema 5 (newsidx.bands), hex
 # in one made before; a writer keeps to the index's form, so wire
 # copies across runs are found in both.
