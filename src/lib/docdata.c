@@ -1,16 +1,16 @@
 /*
- * docdata.c: the stored form of an article in the index's document data.
+ * docdata.c: the stored form of an article, and its packing.
  *
- * Layout (see the schema comment in internal.h): "NX2", a 4-byte
+ * The record (see the schema comment in internal.h): "NX2", a 4-byte
  * big-endian length, a JSON object with the display fields, then the body
- * as it is.  Xapian deflates every document-data tag itself (zlib, at its
- * default level), so the record is compressed once, fields and body
- * together.  The fields come first so that they are read without
- * scanning the body.
+ * as it is.  The fields come first so that they are read without
+ * scanning the body.  Schema 5 packs the record into a value slot as one
+ * zstd frame (below); schema 4 and older kept it as the document data,
+ * which Xapian deflates.
  *
- * Compressing the body here as well (the "NX1" layout of schema 2) made
- * Xapian deflate it a second time for nothing: storing it plainly made
- * bulk indexing 15% faster and the document data 9% smaller.
+ * Compressing the body inside the record (the "NX1" layout of schema 2)
+ * made Xapian deflate it a second time for nothing: storing it plainly
+ * made bulk indexing 15% faster and the document data 9% smaller.
  */
 #include "config.h"
 
@@ -204,7 +204,8 @@ enum { SAMPLING, TRAINING, DONE };
 
 struct newsidx_packer {
 	pthread_mutex_t mu;
-	int state;              /* SAMPLING, TRAINING or DONE, under mu */
+	int state;              /* SAMPLING, TRAINING or DONE: written under
+				   mu, read atomically without it */
 	struct newsidx_buf samples;
 	size_t *sizes;
 	size_t nsizes, capsizes;

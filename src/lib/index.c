@@ -2369,10 +2369,12 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 static void sample_index(struct writer *w)
 {
 	xapc_docid_t last = 0, id;
+	unsigned long tried = 0;
 
 	if (xapc_db_lastdocid(w->db->x, &last))
 		return;
-	for (id = last; id > 0; id--) {
+	/* Bounded: deleted articles leave holes in the docids. */
+	for (id = last; id > 0 && tried < 100000; id--, tried++) {
 		xapc_doc_t *doc = NULL;
 		const char *data, *packed = NULL;
 		const void *rec;
