@@ -6,7 +6,8 @@
  *               INDEX QUERIES
  *
  * Opens INDEX once, runs every query of QUERIES ("QID<TAB>TEXT" lines,
- * the text in newsidx's query language) once to warm up, then R times
+ * the text in newsidx's query language; further tab-separated columns,
+ * as in bench/run's queries.tsv, are ignored) once to warm up, then R times
  * more (default 5), pass after pass, and times each newsidx_search()
  * call (the top K hits, default 10, with their stored fields, and with
  * snippets when --snippets is given) with CLOCK_MONOTONIC.  The library
@@ -133,7 +134,9 @@ int main(int argc, char **argv)
 		if (!tab)
 			continue;
 		*tab = '\0';
-		tab[strcspn(tab + 1, "\r\n") + 1] = '\0';
+		/* The text ends at the next tab: bench/run's queries.tsv has
+		 * the peers' forms of the query after it. */
+		tab[strcspn(tab + 1, "\t\r\n") + 1] = '\0';
 		if (nq == cap) {
 			cap = cap ? 2 * cap : 256;
 			qs = realloc(qs, cap * sizeof *qs);
