@@ -343,6 +343,31 @@ START_TEST(test_damaged_values)
 }
 END_TEST
 
+/* The stored hashes are part of the index format: a compact index
+ * written by one build must be read by the next.  Any change here
+ * needs a new schema. */
+START_TEST(test_hash_is_stable)
+{
+	static const struct {
+		const char *stem;
+		uint64_t hash;
+	} golden[] = {
+		{ "net", 0x5a6a46f9a21a1e32ULL },
+		{ "profit", 0x170acf1ad3a0a218ULL },
+		{ "railway", 0xa0f738b778be0b81ULL },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(golden) / sizeof(golden[0]); i++)
+		ck_assert_msg(newsidx_pos__hash(golden[i].stem,
+						strlen(golden[i].stem)) ==
+				      golden[i].hash,
+			      "%s: 0x%016llx", golden[i].stem,
+			      (unsigned long long)newsidx_pos__hash(
+				      golden[i].stem, strlen(golden[i].stem)));
+}
+END_TEST
+
 START_TEST(test_arguments)
 {
 	uint64_t h[2] = {1, 2};
@@ -365,6 +390,7 @@ static Suite *positions_suite(void)
 	tcase_add_test(tc, test_size);
 	tcase_add_test(tc, test_damaged_values);
 	tcase_add_test(tc, test_arguments);
+	tcase_add_test(tc, test_hash_is_stable);
 	tcase_set_timeout(tc, 120);
 	suite_add_tcase(s, tc);
 	return s;

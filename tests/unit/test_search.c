@@ -532,9 +532,14 @@ START_TEST(test_dedup_estimate_and_bands)
 END_TEST
 
 /* Band terms: binary (schema 5), or hex as indexes made before it have
- * them; the same band hash either way. */
+ * them; the same band hash either way.  The hashes are part of the index
+ * format (copies are looked up by them in later runs): pinned. */
 START_TEST(test_dedup_band_terms)
 {
+	static const uint64_t golden[NEWSIDX_SIG_BANDS] = {
+		0x0bef7b28582c7938ULL, 0x7fd2ef192b64788dULL,
+		0x71871b1d50a42124ULL, 0x224ab8322691eae3ULL,
+	};
 	struct newsidx_sig s;
 	char bin[32], hex[32], want[32];
 	unsigned band, i;
@@ -543,6 +548,8 @@ START_TEST(test_dedup_band_terms)
 		s.v[i] = (uint32_t)(2654435761u * (i + 1));
 	for (band = 0; band < NEWSIDX_SIG_BANDS; band++) {
 		uint64_t h = newsidx_dedup__band_hash(&s, band);
+
+		ck_assert_uint_eq(h, golden[band]);
 
 		ck_assert_uint_eq(newsidx_dedup__band_term(&s, band, 1, bin,
 							   sizeof(bin)),
@@ -558,6 +565,22 @@ START_TEST(test_dedup_band_terms)
 		snprintf(want, sizeof(want), "XB%x%012llx", band,
 			 (unsigned long long)(h >> 16));
 		ck_assert_str_eq(hex, want);
+	}
+	/* And the signature of a body, whose bands are in the index. */
+	{
+		static const uint32_t sig[4] = { 0xd7f770bc, 0x0b58212f,
+						 0x40886d3e, 0x0dd159fd };
+		struct newsidx_minhash m;
+		char w[16];
+
+		newsidx_dedup__start(&m);
+		for (i = 0; i < 60; i++) {
+			snprintf(w, sizeof(w), "word%u", i % 23);
+			newsidx_dedup__add(&m, w, strlen(w));
+		}
+		ck_assert(newsidx_dedup__finish(&m));
+		for (i = 0; i < 4; i++)
+			ck_assert_uint_eq(m.sig.v[i], sig[i]);
 	}
 }
 END_TEST
