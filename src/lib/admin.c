@@ -294,9 +294,8 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 		struct newsidx_stored s;
 		xapc_doc_t *doc = NULL;
 		xapc_doccount_t tf = 0;
-		const char *data, *packed;
 		const void *rec;
-		size_t len, plen = 0;
+		size_t len;
 		int x = xapc_db_get_doc(db->x, id, &doc);
 
 		if (x == XAPC_ERR_NOT_FOUND) {
@@ -317,12 +316,7 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 			 tf != 1)
 			problem(c, where, "its id %.*s is shared by %u articles",
 				(int)d.idlen - 1, d.id + 1, tf);
-		data = xapc_doc_data(doc, &len);
-		packed = data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen)
-			      : NULL;
-		if (!data || !packed ||
-		    newsidx_db__record(db, packed, plen, data, len, &rec,
-				       &len) != NEWSIDX_OK ||
+		if (newsidx_db__doc_record(db, doc, &rec, &len) != NEWSIDX_OK ||
 		    newsidx_docdata__decode(rec, len, 1, &s) != NEWSIDX_OK) {
 			problem(c, where, "stored data does not decode");
 		} else {

@@ -317,6 +317,19 @@ newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
 	return NEWSIDX_OK;
 }
 
+newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
+				       const void **rec, size_t *rec_len)
+{
+	size_t dlen = 0, plen = 0;
+	const char *data = xapc_doc_data(doc, &dlen);
+	const char *packed =
+		data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen) : NULL;
+
+	if (!packed)
+		return NEWSIDX_CORRUPT;
+	return newsidx_db__record(db, packed, plen, data, dlen, rec, rec_len);
+}
+
 newsidx_status_t newsidx_db__set_positions(struct newsidx_db *db,
 					   int compact)
 {

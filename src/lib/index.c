@@ -761,18 +761,16 @@ static int stored_sig(struct writer *w, xapc_doc_t *doc,
 {
 	struct newsidx_minhash mh;
 	struct newsidx_stored s;
-	const char *v, *data;
+	const char *v;
 	const void *rec;
-	size_t len, dlen, rlen;
+	size_t len, rlen;
 	char code[8];
 	int ok;
 
 	v = xapc_doc_value(doc, NEWSIDX_SLOT_SIG, &len);
 	if (v && len)
 		return newsidx_dedup__decode(v, len, out);
-	data = xapc_doc_data(doc, &dlen);
-	v = data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &len) : NULL;
-	if (!v || newsidx_db__record(w->db, v, len, data, dlen, &rec, &rlen) ||
+	if (newsidx_db__doc_record(w->db, doc, &rec, &rlen) ||
 	    newsidx_docdata__decode(rec, rlen, 1, &s))
 		return 0;
 	lang_code(s.lang, code);
@@ -2376,17 +2374,14 @@ static void sample_index(struct writer *w)
 	/* Bounded: deleted articles leave holes in the docids. */
 	for (id = last; id > 0 && tried < 100000; id--, tried++) {
 		xapc_doc_t *doc = NULL;
-		const char *data, *packed = NULL;
 		const void *rec;
-		size_t dlen = 0, plen = 0, rlen;
+		size_t rlen;
 		int more = 1;
 
 		if (xapc_db_get_doc(w->db->x, id, &doc) == XAPC_OK &&
-		    (data = xapc_doc_data(doc, &dlen)) != NULL &&
-		    (packed = xapc_doc_value(doc, NEWSIDX_SLOT_DOC,
-					     &plen)) != NULL &&
-		    newsidx_db__record(w->db, packed, plen, data, dlen, &rec,
-				       &rlen) == NEWSIDX_OK && rlen)
+		    newsidx_db__doc_record(w->db, doc, &rec, &rlen) ==
+			    NEWSIDX_OK &&
+		    rlen)
 			more = newsidx_packer__add_sample(w->packer, rec, rlen);
 		xapc_doc_free(doc);
 		if (!more)

@@ -552,6 +552,7 @@ unsigned long long newsidx_layout__disk_bytes(const char *dir);
 /* ------------------------------------------------------------------ */
 
 struct xapc_db;
+struct xapc_doc;
 
 struct newsidx_unpacker;
 
@@ -591,6 +592,12 @@ int newsidx_db__set_dictionary(struct newsidx_db *db, const void *dict,
 newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
 				    size_t plen, const char *data, size_t dlen,
 				    const void **rec, size_t *rec_len);
+
+/* The same for a document read from the index (NEWSIDX_CORRUPT also
+ * when the document cannot be read). */
+newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db,
+				       struct xapc_doc *doc,
+				       const void **rec, size_t *rec_len);
 
 /* Set the handle's message (printf-style) and return status. */
 newsidx_status_t newsidx_db__fail(struct newsidx_db *db,
