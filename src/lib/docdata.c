@@ -212,7 +212,8 @@ struct newsidx_packer {
 	ZSTD_CDict *cdict;      /* published with a release store */
 	void *dict;             /* its bytes */
 	size_t dict_len;
-	int taken;              /* the writer has the new dictionary */
+	int taken;              /* the writer has the new dictionary
+				   (written under mu, read atomically) */
 	int trained;            /* trained in this run (not from the index) */
 };
 
@@ -386,11 +387,13 @@ const void *newsidx_packer__take_dict(struct newsidx_packer *pk, size_t *len)
 {
 	const void *d = NULL;
 
-	if (!__atomic_load_n(&pk->cdict, __ATOMIC_ACQUIRE))
+	/* Called for every article: no lock once there is nothing to take. */
+	if (!__atomic_load_n(&pk->cdict, __ATOMIC_ACQUIRE) ||
+	    __atomic_load_n(&pk->taken, __ATOMIC_ACQUIRE))
 		return NULL;
 	pthread_mutex_lock(&pk->mu);
 	if (!pk->taken && pk->trained) {
-		pk->taken = 1;
+		__atomic_store_n(&pk->taken, 1, __ATOMIC_RELEASE);
 		d = pk->dict;
 		*len = pk->dict_len;
 	}
