@@ -185,6 +185,13 @@ static char *get_meta(struct newsidx_db *db, const char *key)
 	return v;
 }
 
+/* A schema this build reads as its own (see check_schema). */
+static int older_schema(const char *schema)
+{
+	return strcmp(schema, "3") == 0 || strcmp(schema, "4") == 0 ||
+	       strcmp(schema, "5") == 0;
+}
+
 /* Refuse an index whose terms were made by another schema or stemmer:
  * mixing them would silently lose matches. */
 static newsidx_status_t check_schema(struct newsidx_db *db)
@@ -222,11 +229,13 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 			if (x)
 				st = newsidx_db__xfail(db, x, "initialising");
 		}
-	} else if ((strcmp(schema, "3") == 0 || strcmp(schema, "4") == 0) &&
-		   db->writable) {
-		/* Schema 4 only added compact positions, an option, and
-		 * schema 5 packed records, which readers tell from the old
-		 * ones: a schema 3 or 4 index is a schema 5 index. */
+	} else if (older_schema(schema) && db->writable) {
+		/* Schema 4 only added compact positions, an option, schema 5
+		 * packed records, which readers tell from the old ones, and
+		 * schema 6 hashed file terms, which a writer looks up in both
+		 * forms: an index of schema 3 to 5 is a schema 6 index.  The
+		 * new number keeps older writers, which would miss the
+		 * hashed file terms, away from it. */
 		int x = xapc_db_set_metadata(db->x, META_SCHEMA, want,
 					     strlen(want));
 
@@ -234,8 +243,7 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 			x = xapc_db_commit(db->x);
 		if (x)
 			st = newsidx_db__xfail(db, x, "upgrading the schema");
-	} else if (strcmp(schema, want) != 0 && strcmp(schema, "3") != 0 &&
-		   strcmp(schema, "4") != 0) {
+	} else if (strcmp(schema, want) != 0 && !older_schema(schema)) {
 		st = newsidx_db__fail(
 			db, NEWSIDX_VERSION_MISMATCH,
 			"index at %s has schema version %s but this newsidx "

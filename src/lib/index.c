@@ -555,8 +555,12 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 		x = add_exact(p, "L", a->lang);
 	if (!x)
 		x = add_exact(p, "U", a->url);
-	if (!x)
-		x = add_exact(p, "XF", a->path);
+	if (!x && a->path && *a->path) {
+		char term[16];
+
+		x = p->xst = xapc_doc_add_boolean_term(
+			p->doc, term, newsidx_schema__file_term(term, a->path));
+	}
 	if (!x)
 		x = set_value(p, NEWSIDX_SLOT_DATE, a->date);
 	if (!x)
@@ -1082,12 +1086,18 @@ static newsidx_status_t drop_articles(struct writer *w, const char *abspath,
 				      const xapc_docid_t *keep, size_t nkeep)
 {
 	char term[NEWSIDX_MAX_TERM + 24];
-	size_t n = newsidx_schema__term(term, "XF", abspath, strlen(abspath));
+	size_t n = newsidx_schema__file_term(term, abspath);
 	struct doclist l = { 0 };
 	size_t i;
 	int x;
 
+	/* The hashed term, then the path itself: the form of articles
+	 * written by earlier versions (an article has one or the other). */
 	x = xapc_db_postings(w->db->x, term, n, collect_docid, &l);
+	if (!x && !l.nomem) {
+		n = newsidx_schema__term(term, "XF", abspath, strlen(abspath));
+		x = xapc_db_postings(w->db->x, term, n, collect_docid, &l);
+	}
 	if (l.nomem)
 		x = XAPC_ERR_NOMEM;
 	for (i = 0; !x && i < l.n; i++) {

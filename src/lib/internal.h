@@ -266,7 +266,13 @@ char *newsidx_strdup(const char *s);
  *   lang:     "L"     boolean     ISO 639-1 code ("Len")
  *   url:      "U"     boolean     the url (hashed if long, see below)
  *   id:       "Q"     boolean     the unique id; one document per id
- *   (file)    "XF"    boolean     the absolute path of the source file
+ *   (file)    "XF"    boolean     "#" and 8 bytes (little-endian) of the
+ *                                 64-bit hash of the source file's
+ *                                 absolute path (newsidx_schema__file_term);
+ *                                 articles written before schema 6 carry
+ *                                 the path itself (or "#" and 16 hex digits
+ *                                 of its hash when long), and a file's
+ *                                 articles are looked up under every form
  *   (copies)  "XB"    boolean     near-duplicate band keys: the band
  *                                 number (one digit) and 4 bytes of its
  *                                 hash, binary; or, in an index made
@@ -341,11 +347,12 @@ char *newsidx_strdup(const char *s);
  *                            hex (an index made before schema 5).
  *                            Chosen when the index is empty.
  *
- * Schema 4 added the compact positions, schema 5 the packed records.
- * Neither changed what was there: a writer relabels a schema 3 or 4
- * index as 5, and its older records are read from the document data.
+ * Schema 4 added the compact positions, schema 5 the packed records,
+ * schema 6 the hashed file terms.  None changed what was there: a writer
+ * relabels a schema 3, 4 or 5 index as 6, its older records are read
+ * from the document data, and its older file terms are looked up too.
  */
-#define NEWSIDX_SCHEMA_VERSION 5
+#define NEWSIDX_SCHEMA_VERSION 6
 #define NEWSIDX_MAX_TERM 240
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100
@@ -395,6 +402,10 @@ const struct newsidx_field *newsidx_schema__field(const char *name);
  * Build the term prefix+value into buf (size NEWSIDX_MAX_TERM + 24),
  * hashing values too long for a term.  Returns the term's length.
  */
+/* The XF term of the file at abspath into buf (at least 12 bytes): "XF#"
+ * and the 8 bytes of its path's hash.  A path in the term itself would
+ * cost its length in every article's term list. */
+size_t newsidx_schema__file_term(char *buf, const char *abspath);
 size_t newsidx_schema__term(char *buf, const char *prefix, const char *value,
 			    size_t len);
 

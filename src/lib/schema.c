@@ -38,6 +38,17 @@ const struct newsidx_field *newsidx_schema__field(const char *name)
 	return NULL;
 }
 
+size_t newsidx_schema__file_term(char *buf, const char *abspath)
+{
+	uint64_t h = newsidx_hash64(abspath, strlen(abspath));
+	int i;
+
+	memcpy(buf, "XF#", 3);
+	for (i = 0; i < 8; i++)
+		buf[3 + i] = (char)(unsigned char)(h >> (8 * i));
+	return 11;
+}
+
 size_t newsidx_schema__term(char *buf, const char *prefix, const char *value,
 			    size_t len)
 {

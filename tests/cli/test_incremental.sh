@@ -105,7 +105,7 @@ expect_out "Wire 1" "stats lists sources"
 expect_out "2024-03" "stats lists months"
 run --index "$IDX" stats --json
 expect_eq "$(jqout '[.articles, .schema_version, (.months | add)] | join(" ")')" \
-	"191 5 190" "stats --json"
+	"191 6 190" "stats --json"
 run --index "$IDX" check
 expect_rc 0 "check passes"
 run --index "$IDX" delete a0001-001 a0001-002
@@ -297,7 +297,7 @@ make_corpus "$P/c" 2 20 packc
 run --index "$IDX" index "$P/c"
 expect_rc 0 "a writer on a schema 4 index"
 expect_eq "$("$NEWSIDX" --index "$IDX" stats --json | jq .schema_version)" \
-	"5" "relabels it as schema 5"
+	"6" "relabels it as schema 6"
 # The runs share ids, so each replaced some of the one before.
 expect_eq "$(for t in packa packb packc; do
 	"$NEWSIDX" --index "$IDX" search --json --all-copies "$t" | jq .total
@@ -306,6 +306,27 @@ run --index "$IDX" show a0002-020
 expect_out "packc" "a new record shows"
 run --index "$IDX" check
 expect_rc 0 "check reads both kinds"
+# xtool unpack also gave the articles their file's path as the file term,
+# as before schema 6: a vanished file's articles are still found.
+rm "$P/a/part-0010.jsonl"
+run --index "$IDX" index "$P/a"
+expect_rc 0 "a run after a file of the old index vanished"
+expect_eq "$("$NEWSIDX" --index "$IDX" search --json --all-copies packa |
+	jq .total)" "480" "its 20 articles are gone"
+run --index "$IDX" show a0010-003
+expect_rc 1 "an article of the vanished file is gone"
+# And a changed one: new articles carry the hashed term, and the old
+# ones the file no longer holds go.
+head -n 5 "$P/a/part-0011.jsonl" >"$T/short.jsonl"
+mv "$T/short.jsonl" "$P/a/part-0011.jsonl"
+run --index "$IDX" index "$P/a"
+expect_rc 0 "a run after a file of the old index shrank"
+expect_eq "$("$NEWSIDX" --index "$IDX" search --json --all-copies packa |
+	jq .total)" "465" "the 15 articles it dropped are gone"
+rm "$P/a/part-0011.jsonl"
+run --index "$IDX" index "$P/a"
+expect_eq "$("$NEWSIDX" --index "$IDX" search --json --all-copies packa |
+	jq .total)" "460" "then the file's re-indexed articles go with it"
 rm -rf "$P"
 
 # Runs of 100 articles each are too small to train a dictionary alone;

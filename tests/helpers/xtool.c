@@ -9,8 +9,9 @@
  *                           newsidx's schema checks;
  *   xtool unpack DIR        turn the index back into schema 4: every
  *                           packed record (value slot NEWSIDX_SLOT_DOC)
- *                           becomes the document data again, and the
- *                           record dictionary goes.
+ *                           becomes the document data again, the record
+ *                           dictionary goes, and each article's hashed
+ *                           file term becomes its file's path.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,6 +68,27 @@ static char *get_dict(void *ctx, size_t *len)
 	return v;
 }
 
+/* The file term as it was before schema 6: the path itself. */
+static xapc_status_t plain_file_term(xapc_doc_t *doc, const void *rec,
+				     size_t rlen)
+{
+	char term[NEWSIDX_MAX_TERM + 24];
+	struct newsidx_stored s;
+	xapc_status_t st;
+	size_t n;
+
+	if (newsidx_docdata__decode(rec, rlen, 0, &s))
+		return XAPC_ERR_INVALID;
+	n = newsidx_schema__file_term(term, s.path);
+	st = xapc_doc_remove_term(doc, term, n);
+	if (!st) {
+		n = newsidx_schema__term(term, "XF", s.path, strlen(s.path));
+		st = xapc_doc_add_boolean_term(doc, term, n);
+	}
+	newsidx_stored__clear(&s);
+	return st;
+}
+
 static int unpack(const char *dir)
 {
 	struct newsidx_unpacker *u = NULL;
@@ -98,7 +120,8 @@ static int unpack(const char *dir)
 				bad = 1;
 			} else if (!(st = xapc_doc_set_data(doc, rec, rlen)) &&
 				   !(st = xapc_doc_set_value(
-					     doc, NEWSIDX_SLOT_DOC, "", 0))) {
+					     doc, NEWSIDX_SLOT_DOC, "", 0)) &&
+				   !(st = plain_file_term(doc, rec, rlen))) {
 				st = xapc_db_replace_doc(db, id, doc);
 			}
 		}
