@@ -548,6 +548,10 @@ typedef struct newsidx_info {
 					compressed with; 0 until an
 					indexing run had enough of them.
 					@since 0.2 */
+	size_t stem_codes;           /* stems with a short code in the
+					positions of a compact index, made
+					with the dictionary; 0: none.
+					@since 0.2 */
 } newsidx_info_t;
 
 /*

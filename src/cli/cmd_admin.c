@@ -109,7 +109,7 @@ int cmd_stats(int argc, char **argv)
 	if (json) {
 		json_t *o = json_pack(
 			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
-			"s:I, s:I, s:I, s:o, s:o}",
+			"s:I, s:I, s:I, s:I, s:o, s:o}",
 			"index", info->path, "articles",
 			(json_int_t)info->articles, "terms",
 			(json_int_t)info->terms, "disk_bytes",
@@ -119,6 +119,7 @@ int cmd_stats(int argc, char **argv)
 			info->stemmer, "stemmer_version",
 			info->stemmer_version, "positions", info->positions,
 			"dictionary_bytes", (json_int_t)info->dictionary_bytes,
+			"stem_codes", (json_int_t)info->stem_codes,
 			"files",
 			(json_int_t)info->files, "failed_files",
 			(json_int_t)info->failed_files, "sources",
@@ -146,7 +147,11 @@ int cmd_stats(int argc, char **argv)
 			       : " (outdated: run newsidx rebuild)");
 		printf("stemmer:      %s (%s)\n", info->stemmer,
 		       info->stemmer_version);
-		printf("positions:    %s\n", info->positions);
+		if (info->stem_codes)
+			printf("positions:    %s, %zu stems coded short\n",
+			       info->positions, info->stem_codes);
+		else
+			printf("positions:    %s\n", info->positions);
 		if (info->dictionary_bytes)
 			printf("records:      compressed with a %.1f KB "
 			       "dictionary\n",

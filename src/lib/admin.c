@@ -175,6 +175,13 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	i->pub.positions =
 		newsidx_db__compact_positions(db) ? "compact" : "table";
 	free(newsidx_db__dictionary(db, &i->pub.dictionary_bytes));
+	{
+		size_t clen;
+
+		free(newsidx_db__stemcodes_raw(db, &clen));
+		/* The value is "NXC1" and 8 bytes per code. */
+		i->pub.stem_codes = clen >= 4 ? (clen - 4) / 8 : 0;
+	}
 	i->pub.path = i->path ? i->path : "";
 	i->pub.updated = i->updated ? i->updated : "";
 	i->pub.stemmer = i->stemmer ? i->stemmer : "";

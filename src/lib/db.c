@@ -26,6 +26,7 @@
 #define META_STEMMER_VERSION "newsidx.stemmer_version"
 #define META_UPDATED "newsidx.updated"
 #define META_DICTIONARY "newsidx.dictionary"
+#define META_STEMCODES "newsidx.stemcodes"
 #define META_BANDS "newsidx.bands"
 
 const char *newsidx_status_str(newsidx_status_t status)
@@ -285,12 +286,13 @@ int newsidx_db__set_binary_bands(struct newsidx_db *db)
 	return xapc_db_set_metadata(db->x, META_BANDS, "binary", 6);
 }
 
-char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len)
+/* A binary metadata value, malloc'd, or NULL when absent or empty. */
+static char *meta_blob(struct newsidx_db *db, const char *key, size_t *len)
 {
 	char *v = NULL;
 
 	*len = 0;
-	if (xapc_db_get_metadata(db->x, META_DICTIONARY, &v, len) != XAPC_OK)
+	if (xapc_db_get_metadata(db->x, key, &v, len) != XAPC_OK)
 		return NULL;
 	if (!*len) {
 		free(v);
@@ -299,10 +301,64 @@ char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len)
 	return v;
 }
 
+char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len)
+{
+	return meta_blob(db, META_DICTIONARY, len);
+}
+
 int newsidx_db__set_dictionary(struct newsidx_db *db, const void *dict,
 			       size_t len)
 {
 	return xapc_db_set_metadata(db->x, META_DICTIONARY, (const char *)dict,
+				    len);
+}
+
+char *newsidx_db__stemcodes_raw(struct newsidx_db *db, size_t *len)
+{
+	return meta_blob(db, META_STEMCODES, len);
+}
+
+const struct newsidx_stemcodes *newsidx_db__stemcodes(struct newsidx_db *db,
+						      int *bad)
+{
+	size_t len;
+	char *v = newsidx_db__stemcodes_raw(db, &len);
+
+	/* Read at every search: a rebuild may have switched generations,
+	 * each with its own table.  Parsed again only when it changed. */
+	*bad = 0;
+	if (!v) {
+		if (db->codes)
+			db->codes_gen++;
+		newsidx_stemcodes__free(db->codes);
+		free(db->codes_raw);
+		db->codes = NULL;
+		db->codes_raw = NULL;
+		db->codes_len = 0;
+		return NULL;
+	}
+	if (db->codes && len == db->codes_len &&
+	    memcmp(v, db->codes_raw, len) == 0) {
+		free(v);
+		return db->codes;
+	}
+	db->codes_gen++;
+	newsidx_stemcodes__free(db->codes);
+	free(db->codes_raw);
+	db->codes = newsidx_stemcodes__parse(v, len);
+	db->codes_raw = db->codes ? v : NULL;
+	db->codes_len = db->codes ? len : 0;
+	if (!db->codes) {
+		free(v);
+		*bad = 1;
+	}
+	return db->codes;
+}
+
+int newsidx_db__set_stemcodes(struct newsidx_db *db, const void *codes,
+			      size_t len)
+{
+	return xapc_db_set_metadata(db->x, META_STEMCODES, (const char *)codes,
 				    len);
 }
 
@@ -543,6 +599,8 @@ void newsidx_db_free(newsidx_db_t *db)
 	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++)
 		newsidx_analyzer__free(db->an_lang[i]);
 	newsidx_unpacker__free(db->unpack);
+	newsidx_stemcodes__free(db->codes);
+	free(db->codes_raw);
 	free(db->path);
 	free(db);
 }

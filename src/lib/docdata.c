@@ -215,6 +215,14 @@ struct newsidx_packer {
 	int taken;              /* the writer has the new dictionary
 				   (written under mu, read atomically) */
 	int trained;            /* trained in this run (not from the index) */
+	/* The stem codes of a compact index's positions: counted from the
+	 * articles packed while sampling, made with the dictionary, and
+	 * published after it (so that the writer, which stores both before
+	 * the first article using either, finds both). */
+	struct newsidx_stemcount *counts;
+	struct newsidx_stemcodes *codes; /* published with a release store */
+	void *codes_blob;                /* its metadata value */
+	size_t codes_len;
 };
 
 static int make_cdict(struct newsidx_packer *pk, const void *dict, size_t len)
@@ -233,7 +241,8 @@ static int make_cdict(struct newsidx_packer *pk, const void *dict, size_t len)
 	return 0;
 }
 
-struct newsidx_packer *newsidx_packer__new(const void *dict, size_t len)
+struct newsidx_packer *newsidx_packer__new(const void *dict, size_t len,
+					   const void *codes, size_t clen)
 {
 	struct newsidx_packer *pk = calloc(1, sizeof(*pk));
 
@@ -248,6 +257,11 @@ struct newsidx_packer *newsidx_packer__new(const void *dict, size_t len)
 			newsidx_packer__free(pk);
 			return NULL;
 		}
+		if (codes && clen &&
+		    !(pk->codes = newsidx_stemcodes__parse(codes, clen))) {
+			newsidx_packer__free(pk);
+			return NULL;
+		}
 	}
 	return pk;
 }
@@ -258,6 +272,9 @@ void newsidx_packer__free(struct newsidx_packer *pk)
 		return;
 	ZSTD_freeCDict(pk->cdict);
 	free(pk->dict);
+	newsidx_stemcount__free(pk->counts);
+	newsidx_stemcodes__free(pk->codes);
+	free(pk->codes_blob);
 	free(pk->sizes);
 	newsidx_buf__free(&pk->samples);
 	pthread_mutex_destroy(&pk->mu);
@@ -282,9 +299,22 @@ static void train(struct newsidx_packer *pk)
 		if (ZDICT_isError(len))
 			len = 0;
 	}
+	size_t clen = 0;
+	void *codes = pk->counts ? newsidx_stemcount__table(pk->counts, &clen)
+				 : NULL;
+	struct newsidx_stemcodes *t =
+		codes ? newsidx_stemcodes__parse(codes, clen) : NULL;
+
 	pthread_mutex_lock(&pk->mu);
 	if (len && make_cdict(pk, dict, len) == 0) {
 		pk->trained = 1;
+		if (t) {
+			pk->codes_blob = codes;
+			pk->codes_len = clen;
+			codes = NULL;
+			__atomic_store_n(&pk->codes, t, __ATOMIC_RELEASE);
+			t = NULL;
+		}
 	} else {
 		free(pk->dict);
 		pk->dict = NULL;
@@ -294,8 +324,12 @@ static void train(struct newsidx_packer *pk)
 	newsidx_buf__free(&pk->samples);
 	free(pk->sizes);
 	pk->sizes = NULL;
+	newsidx_stemcount__free(pk->counts);
+	pk->counts = NULL;
 	pthread_mutex_unlock(&pk->mu);
 	free(dict);
+	free(codes);
+	newsidx_stemcodes__free(t);
 }
 
 /* Keep a copy of rec as a training sample while sampling; train when
@@ -381,6 +415,44 @@ newsidx_status_t newsidx_packer__pack(struct newsidx_packer *pk, void **ctx,
 		return NEWSIDX_NOMEM;
 	out->len = n + 1;
 	return NEWSIDX_OK;
+}
+
+void newsidx_packer__count_stems(struct newsidx_packer *pk,
+				 const uint64_t *hash, size_t n)
+{
+	if (__atomic_load_n(&pk->state, __ATOMIC_ACQUIRE) != SAMPLING || !n)
+		return;
+	pthread_mutex_lock(&pk->mu);
+	if (pk->state == SAMPLING) {
+		if (!pk->counts)
+			pk->counts = newsidx_stemcount__new();
+		/* Out of memory: the counts so far, or no table. */
+		if (pk->counts && newsidx_stemcount__add(pk->counts, hash, n)) {
+			newsidx_stemcount__free(pk->counts);
+			pk->counts = NULL;
+		}
+	}
+	pthread_mutex_unlock(&pk->mu);
+}
+
+const struct newsidx_stemcodes *newsidx_packer__codes(
+	struct newsidx_packer *pk)
+{
+	return __atomic_load_n(&pk->codes, __ATOMIC_ACQUIRE);
+}
+
+const void *newsidx_packer__take_codes(struct newsidx_packer *pk,
+				       size_t *len)
+{
+	const void *c = NULL;
+
+	pthread_mutex_lock(&pk->mu);
+	if (pk->taken && pk->trained && pk->codes_blob) {
+		c = pk->codes_blob;
+		*len = pk->codes_len;
+	}
+	pthread_mutex_unlock(&pk->mu);
+	return c;
 }
 
 const void *newsidx_packer__take_dict(struct newsidx_packer *pk, size_t *len)

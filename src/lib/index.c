@@ -537,7 +537,13 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 					   add_text_token, p, NULL);
 	x = p->xst;
 	if (!x && p->compact && p->posr.n) {
-		if (newsidx_pos__encode(&p->posr, next - 1, &p->posv))
+		/* The stems of the first articles rank the stem codes,
+		 * which the later ones are coded with. */
+		newsidx_packer__count_stems(p->packer, p->posr.hash,
+					    p->posr.n);
+		if (newsidx_pos__encode(&p->posr, next - 1,
+					newsidx_packer__codes(p->packer),
+					&p->posv))
 			x = XAPC_ERR_NOMEM;
 		else
 			x = xapc_doc_set_value(it->doc, NEWSIDX_SLOT_POS,
@@ -856,6 +862,19 @@ static int progress(struct writer *w)
 	       w->opts->progress(w->opts->progress_ctx, w->stats);
 }
 
+/* Store the dictionary the packer has just given, and the stem codes
+ * made with it. */
+static int store_dictionary(struct writer *w, const void *dict, size_t len)
+{
+	size_t clen = 0;
+	const void *codes = newsidx_packer__take_codes(w->packer, &clen);
+	int x = newsidx_db__set_dictionary(w->db, dict, len);
+
+	if (!x && codes)
+		x = newsidx_db__set_stemcodes(w->db, codes, clen);
+	return x;
+}
+
 /* The writer's part of every article, in order: its near-duplicate
  * group, and its words counted for the spelling table. */
 static int group_and_spell(struct writer *w, struct item *it)
@@ -865,9 +884,10 @@ static int group_and_spell(struct writer *w, struct item *it)
 	const void *dict = newsidx_packer__take_dict(w->packer, &dlen);
 
 	/* A dictionary a preparer has just trained goes into the index
-	 * before the first record packed with it. */
+	 * before the first record packed with it, and the stem codes made
+	 * with it before the first positions coded with them. */
 	if (dict)
-		x = newsidx_db__set_dictionary(w->db, dict, dlen);
+		x = store_dictionary(w, dict, dlen);
 	if (it->has_sig) {
 		char group[17];
 
@@ -2466,18 +2486,21 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	if (st)
 		return st;
 	{
-		size_t dlen;
+		size_t dlen, clen = 0;
 		char *dict = newsidx_db__dictionary(db, &dlen);
+		char *codes = dict ? newsidx_db__stemcodes_raw(db, &clen)
+				   : NULL;
 		int had = dict != NULL;
 
-		w.packer = newsidx_packer__new(dict, dlen);
+		w.packer = newsidx_packer__new(dict, dlen, codes, clen);
 		free(dict);
+		free(codes);
 		if (!w.packer)
 			return newsidx_db__fail(
 				db, had ? NEWSIDX_CORRUPT : NEWSIDX_NOMEM,
 				had ? "index %s has a damaged record "
-				       "dictionary; rebuild it: newsidx "
-				       "--index %s rebuild"
+				       "dictionary or stem codes; rebuild "
+				       "it: newsidx --index %s rebuild"
 				     : "out of memory",
 				db->path, db->path);
 		if (!had && !w.dedup_mem)
@@ -2514,7 +2537,7 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 		newsidx_packer__finish(w.packer);
 		dict = newsidx_packer__take_dict(w.packer, &dlen);
 		if (dict) {
-			int x = newsidx_db__set_dictionary(db, dict, dlen);
+			int x = store_dictionary(&w, dict, dlen);
 
 			if (x)
 				st = newsidx_db__xfail(db, x, "writing to");

@@ -346,11 +346,16 @@ char *newsidx_strdup(const char *s);
  *   newsidx.bands            "binary": the band terms are binary; absent:
  *                            hex (an index made before schema 5).
  *                            Chosen when the index is empty.
+ *   newsidx.stemcodes        a compact index's table of stem codes (see
+ *                            lib/positions.c), made with the dictionary
+ *                            from the stems of the same first articles;
+ *                            absent: every position value is uncoded
  *
  * Schema 4 added the compact positions, schema 5 the packed records,
- * schema 6 the hashed file terms.  None changed what was there: a writer
- * relabels a schema 3, 4 or 5 index as 6, its older records are read
- * from the document data, and its older file terms are looked up too.
+ * schema 6 the hashed file terms and coded positions.  None changed what
+ * was there: a writer relabels a schema 3, 4 or 5 index as 6, its older
+ * records are read from the document data, its older file terms are
+ * looked up too, and its position values stay uncoded.
  */
 #define NEWSIDX_SCHEMA_VERSION 6
 #define NEWSIDX_MAX_TERM 240
@@ -583,6 +588,10 @@ struct newsidx_db {
 	char an_lang_code[8][24];
 	struct newsidx_unpacker *unpack; /* packed records, with the
 					    dictionary last used */
+	struct newsidx_stemcodes *codes; /* the stem codes last read, and */
+	char *codes_raw;                 /* their metadata value */
+	size_t codes_len;
+	unsigned codes_gen;              /* changes when codes change */
 };
 
 /* 1 when the index's band terms are binary (metadata newsidx.bands),
@@ -595,6 +604,16 @@ int newsidx_db__set_binary_bands(struct newsidx_db *db);
 char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len);
 int newsidx_db__set_dictionary(struct newsidx_db *db, const void *dict,
 			       size_t len);
+
+/* The index's stem codes (metadata newsidx.stemcodes): the raw value,
+ * malloc'd, or NULL; its parsed table, cached on the handle (borrowed
+ * until the next call; NULL when there is none, and *bad set when the
+ * value is malformed); and setting it (a binding status). */
+char *newsidx_db__stemcodes_raw(struct newsidx_db *db, size_t *len);
+const struct newsidx_stemcodes *newsidx_db__stemcodes(struct newsidx_db *db,
+						      int *bad);
+int newsidx_db__set_stemcodes(struct newsidx_db *db, const void *codes,
+			      size_t len);
 
 /* The stored record of a document: unpacked from packed (its value of
  * NEWSIDX_SLOT_DOC) when that is not empty, else its document data (an
@@ -701,7 +720,43 @@ newsidx_status_t newsidx_synonyms__of(struct newsidx_db *db,
  * article's distinct stems keep distinct hashes, so a query stem known
  * to be in the article (the AND guarantees it) is found exactly where
  * it occurs: the check is exact, not probabilistic.
+ *
+ * The coded form (byte 0 is 0x20 | w; schema 6, once the index has stem
+ * codes) is the same but for each position's token, which names the
+ * stem by its code in the index's table of its commonest stems
+ * (metadata newsidx.stemcodes: "NXC1", then the 64-bit stem hash of
+ * code 1, 2, ..., 8 bytes each, little-endian, at most 16,319):
+ *   0x00          an empty position
+ *   0x01..0xBF    codes 1..191, the commonest stems, in one byte
+ *   0xC0..0xFE b  codes 192 + ((lead - 0xC0) << 8 | b)
+ *   0xFF h        a stem without a code: its hash, cut to w bytes
+ * The width is chosen among the stems without a code.  A code names one
+ * stem, and a query stem has a code exactly when the writer gave it one,
+ * so the check stays exact.  Half the positions of news take one byte.
  */
+
+/* A table of stem codes; newsidx_stemcodes__parse() makes it from the
+ * metadata value (NULL when that is malformed or out of memory). */
+struct newsidx_stemcodes;
+struct newsidx_stemcodes *newsidx_stemcodes__parse(const void *blob,
+						   size_t len);
+void newsidx_stemcodes__free(struct newsidx_stemcodes *t);
+/* The code of a stem hash, or 0 (also for a NULL table). */
+unsigned newsidx_stemcodes__code(const struct newsidx_stemcodes *t,
+				 uint64_t hash);
+
+/* Counts of stem hashes, from which a table is made. */
+struct newsidx_stemcount;
+struct newsidx_stemcount *newsidx_stemcount__new(void);
+void newsidx_stemcount__free(struct newsidx_stemcount *c);
+/* Count n positions' hashes (0s are skipped); -1 when out of memory. */
+int newsidx_stemcount__add(struct newsidx_stemcount *c, const uint64_t *hash,
+			   size_t n);
+/* The table of the stems counted twice or more, commonest first, as the
+ * metadata value (malloc'd, *len set); NULL when fewer than 5,000
+ * positions were counted or out of memory. */
+void *newsidx_stemcount__table(const struct newsidx_stemcount *c,
+			       size_t *len);
 
 /* The 64-bit hash of a stem (never 0 once cut, see above). */
 uint64_t newsidx_pos__hash(const char *stem, size_t len);
@@ -719,8 +774,9 @@ void newsidx_pos__reset(struct newsidx_posrec *r);
 /* Record a stem hash at a position; -1 when out of memory. */
 int newsidx_pos__add(struct newsidx_posrec *r, unsigned pos, uint64_t hash);
 /* Encode the recorded positions as the value above into out (reset
- * first); -1 when out of memory. */
+ * first), coded when codes is not NULL; -1 when out of memory. */
 int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
+			const struct newsidx_stemcodes *codes,
 			struct newsidx_buf *out);
 void newsidx_pos__free(struct newsidx_posrec *r);
 
@@ -728,14 +784,15 @@ void newsidx_pos__free(struct newsidx_posrec *r);
  * A check of an article's positions: n stems (their hashes) that must
  * stand at consecutive positions in order (ordered, a phrase), or all
  * within a span of fewer than window positions in any order (NEAR).
- * title_only[i] (may be NULL) restricts stem i to the title.  The
- * result is malloc'd: free it with free().
+ * title_only[i] (may be NULL) restricts stem i to the title.  codes is
+ * the index's table of stem codes (NULL when it has none): coded values
+ * only match a check made with it.  The result is malloc'd: free it with
+ * free().
  */
 struct newsidx_poscheck;
-struct newsidx_poscheck *newsidx_pos__check_new(const uint64_t *hash,
-						const unsigned char *title_only,
-						size_t n, unsigned window,
-						int ordered);
+struct newsidx_poscheck *newsidx_pos__check_new(
+	const uint64_t *hash, const unsigned char *title_only, size_t n,
+	unsigned window, int ordered, const struct newsidx_stemcodes *codes);
 
 /* 1 if the value (of slot NEWSIDX_SLOT_POS) satisfies the check, else
  * 0, also for a malformed value.  Reentrant; c is read only. */
@@ -773,7 +830,8 @@ void newsidx_stored__clear(struct newsidx_stored *s);
  * or dict is not a zstd dictionary.
  */
 struct newsidx_packer;
-struct newsidx_packer *newsidx_packer__new(const void *dict, size_t len);
+struct newsidx_packer *newsidx_packer__new(const void *dict, size_t len,
+					   const void *codes, size_t clen);
 void newsidx_packer__free(struct newsidx_packer *pk);
 
 /* Pack a record (the output of newsidx_docdata__encode) into out.  *ctx
@@ -799,6 +857,25 @@ void newsidx_packer__finish(struct newsidx_packer *pk);
  * before the first record packed with it.  NULL when there is none or
  * it was taken.  Borrowed until newsidx_packer__free(). */
 const void *newsidx_packer__take_dict(struct newsidx_packer *pk, size_t *len);
+
+/*
+ * Stem codes for a compact index (see the coded position values): the
+ * packer of an index without a dictionary counts the position hashes of
+ * the articles packed while it samples, and makes the table with the
+ * dictionary (codes is the index's own table, else NULL, when
+ * newsidx_packer__new is given the index's dictionary).
+ */
+/* Count an article's position hashes while sampling (else nothing). */
+void newsidx_packer__count_stems(struct newsidx_packer *pk,
+				 const uint64_t *hash, size_t n);
+/* The table positions are coded with, NULL until there is one. */
+const struct newsidx_stemcodes *newsidx_packer__codes(
+	struct newsidx_packer *pk);
+/* Right after newsidx_packer__take_dict() gave the dictionary: the
+ * table made with it, as its metadata value, for the writer to store
+ * with it; NULL when none was made.  Borrowed like the dictionary. */
+const void *newsidx_packer__take_codes(struct newsidx_packer *pk,
+				       size_t *len);
 
 /* The index's dictionary, malloc'd, or NULL (*len set). */
 typedef char *(*newsidx_dict_fn)(void *ctx, size_t *len);

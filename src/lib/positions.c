@@ -9,6 +9,17 @@
 #include <string.h>
 
 #define POS_FORMAT 0x10
+/* The coded format: tokens of the stem codes table (see internal.h). */
+#define POS_CODED 0x20
+#define CODE1_MAX 0xBF  /* codes 1..191: one byte */
+#define CODE2_LEAD 0xC0 /* 0xC0..0xFE and a byte: codes 192..16319 */
+#define CODE_ESC 0xFF   /* a stem without a code: its hash follows */
+#define CODES_MAX (CODE1_MAX + (CODE_ESC - CODE2_LEAD) * 256)
+/* An escaped stem's symbol while matching; codes are below 2^14. */
+#define ESCAPED (UINT64_C(1) << 63)
+/* Fewer positions than this counted: no table (too little to rank). */
+#define CODES_MIN_TOKENS 5000
+#define CODES_MAGIC "NXC1"
 /* Up to this many empty positions inside a run are stored as zeros;
  * a longer gap (the one between title and body) starts a new run. */
 #define POS_MAX_FILL 4
@@ -24,6 +35,218 @@ static uint64_t cut(uint64_t h, unsigned bytes)
 	if (bytes < 8)
 		h &= (UINT64_C(1) << (8 * bytes)) - 1;
 	return h ? h : 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* stem codes                                                          */
+/* ------------------------------------------------------------------ */
+
+struct newsidx_stemcodes {
+	size_t n;       /* codes 1..n */
+	uint64_t *hash; /* [n + 1]: the stem hash of each code */
+	uint32_t *slot; /* [mask + 1]: open addressing by hash, a code or 0 */
+	size_t mask;
+};
+
+static size_t home(uint64_t h, size_t mask)
+{
+	return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+unsigned newsidx_stemcodes__code(const struct newsidx_stemcodes *t,
+				 uint64_t hash)
+{
+	size_t i;
+
+	if (!t)
+		return 0;
+	for (i = home(hash, t->mask); t->slot[i]; i = (i + 1) & t->mask)
+		if (t->hash[t->slot[i]] == hash)
+			return t->slot[i];
+	return 0;
+}
+
+void newsidx_stemcodes__free(struct newsidx_stemcodes *t)
+{
+	if (!t)
+		return;
+	free(t->hash);
+	free(t->slot);
+	free(t);
+}
+
+struct newsidx_stemcodes *newsidx_stemcodes__parse(const void *blob,
+						   size_t len)
+{
+	const unsigned char *p = blob;
+	struct newsidx_stemcodes *t;
+	size_t n, i, k;
+
+	if (!blob || len < 4 + 8 || memcmp(p, CODES_MAGIC, 4) != 0 ||
+	    (len - 4) % 8 != 0 || (len - 4) / 8 > CODES_MAX)
+		return NULL;
+	n = (len - 4) / 8;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->n = n;
+	for (t->mask = 1; t->mask < 2 * n; t->mask <<= 1)
+		;
+	t->hash = calloc(n + 1, sizeof(*t->hash));
+	t->slot = calloc(t->mask, sizeof(*t->slot));
+	t->mask--;
+	if (!t->hash || !t->slot) {
+		newsidx_stemcodes__free(t);
+		return NULL;
+	}
+	for (i = 1; i <= n; i++) {
+		uint64_t h = 0;
+
+		for (k = 0; k < 8; k++)
+			h |= (uint64_t)p[4 + (i - 1) * 8 + k] << (8 * k);
+		/* A stem named twice would have two codes. */
+		if (newsidx_stemcodes__code(t, h)) {
+			newsidx_stemcodes__free(t);
+			return NULL;
+		}
+		t->hash[i] = h;
+		for (k = home(h, t->mask); t->slot[k]; k = (k + 1) & t->mask)
+			;
+		t->slot[k] = (uint32_t)i;
+	}
+	return t;
+}
+
+struct newsidx_stemcount {
+	uint64_t *hash; /* 0: empty (a stem hash is never 0 once cut, and
+			   the full hash 0 is simply not counted) */
+	size_t *count;
+	size_t used, mask, total;
+};
+
+struct newsidx_stemcount *newsidx_stemcount__new(void)
+{
+	struct newsidx_stemcount *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->mask = 4095;
+	c->hash = calloc(c->mask + 1, sizeof(*c->hash));
+	c->count = calloc(c->mask + 1, sizeof(*c->count));
+	if (!c->hash || !c->count) {
+		newsidx_stemcount__free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void newsidx_stemcount__free(struct newsidx_stemcount *c)
+{
+	if (!c)
+		return;
+	free(c->hash);
+	free(c->count);
+	free(c);
+}
+
+static int grow_count(struct newsidx_stemcount *c)
+{
+	size_t mask = c->mask * 2 + 1, i, k;
+	uint64_t *h = calloc(mask + 1, sizeof(*h));
+	size_t *n = calloc(mask + 1, sizeof(*n));
+
+	if (!h || !n) {
+		free(h);
+		free(n);
+		return -1;
+	}
+	for (i = 0; i <= c->mask; i++) {
+		if (!c->hash[i])
+			continue;
+		for (k = home(c->hash[i], mask); h[k]; k = (k + 1) & mask)
+			;
+		h[k] = c->hash[i];
+		n[k] = c->count[i];
+	}
+	free(c->hash);
+	free(c->count);
+	c->hash = h;
+	c->count = n;
+	c->mask = mask;
+	return 0;
+}
+
+int newsidx_stemcount__add(struct newsidx_stemcount *c, const uint64_t *hash,
+			   size_t n)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (!hash[i])
+			continue;
+		if (2 * (c->used + 1) > c->mask && grow_count(c))
+			return -1;
+		for (k = home(hash[i], c->mask);
+		     c->hash[k] && c->hash[k] != hash[i];
+		     k = (k + 1) & c->mask)
+			;
+		if (!c->hash[k]) {
+			c->hash[k] = hash[i];
+			c->used++;
+		}
+		c->count[k]++;
+		c->total++;
+	}
+	return 0;
+}
+
+struct ranked {
+	uint64_t hash;
+	size_t count;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return (x->hash > y->hash) - (x->hash < y->hash);
+}
+
+void *newsidx_stemcount__table(const struct newsidx_stemcount *c,
+			       size_t *len)
+{
+	struct ranked *r;
+	unsigned char *blob;
+	size_t i, n = 0, k;
+
+	*len = 0;
+	if (!c || c->total < CODES_MIN_TOKENS)
+		return NULL;
+	r = malloc((c->used ? c->used : 1) * sizeof(*r));
+	if (!r)
+		return NULL;
+	for (i = 0; i <= c->mask; i++)
+		if (c->hash[i] && c->count[i] >= 2) {
+			r[n].hash = c->hash[i];
+			r[n].count = c->count[i];
+			n++;
+		}
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	if (n > CODES_MAX)
+		n = CODES_MAX;
+	blob = n ? malloc(4 + 8 * n) : NULL;
+	if (blob) {
+		memcpy(blob, CODES_MAGIC, 4);
+		for (i = 0; i < n; i++)
+			for (k = 0; k < 8; k++)
+				blob[4 + 8 * i + k] =
+					(unsigned char)(r[i].hash >> (8 * k));
+		*len = 4 + 8 * n;
+	}
+	free(r);
+	return blob;
 }
 
 void newsidx_pos__reset(struct newsidx_posrec *r)
@@ -70,7 +293,8 @@ static int cmp_u64(const void *a, const void *b)
 
 /* The narrowest width (bytes) at which the distinct hashes stay
  * distinct once cut; -1 when out of memory. */
-static int choose_width(struct newsidx_posrec *r)
+static int choose_width(struct newsidx_posrec *r,
+			const struct newsidx_stemcodes *codes)
 {
 	static const unsigned widths[] = {2, 4};
 	size_t i, nd = 0, w;
@@ -86,9 +310,12 @@ static int choose_width(struct newsidx_posrec *r)
 	}
 	d = r->scratch;
 	t = r->scratch + r->n;
-	memcpy(d, r->hash, r->n * sizeof(*d));
-	qsort(d, r->n, sizeof(*d), cmp_u64);
-	for (i = 0; i < r->n; i++)
+	/* Only stems without a code are stored as hashes. */
+	for (i = 0, w = 0; i < r->n; i++)
+		if (!newsidx_stemcodes__code(codes, r->hash[i]))
+			d[w++] = r->hash[i];
+	qsort(d, w, sizeof(*d), cmp_u64);
+	for (i = 0; i < w; i++)
 		if (nd == 0 || d[nd - 1] != d[i])
 			d[nd++] = d[i];
 	for (w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
@@ -131,7 +358,38 @@ static void put_hash(struct newsidx_buf *out, uint64_t h, unsigned bytes,
 	newsidx_buf__append(out, b, bytes, rc);
 }
 
+/* A position's token: a hash of width bytes, or in the coded format
+ * its stem's code (one or two bytes) or the escape and the hash. */
+static void put_token(struct newsidx_buf *out,
+		      const struct newsidx_stemcodes *codes, uint64_t h,
+		      unsigned width, int *rc)
+{
+	unsigned code;
+	unsigned char b[2];
+
+	if (!codes) {
+		put_hash(out, h ? cut(h, width) : 0, width, rc);
+		return;
+	}
+	if (!h) {
+		newsidx_buf__putc(out, 0, rc);
+		return;
+	}
+	code = newsidx_stemcodes__code(codes, h);
+	if (code && code <= CODE1_MAX) {
+		newsidx_buf__putc(out, (char)code, rc);
+	} else if (code) {
+		b[0] = (unsigned char)(CODE2_LEAD + ((code - CODE1_MAX - 1) >> 8));
+		b[1] = (unsigned char)((code - CODE1_MAX - 1) & 0xff);
+		newsidx_buf__append(out, b, 2, rc);
+	} else {
+		newsidx_buf__putc(out, (char)CODE_ESC, rc);
+		put_hash(out, cut(h, width), width, rc);
+	}
+}
+
 int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
+			const struct newsidx_stemcodes *codes,
 			struct newsidx_buf *out)
 {
 	size_t i, j, nruns = 0, nextra = 0;
@@ -152,11 +410,12 @@ int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
 		r->pos[j] = p;
 		r->hash[j] = h;
 	}
-	width = r->n ? choose_width(r) : 2;
+	width = r->n ? choose_width(r, codes) : 2;
 	if (width < 0)
 		return -1;
 	code = width == 2 ? 1 : width == 4 ? 2 : 3;
-	newsidx_buf__putc(out, (char)(POS_FORMAT | code), &rc);
+	newsidx_buf__putc(out, (char)((codes ? POS_CODED : POS_FORMAT) | code),
+			  &rc);
 	put_varint(out, title_end, &rc);
 	/* Runs: first count them, then write them. */
 	for (i = 0; i < r->n; i++) {
@@ -190,9 +449,10 @@ int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
 				continue;
 			if (k > i)
 				for (; r->pos[k - 1] + 1 < p; p--)
-					put_hash(out, 0, (unsigned)width, &rc);
-			put_hash(out, cut(r->hash[k], (unsigned)width),
-				 (unsigned)width, &rc);
+					put_token(out, codes, 0,
+						  (unsigned)width, &rc);
+			put_token(out, codes, r->hash[k], (unsigned)width,
+				  &rc);
 		}
 		prev_end = last + 1;
 		/* Skip the extras that follow the run's last position. */
@@ -203,8 +463,8 @@ int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
 	for (i = 1; i < r->n; i++)
 		if (r->pos[i] == r->pos[i - 1]) {
 			put_varint(out, r->pos[i] - prev_extra, &rc);
-			put_hash(out, cut(r->hash[i], (unsigned)width),
-				 (unsigned)width, &rc);
+			put_token(out, codes, r->hash[i], (unsigned)width,
+				  &rc);
 			prev_extra = r->pos[i];
 		}
 	return rc ? -1 : 0;
@@ -224,12 +484,13 @@ struct newsidx_poscheck {
 	unsigned char *dtitle; /* [nd] all its slots are title only */
 	unsigned *slot_d;      /* [n] the distinct stem of each slot */
 	unsigned char *stitle; /* [n] the slot is title only */
+	uint32_t *dcode;       /* [nd] its code in the table, or 0 */
+	int coded;             /* made with the index's stem codes */
 };
 
-struct newsidx_poscheck *newsidx_pos__check_new(const uint64_t *hash,
-						const unsigned char *title_only,
-						size_t n, unsigned window,
-						int ordered)
+struct newsidx_poscheck *newsidx_pos__check_new(
+	const uint64_t *hash, const unsigned char *title_only, size_t n,
+	unsigned window, int ordered, const struct newsidx_stemcodes *codes)
 {
 	struct newsidx_poscheck *c;
 	size_t i, j, size;
@@ -237,7 +498,8 @@ struct newsidx_poscheck *newsidx_pos__check_new(const uint64_t *hash,
 
 	if (n == 0 || n > 1024)
 		return NULL;
-	size = sizeof(*c) + n * (sizeof(uint64_t) + 2 * sizeof(unsigned) + 2);
+	size = sizeof(*c) +
+	       n * (sizeof(uint64_t) + 3 * sizeof(unsigned) + 2);
 	c = calloc(1, size);
 	if (!c)
 		return NULL;
@@ -248,8 +510,11 @@ struct newsidx_poscheck *newsidx_pos__check_new(const uint64_t *hash,
 	p += n * sizeof(unsigned);
 	c->slot_d = (unsigned *)p;
 	p += n * sizeof(unsigned);
+	c->dcode = (uint32_t *)p;
+	p += n * sizeof(uint32_t);
 	c->dtitle = (unsigned char *)p;
 	c->stitle = (unsigned char *)p + n;
+	c->coded = codes != NULL;
 	c->n = n;
 	c->window = window;
 	c->ordered = ordered;
@@ -260,6 +525,7 @@ struct newsidx_poscheck *newsidx_pos__check_new(const uint64_t *hash,
 			;
 		if (j == c->nd) {
 			c->dh[j] = hash[i];
+			c->dcode[j] = newsidx_stemcodes__code(codes, hash[i]);
 			c->dtitle[j] = 1;
 			c->nd++;
 		}
@@ -306,6 +572,30 @@ static uint64_t get_hash(struct reader *r, unsigned bytes)
 		h |= (uint64_t)r->p[i] << (8 * i);
 	r->p += bytes;
 	return h;
+}
+
+/* A token of the coded format as a symbol: 0 (an empty position), a
+ * code, or ESCAPED and the hash. */
+static uint64_t get_token(struct reader *r, unsigned bytes)
+{
+	unsigned char b;
+
+	if (r->p >= r->end) {
+		r->bad = 1;
+		return 0;
+	}
+	b = *r->p++;
+	if (b <= CODE1_MAX)
+		return b;
+	if (b < CODE_ESC) {
+		if (r->p >= r->end) {
+			r->bad = 1;
+			return 0;
+		}
+		return CODE1_MAX + 1 + ((uint64_t)(b - CODE2_LEAD) << 8) +
+		       *r->p++;
+	}
+	return ESCAPED | get_hash(r, bytes);
 }
 
 /* An occurrence of a query stem: its position and distinct index. */
@@ -495,6 +785,22 @@ static int scan_run(const struct newsidx_poscheck *c, const uint64_t *q,
 	return 0;
 }
 
+/* The same for count tokens of the coded format at r. */
+static int scan_coded(const struct newsidx_poscheck *c, const uint64_t *q,
+		      struct reader *r, uint64_t count, unsigned bytes,
+		      uint64_t pos, uint64_t title_end, struct occs *o)
+{
+	uint64_t k;
+
+	for (k = 0; k < count && !r->bad; k++) {
+		uint64_t h = get_token(r, bytes);
+
+		if (h && !r->bad && note(c, q, h, pos + k, title_end, o))
+			return -1;
+	}
+	return r->bad ? -1 : 0;
+}
+
 int newsidx_pos__match(void *cv, const char *value, size_t len)
 {
 	const struct newsidx_poscheck *c = cv;
@@ -505,9 +811,13 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 	unsigned bytes;
 	struct occs o;
 	size_t j;
-	int ok = 0;
+	int ok = 0, coded;
 
-	if (!c || len < 1 || (r.p[0] & 0xf0) != POS_FORMAT)
+	if (!c || len < 1)
+		return 0;
+	coded = (r.p[0] & 0xf0) == POS_CODED;
+	/* A coded value needs the check made with the table. */
+	if (coded ? !c->coded : (r.p[0] & 0xf0) != POS_FORMAT)
 		return 0;
 	switch (r.p[0] & 0x0f) {
 	case 1:
@@ -529,7 +839,9 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 			return 0;
 	}
 	for (j = 0; j < c->nd; j++)
-		q[j] = cut(c->dh[j], bytes);
+		q[j] = !coded	     ? cut(c->dh[j], bytes)
+		       : c->dcode[j] ? c->dcode[j]
+				     : ESCAPED | cut(c->dh[j], bytes);
 	o.v = o.local;
 	o.n = 0;
 	o.cap = sizeof(o.local) / sizeof(o.local[0]);
@@ -540,14 +852,22 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 
 		pos += get_varint(&r);
 		count = get_varint(&r);
-		if (count > (uint64_t)(r.end - r.p) / bytes ||
+		/* A token takes at least a byte (bytes when not coded). */
+		if (count > (uint64_t)(r.end - r.p) / (coded ? 1 : bytes) ||
 		    pos + count > UINT32_MAX) {
 			r.bad = 1;
 			break;
 		}
-		if (scan_run(c, q, r.p, count, bytes, pos, title_end, &o))
-			r.bad = 1;
-		r.p += count * bytes;
+		if (coded) {
+			if (scan_coded(c, q, &r, count, bytes, pos, title_end,
+				       &o))
+				r.bad = 1;
+		} else {
+			if (scan_run(c, q, r.p, count, bytes, pos, title_end,
+				     &o))
+				r.bad = 1;
+			r.p += count * bytes;
+		}
 		pos += count;
 	}
 	nextra = r.bad ? 0 : get_varint(&r);
@@ -555,7 +875,7 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 		uint64_t h;
 
 		pos += get_varint(&r);
-		h = get_hash(&r, bytes);
+		h = coded ? get_token(&r, bytes) : get_hash(&r, bytes);
 		if (pos > UINT32_MAX ||
 		    (!r.bad && h && note(c, q, h, pos, title_end, &o)))
 			r.bad = 1;

@@ -76,6 +76,11 @@ struct builder {
 	int soft;      /* it did: all-word matches carry SOFT_BONUS */
 	int top_words; /* scored parts of the top-level AND */
 	int compact;   /* positions are in a value, not in Xapian */
+	/* The index's stem codes for the checks of a compact index, read
+	 * at the first check built (codes_gen: which ones). */
+	const struct newsidx_stemcodes *codes;
+	int codes_loaded;
+	unsigned codes_gen;
 	/* Shared answers of the position checks, found by their content,
 	 * so that the count query's checks reuse those of the page's
 	 * (xapc_value_memo_new): only for searches that count in a second
@@ -294,7 +299,22 @@ static xapc_query_t *positional(struct builder *b, xapc_query_t **subs,
 				       subs, n, window);
 		return q ? q : nomem(b);
 	}
-	c = newsidx_pos__check_new(h, title, n, window, ordered);
+	if (!b->codes_loaded) {
+		int bad;
+
+		b->codes = newsidx_db__stemcodes(b->db, &bad);
+		b->codes_gen = b->db->codes_gen;
+		b->codes_loaded = 1;
+		if (bad) {
+			b->st = newsidx_db__fail(
+				b->db, NEWSIDX_CORRUPT,
+				"index %s has damaged stem codes; rebuild "
+				"it: newsidx --index %s rebuild",
+				b->db->path, b->db->path);
+			return NULL;
+		}
+	}
+	c = newsidx_pos__check_new(h, title, n, window, ordered, b->codes);
 	if (!c)
 		return nomem(b);
 	/* The check owns c from here, also when it fails. */
@@ -1820,28 +1840,53 @@ static int explicit_and(const char *q)
 	return 0;
 }
 
+/* What a search's query was built for: the positions layout, and the
+ * stem codes its checks were made with (when it has any). */
+struct built_for {
+	int compact;
+	int codes_loaded;
+	unsigned codes_gen;
+};
+
 static newsidx_status_t search_once(newsidx_results_t **out,
 				    newsidx_db_t *db, const char *query,
 				    const newsidx_search_options_t *opts,
-				    int *compact);
+				    struct built_for *bf);
+
+/* 1 when the index the search ran on is still what its query was built
+ * for. */
+static int still_built_for(struct newsidx_db *db, const struct built_for *bf)
+{
+	int bad;
+
+	if (bf->compact != newsidx_db__compact_positions(db))
+		return 0;
+	if (!bf->codes_loaded)
+		return 1;
+	(void)newsidx_db__stemcodes(db, &bad);
+	return db->codes_gen == bf->codes_gen;
+}
 
 /*
  * The query is built for the positions layout the index has when the
  * search starts; a rebuild that changes the layout can switch the index
- * before the search runs (searches follow switches).  Then the search
- * runs again, built for the new layout.
+ * before the search runs (searches follow switches).  Likewise the
+ * checks of a compact index are made with its stem codes, which the
+ * commit that first codes positions brings, and a rebuild changes.
+ * Then the search runs again, built for the index as it is now.
  */
 newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 				const char *query,
 				const newsidx_search_options_t *opts)
 {
-	int compact = 0, tries;
+	struct built_for bf;
 	newsidx_status_t st = NEWSIDX_OK;
+	int tries;
 
 	for (tries = 0;; tries++) {
-		st = search_once(out, db, query, opts, &compact);
-		if (st || tries == 2 ||
-		    compact == newsidx_db__compact_positions(db))
+		memset(&bf, 0, sizeof(bf));
+		st = search_once(out, db, query, opts, &bf);
+		if (st || tries == 2 || still_built_for(db, &bf))
 			return st;
 		newsidx_results_free(*out);
 		*out = NULL;
@@ -1851,7 +1896,7 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 static newsidx_status_t search_once(newsidx_results_t **out,
 				    newsidx_db_t *db, const char *query,
 				    const newsidx_search_options_t *opts,
-				    int *compact)
+				    struct built_for *bf)
 {
 	newsidx_search_options_t defaults = NEWSIDX_SEARCH_OPTIONS_INIT;
 	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
@@ -1874,7 +1919,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	st = prepare_query(db, opts, query, &b, &root);
 	if (st)
 		return st;
-	*compact = b.compact;
+	bf->compact = b.compact;
 	set_params(opts, &p, spies);
 	b.stems = &stems;
 	b.title = title;
@@ -1902,8 +1947,11 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 		}
 	}
 	if (!q) {
-		st = newsidx_db__fail(db, b.st ? b.st : NEWSIDX_NOMEM,
-				      "out of memory");
+		/* Other failures have said what they are. */
+		st = b.st && b.st != NEWSIDX_NOMEM
+			     ? b.st
+			     : newsidx_db__fail(db, NEWSIDX_NOMEM,
+						"out of memory");
 		goto out;
 	}
 	st = run_built(db, &b, root, q, &p, &m);
@@ -1946,6 +1994,8 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	if (!st && opts->suggest)
 		make_suggestion(&b, query, root, r);
 out:
+	bf->codes_loaded = b.codes_loaded;
+	bf->codes_gen = b.codes_gen;
 	xapc_mset_free(m);
 	xapc_query_free(q);
 	free_all(b.title, b.ntitle);

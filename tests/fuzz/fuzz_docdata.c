@@ -73,8 +73,8 @@ static void setup(void)
 	unsigned k, i, r = 7;
 	int rc = 0;
 
-	plain.pk = newsidx_packer__new(NULL, 0);
-	with.pk = newsidx_packer__new(NULL, 0);
+	plain.pk = newsidx_packer__new(NULL, 0, NULL, 0);
+	with.pk = newsidx_packer__new(NULL, 0, NULL, 0);
 	if (!plain.pk || !with.pk)
 		abort();
 	for (k = 0; k < 4000 && !with.dict; k++) {

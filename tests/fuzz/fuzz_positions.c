@@ -6,7 +6,8 @@
  * value against a phrase or NEAR (it must not crash, whatever they are);
  * and the bytes are read as (position step, word) pairs, encoded, and an
  * exact phrase check of the encoding is compared with a brute-force
- * answer computed from the pairs (a mismatch aborts).  Build with
+ * answer computed from the pairs (a mismatch aborts); half the inputs
+ * are coded with a small table of stem codes.  Build with
  *   clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib \
  *     tests/fuzz/fuzz_positions.c src/lib/positions.c src/lib/util.c
  */
@@ -30,11 +31,42 @@ static uint64_t word(unsigned w)
 	return newsidx_pos__hash(s, strlen(s));
 }
 
+/* Stem codes for w0 (one byte) and w1 (two bytes, after 200 others);
+ * the other words have none.  Made once. */
+static const struct newsidx_stemcodes *table(void)
+{
+	static struct newsidx_stemcodes *t;
+	unsigned char blob[4 + 8 * 202];
+	uint64_t h;
+	size_t i, k;
+
+	if (t)
+		return t;
+	memcpy(blob, "NXC1", 4);
+	for (i = 0; i < 202; i++) {
+		char f[16];
+
+		if (i == 0 || i == 201) {
+			h = word(i == 0 ? 0 : 1);
+		} else {
+			snprintf(f, sizeof(f), "f%zu", i);
+			h = newsidx_pos__hash(f, strlen(f));
+		}
+		for (k = 0; k < 8; k++)
+			blob[4 + 8 * i + k] = (unsigned char)(h >> (8 * k));
+	}
+	t = newsidx_stemcodes__parse(blob, sizeof(blob));
+	if (!t)
+		abort();
+	return t;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct newsidx_posrec r;
 	struct newsidx_buf v = {0};
 	struct newsidx_poscheck *c;
+	const struct newsidx_stemcodes *codes;
 	uint64_t h[4];
 	unsigned char title[4];
 	unsigned pos[MAXP], wd[MAXP], p = 1, title_end;
@@ -45,12 +77,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	n = 1 + (data[0] >> 1) % 4;
 	ordered = data[0] & 1;
+	/* Coded values and checks for half the inputs. */
+	codes = data[1] & 0x80 ? table() : NULL;
 	for (i = 0; i < n; i++) {
 		h[i] = word((data[2] >> (2 * i)) & 3);
 		title[i] = (unsigned char)((data[0] >> (3 + i)) & 1);
 	}
-	c = newsidx_pos__check_new(
-	    h, title, n, ordered ? (unsigned)n : 1 + data[1] % 16, ordered);
+	c = newsidx_pos__check_new(h, title, n,
+				   ordered ? (unsigned)n : 1 + data[1] % 16,
+				   ordered, codes);
 	if (!c)
 		return 0;
 	/* The raw bytes as a stored value. */
@@ -68,7 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		np++;
 	}
-	if (np == 0 || newsidx_pos__encode(&r, title_end, &v))
+	if (np == 0 || newsidx_pos__encode(&r, title_end, codes, &v))
 		goto out;
 	for (i = 0; i < n; i++)
 		title[i] = 0;
@@ -95,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!in)
 			goto out;
 	}
-	c = newsidx_pos__check_new(h, title, n, (unsigned)n, 1);
+	c = newsidx_pos__check_new(h, title, n, (unsigned)n, 1, codes);
 	if (c && newsidx_pos__match(c, v.data, v.len) != want) {
 		fprintf(stderr, "phrase check disagrees with brute force\n");
 		abort();

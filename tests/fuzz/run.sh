@@ -41,7 +41,8 @@ $CLANG $FLAGS -o "$T/fuzz_positions" \
 	|| fail=1
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_docdata" \
-	"$top_srcdir/tests/fuzz/fuzz_docdata.c" "$S/docdata.c" "$S/util.c" \
+	"$top_srcdir/tests/fuzz/fuzz_docdata.c" "$S/docdata.c" "$S/positions.c" \
+	"$S/util.c" \
 	$(pkg-config --libs jansson libzstd) -lpthread || fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"

@@ -141,7 +141,7 @@ static void pack_record(struct newsidx_packer *pk, void **ctx, unsigned k,
 
 START_TEST(test_pack_without_dictionary)
 {
-	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0);
+	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0, NULL, 0);
 	struct newsidx_unpacker *u = NULL;
 	struct newsidx_buf rec = { 0 }, v = { 0 };
 	struct dictbox box = { 0 };
@@ -156,9 +156,20 @@ START_TEST(test_pack_without_dictionary)
 		ck_assert_uint_lt(v.len, rec.len);
 		assert_unpacks(&u, &v, &rec, &box);
 	}
-	/* Too few records to train on, even at the end of the run. */
+	/* Too few records to train on, even at the end of the run: no
+	 * dictionary, and no stem codes however many stems were counted. */
+	for (k = 0; k < 200; k++) {
+		uint64_t h[50];
+		unsigned i;
+
+		for (i = 0; i < 50; i++)
+			h[i] = 1 + i % 10;
+		newsidx_packer__count_stems(pk, h, 50);
+	}
 	newsidx_packer__finish(pk);
 	ck_assert_ptr_null(newsidx_packer__take_dict(pk, &dlen));
+	ck_assert_ptr_null(newsidx_packer__codes(pk));
+	ck_assert_ptr_null(newsidx_packer__take_codes(pk, &dlen));
 	ck_assert_uint_eq(box.calls, 0);
 	newsidx_packer__free_ctx(ctx);
 	newsidx_packer__free(pk);
@@ -181,10 +192,19 @@ static void *pack_range(void *arg)
 	void *ctx = NULL;
 	unsigned k;
 
-	for (k = j->from; k < j->to; k++)
+	for (k = j->from; k < j->to; k++) {
+		/* A compact index's writer counts each article's stems
+		 * (here 40 of 100 made-up ones) before packing it. */
+		uint64_t h[40];
+		unsigned i;
+
+		for (i = 0; i < 40; i++)
+			h[i] = 1 + (k * 7 + i * i) % 100;
+		newsidx_packer__count_stems(j->pk, h, 40);
 		if (newsidx_packer__pack(j->pk, &ctx, j->rec[k].data,
 					 j->rec[k].len, &j->packed[k]))
 			abort();
+	}
 	newsidx_packer__free_ctx(ctx);
 	return NULL;
 }
@@ -195,7 +215,7 @@ START_TEST(test_pack_trains_dictionary)
 	struct newsidx_buf *rec = calloc(N, sizeof(*rec));
 	struct newsidx_buf *packed = calloc(N, sizeof(*packed));
 	struct newsidx_buf plain = { 0 };
-	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0), *again;
+	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0, NULL, 0), *again;
 	struct newsidx_unpacker *u = NULL;
 	struct dictbox box = { 0 };
 	struct packjob jobs[2];
@@ -222,9 +242,34 @@ START_TEST(test_pack_trains_dictionary)
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	/* 2 MB of samples were reached: the dictionary is there, once. */
+	ck_assert_ptr_nonnull(newsidx_packer__codes(pk));
 	dict = newsidx_packer__take_dict(pk, &dlen);
 	ck_assert_ptr_nonnull(dict);
 	ck_assert_uint_gt(dlen, 1000);
+	/* With the stem codes counted while sampling: all 100 stems. */
+	{
+		size_t clen = 0;
+		const void *cv = newsidx_packer__take_codes(pk, &clen);
+		struct newsidx_stemcodes *sc;
+		struct newsidx_packer *pc;
+
+		ck_assert_ptr_nonnull(cv);
+		ck_assert_uint_eq(clen, 4 + 8 * 100);
+		sc = newsidx_stemcodes__parse(cv, clen);
+		ck_assert_ptr_nonnull(sc);
+		for (i = 1; i <= 100; i++)
+			ck_assert_uint_gt(newsidx_stemcodes__code(sc, i), 0);
+		newsidx_stemcodes__free(sc);
+		/* A later run's packer codes with the stored ones, and
+		 * refuses damaged ones. */
+		pc = newsidx_packer__new(dict, dlen, cv, clen);
+		ck_assert_ptr_nonnull(pc);
+		ck_assert_ptr_nonnull(newsidx_packer__codes(pc));
+		ck_assert_ptr_null(newsidx_packer__take_codes(pc, &clen));
+		newsidx_packer__free(pc);
+		ck_assert_ptr_null(newsidx_packer__new(dict, dlen, "NXC1junk",
+						       8));
+	}
 	ck_assert_ptr_null(newsidx_packer__take_dict(pk, &dlen));
 	box.dict = dict;
 	box.len = dlen;
@@ -255,7 +300,7 @@ START_TEST(test_pack_trains_dictionary)
 		with += plain.len;
 		raw += rec[k].len;
 	}
-	again = newsidx_packer__new(NULL, 0);
+	again = newsidx_packer__new(NULL, 0, NULL, 0);
 	ck_assert_ptr_nonnull(again);
 	for (k = N - 1000; k < N; k++) {
 		ck_assert_int_eq(newsidx_packer__pack(again, &ctx, rec[k].data,
@@ -269,7 +314,7 @@ START_TEST(test_pack_trains_dictionary)
 
 	/* A packer given the stored dictionary packs with it at once. */
 	newsidx_packer__free(again);
-	again = newsidx_packer__new(dict, dlen);
+	again = newsidx_packer__new(dict, dlen, NULL, 0);
 	ck_assert_ptr_nonnull(again);
 	ck_assert_int_eq(newsidx_packer__pack(again, &ctx, rec[0].data,
 					      rec[0].len, &plain),
@@ -308,7 +353,7 @@ START_TEST(test_pack_trains_dictionary)
 		newsidx_unpacker__free(u2);
 		free(bad);
 	}
-	ck_assert_ptr_null(newsidx_packer__new("not a dictionary", 16));
+	ck_assert_ptr_null(newsidx_packer__new("not a dictionary", 16, NULL, 0));
 
 	newsidx_packer__free_ctx(ctx);
 	newsidx_packer__free(again);
@@ -328,7 +373,7 @@ END_TEST
  * the next one, when it has enough records. */
 START_TEST(test_pack_finish_trains)
 {
-	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0);
+	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0, NULL, 0);
 	struct newsidx_buf rec = { 0 }, v = { 0 };
 	void *ctx = NULL;
 	size_t dlen;
@@ -352,7 +397,7 @@ END_TEST
  * sanitizer build checks the latter). */
 START_TEST(test_unpack_damage)
 {
-	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0);
+	struct newsidx_packer *pk = newsidx_packer__new(NULL, 0, NULL, 0);
 	struct newsidx_unpacker *u = NULL;
 	struct newsidx_buf rec = { 0 }, v = { 0 };
 	struct dictbox box = { 0 };

@@ -25,6 +25,8 @@ struct art {
 };
 
 static char vocab[VOCAB][16];
+/* The stem codes the tests encode and check with: NULL, or make_codes(). */
+static struct newsidx_stemcodes *codes;
 
 static uint64_t word_hash(int w)
 {
@@ -82,7 +84,7 @@ static void encode(const struct art *a, struct newsidx_buf *out)
 	for (i = 0; i < a->n; i++)
 		ck_assert_int_eq(
 		    newsidx_pos__add(&r, a->pos[i], word_hash(a->word[i])), 0);
-	ck_assert_int_eq(newsidx_pos__encode(&r, a->title_end, out), 0);
+	ck_assert_int_eq(newsidx_pos__encode(&r, a->title_end, codes, out), 0);
 	newsidx_pos__free(&r);
 }
 
@@ -153,11 +155,58 @@ static int check(const struct newsidx_buf *v, const int *q,
 
 	for (i = 0; i < n; i++)
 		h[i] = word_hash(q[i]);
-	c = newsidx_pos__check_new(h, title, n, window, ordered);
+	c = newsidx_pos__check_new(h, title, n, window, ordered, codes);
 	ck_assert_ptr_nonnull(c);
 	r = newsidx_pos__match(c, v->data, v->len);
 	free(c);
 	return r;
+}
+
+static void put_hash_le(struct newsidx_buf *b, uint64_t h)
+{
+	unsigned char x[8];
+	int i, rc = 0;
+
+	for (i = 0; i < 8; i++)
+		x[i] = (unsigned char)(h >> (8 * i));
+	newsidx_buf__append(b, x, 8, &rc);
+	ck_assert_int_eq(rc, 0);
+}
+
+/* A table in which words 3-5 take one byte (codes 1-3), 200 fillers
+ * the next codes, words 0-2 two bytes (codes 204-206), and words 6-11
+ * have no code. */
+static struct newsidx_stemcodes *make_codes(void)
+{
+	struct newsidx_buf b = {0};
+	struct newsidx_stemcodes *t;
+	int i, rc = 0;
+
+	newsidx_buf__append(&b, "NXC1", 4, &rc);
+	for (i = 3; i < 6; i++)
+		put_hash_le(&b, word_hash(i));
+	for (i = 0; i < 200; i++) {
+		char f[24];
+
+		snprintf(f, sizeof(f), "filler%d", i);
+		put_hash_le(&b, newsidx_pos__hash(f, strlen(f)));
+	}
+	for (i = 0; i < 3; i++)
+		put_hash_le(&b, word_hash(i));
+	t = newsidx_stemcodes__parse(b.data, b.len);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(newsidx_stemcodes__code(t, word_hash(3)), 1);
+	ck_assert_uint_eq(newsidx_stemcodes__code(t, word_hash(2)), 206);
+	ck_assert_uint_eq(newsidx_stemcodes__code(t, word_hash(6)), 0);
+	newsidx_buf__free(&b);
+	return t;
+}
+
+/* The tests that follow run twice: uncoded, then coded (_i 1). */
+static void use_codes(int i)
+{
+	newsidx_stemcodes__free(codes);
+	codes = i ? make_codes() : NULL;
 }
 
 START_TEST(test_random_against_brute_force)
@@ -166,6 +215,7 @@ START_TEST(test_random_against_brute_force)
 	struct newsidx_buf v = {0};
 	unsigned trial, hits[2] = {0, 0}, misses[2] = {0, 0};
 
+	use_codes(_i);
 	for (trial = 0; trial < 3000; trial++) {
 		int q[8];
 		unsigned char title[8];
@@ -176,6 +226,8 @@ START_TEST(test_random_against_brute_force)
 
 		random_art(&a);
 		encode(&a, &v);
+		ck_assert_int_eq((unsigned char)v.data[0] & 0xf0,
+				 codes ? 0x20 : 0x10);
 		for (i = 0; i < n; i++) {
 			/* Query words present in the article (the AND of
 			 * the terms guarantees that in a search). */
@@ -200,6 +252,134 @@ START_TEST(test_random_against_brute_force)
 	ck_assert_uint_gt(misses[0], 50);
 	ck_assert_uint_gt(misses[1], 50);
 	newsidx_buf__free(&v);
+	use_codes(0);
+}
+END_TEST
+
+/* An index that gets stem codes keeps its older, uncoded values: a
+ * check made with the codes reads both kinds alike, and a check made
+ * without them never matches a coded value. */
+START_TEST(test_coded_and_uncoded)
+{
+	struct art a;
+	struct newsidx_buf plain = {0}, coded = {0};
+	struct newsidx_stemcodes *t = make_codes();
+	unsigned trial, agree = 0;
+
+	for (trial = 0; trial < 1000; trial++) {
+		int q[3];
+		unsigned char title[3] = {0, 0, 0};
+		uint64_t h[3];
+		struct newsidx_poscheck *with, *without;
+		size_t i;
+
+		random_art(&a);
+		codes = NULL;
+		encode(&a, &plain);
+		codes = t;
+		encode(&a, &coded);
+		codes = NULL;
+		for (i = 0; i < 3; i++) {
+			q[i] = a.word[rnd((unsigned)a.n)];
+			h[i] = word_hash(q[i]);
+		}
+		with = newsidx_pos__check_new(h, title, 3, 3, 1, t);
+		without = newsidx_pos__check_new(h, title, 3, 3, 1, NULL);
+		ck_assert_int_eq(newsidx_pos__match(with, plain.data,
+						    plain.len),
+				 brute_phrase(&a, q, title, 3));
+		ck_assert_int_eq(newsidx_pos__match(with, coded.data,
+						    coded.len),
+				 brute_phrase(&a, q, title, 3));
+		ck_assert_int_eq(newsidx_pos__match(without, coded.data,
+						    coded.len),
+				 0);
+		agree += brute_phrase(&a, q, title, 3);
+		free(with);
+		free(without);
+	}
+	ck_assert_uint_gt(agree, 20);
+	newsidx_stemcodes__free(t);
+	newsidx_buf__free(&plain);
+	newsidx_buf__free(&coded);
+}
+END_TEST
+
+/* The coded value's bytes are part of the index format (schema 6). */
+START_TEST(test_coded_bytes)
+{
+	static const unsigned char want[] = {
+		0x21,             /* coded, 2-byte hashes */
+		0x01,             /* title ends at position 1 */
+		0x01, 0x01, 0x04, /* one run: from 1, four positions */
+		0x01,             /* word3: code 1 */
+		0xc0, 0x0c,       /* word0: code 204 = 192 + 0x0c */
+		0x00,             /* an empty position */
+		0xff,             /* word7: no code, its hash follows */
+	};
+	struct newsidx_posrec r;
+	struct newsidx_buf v = {0};
+	uint64_t h7 = word_hash(7);
+
+	codes = make_codes();
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(newsidx_pos__add(&r, 1, word_hash(3)), 0);
+	ck_assert_int_eq(newsidx_pos__add(&r, 2, word_hash(0)), 0);
+	ck_assert_int_eq(newsidx_pos__add(&r, 4, h7), 0);
+	ck_assert_int_eq(newsidx_pos__encode(&r, 1, codes, &v), 0);
+	ck_assert_uint_eq(v.len, sizeof(want) + 2 + 1);
+	ck_assert_mem_eq(v.data, want, sizeof(want));
+	ck_assert_uint_eq((unsigned char)v.data[sizeof(want)], h7 & 0xff);
+	ck_assert_uint_eq((unsigned char)v.data[sizeof(want) + 1],
+			  (h7 >> 8) & 0xff);
+	ck_assert_uint_eq((unsigned char)v.data[sizeof(want) + 2], 0);
+	newsidx_pos__free(&r);
+	newsidx_buf__free(&v);
+	use_codes(0);
+}
+END_TEST
+
+/* Counting stems makes the table: the commonest first, stems seen once
+ * left out, nothing from too few positions; malformed tables are
+ * refused. */
+START_TEST(test_stem_counts)
+{
+	struct newsidx_stemcount *c = newsidx_stemcount__new();
+	struct newsidx_stemcodes *t;
+	uint64_t h[10];
+	unsigned char *blob;
+	size_t len, i;
+
+	ck_assert_ptr_nonnull(c);
+	for (i = 0; i < 10; i++)
+		h[i] = word_hash((int)i);
+	/* word i is counted 10 - i times per round; word 9 once overall. */
+	for (i = 0; i < 9; i++)
+		ck_assert_int_eq(newsidx_stemcount__add(c, h, 9 - i), 0);
+	ck_assert_int_eq(newsidx_stemcount__add(c, h + 9, 1), 0);
+	ck_assert_ptr_null(newsidx_stemcount__table(c, &len));
+	ck_assert_uint_eq(len, 0);
+	for (i = 0; i < 600; i++)
+		ck_assert_int_eq(newsidx_stemcount__add(c, h, 9), 0);
+	blob = newsidx_stemcount__table(c, &len);
+	ck_assert_ptr_nonnull(blob);
+	ck_assert_uint_eq(len, 4 + 8 * 9);
+	t = newsidx_stemcodes__parse(blob, len);
+	ck_assert_ptr_nonnull(t);
+	for (i = 0; i < 9; i++)
+		ck_assert_uint_eq(newsidx_stemcodes__code(t, h[i]), i + 1);
+	ck_assert_uint_eq(newsidx_stemcodes__code(t, h[9]), 0);
+	newsidx_stemcodes__free(t);
+	/* Malformed: short, bad magic, ragged, a stem twice. */
+	ck_assert_ptr_null(newsidx_stemcodes__parse(blob, 4));
+	ck_assert_ptr_null(newsidx_stemcodes__parse(blob, len - 1));
+	blob[0] = 'X';
+	ck_assert_ptr_null(newsidx_stemcodes__parse(blob, len));
+	blob[0] = 'N';
+	memcpy(blob + 12, blob + 4, 8);
+	ck_assert_ptr_null(newsidx_stemcodes__parse(blob, len));
+	free(blob);
+	newsidx_stemcount__free(c);
 }
 END_TEST
 
@@ -237,34 +417,36 @@ START_TEST(test_clash_widens)
 		}
 	}
 	ck_assert(found);
+	use_codes(_i); /* the clashing words have no code */
 	memset(&r, 0, sizeof(r));
 	/* "w0 x w1": w0 is never followed by w1. */
 	ck_assert_int_eq(newsidx_pos__add(&r, 1, h0), 0);
 	ck_assert_int_eq(newsidx_pos__add(&r, 2, newsidx_pos__hash("x", 1)), 0);
 	ck_assert_int_eq(newsidx_pos__add(&r, 3, h1), 0);
-	ck_assert_int_eq(newsidx_pos__encode(&r, 0, &v), 0);
-	ck_assert_int_eq((unsigned char)v.data[0], 0x12);
+	ck_assert_int_eq(newsidx_pos__encode(&r, 0, codes, &v), 0);
+	ck_assert_int_eq((unsigned char)v.data[0], codes ? 0x22 : 0x12);
 	q[0] = h0;
 	q[1] = newsidx_pos__hash("x", 1);
-	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	c = newsidx_pos__check_new(q, no, 2, 2, 1, codes);
 	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 1);
 	free(c);
 	q[1] = h0; /* "w1 w0" would match if the two were confused */
 	q[0] = h1;
-	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	c = newsidx_pos__check_new(q, no, 2, 2, 1, codes);
 	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 0);
 	free(c);
 	q[0] = newsidx_pos__hash("x", 1); /* "x w1" matches, "x w0" not */
 	q[1] = h1;
-	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	c = newsidx_pos__check_new(q, no, 2, 2, 1, codes);
 	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 1);
 	free(c);
 	q[1] = h0;
-	c = newsidx_pos__check_new(q, no, 2, 2, 1);
+	c = newsidx_pos__check_new(q, no, 2, 2, 1, codes);
 	ck_assert_int_eq(newsidx_pos__match(c, v.data, v.len), 0);
 	free(c);
 	newsidx_pos__free(&r);
 	newsidx_buf__free(&v);
+	use_codes(0);
 }
 END_TEST
 
@@ -286,7 +468,7 @@ START_TEST(test_size)
 						  newsidx_pos__hash(word, 2)),
 				 0);
 	}
-	ck_assert_int_eq(newsidx_pos__encode(&r, 5, &v), 0);
+	ck_assert_int_eq(newsidx_pos__encode(&r, 5, NULL, &v), 0);
 	if ((unsigned char)v.data[0] == 0x11)
 		ck_assert_uint_le(v.len, 2 * 100 + 12);
 	else /* a clash among the 100 words: 4 bytes */
@@ -307,6 +489,7 @@ START_TEST(test_damaged_values)
 	unsigned trial;
 	size_t len, i;
 
+	use_codes(_i);
 	for (trial = 0; trial < 200; trial++) {
 		char *copy;
 
@@ -337,9 +520,10 @@ START_TEST(test_damaged_values)
 	ck_assert_int_eq(
 	    check(&(struct newsidx_buf){"", 0, 0}, q, title, 2, 2, 1), 0);
 	ck_assert_int_eq(
-	    check(&(struct newsidx_buf){"\x20\x01", 2, 2}, q, title, 2, 2, 1),
+	    check(&(struct newsidx_buf){"\x30\x01", 2, 2}, q, title, 2, 2, 1),
 	    0);
 	newsidx_buf__free(&v);
+	use_codes(0);
 }
 END_TEST
 
@@ -372,7 +556,7 @@ START_TEST(test_arguments)
 {
 	uint64_t h[2] = {1, 2};
 
-	ck_assert_ptr_null(newsidx_pos__check_new(h, NULL, 0, 2, 1));
+	ck_assert_ptr_null(newsidx_pos__check_new(h, NULL, 0, 2, 1, NULL));
 	ck_assert_int_eq(newsidx_pos__match(NULL, "\x11", 1), 0);
 }
 END_TEST
@@ -385,10 +569,13 @@ static Suite *positions_suite(void)
 
 	for (i = 0; i < VOCAB; i++)
 		snprintf(vocab[i], sizeof(vocab[i]), "word%d", i);
-	tcase_add_test(tc, test_random_against_brute_force);
-	tcase_add_test(tc, test_clash_widens);
+	tcase_add_loop_test(tc, test_random_against_brute_force, 0, 2);
+	tcase_add_loop_test(tc, test_clash_widens, 0, 2);
 	tcase_add_test(tc, test_size);
-	tcase_add_test(tc, test_damaged_values);
+	tcase_add_loop_test(tc, test_damaged_values, 0, 2);
+	tcase_add_test(tc, test_coded_and_uncoded);
+	tcase_add_test(tc, test_coded_bytes);
+	tcase_add_test(tc, test_stem_counts);
 	tcase_add_test(tc, test_arguments);
 	tcase_add_test(tc, test_hash_is_stable);
 	tcase_set_timeout(tc, 120);
