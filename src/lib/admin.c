@@ -394,10 +394,17 @@ newsidx_status_t newsidx_check(const char *path, newsidx_reject_fn report,
 		newsidx_db_free(db);
 		return st;
 	}
-	if (st)
+	if (st) {
 		problem(&c, path, "%s", newsidx_db_errmsg(db));
-	else
+	} else {
+		int bad;
+
 		check_articles(db, &c);
+		(void)newsidx_db__stemcodes(db, &bad);
+		if (bad)
+			problem(&c, path, "its stem codes (newsidx.stemcodes) "
+					  "are damaged; rebuild it");
+	}
 	newsidx_db_free(db);
 	if (problems)
 		*problems = c.problems;

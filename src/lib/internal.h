@@ -730,9 +730,12 @@ newsidx_status_t newsidx_synonyms__of(struct newsidx_db *db,
  *   0x01..0xBF    codes 1..191, the commonest stems, in one byte
  *   0xC0..0xFE b  codes 192 + ((lead - 0xC0) << 8 | b)
  *   0xFF h        a stem without a code: its hash, cut to w bytes
- * The width is chosen among the stems without a code.  A code names one
- * stem, and a query stem has a code exactly when the writer gave it one,
- * so the check stays exact.  Half the positions of news take one byte.
+ * A run holds the first byte of each of its count tokens, then the
+ * other bytes of its tokens in order (b, h), so that a check reads the
+ * first bytes at a fixed stride; an extra is its token whole.  The width
+ * is chosen among the stems without a code.  A code names one stem, and
+ * a query stem has a code exactly when the writer gave it one, so the
+ * check stays exact.  Half the positions of news take one byte.
  */
 
 /* A table of stem codes; newsidx_stemcodes__parse() makes it from the
@@ -768,6 +771,7 @@ struct newsidx_posrec {
 	size_t n, cap;
 	uint64_t *scratch; /* for the width choice */
 	size_t scratch_cap;
+	struct newsidx_buf ext; /* a coded run's bytes after the first */
 };
 
 void newsidx_pos__reset(struct newsidx_posrec *r);

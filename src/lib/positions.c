@@ -281,6 +281,7 @@ void newsidx_pos__free(struct newsidx_posrec *r)
 	free(r->pos);
 	free(r->hash);
 	free(r->scratch);
+	newsidx_buf__free(&r->ext);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -359,18 +360,20 @@ static void put_hash(struct newsidx_buf *out, uint64_t h, unsigned bytes,
 }
 
 /* A position's token: a hash of width bytes, or in the coded format
- * its stem's code (one or two bytes) or the escape and the hash. */
-static void put_token(struct newsidx_buf *out,
+ * its stem's code (one or two bytes) or the escape and the hash.  The
+ * first byte goes to out; the rest to ext, or out when ext is NULL. */
+static void put_token(struct newsidx_buf *out, struct newsidx_buf *ext,
 		      const struct newsidx_stemcodes *codes, uint64_t h,
 		      unsigned width, int *rc)
 {
 	unsigned code;
-	unsigned char b[2];
 
 	if (!codes) {
 		put_hash(out, h ? cut(h, width) : 0, width, rc);
 		return;
 	}
+	if (!ext)
+		ext = out;
 	if (!h) {
 		newsidx_buf__putc(out, 0, rc);
 		return;
@@ -379,12 +382,15 @@ static void put_token(struct newsidx_buf *out,
 	if (code && code <= CODE1_MAX) {
 		newsidx_buf__putc(out, (char)code, rc);
 	} else if (code) {
-		b[0] = (unsigned char)(CODE2_LEAD + ((code - CODE1_MAX - 1) >> 8));
-		b[1] = (unsigned char)((code - CODE1_MAX - 1) & 0xff);
-		newsidx_buf__append(out, b, 2, rc);
+		newsidx_buf__putc(out,
+				  (char)(CODE2_LEAD +
+					 ((code - CODE1_MAX - 1) >> 8)),
+				  rc);
+		newsidx_buf__putc(ext, (char)((code - CODE1_MAX - 1) & 0xff),
+				  rc);
 	} else {
 		newsidx_buf__putc(out, (char)CODE_ESC, rc);
-		put_hash(out, cut(h, width), width, rc);
+		put_hash(ext, cut(h, width), width, rc);
 	}
 }
 
@@ -442,6 +448,7 @@ int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
 		}
 		put_varint(out, start - prev_end, &rc);
 		put_varint(out, (uint64_t)last - start + 1, &rc);
+		r->ext.len = 0;
 		for (k = i; k <= end; k++) {
 			unsigned p = r->pos[k];
 
@@ -449,11 +456,14 @@ int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
 				continue;
 			if (k > i)
 				for (; r->pos[k - 1] + 1 < p; p--)
-					put_token(out, codes, 0,
+					put_token(out, &r->ext, codes, 0,
 						  (unsigned)width, &rc);
-			put_token(out, codes, r->hash[k], (unsigned)width,
-				  &rc);
+			put_token(out, &r->ext, codes, r->hash[k],
+				  (unsigned)width, &rc);
 		}
+		/* Coded: the run's first bytes, one per position, then the
+		 * rest of its tokens' bytes. */
+		newsidx_buf__append(out, r->ext.data, r->ext.len, &rc);
 		prev_end = last + 1;
 		/* Skip the extras that follow the run's last position. */
 		for (i = end + 1; i < r->n && r->pos[i] == last; i++)
@@ -463,8 +473,8 @@ int newsidx_pos__encode(struct newsidx_posrec *r, unsigned title_end,
 	for (i = 1; i < r->n; i++)
 		if (r->pos[i] == r->pos[i - 1]) {
 			put_varint(out, r->pos[i] - prev_extra, &rc);
-			put_token(out, codes, r->hash[i], (unsigned)width,
-				  &rc);
+			put_token(out, NULL, codes, r->hash[i],
+				  (unsigned)width, &rc);
 			prev_extra = r->pos[i];
 		}
 	return rc ? -1 : 0;
@@ -486,6 +496,10 @@ struct newsidx_poscheck {
 	unsigned char *stitle; /* [n] the slot is title only */
 	uint32_t *dcode;       /* [nd] its code in the table, or 0 */
 	int coded;             /* made with the index's stem codes */
+	/* For coded values: the lead bytes that may start a query stem's
+	 * token (its one-byte code, the first byte of its two-byte code,
+	 * or the escape). */
+	unsigned char lead[256];
 };
 
 struct newsidx_poscheck *newsidx_pos__check_new(
@@ -524,8 +538,15 @@ struct newsidx_poscheck *newsidx_pos__check_new(
 		for (j = 0; j < c->nd && c->dh[j] != hash[i]; j++)
 			;
 		if (j == c->nd) {
+			unsigned code = newsidx_stemcodes__code(codes, hash[i]);
+
 			c->dh[j] = hash[i];
-			c->dcode[j] = newsidx_stemcodes__code(codes, hash[i]);
+			c->dcode[j] = code;
+			c->lead[!code		    ? CODE_ESC
+				: code <= CODE1_MAX ? code
+						    : CODE2_LEAD +
+							  ((code - CODE1_MAX -
+							    1) >> 8)] = 1;
 			c->dtitle[j] = 1;
 			c->nd++;
 		}
@@ -734,16 +755,48 @@ static void occ_sort(struct occs *o)
 	}
 }
 
+#define FOUND 2
+
+/* The phrase ends at pos, among the occurrences so far (in position
+ * order): the answer is known before the rest of the value is read. */
+static int phrase_ends_at(const struct newsidx_poscheck *c,
+			  const struct occs *o, uint64_t pos,
+			  uint64_t title_end)
+{
+	uint64_t start;
+	size_t k;
+
+	if (pos + 1 < c->n)
+		return 0;
+	start = pos + 1 - c->n;
+	for (k = 0; k + 1 < c->n; k++)
+		if ((c->stitle[k] && start + k > title_end) ||
+		    !has_at(o, (uint32_t)(start + k), c->slot_d[k]))
+			return 0;
+	return !(c->stitle[k] && pos > title_end);
+}
+
+/* Note an occurrence of h at pos if it is a query stem's: 0, -1 when
+ * out of memory, or FOUND when in_order (the occurrences so far are in
+ * position order) and it completes the phrase. */
 static int note(const struct newsidx_poscheck *c, const uint64_t *q, uint64_t h,
-		uint64_t pos, uint64_t title_end, struct occs *o)
+		uint64_t pos, uint64_t title_end, struct occs *o, int in_order)
 {
 	size_t j;
 
 	for (j = 0; j < c->nd; j++)
-		if (h == q[j])
-			return (c->dtitle[j] && pos > title_end)
-				   ? 0
-				   : occ_push(o, (uint32_t)pos, (uint32_t)j);
+		if (h == q[j]) {
+			if (c->dtitle[j] && pos > title_end)
+				return 0;
+			if (occ_push(o, (uint32_t)pos, (uint32_t)j))
+				return -1;
+			return in_order && c->ordered &&
+					       j == c->slot_d[c->n - 1] &&
+					       phrase_ends_at(c, o, pos,
+							      title_end)
+				       ? FOUND
+				       : 0;
+		}
 	return 0;
 }
 
@@ -767,20 +820,25 @@ static int scan_run(const struct newsidx_poscheck *c, const uint64_t *q,
 			uint32_t h = (uint32_t)p[2 * k] | (uint32_t)p[2 * k + 1]
 							      << 8;
 
-			if ((h == q0 || h == q1 || h == q2 || h == q3) &&
-			    note(c, q, h, pos + k, title_end, o))
-				return -1;
+			if (h == q0 || h == q1 || h == q2 || h == q3) {
+				int rc = note(c, q, h, pos + k, title_end, o,
+					      1);
+
+				if (rc)
+					return rc;
+			}
 		}
 		return 0;
 	}
 	for (k = 0; k < count; k++) {
 		uint64_t h = 0;
 		unsigned i;
+		int rc;
 
 		for (i = 0; i < bytes; i++)
 			h |= (uint64_t)p[k * bytes + i] << (8 * i);
-		if (h && note(c, q, h, pos + k, title_end, o))
-			return -1;
+		if (h && (rc = note(c, q, h, pos + k, title_end, o, 1)))
+			return rc;
 	}
 	return 0;
 }
@@ -790,15 +848,53 @@ static int scan_coded(const struct newsidx_poscheck *c, const uint64_t *q,
 		      struct reader *r, uint64_t count, unsigned bytes,
 		      uint64_t pos, uint64_t title_end, struct occs *o)
 {
+	const unsigned char *lead = r->p, *ext;
+	size_t room, e = 0;
 	uint64_t k;
 
-	for (k = 0; k < count && !r->bad; k++) {
-		uint64_t h = get_token(r, bytes);
+	/* One first byte per position, then the rest of the tokens'
+	 * bytes: the first bytes are read at a fixed stride, and only the
+	 * tokens whose first byte a query stem's could have are read
+	 * whole. */
+	if (count > (uint64_t)(r->end - lead))
+		goto bad;
+	ext = lead + count;
+	room = (size_t)(r->end - ext);
+	for (k = 0; k < count; k++) {
+		unsigned b = lead[k], i;
+		size_t more = (b >= CODE2_LEAD) + (b == CODE_ESC) * (bytes - 1);
 
-		if (h && !r->bad && note(c, q, h, pos + k, title_end, o))
-			return -1;
+		if (c->lead[b]) {
+			uint64_t h;
+			int rc;
+
+			if (e > room || room - e < more)
+				goto bad;
+			if (b <= CODE1_MAX) {
+				h = b;
+			} else if (b < CODE_ESC) {
+				h = CODE1_MAX + 1 +
+				    ((uint64_t)(b - CODE2_LEAD) << 8) + ext[e];
+			} else {
+				for (h = 0, i = 0; i < bytes; i++)
+					h |= (uint64_t)ext[e + i] << (8 * i);
+				h |= ESCAPED;
+			}
+			rc = note(c, q, h, pos + k, title_end, o, 1);
+			if (rc == FOUND)
+				return FOUND;
+			if (rc)
+				goto bad;
+		}
+		e += more;
 	}
-	return r->bad ? -1 : 0;
+	if (e > room)
+		goto bad;
+	r->p = ext + e;
+	return 0;
+bad:
+	r->bad = 1;
+	return -1;
 }
 
 int newsidx_pos__match(void *cv, const char *value, size_t len)
@@ -811,7 +907,7 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 	unsigned bytes;
 	struct occs o;
 	size_t j;
-	int ok = 0, coded;
+	int ok = 0, coded, rc;
 
 	if (!c || len < 1)
 		return 0;
@@ -858,16 +954,19 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 			r.bad = 1;
 			break;
 		}
-		if (coded) {
-			if (scan_coded(c, q, &r, count, bytes, pos, title_end,
-				       &o))
-				r.bad = 1;
-		} else {
-			if (scan_run(c, q, r.p, count, bytes, pos, title_end,
-				     &o))
-				r.bad = 1;
-			r.p += count * bytes;
+		rc = coded ? scan_coded(c, q, &r, count, bytes, pos,
+					title_end, &o)
+			   : scan_run(c, q, r.p, count, bytes, pos, title_end,
+				      &o);
+		if (rc == FOUND) {
+			/* The phrase is there; the rest cannot undo it. */
+			ok = 1;
+			goto out;
 		}
+		if (rc)
+			r.bad = 1;
+		if (!coded)
+			r.p += count * bytes;
 		pos += count;
 	}
 	nextra = r.bad ? 0 : get_varint(&r);
@@ -877,7 +976,7 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 		pos += get_varint(&r);
 		h = coded ? get_token(&r, bytes) : get_hash(&r, bytes);
 		if (pos > UINT32_MAX ||
-		    (!r.bad && h && note(c, q, h, pos, title_end, &o)))
+		    (!r.bad && h && note(c, q, h, pos, title_end, &o, 0)))
 			r.bad = 1;
 	}
 	if (!r.bad) {
@@ -888,6 +987,7 @@ int newsidx_pos__match(void *cv, const char *value, size_t len)
 		ok = c->ordered ? match_phrase(c, &o, (uint32_t)title_end)
 				: match_near(c, &o);
 	}
+out:
 	if (o.v != o.local)
 		free(o.v);
 	if (q != qlocal)

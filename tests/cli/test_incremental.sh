@@ -287,6 +287,16 @@ expect_eq "$("$NEWSIDX" --index "$IDX" search --json --all-copies \
 	"a phrase over coded positions finds every article"
 run --index "$IDX" check
 expect_rc 0 "check passes with coded positions"
+cp -r "$IDX" "$T/damaged"
+"$top_builddir/tests/helpers/xtool" setmeta "$T/damaged/$(cut -d' ' -f2 "$T/damaged/XAPIANDB")" \
+	newsidx.stemcodes NXC1junk || fail "xtool setmeta"
+run --index "$T/damaged" check
+expect_rc 1 "check finds damaged stem codes"
+expect_out "stem codes (newsidx.stemcodes) are damaged" "and says so"
+run --index "$T/damaged" search '"harbour cranes"'
+expect_rc 1 "a phrase search on damaged stem codes fails"
+expect_err "has damaged stem codes; rebuild it" "and says why"
+rm -rf "$T/damaged"
 run --index "$IDX" rebuild
 expect_eq "$("$NEWSIDX" --index "$IDX" search --json --all-copies \
 	'"codea rail freight"' | jq .total)" "400" \

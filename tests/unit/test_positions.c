@@ -313,9 +313,11 @@ START_TEST(test_coded_bytes)
 		0x01,             /* title ends at position 1 */
 		0x01, 0x01, 0x04, /* one run: from 1, four positions */
 		0x01,             /* word3: code 1 */
-		0xc0, 0x0c,       /* word0: code 204 = 192 + 0x0c */
+		0xc0,             /* word0: code 204 = 192 + 0x0c, */
 		0x00,             /* an empty position */
-		0xff,             /* word7: no code, its hash follows */
+		0xff,             /* word7: no code, */
+		0x0c,             /* (word0's second byte) */
+				  /* (word7's hash) */
 	};
 	struct newsidx_posrec r;
 	struct newsidx_buf v = {0};
