@@ -522,7 +522,13 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 						"index %s is locked by another "
 						"writer",
 						path);
-		if (x && (x != XAPC_ERR_MODIFIED || tries == 5))
+		/* A reader opening while a writer commits can read a block
+		 * the writer is reusing, which Xapian reports as damage
+		 * ("Expected block 2 to be level 1, not 0"): only damage
+		 * that stays is real. */
+		if (x && ((x != XAPC_ERR_MODIFIED &&
+			   (x != XAPC_ERR_CORRUPT || db->writable)) ||
+			  tries == 5))
 			return newsidx_db__xfail(db, x, "opening");
 		st = x ? NEWSIDX_MODIFIED : check_schema(db);
 		/* A writer committing, or switching generations, while a

@@ -435,6 +435,11 @@ void newsidx_packer__count_stems(struct newsidx_packer *pk,
 	pthread_mutex_unlock(&pk->mu);
 }
 
+int newsidx_packer__sampling(struct newsidx_packer *pk)
+{
+	return __atomic_load_n(&pk->state, __ATOMIC_ACQUIRE) == SAMPLING;
+}
+
 const struct newsidx_stemcodes *newsidx_packer__codes(
 	struct newsidx_packer *pk)
 {

@@ -2394,8 +2394,65 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
  * it; with fewer, this run's own articles add to them, and the end of
  * the run trains on all (from 300 articles).
  */
+/* The position hashes of a stored article, as add_text_token makes
+ * them. */
+struct stem_hashes {
+	struct newsidx_analyzer *an;
+	uint64_t *h;
+	size_t n, cap;
+	int nomem;
+};
+
+static int hash_token(void *ctx, const struct newsidx_token *tok)
+{
+	struct stem_hashes *sh = ctx;
+	size_t slen;
+	const char *stem = newsidx_analyzer__stem(sh->an, tok->text, tok->len,
+						  &slen);
+
+	if (!stem || slen == 0)
+		return 0;
+	if (sh->n == sh->cap) {
+		size_t cap = sh->cap ? 2 * sh->cap : 512;
+		uint64_t *h = realloc(sh->h, cap * sizeof(*h));
+
+		if (!h) {
+			sh->nomem = 1;
+			return 1;
+		}
+		sh->h = h;
+		sh->cap = cap;
+	}
+	sh->h[sh->n++] = newsidx_pos__hash(stem, slen);
+	return 0;
+}
+
+/* Count the stems of a stored article for a compact index's stem codes,
+ * which are made with the dictionary. */
+static void count_stored_stems(struct writer *w, const void *rec,
+			       size_t rlen, struct stem_hashes *sh)
+{
+	struct newsidx_stored s;
+	char code[8];
+
+	if (!w->compact || newsidx_docdata__decode(rec, rlen, 1, &s))
+		return;
+	lang_code(s.lang, code);
+	sh->an = prep_analyzer(&w->prep, code);
+	sh->n = 0;
+	if (s.title)
+		newsidx_analyzer__tokenize(sh->an, s.title, strlen(s.title), 1,
+					   hash_token, sh, NULL);
+	newsidx_analyzer__tokenize(sh->an, s.body, s.body_len, 1, hash_token,
+				   sh, NULL);
+	if (!sh->nomem)
+		newsidx_packer__count_stems(w->packer, sh->h, sh->n);
+	newsidx_stored__clear(&s);
+}
+
 static void sample_index(struct writer *w)
 {
+	struct stem_hashes sh = { 0 };
 	xapc_docid_t last = 0, id;
 	unsigned long tried = 0;
 
@@ -2411,12 +2468,15 @@ static void sample_index(struct writer *w)
 		if (xapc_db_get_doc(w->db->x, id, &doc) == XAPC_OK &&
 		    newsidx_db__doc_record(w->db, doc, &rec, &rlen) ==
 			    NEWSIDX_OK &&
-		    rlen)
+		    rlen) {
+			count_stored_stems(w, rec, rlen, &sh);
 			more = newsidx_packer__add_sample(w->packer, rec, rlen);
+		}
 		xapc_doc_free(doc);
 		if (!more)
-			return;
+			break;
 	}
+	free(sh.h);
 }
 
 /* The index's positions layout, set from the options while the index
@@ -2503,8 +2563,6 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 				       "it: newsidx --index %s rebuild"
 				     : "out of memory",
 				db->path, db->path);
-		if (!had && !w.dedup_mem)
-			sample_index(&w);
 	}
 	/* Band terms: binary from schema 5 on, for an index made empty. */
 	w.binary_bands = newsidx_db__binary_bands(db);
@@ -2521,6 +2579,11 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 		newsidx_packer__free(w.packer);
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	}
+	/* An index with articles but no dictionary yet offers them as
+	 * samples (after prep_init: their stems are counted with its
+	 * analyzers). */
+	if (!w.dedup_mem && newsidx_packer__sampling(w.packer))
+		sample_index(&w);
 	db->errmsg[0] = '\0';
 	if (data)
 		st = index_one(&w, path, path, data, len);

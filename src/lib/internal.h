@@ -756,8 +756,10 @@ void newsidx_stemcount__free(struct newsidx_stemcount *c);
 int newsidx_stemcount__add(struct newsidx_stemcount *c, const uint64_t *hash,
 			   size_t n);
 /* The table of the stems counted twice or more, commonest first, as the
- * metadata value (malloc'd, *len set); NULL when fewer than 5,000
- * positions were counted or out of memory. */
+ * metadata value (malloc'd, *len set); NULL when fewer than 2,000
+ * positions were counted or out of memory.  Even a table from a few
+ * dozen articles makes the positions smaller: the commonest stems of
+ * news are the same everywhere. */
 void *newsidx_stemcount__table(const struct newsidx_stemcount *c,
 			       size_t *len);
 
@@ -869,6 +871,8 @@ const void *newsidx_packer__take_dict(struct newsidx_packer *pk, size_t *len);
  * dictionary (codes is the index's own table, else NULL, when
  * newsidx_packer__new is given the index's dictionary).
  */
+/* 1 while the packer gathers samples (it has no dictionary yet). */
+int newsidx_packer__sampling(struct newsidx_packer *pk);
 /* Count an article's position hashes while sampling (else nothing). */
 void newsidx_packer__count_stems(struct newsidx_packer *pk,
 				 const uint64_t *hash, size_t n);

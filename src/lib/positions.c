@@ -18,7 +18,7 @@
 /* An escaped stem's symbol while matching; codes are below 2^14. */
 #define ESCAPED (UINT64_C(1) << 63)
 /* Fewer positions than this counted: no table (too little to rank). */
-#define CODES_MIN_TOKENS 5000
+#define CODES_MIN_TOKENS 2000
 #define CODES_MAGIC "NXC1"
 /* Up to this many empty positions inside a run are stored as zeros;
  * a longer gap (the one between title and body) starts a new run. */

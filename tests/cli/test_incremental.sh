@@ -401,6 +401,30 @@ run --index "$IDX" check
 expect_rc 0 "check reads articles packed with and without it"
 rm -rf "$P"
 
+# The same small runs into a lean index: the run that trains the
+# dictionary also counts the stems of the stored articles for the stem
+# codes (its own 100 articles alone are too few), and the next run
+# codes its positions.
+rm -rf "$IDX" "$T/idx2"
+make_corpus "$P" 5 100 small
+codes=
+for f in "$P"/part-*.jsonl; do
+	run --index "$IDX" index --lean "$f"
+	run --index "$T/idx2" index "$f"
+	codes="$codes $("$NEWSIDX" --index "$IDX" stats --json |
+		jq '.stem_codes > 0')"
+done
+expect_eq "$codes" " false false true true true" \
+	"the third run of 100 lean articles makes stem codes"
+for q in '"harbour cranes and small"' '"small rail freight number 99"' \
+	'"story a0005-007 about"' 'title:"small a0004-100"'; do
+	expect_eq "$("$NEWSIDX" --index "$IDX" search --json --all-copies "$q" |
+		jq .total)" \
+		"$("$NEWSIDX" --index "$T/idx2" search --json --all-copies "$q" |
+		jq .total)" "small lean runs and a table agree on $q"
+done
+rm -rf "$P" "$T/idx2"
+
 # Band terms: binary in an index made at schema 5 (newsidx.bands), hex
 # in one made before; a writer keeps to the index's form, so wire
 # copies across runs are found in both.
