@@ -2386,14 +2386,6 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	return st;
 }
 
-/*
- * An index that holds articles but no record dictionary (its runs were
- * each too small to train one, or it was written before schema 5)
- * offers its newest stored articles as samples: with 2 MB of them the
- * dictionary is trained at once and this run's articles are packed with
- * it; with fewer, this run's own articles add to them, and the end of
- * the run trains on all (from 300 articles).
- */
 /* The position hashes of a stored article, as add_text_token makes
  * them. */
 struct stem_hashes {
@@ -2450,6 +2442,14 @@ static void count_stored_stems(struct writer *w, const void *rec,
 	newsidx_stored__clear(&s);
 }
 
+/*
+ * An index that holds articles but no record dictionary (its runs were
+ * each too small to train one, or it was written before schema 5)
+ * offers its newest stored articles as samples: with 2 MB of them the
+ * dictionary is trained at once and this run's articles are packed with
+ * it; with fewer, this run's own articles add to them, and the end of
+ * the run trains on all (from 300 articles).
+ */
 static void sample_index(struct writer *w)
 {
 	struct stem_hashes sh = { 0 };
