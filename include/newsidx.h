@@ -552,6 +552,15 @@ typedef struct newsidx_info {
 					positions of a compact index, made
 					with the dictionary; 0: none.
 					@since 0.2 */
+	int term_lists;              /* 1: Xapian keeps each article's
+					term list; 0: a compact index
+					made without (schema 7), which
+					lists deleted articles instead.
+					@since 0.2 */
+	size_t deleted;              /* articles listed deleted: hidden,
+					their space kept until a rebuild
+					(only without term lists).
+					@since 0.2 */
 } newsidx_info_t;
 
 /*

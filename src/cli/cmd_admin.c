@@ -109,7 +109,7 @@ int cmd_stats(int argc, char **argv)
 	if (json) {
 		json_t *o = json_pack(
 			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
-			"s:I, s:I, s:I, s:I, s:o, s:o}",
+			"s:I, s:I, s:b, s:I, s:I, s:I, s:o, s:o}",
 			"index", info->path, "articles",
 			(json_int_t)info->articles, "terms",
 			(json_int_t)info->terms, "disk_bytes",
@@ -120,7 +120,8 @@ int cmd_stats(int argc, char **argv)
 			info->stemmer_version, "positions", info->positions,
 			"dictionary_bytes", (json_int_t)info->dictionary_bytes,
 			"stem_codes", (json_int_t)info->stem_codes,
-			"files",
+			"term_lists", info->term_lists,
+			"deleted", (json_int_t)info->deleted, "files",
 			(json_int_t)info->files, "failed_files",
 			(json_int_t)info->failed_files, "sources",
 			counts_json(info->sources, info->nsources), "months",
@@ -152,6 +153,10 @@ int cmd_stats(int argc, char **argv)
 			       info->positions, info->stem_codes);
 		else
 			printf("positions:    %s\n", info->positions);
+		if (!info->term_lists)
+			printf("term lists:   none; %zu deleted articles "
+			       "kept until a rebuild\n",
+			       info->deleted);
 		if (info->dictionary_bytes)
 			printf("records:      compressed with a %.1f KB "
 			       "dictionary\n",

@@ -182,6 +182,13 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 		/* The value is "NXC1" and 8 bytes per code. */
 		i->pub.stem_codes = clen >= 4 ? (clen - 4) / 8 : 0;
 	}
+	i->pub.term_lists = newsidx_db__term_lists(db);
+	{
+		xapc_doccount_t del = 0;
+
+		xapc_db_deleted_count(db->x, &del);
+		i->pub.deleted = del;
+	}
 	i->pub.path = i->path ? i->path : "";
 	i->pub.updated = i->updated ? i->updated : "";
 	i->pub.stemmer = i->stemmer ? i->stemmer : "";
@@ -289,10 +296,44 @@ static int scan_term(void *ctx, const char *term, size_t len, unsigned wdf)
 	return 0;
 }
 
+struct id_find {
+	xapc_docid_t want;
+	unsigned n;
+	int found;
+};
+
+static int find_posting(void *ctx, xapc_docid_t id, xapc_termcount_t wdf)
+{
+	struct id_find *f = ctx;
+
+	(void)wdf;
+	f->n++;
+	f->found |= id == f->want;
+	return 0;
+}
+
+/* Without term lists: the stored id must find the article, and only it. */
+static void check_id(struct newsidx_db *db, struct checker *c,
+		     const char *where, xapc_docid_t id, const char *sid)
+{
+	char term[NEWSIDX_MAX_TERM + 24];
+	size_t n = newsidx_schema__term(term, "Q", sid, strlen(sid));
+	struct id_find f = { id, 0, 0 };
+
+	if (xapc_db_postings(db->x, term, n, find_posting, &f))
+		problem(c, where, "unreadable: %s", xapc_db_errmsg(db->x));
+	else if (!f.found)
+		problem(c, where, "its id %s does not find it", sid);
+	else if (f.n != 1)
+		problem(c, where, "its id %s is shared by %u articles", sid,
+			f.n);
+}
+
 static void check_articles(struct newsidx_db *db, struct checker *c)
 {
 	xapc_docid_t last = 0, id;
 	char where[64];
+	int tl = newsidx_db__term_lists(db);
 
 	if (xapc_db_lastdocid(db->x, &last))
 		return;
@@ -316,8 +357,11 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 			continue;
 		}
 		memset(&d, 0, sizeof(d));
-		xapc_doc_terms(doc, scan_term, &d);
-		if (d.ids != 1)
+		if (tl)
+			xapc_doc_terms(doc, scan_term, &d);
+		if (!tl)
+			; /* the stored id is checked below */
+		else if (d.ids != 1)
 			problem(c, where, "has %u id terms, not 1", d.ids);
 		else if (xapc_db_termfreq(db->x, d.id, d.idlen, &tf) == XAPC_OK &&
 			 tf != 1)
@@ -326,6 +370,9 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 		if (newsidx_db__doc_record(db, doc, &rec, &len) != NEWSIDX_OK ||
 		    newsidx_docdata__decode(rec, len, 1, &s) != NEWSIDX_OK) {
 			problem(c, where, "stored data does not decode");
+		} else if (!tl) {
+			check_id(db, c, where, id, s.id);
+			newsidx_stored__clear(&s);
 		} else {
 			if (d.ids == 1 && (d.idlen - 1 >= NEWSIDX_MAX_TERM ||
 					   strncmp(s.id, d.id + 1,
@@ -436,6 +483,9 @@ newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 	}
 	db->x = x;
 	db->mismatch = 0;
+	st = newsidx_db__track(db);
+	if (st)
+		return st;
 	/* The generation just retired stays until the next switch: a
 	 * reader that read the old stub a moment ago may still be opening
 	 * it.  Older ones go; readers move to the new one on their next
@@ -478,7 +528,11 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 	snprintf(src, sizeof(src), "%s/%s", db->path, cur);
 	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
 	srcs[0] = src;
-	x = xapc_compact(srcs, 1, dst, 0, &err);
+	/* Docids kept: the list of deleted articles names them. */
+	x = xapc_compact(srcs, 1, dst,
+			 newsidx_db__term_lists(db) ? 0
+						    : XAPC_COMPACT_NO_RENUMBER,
+			 &err);
 	if (x) {
 		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "compacting %s: %s",
 				      db->path, err ? err : "failed");
@@ -616,7 +670,7 @@ newsidx_status_t newsidx_delete_id(newsidx_db_t *db, const char *id)
 		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
 					"index %s is open read-only", db->path);
 	n = newsidx_schema__term(term, "Q", id, strlen(id));
-	x = xapc_db_termfreq(db->x, term, n, &tf);
+	x = newsidx_db__live_count(db, term, n, &tf);
 	if (!x && tf == 0)
 		return newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
 					"no article with id %s", id);

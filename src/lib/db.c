@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "xapc.h"
@@ -28,6 +29,8 @@
 #define META_DICTIONARY "newsidx.dictionary"
 #define META_STEMCODES "newsidx.stemcodes"
 #define META_BANDS "newsidx.bands"
+#define META_TERMLIST "newsidx.termlist"
+#define META_DELETED "newsidx.deleted"
 
 const char *newsidx_status_str(newsidx_status_t status)
 {
@@ -190,7 +193,7 @@ static char *get_meta(struct newsidx_db *db, const char *key)
 static int older_schema(const char *schema)
 {
 	return strcmp(schema, "3") == 0 || strcmp(schema, "4") == 0 ||
-	       strcmp(schema, "5") == 0;
+	       strcmp(schema, "5") == 0 || strcmp(schema, "6") == 0;
 }
 
 /* Refuse an index whose terms were made by another schema or stemmer:
@@ -234,9 +237,11 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 		/* Schema 4 only added compact positions, an option, schema 5
 		 * packed records, which readers tell from the old ones, and
 		 * schema 6 hashed file terms, which a writer looks up in both
-		 * forms: an index of schema 3 to 5 is a schema 6 index.  The
-		 * new number keeps older writers, which would miss the
-		 * hashed file terms, away from it. */
+		 * forms, and schema 7 lists the articles deleted from an
+		 * index without term lists, which only such an index has: an
+		 * index of schema 3 to 6 is a schema 7 index.  The new
+		 * number keeps older writers, which would miss the hashed
+		 * file terms, away from it. */
 		int x = xapc_db_set_metadata(db->x, META_SCHEMA, want,
 					     strlen(want));
 
@@ -394,14 +399,102 @@ newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
 	return newsidx_db__record(db, packed, plen, data, dlen, rec, rec_len);
 }
 
+int newsidx_db__term_lists(struct newsidx_db *db)
+{
+	char *v = get_meta(db, META_TERMLIST);
+	int none = v && strcmp(v, "none") == 0;
+
+	free(v);
+	return !none;
+}
+
+newsidx_status_t newsidx_db__track(struct newsidx_db *db)
+{
+	int x = xapc_db_track_deleted(db->x, META_DELETED);
+
+	if (x == XAPC_ERR_CORRUPT)
+		return newsidx_db__fail(db, NEWSIDX_CORRUPT,
+					"index %s has a damaged list of deleted "
+					"articles; rebuild it",
+					db->path);
+	return x ? newsidx_db__xfail(db, x, "opening") : NEWSIDX_OK;
+}
+
+static int count_posting(void *ctx, xapc_docid_t id, xapc_termcount_t wdf)
+{
+	(void)id;
+	(void)wdf;
+	++*(xapc_doccount_t *)ctx;
+	return 0;
+}
+
+int newsidx_db__live_count(struct newsidx_db *db, const char *term,
+			   size_t len, unsigned *n)
+{
+	xapc_doccount_t tf = 0;
+	int x = xapc_db_termfreq(db->x, term, len, &tf);
+
+	*n = 0;
+	if (x || tf == 0)
+		return x;
+	return xapc_db_postings(db->x, term, len, count_posting, n);
+}
+
+/*
+ * An empty index given compact positions gives up its termlist table:
+ * Xapian then neither writes nor stores the term lists, a quarter of a
+ * lean index, and deletions become marks (xapc_db_track_deleted).  The
+ * table goes the way Xapian documents, by removing its file while no
+ * handle writes it.
+ */
+static newsidx_status_t drop_term_lists(struct newsidx_db *db)
+{
+	char gen[256], f[PATH_MAX];
+	xapc_docid_t last = 1;
+	newsidx_status_t st;
+	int x;
+
+	if (xapc_db_has_termlist(db->x) != 1 ||
+	    xapc_db_lastdocid(db->x, &last) || last != 0)
+		return NEWSIDX_OK;
+	if (db->fresh) {
+		snprintf(f, sizeof(f), "%s/termlist.glass", db->path);
+	} else if (newsidx_layout__current(db->path, gen, sizeof(gen))) {
+		snprintf(f, sizeof(f), "%s/%s/termlist.glass", db->path, gen);
+	} else {
+		return NEWSIDX_OK;
+	}
+	x = xapc_db_commit(db->x);
+	if (x)
+		return newsidx_db__xfail(db, x, "writing to");
+	xapc_db_free(db->x);
+	db->x = NULL;
+	if (unlink(f) != 0 && errno != ENOENT)
+		st = newsidx_db__fail(db, NEWSIDX_IO, "cannot remove %s: %s", f,
+				      strerror(errno));
+	else
+		st = NEWSIDX_OK;
+	x = xapc_db_open(&db->x, db->path, XAPC_DB_OPEN);
+	if (x)
+		return newsidx_db__xfail(db, x, "reopening");
+	if (st)
+		return st;
+	x = xapc_db_set_metadata(db->x, META_TERMLIST, "none", 4);
+	if (x)
+		return newsidx_db__xfail(db, x, "writing to");
+	return newsidx_db__track(db);
+}
+
 newsidx_status_t newsidx_db__set_positions(struct newsidx_db *db,
 					   int compact)
 {
 	const char *v = compact ? "compact" : "table";
 	int x = xapc_db_set_metadata(db->x, META_POSITIONS, v, strlen(v));
 
-	return x ? newsidx_db__xfail(db, x, "recording the positions layout")
-		 : NEWSIDX_OK;
+	if (x)
+		return newsidx_db__xfail(db, x,
+					 "recording the positions layout");
+	return compact ? drop_term_lists(db) : NEWSIDX_OK;
 }
 
 static void sleep_ms(long ms)
@@ -546,6 +639,8 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 		db->mismatch = 1;
 		st = NEWSIDX_OK;
 	}
+	if (!st)
+		st = newsidx_db__track(db);
 	if (opts->synonyms && !(db->synonyms = newsidx_strdup(opts->synonyms)))
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	if (!st && db->writable && !db->mismatch)
@@ -587,6 +682,8 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 	if (x)
 		return newsidx_db__xfail(db, x, "creating");
 	st = check_schema(db);
+	if (!st)
+		st = newsidx_db__track(db);
 	return st ? st : load_synonyms(db, synonyms);
 }
 
@@ -675,5 +772,5 @@ newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
 	}
 	xapc_db_free(db->x);
 	db->x = x;
-	return NEWSIDX_OK;
+	return newsidx_db__track(db);
 }

@@ -178,6 +178,7 @@ struct writer {
 	struct bandtab bands;
 	struct bulk *bulk;         /* a parallel bulk load, or NULL */
 	int compact;               /* the index keeps compact positions */
+	int term_lists;            /* Xapian keeps term lists (can delete) */
 	struct newsidx_packer *packer; /* packs the stored records */
 	int binary_bands;          /* band terms in the binary form */
 };
@@ -906,6 +907,52 @@ static int group_and_spell(struct writer *w, struct item *it)
 	return x;
 }
 
+static int first_docid(void *ctx, xapc_docid_t id, xapc_termcount_t wdf)
+{
+	(void)wdf;
+	*(xapc_docid_t *)ctx = id;
+	return 1;
+}
+
+/* 1 when two documents have the same value in slot, not empty. */
+static int same_value(xapc_doc_t *a, xapc_doc_t *b, unsigned slot)
+{
+	size_t la = 0, lb = 0;
+	const char *va = xapc_doc_value(a, slot, &la);
+	const char *vb = xapc_doc_value(b, slot, &lb);
+
+	return va && vb && la == lb && memcmp(va, vb, la) == 0;
+}
+
+/*
+ * In an index without term lists, where replacing an article leaves the
+ * old one listed deleted until a rebuild, the article already stored as
+ * it is now is kept: a file that changed (a feed or a JSON Lines file
+ * that grows) then costs only its new articles.  The stored record (its
+ * fields, body and file), its positions and its group decide; the terms
+ * follow from them.  Its docid, or 0 to write it.
+ */
+static xapc_docid_t stored_as_is(struct writer *w, struct item *it)
+{
+	xapc_doccount_t n = 0;
+	xapc_docid_t id = 0;
+	xapc_doc_t *old = NULL;
+
+	if (w->term_lists ||
+	    newsidx_db__live_count(w->db, it->qterm, it->qlen, &n) || n != 1 ||
+	    xapc_db_postings(w->db->x, it->qterm, it->qlen, first_docid, &id) ||
+	    !id || xapc_db_get_doc(w->db->x, id, &old)) {
+		xapc_doc_free(old);
+		return 0;
+	}
+	if (!same_value(old, it->doc, NEWSIDX_SLOT_DOC) ||
+	    !same_value(old, it->doc, NEWSIDX_SLOT_GROUP) ||
+	    (w->compact && !same_value(old, it->doc, NEWSIDX_SLOT_POS)))
+		id = 0;
+	xapc_doc_free(old);
+	return id;
+}
+
 /*
  * Write a prepared article, in the writer's thread: its group, its
  * spelling words, then the document, replacing any copy with its id.
@@ -919,8 +966,9 @@ static newsidx_status_t write_item(struct writer *w, struct item *it,
 	int x = group_and_spell(w, it);
 
 	if (!x)
-		x = xapc_db_termfreq(w->db->x, it->qterm, it->qlen, &had);
-	if (!x)
+		x = newsidx_db__live_count(w->db, it->qterm, it->qlen, &had);
+	docid = x ? 0 : stored_as_is(w, it);
+	if (!x && !docid)
 		x = xapc_db_replace_doc_by_term(w->db->x, it->qterm, it->qlen,
 						it->doc, &docid);
 	if (x)
@@ -1677,6 +1725,9 @@ struct shard {
 	unsigned pending;
 	int xerr;
 	char errmsg[300];
+	int lean;             /* no termlist: it cannot replace articles */
+	char **copies;        /* the id terms it wrote again (lean) */
+	size_t ncopies, capcopies;
 };
 
 struct bulk {
@@ -1694,6 +1745,70 @@ struct bulk {
 	uint64_t *ids;        /* hashes of the ids written, 0 = free */
 	size_t capids, nids;
 };
+
+/*
+ * A lean shard, which has no term lists, cannot replace an article whose
+ * id came again: it adds the new one and remembers the id term, and the
+ * older ones are listed deleted once the shards are merged (fix_copies).
+ */
+static int add_copy(struct shard *s, struct item *it, xapc_docid_t *docid)
+{
+	xapc_doccount_t tf = 0;
+	int x = xapc_db_termfreq(s->x, it->qterm, it->qlen, &tf);
+
+	if (!x && tf) {
+		char *t = malloc(it->qlen + 1);
+
+		if (s->ncopies == s->capcopies) {
+			size_t cap = s->capcopies ? 2 * s->capcopies : 16;
+			char **p = realloc(s->copies, cap * sizeof(*p));
+
+			if (p) {
+				s->copies = p;
+				s->capcopies = cap;
+			}
+		}
+		if (!t || s->ncopies == s->capcopies) {
+			free(t);
+			return XAPC_ERR_NOMEM;
+		}
+		memcpy(t, it->qterm, it->qlen);
+		t[it->qlen] = '\0';
+		s->copies[s->ncopies++] = t;
+	}
+	if (!x)
+		x = xapc_db_add_doc(s->x, it->doc, docid);
+	return x;
+}
+
+/* After the merge: of the articles with an id a lean shard wrote again,
+ * all but the last written are listed deleted. */
+static int fix_copies(struct newsidx_db *db, struct bulk *bk)
+{
+	unsigned i;
+	size_t j, k;
+	int x = 0, any = 0;
+
+	for (i = 0; i < bk->n && !x; i++)
+		for (j = 0; j < bk->sh[i].ncopies && !x; j++) {
+			const char *t = bk->sh[i].copies[j];
+			struct doclist l = { 0 };
+
+			x = xapc_db_postings(db->x, t, strlen(t), collect_docid,
+					     &l);
+			if (!x && l.nomem)
+				x = XAPC_ERR_NOMEM;
+			/* Postings come in docid order: the last is newest. */
+			for (k = 0; !x && k + 1 < l.n; k++) {
+				x = xapc_db_delete_doc(db->x, l.ids[k]);
+				any = 1;
+			}
+			free(l.ids);
+		}
+	if (!x && any)
+		x = xapc_db_commit(db->x);
+	return x;
+}
 
 static void *shard_main(void *arg)
 {
@@ -1718,7 +1833,9 @@ static void *shard_main(void *arg)
 		pthread_cond_signal(&s->room);
 		pthread_mutex_unlock(&bk->mu);
 		if (!s->xerr) {
-			if (it->replace)
+			if (it->replace && s->lean)
+				x = add_copy(s, it, &docid);
+			else if (it->replace)
 				x = xapc_db_replace_doc_by_term(
 					s->x, it->qterm, it->qlen, it->doc, &docid);
 			else
@@ -1815,7 +1932,8 @@ static void bulk_remove(struct newsidx_db *db, struct bulk *bk)
 /* A new temporary generation in base, opened for writing without
  * fsync. */
 static newsidx_status_t bulk_gen(struct newsidx_db *db, const char *base,
-				 char *gen, size_t size, xapc_db_t **x)
+				 char *gen, size_t size, int lean,
+				 xapc_db_t **x)
 {
 	char path[PATH_MAX];
 	newsidx_status_t st;
@@ -1824,8 +1942,9 @@ static newsidx_status_t bulk_gen(struct newsidx_db *db, const char *base,
 	if (st)
 		return newsidx_db__fail(db, st, "cannot read %s", base);
 	snprintf(path, sizeof(path), "%s/%s", base, gen);
-	if (xapc_db_open(x, path, XAPC_DB_CREATE_OR_OVERWRITE |
-					  XAPC_DB_NO_SYNC)) {
+	if (xapc_db_open(x, path,
+			 XAPC_DB_CREATE_OR_OVERWRITE | XAPC_DB_NO_SYNC |
+				 (lean ? XAPC_DB_NO_TERMLIST : 0))) {
 		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "creating %s: %s",
 				      path, xapc_db_errmsg(*x));
 		xapc_db_free(*x);
@@ -1844,6 +1963,11 @@ static void bulk_free(struct bulk *bk)
 	if (!bk)
 		return;
 	for (i = 0; i < bk->n; i++) {
+		size_t j;
+
+		for (j = 0; j < bk->sh[i].ncopies; j++)
+			free(bk->sh[i].copies[j]);
+		free(bk->sh[i].copies);
 		xapc_db_free(bk->sh[i].x);
 		pthread_cond_destroy(&bk->sh[i].more);
 		pthread_cond_destroy(&bk->sh[i].room);
@@ -1904,7 +2028,7 @@ static newsidx_status_t bulk_replace(struct newsidx_db *db,
 		db->x = NULL;
 		return st;
 	}
-	return NEWSIDX_OK;
+	return newsidx_db__track(db);
 }
 
 /* Stop the shard threads, once every queued article is written. */
@@ -1933,6 +2057,7 @@ static newsidx_status_t bulk_start(struct writer *w, unsigned nshards)
 	xapc_db_t *meta = NULL;
 	newsidx_status_t st;
 	unsigned i;
+	int lean;
 
 	if (!bk || !(bk->sh = calloc(nshards, sizeof(*bk->sh)))) {
 		free(bk);
@@ -1960,10 +2085,14 @@ static newsidx_status_t bulk_start(struct writer *w, unsigned nshards)
 		return newsidx_db__fail(db, NEWSIDX_ENGINE,
 					"%s has no live generation", db->path);
 	}
-	st = bulk_gen(db, bk->base, bk->metagen, sizeof(bk->metagen), &meta);
-	for (i = 0; !st && i < nshards; i++)
+	lean = !newsidx_db__term_lists(db);
+	st = bulk_gen(db, bk->base, bk->metagen, sizeof(bk->metagen), lean,
+		      &meta);
+	for (i = 0; !st && i < nshards; i++) {
+		bk->sh[i].lean = lean;
 		st = bulk_gen(db, bk->base, bk->sh[i].gen,
-			      sizeof(bk->sh[i].gen), &bk->sh[i].x);
+			      sizeof(bk->sh[i].gen), lean, &bk->sh[i].x);
+	}
 	for (i = 0; !st && i < nshards; i++) {
 		if (pthread_create(&bk->sh[i].thread, NULL, shard_main,
 				   &bk->sh[i]) != 0)
@@ -2143,6 +2272,10 @@ static newsidx_status_t bulk_end(struct writer *w, newsidx_status_t st)
 					       ? bulk_replace(db, dst, paths[1])
 					       : newsidx_db__switch(db, gen, bk->cur);
 
+		if (!sst && fix_copies(db, bk))
+			sst = newsidx_db__fail(db, NEWSIDX_ENGINE,
+					       "writing to %s: %s", db->path,
+					       xapc_db_errmsg(db->x));
 		if (sst)
 			st = sst;
 		else if (w->opts->version >= 2)
@@ -2545,6 +2678,7 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	st = positions_layout(&w);
 	if (st)
 		return st;
+	w.term_lists = newsidx_db__term_lists(db);
 	{
 		size_t dlen, clen = 0;
 		char *dict = newsidx_db__dictionary(db, &dlen);

@@ -357,7 +357,7 @@ char *newsidx_strdup(const char *s);
  * records are read from the document data, its older file terms are
  * looked up too, and its position values stay uncoded.
  */
-#define NEWSIDX_SCHEMA_VERSION 6
+#define NEWSIDX_SCHEMA_VERSION 7
 #define NEWSIDX_MAX_TERM 240
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100
@@ -593,6 +593,20 @@ struct newsidx_db {
 	size_t codes_len;
 	unsigned codes_gen;              /* changes when codes change */
 };
+
+/* 0 when the index has no term lists (metadata newsidx.termlist "none":
+ * a compact index made since schema 7), else 1. */
+int newsidx_db__term_lists(struct newsidx_db *db);
+
+/* How many articles a term indexes, leaving out those listed deleted
+ * (for id and file terms: it reads the postings); a xapc status. */
+int newsidx_db__live_count(struct newsidx_db *db, const char *term,
+			   size_t len, unsigned *n);
+
+/* Hide the articles listed deleted (metadata newsidx.deleted) from the
+ * handle's reads; an index without term lists deletes by listing.  Done
+ * at every open; a damaged list is NEWSIDX_CORRUPT. */
+newsidx_status_t newsidx_db__track(struct newsidx_db *db);
 
 /* 1 when the index's band terms are binary (metadata newsidx.bands),
  * and making them so (for an empty index: a binding status). */

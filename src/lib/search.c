@@ -11,6 +11,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1717,6 +1718,112 @@ static int fb_term(void *ctx, const char *term, size_t len, unsigned wdf)
 	return 0;
 }
 
+/* The stems of an article analysed again, one after another. */
+struct word_feed {
+	struct newsidx_analyzer *an;
+	char *buf;            /* the stems, each NUL-terminated */
+	size_t len, cap;
+	size_t *off;          /* where each starts in buf */
+	size_t n, capoff;
+	int nomem;
+};
+
+static int feed_token(void *ctx, const struct newsidx_token *tok)
+{
+	struct word_feed *f = ctx;
+	size_t slen = 0;
+	const char *stem =
+		newsidx_analyzer__stem(f->an, tok->text, tok->len, &slen);
+
+	if (!stem || f->nomem) {
+		f->nomem = 1;
+		return 1;
+	}
+	if (!slen)
+		return 0;
+	if (f->len + slen + 1 > f->cap) {
+		size_t cap = f->cap ? 2 * f->cap : 8192;
+		char *b;
+
+		while (cap < f->len + slen + 1)
+			cap *= 2;
+		b = realloc(f->buf, cap);
+		if (!b) {
+			f->nomem = 1;
+			return 1;
+		}
+		f->buf = b;
+		f->cap = cap;
+	}
+	if (f->n == f->capoff) {
+		size_t cap = f->capoff ? 2 * f->capoff : 512;
+		size_t *o = realloc(f->off, cap * sizeof(*o));
+
+		if (!o) {
+			f->nomem = 1;
+			return 1;
+		}
+		f->off = o;
+		f->capoff = cap;
+	}
+	f->off[f->n++] = f->len;
+	memcpy(f->buf + f->len, stem, slen);
+	f->len += slen;
+	f->buf[f->len++] = '\0';
+	return 0;
+}
+
+static int cmp_word(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The words of an article with their counts: its term list, or, in an
+ * index without term lists, its stored title and body analysed again
+ * (each distinct stem once, with its count as the wdf).
+ */
+static void doc_words(struct newsidx_db *db, int term_lists, xapc_doc_t *doc,
+		      xapc_term_cb fn, void *ctx)
+{
+	struct newsidx_stored s;
+	struct word_feed f = { 0 };
+	const void *rec;
+	char **w;
+	size_t rlen, i, j;
+
+	if (term_lists) {
+		xapc_doc_terms(doc, fn, ctx);
+		return;
+	}
+	if (newsidx_db__doc_record(db, doc, &rec, &rlen) != NEWSIDX_OK ||
+	    newsidx_docdata__decode(rec, rlen, 1, &s) != NEWSIDX_OK)
+		return;
+	if (newsidx_db__analyzer(db, s.lang, &f.an) != NEWSIDX_OK)
+		f.an = db->an;
+	if (s.title)
+		newsidx_analyzer__tokenize(f.an, s.title, strlen(s.title), 1,
+					   feed_token, &f, NULL);
+	newsidx_analyzer__tokenize(f.an, s.body, s.body_len, 1, feed_token,
+				   &f, NULL);
+	newsidx_stored__clear(&s);
+	w = f.nomem ? NULL : malloc((f.n + 1) * sizeof(*w));
+	if (w) {
+		for (i = 0; i < f.n; i++)
+			w[i] = f.buf + f.off[i];
+		qsort(w, f.n, sizeof(*w), cmp_word);
+		for (i = 0; i < f.n; i = j) {
+			for (j = i + 1; j < f.n && strcmp(w[i], w[j]) == 0; j++)
+				;
+			if (fn(ctx, w[i], strlen(w[i]), (unsigned)(j - i)))
+				break;
+		}
+	}
+	free(w);
+	free(f.buf);
+	free(f.off);
+}
+
 /* A hit's BM25 score, without the all-words bonus of soft ranking. */
 static double bm25_of(const struct builder *b, double w)
 {
@@ -1750,6 +1857,7 @@ static newsidx_status_t feedback(struct newsidx_db *db, struct builder *b,
 	double total = 0, sum = 0;
 	size_t i, j, n;
 	newsidx_status_t st;
+	int tl;
 
 	p.first = 0;
 	p.maxitems = FB_DOCS;
@@ -1761,6 +1869,7 @@ static newsidx_status_t feedback(struct newsidx_db *db, struct builder *b,
 		return st;
 	memset(&f, 0, sizeof(f));
 	f.an = b->an;
+	tl = newsidx_db__term_lists(db);
 	n = xapc_mset_size(m);
 	for (i = 0; i < n; i++)
 		total += bm25_of(b, xapc_mset_weight(m, i));
@@ -1776,13 +1885,13 @@ static newsidx_status_t feedback(struct newsidx_db *db, struct builder *b,
 		}
 		/* The length in words: the text terms' wdf, not the fields'. */
 		f.doclen = 0;
-		xapc_doc_terms(doc, text_length, &f.doclen);
+		doc_words(db, tl, doc, text_length, &f.doclen);
 		if (f.doclen <= 0) {
 			xapc_doc_free(doc);
 			continue;
 		}
 		f.share = bm25_of(b, xapc_mset_weight(m, i)) / total;
-		xapc_doc_terms(doc, fb_term, &f);
+		doc_words(db, tl, doc, fb_term, &f);
 		xapc_doc_free(doc);
 	}
 	xapc_mset_free(m);
@@ -2189,6 +2298,47 @@ static xapc_docid_t find_id(struct newsidx_db *db, const char *id,
 	return found;
 }
 
+/* The words that characterise an article, by their count in it and their
+ * rarity in the index, for an index without term lists (which Xapian's
+ * expansion needs). */
+#define SIM_TERMS 24
+
+struct sim_acc {
+	struct newsidx_db *db;
+	struct newsidx_analyzer *an;
+	double ndocs;
+	char term[SIM_TERMS][NEWSIDX_MAX_TOKEN * 4 + 8];
+	double w[SIM_TERMS];
+	size_t n;
+};
+
+static int sim_word(void *ctx, const char *term, size_t len, unsigned wdf)
+{
+	struct sim_acc *a = ctx;
+	unsigned char c = (unsigned char)term[0];
+	xapc_doccount_t tf = 0;
+	double w;
+	size_t i;
+
+	if (len < 2 || len >= sizeof(a->term[0]) || wdf == 0 ||
+	    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    newsidx_analyzer__is_stopword(a->an, term, len) ||
+	    xapc_db_termfreq(a->db->x, term, len, &tf) || tf == 0)
+		return 0;
+	w = (double)wdf * log((a->ndocs + 1) / tf);
+	if (a->n == SIM_TERMS && w <= a->w[SIM_TERMS - 1])
+		return 0;
+	i = a->n < SIM_TERMS ? a->n++ : SIM_TERMS - 1;
+	for (; i > 0 && a->w[i - 1] < w; i--) {
+		a->w[i] = a->w[i - 1];
+		memcpy(a->term[i], a->term[i - 1], sizeof(a->term[i]));
+	}
+	a->w[i] = w;
+	memcpy(a->term[i], term, len);
+	a->term[i][len] = '\0';
+	return 0;
+}
+
 newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
 				 const char *id,
 				 const newsidx_search_options_t *opts)
@@ -2203,10 +2353,11 @@ newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
 	xapc_eset_t *e = NULL;
 	xapc_mset_t *m = NULL;
 	xapc_docid_t docid;
+	struct sim_acc *sim = NULL;
 	struct builder b;
 	char term[NEWSIDX_MAX_TERM + 24];
 	newsidx_status_t st;
-	size_t i, n;
+	size_t i, n, nterms = 0;
 	int x;
 
 	if (!out || !db || !id)
@@ -2222,20 +2373,43 @@ newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
 		return st;
 	/* The article's most characteristic words, as Xapian weighs them
 	 * against the whole index. */
-	ep.maxterms = 24;
+	ep.maxterms = SIM_TERMS;
 	ep.unprefixed_only = 1;
-	x = xapc_db_expand(db->x, &docid, 1, &ep, &e);
-	if (x)
-		return newsidx_db__xfail(db, x, "reading");
-	n = xapc_eset_size(e);
-	terms = calloc(n + 1, sizeof(*terms));
+	if (newsidx_db__term_lists(db)) {
+		x = xapc_db_expand(db->x, &docid, 1, &ep, &e);
+		if (x)
+			return newsidx_db__xfail(db, x, "reading");
+		nterms = xapc_eset_size(e);
+	} else {
+		xapc_doc_t *doc = NULL;
+		xapc_doccount_t all = 0;
+
+		sim = calloc(1, sizeof(*sim));
+		if (!sim)
+			return newsidx_db__fail(db, NEWSIDX_NOMEM,
+						"out of memory");
+		sim->db = db;
+		sim->an = b.an;
+		xapc_db_doccount(db->x, &all);
+		sim->ndocs = all;
+		x = xapc_db_get_doc(db->x, docid, &doc);
+		if (x) {
+			xapc_doc_free(doc);
+			free(sim);
+			return newsidx_db__xfail(db, x, "reading");
+		}
+		doc_words(db, 0, doc, sim_word, sim);
+		xapc_doc_free(doc);
+		nterms = sim->n;
+	}
+	terms = calloc(nterms + 1, sizeof(*terms));
 	if (!terms) {
 		st = newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		size_t len;
-		const char *t = xapc_eset_term(e, i, &len);
+	for (i = 0; i < nterms; i++) {
+		size_t len = sim ? strlen(sim->term[i]) : 0;
+		const char *t = sim ? sim->term[i] : xapc_eset_term(e, i, &len);
 
 		terms[i] = xapc_query_term(t, len, 1, 0);
 		if (!terms[i] || newsidx_stemset__add(&stems, t, len)) {
@@ -2260,9 +2434,8 @@ newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
 							    g, 16, g, 16));
 		xapc_doc_free(doc);
 	}
-	q = xapc_eset_size(e) ? xapc_query_combine(XAPC_OP_OR, terms,
-						   xapc_eset_size(e), 0)
-			      : xapc_query_none();
+	q = nterms ? xapc_query_combine(XAPC_OP_OR, terms, nterms, 0)
+	      : xapc_query_none();
 	q = join2(&b, XAPC_OP_AND_NOT, q, self);
 	self = NULL;
 	if (!q) {
@@ -2285,8 +2458,9 @@ newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
 		st = fill_facets(opts, m, r);
 out:
 	if (terms)
-		free_all(terms, xapc_eset_size(e));
+		free_all(terms, nterms);
 	free(terms);
+	free(sim);
 	xapc_eset_free(e);
 	xapc_mset_free(m);
 	xapc_query_free(q);

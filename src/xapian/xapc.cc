@@ -273,6 +273,19 @@ struct xapc_db {
     std::string path;
     bool failed = false; // open failed: only errmsg/free are meaningful
     bool closed = false;
+    // Writable without a termlist table: opened with DB_NO_TERMLIST.
+    bool no_termlist = false;
+    // Documents marked deleted (xapc_db_track_deleted): the metadata key
+    // that lists them (empty: not tracked), the list as read or last
+    // merged (sorted, shared with the queries that hide them), the marks
+    // made since (unsorted), whether the stored list is out of date, and
+    // the state saved by a transaction.
+    std::string marks_key;
+    std::shared_ptr<const std::vector<Xapian::docid>> hidden;
+    std::vector<Xapian::docid> new_marks;
+    bool marks_dirty = false;
+    std::shared_ptr<const std::vector<Xapian::docid>> saved_hidden;
+    bool saved_dirty = false;
     char err[ERRBUF_SIZE] = {};
 
     Xapian::Database &db() { return writable ? wdb : rdb; }
@@ -344,6 +357,189 @@ Xapian::WritableDatabase &use_w(xapc_db_t *db)
     if (!db->writable)
         fail(XAPC_ERR_INVALID, "database is not writable");
     return db->wdb;
+}
+
+// ---- documents marked deleted (xapc_db_track_deleted) ----
+//
+// The stored list: "NXD1", then the sorted docids as the LEB128 varints
+// of their gaps (the first from 0), each gap nonzero.
+
+std::string encode_marks(const std::vector<Xapian::docid> &v)
+{
+    std::string s("NXD1");
+    Xapian::docid prev = 0;
+    s.reserve(4 + v.size() * 2);
+    for (Xapian::docid id : v) {
+        Xapian::docid gap = id - prev;
+        prev = id;
+        while (gap >= 0x80) {
+            s += static_cast<char>((gap & 0x7f) | 0x80);
+            gap >>= 7;
+        }
+        s += static_cast<char>(gap);
+    }
+    return s;
+}
+
+bool decode_marks(const std::string &s, std::vector<Xapian::docid> &out)
+{
+    out.clear();
+    if (s.empty())
+        return true;
+    if (s.size() < 4 || s.compare(0, 4, "NXD1") != 0)
+        return false;
+    unsigned long long prev = 0;
+    size_t i = 4;
+    while (i < s.size()) {
+        unsigned long long gap = 0;
+        unsigned shift = 0;
+        for (;;) {
+            if (i >= s.size() || shift > 28)
+                return false;
+            unsigned char c = static_cast<unsigned char>(s[i++]);
+            gap |= static_cast<unsigned long long>(c & 0x7f) << shift;
+            shift += 7;
+            if (!(c & 0x80))
+                break;
+        }
+        prev += gap;
+        if (gap == 0 || prev > 0xffffffffULL)
+            return false;
+        out.push_back(static_cast<Xapian::docid>(prev));
+    }
+    return true;
+}
+
+// The marked docids, sorted: the list read, with the marks made since
+// merged in.
+const std::vector<Xapian::docid> &hidden_list(xapc_db_t *db)
+{
+    static const std::vector<Xapian::docid> none;
+    if (!db->new_marks.empty()) {
+        auto v = std::make_shared<std::vector<Xapian::docid>>();
+        if (db->hidden)
+            *v = *db->hidden;
+        v->insert(v->end(), db->new_marks.begin(), db->new_marks.end());
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+        db->hidden = std::move(v);
+        db->new_marks.clear();
+    }
+    return db->hidden ? *db->hidden : none;
+}
+
+bool is_hidden(xapc_db_t *db, Xapian::docid id)
+{
+    const std::vector<Xapian::docid> &v = hidden_list(db);
+    return !v.empty() && std::binary_search(v.begin(), v.end(), id);
+}
+
+// Read the stored list again (after an open or a reopen).
+void load_marks(xapc_db_t *db)
+{
+    if (db->marks_key.empty())
+        return;
+    auto v = std::make_shared<std::vector<Xapian::docid>>();
+    if (!decode_marks(db->db().get_metadata(db->marks_key), *v))
+        fail(XAPC_ERR_CORRUPT, "the list of deleted documents is damaged");
+    db->hidden = std::move(v);
+    db->new_marks.clear();
+    db->marks_dirty = false;
+}
+
+// Whether deletions of this handle are marks.
+bool marking(const xapc_db_t *db)
+{
+    return db->writable && db->no_termlist && !db->marks_key.empty();
+}
+
+void mark(xapc_db_t *db, Xapian::docid id)
+{
+    db->new_marks.push_back(id);
+    db->marks_dirty = true;
+}
+
+// Mark every visible document indexed by t; how many were.
+Xapian::doccount mark_term(xapc_db_t *db, const std::string &t)
+{
+    Xapian::Database &d = db->db();
+    std::vector<Xapian::docid> ids;
+    for (auto it = d.postlist_begin(t); it != d.postlist_end(t); ++it)
+        if (!is_hidden(db, *it))
+            ids.push_back(*it);
+    for (Xapian::docid id : ids)
+        mark(db, id);
+    return static_cast<Xapian::doccount>(ids.size());
+}
+
+// Store the marks with the coming commit.
+void flush_marks(xapc_db_t *db)
+{
+    if (!db->writable || db->marks_key.empty() || !db->marks_dirty)
+        return;
+    db->wdb.set_metadata(db->marks_key, encode_marks(hidden_list(db)));
+    db->marks_dirty = false;
+}
+
+// The marked docids, as a query's posting source: ANDed-NOT with a query,
+// it hides them.
+class DocidListSource : public Xapian::PostingSource {
+    std::shared_ptr<const std::vector<Xapian::docid>> ids;
+    size_t i = 0;
+    bool started = false;
+
+  public:
+    explicit DocidListSource(
+        std::shared_ptr<const std::vector<Xapian::docid>> v)
+        : ids(std::move(v)) {}
+    void init(const Xapian::Database &) override
+    {
+        i = 0;
+        started = false;
+    }
+    Xapian::doccount get_termfreq_min() const override
+    {
+        return static_cast<Xapian::doccount>(ids->size());
+    }
+    Xapian::doccount get_termfreq_est() const override
+    {
+        return static_cast<Xapian::doccount>(ids->size());
+    }
+    Xapian::doccount get_termfreq_max() const override
+    {
+        return static_cast<Xapian::doccount>(ids->size());
+    }
+    void next(double) override
+    {
+        if (started)
+            ++i;
+        started = true;
+    }
+    void skip_to(Xapian::docid did, double) override
+    {
+        started = true;
+        i = static_cast<size_t>(
+            std::lower_bound(ids->begin() + static_cast<long>(i),
+                             ids->end(), did) -
+            ids->begin());
+    }
+    bool at_end() const override { return i >= ids->size(); }
+    Xapian::docid get_docid() const override { return (*ids)[i]; }
+    DocidListSource *clone() const override
+    {
+        return new DocidListSource(ids);
+    }
+    std::string name() const override { return "xapc::DocidListSource"; }
+};
+
+// q without the marked documents.
+Xapian::Query visible(xapc_db_t *db, const Xapian::Query &q)
+{
+    if (hidden_list(db).empty())
+        return q;
+    return Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                         Xapian::Query((new DocidListSource(db->hidden))
+                                           ->release()));
 }
 
 // A failed handle keeps the message of its failed open: that is the one
@@ -868,7 +1064,8 @@ XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
         *out = db;
         need(path, "path is NULL");
         const int known = XAPC_DB_MODE_MASK | XAPC_DB_NO_SYNC |
-                          XAPC_DB_RETRY_LOCK | XAPC_DB_BACKEND_GLASS;
+                          XAPC_DB_RETRY_LOCK | XAPC_DB_BACKEND_GLASS |
+                          XAPC_DB_NO_TERMLIST;
         if (flags & ~known)
             fail(XAPC_ERR_INVALID, "unknown flag bits");
         int mode = flags & XAPC_DB_MODE_MASK;
@@ -878,29 +1075,54 @@ XAPC_API xapc_status_t xapc_db_open(xapc_db_t **out, const char *path,
             db->path = path;
             return XAPC_OK;
         }
-        int xflags = 0;
-        bool creating = true;
+        int opts = 0;
+        if (flags & XAPC_DB_NO_SYNC)
+            opts |= Xapian::DB_NO_SYNC;
+        if (flags & XAPC_DB_RETRY_LOCK)
+            opts |= Xapian::DB_RETRY_LOCK;
+        // Glass for anything we create; an existing database (or stub) of
+        // whatever type is opened as it is.
+        bool lean = (flags & XAPC_DB_NO_TERMLIST) != 0;
+        int create = opts | Xapian::DB_BACKEND_GLASS |
+                     (lean ? Xapian::DB_NO_TERMLIST : 0);
         switch (mode) {
-        case XAPC_DB_CREATE_OR_OPEN: xflags = Xapian::DB_CREATE_OR_OPEN; break;
-        case XAPC_DB_CREATE: xflags = Xapian::DB_CREATE; break;
-        case XAPC_DB_CREATE_OR_OVERWRITE:
-            xflags = Xapian::DB_CREATE_OR_OVERWRITE;
+        case XAPC_DB_CREATE:
+            db->wdb = Xapian::WritableDatabase(path, create | Xapian::DB_CREATE);
+            db->no_termlist = lean;
             break;
+        case XAPC_DB_CREATE_OR_OVERWRITE:
+            db->wdb = Xapian::WritableDatabase(
+                path, create | Xapian::DB_CREATE_OR_OVERWRITE);
+            db->no_termlist = lean;
+            break;
+        case XAPC_DB_CREATE_OR_OPEN:
         case XAPC_DB_OPEN:
-            xflags = Xapian::DB_OPEN;
-            creating = false;
+            try {
+                db->wdb = Xapian::WritableDatabase(path,
+                                                   opts | Xapian::DB_OPEN);
+            } catch (const Xapian::DatabaseNotFoundError &) {
+                if (mode == XAPC_DB_OPEN)
+                    throw;
+                db->wdb = Xapian::WritableDatabase(path,
+                                                   create | Xapian::DB_CREATE);
+                db->no_termlist = lean;
+            } catch (const Xapian::DatabaseLockError &) {
+                throw;
+            } catch (const Xapian::DatabaseOpeningError &e) {
+                // A database made without a termlist table opens only
+                // when told so; any other failure keeps its own message.
+                Xapian::DatabaseOpeningError first = e;
+                try {
+                    db->wdb = Xapian::WritableDatabase(
+                        path, opts | Xapian::DB_OPEN | Xapian::DB_NO_TERMLIST);
+                } catch (...) {
+                    throw first;
+                }
+                db->no_termlist = true;
+            }
             break;
         default: fail(XAPC_ERR_INVALID, "unknown open mode");
         }
-        if (flags & XAPC_DB_NO_SYNC)
-            xflags |= Xapian::DB_NO_SYNC;
-        if (flags & XAPC_DB_RETRY_LOCK)
-            xflags |= Xapian::DB_RETRY_LOCK;
-        // Glass for anything we create; an existing database (or stub) of
-        // whatever type is opened as it is.
-        if (creating)
-            xflags |= Xapian::DB_BACKEND_GLASS;
-        db->wdb = Xapian::WritableDatabase(path, xflags);
         db->writable = true;
         return XAPC_OK;
     } catch (...) {
@@ -949,6 +1171,9 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
             fail(XAPC_ERR_INVALID, "other database handle is not usable");
         if (other->closed)
             fail(XAPC_ERR_CLOSED, "other database has been closed");
+        if (!db->marks_key.empty() || !other->marks_key.empty())
+            fail(XAPC_ERR_INVALID, "handles that track deleted documents "
+                                   "cannot be combined");
         db->rdb.add_database(other->db());
         db->path.clear();
         return XAPC_OK;
@@ -994,6 +1219,8 @@ XAPC_API xapc_status_t xapc_db_reopen(xapc_db_t *db, int *changed)
 {
     try {
         bool c = use(db).reopen();
+        if (c)
+            load_marks(db);
         if (changed)
             *changed = c ? 1 : 0;
         return XAPC_OK;
@@ -1012,6 +1239,54 @@ XAPC_API int xapc_db_is_writable(const xapc_db_t *db)
     }
 }
 
+XAPC_API int xapc_db_has_termlist(const xapc_db_t *db)
+{
+    try {
+        if (!db || db->failed || db->closed)
+            return -1;
+        if (!db->writable)
+            return -1;
+        return db->no_termlist ? 0 : 1;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return -1;
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_track_deleted(xapc_db_t *db, const char *key)
+{
+    try {
+        use(db);
+        need(key, "metadata key is NULL");
+        if (!*key)
+            fail(XAPC_ERR_INVALID, "metadata key is empty");
+        if (!db->writable && db->path.empty())
+            fail(XAPC_ERR_INVALID, "a combined or remote handle cannot "
+                                   "track deleted documents");
+        db->marks_key = key;
+        load_marks(db);
+        return XAPC_OK;
+    } catch (...) {
+        db->marks_key.clear();
+        db->hidden.reset();
+        return db_fail(db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_deleted_count(xapc_db_t *db,
+                                             xapc_doccount_t *out)
+{
+    try {
+        use(db);
+        if (!out)
+            fail(XAPC_ERR_INVALID, "output pointer is NULL");
+        *out = static_cast<xapc_doccount_t>(hidden_list(db).size());
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
 // ---------------------------------------------------------------------------
 // Statistics
 
@@ -1026,7 +1301,8 @@ XAPC_API xapc_status_t xapc_db_doccount(xapc_db_t *db, xapc_doccount_t *out)
     try {
         Xapian::Database &d = use(db);
         XAPC_NEED_OUT(out);
-        *out = d.get_doccount();
+        *out = d.get_doccount() -
+               static_cast<Xapian::doccount>(hidden_list(db).size());
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1133,6 +1409,8 @@ XAPC_API xapc_status_t xapc_db_get_doc(xapc_db_t *db, xapc_docid_t docid,
         Xapian::Database &d = use(db);
         XAPC_NEED_OUT(out);
         *out = nullptr;
+        if (docid && is_hidden(db, docid))
+            fail(XAPC_ERR_NOT_FOUND, "document is deleted");
         std::unique_ptr<xapc_doc> h(new xapc_doc);
         h->doc = d.get_document(docid);
         *out = h.release();
@@ -1181,7 +1459,13 @@ XAPC_API xapc_status_t xapc_db_replace_doc_by_term(xapc_db_t *db,
         std::string t = bytes(uterm, len);
         if (t.empty())
             fail(XAPC_ERR_INVALID, "empty unique term");
-        Xapian::docid id = w.replace_document(t, arg_doc(doc));
+        Xapian::docid id;
+        if (marking(db)) {
+            mark_term(db, t);
+            id = w.add_document(arg_doc(doc));
+        } else {
+            id = w.replace_document(t, arg_doc(doc));
+        }
         if (docid)
             *docid = id;
         return XAPC_OK;
@@ -1196,7 +1480,14 @@ XAPC_API xapc_status_t xapc_db_delete_doc(xapc_db_t *db, xapc_docid_t docid)
         Xapian::WritableDatabase &w = use_w(db);
         if (docid == 0)
             fail(XAPC_ERR_INVALID, "docid 0 is not a valid document id");
-        w.delete_document(docid);
+        if (marking(db)) {
+            if (is_hidden(db, docid))
+                fail(XAPC_ERR_NOT_FOUND, "document is deleted");
+            (void)w.get_doclength(docid); // throws if there is none
+            mark(db, docid);
+        } else {
+            w.delete_document(docid);
+        }
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1212,7 +1503,10 @@ XAPC_API xapc_status_t xapc_db_delete_doc_by_term(xapc_db_t *db,
         std::string t = bytes(term, len);
         if (t.empty())
             fail(XAPC_ERR_INVALID, "empty term would match every document");
-        w.delete_document(t);
+        if (marking(db))
+            mark_term(db, t);
+        else
+            w.delete_document(t);
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1222,7 +1516,9 @@ XAPC_API xapc_status_t xapc_db_delete_doc_by_term(xapc_db_t *db,
 XAPC_API xapc_status_t xapc_db_commit(xapc_db_t *db)
 {
     try {
-        use_w(db).commit();
+        Xapian::WritableDatabase &w = use_w(db);
+        flush_marks(db);
+        w.commit();
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1232,7 +1528,13 @@ XAPC_API xapc_status_t xapc_db_commit(xapc_db_t *db)
 XAPC_API xapc_status_t xapc_db_begin_transaction(xapc_db_t *db, int flushed)
 {
     try {
-        use_w(db).begin_transaction(flushed != 0);
+        Xapian::WritableDatabase &w = use_w(db);
+        if (flushed)
+            flush_marks(db);
+        w.begin_transaction(flushed != 0);
+        hidden_list(db);
+        db->saved_hidden = db->hidden;
+        db->saved_dirty = db->marks_dirty;
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1242,7 +1544,9 @@ XAPC_API xapc_status_t xapc_db_begin_transaction(xapc_db_t *db, int flushed)
 XAPC_API xapc_status_t xapc_db_commit_transaction(xapc_db_t *db)
 {
     try {
-        use_w(db).commit_transaction();
+        Xapian::WritableDatabase &w = use_w(db);
+        flush_marks(db);
+        w.commit_transaction();
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1252,7 +1556,11 @@ XAPC_API xapc_status_t xapc_db_commit_transaction(xapc_db_t *db)
 XAPC_API xapc_status_t xapc_db_cancel_transaction(xapc_db_t *db)
 {
     try {
-        use_w(db).cancel_transaction();
+        Xapian::WritableDatabase &w = use_w(db);
+        w.cancel_transaction();
+        db->hidden = db->saved_hidden;
+        db->new_marks.clear();
+        db->marks_dirty = db->saved_dirty;
         return XAPC_OK;
     } catch (...) {
         return db_fail(db, __func__);
@@ -1352,6 +1660,8 @@ XAPC_API xapc_status_t xapc_db_postings(xapc_db_t *db, const char *term,
             fail(XAPC_ERR_INVALID, "callback is NULL");
         std::string t = bytes(term, len);
         for (auto it = d.postlist_begin(t); it != d.postlist_end(t); ++it) {
+            if (is_hidden(db, *it))
+                continue;
             if (cb(ctx, *it, it.get_wdf()))
                 break;
         }
@@ -2184,7 +2494,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         Xapian::Database &d = use(db);
         XAPC_NEED_OUT(out);
         *out = nullptr;
-        const Xapian::Query &query = arg_query(q);
+        const Xapian::Query query = visible(db, arg_query(q));
         static const xapc_enquire_params_t defaults = XAPC_ENQUIRE_PARAMS_INIT;
         if (!p)
             p = &defaults;
@@ -2256,6 +2566,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
 
         // The count of every match, in a second thread while the ranked
         // pass runs, when a separate query and a second handle allow it.
+        Xapian::Query count_q;
         ParallelCount par;
         if (p->version >= 2 && p->count_query &&
             p->exact_count == XAPC_COUNT_MATCHES && !db->writable &&
@@ -2263,7 +2574,10 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             !(p->weight_cutoff > 0) &&
             query.get_type() != Xapian::Query::LEAF_TERM &&
             (p->collapse_max || p->n_spy_slots == 0))
-            par.start(d, db->path, arg_query(p->count_query));
+        {
+            count_q = visible(db, arg_query(p->count_query));
+            par.start(d, db->path, count_q);
+        }
 
         Xapian::MSet ms = enq.get_mset(p->first, p->maxitems,
                                        p->check_at_least);
@@ -2274,8 +2588,9 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         if (par.th.joinable() && p->version >= 3 && p->count_query_self) {
             int free_half = 0;
             if (par.lower.compare_exchange_strong(free_half, 2)) {
-                self_count = count_range(d, arg_query(p->count_query_self),
-                                         1, par.mid - 1);
+                self_count = count_range(
+                    d, visible(db, arg_query(p->count_query_self)), 1,
+                    par.mid - 1);
                 self_counted = true;
             }
         }

@@ -156,6 +156,13 @@ typedef int (*xapc_position_cb)(void *ctx, xapc_termpos_t pos);
  * backend XAPC_MAX_TERM_LEN is written for.  Existing databases are opened
  * with whatever backend they have. */
 #define XAPC_DB_BACKEND_GLASS 0x100
+/* Create new databases without a termlist table: smaller (the termlist is
+ * about a quarter of a positional index) and faster to write, but such a
+ * database cannot delete or replace documents by itself, and expansion
+ * (xapc_db_expand()) and document term lists need the termlist.  Pair it
+ * with xapc_db_track_deleted().  An existing database without a termlist
+ * is recognised and opened as one, whatever the flags. */
+#define XAPC_DB_NO_TERMLIST 0x40
 
 /**
  * Open a local database directory, single-file database or stub file.
@@ -243,6 +250,45 @@ XAPC_API void xapc_db_free(xapc_db_t *db);
  * Thread-safety: handle rule.
  */
 XAPC_API const char *xapc_db_errmsg(const xapc_db_t *db);
+
+/**
+ * Whether a writable handle's database has a termlist table.
+ * @return 1 if so, 0 if not (see XAPC_DB_NO_TERMLIST), -1 for read-only,
+ *         failed or closed handles (not known).
+ * Thread-safety: handle rule.
+ */
+XAPC_API int xapc_db_has_termlist(const xapc_db_t *db);
+
+/**
+ * Track deleted documents in metadata: the documents listed under key are
+ * hidden from every later read on this handle, read-only ones too: from
+ * queries (xapc_db_query() leaves them out of hits, counts and facets),
+ * xapc_db_postings(), xapc_db_get_doc() (XAPC_ERR_NOT_FOUND) and
+ * xapc_db_doccount().  xapc_db_reopen() reads the list again.  Term
+ * frequencies, lengths and xapc_db_lastdocid() still count them.
+ *
+ * On a writable handle whose database has no termlist table, deleting a
+ * document (xapc_db_delete_doc(), xapc_db_delete_doc_by_term()) then adds
+ * it to the list, and xapc_db_replace_doc_by_term() lists the documents it
+ * replaces and adds the new one under a new docid; xapc_db_commit() (and
+ * xapc_db_commit_transaction()) store the list with the commit, so it is
+ * exactly as durable as the deletions would be.  The list is "NXD1" and
+ * the LEB128 varints of the gaps between the sorted docids.
+ * @param db   a local handle (not a combined or remote one).
+ * @param key  the metadata key, nonempty.
+ * @return XAPC_OK, XAPC_ERR_CORRUPT (the stored list is malformed; the
+ *         handle then tracks nothing), or a common database status.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_db_track_deleted(xapc_db_t *db, const char *key);
+
+/**
+ * How many documents are listed deleted (xapc_db_track_deleted()).
+ * @return XAPC_OK or a common database status.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_db_deleted_count(xapc_db_t *db,
+                                             xapc_doccount_t *out);
 
 /**
  * Move a reader to the latest committed revision.

@@ -74,7 +74,7 @@ cp -r "$IDX" "$T/old"
 "$XTOOL" setmeta "$T/old" newsidx.schema 999 || fail "xtool setmeta"
 run --index "$T/old" search zeppelin
 expect_rc 1 "schema mismatch"
-expect_err "has schema version 999 but this newsidx uses 6; rebuild it" \
+expect_err "has schema version 999 but this newsidx uses 7; rebuild it" \
 	"schema mismatch explained"
 run --index "$T/old" index "$FIXTURES/good"
 expect_rc 1 "a writer refuses it too"

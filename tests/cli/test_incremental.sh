@@ -105,7 +105,7 @@ expect_out "Wire 1" "stats lists sources"
 expect_out "2024-03" "stats lists months"
 run --index "$IDX" stats --json
 expect_eq "$(jqout '[.articles, .schema_version, (.months | add)] | join(" ")')" \
-	"191 6 190" "stats --json"
+	"191 7 190" "stats --json"
 run --index "$IDX" check
 expect_rc 0 "check passes"
 run --index "$IDX" delete a0001-001 a0001-002
@@ -306,7 +306,7 @@ rm -rf "$T/idx2" "$P"
 # Packed records: a run of 600 articles trains the record dictionary
 # (metadata newsidx.dictionary) for the next one, whose records use it.
 # An index turned back into schema 4 (records as document data, no
-# dictionary) reads the same, and a writer relabels it as 5.
+# dictionary) reads the same, and a writer relabels it as 7.
 XTOOL="$top_builddir/tests/helpers/xtool"
 P="$T/packed"
 rm -rf "$IDX"
@@ -346,7 +346,7 @@ make_corpus "$P/c" 2 20 packc
 run --index "$IDX" index "$P/c"
 expect_rc 0 "a writer on a schema 4 index"
 expect_eq "$("$NEWSIDX" --index "$IDX" stats --json | jq .schema_version)" \
-	"6" "relabels it as schema 6"
+	"7" "relabels it as schema 7"
 # The runs share ids, so each replaced some of the one before.
 expect_eq "$(for t in packa packb packc; do
 	"$NEWSIDX" --index "$IDX" search --json --all-copies "$t" | jq .total
@@ -377,6 +377,91 @@ run --index "$IDX" index "$P/a"
 expect_eq "$("$NEWSIDX" --index "$IDX" search --json --all-copies packa |
 	jq .total)" "460" "then the file's re-indexed articles go with it"
 rm -rf "$P"
+
+# A lean index has no term lists, so Xapian cannot delete from it: the
+# articles of a changed or vanished file, replaced articles and deleted
+# ones are listed (metadata newsidx.deleted) and hidden from every read
+# until a rebuild.  A position-table index of the same files must agree.
+L="$T/lean"
+rm -rf "$L" "$T/li" "$T/ti"
+make_corpus "$L" 3 100 gone
+lean() { "$NEWSIDX" --index "$T/li" "$@"; }
+table() { "$NEWSIDX" --index "$T/ti" "$@"; }
+both_index() {
+	lean index --lean "$L" >/dev/null 2>&1 || fail "lean run: $*"
+	table index "$L" >/dev/null 2>&1 || fail "table run: $*"
+}
+agree() {
+	for q in gone 'harbour cranes' '"gone rail freight"' 'title:gone' \
+		'-qqqqnothing' 'cranes date:2024-02' 'rail NEAR/3 freight'; do
+		expect_eq "$(lean search --json --all-copies -- "$q" | jq .total)" \
+			"$(table search --json --all-copies -- "$q" | jq .total)" \
+			"lean and table agree on $q ($1)"
+	done
+	expect_eq "$(lean stats --json | jq '[.articles, (.sources | add)] | join(" ")')" \
+		"$(table stats --json | jq '[.articles, (.sources | add)] | join(" ")')" \
+		"lean and table count the same articles ($1)"
+}
+both_index first
+expect_eq "$(lean stats --json | jq -c '[.term_lists, .deleted]')" "[false,0]" \
+	"a new lean index has no term lists"
+if [ -e "$T/li/$(cut -d' ' -f2 "$T/li/XAPIANDB")/termlist.glass" ]; then
+	fail "a lean index keeps no termlist table"; else ok; fi
+expect_eq "$(table stats --json | jq -c '[.term_lists, .deleted]')" "[true,0]" \
+	"a table index keeps its term lists"
+head -n 40 "$L/part-0002.jsonl" >"$T/short.jsonl"
+mv "$T/short.jsonl" "$L/part-0002.jsonl"
+rm "$L/part-0003.jsonl"
+both_index "shrunk and vanished"
+agree "shrunk and vanished"
+expect_eq "$(lean stats --json | jq -c '[.articles, .deleted]')" "[140,200]" \
+	"140 articles remain, 200 listed deleted (the rewritten 40 too)"
+lean show a0003-001 >/dev/null 2>&1
+expect_eq "$?" "1" "an article of the vanished file is gone"
+lean show a0002-041 >/dev/null 2>&1
+expect_eq "$?" "1" "an article the file dropped is gone"
+expect_eq "$(lean show a0002-040 | grep -c 'Story a0002-040')" "1" \
+	"a rewritten article shows once"
+expect_eq "$(lean similar --json --limit 500 a0001-001 |
+	jq -r '.hits[].id' | grep -c -e '^a0003' -e '^a0002-0[4-9][1-9]')" "0" \
+	"similar never offers a deleted article"
+lean delete a0001-002 >/dev/null || fail "delete by id"
+table delete a0001-002 >/dev/null || fail "delete by id (table)"
+lean delete a0001-002 >/dev/null 2>&1
+expect_eq "$?" "1" "a deleted id is gone"
+lean delete --query 'title:a0001-003' >/dev/null || fail "delete by query"
+table delete --query 'title:a0001-003' >/dev/null || fail "delete by query"
+agree "deleted by id and query"
+lean check >/dev/null
+expect_eq "$?" "0" "check passes on listed deletions"
+lean compact >/dev/null || fail "compact"
+agree "compacted"
+cp -r "$T/li" "$T/damaged"
+"$top_builddir/tests/helpers/xtool" setmeta "$T/damaged/$(cut -d' ' -f2 "$T/damaged/XAPIANDB")" \
+	newsidx.deleted junk || fail "xtool setmeta"
+run --index "$T/damaged" search gone
+expect_rc 1 "a damaged list of deleted articles stops a search"
+expect_err "has a damaged list of deleted articles; rebuild it" "and says why"
+rm -rf "$T/damaged"
+# A rebuild reads the files again, deleted articles included.
+lean rebuild >/dev/null || fail "rebuild"
+table rebuild >/dev/null || fail "rebuild (table)"
+expect_eq "$(lean stats --json | jq -c '[.articles, .deleted, .term_lists]')" \
+	"[140,0,false]" "a rebuild drops the listed articles for good"
+agree "rebuilt"
+# A bulk load (two shards) that meets an id twice keeps the later one: a
+# lean shard lists the earlier once the shards are merged.
+rm -rf "$T/li" "$T/ti" "$L"
+make_corpus "$L" 2 100 dupold
+sed -n '1,30p' "$L/part-0001.jsonl" | sed 's/dupold/dupnew/g' >>"$L/part-0001.jsonl"
+lean index --lean --shards 2 "$L" >/dev/null 2>&1 || fail "lean bulk load"
+table index --shards 2 "$L" >/dev/null 2>&1 || fail "table bulk load"
+expect_eq "$(lean stats --json | jq -c '[.articles, .deleted]')" "[200,30]" \
+	"a bulk load lists the 30 earlier copies"
+expect_eq "$(lean search --json dupnew | jq .total) $(lean search --json dupold | jq .total)" \
+	"30 170" "the later copies win"
+agree "bulk load with repeated ids"
+rm -rf "$T/li" "$T/ti" "$T/lean"
 
 # Runs of 100 articles each are too small to train a dictionary alone;
 # the run that brings the index to 300 trains one from the stored

@@ -510,6 +510,254 @@ START_TEST(test_docs_replace_delete_by_term)
 }
 END_TEST
 
+/* Add a document with id term Q<id> and the words of text; its docid. */
+static xapc_docid_t add_art(xapc_db_t *db, const char *id, const char *text)
+{
+    xapc_doc_t *doc = NULL;
+    xapc_docid_t docid = 0;
+    char q[64];
+    const char *p = text;
+    xapc_termpos_t pos = 1;
+
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    snprintf(q, sizeof q, "Q%s", id);
+    ck_assert_int_eq(xapc_doc_add_boolean_term(doc, q, strlen(q)), XAPC_OK);
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        ck_assert_int_eq(xapc_doc_add_posting(doc, p, n, pos++, 1), XAPC_OK);
+        p += n;
+        p += *p == ' ';
+    }
+    ck_assert_int_eq(xapc_db_replace_doc_by_term(db, q, strlen(q), doc, &docid),
+                     XAPC_OK);
+    xapc_doc_free(doc);
+    return docid;
+}
+
+static int collect_ids(void *ctx, xapc_docid_t id, xapc_termcount_t wdf)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    (void)wdf;
+    snprintf(out + n, 256 - n, "%s%u", n ? "," : "", id);
+    return 0;
+}
+
+/* Matches of term as "1,2,3" and their exact count, on db. */
+static void hits_of(xapc_db_t *db, const char *term, char *out, size_t outsz,
+                    unsigned *count)
+{
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_mset_t *m;
+    xapc_query_t *q = T(term);
+
+    p.maxitems = 100;
+    p.exact_count = XAPC_COUNT_MATCHES;
+    m = run(db, q, &p);
+    *count = xapc_mset_matches_estimated(m);
+    xapc_mset_free(m);
+    ranked(db, q, &p, out, outsz);
+    (void)outsz;
+}
+
+START_TEST(test_no_termlist_marks)
+{
+    xapc_db_t *w = open_db("nt", XAPC_DB_CREATE_OR_OPEN | XAPC_DB_NO_SYNC |
+                                     XAPC_DB_NO_TERMLIST);
+    xapc_db_t *r;
+    xapc_doc_t *got = NULL;
+    xapc_doccount_t n = 0;
+    xapc_docid_t a, b, c, a2;
+    char ids[256], buf[256];
+    unsigned cnt;
+    char *v = NULL;
+    size_t len;
+    struct stat st;
+
+    ck_assert_int_eq(xapc_db_has_termlist(w), 0);
+    a = add_art(w, "a", "apple banana");
+    b = add_art(w, "b", "apple cherry");
+    c = add_art(w, "c", "apple");
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    snprintf(buf, sizeof buf, "%s/termlist.glass", tpath("nt"));
+    ck_assert_int_ne(stat(buf, &st), 0);
+
+    /* Untracked, such a database cannot delete or replace. */
+    ck_assert_int_ne(xapc_db_delete_doc(w, b), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_new(&got), XAPC_OK);
+    ck_assert_int_ne(xapc_db_replace_doc_by_term(w, "Qa", 2, got, NULL),
+                     XAPC_OK);
+    xapc_doc_free(got);
+    got = NULL;
+
+    ck_assert_int_eq(xapc_db_track_deleted(w, "del"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_delete_doc(w, b), XAPC_OK);
+    ck_assert_int_eq(xapc_db_delete_doc(w, b), XAPC_ERR_NOT_FOUND);
+    ck_assert_int_eq(xapc_db_delete_doc(w, 99), XAPC_ERR_NOT_FOUND);
+    ck_assert_int_eq(xapc_db_get_doc(w, b, &got), XAPC_ERR_NOT_FOUND);
+    ck_assert_ptr_null(got);
+    ck_assert_int_eq(xapc_db_doccount(w, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    hits_of(w, "apple", ids, sizeof ids, &cnt);
+    ck_assert_uint_eq(cnt, 2);
+    ck_assert_uint_eq(strlen(ids), 3); /* two docids, a comma */
+    ck_assert_ptr_null(strchr(ids, '0' + (int)b));
+    hits_of(w, "cherry", ids, sizeof ids, &cnt);
+    ck_assert_str_eq(ids, "");
+    ck_assert_uint_eq(cnt, 0);
+
+    /* Replacing lists the old article and adds the new one. */
+    a2 = add_art(w, "a", "apple date");
+    ck_assert_uint_gt(a2, c);
+    ids[0] = '\0';
+    ck_assert_int_eq(xapc_db_postings(w, "Qa", 2, collect_ids, ids), XAPC_OK);
+    snprintf(buf, sizeof buf, "%u", a2);
+    ck_assert_str_eq(ids, buf);
+    ck_assert_int_eq(xapc_db_deleted_count(w, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+
+    /* A cancelled transaction takes its marks back. */
+    ck_assert_int_eq(xapc_db_begin_transaction(w, 1), XAPC_OK);
+    ck_assert_int_eq(xapc_db_delete_doc_by_term(w, "Qc", 2), XAPC_OK);
+    ck_assert_int_eq(xapc_db_deleted_count(w, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_int_eq(xapc_db_cancel_transaction(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_deleted_count(w, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(xapc_db_get_doc(w, c, &got), XAPC_OK);
+    xapc_doc_free(got);
+    got = NULL;
+
+    /* Readers see the marks once committed, with the commit (the
+     * flushed transaction committed the first ones). */
+    r = open_db("nt", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_track_deleted(r, "del"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(xapc_db_delete_doc(w, c), XAPC_OK);
+    ck_assert_int_eq(xapc_db_reopen(r, NULL), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_reopen(r, NULL), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 1);
+    hits_of(r, "apple", ids, sizeof ids, &cnt);
+    ck_assert_uint_eq(cnt, 1);
+    snprintf(buf, sizeof buf, "%u", a2);
+    ck_assert_str_eq(ids, buf);
+    ck_assert_int_eq(xapc_db_get_doc(r, a, &got), XAPC_ERR_NOT_FOUND);
+    ck_assert_int_eq(xapc_db_get_metadata(r, "del", &v, &len), XAPC_OK);
+    ck_assert_uint_eq(len, 7); /* "NXD1" and three one-byte gaps */
+    ck_assert_int_eq(memcmp(v, "NXD1\x01\x01\x01", 7), 0);
+    free(v);
+    v = NULL;
+    xapc_db_free(r);
+
+    /* Opened again without the flag, it is still without a termlist. */
+    xapc_db_free(w);
+    w = open_w("nt");
+    ck_assert_int_eq(xapc_db_has_termlist(w), 0);
+    ck_assert_int_eq(xapc_db_track_deleted(w, "del"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(w, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 1);
+
+    /* A damaged list is refused, and the handle then hides nothing. */
+    ck_assert_int_eq(xapc_db_set_metadata(w, "bad", "NXD1\x80", 5), XAPC_OK);
+    ck_assert_int_eq(xapc_db_set_metadata(w, "zero", "NXD1\x01\x00", 6),
+                     XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    r = open_db("nt", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_track_deleted(r, "bad"), XAPC_ERR_CORRUPT);
+    ck_assert_int_eq(xapc_db_track_deleted(r, "zero"), XAPC_ERR_CORRUPT);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 4);
+    ck_assert_int_eq(xapc_db_track_deleted(r, ""), XAPC_ERR_INVALID);
+    xapc_db_free(r);
+
+    /* A database with a termlist deletes for real, tracked or not. */
+    {
+        xapc_db_t *t = open_w("tl");
+        xapc_docid_t x;
+
+        ck_assert_int_eq(xapc_db_has_termlist(t), 1);
+        ck_assert_int_eq(xapc_db_track_deleted(t, "del"), XAPC_OK);
+        x = add_art(t, "x", "apple");
+        ck_assert_int_eq(xapc_db_delete_doc(t, x), XAPC_OK);
+        ck_assert_int_eq(xapc_db_deleted_count(t, &n), XAPC_OK);
+        ck_assert_uint_eq(n, 0);
+        ck_assert_int_eq(xapc_db_lastdocid(t, &x), XAPC_OK);
+        ck_assert_int_eq(xapc_db_doccount(t, &n), XAPC_OK);
+        ck_assert_uint_eq(n, 0);
+        xapc_db_free(t);
+    }
+    xapc_db_free(w);
+}
+END_TEST
+
+/* Many marks: the parallel exact count and facets leave them out too. */
+START_TEST(test_no_termlist_counts)
+{
+    xapc_db_t *w = open_db("nt", XAPC_DB_CREATE_OR_OPEN | XAPC_DB_NO_SYNC |
+                                     XAPC_DB_NO_TERMLIST);
+    xapc_db_t *r;
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q, *cq;
+    xapc_mset_t *m;
+    unsigned i, expect = 0;
+    char id[16], text[64];
+
+    ck_assert_int_eq(xapc_db_track_deleted(w, "del"), XAPC_OK);
+    for (i = 1; i <= 600; ++i) {
+        snprintf(id, sizeof id, "%u", i);
+        snprintf(text, sizeof text, "doc%s%s", i % 2 ? " odd" : " even",
+                 i % 3 ? "" : " three");
+        add_art(w, id, text);
+    }
+    /* Every fifth article is deleted, every seventh written again. */
+    for (i = 1; i <= 600; ++i) {
+        char qt[16];
+        snprintf(qt, sizeof qt, "Q%u", i);
+        snprintf(id, sizeof id, "%u", i);
+        if (i % 5 == 0)
+            ck_assert_int_eq(xapc_db_delete_doc_by_term(w, qt, strlen(qt)),
+                             XAPC_OK);
+        else if (i % 7 == 0)
+            add_art(w, id, i % 2 ? "doc odd" : "doc even three");
+    }
+    for (i = 1; i <= 600; ++i)
+        if (i % 5 != 0 && i % 2 == 0 && (i % 7 == 0 || i % 3 == 0))
+            ++expect;
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    r = open_db("nt", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_track_deleted(r, "del"), XAPC_OK);
+    q = Q2(XAPC_OP_AND, T("even"), T("three"), 0);
+    cq = Q2(XAPC_OP_AND, T("even"), T("three"), 0);
+    p.maxitems = 3;
+    p.exact_count = XAPC_COUNT_MATCHES;
+    p.count_query = cq;
+    for (i = 0; i < 5; i++) {
+        m = run(r, q, &p);
+        ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect);
+        xapc_mset_free(m);
+    }
+    m = run(w, q, &p);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    xapc_query_free(cq);
+    /* One term: its frequency would count the deleted. */
+    p.count_query = NULL;
+    q = T("odd");
+    m = run(r, q, &p);
+    ck_assert_uint_eq(xapc_mset_matches_estimated(m), 240);
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    xapc_db_free(r);
+    xapc_db_free(w);
+}
+END_TEST
+
 START_TEST(test_doc_values_data_terms)
 {
     xapc_doc_t *doc = NULL, *got = NULL;
@@ -2012,6 +2260,8 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_null_handles);
     tcase_add_test(tc, test_docs_replace_delete_by_term);
     tcase_add_test(tc, test_doc_values_data_terms);
+    tcase_add_test(tc, test_no_termlist_marks);
+    tcase_add_test(tc, test_no_termlist_counts);
     tcase_add_test(tc, test_term_too_long);
     tcase_add_test(tc, test_metadata);
     tcase_add_test(tc, test_stats_postings_positions);
