@@ -930,16 +930,16 @@ static int same_value(xapc_doc_t *a, xapc_doc_t *b, unsigned slot)
  * it is now is kept: a file that changed (a feed or a JSON Lines file
  * that grows) then costs only its new articles.  The stored record (its
  * fields, body and file), its positions and its group decide; the terms
- * follow from them.  Its docid, or 0 to write it.
+ * follow from them.  had: how many live articles have its id.  Its
+ * docid, or 0 to write it.
  */
-static xapc_docid_t stored_as_is(struct writer *w, struct item *it)
+static xapc_docid_t stored_as_is(struct writer *w, struct item *it,
+				 xapc_doccount_t had)
 {
-	xapc_doccount_t n = 0;
 	xapc_docid_t id = 0;
 	xapc_doc_t *old = NULL;
 
-	if (w->term_lists ||
-	    newsidx_db__live_count(w->db, it->qterm, it->qlen, &n) || n != 1 ||
+	if (w->term_lists || had != 1 ||
 	    xapc_db_postings(w->db->x, it->qterm, it->qlen, first_docid, &id) ||
 	    !id || xapc_db_get_doc(w->db->x, id, &old)) {
 		xapc_doc_free(old);
@@ -967,7 +967,7 @@ static newsidx_status_t write_item(struct writer *w, struct item *it,
 
 	if (!x)
 		x = newsidx_db__live_count(w->db, it->qterm, it->qlen, &had);
-	docid = x ? 0 : stored_as_is(w, it);
+	docid = x ? 0 : stored_as_is(w, it, had);
 	if (!x && !docid)
 		x = xapc_db_replace_doc_by_term(w->db->x, it->qterm, it->qlen,
 						it->doc, &docid);
