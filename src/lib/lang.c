@@ -363,7 +363,27 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 		utf8proc_ssize_t k = 1;
 		int cat = UTF8PROC_CATEGORY_ZS;
 
-		if (i < len) {
+		if (i < len && (unsigned char)text[i] < 0x80) {
+			/* ASCII, most of the text of most languages written
+			 * in Latin letters: what utf8proc would say, without
+			 * asking it. */
+			unsigned char ch = (unsigned char)text[i];
+
+			c = ch;
+			if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') {
+				i++;
+				letters[S_LATIN]++;
+				total++;
+				letters_in_word++;
+				if (wl + 1 > MAX_WORD)
+					toolong = 1;
+				else
+					word[wl++] = (char)(ch | 0x20);
+				continue;
+			}
+			cat = ch >= '0' && ch <= '9' ? UTF8PROC_CATEGORY_ND
+						     : UTF8PROC_CATEGORY_PO;
+		} else if (i < len) {
 			k = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
 					     (utf8proc_ssize_t)(len - i), &c);
 			if (k <= 0) {
