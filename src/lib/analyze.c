@@ -1050,22 +1050,16 @@ const char *newsidx_analyzer__stem(struct newsidx_analyzer *a,
 				   size_t *outlen)
 {
 	const sb_symbol *r;
+	const char *key;
 	uint32_t h = 0;
 	uint64_t h64;
-	size_t idx = 0, slen;
+	size_t idx = 0, slen, klen;
 	int cached;
 
 	if (!a->stemmer || len == 0 || len > INT_MAX || is_number(word, len))
 		return same(a, word, len, outlen);
-	if (a->fold) {
-		/* defence and defense, colour and color: one stem. */
-		const char *f = fold_word(word, len);
-
-		if (f) {
-			word = f;
-			len = strlen(f);
-		}
-	}
+	/* The cache is keyed by the word as given: a word found there
+	 * costs no spelling lookup either. */
 	cached = len <= 255 && cache_ready(a);
 	if (cached) {
 		h64 = fnv1a(FNV_OFFSET, word, len);
@@ -1082,6 +1076,17 @@ const char *newsidx_analyzer__stem(struct newsidx_analyzer *a,
 			}
 		}
 	}
+	key = word;
+	klen = len;
+	if (a->fold) {
+		/* defence and defense, colour and color: one stem. */
+		const char *f = fold_word(word, len);
+
+		if (f) {
+			word = f;
+			len = strlen(f);
+		}
+	}
 	r = sb_stemmer_stem(a->stemmer, (const sb_symbol *)word, (int)len);
 	if (!r)
 		return NULL;
@@ -1090,7 +1095,7 @@ const char *newsidx_analyzer__stem(struct newsidx_analyzer *a,
 		*outlen = slen;
 	if (!cached || slen > 255)
 		return (const char *)r;
-	return cache_put(a, h, idx, word, len, (const char *)r, slen);
+	return cache_put(a, h, idx, key, klen, (const char *)r, slen);
 }
 
 /*

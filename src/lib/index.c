@@ -77,6 +77,20 @@ struct fstate {
  * to the writer.  Each preparer has its own analyzers: a stemmer is never
  * shared between threads.
  */
+/* An article's text terms and their wdf, gathered so that Xapian's term
+ * map is updated once per distinct term rather than once per word. */
+struct aggslot {
+	uint64_t hash;
+	uint32_t off, wdf; /* off: in bytes, plus 1; 0 is an empty slot */
+	uint32_t len;
+};
+
+struct termagg {
+	struct aggslot *slot;
+	size_t cap, n; /* slots (a power of two), used */
+	struct newsidx_buf bytes;
+};
+
 struct prep {
 	const newsidx_index_options_t *opts;
 	struct newsidx_analyzer *an_en;
@@ -99,6 +113,7 @@ struct prep {
 	struct newsidx_buf spell;  /* this article's words, NUL-separated */
 	int compact;                /* positions in a value, not Xapian */
 	struct newsidx_posrec posr; /* this article's word positions */
+	struct termagg agg;         /* compact: its terms and their wdf */
 	struct newsidx_buf posv;    /* and their encoding */
 	struct newsidx_packer *packer; /* the run's, shared */
 	int binary_bands;           /* band terms in the binary form */
@@ -310,12 +325,83 @@ static void add_spelling(struct prep *p, const struct newsidx_token *tok)
 		p->xst = XAPC_ERR_NOMEM;
 }
 
+static int agg_grow(struct termagg *g)
+{
+	size_t cap = g->cap ? g->cap * 2 : 256, i, j;
+	struct aggslot *t = calloc(cap, sizeof(*t));
+
+	if (!t)
+		return -1;
+	for (i = 0; i < g->cap; i++) {
+		if (!g->slot[i].off)
+			continue;
+		for (j = g->slot[i].hash & (cap - 1); t[j].off;
+		     j = (j + 1) & (cap - 1))
+			;
+		t[j] = g->slot[i];
+	}
+	free(g->slot);
+	g->slot = t;
+	g->cap = cap;
+	return 0;
+}
+
+/* Count wdf for a term whose hash is h; -1 when out of memory. */
+static int agg_add(struct termagg *g, const char *term, size_t len,
+		   uint64_t h, unsigned wdf)
+{
+	size_t i;
+	int rc = 0;
+
+	if (2 * (g->n + 1) > g->cap && agg_grow(g))
+		return -1;
+	for (i = h & (g->cap - 1); g->slot[i].off; i = (i + 1) & (g->cap - 1))
+		if (g->slot[i].hash == h && g->slot[i].len == len &&
+		    memcmp(g->bytes.data + g->slot[i].off - 1, term, len) ==
+			    0) {
+			g->slot[i].wdf += wdf;
+			return 0;
+		}
+	g->slot[i].hash = h;
+	g->slot[i].off = (uint32_t)g->bytes.len + 1;
+	g->slot[i].len = (uint32_t)len;
+	g->slot[i].wdf = wdf;
+	newsidx_buf__append(&g->bytes, term, len, &rc);
+	if (rc) {
+		g->slot[i].off = 0;
+		return -1;
+	}
+	g->n++;
+	return 0;
+}
+
+/* Hand the gathered terms to the document, and start again. */
+static xapc_status_t agg_flush(struct termagg *g, xapc_doc_t *doc)
+{
+	xapc_status_t x = XAPC_OK;
+	size_t i;
+
+	for (i = 0; i < g->cap && g->n; i++) {
+		if (!g->slot[i].off)
+			continue;
+		if (!x)
+			x = xapc_doc_add_term(doc,
+					      g->bytes.data + g->slot[i].off - 1,
+					      g->slot[i].len, g->slot[i].wdf);
+		g->slot[i].off = 0;
+		g->n--;
+	}
+	g->bytes.len = 0;
+	return x;
+}
+
 static int add_text_token(void *ctx, const struct newsidx_token *tok)
 {
 	struct prep *p = ctx;
 	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	const char *stem;
 	size_t slen;
+	uint64_t h;
 	xapc_termpos_t pos = tok->pos;
 
 	if (!p->title && !(tok->flags & NEWSIDX_TOK_JOINED))
@@ -346,22 +432,24 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 		}
 		return p->xst ? 1 : 0;
 	}
-	/* Compact: positions go to the article's position value. */
-	if (newsidx_pos__add(&p->posr, pos, newsidx_pos__hash(stem, slen))) {
-		p->xst = XAPC_ERR_NOMEM;
-		return 1;
-	}
+	/* Compact: positions go to the article's position value, and the
+	 * terms are handed to Xapian once the article is read. */
+	h = newsidx_pos__hash(stem, slen);
+	if (newsidx_pos__add(&p->posr, pos, h))
+		goto nomem;
 	if (p->title) {
 		term[0] = 'S';
 		memcpy(term + 1, stem, slen);
-		p->xst = xapc_doc_add_term(p->doc, term, slen + 1, 1);
-		if (!p->xst)
-			p->xst = xapc_doc_add_term(p->doc, stem, slen,
-						   NEWSIDX_TITLE_WDF);
-	} else {
-		p->xst = xapc_doc_add_term(p->doc, stem, slen, 1);
+		if (agg_add(&p->agg, term, slen + 1, ~h, 1) ||
+		    agg_add(&p->agg, stem, slen, h, NEWSIDX_TITLE_WDF))
+			goto nomem;
+	} else if (agg_add(&p->agg, stem, slen, h, 1)) {
+		goto nomem;
 	}
-	return p->xst ? 1 : 0;
+	return 0;
+nomem:
+	p->xst = XAPC_ERR_NOMEM;
+	return 1;
 }
 
 static int add_field_token(void *ctx, const struct newsidx_token *tok)
@@ -451,6 +539,8 @@ static void prep_free(struct prep *p)
 	newsidx_buf__free(&p->data);
 	newsidx_buf__free(&p->spell);
 	newsidx_pos__free(&p->posr);
+	free(p->agg.slot);
+	newsidx_buf__free(&p->agg.bytes);
 	newsidx_buf__free(&p->posv);
 	newsidx_packer__free_ctx(p->zctx);
 	newsidx_buf__free(&p->pack);
@@ -537,6 +627,12 @@ static newsidx_status_t prepare(struct prep *p, struct newsidx_article *a,
 					   next + NEWSIDX_TITLE_GAP,
 					   add_text_token, p, NULL);
 	x = p->xst;
+	if (p->compact) {
+		xapc_status_t ax = agg_flush(&p->agg, it->doc);
+
+		if (!x)
+			x = ax;
+	}
 	if (!x && p->compact && p->posr.n) {
 		/* The stems of the first articles rank the stem codes,
 		 * which the later ones are coded with. */
