@@ -70,6 +70,30 @@ struct fstate {
 	int failed;
 };
 
+/* An article's text terms and their wdf, gathered so that Xapian's term
+ * map is updated once per distinct term rather than once per word.  The
+ * terms are kept in the order met; the table finds them by hash, and a
+ * slot of an older generation is empty, so starting again costs nothing
+ * however large an earlier article made the table. */
+struct aggterm {
+	uint32_t off, len, wdf; /* the term's bytes: off, len in bytes */
+};
+
+struct aggslot {
+	uint64_t hash;
+	uint32_t term; /* index in terms */
+	uint32_t gen;  /* in use when it is the table's generation */
+};
+
+struct termagg {
+	struct aggslot *slot;
+	size_t cap;           /* slots: a power of two, or 0 */
+	struct aggterm *terms;
+	size_t n, capterms;
+	uint32_t gen;
+	struct newsidx_buf bytes;
+};
+
 /*
  * The preparing half of indexing, one per thread: an article becomes a
  * Xapian document with every term, value and the stored data.  Only what
@@ -77,20 +101,6 @@ struct fstate {
  * to the writer.  Each preparer has its own analyzers: a stemmer is never
  * shared between threads.
  */
-/* An article's text terms and their wdf, gathered so that Xapian's term
- * map is updated once per distinct term rather than once per word. */
-struct aggslot {
-	uint64_t hash;
-	uint32_t off, wdf; /* off: in bytes, plus 1; 0 is an empty slot */
-	uint32_t len;
-};
-
-struct termagg {
-	struct aggslot *slot;
-	size_t cap, n; /* slots (a power of two), used */
-	struct newsidx_buf bytes;
-};
-
 struct prep {
 	const newsidx_index_options_t *opts;
 	struct newsidx_analyzer *an_en;
@@ -333,9 +343,9 @@ static int agg_grow(struct termagg *g)
 	if (!t)
 		return -1;
 	for (i = 0; i < g->cap; i++) {
-		if (!g->slot[i].off)
+		if (g->slot[i].gen != g->gen)
 			continue;
-		for (j = g->slot[i].hash & (cap - 1); t[j].off;
+		for (j = g->slot[i].hash & (cap - 1); t[j].gen == g->gen;
 		     j = (j + 1) & (cap - 1))
 			;
 		t[j] = g->slot[i];
@@ -353,25 +363,38 @@ static int agg_add(struct termagg *g, const char *term, size_t len,
 	size_t i;
 	int rc = 0;
 
+	if (!g->gen)
+		g->gen = 1; /* calloc'd slots are of generation 0 */
 	if (2 * (g->n + 1) > g->cap && agg_grow(g))
 		return -1;
-	for (i = h & (g->cap - 1); g->slot[i].off; i = (i + 1) & (g->cap - 1))
-		if (g->slot[i].hash == h && g->slot[i].len == len &&
-		    memcmp(g->bytes.data + g->slot[i].off - 1, term, len) ==
-			    0) {
-			g->slot[i].wdf += wdf;
+	for (i = h & (g->cap - 1); g->slot[i].gen == g->gen;
+	     i = (i + 1) & (g->cap - 1)) {
+		struct aggterm *e = &g->terms[g->slot[i].term];
+
+		if (g->slot[i].hash == h && e->len == len &&
+		    memcmp(g->bytes.data + e->off, term, len) == 0) {
+			e->wdf += wdf;
 			return 0;
 		}
-	g->slot[i].hash = h;
-	g->slot[i].off = (uint32_t)g->bytes.len + 1;
-	g->slot[i].len = (uint32_t)len;
-	g->slot[i].wdf = wdf;
-	newsidx_buf__append(&g->bytes, term, len, &rc);
-	if (rc) {
-		g->slot[i].off = 0;
-		return -1;
 	}
-	g->n++;
+	if (g->n == g->capterms) {
+		size_t cap = g->capterms ? 2 * g->capterms : 128;
+		struct aggterm *t = realloc(g->terms, cap * sizeof(*t));
+
+		if (!t)
+			return -1;
+		g->terms = t;
+		g->capterms = cap;
+	}
+	g->terms[g->n].off = (uint32_t)g->bytes.len;
+	g->terms[g->n].len = (uint32_t)len;
+	g->terms[g->n].wdf = wdf;
+	newsidx_buf__append(&g->bytes, term, len, &rc);
+	if (rc)
+		return -1;
+	g->slot[i].hash = h;
+	g->slot[i].term = (uint32_t)g->n++;
+	g->slot[i].gen = g->gen;
 	return 0;
 }
 
@@ -381,17 +404,15 @@ static xapc_status_t agg_flush(struct termagg *g, xapc_doc_t *doc)
 	xapc_status_t x = XAPC_OK;
 	size_t i;
 
-	for (i = 0; i < g->cap && g->n; i++) {
-		if (!g->slot[i].off)
-			continue;
-		if (!x)
-			x = xapc_doc_add_term(doc,
-					      g->bytes.data + g->slot[i].off - 1,
-					      g->slot[i].len, g->slot[i].wdf);
-		g->slot[i].off = 0;
-		g->n--;
-	}
+	for (i = 0; i < g->n && !x; i++)
+		x = xapc_doc_add_term(doc, g->bytes.data + g->terms[i].off,
+				      g->terms[i].len, g->terms[i].wdf);
+	g->n = 0;
 	g->bytes.len = 0;
+	if (++g->gen == 0) {
+		memset(g->slot, 0, g->cap * sizeof(*g->slot));
+		g->gen = 1;
+	}
 	return x;
 }
 
@@ -540,6 +561,7 @@ static void prep_free(struct prep *p)
 	newsidx_buf__free(&p->spell);
 	newsidx_pos__free(&p->posr);
 	free(p->agg.slot);
+	free(p->agg.terms);
 	newsidx_buf__free(&p->agg.bytes);
 	newsidx_buf__free(&p->posv);
 	newsidx_packer__free_ctx(p->zctx);
