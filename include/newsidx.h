@@ -342,7 +342,7 @@ newsidx_index_buffer(newsidx_db_t *db, const char *name, const void *data,
 #define NEWSIDX_SORT_NEWEST 1    /* newest first, then score */
 #define NEWSIDX_SORT_OLDEST 2    /* oldest first, then score */
 
-#define NEWSIDX_SEARCH_OPTIONS_VERSION 1
+#define NEWSIDX_SEARCH_OPTIONS_VERSION 2
 
 /* A value and how many articles have it. */
 typedef struct newsidx_count {
@@ -387,9 +387,20 @@ typedef struct newsidx_search_options {
 				   top 10 hits): 0 automatic, on for long
 				   plain-word queries ranked by relevance;
 				   > 0 always; < 0 never */
+	/* Version 2 (@since 0.2): */
+	size_t exact_up_to;     /* the total of a query with phrases or
+				   NEAR is counted exactly when all its
+				   words occur together in at most this
+				   many articles, and estimated above
+				   (newsidx_results_total_exact());
+				   0: NEWSIDX_EXACT_UP_TO; SIZE_MAX:
+				   always exact */
 } newsidx_search_options_t;
 
-#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0, 0 }
+/* The default of newsidx_search_options.exact_up_to. */
+#define NEWSIDX_EXACT_UP_TO 1000
+
+#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0, 0, 0 }
 
 /* One search hit.  All pointers are owned by the results object. */
 typedef struct newsidx_hit {
@@ -437,9 +448,18 @@ NEWSIDX_API newsidx_status_t
 newsidx_search(newsidx_results_t **out, newsidx_db_t *db, const char *query,
 	       const newsidx_search_options_t *opts);
 
-/* The exact number of matching articles, wire copies included (the
- * hits fold copies into one; see newsidx_hit_t.copies).  @since 0.1 */
+/* The number of matching articles, wire copies included (the hits fold
+ * copies into one; see newsidx_hit_t.copies).  Exact, except for a query
+ * with phrases or NEAR whose words occur together in more articles than
+ * newsidx_search_options.exact_up_to: checking the word positions of all
+ * of them would cost far more than ranking the page, so the total is
+ * estimated from a sample of that many, spread over the index, and
+ * newsidx_results_total_exact() says so.  @since 0.1 */
 NEWSIDX_API size_t newsidx_results_total(const newsidx_results_t *r);
+
+/* Nonzero when newsidx_results_total() is exact; 0 when it is an
+ * estimate (see there).  @since 0.2 */
+NEWSIDX_API int newsidx_results_total_exact(const newsidx_results_t *r);
 
 /* The number of hits in this page.  @since 0.1 */
 NEWSIDX_API size_t newsidx_results_count(const newsidx_results_t *r);

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +94,9 @@ static void print_text(const newsidx_results_t *r, const char *what,
 		printf("No article has all the words of %s; showing articles "
 		       "with any of them.\n",
 		       what);
-	printf("%zu article%s match%s\n", total, total == 1 ? "" : "s",
-	       total == 1 ? "es" : "");
+	printf("%s%zu article%s match%s\n",
+	       newsidx_results_total_exact(r) ? "" : "about ", total,
+	       total == 1 ? "" : "s", total == 1 ? "es" : "");
 	for (k = 0; k < NFACET_NAMES; k++) {
 		const newsidx_count_t *c;
 		size_t n = newsidx_results_facet(r, facet_names[k].bit, &c);
@@ -199,6 +201,9 @@ static int print_json(const newsidx_results_t *r, const char *query,
 	err |= add_str(doc, "query", query);
 	err |= json_object_set_new(
 		doc, "total", json_integer((json_int_t)newsidx_results_total(r)));
+	err |= json_object_set_new(
+		doc, "total_exact",
+		json_boolean(newsidx_results_total_exact(r)));
 	err |= json_object_set_new(doc, "offset",
 				   json_integer((json_int_t)a->so.offset));
 	err |= json_object_set_new(doc, "limit",
@@ -300,6 +305,7 @@ static const struct option search_opts[] = {
 	{ "explain", no_argument, NULL, 'e' },
 	{ "facet", required_argument, NULL, 'f' },
 	{ "all-copies", no_argument, NULL, 'a' },
+	{ "exact-count", no_argument, NULL, 'x' },
 	{ "recent", optional_argument, NULL, 'r' },
 	{ "feedback", no_argument, NULL, 'F' },
 	{ "no-feedback", no_argument, NULL, 'N' },
@@ -367,6 +373,9 @@ static int search_option(int c, const char *optarg, struct search_args *a)
 		return parse_facets(optarg, &so->facets);
 	case 'a':
 		so->all_copies = 1;
+		break;
+	case 'x':
+		so->exact_up_to = SIZE_MAX;
 		break;
 	case 'r':
 		so->recent_halflife = 30;

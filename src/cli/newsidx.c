@@ -195,6 +195,8 @@ const char cli_usage_search[] =
 	"  --facet LIST           count matches per source, place, lang, year\n"
 	"                         or month (comma-separated, repeatable)\n"
 	"  --all-copies           list every wire copy, not one per group\n"
+	"  --exact-count          count phrase matches exactly, however many\n"
+	"                         (default: estimated above 1,000 candidates)\n"
 	"  --feedback             widen any query with relevance feedback\n"
 	"  --no-feedback          never (the default: for long queries)\n"
 	"  --json                 print one JSON document (see newsidx(1))\n"

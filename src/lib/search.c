@@ -40,6 +40,7 @@
 
 struct newsidx_results {
 	size_t total;
+	int total_exact;
 	int relaxed;
 	size_t n;
 	newsidx_hit_t *hits;
@@ -77,6 +78,13 @@ struct builder {
 	int soft;      /* it did: all-word matches carry SOFT_BONUS */
 	int top_words; /* scored parts of the top-level AND */
 	int compact;   /* positions are in a value, not in Xapian */
+	/* Phrases and NEAR built as the AND of their words, for the loose
+	 * query of an estimated count (see run_built). */
+	int loose;
+	int neg;       /* inside this many NOTs */
+	int npos;      /* phrases and NEARs built */
+	int pos_neg;   /* one of them under a NOT */
+	size_t exact_up_to; /* see newsidx_search_options.exact_up_to */
 	/* The index's stem codes for the checks of a compact index, read
 	 * at the first check built (codes_gen: which ones). */
 	const struct newsidx_stemcodes *codes;
@@ -293,8 +301,12 @@ static xapc_query_t *positional(struct builder *b, xapc_query_t **subs,
 	xapc_query_t *pair[2], *q;
 	char what[48];
 
-	if (n == 1 || !b->compact) {
-		q = xapc_query_combine(n == 1	 ? XAPC_OP_AND
+	if (n > 1) {
+		b->npos++;
+		b->pos_neg |= b->neg > 0;
+	}
+	if (n == 1 || !b->compact || b->loose) {
+		q = xapc_query_combine(n == 1 || b->loose ? XAPC_OP_AND
 				       : ordered ? XAPC_OP_PHRASE
 						 : XAPC_OP_NEAR,
 				       subs, n, window);
@@ -1113,7 +1125,11 @@ static struct part build(struct builder *b, const struct newsidx_qnode *n,
 		break;
 	case NEWSIDX_Q_NOT:
 		if (n->nkids == 1) {
-			struct part k = build(b, n->kids[0], 0);
+			struct part k;
+
+			b->neg++;
+			k = build(b, n->kids[0], 0);
+			b->neg--;
 
 			p.q = k.q;
 			p.negative = 1;
@@ -1273,17 +1289,20 @@ static newsidx_status_t run_query(struct newsidx_db *db,
  * thread; NULL when it cannot be built, and the count then runs after
  * the ranked pass.  Only readers count in a second thread (a writer's
  * uncommitted changes are in its own handle alone), so writers skip it.
+ * loose: phrases and NEAR as the AND of their words (see loose_query).
  */
 static xapc_query_t *count_query(const struct builder *b,
-				 const struct newsidx_qnode *root)
+				 const struct newsidx_qnode *root, int loose)
 {
 	struct builder c = *b;
 	struct newsidx_stemset stems = { 0 };
 	xapc_query_t *title[64], *q;
 
-	/* The count's checks share the page's answers (memo_for). */
+	/* The count's checks share the page's answers (memo_for); a
+	 * loose query has none. */
+	c.loose = loose;
 	c.memo_make = 0;
-	c.memo_use = b->memo_make;
+	c.memo_use = loose ? 0 : b->memo_make;
 	c.stems = &stems;
 	c.title = title;
 	c.ntitle = 0;
@@ -1299,21 +1318,49 @@ static xapc_query_t *count_query(const struct builder *b,
 	return q;
 }
 
+/*
+ * The loose query of a count that may be estimated: root with every
+ * phrase and NEAR built as the AND of its words, so that it matches all
+ * that the query matches without checking a position.  NULL when the
+ * total must be exact: no phrase, one under a NOT (loosening it would
+ * drop matches), facets (their counts need every match), or
+ * exact_up_to asks for it.
+ */
+static xapc_query_t *loose_query(const struct builder *b,
+				 const struct newsidx_qnode *root,
+				 const xapc_enquire_params_t *p)
+{
+	if (!b->npos || b->pos_neg || p->n_spy_slots ||
+	    b->exact_up_to == SIZE_MAX)
+		return NULL;
+	return count_query(b, root, 1);
+}
+
 /* Run q, built by b from root, for the page.  A reader counts in a second
  * thread and, once the page is done, in this one, on two more copies of
- * the query (see run_query_counted). */
+ * the query (see run_query_counted).  A query with phrases counts them
+ * exactly only up to b->exact_up_to candidates (see loose_query). */
 static newsidx_status_t run_built(struct newsidx_db *db,
 				  const struct builder *b,
 				  const struct newsidx_qnode *root,
 				  const xapc_query_t *q, xapc_enquire_params_t *p,
 				  xapc_mset_t **m)
 {
-	xapc_query_t *cq = db->writable ? NULL : count_query(b, root);
-	xapc_query_t *cq2 = cq ? count_query(b, root) : NULL;
-	newsidx_status_t st = run_query_counted(db, q, cq, cq2, p, m);
+	xapc_query_t *cq = db->writable ? NULL : count_query(b, root, 0);
+	xapc_query_t *cq2 = cq ? count_query(b, root, 0) : NULL;
+	xapc_query_t *lq = loose_query(b, root, p);
+	newsidx_status_t st;
 
+	p->count_loose = lq;
+	p->count_sample = lq ? (xapc_doccount_t)(b->exact_up_to > UINT32_MAX
+							 ? UINT32_MAX
+							 : b->exact_up_to)
+			     : 0;
+	st = run_query_counted(db, q, cq, cq2, p, m);
+	p->count_loose = NULL;
 	xapc_query_free(cq);
 	xapc_query_free(cq2);
+	xapc_query_free(lq);
 	return st;
 }
 
@@ -2034,6 +2081,9 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	b.title = title;
 	b.captitle = sizeof(title) / sizeof(title[0]);
 	b.soft_ok = !explicit_and(query);
+	b.exact_up_to = opts->version >= 2 && opts->exact_up_to
+				? opts->exact_up_to
+				: NEWSIDX_EXACT_UP_TO;
 	/* Readers count in a second thread: its position checks share the
 	 * page's answers. */
 	b.memo_make = b.compact && !db->writable &&
@@ -2095,6 +2145,8 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 		r->relaxed = 1;
 	}
 	r->total = xapc_mset_matches_estimated(m);
+	r->total_exact = xapc_mset_matches_lower_bound(m) ==
+			 xapc_mset_matches_upper_bound(m);
 	st = fill_results(db, b.an, m, &stems, opts, r);
 	if (!st && b.soft)
 		unbonus(r, b.nfb ? SOFT_BONUS * FB_LAMBDA : SOFT_BONUS);
@@ -2124,6 +2176,11 @@ out:
 size_t newsidx_results_total(const newsidx_results_t *r)
 {
 	return r ? r->total : 0;
+}
+
+int newsidx_results_total_exact(const newsidx_results_t *r)
+{
+	return r ? r->total_exact : 0;
 }
 
 size_t newsidx_results_count(const newsidx_results_t *r)
@@ -2453,6 +2510,8 @@ newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
 		goto out;
 	}
 	r->total = xapc_mset_matches_estimated(m);
+	r->total_exact = xapc_mset_matches_lower_bound(m) ==
+			 xapc_mset_matches_upper_bound(m);
 	st = fill_results(db, b.an, m, &stems, opts, r);
 	if (!st)
 		st = fill_facets(opts, m, r);

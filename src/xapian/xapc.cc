@@ -302,8 +302,15 @@ struct xapc_doc {
     char err[ERRBUF_SIZE] = {};
 };
 
+namespace {
+struct Deferred;
+}
+
 struct xapc_query {
     Xapian::Query q;
+    // NULL, or the same matches as a looser query and value checks that
+    // the matcher can leave until a document could make the page.
+    std::shared_ptr<const Deferred> deferred;
 };
 
 namespace {
@@ -934,9 +941,115 @@ class ValueMatchSource : public Xapian::PostingSource {
     }
 };
 
-xapc_query_t *wrap(Xapian::Query &&q)
+// A value check taken out of the posting list tree (see Deferred).
+struct DeferredCheck {
+    Xapian::valueno slot;
+    std::shared_ptr<ValueMatchSource::Pred> pred;
+    std::shared_ptr<ValueMemo> memo;
+};
+
+// A query whose value checks all sit where a document must pass them to
+// match at all: under AND and FILTER, in the first operand of AND_MAYBE
+// and AND_NOT, under SCALE_WEIGHT.  It matches exactly the documents of
+// `loose` that pass every check, with loose's weight.  `pure`: the
+// query is one check alone (it has no loose form of its own).
+struct Deferred {
+    Xapian::Query loose;
+    std::vector<DeferredCheck> checks;
+    bool pure = false;
+};
+
+const Xapian::Query &loose_of(const xapc_query_t *q)
 {
-    std::unique_ptr<xapc_query> h(new xapc_query{std::move(q)});
+    return q->deferred ? q->deferred->loose : q->q;
+}
+
+// The deferred form of op over subs, or NULL when no check can wait:
+// none is in a conjunctive place (a check under OR stays in the tree).
+std::shared_ptr<const Deferred> defer_combine(Xapian::Query::op op,
+                                              xapc_query_t *const *subs,
+                                              size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; ++i)
+        any = any || subs[i]->deferred;
+    if (!any || n == 0)
+        return nullptr;
+    std::shared_ptr<Deferred> d(new Deferred);
+    std::vector<Xapian::Query> v;
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+        for (size_t i = 0; i < n; ++i) {
+            const Deferred *sd = subs[i]->deferred.get();
+            if (sd)
+                d->checks.insert(d->checks.end(), sd->checks.begin(),
+                                 sd->checks.end());
+            if (sd && sd->pure) {
+                if (op == Xapian::Query::OP_FILTER && i == 0)
+                    return nullptr; // the weighted operand is a check
+                continue;
+            }
+            v.push_back(loose_of(subs[i]));
+        }
+        break;
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_AND_NOT:
+        if (!subs[0]->deferred || subs[0]->deferred->pure)
+            return nullptr;
+        d->checks = subs[0]->deferred->checks;
+        v.push_back(subs[0]->deferred->loose);
+        for (size_t i = 1; i < n; ++i)
+            v.push_back(subs[i]->q);
+        break;
+    default:
+        return nullptr;
+    }
+    if (v.empty())
+        return nullptr;
+    d->loose = v.size() == 1 ? v[0] : Xapian::Query(op, v.begin(), v.end());
+    return d;
+}
+
+// The page's test of the deferred checks, asked by the matcher only
+// about documents that could still enter the page.
+class CheckDecider : public Xapian::MatchDecider {
+    const std::vector<DeferredCheck> &checks;
+    std::vector<char> memo_ok;
+
+  public:
+    CheckDecider(const std::vector<DeferredCheck> &c,
+                 const Xapian::Database &db)
+        : checks(c), memo_ok(c.size())
+    {
+        for (size_t i = 0; i < c.size(); ++i)
+            memo_ok[i] = c[i].memo && c[i].memo->bind(db);
+    }
+
+    bool operator()(const Xapian::Document &doc) const override
+    {
+        Xapian::docid did = doc.get_docid();
+        for (size_t i = 0; i < checks.size(); ++i) {
+            const DeferredCheck &c = checks[i];
+            int known = memo_ok[i] ? c.memo->get(did) : -1;
+            if (known < 0) {
+                const std::string v = doc.get_value(c.slot);
+                known = !v.empty() &&
+                        c.pred->fn(c.pred->ctx, v.data(), v.size()) != 0;
+                if (memo_ok[i])
+                    c.memo->put(did, known == 1);
+            }
+            if (!known)
+                return false;
+        }
+        return true;
+    }
+};
+
+xapc_query_t *wrap(Xapian::Query &&q,
+                   std::shared_ptr<const Deferred> d = nullptr)
+{
+    std::unique_ptr<xapc_query> h(new xapc_query{std::move(q), std::move(d)});
     return h.release();
 }
 
@@ -2156,7 +2269,8 @@ XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
                         xop == Xapian::Query::OP_PHRASE ||
                         xop == Xapian::Query::OP_ELITE_SET;
         return wrap(
-            Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0));
+            Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0),
+            defer_combine(xop, subs, n));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -2255,10 +2369,14 @@ XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
     try {
         if (!pred)
             fail(XAPC_ERR_INVALID, "value predicate is NULL");
-        std::unique_ptr<ValueMatchSource> src(new ValueMatchSource(
-            slot, std::move(p),
-            memo ? memo->m : std::shared_ptr<ValueMemo>()));
-        return wrap(Xapian::Query(src.release()->release()));
+        std::shared_ptr<ValueMemo> m =
+            memo ? memo->m : std::shared_ptr<ValueMemo>();
+        std::shared_ptr<Deferred> d(new Deferred);
+        d->checks.push_back(DeferredCheck{slot, p, m});
+        d->pure = true;
+        std::unique_ptr<ValueMatchSource> src(
+            new ValueMatchSource(slot, std::move(p), std::move(m)));
+        return wrap(Xapian::Query(src.release()->release()), std::move(d));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -2283,8 +2401,16 @@ XAPC_API xapc_query_t *xapc_query_scale(const xapc_query_t *q, double factor)
         // Checked here: Xapian rejects negatives but not NaN.
         if (!(factor >= 0.0))
             fail(XAPC_ERR_INVALID, "scale factor must be >= 0");
+        arg_query(q);
+        std::shared_ptr<Deferred> d;
+        if (q->deferred && !q->deferred->pure) {
+            d.reset(new Deferred(*q->deferred));
+            d->loose = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                     q->deferred->loose, factor);
+        }
         return wrap(
-            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, arg_query(q), factor));
+            Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, arg_query(q), factor),
+            std::move(d));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -2420,6 +2546,51 @@ Xapian::doccount count_range(Xapian::Database &d, const Xapian::Query &q,
     return cnt.get_mset(0, 0, d.get_doccount()).get_matches_lower_bound();
 }
 
+// A count of matches and its bounds: exact when lower == upper.
+struct Counted {
+    Xapian::doccount est = 0, lower = 0, upper = 0;
+};
+
+// Slices of the docids that an estimated count samples.
+constexpr unsigned COUNT_SLICES = 8;
+
+// The matches of q, counted exactly when loose (a query with every match
+// of q, found without q's checks) has at most `limit` matches.  Else an
+// estimate: loose's count times the share of loose's matches that pass
+// q, measured on COUNT_SLICES slices of the docids spread evenly over
+// the index that hold about limit / 2 of loose's matches together.  The
+// bounds are then the matches seen in the slices and loose's count.
+Counted count_sampled(Xapian::Database &d, const Xapian::Query &q,
+                      const Xapian::Query &loose, Xapian::doccount limit,
+                      Xapian::docid last)
+{
+    Counted c;
+    Xapian::doccount all = count_range(d, loose, 1, last);
+    if (all <= limit) {
+        c.est = c.lower = c.upper = count_range(d, q, 1, last);
+        return c;
+    }
+    double share = double(limit) / 2 / double(all) / COUNT_SLICES;
+    Xapian::docid width = Xapian::docid(double(last) * share) + 1;
+    Xapian::doccount seen = 0, kept = 0;
+    for (unsigned i = 0; i < COUNT_SLICES; ++i) {
+        Xapian::docid lo =
+            1 + Xapian::docid(uint64_t(last) * i / COUNT_SLICES);
+        Xapian::docid hi = std::min<Xapian::docid>(last, lo + width - 1);
+        seen += count_range(d, loose, lo, hi);
+        kept += count_range(d, q, lo, hi);
+    }
+    if (seen == 0) { // nothing sampled: count it all
+        c.est = c.lower = c.upper = count_range(d, q, 1, last);
+        return c;
+    }
+    c.lower = kept;
+    c.upper = all;
+    double est = double(all) * double(kept) / double(seen) + 0.5;
+    c.est = std::max(kept, std::min(all, Xapian::doccount(est)));
+    return c;
+}
+
 // The exact count in a second thread: the upper half of the docids first,
 // then the lower half unless the calling thread claimed it (claim_lower).
 // The page is ranked from the lowest docid up at the same time, so where
@@ -2434,10 +2605,15 @@ struct ParallelCount {
     Xapian::docid mid = 1, last = 0;
     std::atomic<int> lower{0}; // 0 free, 1 the count thread's, 2 caller's
     Xapian::doccount count = 0;
+    // With a loose query: count_sampled()'s answer, all in this thread.
+    const Xapian::Query *loose = nullptr;
+    Xapian::doccount sample = 0;
+    Counted sampled;
     bool ok = false;
 
     void start(Xapian::Database &d, const std::string &p,
-               const Xapian::Query &q) {
+               const Xapian::Query &q, const Xapian::Query *lq,
+               Xapian::doccount n) {
         try {
             rev = d.get_revision(); // throws unless one glass database
             uuid = d.get_uuid();    // another generation has another
@@ -2450,6 +2626,10 @@ struct ParallelCount {
         mid = last / 2 + 1;
         path = p;
         query = &q;
+        loose = lq;
+        sample = n;
+        if (loose)
+            lower = 1; // the caller has no half to count
         try {
             th = std::thread([this] { run(); });
         } catch (...) {
@@ -2462,6 +2642,11 @@ struct ParallelCount {
             Xapian::Database d(path);
             if (d.get_revision() != rev || d.get_uuid() != uuid)
                 return;
+            if (loose) {
+                sampled = count_sampled(d, *query, *loose, sample, last);
+                ok = true;
+                return;
+            }
             count = count_range(d, *query, mid, last);
             int free_half = 0;
             if (lower.compare_exchange_strong(free_half, 1))
@@ -2483,6 +2668,26 @@ struct ParallelCount {
             th.join();
     }
 };
+
+// A count that may be estimated, raised to the hits the page has shown.
+// A page from the first hit with room to spare saw every match, and its
+// hits (with the copies folded into them) are the exact count.
+void set_counted(xapc_mset &m, const Counted &c, const Xapian::MSet &ms,
+                 Xapian::doccount first, Xapian::doccount maxitems,
+                 Xapian::doccount collapse_max)
+{
+    if (first == 0 && ms.size() < maxitems && collapse_max <= 1) {
+        Xapian::doccount all = 0;
+        for (auto it = ms.begin(); it != ms.end(); ++it)
+            all += 1 + (collapse_max ? it.get_collapse_count() : 0);
+        m.estimated = m.lower = m.upper = all;
+        return;
+    }
+    Xapian::doccount shown = ms.empty() ? 0 : first + ms.size();
+    m.lower = std::max(c.lower, shown);
+    m.upper = std::max(c.upper, m.lower);
+    m.estimated = std::min(m.upper, std::max(c.est, m.lower));
+}
 
 } // namespace
 
@@ -2509,8 +2714,16 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
 
         // Declared before the Enquire, which only borrows them.
         std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        // Checks that can wait run only on documents that could make
+        // the page, through a match decider (see Deferred).
+        std::unique_ptr<CheckDecider> decider;
         Xapian::Enquire enq(d);
-        enq.set_query(query);
+        if (q->deferred && !q->deferred->pure) {
+            enq.set_query(visible(db, q->deferred->loose));
+            decider.reset(new CheckDecider(q->deferred->checks, d));
+        } else {
+            enq.set_query(query);
+        }
 
         switch (enum_value(p->weighting)) {
         case XAPC_WEIGHT_BM25:
@@ -2566,8 +2779,14 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
 
         // The count of every match, in a second thread while the ranked
         // pass runs, when a separate query and a second handle allow it.
-        Xapian::Query count_q;
+        Xapian::Query count_q, loose_q;
         ParallelCount par;
+        const bool use_loose =
+            p->version >= 4 && p->count_loose && p->count_sample > 0 &&
+            p->exact_count == XAPC_COUNT_MATCHES && !p->percent_cutoff &&
+            !(p->weight_cutoff > 0) && p->n_spy_slots == 0;
+        if (use_loose)
+            loose_q = visible(db, arg_query(p->count_loose));
         if (p->version >= 2 && p->count_query &&
             p->exact_count == XAPC_COUNT_MATCHES && !db->writable &&
             !db->path.empty() && !p->percent_cutoff &&
@@ -2576,16 +2795,19 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             (p->collapse_max || p->n_spy_slots == 0))
         {
             count_q = visible(db, arg_query(p->count_query));
-            par.start(d, db->path, count_q);
+            par.start(d, db->path, count_q, use_loose ? &loose_q : nullptr,
+                      p->count_sample);
         }
 
         Xapian::MSet ms = enq.get_mset(p->first, p->maxitems,
-                                       p->check_at_least);
+                                       p->check_at_least, nullptr,
+                                       decider.get());
         // Done with the page: count the lower half here unless the count
         // thread has begun it.
         Xapian::doccount self_count = 0;
         bool self_counted = false;
-        if (par.th.joinable() && p->version >= 3 && p->count_query_self) {
+        if (par.th.joinable() && p->version >= 3 && p->count_query_self &&
+            !use_loose) {
             int free_half = 0;
             if (par.lower.compare_exchange_strong(free_half, 2)) {
                 self_count = count_range(
@@ -2609,8 +2831,16 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             // its postings.
             m->estimated = m->lower = m->upper =
                 d.get_termfreq(*query.get_terms_begin());
+        } else if (counted && use_loose) {
+            set_counted(*m, par.sampled, ms, p->first, p->maxitems,
+                        p->collapse_max);
         } else if (counted) {
             m->estimated = m->lower = m->upper = par.count;
+        } else if (use_loose && (p->collapse_max || m->lower != m->upper)) {
+            set_counted(*m,
+                        count_sampled(d, query, loose_q, p->count_sample,
+                                      d.get_lastdocid()),
+                        ms, p->first, p->maxitems, p->collapse_max);
         } else if (p->exact_count == XAPC_COUNT_MATCHES &&
             (p->collapse_max || m->lower != m->upper)) {
             // Every matching document, copies included: a weightless

@@ -1091,6 +1091,15 @@ typedef int (*xapc_value_pred)(void *ctx, const char *value, size_t len);
  * matcher then asks it about each candidate in turn (PostingSource's
  * check()), and reads the value stream in docid order.  Alone, it reads
  * every value in the slot.
+ *
+ * Where every document must pass the check to match the whole query
+ * (the check is under XAPC_OP_AND or XAPC_OP_FILTER, in the first
+ * operand of XAPC_OP_AND_MAYBE or XAPC_OP_AND_NOT, or under
+ * xapc_query_scale(), all the way up), xapc_db_query() ranks the query
+ * without it and asks it, as a match decider, only about documents whose
+ * weight could still put them in the page: the same hits, with far fewer
+ * checks when many documents have all the words.  Under XAPC_OP_OR and
+ * the other operators it stays in the tree.
  * @param slot      the value slot.
  * @param pred      the test; it must be reentrant for ctx, which it may
  *                  only read.
@@ -1242,7 +1251,7 @@ typedef enum xapc_docid_order {
     XAPC_DOCID_DONT_CARE = 2   /* ties: any order, may be faster */
 } xapc_docid_order_t;
 
-#define XAPC_ENQUIRE_PARAMS_VERSION 3
+#define XAPC_ENQUIRE_PARAMS_VERSION 4
 
 /* Values of xapc_enquire_params.exact_count. */
 #define XAPC_COUNT_RESULTS 1
@@ -1306,12 +1315,27 @@ typedef struct xapc_enquire_params {
      * the page counts the lower half with this copy unless the count
      * thread has begun it.  Borrowed for the call. */
     const struct xapc_query *count_query_self;
+    /* Version 4.  NULL, or a query built separately like count_query
+     * that matches every document q matches, and more, without q's
+     * checks (a phrase loosened to the AND of its words, say).  With
+     * XAPC_COUNT_MATCHES and count_sample > 0 (and no spies or
+     * cutoffs), q's count is exact only when count_loose has at most
+     * count_sample matches; otherwise it is estimated from 8 slices of
+     * the docids, spread evenly, that hold about count_sample / 2 of
+     * count_loose's matches: count_loose's count times the share of
+     * them that match q.  The bounds then differ: the lower one is the
+     * matches seen, the upper one count_loose's count.  The count costs
+     * at most about count_sample checks, however common the words.
+     * Borrowed for the call. */
+    const struct xapc_query *count_loose;
+    xapc_doccount_t count_sample; /* 0 */
 } xapc_enquire_params_t;
 
 #define XAPC_ENQUIRE_PARAMS_INIT                                            \
     { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
       0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
-      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL, NULL }
+      XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, \
+      0 }
 
 /**
  * Run a query and copy the requested page of results.

@@ -338,6 +338,65 @@ START_TEST(test_paging_and_sort)
 }
 END_TEST
 
+/* Phrase totals: exact up to exact_up_to articles with all the words,
+ * estimated (and said to be) above; a version 1 caller, whose options
+ * end before exact_up_to, gets the default. */
+START_TEST(test_phrase_total)
+{
+	newsidx_db_t *db = writer();
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 60; i++) {
+		int n = snprintf(buf, sizeof(buf),
+				 "{\"id\":\"q%02d\",\"body\":\"the %s went "
+				 "up %d\",\"date\":\"2024-01-01\"}\n",
+				 i, i % 3 ? "prices of oil" : "oil prices", i);
+
+		ck_assert_int_eq(newsidx_index_buffer(db, "q.jsonl", buf,
+						      (size_t)n, NULL, NULL),
+				 NEWSIDX_OK);
+	}
+	so.snippets = 0;
+	so.all_copies = 1;
+	ck_assert_int_eq(newsidx_search(&r, db, "\"oil prices\"", &so),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 20);
+	ck_assert_int_ne(newsidx_results_total_exact(r), 0);
+	newsidx_results_free(r);
+
+	so.exact_up_to = 30; /* 60 candidates */
+	ck_assert_int_eq(newsidx_search(&r, db, "\"oil prices\"", &so),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_results_total_exact(r), 0);
+	ck_assert_uint_ge(newsidx_results_total(r), 10);
+	ck_assert_uint_le(newsidx_results_total(r), 60);
+	ck_assert_uint_eq(newsidx_results_count(r), 10);
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(
+			atoi(newsidx_results_hit(r, (size_t)i)->id + 1) % 3, 0);
+	newsidx_results_free(r);
+
+	/* Words alone are always counted. */
+	ck_assert_int_eq(newsidx_search(&r, db, "oil prices", &so),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 60);
+	ck_assert_int_ne(newsidx_results_total_exact(r), 0);
+	newsidx_results_free(r);
+
+	so.version = 1;
+	ck_assert_int_eq(newsidx_search(&r, db, "\"oil prices\"", &so),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 20);
+	ck_assert_int_ne(newsidx_results_total_exact(r), 0);
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_results_total_exact(NULL), 0);
+	newsidx_db_free(db);
+}
+END_TEST
+
 START_TEST(test_features)
 {
 	static const char body[] =
@@ -441,6 +500,7 @@ int main(void)
 	tcase_add_test(tc, test_syntax_and_explain);
 	tcase_add_test(tc, test_paging_and_sort);
 	tcase_add_test(tc, test_features);
+	tcase_add_test(tc, test_phrase_total);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

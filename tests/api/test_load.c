@@ -73,6 +73,7 @@ static size_t search_total(newsidx_db_t *db, const char *q)
 	so.limit = 1;
 	so.snippets = 0;
 	so.all_copies = 1;
+	so.exact_up_to = SIZE_MAX; /* compared between indexes */
 	ck_assert_msg(newsidx_search(&r, db, q, &so) == NEWSIDX_OK,
 		      "search %s: %s", q, newsidx_db_errmsg(db));
 	total = newsidx_results_total(r);

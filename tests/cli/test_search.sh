@@ -137,4 +137,58 @@ for bad in '(india' 'india OR' '"trade deficit' 'date:2024-13' 'india)'; do
 	expect_eq "$(wc -l <"$T/err")" "1" "one-line message for $bad"
 done
 
+# A phrase of common words: its total is exact up to 1,000 articles with
+# all its words, and an estimate above, said as such; --exact-count
+# counts all.  1,500 articles have "port" and "crane"; the even ones
+# have them as the phrase "port crane".
+P="$T/ports"
+mkdir -p "$P"
+awk -v out="$P/ports.jsonl" 'BEGIN {
+	for (i = 1; i <= 1500; i++)
+		printf("{\"id\":\"p%04d\",\"title\":\"Harbour %d\",\"body\":\"The %s moved %d boxes today.\",\"date\":\"2020-01-01\"}\n",
+		       i, i, i % 2 ? "crane at the port" : "port crane", i) > out
+}'
+PI="$T/portidx"
+"$NEWSIDX" --index "$PI" index "$P" >/dev/null 2>&1 || fail "indexing the ports"
+run --index "$PI" search --no-snippets '"port crane"'
+expect_rc 0 "a common phrase"
+expect_out "^about [0-9]* articles match" "an estimated total says so"
+est=$(head -1 "$T/out" | awk '{ print $2 }')
+[ "$est" -ge 500 ] && [ "$est" -le 1000 ] && ok ||
+	fail "the estimate $est is near the 750 matches"
+run --index "$PI" search --json --no-snippets --limit 100 '"port crane"'
+expect_eq "$(jqout .total_exact)" "false" "JSON says the total is estimated"
+expect_eq "$(jqout '[.hits[].id | ltrimstr("p") | tonumber % 2] | unique | tostring')" \
+	"[0]" "every hit of an estimated count has the phrase"
+expect_eq "$(jqout '.hits | length')" "100" "the page is full"
+run --index "$PI" search --json --no-snippets --exact-count '"port crane"'
+expect_eq "$(jqout '[.total, .total_exact] | tostring')" "[750,true]" \
+	"--exact-count counts every match"
+run --index "$PI" search --no-snippets --exact-count '"port crane"'
+expect_out "^750 articles match" "an exact total is printed as such"
+run --index "$PI" search --json --no-snippets 'port crane'
+expect_eq "$(jqout '[.total, .total_exact] | tostring')" "[1500,true]" \
+	"words without a phrase are counted exactly"
+run --index "$PI" search --json --no-snippets '"crane port"'
+expect_eq "$(jqout '[.total, .total_exact] | tostring')" "[0,true]" \
+	"a phrase nothing has: exact, none"
+run --index "$PI" search --json --no-snippets '"port crane" 1498'
+expect_eq "$(jqout '[.total, .total_exact, .hits[0].id] | tostring')" \
+	'[1,true,"p1498"]' "a phrase with a rare word is exact"
+# The same in a lean index, where the phrase is checked on each
+# article's positions and only the page's candidates are checked.
+"$NEWSIDX" --index "$T/portlean" index --lean "$P" >/dev/null 2>&1 ||
+	fail "a lean index of the ports"
+run --index "$T/portlean" search --json --no-snippets --limit 100 '"port crane"'
+expect_eq "$(jqout '[.total_exact, (.hits | length), ([.hits[].id | ltrimstr("p") | tonumber % 2] | unique)] | tostring')" \
+	"[false,100,[0]]" "lean: an estimate, and a full page of phrase hits"
+run --index "$T/portlean" search --json --no-snippets --exact-count '"port crane"'
+expect_eq "$(jqout '[.total, .total_exact] | tostring')" "[750,true]" \
+	"lean: --exact-count counts every match"
+for q in '"port crane"' '"port crane" 7' '"crane at the port" boxes'; do
+	expect_eq "$("$NEWSIDX" --index "$T/portlean" search --json --no-snippets --all-copies -- "$q" | jq -c '[.hits[] | [.id, .score]]')" \
+		"$("$NEWSIDX" --index "$PI" search --json --no-snippets --all-copies -- "$q" | jq -c '[.hits[] | [.id, .score]]')" \
+		"lean and table rank $q alike"
+done
+
 finish

@@ -1775,6 +1775,211 @@ START_TEST(test_value_match)
 }
 END_TEST
 
+/* Docs 1..600 for the deferred checks: "word", "three" in every third,
+ * "pad" i / 20 times (later documents are longer and weigh less), and
+ * the value v<i> that vm_pred passes for every fifth. */
+static unsigned dc_fill(xapc_db_t *w, unsigned *cand)
+{
+    char text[600], val[16];
+    unsigned i, j, pass = 0;
+    *cand = 0;
+    for (i = 1; i <= 600; ++i) {
+        size_t used = (size_t)snprintf(text, sizeof text, "word%s",
+                                       i % 3 == 0 ? " three" : "");
+        for (j = 0; j < i / 20; ++j)
+            used += (size_t)snprintf(text + used, sizeof text - used,
+                                     " pad");
+        snprintf(val, sizeof val, "v%u", i);
+        add_text_value(w, text, 2, val);
+        if (i % 3 == 0) {
+            ++*cand;
+            pass += i % 5 == 0;
+        }
+    }
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    return pass;
+}
+
+static xapc_query_t *dc_check(struct vm_ctx *c)
+{
+    xapc_query_t *q = xapc_query_value_match(2, vm_pred, c, NULL, NULL, NULL);
+    ck_assert_ptr_nonnull(q);
+    return q;
+}
+
+/* The same query with its check kept in the tree: under OR beside a
+ * term no document has, which adds neither matches nor weight. */
+static xapc_query_t *dc_kept(xapc_query_t *q)
+{
+    return Q2(XAPC_OP_OR, q, T("absent"), 0);
+}
+
+static void dc_same(xapc_db_t *db, const xapc_query_t *a,
+                    const xapc_query_t *b, const char *what)
+{
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_mset_t *x, *y;
+    size_t i;
+    p.maxitems = 7;
+    p.exact_count = XAPC_COUNT_MATCHES;
+    x = run(db, a, &p);
+    y = run(db, b, &p);
+    ck_assert_msg(xapc_mset_size(x) == xapc_mset_size(y), "%s: size", what);
+    ck_assert_msg(xapc_mset_size(x) > 0, "%s: no hits", what);
+    for (i = 0; i < xapc_mset_size(x); ++i) {
+        ck_assert_msg(xapc_mset_docid(x, i) == xapc_mset_docid(y, i),
+                      "%s: hit %zu", what, i);
+        ck_assert_double_eq_tol(xapc_mset_weight(x, i), xapc_mset_weight(y, i),
+                                1e-9);
+    }
+    ck_assert_msg(xapc_mset_matches_estimated(x) ==
+                      xapc_mset_matches_estimated(y),
+                  "%s: count", what);
+    xapc_mset_free(x);
+    xapc_mset_free(y);
+}
+
+/* A check every match must pass waits until a document could make the
+ * page: the same hits and weights as with the check in the tree, with
+ * far fewer checks. */
+START_TEST(test_value_match_deferred)
+{
+    xapc_db_t *w = open_w("db");
+    struct vm_ctx c = { 0, 0 };
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *shape[6], *q, *k;
+    xapc_mset_t *m1, *m2;
+    unsigned cand, calls1, calls2, i;
+    const char *name[6] = { "filter", "and", "and_maybe", "and_not",
+                            "scale", "check first" };
+
+    dc_fill(w, &cand);
+    q = Q2(XAPC_OP_FILTER, Q2(XAPC_OP_AND, T("word"), T("three"), 0),
+           dc_check(&c), 0);
+    k = dc_kept(Q2(XAPC_OP_FILTER, Q2(XAPC_OP_AND, T("word"), T("three"), 0),
+                   dc_check(&c), 0));
+    p.maxitems = 5;
+    c.calls = 0;
+    m1 = run(w, q, &p);
+    calls1 = c.calls;
+    c.calls = 0;
+    m2 = run(w, k, &p);
+    calls2 = c.calls;
+    ck_assert_uint_eq(xapc_mset_size(m1), 5);
+    for (i = 0; i < 5; ++i)
+        ck_assert_uint_eq(xapc_mset_docid(m1, i), xapc_mset_docid(m2, i));
+    ck_assert_uint_eq(calls2, cand); /* in the tree: every candidate */
+    ck_assert_uint_lt(calls1, cand / 2);
+    xapc_mset_free(m1);
+    xapc_mset_free(m2);
+    xapc_query_free(q);
+    xapc_query_free(k);
+
+    /* Every conjunctive shape, and one that cannot wait (the check as
+     * the weighted operand): each against itself with the check kept. */
+    for (i = 0; i < 12; ++i) {
+        xapc_query_t *sub;
+        switch (i / 2) {
+        case 0:
+            sub = Q2(XAPC_OP_FILTER, Q2(XAPC_OP_AND, T("word"), T("three"), 0),
+                     dc_check(&c), 0);
+            break;
+        case 1:
+            sub = Q2(XAPC_OP_AND, T("three"), dc_check(&c), 0);
+            break;
+        case 2:
+            sub = Q2(XAPC_OP_AND_MAYBE,
+                     Q2(XAPC_OP_FILTER, T("three"), dc_check(&c), 0),
+                     T("pad"), 0);
+            break;
+        case 3:
+            sub = Q2(XAPC_OP_AND_NOT,
+                     Q2(XAPC_OP_FILTER, T("word"), dc_check(&c), 0),
+                     T("three"), 0);
+            break;
+        case 4:
+            q = Q2(XAPC_OP_FILTER, T("three"), dc_check(&c), 0);
+            sub = xapc_query_scale(q, 2.5);
+            ck_assert_ptr_nonnull(sub);
+            xapc_query_free(q);
+            break;
+        default:
+            sub = Q2(XAPC_OP_FILTER, dc_check(&c), T("three"), 0);
+            break;
+        }
+        if (i % 2 == 0) {
+            shape[i / 2] = sub;
+        } else {
+            k = dc_kept(sub);
+            dc_same(w, shape[i / 2], k, name[i / 2]);
+            xapc_query_free(shape[i / 2]);
+            xapc_query_free(k);
+        }
+    }
+    xapc_db_free(w);
+}
+END_TEST
+
+/* count_loose: exact up to count_sample candidates, estimated above,
+ * with bounds that hold; on a writable handle (after the page) and on
+ * a reader (in a second thread). */
+START_TEST(test_count_loose)
+{
+    xapc_db_t *w = open_w("db"), *r;
+    struct vm_ctx c = { 0, 0 };
+    unsigned cand, pass, round;
+
+    pass = dc_fill(w, &cand);
+    r = open_db("db", XAPC_DB_READONLY);
+    for (round = 0; round < 4; ++round) {
+        xapc_db_t *db = round % 2 ? r : w;
+        xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+        xapc_query_t *q = Q2(XAPC_OP_FILTER,
+                             Q2(XAPC_OP_AND, T("word"), T("three"), 0),
+                             dc_check(&c), 0);
+        xapc_query_t *cq = Q2(XAPC_OP_FILTER,
+                              Q2(XAPC_OP_AND, T("word"), T("three"), 0),
+                              dc_check(&c), 0);
+        xapc_query_t *lq = Q2(XAPC_OP_AND, T("word"), T("three"), 0);
+        xapc_mset_t *m;
+
+        p.exact_count = XAPC_COUNT_MATCHES;
+        p.count_query = db == r ? cq : NULL;
+        p.count_loose = lq;
+        p.count_sample = round < 2 ? 1000 : 150;
+        m = run(db, q, &p);
+        ck_assert_uint_eq(xapc_mset_size(m), 10);
+        if (round < 2) {
+            /* Fewer candidates than count_sample: exact. */
+            ck_assert_uint_eq(xapc_mset_matches_estimated(m), pass);
+            ck_assert_uint_eq(xapc_mset_matches_lower_bound(m), pass);
+            ck_assert_uint_eq(xapc_mset_matches_upper_bound(m), pass);
+        } else {
+            /* More: an estimate between what was seen and the
+             * candidates, never below the page. */
+            xapc_doccount_t lo = xapc_mset_matches_lower_bound(m);
+            xapc_doccount_t hi = xapc_mset_matches_upper_bound(m);
+            xapc_doccount_t est = xapc_mset_matches_estimated(m);
+            ck_assert_uint_eq(hi, cand);
+            ck_assert_uint_lt(lo, hi);
+            ck_assert_uint_ge(lo, 10);
+            ck_assert_uint_le(lo, pass);
+            ck_assert_uint_ge(est, lo);
+            ck_assert_uint_le(est, hi);
+            /* 8 slices of about 9 candidates, a fifth passing. */
+            ck_assert_uint_ge(est, pass / 2);
+            ck_assert_uint_le(est, pass * 2);
+        }
+        xapc_mset_free(m);
+        xapc_query_free(q);
+        xapc_query_free(cq);
+        xapc_query_free(lq);
+    }
+    xapc_db_free(r);
+    xapc_db_free(w);
+}
+END_TEST
+
 START_TEST(test_mset_survives_commit)
 {
     xapc_db_t *w = open_w("db");
@@ -2267,6 +2472,8 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_stats_postings_positions);
     tcase_add_test(tc, test_phrase_near);
     tcase_add_test(tc, test_value_match);
+    tcase_add_test(tc, test_value_match_deferred);
+    tcase_add_test(tc, test_count_loose);
     tcase_add_test(tc, test_boolean_ops);
     tcase_add_test(tc, test_query_misc);
     tcase_add_test(tc, test_value_range);
