@@ -2,7 +2,8 @@
  * qbench.c: query latency of newsidx through its public API, for
  * bench/run.
  *
- * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies] [--each]
+ * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies]
+ *               [--exact-count] [--each]
  *               INDEX QUERIES
  *
  * Opens INDEX once, runs every query of QUERIES ("QID<TAB>TEXT" lines,
@@ -12,8 +13,10 @@
  * call (the top K hits, default 10, with their stored fields, and with
  * snippets when --snippets is given) with CLOCK_MONOTONIC.  The library
  * defaults apply otherwise (relaxation, wire-copy folding, spelling
- * suggestions); --all-copies turns wire-copy folding off, to measure
- * its cost.  Process start-up and the opening of the index are not
+ * suggestions, phrase totals estimated above NEWSIDX_EXACT_UP_TO
+ * candidates); --exact-count counts every phrase match, and
+ * --all-copies turns wire-copy folding off, to measure
+ * their costs.  Process start-up and the opening of the index are not
  * timed.
  *
  * Prints, as the Xapian and FTS5 baselines' "bench" modes do:
@@ -26,6 +29,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,13 +95,15 @@ static void report(const char *cls, struct q *qs, size_t nq, int repeat)
 static int usage(void)
 {
 	fprintf(stderr, "usage: qbench [--repeat R] [--snippets] [--limit K] "
-			"[--all-copies] [--each] INDEX QUERIES\n");
+			"[--all-copies] [--exact-count] [--each] INDEX "
+			"QUERIES\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	int repeat = 5, snippets = 0, all_copies = 0, each = 0, a, r;
+	int repeat = 5, snippets = 0, all_copies = 0, exact = 0, each = 0, a,
+	    r;
 	size_t limit = 10, nq = 0, cap = 0, i, zero = 0, errors = 0;
 	struct q *qs = NULL;
 	newsidx_db_t *db = NULL;
@@ -111,6 +117,8 @@ int main(int argc, char **argv)
 			snippets = 1;
 		else if (strcmp(argv[a], "--all-copies") == 0)
 			all_copies = 1;
+		else if (strcmp(argv[a], "--exact-count") == 0)
+			exact = 1;
 		else if (strcmp(argv[a], "--each") == 0)
 			each = 1;
 		else if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc)
@@ -174,6 +182,8 @@ int main(int argc, char **argv)
 	so.limit = limit;
 	so.snippets = snippets;
 	so.all_copies = all_copies;
+	if (exact)
+		so.exact_up_to = SIZE_MAX;
 
 	/* pass 0 warms up and counts; passes 1..repeat are timed */
 	for (r = 0; r <= repeat; r++)

@@ -2562,14 +2562,15 @@ constexpr unsigned COUNT_SLICES = 8;
 // bounds are then the matches seen in the slices and loose's count.
 Counted count_sampled(Xapian::Database &d, const Xapian::Query &q,
                       const Xapian::Query &loose, Xapian::doccount limit,
-                      Xapian::docid last)
+                      Xapian::docid last);
+
+// count_sampled()'s estimate, once loose's count `all` is known to be
+// above limit.
+Counted count_slices(Xapian::Database &d, const Xapian::Query &q,
+                     const Xapian::Query &loose, Xapian::doccount all,
+                     Xapian::doccount limit, Xapian::docid last)
 {
     Counted c;
-    Xapian::doccount all = count_range(d, loose, 1, last);
-    if (all <= limit) {
-        c.est = c.lower = c.upper = count_range(d, q, 1, last);
-        return c;
-    }
     double share = double(limit) / 2 / double(all) / COUNT_SLICES;
     Xapian::docid width = Xapian::docid(double(last) * share) + 1;
     Xapian::doccount seen = 0, kept = 0;
@@ -2591,6 +2592,18 @@ Counted count_sampled(Xapian::Database &d, const Xapian::Query &q,
     return c;
 }
 
+Counted count_sampled(Xapian::Database &d, const Xapian::Query &q,
+                      const Xapian::Query &loose, Xapian::doccount limit,
+                      Xapian::docid last)
+{
+    Xapian::doccount all = count_range(d, loose, 1, last);
+    if (all > limit)
+        return count_slices(d, q, loose, all, limit, last);
+    Counted c;
+    c.est = c.lower = c.upper = count_range(d, q, 1, last);
+    return c;
+}
+
 // The exact count in a second thread: the upper half of the docids first,
 // then the lower half unless the calling thread claimed it (claim_lower).
 // The page is ranked from the lowest docid up at the same time, so where
@@ -2603,12 +2616,16 @@ struct ParallelCount {
     Xapian::rev rev = 0;
     std::string uuid;
     Xapian::docid mid = 1, last = 0;
-    std::atomic<int> lower{0}; // 0 free, 1 the count thread's, 2 caller's
+    // 0 free, 1 the count thread's, 2 the caller's, 3 not to be claimed
+    // (yet): with a loose query, until its count says the count is exact.
+    std::atomic<int> lower{0};
     Xapian::doccount count = 0;
-    // With a loose query: count_sampled()'s answer, all in this thread.
+    // With a loose query: count_sampled()'s estimate, in this thread
+    // alone, unless the count is exact (split: counted in halves).
     const Xapian::Query *loose = nullptr;
     Xapian::doccount sample = 0;
     Counted sampled;
+    bool split = false;
     bool ok = false;
 
     void start(Xapian::Database &d, const std::string &p,
@@ -2629,7 +2646,7 @@ struct ParallelCount {
         loose = lq;
         sample = n;
         if (loose)
-            lower = 1; // the caller has no half to count
+            lower = 3;
         try {
             th = std::thread([this] { run(); });
         } catch (...) {
@@ -2643,9 +2660,15 @@ struct ParallelCount {
             if (d.get_revision() != rev || d.get_uuid() != uuid)
                 return;
             if (loose) {
-                sampled = count_sampled(d, *query, *loose, sample, last);
-                ok = true;
-                return;
+                Xapian::doccount all = count_range(d, *loose, 1, last);
+                if (all > sample) {
+                    sampled = count_slices(d, *query, *loose, all, sample,
+                                           last);
+                    ok = true;
+                    return;
+                }
+                split = true;
+                lower = 0; // exact after all: the caller may help
             }
             count = count_range(d, *query, mid, last);
             int free_half = 0;
@@ -2806,8 +2829,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         // thread has begun it.
         Xapian::doccount self_count = 0;
         bool self_counted = false;
-        if (par.th.joinable() && p->version >= 3 && p->count_query_self &&
-            !use_loose) {
+        if (par.th.joinable() && p->version >= 3 && p->count_query_self) {
             int free_half = 0;
             if (par.lower.compare_exchange_strong(free_half, 2)) {
                 self_count = count_range(
@@ -2831,7 +2853,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             // its postings.
             m->estimated = m->lower = m->upper =
                 d.get_termfreq(*query.get_terms_begin());
-        } else if (counted && use_loose) {
+        } else if (counted && use_loose && !par.split) {
             set_counted(*m, par.sampled, ms, p->first, p->maxitems,
                         p->collapse_max);
         } else if (counted) {
