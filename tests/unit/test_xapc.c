@@ -1604,7 +1604,8 @@ static int vm_pred(void *ctx, const char *v, size_t len)
         return 0;
     memcpy(buf, v + 1, len - 1);
     buf[len - 1] = '\0';
-    c->calls++;
+    if (c) /* NULL where a second thread checks too: nothing to count */
+        c->calls++;
     return atoi(buf) % 5 == 0;
 }
 
@@ -1926,7 +1927,6 @@ END_TEST
 START_TEST(test_count_loose)
 {
     xapc_db_t *w = open_w("db"), *r;
-    struct vm_ctx c = { 0, 0 };
     unsigned cand, pass, round;
 
     pass = dc_fill(w, &cand);
@@ -1936,10 +1936,10 @@ START_TEST(test_count_loose)
         xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
         xapc_query_t *q = Q2(XAPC_OP_FILTER,
                              Q2(XAPC_OP_AND, T("word"), T("three"), 0),
-                             dc_check(&c), 0);
+                             dc_check(NULL), 0);
         xapc_query_t *cq = Q2(XAPC_OP_FILTER,
                               Q2(XAPC_OP_AND, T("word"), T("three"), 0),
-                              dc_check(&c), 0);
+                              dc_check(NULL), 0);
         xapc_query_t *lq = Q2(XAPC_OP_AND, T("word"), T("three"), 0);
         xapc_mset_t *m;
 
