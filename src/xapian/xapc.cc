@@ -2554,16 +2554,6 @@ struct Counted {
 // Slices of the docids that an estimated count samples.
 constexpr unsigned COUNT_SLICES = 8;
 
-// The matches of q, counted exactly when loose (a query with every match
-// of q, found without q's checks) has at most `limit` matches.  Else an
-// estimate: loose's count times the share of loose's matches that pass
-// q, measured on COUNT_SLICES slices of the docids spread evenly over
-// the index that hold about limit / 2 of loose's matches together.  The
-// bounds are then the matches seen in the slices and loose's count.
-Counted count_sampled(Xapian::Database &d, const Xapian::Query &q,
-                      const Xapian::Query &loose, Xapian::doccount limit,
-                      Xapian::docid last);
-
 // count_sampled()'s estimate, once loose's count `all` is known to be
 // above limit.
 Counted count_slices(Xapian::Database &d, const Xapian::Query &q,
@@ -2592,6 +2582,12 @@ Counted count_slices(Xapian::Database &d, const Xapian::Query &q,
     return c;
 }
 
+// The matches of q, counted exactly when loose (a query with every match
+// of q, found without q's checks) has at most `limit` matches.  Else an
+// estimate: loose's count times the share of loose's matches that pass
+// q, measured on COUNT_SLICES slices of the docids spread evenly over
+// the index that hold about limit / 2 of loose's matches together.  The
+// bounds are then the matches seen in the slices and loose's count.
 Counted count_sampled(Xapian::Database &d, const Xapian::Query &q,
                       const Xapian::Query &loose, Xapian::doccount limit,
                       Xapian::docid last)
