@@ -16,6 +16,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -261,6 +263,11 @@ void give_msg(char **errmsg, const char *buf) noexcept
 // ---------------------------------------------------------------------------
 // Handle definitions (global scope: the header declares these struct tags).
 
+namespace {
+struct Deferred;
+struct DocLens;
+}
+
 struct xapc_db {
     // Exactly one of these is in use, per `writable`; keeping both avoids
     // heap-allocating the Xapian object and any downcasting.
@@ -286,6 +293,12 @@ struct xapc_db {
     bool marks_dirty = false;
     std::shared_ptr<const std::vector<Xapian::docid>> saved_hidden;
     bool saved_dirty = false;
+    // The length of every document, for a read-only handle on one
+    // database (see DocLens), and the work Xapian's own length lookups
+    // were estimated to cost at this revision while there was none.
+    std::shared_ptr<const DocLens> lens;
+    double lens_work = 0;
+    std::string lens_work_key;
     char err[ERRBUF_SIZE] = {};
 
     Xapian::Database &db() { return writable ? wdb : rdb; }
@@ -303,7 +316,10 @@ struct xapc_doc {
 };
 
 namespace {
-struct Deferred;
+struct FastCtx;
+// Builds a query again, with its term leaves weighted from a table of
+// document lengths (see TermSource).
+using FastFn = std::function<Xapian::Query(const FastCtx &)>;
 }
 
 struct xapc_query {
@@ -311,6 +327,8 @@ struct xapc_query {
     // NULL, or the same matches as a looser query and value checks that
     // the matcher can leave until a document could make the page.
     std::shared_ptr<const Deferred> deferred;
+    // NULL when q has no term leaf a table of lengths could weigh.
+    std::shared_ptr<const FastFn> fast;
 };
 
 namespace {
@@ -941,6 +959,266 @@ class ValueMatchSource : public Xapian::PostingSource {
     }
 };
 
+// ---- document lengths for BM25 ----
+//
+// BM25 weighs a posting by its document's length.  Xapian 1.4 looks the
+// length up in a list kept in chunks of about 2,000 bytes, which it
+// decodes entry by entry from the start of a chunk (or from where it last
+// stopped): for each posting of a word in one article in a hundred, that
+// is hundreds of entries.  On 200,000 articles, those lookups are 95% of
+// the time of a search for such a word.  A read-only handle can instead
+// read every length once into a table and weigh the word's postings from
+// it, with the same formula and so the same weights (TermSource).
+
+// The lengths of one revision of one database; LENS_BIG: look it up.
+struct DocLens {
+    std::string key; // uuid:revision
+    std::vector<uint16_t> len;
+};
+
+const uint16_t LENS_BIG = 0xffff;
+
+std::shared_ptr<const DocLens> read_lens(const Xapian::Database &d,
+                                         const std::string &key)
+{
+    std::shared_ptr<DocLens> l(new DocLens);
+    l->key = key;
+    l->len.assign(static_cast<size_t>(d.get_lastdocid()) + 1, 0);
+    for (auto it = d.postlist_begin(std::string());
+         it != d.postlist_end(std::string()); ++it) {
+        Xapian::termcount n = it.get_doclength();
+        l->len[*it] = n >= LENS_BIG ? LENS_BIG : static_cast<uint16_t>(n);
+    }
+    return l;
+}
+
+// The parameters of Xapian::BM25Weight that a table can serve: k2 = 0,
+// k1 > 0 and b > 0 (otherwise Xapian reads no length at all).
+struct Bm25 {
+    double k1, k3, b, min_normlen;
+};
+
+// What a FastFn builds from: the database, its lengths, the weighting,
+// and the most documents a word may be in and still be weighed from the
+// table.  A word in most documents is faster left to Xapian, which walks
+// its postings and the length list side by side.
+struct FastCtx {
+    const Xapian::Database &db;
+    std::shared_ptr<const DocLens> lens;
+    Bm25 bm25;
+    Xapian::doccount dense;
+};
+
+// One term, weighed as Xapian::BM25Weight weighs it (bm25weight.cc of
+// Xapian 1.4: init(), get_sumpart(), get_maxpart()), but with lengths
+// from a DocLens.  The scale factor of an enclosing OP_SCALE_WEIGHT is
+// applied by Xapian to what get_weight() returns; unscaled, the weights
+// are the same doubles as Xapian's.
+class TermSource : public Xapian::PostingSource {
+    std::string term;
+    Xapian::termcount wqf;
+    std::shared_ptr<const DocLens> lens;
+    Bm25 p;
+    Xapian::Database db;
+    Xapian::PostingIterator it, end;
+    bool started = false;
+    Xapian::doccount tf = 0;
+    double termweight = 0, len_factor = 0;
+
+  public:
+    TermSource(std::string t, Xapian::termcount w,
+               std::shared_ptr<const DocLens> l, Bm25 params)
+        : term(std::move(t)), wqf(w), lens(std::move(l)), p(params) {}
+
+    void init(const Xapian::Database &d) override
+    {
+        db = d;
+        it = d.postlist_begin(term);
+        end = d.postlist_end(term);
+        started = false;
+        tf = d.get_termfreq(term);
+        Xapian::doccount n = d.get_doccount();
+        double tw = (n - tf + 0.5) / (tf + 0.5);
+        if (tw < 2)
+            tw = tw * 0.5 + 1;
+        termweight = std::log(tw);
+        if (p.k3 != 0) {
+            double q = wqf;
+            termweight *= (p.k3 + 1) * q / (p.k3 + q);
+        }
+        termweight *= p.k1 + 1;
+        len_factor = n ? double(d.get_total_length()) / n : 0;
+        if (len_factor != 0)
+            len_factor = 1 / len_factor;
+        double wdf_max = tf ? d.get_wdf_upper_bound(term) : 0;
+        double normlen_lb = std::max(
+            std::max(wdf_max, double(d.get_doclength_lower_bound())) *
+                len_factor,
+            p.min_normlen);
+        double denom = p.k1 * (normlen_lb * p.b + (1 - p.b)) + wdf_max;
+        set_maxweight(wdf_max ? termweight * (wdf_max / denom) : 0);
+    }
+
+    Xapian::doccount get_termfreq_min() const override { return tf; }
+    Xapian::doccount get_termfreq_est() const override { return tf; }
+    Xapian::doccount get_termfreq_max() const override { return tf; }
+
+    void next(double) override
+    {
+        if (started)
+            ++it;
+        started = true;
+    }
+
+    void skip_to(Xapian::docid did, double) override
+    {
+        started = true;
+        it.skip_to(did);
+    }
+
+    bool at_end() const override { return started && it == end; }
+
+    Xapian::docid get_docid() const override { return *it; }
+
+    double get_weight() const override
+    {
+        Xapian::docid did = *it;
+        Xapian::termcount len =
+            did < lens->len.size() ? lens->len[did] : LENS_BIG;
+        if (len == LENS_BIG)
+            len = db.get_doclength(did);
+        double normlen = std::max(len * len_factor, p.min_normlen);
+        double wdf = it.get_wdf();
+        double denom = p.k1 * (normlen * p.b + (1 - p.b)) + wdf;
+        return termweight * (wdf / denom);
+    }
+
+    TermSource *clone() const override
+    {
+        return new TermSource(term, wqf, lens, p);
+    }
+
+    std::string name() const override { return "xapc::TermSource"; }
+
+    std::string get_description() const override
+    {
+        return "TermSource(" + term + ")";
+    }
+};
+
+// The revision a table of lengths is for; empty when there can be none:
+// a handle on several databases has no single revision.
+std::string lens_key(const Xapian::Database &d)
+{
+    try {
+        return d.get_uuid() + ':' + std::to_string(d.get_revision());
+    } catch (const Xapian::InvalidOperationError &) {
+        return std::string();
+    }
+}
+
+// The table for a search of q (whose page is ranked with BM25 as bm25
+// says), or NULL to leave the lengths to Xapian.  Without force, the
+// table is read once the lookups it would have saved at this revision
+// add up to its own cost: the rule of renting until the rent paid equals
+// the price.  Reading it costs about 26 ns a document (2 bytes of a list
+// walked once), and a lookup about 50 times that for a rarer word
+// (decoding into the middle of a chunk) but only half of it for a word
+// in half of the documents, whose lookups follow each other closely.
+std::shared_ptr<const DocLens> choose_lens(xapc_db_t *db,
+                                           const Xapian::Query &q,
+                                           bool force)
+{
+    if (db->writable || db->path.empty())
+        return nullptr; // pending changes, or not one local database
+    const Xapian::Database &d = db->rdb;
+    std::string key = lens_key(d);
+    if (key.empty())
+        return nullptr;
+    if (db->lens && db->lens->key == key)
+        return db->lens;
+    db->lens.reset();
+    if (!force) {
+        if (db->lens_work_key != key) {
+            db->lens_work_key = key;
+            db->lens_work = 0;
+        }
+        double n = d.get_doccount();
+        for (auto t = q.get_unique_terms_begin();
+             t != q.get_unique_terms_end(); ++t) {
+            double tf = d.get_termfreq(*t);
+            if (4 * tf <= 3 * n)
+                db->lens_work += std::min(tf * 50, n / 2);
+        }
+        if (db->lens_work < n)
+            return nullptr;
+    }
+    db->lens = read_lens(d, key);
+    return db->lens;
+}
+
+using FastPtr = std::shared_ptr<const FastFn>;
+using FastSub = std::pair<Xapian::Query, FastPtr>;
+
+FastPtr fast_term(const std::string &term, Xapian::termcount wqf,
+                  Xapian::termpos pos)
+{
+    if (term.empty())
+        return nullptr;
+    return std::make_shared<const FastFn>(
+        [term, wqf, pos](const FastCtx &c) {
+            if (c.db.get_termfreq(term) > c.dense)
+                return Xapian::Query(term, wqf, pos);
+            return Xapian::Query(
+                (new TermSource(term, wqf, c.lens, c.bm25))->release());
+        });
+}
+
+// op over subqueries, each built again where it can be; NULL when none
+// can, or when op needs its subqueries to be terms (a phrase, NEAR,
+// SYNONYM) or picks them by their weight bounds (ELITE_SET).
+FastPtr fast_op(Xapian::Query::op op, std::vector<FastSub> v)
+{
+    switch (op) {
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_MAX:
+        break;
+    default:
+        return nullptr;
+    }
+    bool any = false;
+    for (const FastSub &s : v)
+        any = any || s.second;
+    if (!any)
+        return nullptr;
+    if (v.size() == 1)
+        return v[0].second;
+    return std::make_shared<const FastFn>(
+        [op, v](const FastCtx &c) {
+            std::vector<Xapian::Query> qs;
+            qs.reserve(v.size());
+            for (const FastSub &s : v)
+                qs.push_back(s.second ? (*s.second)(c) : s.first);
+            return Xapian::Query(op, qs.begin(), qs.end());
+        });
+}
+
+FastPtr fast_scale(FastPtr sub, double factor)
+{
+    if (!sub)
+        return nullptr;
+    return std::make_shared<const FastFn>(
+        [sub, factor](const FastCtx &c) {
+            return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, (*sub)(c),
+                                 factor);
+        });
+}
+
 // A value check taken out of the posting list tree (see Deferred).
 struct DeferredCheck {
     Xapian::valueno slot;
@@ -957,11 +1235,19 @@ struct Deferred {
     Xapian::Query loose;
     std::vector<DeferredCheck> checks;
     bool pure = false;
+    FastPtr fast_loose; // loose built again (see FastFn), or NULL
 };
 
 const Xapian::Query &loose_of(const xapc_query_t *q)
 {
     return q->deferred ? q->deferred->loose : q->q;
+}
+
+FastSub fast_loose_of(const xapc_query_t *q)
+{
+    if (q->deferred)
+        return FastSub(q->deferred->loose, q->deferred->fast_loose);
+    return FastSub(q->q, q->fast);
 }
 
 // The deferred form of op over subs, or NULL when no check can wait:
@@ -977,6 +1263,7 @@ std::shared_ptr<const Deferred> defer_combine(Xapian::Query::op op,
         return nullptr;
     std::shared_ptr<Deferred> d(new Deferred);
     std::vector<Xapian::Query> v;
+    std::vector<FastSub> fv;
     switch (op) {
     case Xapian::Query::OP_AND:
     case Xapian::Query::OP_FILTER:
@@ -991,6 +1278,7 @@ std::shared_ptr<const Deferred> defer_combine(Xapian::Query::op op,
                 continue;
             }
             v.push_back(loose_of(subs[i]));
+            fv.push_back(fast_loose_of(subs[i]));
         }
         break;
     case Xapian::Query::OP_AND_MAYBE:
@@ -999,8 +1287,11 @@ std::shared_ptr<const Deferred> defer_combine(Xapian::Query::op op,
             return nullptr;
         d->checks = subs[0]->deferred->checks;
         v.push_back(subs[0]->deferred->loose);
-        for (size_t i = 1; i < n; ++i)
+        fv.push_back(fast_loose_of(subs[0]));
+        for (size_t i = 1; i < n; ++i) {
             v.push_back(subs[i]->q);
+            fv.push_back(FastSub(subs[i]->q, subs[i]->fast));
+        }
         break;
     default:
         return nullptr;
@@ -1008,6 +1299,7 @@ std::shared_ptr<const Deferred> defer_combine(Xapian::Query::op op,
     if (v.empty())
         return nullptr;
     d->loose = v.size() == 1 ? v[0] : Xapian::Query(op, v.begin(), v.end());
+    d->fast_loose = fast_op(op, std::move(fv));
     return d;
 }
 
@@ -1047,9 +1339,11 @@ class CheckDecider : public Xapian::MatchDecider {
 };
 
 xapc_query_t *wrap(Xapian::Query &&q,
-                   std::shared_ptr<const Deferred> d = nullptr)
+                   std::shared_ptr<const Deferred> d = nullptr,
+                   FastPtr fast = nullptr)
 {
-    std::unique_ptr<xapc_query> h(new xapc_query{std::move(q), std::move(d)});
+    std::unique_ptr<xapc_query> h(
+        new xapc_query{std::move(q), std::move(d), std::move(fast)});
     return h.release();
 }
 
@@ -1346,6 +1640,18 @@ XAPC_API int xapc_db_is_writable(const xapc_db_t *db)
 {
     try {
         return (db && !db->failed && !db->closed && db->writable) ? 1 : 0;
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
+XAPC_API int xapc_db_has_length_table(const xapc_db_t *db)
+{
+    try {
+        if (!db || db->failed || db->closed || db->writable || !db->lens)
+            return 0;
+        return db->lens->key == lens_key(db->rdb) ? 1 : 0;
     } catch (...) {
         map_exception(nullptr, __func__);
         return 0;
@@ -2211,7 +2517,9 @@ XAPC_API xapc_query_t *xapc_query_term(const char *term, size_t len,
                                        xapc_termpos_t pos)
 {
     try {
-        return wrap(Xapian::Query(bytes(term, len), wqf, pos));
+        std::string t = bytes(term, len);
+        FastPtr fast = fast_term(t, wqf, pos);
+        return wrap(Xapian::Query(t, wqf, pos), nullptr, std::move(fast));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -2260,9 +2568,12 @@ XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
         if (n && !subs)
             fail(XAPC_ERR_INVALID, "subs is NULL");
         std::vector<Xapian::Query> v;
+        std::vector<FastSub> fv;
         v.reserve(n);
-        for (size_t i = 0; i < n; ++i)
+        for (size_t i = 0; i < n; ++i) {
             v.push_back(arg_query(subs[i]));
+            fv.push_back(FastSub(subs[i]->q, subs[i]->fast));
+        }
         // Xapian rejects a window for other operators; the header promises
         // it is ignored there, which keeps callers' code uniform.
         bool windowed = xop == Xapian::Query::OP_NEAR ||
@@ -2270,7 +2581,7 @@ XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
                         xop == Xapian::Query::OP_ELITE_SET;
         return wrap(
             Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0),
-            defer_combine(xop, subs, n));
+            defer_combine(xop, subs, n), fast_op(xop, std::move(fv)));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -2407,10 +2718,11 @@ XAPC_API xapc_query_t *xapc_query_scale(const xapc_query_t *q, double factor)
             d.reset(new Deferred(*q->deferred));
             d->loose = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
                                      q->deferred->loose, factor);
+            d->fast_loose = fast_scale(q->deferred->fast_loose, factor);
         }
         return wrap(
             Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, arg_query(q), factor),
-            std::move(d));
+            std::move(d), fast_scale(q->fast, factor));
     } catch (...) {
         return query_fail(__func__);
     }
@@ -2737,12 +3049,27 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         // the page, through a match decider (see Deferred).
         std::unique_ptr<CheckDecider> decider;
         Xapian::Enquire enq(d);
-        if (q->deferred && !q->deferred->pure) {
-            enq.set_query(visible(db, q->deferred->loose));
-            decider.reset(new CheckDecider(q->deferred->checks, d));
+        const bool loose_page = q->deferred && !q->deferred->pure;
+        const Xapian::Query &page = loose_page ? q->deferred->loose : q->q;
+        const FastPtr &fast = loose_page ? q->deferred->fast_loose : q->fast;
+        const int lengths = p->version >= 5 ? p->doc_lengths
+                                            : XAPC_LENGTHS_AUTO;
+        std::shared_ptr<const DocLens> lens;
+        if (fast && lengths != XAPC_LENGTHS_XAPIAN &&
+            enum_value(p->weighting) == XAPC_WEIGHT_BM25 &&
+            p->bm25_k2 == 0 && p->bm25_k1 > 0 && p->bm25_b > 0)
+            lens = choose_lens(db, page, lengths == XAPC_LENGTHS_TABLE);
+        if (lens) {
+            FastCtx c{d, lens,
+                      Bm25{p->bm25_k1, p->bm25_k3, p->bm25_b,
+                           p->bm25_min_normlen},
+                      d.get_doccount() / 4 * 3};
+            enq.set_query(visible(db, (*fast)(c)));
         } else {
-            enq.set_query(query);
+            enq.set_query(loose_page ? visible(db, page) : query);
         }
+        if (loose_page)
+            decider.reset(new CheckDecider(q->deferred->checks, d));
 
         switch (enum_value(p->weighting)) {
         case XAPC_WEIGHT_BM25:

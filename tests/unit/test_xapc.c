@@ -1980,6 +1980,190 @@ START_TEST(test_count_loose)
 }
 END_TEST
 
+/* Document lengths from a table (xapc_enquire_params.doc_lengths). */
+
+/* Query shape k of lt_query(); NULL past the last. */
+static xapc_query_t *lt_query(int k)
+{
+    xapc_query_t *q, *subs[3];
+    switch (k) {
+    case 0: return T("c");
+    case 1:
+        subs[0] = T("b");
+        subs[1] = T("c");
+        subs[2] = T("d");
+        q = xapc_query_combine(XAPC_OP_OR, subs, 3, 0);
+        xapc_query_free(subs[0]);
+        xapc_query_free(subs[1]);
+        xapc_query_free(subs[2]);
+        return q;
+    case 2: return Q2(XAPC_OP_AND, T("b"), T("c"), 0);
+    case 3: return Q2(XAPC_OP_AND_NOT, T("b"), T("d"), 0);
+    case 4: return Q2(XAPC_OP_AND_MAYBE, T("c"), T("b"), 0);
+    case 5: return Q2(XAPC_OP_FILTER, T("c"), T("b"), 0);
+    case 6: return Q2(XAPC_OP_XOR, T("c"), T("d"), 0);
+    case 7:
+        subs[0] = Q2(XAPC_OP_OR, T("c"), T("d"), 0);
+        q = xapc_query_scale(subs[0], 2.5);
+        xapc_query_free(subs[0]);
+        return q;
+    case 8: return Q2(XAPC_OP_MAX, T("c"), T("d"), 0);
+    case 9: return Q2(XAPC_OP_OR, T("a"), T("d"), 0); /* a: dense */
+    case 10: return xapc_query_term("c", 1, 3, 0);    /* wqf 3 */
+    case 11:
+        return Q2(XAPC_OP_AND, Q2(XAPC_OP_PHRASE, T("x"), T("y"), 2),
+                  T("b"), 0);
+    case 12: return Q2(XAPC_OP_OR, T("big"), T("d"), 0); /* length > 65535 */
+    case 13: return Q2(XAPC_OP_SYNONYM, T("c"), T("d"), 0);
+    case 14:
+        return Q2(XAPC_OP_AND,
+                  xapc_query_value_match(2, vm_pred, NULL, NULL, NULL, NULL),
+                  Q2(XAPC_OP_OR, T("b"), T("d"), 0), 0);
+    case 15:
+        return Q2(XAPC_OP_OR, T("d"),
+                  xapc_query_value_range(2, "v1", 2, "v3", 2), 0);
+    default: return NULL;
+    }
+}
+
+/* Run query shape k with doc_lengths set to how; the hits, and their
+ * weights, in rank order. */
+static size_t lt_run(xapc_db_t *db, int k, int how, xapc_docid_t *ids,
+                     double *wts)
+{
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q = lt_query(k);
+    xapc_mset_t *m;
+    size_t i, n;
+    ck_assert_ptr_nonnull(q);
+    p.maxitems = 60;
+    p.bm25_b = 0.75;
+    p.doc_lengths = how;
+    m = run(db, q, &p);
+    n = xapc_mset_size(m);
+    for (i = 0; i < n; ++i) {
+        ids[i] = xapc_mset_docid(m, i);
+        wts[i] = xapc_mset_weight(m, i);
+    }
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    return n;
+}
+
+/* Every shape gives the same hits and weights both ways. */
+static void lt_compare(xapc_db_t *db)
+{
+    xapc_docid_t a[60], b[60];
+    double wa[60], wb[60];
+    int k;
+    for (k = 0; lt_query(k) ? 1 : 0; ++k) {
+        xapc_query_t *probe = lt_query(k);
+        size_t i, na, nb;
+        xapc_query_free(probe);
+        na = lt_run(db, k, XAPC_LENGTHS_XAPIAN, a, wa);
+        nb = lt_run(db, k, XAPC_LENGTHS_TABLE, b, wb);
+        ck_assert_msg(na == nb, "shape %d: %zu hits, %zu with a table", k,
+                      na, nb);
+        ck_assert_msg(na > 0, "shape %d matches nothing", k);
+        for (i = 0; i < na; ++i) {
+            ck_assert_msg(a[i] == b[i], "shape %d, rank %zu: %u, %u", k, i,
+                          a[i], b[i]);
+            ck_assert_msg(fabs(wa[i] - wb[i]) <= 1e-12 * fabs(wa[i]),
+                          "shape %d, rank %zu: weight %.17g, %.17g", k, i,
+                          wa[i], wb[i]);
+            /* Unscaled, the very same doubles. */
+            if (k != 7)
+                ck_assert_msg(wa[i] == wb[i], "shape %d: %.17g != %.17g", k,
+                              wa[i], wb[i]);
+        }
+    }
+}
+
+START_TEST(test_length_table)
+{
+    xapc_db_t *w = open_w("db"), *r, *r2;
+    xapc_doc_t *doc = NULL;
+    xapc_docid_t ids[60];
+    double wts[60];
+    char text[512], val[16];
+    unsigned i, j;
+
+    /* 400 documents of 1 to 60 words: a in all, b in half, c in a
+     * tenth, d in a fiftieth, "x y" in a seventh; one with a word
+     * 70,000 times, longer than a table entry holds. */
+    for (i = 1; i <= 400; ++i) {
+        size_t used = (size_t)snprintf(text, sizeof text, "a%s%s%s%s",
+                                       i % 2 ? "" : " b",
+                                       i % 10 ? "" : " c",
+                                       i % 50 ? "" : " d c",
+                                       i % 7 ? "" : " x y");
+        for (j = 0; j < (i * 37) % 60; ++j)
+            used += (size_t)snprintf(text + used, sizeof text - used,
+                                     " p%u", j % 9);
+        snprintf(val, sizeof val, "v%u", i % 11);
+        add_text_value(w, text, 2, val);
+        if (i == 200) {
+            ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+            ck_assert_int_eq(xapc_doc_add_term(doc, "big", 3, 70000),
+                             XAPC_OK);
+            ck_assert_int_eq(xapc_doc_add_term(doc, "d", 1, 1), XAPC_OK);
+            ck_assert_int_eq(xapc_db_add_doc(w, doc, NULL), XAPC_OK);
+            add_text(w, "big c", NULL);
+        }
+    }
+    /* Positions for the phrase: add_text_value adds none. */
+    for (i = 0; i < 30; ++i)
+        add_text(w, i % 3 ? "x y b" : "y x b p1 p2", NULL);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    r = open_db("db", XAPC_DB_READONLY);
+
+    ck_assert_int_eq(xapc_db_has_length_table(r), 0);
+    lt_run(r, 0, XAPC_LENGTHS_XAPIAN, ids, wts);
+    ck_assert_int_eq(xapc_db_has_length_table(r), 0);
+    lt_compare(r);
+    ck_assert_int_eq(xapc_db_has_length_table(r), 1);
+
+    /* Never on a writable handle: its lengths may be pending. */
+    lt_run(w, 0, XAPC_LENGTHS_TABLE, ids, wts);
+    ck_assert_int_eq(xapc_db_has_length_table(w), 0);
+
+    /* A new revision with a document made much longer: the table is
+     * out of date until a search reads it again, with the new length. */
+    ck_assert_int_eq(xapc_doc_clear_terms(doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "c", 1, 1), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "pad", 3, 500), XAPC_OK);
+    ck_assert_int_eq(xapc_db_replace_doc(w, 10, doc), XAPC_OK);
+    xapc_doc_free(doc);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_reopen(r, NULL), XAPC_OK);
+    ck_assert_int_eq(xapc_db_has_length_table(r), 0);
+    lt_compare(r);
+    ck_assert_int_eq(xapc_db_has_length_table(r), 1);
+
+    /* AUTO: c is in 41 of 432 documents, and a search for it is
+     * estimated to save the reading of half of the lengths; the table is
+     * read at the second.  a, in most documents, saves nothing. */
+    r2 = open_db("db", XAPC_DB_READONLY);
+    for (i = 0; i < 5; ++i) {
+        lt_run(r2, 0, XAPC_LENGTHS_AUTO, ids, wts); /* c */
+        ck_assert_int_eq(xapc_db_has_length_table(r2), i >= 1);
+    }
+    xapc_db_free(r2);
+    r2 = open_db("db", XAPC_DB_READONLY);
+    for (i = 0; i < 5; ++i) {
+        xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+        xapc_query_t *q = T("a");
+        xapc_mset_free(run(r2, q, &p));
+        xapc_query_free(q);
+    }
+    ck_assert_int_eq(xapc_db_has_length_table(r2), 0);
+    xapc_db_free(r2);
+
+    xapc_db_free(r);
+    xapc_db_free(w);
+}
+END_TEST
+
 START_TEST(test_mset_survives_commit)
 {
     xapc_db_t *w = open_w("db");
@@ -2474,6 +2658,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_value_match);
     tcase_add_test(tc, test_value_match_deferred);
     tcase_add_test(tc, test_count_loose);
+    tcase_add_test(tc, test_length_table);
     tcase_add_test(tc, test_boolean_ops);
     tcase_add_test(tc, test_query_misc);
     tcase_add_test(tc, test_value_range);
