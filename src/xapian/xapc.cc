@@ -998,15 +998,12 @@ struct Bm25 {
     double k1, k3, b, min_normlen;
 };
 
-// What a FastFn builds from: the database, its lengths, the weighting,
-// and the most documents a word may be in and still be weighed from the
-// table.  A word in most documents is faster left to Xapian, which walks
-// its postings and the length list side by side.
+// What a FastFn builds from: the database, its lengths, the weighting.
 struct FastCtx {
     const Xapian::Database &db;
     std::shared_ptr<const DocLens> lens;
     Bm25 bm25;
-    Xapian::doccount dense;
+    double scale; // the factors of the OP_SCALE_WEIGHTs above
 };
 
 // One term, weighed as Xapian::BM25Weight weighs it (bm25weight.cc of
@@ -1019,16 +1016,46 @@ class TermSource : public Xapian::PostingSource {
     Xapian::termcount wqf;
     std::shared_ptr<const DocLens> lens;
     Bm25 p;
+    double scale; // the factors of the OP_SCALE_WEIGHTs above it
     Xapian::Database db;
     Xapian::PostingIterator it, end;
     bool started = false;
+    Xapian::docid cur = 0;
+    double cur_wt = -1; // the weight of cur, if known
     Xapian::doccount tf = 0;
     double termweight = 0, len_factor = 0;
 
+    double weigh(Xapian::docid did, Xapian::termcount wdf_n) const
+    {
+        Xapian::termcount len =
+            did < lens->len.size() ? lens->len[did] : LENS_BIG;
+        if (len == LENS_BIG)
+            len = db.get_doclength(did);
+        double normlen = std::max(len * len_factor, p.min_normlen);
+        double wdf = wdf_n;
+        double denom = p.k1 * (normlen * p.b + (1 - p.b)) + wdf;
+        return termweight * (wdf / denom);
+    }
+
+    void settle(double min_wt)
+    {
+        cur_wt = -1;
+        double need = scale > 0 ? min_wt / scale : 0;
+        if (need > 0) {
+            for (; it != end; ++it) {
+                cur_wt = weigh(*it, it.get_wdf());
+                if (cur_wt >= need)
+                    break;
+            }
+        }
+        cur = it == end ? 0 : *it;
+    }
+
   public:
     TermSource(std::string t, Xapian::termcount w,
-               std::shared_ptr<const DocLens> l, Bm25 params)
-        : term(std::move(t)), wqf(w), lens(std::move(l)), p(params) {}
+               std::shared_ptr<const DocLens> l, Bm25 params, double sc)
+        : term(std::move(t)), wqf(w), lens(std::move(l)), p(params),
+          scale(sc) {}
 
     void init(const Xapian::Database &d) override
     {
@@ -1036,6 +1063,7 @@ class TermSource : public Xapian::PostingSource {
         it = d.postlist_begin(term);
         end = d.postlist_end(term);
         started = false;
+        cur = 0;
         tf = d.get_termfreq(term);
         Xapian::doccount n = d.get_doccount();
         double tw = (n - tf + 0.5) / (tf + 0.5);
@@ -1063,39 +1091,39 @@ class TermSource : public Xapian::PostingSource {
     Xapian::doccount get_termfreq_est() const override { return tf; }
     Xapian::doccount get_termfreq_max() const override { return tf; }
 
-    void next(double) override
+    // The current docid is kept: each call through the iterator is a
+    // virtual call, and the matcher asks for it several times a posting.
+    // Postings that weigh less than the matcher says it needs are passed
+    // over here (as the PostingSource contract allows), which spares
+    // the matcher's own work on them: for a word in most documents,
+    // most postings.  min_wt is in the matcher's units, so it is divided
+    // by the factor Xapian scales this source's weights by.
+    void next(double min_wt) override
     {
         if (started)
             ++it;
         started = true;
+        settle(min_wt);
     }
 
-    void skip_to(Xapian::docid did, double) override
+    void skip_to(Xapian::docid did, double min_wt) override
     {
         started = true;
         it.skip_to(did);
+        settle(min_wt);
     }
 
-    bool at_end() const override { return started && it == end; }
+    bool at_end() const override { return started && cur == 0; }
 
-    Xapian::docid get_docid() const override { return *it; }
+    Xapian::docid get_docid() const override { return cur; }
 
     double get_weight() const override
     {
-        Xapian::docid did = *it;
-        Xapian::termcount len =
-            did < lens->len.size() ? lens->len[did] : LENS_BIG;
-        if (len == LENS_BIG)
-            len = db.get_doclength(did);
-        double normlen = std::max(len * len_factor, p.min_normlen);
-        double wdf = it.get_wdf();
-        double denom = p.k1 * (normlen * p.b + (1 - p.b)) + wdf;
-        return termweight * (wdf / denom);
+        return cur_wt >= 0 ? cur_wt : weigh(cur, it.get_wdf());
     }
-
     TermSource *clone() const override
     {
-        return new TermSource(term, wqf, lens, p);
+        return new TermSource(term, wqf, lens, p, scale);
     }
 
     std::string name() const override { return "xapc::TermSource"; }
@@ -1117,14 +1145,14 @@ std::string lens_key(const Xapian::Database &d)
     }
 }
 
-// The table for a search of q (whose page is ranked with BM25 as bm25
-// says), or NULL to leave the lengths to Xapian.  Without force, the
-// table is read once the lookups it would have saved at this revision
-// add up to its own cost: the rule of renting until the rent paid equals
-// the price.  Reading it costs about 26 ns a document (2 bytes of a list
-// walked once), and a lookup about 50 times that for a rarer word
-// (decoding into the middle of a chunk) but only half of it for a word
-// in half of the documents, whose lookups follow each other closely.
+// The table for a search of q, or NULL to leave the lengths to Xapian.
+// Without force, the table is read once the lookups it would have saved
+// at this revision add up to its own cost: the rule of renting until the
+// rent paid equals the price.  Reading it costs about 26 ns a document
+// (the length list walked once); a lookup for a rarer word costs about
+// 50 times that (decoding into the middle of a chunk), and the lookups
+// of a word in most documents, which follow each other closely, about
+// half of the table's cost together.
 std::shared_ptr<const DocLens> choose_lens(xapc_db_t *db,
                                            const Xapian::Query &q,
                                            bool force)
@@ -1145,11 +1173,8 @@ std::shared_ptr<const DocLens> choose_lens(xapc_db_t *db,
         }
         double n = d.get_doccount();
         for (auto t = q.get_unique_terms_begin();
-             t != q.get_unique_terms_end(); ++t) {
-            double tf = d.get_termfreq(*t);
-            if (4 * tf <= 3 * n)
-                db->lens_work += std::min(tf * 50, n / 2);
-        }
+             t != q.get_unique_terms_end(); ++t)
+            db->lens_work += std::min(d.get_termfreq(*t) * 50.0, n / 2);
         if (db->lens_work < n)
             return nullptr;
     }
@@ -1160,17 +1185,15 @@ std::shared_ptr<const DocLens> choose_lens(xapc_db_t *db,
 using FastPtr = std::shared_ptr<const FastFn>;
 using FastSub = std::pair<Xapian::Query, FastPtr>;
 
-FastPtr fast_term(const std::string &term, Xapian::termcount wqf,
-                  Xapian::termpos pos)
+FastPtr fast_term(const std::string &term, Xapian::termcount wqf)
 {
     if (term.empty())
         return nullptr;
     return std::make_shared<const FastFn>(
-        [term, wqf, pos](const FastCtx &c) {
-            if (c.db.get_termfreq(term) > c.dense)
-                return Xapian::Query(term, wqf, pos);
+        [term, wqf](const FastCtx &c) {
             return Xapian::Query(
-                (new TermSource(term, wqf, c.lens, c.bm25))->release());
+                (new TermSource(term, wqf, c.lens, c.bm25, c.scale))
+                    ->release());
         });
 }
 
@@ -1214,8 +1237,9 @@ FastPtr fast_scale(FastPtr sub, double factor)
         return nullptr;
     return std::make_shared<const FastFn>(
         [sub, factor](const FastCtx &c) {
-            return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, (*sub)(c),
-                                 factor);
+            FastCtx inner{c.db, c.lens, c.bm25, c.scale * factor};
+            return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                                 (*sub)(inner), factor);
         });
 }
 
@@ -2518,7 +2542,7 @@ XAPC_API xapc_query_t *xapc_query_term(const char *term, size_t len,
 {
     try {
         std::string t = bytes(term, len);
-        FastPtr fast = fast_term(t, wqf, pos);
+        FastPtr fast = fast_term(t, wqf);
         return wrap(Xapian::Query(t, wqf, pos), nullptr, std::move(fast));
     } catch (...) {
         return query_fail(__func__);
@@ -2850,9 +2874,13 @@ Xapian::doccount count_range(Xapian::Database &d, const Xapian::Query &q,
 {
     if (lo > hi)
         return 0;
-    Xapian::Query range((new DocRangeSource(lo, hi))->release());
     Xapian::Enquire cnt(d);
-    cnt.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, range));
+    if (lo <= 1 && hi >= d.get_lastdocid()) {
+        cnt.set_query(q);
+    } else {
+        Xapian::Query range((new DocRangeSource(lo, hi))->release());
+        cnt.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, range));
+    }
     cnt.set_weighting_scheme(Xapian::BoolWeight());
     cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
     return cnt.get_mset(0, 0, d.get_doccount()).get_matches_lower_bound();
@@ -3063,7 +3091,7 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             FastCtx c{d, lens,
                       Bm25{p->bm25_k1, p->bm25_k3, p->bm25_b,
                            p->bm25_min_normlen},
-                      d.get_doccount() / 4 * 3};
+                      1.0};
             enq.set_query(visible(db, (*fast)(c)));
         } else {
             enq.set_query(loose_page ? visible(db, page) : query);

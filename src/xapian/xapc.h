@@ -1347,16 +1347,17 @@ typedef struct xapc_enquire_params {
     /* Version 5.  XAPC_LENGTHS_AUTO: how BM25 learns the length of each
      * document it weighs.  Xapian 1.4 looks each one up in a list of
      * chunks that it decodes entry by entry, which is most of the time
-     * of a search for a word in fewer than half of the documents.  A
-     * read-only handle on one database can read every length once into
-     * a table (2 bytes a document, kept on the handle for its revision)
-     * and weigh such words' postings from it, to the same weights.
-     * AUTO reads the table once the lookups of this handle's searches
-     * at this revision are estimated to have cost as much as reading it
-     * would (about the time of 2 to 6 searches for a word in 1 article
-     * in 10, whatever the size of the index); TABLE reads it at once;
-     * XAPIAN never does.  Only for BM25 with k2 = 0, k1 > 0 and b > 0:
-     * other weightings either read no lengths or need Xapian's. */
+     * of a search for one word.  A read-only handle on one database can
+     * read every length once into a table (2 bytes a document, kept on
+     * the handle for its revision) and weigh the postings of the
+     * query's words from it, to the same weights, passing over those
+     * too light for the page before Xapian's matcher sees them.  AUTO
+     * reads the table once the lookups of this handle's searches at
+     * this revision are estimated to have cost as much as reading it
+     * (at the second search for a word in 1% of the documents or
+     * more); TABLE reads it at once; XAPIAN never does.  Only for BM25
+     * with k2 = 0, k1 > 0 and b > 0: otherwise Xapian reads no lengths,
+     * or needs its own. */
     int doc_lengths;
 } xapc_enquire_params_t;
 
