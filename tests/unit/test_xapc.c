@@ -2056,9 +2056,11 @@ static void lt_compare(xapc_db_t *db)
     xapc_docid_t a[60], b[60];
     double wa[60], wb[60];
     int k;
-    for (k = 0; lt_query(k) ? 1 : 0; ++k) {
+    for (k = 0;; ++k) {
         xapc_query_t *probe = lt_query(k);
         size_t i, na, nb;
+        if (!probe)
+            break;
         xapc_query_free(probe);
         na = lt_run(db, k, XAPC_LENGTHS_XAPIAN, a, wa);
         nb = lt_run(db, k, XAPC_LENGTHS_TABLE, b, wb);
