@@ -143,6 +143,7 @@ struct item {
 	size_t spell_len;
 	size_t body_len;
 	int replace;   /* bulk: its id was seen before in the run */
+	struct item *next; /* in its file's queue */
 	/* The end of a file: its results. */
 	int end;
 	size_t file;
@@ -1634,6 +1635,8 @@ static newsidx_status_t put_root(struct writer *w, const char *abspath)
 /* ---- preparing in threads ---- */
 
 #define QUEUE_CAP 256
+/* Articles prepared ahead of the file the writer is on, in all files. */
+#define AHEAD_CAP 1024
 
 /* A file to read, and what the writer keeps while its articles come. */
 struct job {
@@ -1641,19 +1644,30 @@ struct job {
 	struct filework fw;
 	uint64_t hash;
 	int hashed;
+	struct item *qhead, *qtail; /* prepared, not yet written */
+	size_t qn;
 };
 
 /*
  * Worker threads parse and prepare files, one file per worker at a time,
- * and queue the prepared articles, then an end-of-file item; the writer
- * (the calling thread) takes them in order and is the only thread that
- * touches the index.  The queue is bounded, so memory stays bounded.
+ * taking them in order, and queue each file's prepared articles, then an
+ * end-of-file item, on that file's queue.  The writer (the calling
+ * thread) is the only thread that touches the index, and it takes the
+ * files in order, each to its end, as one thread would: an id repeated
+ * across files keeps its last file's text, the documents get the same
+ * numbers and the same near-duplicate groups whatever the threads'
+ * timing, and a stopped run has read a first part of the files.  A
+ * worker ahead of the writer's file stops when AHEAD_CAP articles wait in
+ * all the files ahead, and every file's queue holds at most QUEUE_CAP,
+ * so memory stays bounded.  The worker on the writer's file is never
+ * held by the others: the files ahead of it are taken after it.
  */
 struct pipeline {
 	pthread_mutex_t mu;
 	pthread_cond_t more, room;
-	struct item *q[QUEUE_CAP];
-	size_t head, n;
+	size_t n;               /* items queued in every file */
+	size_t cur;             /* the file the writer is on */
+	unsigned waiting;       /* workers waiting for room */
 	struct job *jobs;
 	size_t njobs, next;
 	unsigned running;
@@ -1686,19 +1700,41 @@ static void reject_locked(struct writer *w, const char *where,
 		pthread_mutex_unlock(&w->pl->mu);
 }
 
+/* 1 when an item of file f must wait for room (under the lock). */
+static int no_room(const struct pipeline *pl, size_t f)
+{
+	if (pl->jobs[f].qn >= QUEUE_CAP)
+		return 1;
+	/* The files ahead of the writer's hold pl->n less its file's. */
+	return f != pl->cur && pl->n - pl->jobs[pl->cur].qn >= AHEAD_CAP;
+}
+
+/* Queue it on its file's queue, when there is room; -1 when stopping. */
 static int push(struct pipeline *pl, struct item *it)
 {
+	struct job *job = &pl->jobs[it->file];
+
+	it->next = NULL;
 	pthread_mutex_lock(&pl->mu);
-	while (pl->n == QUEUE_CAP && !pl->stop)
+	while (!pl->stop && no_room(pl, it->file)) {
+		pl->waiting++;
 		pthread_cond_wait(&pl->room, &pl->mu);
+		pl->waiting--;
+	}
 	if (pl->stop) {
 		pthread_mutex_unlock(&pl->mu);
 		item_free(it);
 		return -1;
 	}
-	pl->q[(pl->head + pl->n) % QUEUE_CAP] = it;
+	if (job->qtail)
+		job->qtail->next = it;
+	else
+		job->qhead = it;
+	job->qtail = it;
+	job->qn++;
 	pl->n++;
-	pthread_cond_signal(&pl->more);
+	if (it->file == pl->cur)
+		pthread_cond_signal(&pl->more);
 	pthread_mutex_unlock(&pl->mu);
 	return 0;
 }
@@ -2408,33 +2444,36 @@ out:
 	return st;
 }
 
-/* The writer's side of the pipeline: take items until workers are done. */
+/* The writer's side of the pipeline: take the files' items in order
+ * until the last file ends, the workers stop, or writing fails. */
 static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 {
 	newsidx_status_t st = NEWSIDX_OK;
 
-	for (;;) {
+	while (!st && pl->cur < pl->njobs) {
+		struct job *job = &pl->jobs[pl->cur];
 		struct item *it;
 
 		pthread_mutex_lock(&pl->mu);
-		while (pl->n == 0 && pl->running > 0)
+		while (job->qn == 0 && pl->running > 0)
 			pthread_cond_wait(&pl->more, &pl->mu);
-		if (pl->n == 0) {
+		if (job->qn == 0) {
+			/* The workers stopped before this file's end. */
 			pthread_mutex_unlock(&pl->mu);
 			break;
 		}
-		it = pl->q[pl->head];
-		pl->head = (pl->head + 1) % QUEUE_CAP;
+		it = job->qhead;
+		job->qhead = it->next;
+		if (!job->qhead)
+			job->qtail = NULL;
+		job->qn--;
 		pl->n--;
-		pthread_cond_signal(&pl->room);
+		if (it->end)
+			pl->cur++;
+		if (pl->waiting)
+			pthread_cond_broadcast(&pl->room);
 		pthread_mutex_unlock(&pl->mu);
-		if (st) {
-			item_free(it); /* stopping: drain only */
-			continue;
-		}
 		if (it->end) {
-			struct job *job = &pl->jobs[it->file];
-
 			w->stats->files++;
 			w->stats->skipped += it->skipped;
 			w->stats->unprocessed += it->unprocessed;
@@ -2447,16 +2486,34 @@ static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 			if (!st && progress(w))
 				st = NEWSIDX_INTERRUPTED;
 		} else if (w->bulk) {
-			st = bulk_put(w, it, &pl->jobs[it->file].fw);
+			st = bulk_put(w, it, &job->fw);
 			it = NULL; /* the shard's, or freed */
 		} else {
-			st = write_item(w, it, &pl->jobs[it->file].fw);
+			st = write_item(w, it, &job->fw);
 		}
 		item_free(it);
-		if (st)
-			halt(pl, NEWSIDX_OK, "");
 	}
+	if (st || pl->cur < pl->njobs)
+		halt(pl, NEWSIDX_OK, "");
 	return st;
+}
+
+/* The items left queued when the workers have stopped. */
+static void drop_queued(struct pipeline *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->njobs; i++) {
+		while (pl->jobs[i].qhead) {
+			struct item *it = pl->jobs[i].qhead;
+
+			pl->jobs[i].qhead = it->next;
+			item_free(it);
+		}
+		pl->jobs[i].qtail = NULL;
+		pl->jobs[i].qn = 0;
+	}
+	pl->n = 0;
 }
 
 /* Read the files that need it with nworkers preparing threads. */
@@ -2507,6 +2564,7 @@ static newsidx_status_t read_parallel(struct writer *w, struct job *jobs,
 			pthread_join(wk[i].thread, NULL);
 		prep_free(&wk[i].prep);
 	}
+	drop_queued(&pl);
 	w->pl = NULL;
 	if (!st && pl.err)
 		st = newsidx_db__fail(w->db, pl.err, "%s", pl.errmsg);

@@ -323,17 +323,42 @@ static unsigned long gens(const char *name)
 	return n;
 }
 
-static newsidx_status_t load(newsidx_db_t *db, unsigned shards,
-			     newsidx_index_stats_t *st)
+static newsidx_status_t load_jobs(newsidx_db_t *db, unsigned jobs,
+				  unsigned shards, newsidx_index_stats_t *st)
 {
 	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
 	char p[400];
 
-	io.jobs = 2;
+	io.jobs = jobs;
 	io.shards = shards;
 	snprintf(p, sizeof(p), "%s/in", dir);
 	memset(st, 0, sizeof(*st));
 	return newsidx_index_path(db, p, &io, st);
+}
+
+static newsidx_status_t load(newsidx_db_t *db, unsigned shards,
+			     newsidx_index_stats_t *st)
+{
+	return load_jobs(db, 2, shards, st);
+}
+
+/* The ids of the first 400 hits of q, in rank order, as one string. */
+static void ranked_ids(newsidx_db_t *db, const char *q, char *out,
+		       size_t size)
+{
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	size_t i, used = 0;
+
+	so.limit = 400;
+	so.snippets = 0;
+	so.all_copies = 1;
+	ck_assert_int_eq(newsidx_search(&r, db, q, &so), NEWSIDX_OK);
+	out[0] = '\0';
+	for (i = 0; i < newsidx_results_count(r) && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, " %s",
+					 newsidx_results_hit(r, i)->id);
+	newsidx_results_free(r);
 }
 
 START_TEST(test_bulk_equals_one_writer)
@@ -815,8 +840,18 @@ START_TEST(test_bulk_interrupted_then_completed)
 			 NEWSIDX_INTERRUPTED);
 	/* What was written before the stop is searchable. */
 	part = newsidx_db_count(db);
-	ck_assert_uint_gt(part, 0);
 	ck_assert_uint_eq(part, st.added);
+	/* The first two files, whole (61 articles each), and nothing of the
+	 * files a worker had begun ahead of the writer. */
+	ck_assert_uint_eq(part, 2 * 61);
+	{
+		newsidx_article_t *a = NULL;
+
+		ck_assert_int_eq(newsidx_show(&a, db, "a1-59"), NEWSIDX_OK);
+		newsidx_article_free(a);
+		ck_assert_int_eq(newsidx_show(&a, db, "a2-0"),
+				 NEWSIDX_NOT_FOUND);
+	}
 	ck_assert_uint_le(gens("stop"), 2);
 	newsidx_db_free(db);
 
@@ -825,6 +860,59 @@ START_TEST(test_bulk_interrupted_then_completed)
 	ck_assert_uint_eq(newsidx_db_count(db), 6 * 60 + 2 + 1);
 	ck_assert_uint_eq(search_total(db, "market"), 6 * 60);
 	newsidx_db_free(db);
+}
+END_TEST
+
+/* Where two strings part, a little before. */
+static size_t differ(const char *a, const char *b)
+{
+	size_t i = 0;
+
+	while (a[i] && a[i] == b[i])
+		i++;
+	return i > 20 ? i - 20 : 0;
+}
+
+/*
+ * Threads that prepare files ahead of the writer do not change what is
+ * written, or in what order: with two threads, one writer gets every
+ * article in the files' order, as with one thread (equal scores rank in
+ * that order), and two bulk loads in shards give the same index.
+ */
+START_TEST(test_threads_keep_file_order)
+{
+	static const char *const queries[] = { "market", "item", "news" };
+	newsidx_db_t *seq = open_writer("seq"), *par = open_writer("par"),
+		     *b1 = open_writer("b1"), *b2 = open_writer("b2");
+	newsidx_index_stats_t st;
+	static char a1[16384], a2[16384];
+	size_t i, d;
+
+	write_inputs();
+	ck_assert_int_eq(load_jobs(seq, 1, 1, &st), NEWSIDX_REJECTED);
+	ck_assert_int_eq(load_jobs(par, 2, 1, &st), NEWSIDX_REJECTED);
+	ck_assert_uint_eq(st.shards, 0);
+	ck_assert_int_eq(load_jobs(b1, 2, 2, &st), NEWSIDX_REJECTED);
+	ck_assert_uint_eq(st.shards, 2);
+	ck_assert_int_eq(load_jobs(b2, 2, 2, &st), NEWSIDX_REJECTED);
+	for (i = 0; i < 2 * sizeof(queries) / sizeof(queries[0]); i++) {
+		const char *q = queries[i / 2];
+
+		ranked_ids(i % 2 ? b1 : seq, q, a1, sizeof(a1));
+		ranked_ids(i % 2 ? b2 : par, q, a2, sizeof(a2));
+		d = differ(a1, a2);
+		ck_assert_msg(strcmp(a1, a2) == 0, "%s, %s: ...%.60s against "
+			      "...%.60s", q, i % 2 ? "two bulk loads" :
+			      "one thread and two", a1 + d, a2 + d);
+	}
+	/* Equal scores, in the files' order. */
+	ranked_ids(seq, "market", a1, sizeof(a1));
+	ck_assert_ptr_nonnull(strstr(a1, " a0-59 a1-0 "));
+	ck_assert_ptr_nonnull(strstr(a1, " a4-59 a5-0 "));
+	newsidx_db_free(seq);
+	newsidx_db_free(par);
+	newsidx_db_free(b1);
+	newsidx_db_free(b2);
 }
 END_TEST
 
@@ -892,6 +980,7 @@ int main(void)
 	tcase_add_test(tc, test_bulk_packs_records);
 	tcase_add_test(tc, test_bulk_interrupted_then_completed);
 	tcase_add_test(tc, test_bulk_stopped_mid_file);
+	tcase_add_test(tc, test_threads_keep_file_order);
 	tcase_add_test(tc, test_compact_positions_equal_table);
 	tcase_add_test(tc, test_compact_positions_follow_updates);
 	tcase_add_test(tc, test_reader_follows_layout_change);
