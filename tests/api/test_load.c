@@ -606,7 +606,7 @@ static int cmp_cstr(const void *a, const void *b)
 }
 
 /* The total and every matching id, sorted, as one string (ties in score
- * are ordered by docid, which depends on thread timing). */
+ * are ordered by docid, which differs between one writer and shards). */
 static void answer(newsidx_db_t *db, const char *q, char *out, size_t size)
 {
 	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
