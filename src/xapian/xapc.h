@@ -1337,10 +1337,13 @@ typedef struct xapc_enquire_params {
      * cutoffs), q's count is exact only when count_loose has at most
      * count_sample matches; otherwise it is estimated from 8 slices of
      * the docids, spread evenly, that hold about count_sample / 2 of
-     * count_loose's matches: count_loose's count times the share of
-     * them that match q.  The bounds then differ: the lower one is the
-     * matches seen, the upper one count_loose's count.  The count costs
-     * at most about count_sample checks, however common the words.
+     * count_loose's matches (sized from the docid where its first
+     * count_sample + 1 matches end): q's matches in them, scaled by the
+     * share of the docids they cover.  The bounds then differ: the lower
+     * one is the matches seen, the upper one Xapian's upper bound of
+     * count_loose's matches.  The count costs at most about count_sample
+     * checks and count_sample matches of count_loose, however common
+     * the words.
      * Borrowed for the call. */
     const struct xapc_query *count_loose;
     xapc_doccount_t count_sample; /* 0 */
