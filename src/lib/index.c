@@ -2470,7 +2470,9 @@ static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 		pl->n--;
 		if (it->end)
 			pl->cur++;
-		if (pl->waiting)
+		/* Room comes from a full queue of this file, or from the next
+		 * file: its articles no longer count as ahead. */
+		if (pl->waiting && (it->end || job->qn == QUEUE_CAP - 1))
 			pthread_cond_broadcast(&pl->room);
 		pthread_mutex_unlock(&pl->mu);
 		if (it->end) {
