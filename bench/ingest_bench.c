@@ -26,7 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/parsers.h"
+#include "query/query.h"
 
 struct tally {
 	unsigned long files, articles, rejected, skipped, unprocessed;

@@ -2,8 +2,8 @@
 # harness sources and parser benchmark.  Included from the top-level
 # Makefile.am after tests/Makefile.inc and bench/bench.mk, whose
 # check_PROGRAMS, TESTS, EXTRA_PROGRAMS and EXTRA_DIST it adds to.  The
-# parsers themselves (src/lib/feed.c, html.c, warc.c, sgml.c, lang.c,
-# meta.c) and libxml2 are in libnewsidx_core_la in Makefile.am.
+# parsers themselves (src/lib/ingest/ and src/lib/analyzer/lang.c)
+# and libxml2 are in libnewsidx_core_la in Makefile.am.
 #
 # The fixtures live in tests/fixtures/formats (shipped with the rest of
 # tests/fixtures); test_formats finds them through $FIXTURES, which

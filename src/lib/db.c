@@ -19,6 +19,9 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "analyzer/analyzer.h"
+#include "store/store.h"
+#include "util/util.h"
 #include "xapc.h"
 
 #define META_SCHEMA "newsidx.schema"
@@ -531,6 +534,22 @@ static newsidx_status_t create_index(struct newsidx_db *db)
 	return NEWSIDX_OK;
 }
 
+/* The list text into the writer's synonym table. */
+static newsidx_status_t put_synonyms(struct newsidx_db *db, const char *text,
+				     size_t len)
+{
+	int loaded = 0;
+	int x = newsidx_synonyms__load(db->x, db->an, text, len, &loaded);
+
+	if (x < 0)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	if (x)
+		return newsidx_db__xfail(db, x, "loading synonyms into");
+	if (loaded)
+		db->pending++;
+	return NEWSIDX_OK;
+}
+
 /* The synonym list into the writer's index: a file, or the built-in one. */
 static newsidx_status_t load_synonyms(struct newsidx_db *db, const char *file)
 {
@@ -542,8 +561,8 @@ static newsidx_status_t load_synonyms(struct newsidx_db *db, const char *file)
 	int rc = 0;
 
 	if (!file)
-		return newsidx_synonyms__load(db, newsidx_synonyms_default,
-					      strlen(newsidx_synonyms_default));
+		return put_synonyms(db, newsidx_synonyms_default,
+				    strlen(newsidx_synonyms_default));
 	f = fopen(file, "r");
 	if (!f)
 		return newsidx_db__fail(db, NEWSIDX_IO,
@@ -554,7 +573,7 @@ static newsidx_status_t load_synonyms(struct newsidx_db *db, const char *file)
 	fclose(f);
 	if (rc)
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
-	st = newsidx_synonyms__load(db, b.data ? b.data : "", b.len);
+	st = put_synonyms(db, b.data ? b.data : "", b.len);
 	newsidx_buf__free(&b);
 	return st;
 }

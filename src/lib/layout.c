@@ -31,6 +31,9 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "analyzer/analyzer.h"
+#include "store/store.h"
+#include "util/util.h"
 
 #define STUB "XAPIANDB"
 

@@ -17,7 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/parsers.h"
+#include "store/store.h"
+#include "query/query.h"
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,7 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/parsers.h"
+#include "query/query.h"
+#include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

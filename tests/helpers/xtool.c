@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "store/store.h"
 #include "newsidx.h"
 #include "xapc.h"
 

@@ -15,7 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/parsers.h"
+#include "store/schema.h"
+#include "query/query.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
 

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/parsers.h"
+#include "util/util.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
 

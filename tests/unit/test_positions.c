@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "store/store.h"
+#include "util/util.h"
 
 #define VOCAB 12
 #define MAXW 400

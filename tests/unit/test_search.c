@@ -20,6 +20,11 @@
 #include <string.h>
 
 #include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/parsers.h"
+#include "store/store.h"
+#include "query/query.h"
+#include "util/util.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
 #define ELLIPSIS "\xe2\x80\xa6"

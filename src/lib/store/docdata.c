@@ -22,7 +22,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
-#include "internal.h"
+#include "store/store.h"
 
 #define MAGIC "NX2"
 #define MAGIC_LEN 3

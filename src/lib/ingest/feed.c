@@ -41,7 +41,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 
-#include "internal.h"
+#include "ingest/parsers.h"
 
 #define NS_ATOM "http://www.w3.org/2005/Atom"
 #define NS_ATOM03 "http://purl.org/atom/ns#"

@@ -20,7 +20,8 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
-#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "util/util.h"
 
 /*
  * Raw bytes collected for one token before normalisation.  Normalising

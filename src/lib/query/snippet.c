@@ -16,6 +16,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "analyzer/analyzer.h"
+#include "query/query.h"
+#include "store/store.h"
+#include "util/util.h"
 
 int newsidx_stemset__add(struct newsidx_stemset *s, const char *stem,
 			 size_t len)

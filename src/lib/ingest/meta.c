@@ -21,7 +21,7 @@
 
 #include <utf8proc.h>
 
-#include "internal.h"
+#include "ingest/parsers.h"
 
 static char *dupn(const char *s, size_t n)
 {

@@ -35,7 +35,7 @@
 
 #include <utf8proc.h>
 
-#include "internal.h"
+#include "ingest/parsers.h"
 
 struct span {
 	const char *p;

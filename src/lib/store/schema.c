@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "store/store.h"
 
 const struct newsidx_field newsidx_fields[] = {
 	{ "title", "S", NEWSIDX_FIELD_TEXT },

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "store/store.h"
 #include "xapc.h"
 
 #define META_SYNONYMS "newsidx.synonyms"
@@ -93,7 +93,8 @@ static int collect_key(void *ctx, const char *s, size_t len)
 }
 
 /* Add one line's group: every member a synonym of every other. */
-static int add_group(struct newsidx_db *db, const char *line, size_t len)
+static int add_group(struct xapc_db *x_db, struct newsidx_analyzer *an,
+		     const char *line, size_t len)
 {
 	char *member[MAX_GROUP];
 	size_t n = 0, i, j;
@@ -104,7 +105,7 @@ static int add_group(struct newsidx_db *db, const char *line, size_t len)
 		const char *c = memchr(p, ',', (size_t)(e - p));
 		const char *end = c ? c : e;
 
-		member[n] = newsidx_synonyms__key(db->an, p, (size_t)(end - p));
+		member[n] = newsidx_synonyms__key(an, p, (size_t)(end - p));
 		if (member[n] && member[n][0])
 			n++;
 		else
@@ -114,15 +115,15 @@ static int add_group(struct newsidx_db *db, const char *line, size_t len)
 	for (i = 0; i < n && !x; i++)
 		for (j = 0; j < n && !x; j++)
 			if (i != j && strcmp(member[i], member[j]) != 0)
-				x = xapc_db_add_synonym(db->x, member[i],
+				x = xapc_db_add_synonym(x_db, member[i],
 							member[j]);
 	for (i = 0; i < n; i++)
 		free(member[i]);
 	return x;
 }
 
-newsidx_status_t newsidx_synonyms__load(struct newsidx_db *db,
-					const char *text, size_t len)
+int newsidx_synonyms__load(struct xapc_db *db, struct newsidx_analyzer *an,
+			   const char *text, size_t len, int *loaded)
 {
 	char hash[32], *old = NULL;
 	size_t olen = 0, i;
@@ -132,22 +133,22 @@ newsidx_status_t newsidx_synonyms__load(struct newsidx_db *db,
 
 	snprintf(hash, sizeof(hash), "%d:%016" PRIx64, NEWSIDX_SCHEMA_VERSION,
 		 newsidx_hash64(text, len));
-	x = xapc_db_get_metadata(db->x, META_SYNONYMS, &old, &olen);
+	x = xapc_db_get_metadata(db, META_SYNONYMS, &old, &olen);
 	if (!x && old && strcmp(old, hash) == 0) {
 		free(old);
-		return NEWSIDX_OK; /* already in the index */
+		return 0; /* already in the index */
 	}
 	free(old);
 	/* Replace the whole table: an edited list may drop entries. */
-	x = xapc_db_synonym_keys(db->x, "", collect_key, &k);
+	x = xapc_db_synonym_keys(db, "", collect_key, &k);
 	for (i = 0; i < k.n; i++) {
 		if (!x && !k.nomem)
-			x = xapc_db_clear_synonyms(db->x, k.v[i]);
+			x = xapc_db_clear_synonyms(db, k.v[i]);
 		free(k.v[i]);
 	}
 	free(k.v);
 	if (k.nomem)
-		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		return -1;
 	while (!x && p < e) {
 		const char *nl = memchr(p, '\n', (size_t)(e - p));
 		const char *end = nl ? nl : e;
@@ -156,23 +157,22 @@ newsidx_status_t newsidx_synonyms__load(struct newsidx_db *db,
 		while (q < end && (*q == ' ' || *q == '\t'))
 			q++;
 		if (q < end && *q != '#')
-			x = add_group(db, q, (size_t)(end - q));
+			x = add_group(db, an, q, (size_t)(end - q));
 		p = nl ? nl + 1 : e;
 	}
 	if (!x)
-		x = xapc_db_set_metadata(db->x, META_SYNONYMS, hash,
+		x = xapc_db_set_metadata(db, META_SYNONYMS, hash,
 					 strlen(hash));
-	if (x)
-		return newsidx_db__xfail(db, x, "loading synonyms into");
-	db->pending++;
-	return NEWSIDX_OK;
+	if (!x)
+		*loaded = 1;
+	return x;
 }
 
-newsidx_status_t newsidx_synonyms__of(struct newsidx_db *db,
-				      const char *key, char ***out, size_t *n)
+int newsidx_synonyms__of(struct xapc_db *db, const char *key, char ***out,
+			 size_t *n)
 {
 	struct keys k = { 0 };
-	int x = xapc_db_synonyms(db->x, key, collect_key, &k);
+	int x = xapc_db_synonyms(db, key, collect_key, &k);
 
 	if (x || k.nomem) {
 		for (*n = 0; *n < k.n; (*n)++)
@@ -180,10 +180,9 @@ newsidx_status_t newsidx_synonyms__of(struct newsidx_db *db,
 		free(k.v);
 		*out = NULL;
 		*n = 0;
-		return x ? newsidx_db__xfail(db, x, "reading")
-			 : NEWSIDX_NOMEM;
+		return x ? x : -1;
 	}
 	*out = k.v;
 	*n = k.n;
-	return NEWSIDX_OK;
+	return 0;
 }

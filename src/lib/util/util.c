@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "util/util.h"
 
 static int grow(struct newsidx_buf *b, size_t need, int *rc)
 {

@@ -18,6 +18,10 @@
 #include <time.h>
 
 #include "internal.h"
+#include "analyzer/analyzer.h"
+#include "query/query.h"
+#include "store/store.h"
+#include "util/util.h"
 #include "xapc.h"
 
 #define MODIFIED_RETRIES 5
@@ -377,8 +381,14 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 	uint64_t hs[8];
 	unsigned char title[8];
 	size_t nsyn = 0, nalt = 0, i, plen = strlen(prefix);
+	int x;
 
-	if (!q || newsidx_synonyms__of(b->db, key, &syn, &nsyn) || !nsyn) {
+	if (!q)
+		return q;
+	x = newsidx_synonyms__of(b->db->x, key, &syn, &nsyn);
+	if (x > 0) /* searched without them; the handle says why */
+		newsidx_db__xfail(b->db, x, "reading");
+	if (x || !nsyn) {
 		free(syn);
 		return q;
 	}

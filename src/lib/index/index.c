@@ -35,6 +35,11 @@
 #include <libxml/parser.h>
 
 #include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/ingest.h"
+#include "query/query.h"
+#include "store/store.h"
+#include "util/util.h"
 #include "xapc.h"
 
 #define DEFAULT_BATCH 2000

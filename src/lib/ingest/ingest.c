@@ -41,7 +41,7 @@
 #include <jansson.h>
 #include <zlib.h>
 
-#include "internal.h"
+#include "ingest/parsers.h"
 
 #define CHUNK 65536
 #define SNIFF 4096

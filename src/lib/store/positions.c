@@ -3,7 +3,7 @@
  * short stem hashes in a value slot, and the check of phrases and NEAR
  * against it.  The format is described in internal.h.
  */
-#include "internal.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "store/store.h"
 
 void newsidx_dedup__start(struct newsidx_minhash *m)
 {

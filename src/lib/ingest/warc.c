@@ -29,7 +29,7 @@
 
 #include <zlib.h>
 
-#include "internal.h"
+#include "ingest/parsers.h"
 
 #define MAX_HEADER 65536 /* bytes of WARC or HTTP headers */
 

@@ -17,6 +17,11 @@
 #include <string.h>
 
 #include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/ingest.h"
+#include "query/query.h"
+#include "store/store.h"
+#include "util/util.h"
 #include "xapc.h"
 
 #define STATE_PREFIX "newsidx.file:"

@@ -53,7 +53,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
 
-#include "internal.h"
+#include "ingest/parsers.h"
 
 /* ------------------------------------------------------------------ */
 /* libxml2 errors                                                      */

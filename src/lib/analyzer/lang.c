@@ -44,7 +44,8 @@
 
 #include <utf8proc.h>
 
-#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "util/util.h"
 
 enum script {
 	S_LATIN,

@@ -1,0 +1,133 @@
+/*
+ * query/query.h: the interface of the query layer: the parser and its
+ * tree (query.c), the searches other layers run (search.c) and snippets
+ * (snippet.c).
+ */
+#ifndef NEWSIDX_QUERY_H
+#define NEWSIDX_QUERY_H
+
+#include <stddef.h>
+
+#include "analyzer/analyzer.h"
+#include "newsidx.h"
+
+struct newsidx_db;
+
+/* ------------------------------------------------------------------ */
+/* interface to query/query.c: the query language parser              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The parser turns a query string into a tree of struct newsidx_qnode.
+ * It knows the syntax but not the index: words stay raw (as typed) and
+ * are analysed when the tree is turned into a Xapian query.
+ *
+ * Grammar (keywords AND, OR, NOT, NEAR are upper case only; lower-case
+ * "and"/"or"/"not" are ordinary words):
+ *
+ *   query   := or_expr
+ *   or_expr := and_expr ( "OR" and_expr )*
+ *   and_expr:= near_expr ( ["AND"] near_expr )*        implicit AND
+ *   near_expr := unary ( "NEAR" | "NEAR/" n ) unary ...  (words/phrases)
+ *   unary   := "NOT" unary | "-" primary | "+" primary | primary
+ *   primary := "(" or_expr ")" | field ":" value | "\"" phrase "\""
+ *            | word | word "*"
+ *   value   := word | word "*" | "\"" phrase "\"" | "(" or_expr ")" | range
+ *
+ * A word is a run of characters other than white space, quotes and
+ * parentheses; a hyphen inside a word is part of it (high-speed), and a
+ * leading '-' or '+' is the operator only at the start of a word.
+ * Fields: title, source, place, lang, author, url, id, topic, date, since.
+ * A word such as "foo:bar" whose prefix is not a known field is an
+ * ordinary word.  date: takes YYYY, YYYY-MM or YYYY-MM-DD, or a range
+ * A..B where either side may be empty.  since: takes N followed by d, w,
+ * m or y (days, weeks, months, years).
+ */
+
+enum newsidx_qtype {
+	NEWSIDX_Q_WORD = 1, /* text: one word as typed; may contain hyphens */
+	NEWSIDX_Q_PHRASE,   /* text: the words between the quotes */
+	NEWSIDX_Q_AND,      /* kids: all must match */
+	NEWSIDX_Q_OR,       /* kids: any may match */
+	NEWSIDX_Q_NOT,      /* kids[0]: must not match (unary) */
+	NEWSIDX_Q_NEAR,     /* kids: words/phrases within window */
+	NEWSIDX_Q_DATE,     /* lo/hi: inclusive bounds, "" when open */
+	NEWSIDX_Q_SINCE     /* since_n and since_unit */
+};
+
+struct newsidx_qnode {
+	enum newsidx_qtype type;
+	char *field;       /* lower-case field name, NULL for none */
+	char *text;        /* WORD/PHRASE: raw text, NUL-terminated */
+	int required;      /* +word */
+	int wildcard;      /* word ended with '*' (text excludes the '*') */
+	unsigned window;   /* NEAR: the n of NEAR/n (default 10) */
+	char lo[16];       /* DATE: "YYYYMMDDhhmmss" lower bound or "" */
+	char hi[16];       /* DATE: "YYYYMMDDhhmmss" upper bound or "" */
+	unsigned since_n;  /* SINCE: the number */
+	char since_unit;   /* SINCE: 'd', 'w', 'm' or 'y' */
+	size_t offset;     /* byte offset in the query string */
+	struct newsidx_qnode **kids;
+	size_t nkids;
+};
+
+/*
+ * Parse a query.  On success returns NEWSIDX_OK and the tree in *out
+ * (NULL for an empty or all-white-space query); free it with
+ * newsidx_query__free.  On a syntax error returns NEWSIDX_QUERY_SYNTAX,
+ * the byte offset of the fault in *err_offset and a one-line message
+ * (without the offset) in errbuf.  NEWSIDX_NOMEM when out of memory.
+ */
+newsidx_status_t newsidx_query__parse(const char *query,
+				      struct newsidx_qnode **out,
+				      size_t *err_offset, char *errbuf,
+				      size_t errlen);
+void newsidx_query__free(struct newsidx_qnode *node);
+
+/* A readable one-line rendering of the tree (malloc'd), for --explain. */
+char *newsidx_query__describe(const struct newsidx_qnode *node);
+
+
+
+/* ------------------------------------------------------------------ */
+/* interface to query/search.c                                        */
+/* ------------------------------------------------------------------ */
+
+/* The docids of every article matching query (malloc'd), for deletes. */
+newsidx_status_t newsidx_search__docids(struct newsidx_db *db,
+					const char *query, unsigned **ids,
+					size_t *n);
+
+
+/* ------------------------------------------------------------------ */
+/* interface to query/snippet.c                                       */
+/* ------------------------------------------------------------------ */
+
+/* A set of stems to highlight. */
+struct newsidx_stemset {
+	char **stems;
+	size_t n, cap;
+};
+
+int newsidx_stemset__add(struct newsidx_stemset *s, const char *stem,
+			 size_t len);
+int newsidx_stemset__has(const struct newsidx_stemset *s, const char *stem,
+			 size_t len);
+void newsidx_stemset__free(struct newsidx_stemset *s);
+
+/*
+ * Choose the window of about nwords words of body that holds the most
+ * distinct matched stems (then the most matches, then the earliest), and
+ * return it as plain text with white space collapsed, with "…" where it
+ * cuts the text, and the byte ranges of the matched words in it
+ * (adjacent matches joined by a hyphen are merged).  *text and *hl are
+ * malloc'd.  Returns NEWSIDX_OK or NEWSIDX_NOMEM.
+ */
+newsidx_status_t newsidx_snippet__make(struct newsidx_analyzer *an,
+				       const char *body, size_t len,
+				       const struct newsidx_stemset *stems,
+				       unsigned nwords, char **text,
+				       size_t **hl, size_t *nhl);
+
+
+#endif /* NEWSIDX_QUERY_H */

@@ -1,0 +1,184 @@
+/*
+ * store/schema.h: the index schema: every field, term prefix, value slot
+ * and metadata key, in one place.
+ */
+#ifndef NEWSIDX_SCHEMA_H
+#define NEWSIDX_SCHEMA_H
+
+#include <stddef.h>
+
+/* ------------------------------------------------------------------ */
+/* The index schema (defined in lib/schema.c)                         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * THE INDEX SCHEMA, version NEWSIDX_SCHEMA_VERSION.  This comment is the
+ * authoritative description; the writer (index.c) and the query builder
+ * (search.c) both read the table newsidx_fields[] in schema.c.
+ *
+ * Terms (Xapian prefix conventions: a prefix is upper case, text terms
+ * have none):
+ *
+ *   field     prefix  kind        content
+ *   (text)    ""      free text   stems of title and body, with
+ *                                 positions; title terms get wdf
+ *                                 NEWSIDX_TITLE_WDF per occurrence so
+ *                                 they weigh more
+ *   title:    "S"     free text   stems of the title, with positions
+ *   place:    "XP"    boolean     normalised words of the dateline place
+ *   source:   "XS"    boolean     normalised words of the source/outlet
+ *   author:   "A"     boolean     normalised words of the authors
+ *   topic:    "XT"    boolean     normalised words of topics/categories
+ *   lang:     "L"     boolean     ISO 639-1 code ("Len")
+ *   url:      "U"     boolean     the url (hashed if long, see below)
+ *   id:       "Q"     boolean     the unique id; one document per id
+ *   (file)    "XF"    boolean     "#" and 8 bytes (little-endian) of the
+ *                                 64-bit hash of the source file's
+ *                                 absolute path (newsidx_schema__file_term);
+ *                                 articles written before schema 6 carry
+ *                                 the path itself (or "#" and 16 hex digits
+ *                                 of its hash when long), and a file's
+ *                                 articles are looked up under every form
+ *   (copies)  "XB"    boolean     near-duplicate band keys: the band
+ *                                 number (one digit) and 4 bytes of its
+ *                                 hash, binary; or, in an index made
+ *                                 before schema 5 (no newsidx.bands), 12
+ *                                 hex digits of it (see dedup.c)
+ *   (year)    "Y"     boolean     "YYYY" of the date (UTC)
+ *   (month)   "M"     boolean     "YYYYMM" of the date; date filters use
+ *                                 year and month terms, and the date
+ *                                 value only within the edge months
+ *
+ * Boolean terms have wdf 0, so they do not change document lengths, and
+ * queries on them filter without scoring.  A term longer than
+ * NEWSIDX_MAX_TERM bytes (Xapian's limit is 245) is replaced by the
+ * prefix, "#", and the 16 hex digits of newsidx_hash64 of the value.
+ *
+ * Positions: title words from 1, body words from the title's last
+ * position + NEWSIDX_TITLE_GAP, so a phrase never spans title and body.
+ * They are in Xapian's position table or, in a compact index, in value
+ * slot NEWSIDX_SLOT_POS (see newsidx.positions below, and
+ * lib/positions.c).
+ *
+ * Value slots:
+ *   NEWSIDX_SLOT_DATE   0  UTC date "YYYYMMDDhhmmss" (sorts as text)
+ *   NEWSIDX_SLOT_SOURCE 1  source as displayed
+ *   NEWSIDX_SLOT_PLACE  2  place as displayed
+ *   NEWSIDX_SLOT_LANG   3  ISO 639-1 code
+ *   NEWSIDX_SLOT_MONTH  4  "YYYY-MM" of the date, for facets
+ *   NEWSIDX_SLOT_GROUP  5  near-duplicate group: 16 hex digits, the same
+ *                          for syndicated copies; results collapse on it
+ *   NEWSIDX_SLOT_SIG    6  MinHash signature of the body: the low 8
+ *                          bits of each of NEWSIDX_SIG_N values; only
+ *                          in articles written before schema 5: since,
+ *                          a candidate copy's signature is made again
+ *                          from its stored body
+ *   NEWSIDX_SLOT_POS    7  compact indexes: the word positions of title
+ *                          and body, one short stem hash per position
+ *                          (positions.c)
+ *   NEWSIDX_SLOT_DOC    8  the stored record (below), packed: "Z" and a
+ *                          zstd frame, with the index's dictionary when
+ *                          the frame names one (docdata.c)
+ *
+ * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
+ * letters only) of each article is added to Xapian's spelling table, the
+ * vocabulary for "did you mean".
+ *
+ * The stored record: the bytes "NX2", then a 4-byte big-endian length
+ * L, then L bytes of a JSON object with the stored fields (id, title,
+ * date, tz (original UTC offset in minutes), place, source, path, url,
+ * lang, authors, topics), then the article body, UTF-8, to the end.
+ * Schema 5 packs it into value slot NEWSIDX_SLOT_DOC and leaves the
+ * document data empty; schema 4 and older kept it as the document data,
+ * where Xapian deflates it, and a reader still takes it from there when
+ * the slot is empty.
+ *
+ * Metadata keys:
+ *   newsidx.schema           NEWSIDX_SCHEMA_VERSION as decimal text
+ *   newsidx.stemmer          libstemmer algorithm of the default language
+ *   newsidx.stemmer_version  newsidx_analyzer__fingerprint() of it:
+ *                            libstemmer has no version call, so its
+ *                            version is identified by its behaviour
+ *   newsidx.updated          UTC time of the last commit, ISO 8601
+ *   newsidx.positions        "compact": positions are in value slot
+ *                            NEWSIDX_SLOT_POS and Xapian has none;
+ *                            "table" or absent: Xapian's position table
+ *                            holds them (title and body stems, and the
+ *                            S terms) and the slot is unused.  Chosen
+ *                            when the index is empty.
+ *   newsidx.dictionary       the zstd dictionary of packed records,
+ *                            trained on the first records of the index
+ *                            (absent until it holds 300 of them)
+ *   newsidx.bands            "binary": the band terms are binary; absent:
+ *                            hex (an index made before schema 5).
+ *                            Chosen when the index is empty.
+ *   newsidx.stemcodes        a compact index's table of stem codes (see
+ *                            lib/positions.c), made with the dictionary
+ *                            from the stems of the same first articles;
+ *                            absent: every position value is uncoded
+ *
+ * Schema 4 added the compact positions, schema 5 the packed records,
+ * schema 6 the hashed file terms and coded positions.  None changed what
+ * was there: a writer relabels a schema 3, 4 or 5 index as 6, its older
+ * records are read from the document data, its older file terms are
+ * looked up too, and its position values stay uncoded.
+ */
+#define NEWSIDX_SCHEMA_VERSION 7
+#define NEWSIDX_MAX_TERM 240
+#define NEWSIDX_TITLE_WDF 3
+#define NEWSIDX_TITLE_GAP 100
+
+enum newsidx_slot {
+	NEWSIDX_SLOT_DATE = 0,
+	NEWSIDX_SLOT_SOURCE = 1,
+	NEWSIDX_SLOT_PLACE = 2,
+	NEWSIDX_SLOT_LANG = 3,
+	NEWSIDX_SLOT_MONTH = 4,
+	NEWSIDX_SLOT_GROUP = 5,
+	NEWSIDX_SLOT_SIG = 6,
+	NEWSIDX_SLOT_POS = 7,
+	NEWSIDX_SLOT_DOC = 8
+};
+
+/* Near-duplicate detection: MinHash over word 4-grams, banded for lookup.
+ * Copies whose estimated resemblance reaches NEWSIDX_DUP_MIN share a
+ * group. */
+#define NEWSIDX_SIG_N 64
+#define NEWSIDX_SIG_BANDS 4
+#define NEWSIDX_SIG_ROWS 2
+#define NEWSIDX_SIG_BYTES NEWSIDX_SIG_N
+#define NEWSIDX_SHINGLE 4
+#define NEWSIDX_DUP_MIN 0.75
+
+enum newsidx_field_kind {
+	NEWSIDX_FIELD_TEXT,    /* stemmed words with positions */
+	NEWSIDX_FIELD_WORDS,   /* normalised words, boolean */
+	NEWSIDX_FIELD_EXACT,   /* the whole value as one term, boolean */
+	NEWSIDX_FIELD_DATE     /* a value-slot range */
+};
+
+struct newsidx_field {
+	const char *name;   /* as written in queries, e.g. "title" */
+	const char *prefix; /* Xapian term prefix */
+	enum newsidx_field_kind kind;
+};
+
+/* The user-visible fields, ended by an entry with name NULL. */
+extern const struct newsidx_field newsidx_fields[];
+
+/* The field called name (lower case), or NULL. */
+const struct newsidx_field *newsidx_schema__field(const char *name);
+
+/*
+ * Build the term prefix+value into buf (size NEWSIDX_MAX_TERM + 24),
+ * hashing values too long for a term.  Returns the term's length.
+ */
+/* The XF term of the file at abspath into buf (at least 12 bytes): "XF#"
+ * and the 8 bytes of its path's hash.  A path in the term itself would
+ * cost its length in every article's term list. */
+size_t newsidx_schema__file_term(char *buf, const char *abspath);
+size_t newsidx_schema__term(char *buf, const char *prefix, const char *value,
+			    size_t len);
+
+
+#endif /* NEWSIDX_SCHEMA_H */
