@@ -21,12 +21,11 @@ FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 $(pkg-config --cflags jansson libutf8proc zlib libxml-2.0 libzstd)"
 LIBS="$(pkg-config --libs jansson libutf8proc zlib libxml-2.0) -lstemmer -lpthread"
 # Everything the parsers use, nothing that needs Xapian.
-PARSERS="$S/ingest.c $S/util.c $S/analyze.c $S/meta.c $S/lang.c $S/feed.c
-$S/html.c $S/warc.c $S/sgml.c"
+PARSERS="$S/util/*.c $S/analyzer/*.c $S/ingest/*.c"
 fail=0
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_query" "$top_srcdir/tests/fuzz/fuzz_query.c" \
-	"$S/query.c" || fail=1
+	"$S/query/query.c" || fail=1
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_ingest" "$top_srcdir/tests/fuzz/fuzz_ingest.c" \
 	$PARSERS $LIBS || fail=1
@@ -37,12 +36,13 @@ for h in feed html warc sgml meta; do
 done
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_positions" \
-	"$top_srcdir/tests/fuzz/fuzz_positions.c" "$S/positions.c" "$S/util.c" \
+	"$top_srcdir/tests/fuzz/fuzz_positions.c" "$S/store/positions.c" \
+	"$S/util/"*.c \
 	|| fail=1
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_docdata" \
-	"$top_srcdir/tests/fuzz/fuzz_docdata.c" "$S/docdata.c" "$S/positions.c" \
-	"$S/util.c" \
+	"$top_srcdir/tests/fuzz/fuzz_docdata.c" "$S/store/docdata.c" \
+	"$S/store/positions.c" "$S/util/"*.c \
 	$(pkg-config --libs jansson libzstd) -lpthread || fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"

@@ -2,7 +2,7 @@
  * util.c: the small pieces every other file leans on: growable buffers
  * with a sticky error, a 64-bit hash, and NULL-safe string copies.
  *
- * Buffers use the sticky-error convention (see internal.h): once an
+ * Buffers use the sticky-error convention (see util/util.h): once an
  * append fails for lack of memory, later appends are no-ops, so callers
  * in tight loops check the error once at the end instead of after every
  * call.
@@ -130,6 +130,32 @@ uint64_t newsidx_hash64(const void *p, size_t n)
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+int newsidx_array__reserve(void *pp, size_t *cap, size_t need, size_t elem,
+			   size_t min)
+{
+	size_t c = *cap ? *cap : (min ? min : 1);
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need) {
+		if (c > ((size_t)-1) / 2)
+			return -1;
+		c *= 2;
+	}
+	if (elem && c > ((size_t)-1) / elem)
+		return -1;
+	/* The pointer is read and written through memcpy: pp is a T **, and
+	 * only its bytes are known here. */
+	memcpy(&p, pp, sizeof(p));
+	p = realloc(p, c * elem);
+	if (!p)
+		return -1;
+	memcpy(pp, &p, sizeof(p));
+	*cap = c;
+	return 0;
 }
 
 char *newsidx_strdup(const char *s)

@@ -38,6 +38,26 @@ void newsidx_buf__printf(struct newsidx_buf *b, int *rc, const char *fmt,
 void newsidx_buf__reset(struct newsidx_buf *b);
 void newsidx_buf__free(struct newsidx_buf *b);
 
+/*
+ * Growable arrays.  newsidx_array__reserve() makes room for at least
+ * need elements of elem bytes in the array whose pointer is at pp (a
+ * T ** passed as void *) and whose capacity, in elements, is *cap:
+ * the capacity doubles from min.  Returns 0, or -1 when out of memory
+ * or the size would overflow, leaving the array and *cap as they were.
+ * NEWSIDX_ARRAY_GROW(ptr, n, cap, min) is the common case: room for one
+ * more element after n, e.g.
+ *
+ *     if (NEWSIDX_ARRAY_GROW(l->ids, l->n, l->cap, 64))
+ *             return nomem;
+ *     l->ids[l->n++] = docid;
+ */
+int newsidx_array__reserve(void *pp, size_t *cap, size_t need, size_t elem,
+			   size_t min);
+#define NEWSIDX_ARRAY_GROW(ptr, n, cap, min)                               \
+	((n) < (cap) ? 0                                                   \
+		     : newsidx_array__reserve(&(ptr), &(cap), (n) + 1,     \
+					      sizeof(*(ptr)), (min)))
+
 /* 64-bit FNV-1a, for ids too long to be terms and for content hashes. */
 uint64_t newsidx_hash64(const void *p, size_t n);
 
