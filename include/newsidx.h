@@ -39,7 +39,7 @@ extern "C" {
 
 /* The version of this header.  NEWSIDX_VERSION_NUM is 0xMMmmpp. */
 #define NEWSIDX_VERSION_MAJOR 0
-#define NEWSIDX_VERSION_MINOR 1
+#define NEWSIDX_VERSION_MINOR 3
 #define NEWSIDX_VERSION_PATCH 0
 #define NEWSIDX_VERSION_NUM                                              \
 	((NEWSIDX_VERSION_MAJOR << 16) | (NEWSIDX_VERSION_MINOR << 8) |  \
@@ -502,11 +502,11 @@ NEWSIDX_API void newsidx_results_free(newsidx_results_t *r);
  * article itself and its near-duplicate copies left out.  opts as for
  * newsidx_search() (sort and relax do not apply).  Returns NEWSIDX_OK,
  * NEWSIDX_NOT_FOUND for an unknown id, NEWSIDX_NOMEM or an engine status.
- * @since 0.1
+ * @since 0.3 (as newsidx_similar() since 0.1)
  */
 NEWSIDX_API newsidx_status_t
-newsidx_similar(newsidx_results_t **out, newsidx_db_t *db, const char *id,
-		const newsidx_search_options_t *opts);
+newsidx_article_similar(newsidx_results_t **out, newsidx_db_t *db,
+			const char *id, const newsidx_search_options_t *opts);
 
 /* A whole stored article.  All strings are owned by the object and are
  * "" when unknown. */
@@ -523,10 +523,11 @@ typedef struct newsidx_shown_article {
  * Fetch the stored article with this id.  Free *out with
  * newsidx_article_free().  Returns NEWSIDX_OK, NEWSIDX_NOT_FOUND,
  * NEWSIDX_CORRUPT (unreadable stored data), NEWSIDX_NOMEM or an engine
- * status.  @since 0.1
+ * status.  @since 0.3 (as newsidx_show() since 0.1)
  */
-NEWSIDX_API newsidx_status_t newsidx_show(newsidx_article_t **out,
-					  newsidx_db_t *db, const char *id);
+NEWSIDX_API newsidx_status_t newsidx_article_get(newsidx_article_t **out,
+						 newsidx_db_t *db,
+						 const char *id);
 
 /* Free an article; NULL is accepted.  @since 0.1 */
 NEWSIDX_API void newsidx_article_free(newsidx_article_t *a);
@@ -601,11 +602,13 @@ NEWSIDX_API void newsidx_info_free(newsidx_info_t *info);
  * problem is passed to report (may be NULL) as where/what, and counted
  * in *problems.  Works on an index too damaged to open.
  * Returns NEWSIDX_OK when the check ran (see *problems),
- * NEWSIDX_NO_INDEX, NEWSIDX_NOMEM.  Thread-safe.  @since 0.1
+ * NEWSIDX_NO_INDEX, NEWSIDX_NOMEM.  Thread-safe.
+ * @since 0.3 (as newsidx_check() since 0.1)
  */
-NEWSIDX_API newsidx_status_t newsidx_check(const char *path,
-					   newsidx_reject_fn report,
-					   void *ctx, unsigned long *problems);
+NEWSIDX_API newsidx_status_t newsidx_db_check(const char *path,
+					      newsidx_reject_fn report,
+					      void *ctx,
+					      unsigned long *problems);
 
 /*
  * Compact the index into a new directory and switch to it atomically:
@@ -630,24 +633,65 @@ newsidx_db_rebuild(newsidx_db_t *db, const newsidx_index_options_t *opts,
 
 /*
  * Delete the article with this id.  Returns NEWSIDX_OK,
- * NEWSIDX_NOT_FOUND, NEWSIDX_READ_ONLY or an engine status.  @since 0.1
+ * NEWSIDX_NOT_FOUND, NEWSIDX_READ_ONLY or an engine status.
+ * @since 0.3 (as newsidx_delete_id() since 0.1)
  */
-NEWSIDX_API newsidx_status_t newsidx_delete_id(newsidx_db_t *db,
-					       const char *id);
+NEWSIDX_API newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db,
+						  const char *id);
 
 /*
  * Delete every article matching query (the search language); *deleted
  * (may be NULL) receives how many.  Returns NEWSIDX_OK,
  * NEWSIDX_QUERY_SYNTAX, NEWSIDX_READ_ONLY or an engine status.
- * @since 0.1
+ * @since 0.3 (as newsidx_delete_query() since 0.1)
  */
-NEWSIDX_API newsidx_status_t newsidx_delete_query(newsidx_db_t *db,
-						  const char *query,
-						  size_t *deleted);
+NEWSIDX_API newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db,
+						     const char *query,
+						     size_t *deleted);
 
 /* Free memory the library gave to the caller; NULL is accepted.
  * @since 0.1 */
 NEWSIDX_API void newsidx_free(void *p);
+
+/* ------------------------------------------------------------------ */
+/* Deprecated names                                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The names of 0.1 that named no object, kept so that programs written
+ * for them still build and link; each does exactly what its new name
+ * does.  A compiler that knows the attribute warns at every use; define
+ * NEWSIDX_NO_DEPRECATION_WARNINGS before including this header to
+ * silence it while a program moves over.  Deprecated since 0.3.
+ */
+#if defined(__GNUC__) && !defined(NEWSIDX_NO_DEPRECATION_WARNINGS) &&   \
+	!defined(NEWSIDX_BUILDING)
+#define NEWSIDX_DEPRECATED(use) __attribute__((deprecated("use " #use)))
+#else
+#define NEWSIDX_DEPRECATED(use)
+#endif
+
+/* Use newsidx_article_similar().  @since 0.1, deprecated since 0.3 */
+NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_article_similar) newsidx_status_t
+newsidx_similar(newsidx_results_t **out, newsidx_db_t *db, const char *id,
+		const newsidx_search_options_t *opts);
+
+/* Use newsidx_article_get().  @since 0.1, deprecated since 0.3 */
+NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_article_get) newsidx_status_t
+newsidx_show(newsidx_article_t **out, newsidx_db_t *db, const char *id);
+
+/* Use newsidx_db_check().  @since 0.1, deprecated since 0.3 */
+NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_db_check) newsidx_status_t
+newsidx_check(const char *path, newsidx_reject_fn report, void *ctx,
+	      unsigned long *problems);
+
+/* Use newsidx_db_delete_id().  @since 0.1, deprecated since 0.3 */
+NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_db_delete_id) newsidx_status_t
+newsidx_delete_id(newsidx_db_t *db, const char *id);
+
+/* Use newsidx_db_delete_query().  @since 0.1, deprecated since 0.3 */
+NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_db_delete_query) newsidx_status_t
+newsidx_delete_query(newsidx_db_t *db, const char *query, size_t *deleted);
 
 #ifdef __cplusplus
 }

@@ -212,7 +212,7 @@ int cmd_check(int argc, char **argv)
 		return cli_usage_error("check takes no arguments");
 	if (json)
 		list = json_array();
-	st = newsidx_check(cli_index_path(), print_problem, list, &problems);
+	st = newsidx_db_check(cli_index_path(), print_problem, list, &problems);
 	if (st == NEWSIDX_NO_INDEX) {
 		fprintf(stderr, "newsidx: no index at %s; run: newsidx index "
 				"PATH\n",
@@ -285,9 +285,9 @@ int cmd_delete(int argc, char **argv)
 				       "both");
 	st = open_writer(&db, timeout);
 	if (!st && query)
-		st = newsidx_delete_query(db, query, &n);
+		st = newsidx_db_delete_query(db, query, &n);
 	for (i = optind; !st && i < argc; i++) {
-		st = newsidx_delete_id(db, argv[i]);
+		st = newsidx_db_delete_id(db, argv[i]);
 		n++;
 	}
 	rc = st ? cli_fail(st, db) : 0;

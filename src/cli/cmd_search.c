@@ -563,7 +563,7 @@ int cmd_similar(int argc, char **argv)
 	snprintf(what, sizeof(what), "similar:%s", words[0]);
 	st = newsidx_db_open(&db, cli_index_path(), NULL);
 	if (!st)
-		st = newsidx_similar(&r, db, words[0], &a.so);
+		st = newsidx_article_similar(&r, db, words[0], &a.so);
 	free(words);
 	return finish(st, db, r, what, &a);
 }
@@ -601,7 +601,7 @@ int cmd_show(int argc, char **argv)
 		return cli_usage_error("show needs exactly one article ID");
 	st = newsidx_db_open(&db, cli_index_path(), NULL);
 	if (!st)
-		st = newsidx_show(&art, db, argv[optind]);
+		st = newsidx_article_get(&art, db, argv[optind]);
 	if (st) {
 		rc = cli_fail(st, db);
 	} else if (json) {

@@ -58,8 +58,8 @@ START_TEST(test_version_and_status)
 {
 	int i, j;
 
-	ck_assert_str_eq(newsidx_version(), "0.1.0");
-	ck_assert_int_eq(NEWSIDX_VERSION_NUM, 0x000100);
+	ck_assert_str_eq(newsidx_version(), "0.3.0");
+	ck_assert_int_eq(NEWSIDX_VERSION_NUM, 0x000300);
 	for (i = 0; i <= 17; i++) {
 		const char *s = newsidx_status_str((newsidx_status_t)i);
 
@@ -459,27 +459,67 @@ START_TEST(test_features)
 	newsidx_results_free(r);
 
 	/* More like this leaves out the article and its copies. */
-	ck_assert_int_eq(newsidx_similar(&r, db, "copy0", NULL), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_article_similar(&r, db, "copy0", NULL), NEWSIDX_OK);
 	for (i = 0; i < (int)newsidx_results_count(r); i++)
 		ck_assert_ptr_null(strstr(newsidx_results_hit(r, (size_t)i)->id,
 					  "copy"));
 	newsidx_results_free(r);
-	ck_assert_int_eq(newsidx_similar(&r, db, "nope", NULL),
+	ck_assert_int_eq(newsidx_article_similar(&r, db, "nope", NULL),
 			 NEWSIDX_NOT_FOUND);
 
 	/* Show. */
-	ck_assert_int_eq(newsidx_show(&art, db, "copy2"), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_article_get(&art, db, "copy2"), NEWSIDX_OK);
 	ck_assert_str_eq(art->source, "Asia Wire");
 	ck_assert_str_eq(art->date, "2024-03-10");
 	ck_assert_ptr_nonnull(strstr(art->body, "Roads closed."));
 	ck_assert_uint_eq(art->copies, 2);
 	newsidx_article_free(art);
-	ck_assert_int_eq(newsidx_show(&art, db, "nope"), NEWSIDX_NOT_FOUND);
+	ck_assert_int_eq(newsidx_article_get(&art, db, "nope"), NEWSIDX_NOT_FOUND);
 	ck_assert_ptr_null(art);
 	newsidx_article_free(NULL);
 	newsidx_db_free(db);
 }
 END_TEST
+
+/* The names of 0.1 still link and do what their new names do.  They warn
+ * at compile time, which is the point of them; only here is it off. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+START_TEST(test_deprecated_names)
+{
+	newsidx_db_t *db = writer();
+	newsidx_results_t *r = NULL;
+	newsidx_article_t *art = NULL;
+	unsigned long problems = 99;
+	size_t deleted = 0;
+
+	ck_assert_int_eq(newsidx_index_buffer(db, "tokyo.txt", article,
+					      strlen(article), NULL, NULL),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_index_buffer(db, "wire.jsonl", wire,
+					      strlen(wire), NULL, NULL),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_commit(db), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_show(&art, db, "w1"), NEWSIDX_OK);
+	ck_assert_str_eq(art->title, "Monsoon arrives early");
+	newsidx_article_free(art);
+	ck_assert_int_eq(newsidx_similar(&r, db, "nope", NULL),
+			 NEWSIDX_NOT_FOUND);
+	ck_assert_int_eq(newsidx_similar(&r, db, "w1", NULL), NEWSIDX_OK);
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_delete_id(db, "w1"), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_delete_id(db, "w1"), NEWSIDX_NOT_FOUND);
+	ck_assert_int_eq(newsidx_delete_query(db, "railway", &deleted),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(deleted, 1);
+	ck_assert_uint_eq(newsidx_db_count(db), 1);
+	newsidx_db_free(db);
+	ck_assert_int_eq(newsidx_check(path, NULL, NULL, &problems),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(problems, 0);
+}
+END_TEST
+#pragma GCC diagnostic pop
 
 int main(void)
 {
@@ -501,6 +541,7 @@ int main(void)
 	tcase_add_test(tc, test_paging_and_sort);
 	tcase_add_test(tc, test_features);
 	tcase_add_test(tc, test_phrase_total);
+	tcase_add_test(tc, test_deprecated_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -392,8 +392,8 @@ START_TEST(test_bulk_equals_one_writer)
 			      search_total(one, queries[i]),
 			      search_total(bulk, queries[i]));
 	/* The later file's copy of a repeated id wins. */
-	ck_assert_int_eq(newsidx_show(&a, one, "dup"), NEWSIDX_OK);
-	ck_assert_int_eq(newsidx_show(&b, bulk, "dup"), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_article_get(&a, one, "dup"), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_article_get(&b, bulk, "dup"), NEWSIDX_OK);
 	ck_assert_str_eq(a->title, "Version 5");
 	ck_assert_str_eq(b->title, "Version 5");
 	newsidx_article_free(a);
@@ -523,7 +523,7 @@ START_TEST(test_bulk_packs_records)
 
 			f = k / 500;
 			snprintf(id, sizeof(id), "r%u-%u", f, k % 500);
-			ck_assert_int_eq(newsidx_show(&a, db, id), NEWSIDX_OK);
+			ck_assert_int_eq(newsidx_article_get(&a, db, id), NEWSIDX_OK);
 			rbody(f, k % 500, body, sizeof(body));
 			ck_assert_str_eq(a->body, body);
 			newsidx_article_free(a);
@@ -536,7 +536,7 @@ START_TEST(test_bulk_packs_records)
 	ck_assert_uint_gt(search_total(one, "\"oil prices\""), 0);
 	snprintf(p, sizeof(p), "%s/bulk", dir);
 	newsidx_db_free(bulk);
-	ck_assert_int_eq(newsidx_check(p, NULL, NULL, &problems), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_check(p, NULL, NULL, &problems), NEWSIDX_OK);
 	ck_assert_uint_eq(problems, 0);
 	newsidx_db_free(one);
 }
@@ -847,9 +847,9 @@ START_TEST(test_bulk_interrupted_then_completed)
 	{
 		newsidx_article_t *a = NULL;
 
-		ck_assert_int_eq(newsidx_show(&a, db, "a1-59"), NEWSIDX_OK);
+		ck_assert_int_eq(newsidx_article_get(&a, db, "a1-59"), NEWSIDX_OK);
 		newsidx_article_free(a);
-		ck_assert_int_eq(newsidx_show(&a, db, "a2-0"),
+		ck_assert_int_eq(newsidx_article_get(&a, db, "a2-0"),
 				 NEWSIDX_NOT_FOUND);
 	}
 	ck_assert_uint_le(gens("stop"), 2);

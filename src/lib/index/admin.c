@@ -395,7 +395,7 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 	}
 }
 
-newsidx_status_t newsidx_check(const char *path, newsidx_reject_fn report,
+newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 			       void *ctx, unsigned long *problems)
 {
 	struct checker c = { report, ctx, 0 };
@@ -662,7 +662,7 @@ out:
 
 /* ---- deletions ---- */
 
-newsidx_status_t newsidx_delete_id(newsidx_db_t *db, const char *id)
+newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db, const char *id)
 {
 	char term[NEWSIDX_MAX_TERM + 24];
 	xapc_doccount_t tf = 0;
@@ -687,7 +687,7 @@ newsidx_status_t newsidx_delete_id(newsidx_db_t *db, const char *id)
 	return newsidx_db_commit(db);
 }
 
-newsidx_status_t newsidx_delete_query(newsidx_db_t *db, const char *query,
+newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db, const char *query,
 				      size_t *deleted)
 {
 	unsigned *ids = NULL;

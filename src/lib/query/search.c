@@ -2406,7 +2406,7 @@ static int sim_word(void *ctx, const char *term, size_t len, unsigned wdf)
 	return 0;
 }
 
-newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
+newsidx_status_t newsidx_article_similar(newsidx_results_t **out, newsidx_db_t *db,
 				 const char *id,
 				 const newsidx_search_options_t *opts)
 {
@@ -2559,7 +2559,7 @@ void newsidx_article_free(newsidx_article_t *a)
 	free(sh);
 }
 
-newsidx_status_t newsidx_show(newsidx_article_t **out, newsidx_db_t *db,
+newsidx_status_t newsidx_article_get(newsidx_article_t **out, newsidx_db_t *db,
 			      const char *id)
 {
 	struct shown *sh;
