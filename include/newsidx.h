@@ -672,26 +672,32 @@ NEWSIDX_API void newsidx_free(void *p);
 #endif
 
 /* Use newsidx_article_similar().  @since 0.1, deprecated since 0.3 */
-NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_article_similar) newsidx_status_t
+NEWSIDX_API newsidx_status_t
 newsidx_similar(newsidx_results_t **out, newsidx_db_t *db, const char *id,
-		const newsidx_search_options_t *opts);
+		const newsidx_search_options_t *opts)
+	NEWSIDX_DEPRECATED(newsidx_article_similar);
 
 /* Use newsidx_article_get().  @since 0.1, deprecated since 0.3 */
-NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_article_get) newsidx_status_t
-newsidx_show(newsidx_article_t **out, newsidx_db_t *db, const char *id);
+NEWSIDX_API newsidx_status_t newsidx_show(newsidx_article_t **out,
+					  newsidx_db_t *db, const char *id)
+	NEWSIDX_DEPRECATED(newsidx_article_get);
 
 /* Use newsidx_db_check().  @since 0.1, deprecated since 0.3 */
-NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_db_check) newsidx_status_t
-newsidx_check(const char *path, newsidx_reject_fn report, void *ctx,
-	      unsigned long *problems);
+NEWSIDX_API newsidx_status_t newsidx_check(const char *path,
+					   newsidx_reject_fn report,
+					   void *ctx, unsigned long *problems)
+	NEWSIDX_DEPRECATED(newsidx_db_check);
 
 /* Use newsidx_db_delete_id().  @since 0.1, deprecated since 0.3 */
-NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_db_delete_id) newsidx_status_t
-newsidx_delete_id(newsidx_db_t *db, const char *id);
+NEWSIDX_API newsidx_status_t newsidx_delete_id(newsidx_db_t *db,
+					       const char *id)
+	NEWSIDX_DEPRECATED(newsidx_db_delete_id);
 
 /* Use newsidx_db_delete_query().  @since 0.1, deprecated since 0.3 */
-NEWSIDX_API NEWSIDX_DEPRECATED(newsidx_db_delete_query) newsidx_status_t
-newsidx_delete_query(newsidx_db_t *db, const char *query, size_t *deleted);
+NEWSIDX_API newsidx_status_t newsidx_delete_query(newsidx_db_t *db,
+						  const char *query,
+						  size_t *deleted)
+	NEWSIDX_DEPRECATED(newsidx_db_delete_query);
 
 #ifdef __cplusplus
 }
