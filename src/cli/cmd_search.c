@@ -398,6 +398,13 @@ static int search_option(int c, const char *optarg, struct search_args *a)
 	return 0;
 }
 
+/* 1 for "-n" with digits attached ("-n5"), the short limit option. */
+static int attached_limit(const char *arg)
+{
+	return strncmp(arg, "-n", 2) == 0 && arg[2] &&
+	       strspn(arg + 2, "0123456789") == strlen(arg + 2);
+}
+
 /*
  * Options may come before or after the words, but a single-dash word such
  * as -china is the query's NOT, so getopt's permutation cannot be used:
@@ -424,7 +431,16 @@ static int parse_args(int argc, char **argv, struct search_args *a,
 		}
 		if (strcmp(arg, "-n") == 0)
 			arg = "--limit";
-		else if (strcmp(arg, "-h") == 0)
+		else if (attached_limit(arg)) {
+			/* -n10: the value written against the option, as
+			 * getopt takes it; "n10" is no word to exclude. */
+			rc = search_option('n', arg + 2, a);
+			if (rc) {
+				free(w);
+				return rc < 0 ? 0 : rc;
+			}
+			continue;
+		} else if (strcmp(arg, "-h") == 0)
 			arg = "--help";
 		else if (strncmp(arg, "--", 2) != 0) {
 			w[nq++] = argv[i];

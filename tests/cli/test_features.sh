@@ -91,6 +91,16 @@ expect_eq "$(q semiconductor | jq -r .suggestion)" "null" \
 	"no suggestion for known words"
 run --index "$IDX" search semiconducter
 expect_out "^Did you mean: semiconductor$" "text suggestion"
+# A limit written against -n is the option, never a word to exclude that
+# the suggestion would echo back.
+run --index "$IDX" search semiconducter -n1
+expect_out "^Did you mean: semiconductor$" "-n1 is not part of the query"
+run --index "$IDX" search --json kamikawa -n1
+expect_eq "$(jqout '[.query, .limit, (.hits | length)] | tostring')" \
+	'["kamikawa",1,1]' "-n1 is the limit"
+run --index "$IDX" search --json -- kamikawa -n1
+expect_eq "$(jqout '[.query, .limit] | tostring')" '["kamikawa -n1",10]' \
+	"after --, -n1 is a word to exclude"
 
 # More like this, and show.
 eam=$(q kamikawa | jq -r '.hits[0].id')
