@@ -346,16 +346,9 @@ static void sample(struct newsidx_packer *pk, const void *rec, size_t len)
 		pthread_mutex_unlock(&pk->mu);
 		return;
 	}
-	if (pk->nsizes == pk->capsizes) {
-		size_t cap = pk->capsizes ? pk->capsizes * 2 : 1024;
-		size_t *p = realloc(pk->sizes, cap * sizeof(*p));
-
-		if (!p) {
-			pthread_mutex_unlock(&pk->mu);
-			return;
-		}
-		pk->sizes = p;
-		pk->capsizes = cap;
+	if (NEWSIDX_ARRAY_GROW(pk->sizes, pk->nsizes, pk->capsizes, 1024)) {
+		pthread_mutex_unlock(&pk->mu);
+		return;
 	}
 	newsidx_buf__append(&pk->samples, rec, len, &rc);
 	if (!rc)

@@ -256,6 +256,8 @@ void newsidx_pos__reset(struct newsidx_posrec *r)
 
 int newsidx_pos__add(struct newsidx_posrec *r, unsigned pos, uint64_t hash)
 {
+	/* Two arrays of one capacity, grown together: written out rather
+	 * than with NEWSIDX_ARRAY_GROW, which keeps one capacity each. */
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 256;
 		unsigned *p = realloc(r->pos, cap * sizeof(*p));

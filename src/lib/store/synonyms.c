@@ -68,20 +68,18 @@ char *newsidx_synonyms__key(struct newsidx_analyzer *an, const char *text,
 
 struct keys {
 	char **v;
-	size_t n;
+	size_t n, cap;
 	int nomem;
 };
 
 static int collect_key(void *ctx, const char *s, size_t len)
 {
 	struct keys *k = ctx;
-	char **p = realloc(k->v, (k->n + 1) * sizeof(*p));
 
-	if (!p) {
+	if (NEWSIDX_ARRAY_GROW(k->v, k->n, k->cap, 16)) {
 		k->nomem = 1;
 		return 1;
 	}
-	k->v = p;
 	k->v[k->n] = malloc(len + 1);
 	if (!k->v[k->n]) {
 		k->nomem = 1;
