@@ -336,30 +336,55 @@ static int best_of(enum script sc, const double *score, double *second)
 	return best;
 }
 
-const char *newsidx_lang__detect(const char *text, size_t len)
-{
-	double score[NLISTS];
-	unsigned hits[NLISTS], distinct[NLISTS];
+/* What a text's words and letters say, gathered in one pass. */
+struct tally {
+	double score[NLISTS];     /* function words, a shared one split */
+	unsigned hits[NLISTS];    /* function words met */
+	unsigned distinct[NLISTS]; /* different function words met */
 	const struct slot *seen[96];
-	size_t nseen = 0;
-	unsigned long letters[S_COUNT], total = 0;
+	size_t nseen;
+	unsigned long letters[S_COUNT], total;
 	struct signs g;
-	char word[MAX_WORD + 8];
-	size_t wl = 0, i = 0, words = 0;
-	int toolong = 0, best, sc;
-	unsigned letters_in_word = 0;
-	int glued = 0;
-	double second;
+	size_t words;
+};
 
-	if (!text || !len)
-		return NULL;
-	pthread_once(&table_once, build);
-	memset(score, 0, sizeof(score));
-	memset(hits, 0, sizeof(hits));
-	memset(distinct, 0, sizeof(distinct));
-	memset(letters, 0, sizeof(letters));
-	memset(&g, 0, sizeof(g));
-	while (i <= len && words < MAX_WORDS) {
+/* Count one lower-cased word against the function-word lists. */
+static void note_word(struct tally *t, const char *word, size_t wl)
+{
+	const struct slot *s = find(word, wl, 0);
+	unsigned bits = 0, b;
+	uint32_t m;
+	size_t q;
+	int fresh = 1;
+
+	t->words++;
+	if (!s)
+		return;
+	for (q = 0; q < t->nseen; q++)
+		if (t->seen[q] == s)
+			fresh = 0;
+	if (fresh && t->nseen < sizeof(t->seen) / sizeof(t->seen[0]))
+		t->seen[t->nseen++] = s;
+	for (m = s->mask; m; m &= m - 1)
+		bits++;
+	for (b = 0; b < NLISTS; b++)
+		if (s->mask & ((uint32_t)1 << b)) {
+			t->score[b] += 1.0 / bits;
+			t->hits[b]++;
+			t->distinct[b] += (unsigned)fresh;
+		}
+}
+
+/* Read up to MAX_WORDS words of text into t: letters per script, signs,
+ * and function words. */
+static void tally_text(struct tally *t, const char *text, size_t len)
+{
+	char word[MAX_WORD + 8];
+	size_t wl = 0, i = 0;
+	int toolong = 0, glued = 0;
+	unsigned letters_in_word = 0;
+
+	while (i <= len && t->words < MAX_WORDS) {
 		utf8proc_int32_t c = ' ';
 		utf8proc_ssize_t k = 1;
 		int cat = UTF8PROC_CATEGORY_ZS;
@@ -373,8 +398,8 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 			c = ch;
 			if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z') {
 				i++;
-				letters[S_LATIN]++;
-				total++;
+				t->letters[S_LATIN]++;
+				t->total++;
 				letters_in_word++;
 				if (wl + 1 > MAX_WORD)
 					toolong = 1;
@@ -399,9 +424,9 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 			utf8proc_ssize_t m;
 
 			if (cat <= UTF8PROC_CATEGORY_LO) {
-				letters[script_of(c)]++;
-				total++;
-				note_sign(&g, c);
+				t->letters[script_of(c)]++;
+				t->total++;
+				note_sign(&t->g, c);
 			}
 			if (cat <= UTF8PROC_CATEGORY_LO)
 				letters_in_word++;
@@ -419,47 +444,29 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 		 * of an abbreviation ("U.S.", "S. Jaishankar"), not the
 		 * function word it may look like. */
 		if (wl && !toolong && !(c == '.' && letters_in_word == 1) &&
-		    !glued && !(cat == UTF8PROC_CATEGORY_ND)) {
-			const struct slot *s = find(word, wl, 0);
-
-			words++;
-			if (s) {
-				unsigned bits = 0, b;
-				uint32_t m = s->mask;
-				size_t q;
-				int fresh = 1;
-
-				for (q = 0; q < nseen; q++)
-					if (seen[q] == s)
-						fresh = 0;
-				if (fresh && nseen < sizeof(seen) / sizeof(seen[0]))
-					seen[nseen++] = s;
-
-				while (m) {
-					bits++;
-					m &= m - 1;
-				}
-				for (b = 0; b < NLISTS; b++)
-					if (s->mask & ((uint32_t)1 << b)) {
-						score[b] += 1.0 / bits;
-						hits[b]++;
-						distinct[b] += (unsigned)fresh;
-					}
-			}
-		}
+		    !glued && !(cat == UTF8PROC_CATEGORY_ND))
+			note_word(t, word, wl);
 		wl = 0;
 		toolong = 0;
 		letters_in_word = 0;
 		/* Letters glued to digits ("6698B", "JUN7") are codes. */
 		glued = cat == UTF8PROC_CATEGORY_ND;
 	}
-	if (total < 10)
+}
+
+/* The language the tally shows, or NULL when it is not clear. */
+static const char *verdict(const struct tally *t)
+{
+	int best, sc;
+	double second;
+
+	if (t->total < 10)
 		return NULL;
 	for (sc = 0, best = 0; sc < S_COUNT; sc++)
-		if (letters[sc] > letters[best])
+		if (t->letters[sc] > t->letters[best])
 			best = sc;
 	sc = best;
-	if (letters[sc] * 2 < total)
+	if (t->letters[sc] * 2 < t->total)
 		return NULL;
 	switch (sc) {
 	case S_GREEK:
@@ -469,18 +476,18 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 	case S_TAMIL:
 		return "ta";
 	case S_ARABIC:
-		return g.persian >= 3 ? NULL : "ar";
+		return t->g.persian >= 3 ? NULL : "ar";
 	case S_HEBREW:
-		best = best_of(S_HEBREW, score, &second);
-		return g.yiddish >= 2 || hits[best] >= 2 ? "yi" : NULL;
+		best = best_of(S_HEBREW, t->score, &second);
+		return t->g.yiddish >= 2 || t->hits[best] >= 2 ? "yi" : NULL;
 	case S_CYRILLIC:
-		if (g.ukrainian >= 2 || g.macedonian >= 2)
+		if (t->g.ukrainian >= 2 || t->g.macedonian >= 2)
 			return NULL;
-		if (g.serbian >= 2 && g.russian == 0)
+		if (t->g.serbian >= 2 && t->g.russian == 0)
 			return "sr";
-		if (g.russian >= 1 && g.serbian == 0)
+		if (t->g.russian >= 1 && t->g.serbian == 0)
 			return "ru";
-		if (g.hard_sign >= 2)
+		if (t->g.hard_sign >= 2)
 			return NULL; /* Bulgarian */
 		break;
 	case S_DEVANAGARI:
@@ -489,21 +496,34 @@ const char *newsidx_lang__detect(const char *text, size_t len)
 	default:
 		return NULL;
 	}
-	best = best_of((enum script)sc, score, &second);
+	best = best_of((enum script)sc, t->score, &second);
 	/* Three different function words at least: one word repeated
 	 * ("per" in a price table) proves nothing. */
-	if (best < 0 || hits[best] < 3 || distinct[best] < 3 || score[best] < 2)
+	if (best < 0 || t->hits[best] < 3 || t->distinct[best] < 3 ||
+	    t->score[best] < 2)
 		return NULL;
 	/* Function words make up a third or more of running text; a text
 	 * where they are rare is a table, a list or another language. */
-	if (words >= 20 && hits[best] * 12 < words)
+	if (t->words >= 20 && t->hits[best] * 12 < t->words)
 		return NULL;
 	/* A clear lead: the words of close neighbours (Danish and
 	 * Norwegian) are mostly shared, so what decides is the weight of
 	 * the words only the best language has. */
-	if (score[best] - second < 1.5 || score[best] < second * 1.1)
+	if (t->score[best] - second < 1.5 || t->score[best] < second * 1.1)
 		return NULL;
 	return lists[best].code;
+}
+
+const char *newsidx_lang__detect(const char *text, size_t len)
+{
+	struct tally t;
+
+	if (!text || !len)
+		return NULL;
+	pthread_once(&table_once, build);
+	memset(&t, 0, sizeof(t));
+	tally_text(&t, text, len);
+	return verdict(&t);
 }
 
 /* ------------------------------------------------------------------ */
