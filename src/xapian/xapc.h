@@ -58,7 +58,7 @@ extern "C" {
  * Basic types and statuses
  * ------------------------------------------------------------------------ */
 
-/* These match Xapian's default (32-bit) typedefs; xapc.cc asserts it. */
+/* Xapian's default (32-bit) typedefs; xapc_internal.hh asserts they match. */
 typedef unsigned int xapc_docid_t;     /* document id, 1-based; 0 = none */
 typedef unsigned int xapc_doccount_t;  /* a number of documents */
 typedef unsigned int xapc_termcount_t; /* wdf, document length, ... */
