@@ -482,8 +482,11 @@ XAPC_API xapc_status_t xapc_db_track_deleted(xapc_db_t *db, const char *key)
         load_marks(db);
         return XAPC_OK;
     } catch (...) {
-        db->marks_key.clear();
-        db->hidden.reset();
+        // use() throws for a NULL handle, which has nothing to reset.
+        if (db) {
+            db->marks_key.clear();
+            db->hidden.reset();
+        }
         return db_fail(db, __func__);
     }
 }

@@ -590,6 +590,7 @@ START_TEST(test_no_termlist_marks)
     xapc_doc_free(got);
     got = NULL;
 
+    ck_assert_int_eq(xapc_db_track_deleted(NULL, "del"), XAPC_ERR_INVALID);
     ck_assert_int_eq(xapc_db_track_deleted(w, "del"), XAPC_OK);
     ck_assert_int_eq(xapc_db_delete_doc(w, b), XAPC_OK);
     ck_assert_int_eq(xapc_db_delete_doc(w, b), XAPC_ERR_NOT_FOUND);
