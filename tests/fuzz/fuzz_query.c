@@ -7,7 +7,8 @@
  * hold for every input: a syntax error points inside the query (or just
  * past its end) and its message is one non-empty line.  Build with
  *   clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib \
- *     tests/fuzz/fuzz_query.c src/lib/query.c
+ *     -Isrc/xapian tests/fuzz/fuzz_query.c src/lib/query/query.c \
+ *     src/lib/util/util.c
  */
 #include <stdint.h>
 #include <stdlib.h>

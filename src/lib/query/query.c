@@ -234,26 +234,6 @@ static struct newsidx_qnode *negate(struct parser *p,
 	return n;
 }
 
-static int reserve(struct vec *v, size_t more)
-{
-	size_t cap = v->cap ? v->cap : 4;
-	struct newsidx_qnode **nv;
-
-	if (v->n + more <= v->cap)
-		return 0;
-	while (cap < v->n + more) {
-		if (cap > ((size_t)-1) / (2 * sizeof(*nv)))
-			return -1;
-		cap *= 2;
-	}
-	nv = realloc(v->v, cap * sizeof(*nv));
-	if (!nv)
-		return -1;
-	v->v = nv;
-	v->cap = cap;
-	return 0;
-}
-
 static void drop(struct vec *v)
 {
 	size_t i;
@@ -277,7 +257,9 @@ static int push(struct parser *p, struct vec *v, struct newsidx_qnode *kid,
 	int splice = kid->type == type && !kid->required && !kid->field &&
 		     (type == NEWSIDX_Q_AND || type == NEWSIDX_Q_OR);
 
-	if (reserve(v, splice ? kid->nkids : 1)) {
+	if (newsidx_array__reserve(&v->v, &v->cap,
+				   v->n + (splice ? kid->nkids : 1),
+				   sizeof(*v->v), 4)) {
 		newsidx_query__free(kid);
 		nomem(p);
 		return -1;
@@ -1056,22 +1038,11 @@ struct sbuf {
 
 static void put(struct sbuf *b, const char *s, size_t n)
 {
-	char *ns;
-	size_t cap;
-
 	if (b->oom)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		ns = realloc(b->s, cap);
-		if (!ns) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
+	if (newsidx_array__reserve(&b->s, &b->cap, b->len + n + 1, 1, 64)) {
+		b->oom = 1;
+		return;
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;

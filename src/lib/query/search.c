@@ -158,16 +158,9 @@ static xapc_value_memo_t *memo_for(struct builder *b, const uint64_t *h,
 		free(key);
 		return NULL;
 	}
-	if (b->nmemo == b->capmemo) {
-		size_t cap = b->capmemo ? b->capmemo * 2 : 4;
-		struct posmemo *m = realloc(b->memos, cap * sizeof(*m));
-
-		if (!m) {
-			free(key);
-			return NULL;
-		}
-		b->memos = m;
-		b->capmemo = cap;
+	if (NEWSIDX_ARRAY_GROW(b->memos, b->nmemo, b->capmemo, 4)) {
+		free(key);
+		return NULL;
 	}
 	b->memos[b->nmemo].memo = xapc_value_memo_new(b->lastdocid);
 	if (!b->memos[b->nmemo].memo) {
@@ -196,15 +189,8 @@ static int keep_token(void *ctx, const struct newsidx_token *tok)
 {
 	struct qtoks *q = ctx;
 
-	if (q->n == q->cap) {
-		size_t cap = q->cap ? q->cap * 2 : 8;
-		struct qtok *p = realloc(q->t, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		q->t = p;
-		q->cap = cap;
-	}
+	if (NEWSIDX_ARRAY_GROW(q->t, q->n, q->cap, 8))
+		return -1;
 	memcpy(q->t[q->n].text, tok->text, tok->len);
 	q->t[q->n].text[tok->len] = '\0';
 	q->t[q->n].len = tok->len;
@@ -710,16 +696,9 @@ static int collect_year(void *ctx, const char *term, size_t len,
 	(void)count;
 	if (len != 5)
 		return 0;
-	if (y->n == y->cap) {
-		size_t cap = y->cap ? y->cap * 2 : 64;
-		char (*v)[5] = realloc(y->v, cap * sizeof(*v));
-
-		if (!v) {
-			y->nomem = 1;
-			return 1;
-		}
-		y->v = v;
-		y->cap = cap;
+	if (NEWSIDX_ARRAY_GROW(y->v, y->n, y->cap, 64)) {
+		y->nomem = 1;
+		return 1;
 	}
 	memcpy(y->v[y->n], term + 1, 4);
 	y->v[y->n++][4] = '\0';
@@ -734,17 +713,10 @@ static void add_sub(struct builder *b, xapc_query_t ***v, size_t *n,
 		nomem(b);
 		return;
 	}
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 32;
-		xapc_query_t **p = realloc(*v, c * sizeof(*p));
-
-		if (!p) {
-			xapc_query_free(q);
-			nomem(b);
-			return;
-		}
-		*v = p;
-		*cap = c;
+	if (NEWSIDX_ARRAY_GROW(*v, *n, *cap, 32)) {
+		xapc_query_free(q);
+		nomem(b);
+		return;
 	}
 	(*v)[(*n)++] = q;
 }
@@ -909,7 +881,7 @@ static xapc_query_t *near_query(struct builder *b,
 	xapc_query_t **qs = NULL;
 	uint64_t *hs = NULL;
 	unsigned char *title = NULL;
-	size_t i, j, nq = 0, cap = 0;
+	size_t i, j, nq = 0, capq = 0, caph = 0, capt = 0;
 	xapc_query_t *q = NULL;
 	const char *prefix;
 
@@ -924,25 +896,12 @@ static xapc_query_t *near_query(struct builder *b,
 		for (j = 0; j < tk.n; j++) {
 			if (tk.t[j].flags & NEWSIDX_TOK_JOINED)
 				continue;
-			if (nq == cap) {
-				size_t c = cap ? cap * 2 : 8;
-				xapc_query_t **p = realloc(qs, c * sizeof(*p));
-				uint64_t *h;
-				unsigned char *t;
-
-				if (p)
-					qs = p;
-				h = p ? realloc(hs, c * sizeof(*h)) : NULL;
-				if (h)
-					hs = h;
-				t = h ? realloc(title, c) : NULL;
-				if (!t) {
-					free(tk.t);
-					nomem(b);
-					goto out;
-				}
-				title = t;
-				cap = c;
+			if (NEWSIDX_ARRAY_GROW(qs, nq, capq, 8) ||
+			    NEWSIDX_ARRAY_GROW(hs, nq, caph, 8) ||
+			    NEWSIDX_ARRAY_GROW(title, nq, capt, 8)) {
+				free(tk.t);
+				nomem(b);
+				goto out;
 			}
 			title[nq] = *prefix != '\0';
 			qs[nq] = text_term(b, prefix, &tk.t[j], 0, &hs[nq]);
@@ -1725,7 +1684,7 @@ struct fb_acc {
 	struct newsidx_analyzer *an;
 	char (*term)[NEWSIDX_MAX_TOKEN * 4 + 8];
 	double *p;
-	size_t n, cap;
+	size_t n, cap, capp; /* capp: the capacity of p */
 	double share;     /* this document's share of the feedback mass */
 	double doclen;
 	int nomem;
@@ -1748,23 +1707,10 @@ static int fb_term(void *ctx, const char *term, size_t len, unsigned wdf)
 		    f->term[i][len] == '\0')
 			break;
 	if (i == f->n) {
-		if (f->n == f->cap) {
-			size_t cap = f->cap ? f->cap * 2 : 512;
-			void *t = realloc(f->term, cap * sizeof(*f->term));
-			void *p;
-
-			if (!t) {
-				f->nomem = 1;
-				return 1;
-			}
-			f->term = t;
-			p = realloc(f->p, cap * sizeof(*f->p));
-			if (!p) {
-				f->nomem = 1;
-				return 1;
-			}
-			f->p = p;
-			f->cap = cap;
+		if (NEWSIDX_ARRAY_GROW(f->term, f->n, f->cap, 512) ||
+		    NEWSIDX_ARRAY_GROW(f->p, f->n, f->capp, 512)) {
+			f->nomem = 1;
+			return 1;
 		}
 		memcpy(f->term[i], term, len);
 		f->term[i][len] = '\0';
@@ -1798,30 +1744,11 @@ static int feed_token(void *ctx, const struct newsidx_token *tok)
 	}
 	if (!slen)
 		return 0;
-	if (f->len + slen + 1 > f->cap) {
-		size_t cap = f->cap ? 2 * f->cap : 8192;
-		char *b;
-
-		while (cap < f->len + slen + 1)
-			cap *= 2;
-		b = realloc(f->buf, cap);
-		if (!b) {
-			f->nomem = 1;
-			return 1;
-		}
-		f->buf = b;
-		f->cap = cap;
-	}
-	if (f->n == f->capoff) {
-		size_t cap = f->capoff ? 2 * f->capoff : 512;
-		size_t *o = realloc(f->off, cap * sizeof(*o));
-
-		if (!o) {
-			f->nomem = 1;
-			return 1;
-		}
-		f->off = o;
-		f->capoff = cap;
+	if (newsidx_array__reserve(&f->buf, &f->cap, f->len + slen + 1, 1,
+				   8192) ||
+	    NEWSIDX_ARRAY_GROW(f->off, f->n, f->capoff, 512)) {
+		f->nomem = 1;
+		return 1;
 	}
 	f->off[f->n++] = f->len;
 	memcpy(f->buf + f->len, stem, slen);
