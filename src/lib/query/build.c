@@ -42,6 +42,8 @@ static int keep_token(void *ctx, const struct newsidx_token *tok)
 	memcpy(q->t[q->n].text, tok->text, tok->len);
 	q->t[q->n].text[tok->len] = '\0';
 	q->t[q->n].len = tok->len;
+	q->t[q->n].start = tok->start;
+	q->t[q->n].end = tok->end;
 	q->t[q->n].pos = tok->pos;
 	q->t[q->n].flags = tok->flags;
 	q->n++;

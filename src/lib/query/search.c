@@ -25,20 +25,17 @@ static void unbonus(struct newsidx_results *r, double bonus)
 			r->hits[i].score -= bonus;
 }
 
-/* Is AND written in the query as an operator?  Then the user asked for
- * every word, whatever the length. */
-static int explicit_and(const char *q)
+/* Is AND written in the query as an operator, anywhere in the tree?
+ * Then the user asked for every word, whatever the length. */
+static int explicit_and(const struct newsidx_qnode *n)
 {
-	const char *p = q;
+	size_t i;
 
-	while ((p = strstr(p, "AND")) != NULL) {
-		int before = p == q || strchr(" \t()\"", p[-1]);
-		int after = p[3] == '\0' || strchr(" \t()\"", p[3]);
-
-		if (before && after)
+	if (n->type == NEWSIDX_Q_AND && n->keyword)
+		return 1;
+	for (i = 0; i < n->nkids; i++)
+		if (explicit_and(n->kids[i]))
 			return 1;
-		p += 3;
-	}
 	return 0;
 }
 
@@ -126,7 +123,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	b.stems = &stems;
 	b.title = title;
 	b.captitle = sizeof(title) / sizeof(title[0]);
-	b.soft_ok = !explicit_and(query);
+	b.soft_ok = !explicit_and(root);
 	b.exact_up_to = opts->version >= 2 && opts->exact_up_to
 				? opts->exact_up_to
 				: NEWSIDX_EXACT_UP_TO;

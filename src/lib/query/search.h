@@ -120,6 +120,7 @@ static inline xapc_query_t *newsidx_build__nomem(struct builder *b)
 struct qtok {
 	char text[NEWSIDX_MAX_TOKEN + 1];
 	size_t len;
+	size_t start, end; /* its bytes in the text tokenized */
 	unsigned pos;
 	unsigned flags;
 };
@@ -262,8 +263,8 @@ newsidx_status_t newsidx_feedback__model(struct newsidx_db *db,
 /* interface to query/suggest.c: did you mean                         */
 /* ------------------------------------------------------------------ */
 
-/* Set r->suggestion to query with its unknown words corrected, when
- * the index suggests corrections. */
+/* Set r->suggestion to query, whose tree is root, with its unknown
+ * words corrected, when the index suggests corrections. */
 void newsidx_suggest__make(struct builder *b, const char *query,
 			   const struct newsidx_qnode *root,
 			   struct newsidx_results *r);
