@@ -5,9 +5,11 @@
  * tree comes back, so the sanitizers can catch crashes, leaks and
  * undefined behaviour.  It also checks the promises of the contract that
  * hold for every input: a syntax error points inside the query (or just
- * past its end) and its message is one non-empty line.  Build with
+ * past its end) and its message is one non-empty line, and the span of
+ * every word and phrase holds its text.  Build with
  *   clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib \
- *     tests/fuzz/fuzz_query.c src/lib/query.c
+ *     -Isrc/xapian tests/fuzz/fuzz_query.c src/lib/query/query.c \
+ *     src/lib/util/util.c
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -18,6 +20,23 @@
 #include "query/query.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Abort unless each WORD and PHRASE of the tree is where its span says
+ * in the query q of len bytes. */
+static void check_spans(const char *q, size_t len,
+			const struct newsidx_qnode *n)
+{
+	size_t i;
+
+	if (n->type == NEWSIDX_Q_WORD || n->type == NEWSIDX_Q_PHRASE) {
+		if (n->span_len != strlen(n->text) || n->span_off > len ||
+		    n->span_len > len - n->span_off ||
+		    memcmp(q + n->span_off, n->text, n->span_len) != 0)
+			abort();
+	}
+	for (i = 0; i < n->nkids; i++)
+		check_spans(q, len, n->kids[i]);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -40,6 +59,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!text)
 			abort();
 		free(text);
+		if (tree)
+			check_spans(q, strlen(q), tree);
 		newsidx_query__free(tree);
 	} else if (rc == NEWSIDX_QUERY_SYNTAX) {
 		if (tree || off > strlen(q) || !err[0] || strchr(err, '\n'))

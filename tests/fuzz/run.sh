@@ -25,7 +25,7 @@ PARSERS="$S/util/*.c $S/analyzer/*.c $S/ingest/*.c"
 fail=0
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_query" "$top_srcdir/tests/fuzz/fuzz_query.c" \
-	"$S/query/query.c" || fail=1
+	"$S/query/query.c" "$S/util/util.c" || fail=1
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_ingest" "$top_srcdir/tests/fuzz/fuzz_ingest.c" \
 	$PARSERS $LIBS || fail=1

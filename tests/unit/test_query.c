@@ -9,6 +9,7 @@
  * for a table, follow the tables.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -434,6 +435,143 @@ START_TEST(test_fields_of_nodes)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* spans and keywords                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Append the spans of the WORD and PHRASE nodes of n, in query order, as
+ * "off+len " each, checking that each span holds the node's text. */
+static void spans_of(const char *q, const struct newsidx_qnode *n,
+		     char *out, size_t size)
+{
+	size_t i, used = strlen(out);
+
+	if (n->type == NEWSIDX_Q_WORD || n->type == NEWSIDX_Q_PHRASE) {
+		ck_assert_uint_eq(n->span_len, strlen(n->text));
+		ck_assert_uint_le(n->span_off + n->span_len, strlen(q));
+		ck_assert_msg(memcmp(q + n->span_off, n->text,
+				     n->span_len) == 0,
+			      "query \"%s\": span %zu+%zu is not \"%s\"", q,
+			      n->span_off, n->span_len, n->text);
+		snprintf(out + used, size - used, "%zu+%zu ", n->span_off,
+			 n->span_len);
+	}
+	for (i = 0; i < n->nkids; i++)
+		spans_of(q, n->kids[i], out, size);
+}
+
+/* Every span of every good query holds its node's text. */
+START_TEST(test_spans_hold_text)
+{
+	const struct good *g = &good[_i];
+	struct newsidx_qnode *n = parse_ok(g->query);
+	char buf[1024] = "";
+
+	spans_of(g->query, n, buf, sizeof(buf));
+	newsidx_query__free(n);
+}
+END_TEST
+
+static const struct good spans[] = {
+	{ "india", "0+5 " },
+	{ "  india \t ", "2+5 " },
+	{ "+india -japan", "1+5 8+5 " },
+	{ "title:ind*", "6+3 " },
+	{ "ind** x", "0+3 6+1 " },
+	{ "\"  trade gap \"", "3+9 " },
+	{ "+\"  trade gap \"", "4+9 " },
+	{ "\xe2\x80\x9cjapn\xe2\x80\x9d japn", "3+4 11+4 " },
+	{ "title:\"a b\" c", "7+3 12+1 " },
+	{ "title:(a OR bb) c", "7+1 12+2 16+1 " },
+	{ "a NEAR/3 \"b c\"", "0+1 10+3 " },
+	/* The same text earlier in the query, as part of a field value or
+	 * a longer word, is not where the later word was typed. */
+	{ "title:japn japn", "6+4 11+4 " },
+	{ "xjapn japn", "0+5 6+4 " },
+	{ "japn\"japn\"", "0+4 5+4 " },
+	{ "\"japn to japn\" japn", "1+12 15+4 " },
+};
+
+START_TEST(test_spans)
+{
+	const struct good *g = &spans[_i];
+	struct newsidx_qnode *n = parse_ok(g->query);
+	char buf[256] = "";
+
+	spans_of(g->query, n, buf, sizeof(buf));
+	ck_assert_msg(strcmp(buf, g->tree) == 0,
+		      "query \"%s\"\n  got  %s\n  want %s", g->query, buf,
+		      g->tree);
+	newsidx_query__free(n);
+}
+END_TEST
+
+/* The operators of n in preorder, each with '+' when written as its
+ * keyword and '-' when implied ("AND- NOT+ "). */
+static void keywords_of(const struct newsidx_qnode *n, char *out,
+			size_t size)
+{
+	static const char *const names[] = {
+		[NEWSIDX_Q_AND] = "AND", [NEWSIDX_Q_OR] = "OR",
+		[NEWSIDX_Q_NOT] = "NOT", [NEWSIDX_Q_NEAR] = "NEAR",
+	};
+	size_t i, used = strlen(out);
+
+	if (n->type == NEWSIDX_Q_AND || n->type == NEWSIDX_Q_OR ||
+	    n->type == NEWSIDX_Q_NOT || n->type == NEWSIDX_Q_NEAR)
+		snprintf(out + used, size - used, "%s%c ", names[n->type],
+			 n->keyword ? '+' : '-');
+	else
+		ck_assert_int_eq(n->keyword, 0);
+	for (i = 0; i < n->nkids; i++)
+		keywords_of(n->kids[i], out, size);
+}
+
+static const struct good keywords[] = {
+	{ "a b", "AND- " },
+	{ "a AND b", "AND+ " },
+	{ "a b AND c", "AND+ " },
+	{ "(a AND b) c", "AND+ " },
+	{ "a b (c AND d)", "AND+ " },
+	{ "+(a AND b) c", "AND- AND+ " },
+	{ "(a)AND(b)", "AND+ " },
+	{ "a OR b", "OR+ " },
+	{ "a (b OR c)", "AND- OR+ " },
+	{ "a OR b AND c", "OR+ AND+ " },
+	{ "-a", "NOT- " },
+	{ "NOT a", "NOT+ " },
+	{ "a -b", "AND- NOT- " },
+	{ "a NOT b", "AND- NOT+ " },
+	{ "a AND NOT b", "AND+ NOT+ " },
+	{ "a NEAR b", "NEAR+ " },
+	/* AND as a word, not an operator */
+	{ "+AND b", "AND- " },
+	{ "title:AND b", "AND- " },
+	{ "a -AND", "AND- NOT- " },
+	/* Keywords inside a phrase are words of the phrase. */
+	{ "\"rock AND roll\"", "" },
+	{ "\"rock AND roll\" music", "AND- " },
+	{ "\xe2\x80\x9crock AND roll\xe2\x80\x9d music", "AND- " },
+	/* Any white space, and a curly quote, end a keyword. */
+	{ "a\nAND\nb", "AND+ " },
+	{ "a\rAND\fb", "AND+ " },
+	{ "a AND\xe2\x80\x9c" "b c\xe2\x80\x9d", "AND+ " },
+};
+
+START_TEST(test_keywords)
+{
+	const struct good *g = &keywords[_i];
+	struct newsidx_qnode *n = parse_ok(g->query);
+	char buf[256] = "";
+
+	keywords_of(n, buf, sizeof(buf));
+	ck_assert_msg(strcmp(buf, g->tree) == 0,
+		      "query \"%s\"\n  got  %s\n  want %s", g->query, buf,
+		      g->tree);
+	newsidx_query__free(n);
+}
+END_TEST
+
 /* Build a string of n copies of a piece around a middle. */
 static char *repeat(const char *open, size_t n, const char *mid,
 		    const char *close)
@@ -589,6 +727,12 @@ static Suite *query_suite(void)
 	tcase_add_test(tc, test_large);
 	tcase_add_test(tc, test_arguments);
 	tcase_add_test(tc, test_message_excerpt);
+	tcase_add_loop_test(tc, test_spans_hold_text, 0,
+			    (int)(sizeof(good) / sizeof(good[0])));
+	tcase_add_loop_test(tc, test_spans, 0,
+			    (int)(sizeof(spans) / sizeof(spans[0])));
+	tcase_add_loop_test(tc, test_keywords, 0,
+			    (int)(sizeof(keywords) / sizeof(keywords[0])));
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -12,7 +12,15 @@
  * every highlight must cover matched words only (joined by hyphens at
  * most).  The choice of window is checked the same way on random texts
  * against an exhaustive search over all windows.
+ *
+ * The last test case does build a small index, for what a search reads
+ * from the parse tree (query/search.c and query/suggest.c): whether AND
+ * was written as an operator, which decides how strictly a long query
+ * ranks, and where each word was typed, where a suggestion puts its
+ * correction.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <check.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -1512,6 +1520,144 @@ START_TEST(test_snippet_random_best)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* what searches read from the parse tree                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * These need a small index, made once for the test case: how strictly a
+ * long query ranks depends on whether AND was written as an operator,
+ * and a suggestion puts each corrected word where it was typed.  Both
+ * come from the parse tree, not from scanning the query string again.
+ */
+static char idx_dir[256];
+static char idx_path[300];
+
+static const char tree_articles[] =
+	"{\"id\":\"a1\",\"title\":\"Japan and India talks\",\"body\":"
+	"\"Japan and India agreed on trade. Rock and roll music history "
+	"today in Japan.\"}\n"
+	"{\"id\":\"a2\",\"title\":\"Japan trade\",\"body\":\"Japan trade "
+	"deficit widened as exports fell.\"}\n";
+
+static void tree_index_setup(void)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_db_t *db = NULL;
+
+	snprintf(idx_dir, sizeof(idx_dir), "%s/newsidx-search.XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	ck_assert_ptr_nonnull(mkdtemp(idx_dir));
+	snprintf(idx_path, sizeof(idx_path), "%s/idx", idx_dir);
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	ck_assert_int_eq(newsidx_db_open(&db, idx_path, &oo), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_index_buffer(db, "a.jsonl", tree_articles,
+					      strlen(tree_articles), NULL,
+					      NULL),
+			 NEWSIDX_OK);
+	newsidx_db_free(db);
+}
+
+static void tree_index_teardown(void)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", idx_dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+/* Search the test index as a reader, which counts in a second thread. */
+static newsidx_results_t *tree_search(const char *q)
+{
+	newsidx_db_t *db = NULL;
+	newsidx_results_t *r = NULL;
+
+	ck_assert_int_eq(newsidx_db_open(&db, idx_path, NULL), NEWSIDX_OK);
+	ck_assert_msg(newsidx_search(&r, db, q, NULL) == NEWSIDX_OK,
+		      "query \"%s\": %s", q, newsidx_db_errmsg(db));
+	newsidx_db_free(db);
+	return r;
+}
+
+struct strict_row {
+	const char *query;
+	int relaxed; /* ranked softly: articles with most words count */
+};
+
+static const struct strict_row strict_rows[] = {
+	{ "rock music history today", 1 },
+	{ "rock AND music history today", 0 },
+	{ "rock music history today (india AND japan)", 0 },
+	/* AND inside a phrase is a word of the phrase, not the operator;
+	 * the scan of the string took it for one. */
+	{ "\"rock AND roll\" music history today", 1 },
+	{ "\xe2\x80\x9crock AND roll\xe2\x80\x9d music history today", 1 },
+	/* Any white space around AND makes it the operator; the scan
+	 * knew only spaces and tabs. */
+	{ "rock\nAND\nmusic history today", 0 },
+	{ "rock\rAND music history today", 0 },
+};
+
+START_TEST(test_tree_strictness)
+{
+	const struct strict_row *row = &strict_rows[_i];
+	newsidx_results_t *r = tree_search(row->query);
+
+	ck_assert_msg(newsidx_results_count(r) > 0, "query \"%s\": no hit",
+		      row->query);
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "a1");
+	ck_assert_msg(newsidx_results_relaxed(r) == row->relaxed,
+		      "query \"%s\": relaxed %d, want %d", row->query,
+		      newsidx_results_relaxed(r), row->relaxed);
+	newsidx_results_free(r);
+}
+END_TEST
+
+struct suggest_row {
+	const char *query;
+	const char *suggestion; /* NULL: none */
+};
+
+static const struct suggest_row suggest_rows[] = {
+	{ "japan", NULL },
+	{ "japn", "japan" },
+	{ "JAPN trade", "japan trade" },
+	{ "+japn -trade", "+japan -trade" },
+	{ "japn NEAR trade", "japan NEAR trade" },
+	/* A field value is left as typed, and the same text later is the
+	 * word corrected. */
+	{ "title:japn japn", "title:japn japan" },
+	/* The second of two equal words in a phrase is corrected too; the
+	 * scan found the first again and left the second as it was. */
+	{ "\"japn to japn\"", "\"japan to japan\"" },
+	{ "\"Japn japn\" trade", "\"japan japan\" trade" },
+	/* Words in a phrase are told apart by any white space, not only
+	 * by spaces. */
+	{ "\"japn\ttrade\"", "\"japan\ttrade\"" },
+	/* A word with something attached stays as typed. */
+	{ "japn's", NULL },
+	{ "\"japn, trade\"", NULL },
+};
+
+START_TEST(test_tree_suggestion)
+{
+	const struct suggest_row *row = &suggest_rows[_i];
+	newsidx_results_t *r = tree_search(row->query);
+	const char *got = newsidx_results_suggestion(r);
+
+	if (row->suggestion)
+		ck_assert_msg(got && strcmp(got, row->suggestion) == 0,
+			      "query \"%s\": suggestion \"%s\", want \"%s\"",
+			      row->query, got ? got : "(none)",
+			      row->suggestion);
+	else
+		ck_assert_msg(got == NULL,
+			      "query \"%s\": suggestion \"%s\", want none",
+			      row->query, got);
+	newsidx_results_free(r);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* the suite                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -1564,6 +1710,16 @@ static Suite *search_suite(void)
 			    (int)N_ELEMS(window_rows));
 	tcase_add_test(tc, test_snippet_random_shape);
 	tcase_add_test(tc, test_snippet_random_best);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("tree");
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, tree_index_setup,
+				    tree_index_teardown);
+	tcase_add_loop_test(tc, test_tree_strictness, 0,
+			    (int)N_ELEMS(strict_rows));
+	tcase_add_loop_test(tc, test_tree_suggestion, 0,
+			    (int)N_ELEMS(suggest_rows));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -89,11 +89,14 @@ struct parser {
 	size_t errlen;
 };
 
-/* A growing list of nodes, which becomes the kids of an AND/OR/NEAR. */
+/* A growing list of nodes, which becomes the kids of an AND/OR/NEAR;
+ * keyword: the node's operator was written as its keyword (see
+ * newsidx_qnode.keyword). */
 struct vec {
 	struct newsidx_qnode **v;
 	size_t n;
 	size_t cap;
+	int keyword;
 };
 
 /* ---- errors ---- */
@@ -193,16 +196,19 @@ static char *copy(const char *s, size_t len)
 	return d;
 }
 
-/* A WORD or PHRASE with the given text and field (NULL for none). */
+/* A WORD or PHRASE whose text is the len bytes of the query at s, with
+ * the given field (NULL for none). */
 static struct newsidx_qnode *leaf(struct parser *p, enum newsidx_qtype type,
-				  const char *field, size_t off,
-				  const char *text, size_t len)
+				  const char *field, size_t off, size_t s,
+				  size_t len)
 {
 	struct newsidx_qnode *n = new_node(p, type, off);
 
 	if (!n)
 		return NULL;
-	n->text = copy(text, len);
+	n->text = copy(p->q + s, len);
+	n->span_off = s;
+	n->span_len = len;
 	if (field)
 		n->field = copy(field, strlen(field));
 	if (!n->text || (field && !n->field)) {
@@ -234,26 +240,6 @@ static struct newsidx_qnode *negate(struct parser *p,
 	return n;
 }
 
-static int reserve(struct vec *v, size_t more)
-{
-	size_t cap = v->cap ? v->cap : 4;
-	struct newsidx_qnode **nv;
-
-	if (v->n + more <= v->cap)
-		return 0;
-	while (cap < v->n + more) {
-		if (cap > ((size_t)-1) / (2 * sizeof(*nv)))
-			return -1;
-		cap *= 2;
-	}
-	nv = realloc(v->v, cap * sizeof(*nv));
-	if (!nv)
-		return -1;
-	v->v = nv;
-	v->cap = cap;
-	return 0;
-}
-
 static void drop(struct vec *v)
 {
 	size_t i;
@@ -277,12 +263,16 @@ static int push(struct parser *p, struct vec *v, struct newsidx_qnode *kid,
 	int splice = kid->type == type && !kid->required && !kid->field &&
 		     (type == NEWSIDX_Q_AND || type == NEWSIDX_Q_OR);
 
-	if (reserve(v, splice ? kid->nkids : 1)) {
+	if (newsidx_array__reserve(&v->v, &v->cap,
+				   v->n + (splice ? kid->nkids : 1),
+				   sizeof(*v->v), 4)) {
 		newsidx_query__free(kid);
 		nomem(p);
 		return -1;
 	}
 	if (splice) {
+		/* (a AND b) c: the AND keyword joins operands of the whole. */
+		v->keyword |= kid->keyword;
 		if (kid->nkids)
 			memcpy(v->v + v->n, kid->kids,
 			       kid->nkids * sizeof(*kid->kids));
@@ -313,6 +303,7 @@ static struct newsidx_qnode *group(struct parser *p, struct vec *v,
 	}
 	n->kids = v->v;
 	n->nkids = v->n;
+	n->keyword = v->keyword;
 	return n;
 }
 
@@ -724,7 +715,7 @@ static struct newsidx_qnode *word(struct parser *p, const char *field,
 		fail(p, s, "'*' needs at least one character before it");
 		return NULL;
 	}
-	n = leaf(p, NEWSIDX_Q_WORD, field, off, p->q + s, len);
+	n = leaf(p, NEWSIDX_Q_WORD, field, off, s, len);
 	if (n)
 		n->wildcard = wild;
 	return n;
@@ -796,8 +787,8 @@ static struct newsidx_qnode *parse_field(struct parser *p,
 		if (ph.kind == T_ERR)
 			return NULL;
 		p->pos = ph.end;
-		return leaf(p, NEWSIDX_Q_PHRASE, name, t->off,
-			    q + ph.vstart, ph.vend - ph.vstart);
+		return leaf(p, NEWSIDX_Q_PHRASE, name, t->off, ph.vstart,
+			    ph.vend - ph.vstart);
 	}
 	p->pos = ve;
 	n = word(p, name, t->off, vs, ve);
@@ -816,8 +807,8 @@ static struct newsidx_qnode *parse_primary(struct parser *p,
 		return parse_group(p, field, t.off);
 	case T_PHRASE:
 		p->pos = t.end;
-		return leaf(p, NEWSIDX_Q_PHRASE, field, t.off,
-			    p->q + t.vstart, t.vend - t.vstart);
+		return leaf(p, NEWSIDX_Q_PHRASE, field, t.off, t.vstart,
+			    t.vend - t.vstart);
 	case T_FIELD:
 		return parse_field(p, &t);
 	case T_WORD:
@@ -847,7 +838,7 @@ static struct newsidx_qnode *parse_primary(struct parser *p,
 
 static struct newsidx_qnode *parse_unary(struct parser *p, const char *field)
 {
-	struct newsidx_qnode *kid;
+	struct newsidx_qnode *kid, *n;
 	struct tok t = lex(p, 0);
 
 	switch (t.kind) {
@@ -858,7 +849,10 @@ static struct newsidx_qnode *parse_unary(struct parser *p, const char *field)
 			return NULL;
 		kid = parse_unary(p, field);
 		p->depth--;
-		return negate(p, kid, t.off);
+		n = negate(p, kid, t.off);
+		if (n)
+			n->keyword = 1;
+		return n;
 	case T_MINUS:
 		p->pos = t.end;
 		return negate(p, parse_primary(p, field, GLUED), t.off);
@@ -888,7 +882,7 @@ static int near_operand(struct parser *p, const struct newsidx_qnode *n)
  */
 static struct newsidx_qnode *parse_near(struct parser *p, const char *field)
 {
-	struct vec v = { NULL, 0, 0 };
+	struct vec v = { NULL, 0, 0, 0 };
 	struct newsidx_qnode *n, *near;
 	unsigned window = 0;
 	struct tok t;
@@ -935,6 +929,7 @@ static struct newsidx_qnode *parse_near(struct parser *p, const char *field)
 	near->kids = v.v;
 	near->nkids = v.n;
 	near->window = window;
+	near->keyword = 1;
 	return near;
 fail:
 	drop(&v);
@@ -943,7 +938,7 @@ fail:
 
 static struct newsidx_qnode *parse_and(struct parser *p, const char *field)
 {
-	struct vec v = { NULL, 0, 0 };
+	struct vec v = { NULL, 0, 0, 0 };
 	struct newsidx_qnode *n;
 	struct tok t;
 
@@ -954,6 +949,7 @@ static struct newsidx_qnode *parse_and(struct parser *p, const char *field)
 		t = lex(p, 0);
 		if (t.kind == T_AND) {
 			p->pos = t.end;
+			v.keyword = 1;
 			if (!operand_follows(p, &t,
 					     "AND needs a term on both sides"))
 				goto fail;
@@ -972,7 +968,7 @@ fail:
 
 static struct newsidx_qnode *parse_or(struct parser *p, const char *field)
 {
-	struct vec v = { NULL, 0, 0 };
+	struct vec v = { NULL, 0, 0, 0 };
 	struct newsidx_qnode *n;
 	struct tok t;
 
@@ -984,6 +980,7 @@ static struct newsidx_qnode *parse_or(struct parser *p, const char *field)
 		if (t.kind != T_OR)
 			break;
 		p->pos = t.end;
+		v.keyword = 1;
 		if (!operand_follows(p, &t, "OR needs a term on both sides"))
 			goto fail;
 	}
@@ -1056,22 +1053,11 @@ struct sbuf {
 
 static void put(struct sbuf *b, const char *s, size_t n)
 {
-	char *ns;
-	size_t cap;
-
 	if (b->oom)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		ns = realloc(b->s, cap);
-		if (!ns) {
-			b->oom = 1;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
+	if (newsidx_array__reserve(&b->s, &b->cap, b->len + n + 1, 1, 64)) {
+		b->oom = 1;
+		return;
 	}
 	memcpy(b->s + b->len, s, n);
 	b->len += n;

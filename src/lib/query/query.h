@@ -1,7 +1,8 @@
 /*
- * query/query.h: the interface of the query layer: the parser and its
- * tree (query.c), the searches other layers run (search.c) and snippets
- * (snippet.c).
+ * query/query.h: the interface of the query layer to the layers above
+ * it: the parser and its tree (query.c), the searches other layers run
+ * (search.c) and snippets (snippet.c).  What the files of query/ share
+ * only among themselves is in query/search.h.
  */
 #ifndef NEWSIDX_QUERY_H
 #define NEWSIDX_QUERY_H
@@ -55,18 +56,44 @@ enum newsidx_qtype {
 	NEWSIDX_Q_SINCE     /* since_n and since_unit */
 };
 
+/*
+ * Where things stand in the query string.  offset is where a node
+ * starts, for messages: a field's name, a phrase's opening quote, the
+ * NOT or '-' of a negation, the '(' of an AND or OR in parentheses.
+ *
+ * The span of a WORD or PHRASE, [span_off, span_off + span_len), is
+ * where its text was typed: those bytes of the query are text, byte for
+ * byte, and span_len is strlen(text).  For a word that leaves out a
+ * field's name and colon, a leading '+' or '-' and the '*'s that make
+ * it a wildcard; for a phrase, the quotes and the white space just
+ * inside them.  So the query  title:japn*  gives the word "japn" with
+ * the span (6, 4), and  +"  trade gap "  the phrase "trade gap" with
+ * the span (4, 9).  Whoever must point at a word in the query (did you
+ * mean) reads the span rather than searching the string, where the same
+ * text may stand earlier.
+ *
+ * keyword says an operator was written as its keyword rather than
+ * implied: an AND of which at least two operands were joined by the
+ * keyword AND (0 when every operand stood side by side: "a b"); a NOT
+ * written NOT (0 for "-a").  OR and NEAR have only their keywords, so
+ * it is always 1 for them.  Keywords inside a phrase are words of the
+ * phrase, and make no operator.
+ */
 struct newsidx_qnode {
 	enum newsidx_qtype type;
 	char *field;       /* lower-case field name, NULL for none */
 	char *text;        /* WORD/PHRASE: raw text, NUL-terminated */
 	int required;      /* +word */
 	int wildcard;      /* word ended with '*' (text excludes the '*') */
+	int keyword;       /* AND/OR/NOT/NEAR: written as the keyword */
 	unsigned window;   /* NEAR: the n of NEAR/n (default 10) */
 	char lo[16];       /* DATE: "YYYYMMDDhhmmss" lower bound or "" */
 	char hi[16];       /* DATE: "YYYYMMDDhhmmss" upper bound or "" */
 	unsigned since_n;  /* SINCE: the number */
 	char since_unit;   /* SINCE: 'd', 'w', 'm' or 'y' */
 	size_t offset;     /* byte offset in the query string */
+	size_t span_off;   /* WORD/PHRASE: where text was typed */
+	size_t span_len;   /* WORD/PHRASE: strlen(text) */
 	struct newsidx_qnode **kids;
 	size_t nkids;
 };

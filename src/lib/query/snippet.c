@@ -28,15 +28,8 @@ int newsidx_stemset__add(struct newsidx_stemset *s, const char *stem,
 
 	if (newsidx_stemset__has(s, stem, len))
 		return 0;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char **q = realloc(s->stems, cap * sizeof(*q));
-
-		if (!q)
-			return -1;
-		s->stems = q;
-		s->cap = cap;
-	}
+	if (NEWSIDX_ARRAY_GROW(s->stems, s->n, s->cap, 8))
+		return -1;
 	p = malloc(len + 1);
 	if (!p)
 		return -1;
@@ -106,16 +99,9 @@ static int collect_token(void *ctx, const struct newsidx_token *tok)
 				c->w[i - 1].stem = id;
 		return 0;
 	}
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		struct word *p = realloc(c->w, cap * sizeof(*p));
-
-		if (!p) {
-			c->nomem = 1;
-			return 1;
-		}
-		c->w = p;
-		c->cap = cap;
+	if (NEWSIDX_ARRAY_GROW(c->w, c->n, c->cap, 256)) {
+		c->nomem = 1;
+		return 1;
 	}
 	c->w[c->n].start = tok->start;
 	c->w[c->n].end = tok->end;

@@ -1,0 +1,815 @@
+/*
+ * build.c: from a parse tree to a Xapian query.
+ *
+ * The parser (query.c) gives a syntax tree; this file turns it into a
+ * Xapian query using the same analyzer and the same schema table as the
+ * writer, so that a word is looked up exactly as it was indexed: words
+ * and phrases with their compounds and synonyms, field values,
+ * wildcards, NEAR, and the AND, OR and NOT that join them, with the
+ * soft ranking of long queries, the feedback terms of a second pass and
+ * the title and recency boosts.  Phrases are made by phrase.c and date
+ * filters by dates.c; running the query is run.c's job.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "query/search.h"
+
+/* Queries of this many words or more rank all-word matches first, then
+ * the rest, instead of requiring every word: long queries are questions,
+ * and few articles contain every word of a question. */
+#define SOFT_WORDS 4
+
+/* A built sub-query and how it combines with its siblings. */
+struct part {
+	xapc_query_t *q;
+	int filter;   /* matches without scoring (fields, dates) */
+	int negative; /* NOT x: q is x */
+	int stopword; /* a lone stopword, dropped beside other words */
+	int required; /* +word */
+};
+
+static int keep_token(void *ctx, const struct newsidx_token *tok)
+{
+	struct qtoks *q = ctx;
+
+	if (NEWSIDX_ARRAY_GROW(q->t, q->n, q->cap, 8))
+		return -1;
+	memcpy(q->t[q->n].text, tok->text, tok->len);
+	q->t[q->n].text[tok->len] = '\0';
+	q->t[q->n].len = tok->len;
+	q->t[q->n].start = tok->start;
+	q->t[q->n].end = tok->end;
+	q->t[q->n].pos = tok->pos;
+	q->t[q->n].flags = tok->flags;
+	q->n++;
+	return 0;
+}
+
+int newsidx_build__tokens(struct builder *b, const char *text,
+			  struct qtoks *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (newsidx_analyzer__tokenize(b->an, text, strlen(text), 1,
+				       keep_token, out, NULL) != 0) {
+		free(out->t);
+		memset(out, 0, sizeof(*out));
+		b->st = NEWSIDX_NOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* The term for a text token: its stem, with the field's prefix. */
+static xapc_query_t *text_term(struct builder *b, const char *prefix,
+			       const struct qtok *t, unsigned pos,
+			       uint64_t *hash)
+{
+	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
+	const char *stem;
+	size_t slen, plen = strlen(prefix);
+	xapc_query_t *q;
+
+	stem = newsidx_analyzer__stem(b->an, t->text, t->len, &slen);
+	if (!stem || plen + slen >= sizeof(term))
+		return newsidx_build__nomem(b);
+	if (b->stems && newsidx_stemset__add(b->stems, stem, slen))
+		return newsidx_build__nomem(b);
+	if (hash)
+		*hash = newsidx_pos__hash(stem, slen);
+	memcpy(term, prefix, plen);
+	memcpy(term + plen, stem, slen);
+	q = xapc_query_term(term, plen + slen, 1, pos);
+	if (q && plen == 0 && b->title && b->ntitle < b->captitle &&
+	    slen + 1 < sizeof(term)) {
+		/* Remember "S"+stem: matches in titles can be boosted. */
+		term[0] = 'S';
+		memcpy(term + 1, stem, slen);
+		b->title[b->ntitle] = xapc_query_term(term, slen + 1, 1, 0);
+		if (b->title[b->ntitle])
+			b->ntitle++;
+	}
+	return q ? q : newsidx_build__nomem(b);
+}
+
+static xapc_query_t *combine(struct builder *b, xapc_op_t op,
+			     xapc_query_t **subs, size_t n, unsigned window)
+{
+	xapc_query_t *q;
+
+	if (n == 1 && op != XAPC_OP_PHRASE && op != XAPC_OP_NEAR) {
+		q = subs[0];
+		subs[0] = NULL;
+		return q;
+	}
+	q = xapc_query_combine(op, subs, n, window);
+	return q ? q : newsidx_build__nomem(b);
+}
+
+void newsidx_build__free_all(xapc_query_t **qs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		xapc_query_free(qs[i]);
+}
+
+/* Combine two queries, consuming both (NULL in, NULL out). */
+xapc_query_t *newsidx_build__join2(struct builder *b, xapc_op_t op,
+				   xapc_query_t *x, xapc_query_t *y)
+{
+	xapc_query_t *pair[2] = { x, y }, *q = NULL;
+
+	if (x && y)
+		q = combine(b, op, pair, 2, 0);
+	else
+		newsidx_build__nomem(b);
+	xapc_query_free(x);
+	xapc_query_free(y);
+	return q;
+}
+
+#define SYNONYM_WEIGHT 0.25
+
+/*
+ * Add the synonyms of key (stems joined by spaces) to q: each synonym a
+ * term or a phrase, all of them together at SYNONYM_WEIGHT, measured on
+ * TIME and Cranfield to help where OP_SYNONYM's full weight hurt.
+ */
+static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
+				  const char *key, xapc_query_t *q)
+{
+	char **syn = NULL, term[NEWSIDX_MAX_TOKEN * 4 + 8];
+	xapc_query_t *alt[8], *parts[8];
+	uint64_t hs[8];
+	unsigned char title[8];
+	size_t nsyn = 0, nalt = 0, i, plen = strlen(prefix);
+	int x;
+
+	if (!q)
+		return q;
+	x = newsidx_synonyms__of(b->db->x, key, &syn, &nsyn);
+	if (x > 0) /* searched without them; the handle says why */
+		newsidx_db__xfail(b->db, x, "reading");
+	if (x || !nsyn) {
+		free(syn);
+		return q;
+	}
+	for (i = 0; i < nsyn; i++) {
+		char *save = NULL, *w;
+		size_t np = 0;
+
+		for (w = strtok_r(syn[i], " ", &save); w && np < 8;
+		     w = strtok_r(NULL, " ", &save)) {
+			size_t wl = strlen(w);
+
+			if (plen + wl >= sizeof(term))
+				continue;
+			memcpy(term, prefix, plen);
+			memcpy(term + plen, w, wl);
+			parts[np] = xapc_query_term(term, plen + wl, 1, 0);
+			hs[np] = newsidx_pos__hash(w, wl);
+			title[np] = plen > 0;
+			if (parts[np])
+				np++;
+		}
+		if (np && nalt < 8) {
+			alt[nalt] =
+			    np == 1
+				? parts[0]
+				: newsidx_phrase__query(b, parts, hs, title, np,
+							(unsigned)np, 1);
+			if (np > 1)
+				newsidx_build__free_all(parts, np);
+			if (alt[nalt])
+				nalt++;
+		} else {
+			newsidx_build__free_all(parts, np);
+		}
+		free(syn[i]);
+	}
+	free(syn);
+	if (nalt) {
+		xapc_query_t *any = combine(b, XAPC_OP_OR, alt, nalt, 0);
+		xapc_query_t *scaled = any ? xapc_query_scale(any,
+							      SYNONYM_WEIGHT)
+					   : NULL;
+
+		xapc_query_free(any);
+		q = newsidx_build__join2(b, XAPC_OP_OR, q, scaled);
+	}
+	newsidx_build__free_all(alt, nalt);
+	return q;
+}
+
+/* The synonym key of a word or phrase: its stems joined by spaces. */
+static char *synonym_key(struct builder *b, const struct qtoks *tk)
+{
+	struct newsidx_buf k = { 0 };
+	size_t i, slen;
+	int rc = 0;
+
+	for (i = 0; i < tk->n; i++) {
+		const char *stem;
+
+		if (tk->t[i].flags & NEWSIDX_TOK_JOINED)
+			continue;
+		stem = newsidx_analyzer__stem(b->an, tk->t[i].text,
+					      tk->t[i].len, &slen);
+		if (!stem)
+			break;
+		if (k.len)
+			newsidx_buf__putc(&k, ' ', &rc);
+		newsidx_buf__append(&k, stem, slen, &rc);
+	}
+	if (rc || i < tk->n) {
+		newsidx_buf__free(&k);
+		return NULL;
+	}
+	return k.data;
+}
+
+/*
+ * Text words and phrases.  Compounds are searched as the phrase of their
+ * parts or as the joined form, so "high-speed", "high speed" and
+ * "highspeed" in a document all match "high-speed" in a query.
+ */
+static xapc_query_t *text_query(struct builder *b, const char *prefix,
+				const char *text, int *stopword)
+{
+	struct qtoks tk;
+	xapc_query_t **plain = NULL, **joined = NULL, *alt[2] = { 0 }, *q;
+	uint64_t *ph = NULL, *jh = NULL;
+	unsigned char *title = NULL;
+	size_t i, np = 0, nj = 0, nalt = 0;
+	int has_joined = 0;
+
+	*stopword = 0;
+	if (newsidx_build__tokens(b, text, &tk))
+		return NULL;
+	if (tk.n == 0) {
+		free(tk.t);
+		return NULL;
+	}
+	plain = calloc(tk.n, sizeof(*plain));
+	joined = calloc(tk.n, sizeof(*joined));
+	ph = calloc(tk.n, sizeof(*ph));
+	jh = calloc(tk.n, sizeof(*jh));
+	title = malloc(tk.n);
+	if (!plain || !joined || !ph || !jh || !title)
+		goto oom;
+	memset(title, *prefix != '\0', tk.n);
+	for (i = 0; i < tk.n; i++) {
+		const struct qtok *t = &tk.t[i];
+
+		if (t->flags & NEWSIDX_TOK_JOINED) {
+			/* Replace the parts just added by the joined form. */
+			has_joined = 1;
+			while (nj > 0 && tk.t[i - 1].pos >= t->pos &&
+			       (tk.t[i - 1].flags & NEWSIDX_TOK_PART)) {
+				size_t back = 0, j;
+
+				for (j = i; j > 0 &&
+					    (tk.t[j - 1].flags &
+					     NEWSIDX_TOK_PART) &&
+					    tk.t[j - 1].pos >= t->pos;
+				     j--)
+					back++;
+				while (back-- > 0 && nj > 0)
+					xapc_query_free(joined[--nj]);
+				break;
+			}
+			joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
+			if (!joined[nj++])
+				goto oom;
+			continue;
+		}
+		plain[np] = text_term(b, prefix, t, 0, &ph[np]);
+		if (!plain[np++])
+			goto oom;
+		joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
+		if (!joined[nj++])
+			goto oom;
+	}
+	if (np == 1 && !has_joined) {
+		*stopword = newsidx_analyzer__is_stopword(b->an, tk.t[0].text,
+							  tk.t[0].len);
+	}
+	if (np == 1) {
+		alt[nalt] = plain[0];
+		plain[0] = NULL;
+	} else {
+		alt[nalt] = newsidx_phrase__query(b, plain, ph, title, np,
+						  (unsigned)np, 1);
+	}
+	if (!alt[nalt++])
+		goto oom;
+	if (has_joined) {
+		if (nj == 1) {
+			alt[nalt] = joined[0];
+			joined[0] = NULL;
+		} else {
+			alt[nalt] = newsidx_phrase__query(b, joined, jh, title,
+							  nj, (unsigned)nj, 1);
+		}
+		if (!alt[nalt++])
+			goto oom;
+	}
+	newsidx_build__free_all(plain, np);
+	newsidx_build__free_all(joined, nj);
+	free(plain);
+	free(joined);
+	free(ph);
+	free(jh);
+	free(title);
+	q = combine(b, XAPC_OP_OR, alt, nalt, 0);
+	newsidx_build__free_all(alt, nalt);
+	if (q && !*stopword) {
+		char *key = synonym_key(b, &tk);
+
+		if (key)
+			q = add_synonyms(b, prefix, key, q);
+		free(key);
+	}
+	free(tk.t);
+	return q;
+oom:
+	if (plain)
+		newsidx_build__free_all(plain, np);
+	if (joined)
+		newsidx_build__free_all(joined, nj);
+	newsidx_build__free_all(alt, nalt);
+	free(plain);
+	free(joined);
+	free(ph);
+	free(jh);
+	free(title);
+	free(tk.t);
+	return newsidx_build__nomem(b);
+}
+
+/* Boolean field words: all the value's words must be present. */
+static xapc_query_t *words_query(struct builder *b, const char *prefix,
+				 const char *text)
+{
+	struct qtoks tk;
+	xapc_query_t **qs;
+	xapc_query_t *q;
+	size_t i, n = 0;
+
+	if (newsidx_build__tokens(b, text, &tk))
+		return NULL;
+	if (tk.n == 0) {
+		free(tk.t);
+		return xapc_query_none();
+	}
+	qs = calloc(tk.n, sizeof(*qs));
+	if (!qs) {
+		free(tk.t);
+		return newsidx_build__nomem(b);
+	}
+	for (i = 0; i < tk.n; i++) {
+		char term[NEWSIDX_MAX_TERM + 24];
+		size_t len;
+
+		if (tk.t[i].flags & NEWSIDX_TOK_JOINED)
+			continue;
+		len = newsidx_schema__term(term, prefix, tk.t[i].text,
+					   tk.t[i].len);
+		qs[n] = xapc_query_term(term, len, 1, 0);
+		if (!qs[n++]) {
+			newsidx_build__free_all(qs, n);
+			free(qs);
+			free(tk.t);
+			return newsidx_build__nomem(b);
+		}
+	}
+	q = combine(b, XAPC_OP_AND, qs, n, 0);
+	newsidx_build__free_all(qs, n);
+	free(qs);
+	free(tk.t);
+	return q;
+}
+
+static xapc_query_t *exact_query(struct builder *b, const char *field,
+				 const char *prefix, const char *text)
+{
+	char term[NEWSIDX_MAX_TERM + 24], low[16];
+	size_t len, i;
+	xapc_query_t *q;
+
+	if (strcmp(field, "lang") == 0) {
+		/* Codes are stored in lower case. */
+		for (i = 0; i < sizeof(low) - 1 && text[i]; i++)
+			low[i] = (char)((text[i] >= 'A' && text[i] <= 'Z')
+						? text[i] + 32
+						: text[i]);
+		low[i] = '\0';
+		text = low;
+	}
+	len = newsidx_schema__term(term, prefix, text, strlen(text));
+	q = xapc_query_term(term, len, 1, 0);
+	return q ? q : newsidx_build__nomem(b);
+}
+
+static xapc_query_t *wildcard_query(struct builder *b, const char *prefix,
+				    const char *text)
+{
+	struct qtoks tk;
+	char pat[NEWSIDX_MAX_TOKEN * 4 + 8];
+	xapc_query_t *q;
+
+	if (newsidx_build__tokens(b, text, &tk))
+		return NULL;
+	if (tk.n != 1 || strlen(prefix) + tk.t[0].len >= sizeof(pat)) {
+		free(tk.t);
+		/* "semi-con*": fall back to the words themselves. */
+		return NULL;
+	}
+	snprintf(pat, sizeof(pat), "%s%s", prefix, tk.t[0].text);
+	free(tk.t);
+	q = xapc_query_wildcard(pat, strlen(pat), WILDCARD_MAX,
+				XAPC_WILDCARD_LIMIT_ERROR);
+	return q ? q : newsidx_build__nomem(b);
+}
+
+static struct part build(struct builder *b, const struct newsidx_qnode *n,
+			 int top);
+
+static xapc_query_t *leaf_query(struct builder *b,
+				const struct newsidx_qnode *n, int *filter,
+				int *stopword)
+{
+	const struct newsidx_field *f = newsidx_schema__field(n->field);
+	const char *prefix = "";
+
+	*filter = 0;
+	*stopword = 0;
+	if (f && f->kind == NEWSIDX_FIELD_WORDS) {
+		*filter = 1;
+		return words_query(b, f->prefix, n->text);
+	}
+	if (f && f->kind == NEWSIDX_FIELD_EXACT) {
+		*filter = 1;
+		return exact_query(b, f->name, f->prefix, n->text);
+	}
+	if (f && f->kind == NEWSIDX_FIELD_TEXT)
+		prefix = f->prefix;
+	if (n->wildcard) {
+		xapc_query_t *q = wildcard_query(b, prefix, n->text);
+
+		if (q || b->st)
+			return q;
+	}
+	return text_query(b, prefix, n->text, stopword);
+}
+
+/* NEAR: the terms of each word or phrase, within window words. */
+static xapc_query_t *near_query(struct builder *b,
+				const struct newsidx_qnode *n)
+{
+	xapc_query_t **qs = NULL;
+	uint64_t *hs = NULL;
+	unsigned char *title = NULL;
+	size_t i, j, nq = 0, capq = 0, caph = 0, capt = 0;
+	xapc_query_t *q = NULL;
+	const char *prefix;
+
+	for (i = 0; i < n->nkids; i++) {
+		struct qtoks tk;
+		const struct newsidx_field *f =
+			newsidx_schema__field(n->kids[i]->field);
+
+		prefix = f && f->kind == NEWSIDX_FIELD_TEXT ? f->prefix : "";
+		if (!n->kids[i]->text ||
+		    newsidx_build__tokens(b, n->kids[i]->text, &tk))
+			continue;
+		for (j = 0; j < tk.n; j++) {
+			if (tk.t[j].flags & NEWSIDX_TOK_JOINED)
+				continue;
+			if (NEWSIDX_ARRAY_GROW(qs, nq, capq, 8) ||
+			    NEWSIDX_ARRAY_GROW(hs, nq, caph, 8) ||
+			    NEWSIDX_ARRAY_GROW(title, nq, capt, 8)) {
+				free(tk.t);
+				newsidx_build__nomem(b);
+				goto out;
+			}
+			title[nq] = *prefix != '\0';
+			qs[nq] = text_term(b, prefix, &tk.t[j], 0, &hs[nq]);
+			if (!qs[nq++]) {
+				free(tk.t);
+				goto out;
+			}
+		}
+		free(tk.t);
+	}
+	if (nq == 1)
+		q = combine(b, XAPC_OP_AND, qs, 1, 0);
+	else if (nq > 1)
+		q = newsidx_phrase__query(b, qs, hs, title, nq,
+					  (unsigned)(n->window + nq), 0);
+out:
+	newsidx_build__free_all(qs, nq);
+	free(qs);
+	free(hs);
+	free(title);
+	return q;
+}
+
+/* The feedback terms joined to the scored query, which keeps FB_LAMBDA
+ * of its weight. */
+static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
+{
+	xapc_query_t **t = calloc(b->nfb, sizeof(*t)), *e;
+	size_t i, n = 0;
+
+	if (!t) {
+		xapc_query_free(q);
+		return newsidx_build__nomem(b);
+	}
+	for (i = 0; i < b->nfb; i++) {
+		xapc_query_t *one = xapc_query_term(b->fb_terms[i],
+						    strlen(b->fb_terms[i]), 1,
+						    0);
+
+		t[n] = one ? xapc_query_scale(one, b->fb_weights[i]) : NULL;
+		xapc_query_free(one);
+		if (t[n])
+			n++;
+	}
+	e = n ? combine(b, XAPC_OP_OR, t, n, 0) : NULL;
+	newsidx_build__free_all(t, n);
+	free(t);
+	if (!e)
+		return q;
+	return newsidx_build__join2(b, XAPC_OP_OR,
+				    xapc_query_scale(q, FB_LAMBDA), e);
+}
+
+/* AND and OR nodes: combine kids by their kind. */
+static xapc_query_t *group_query(struct builder *b,
+				 const struct newsidx_qnode *n, int top,
+				 int *filter)
+{
+	struct part *ps = calloc(n->nkids ? n->nkids : 1, sizeof(*ps));
+	xapc_query_t **pos = calloc(n->nkids + 1, sizeof(*pos));
+	xapc_query_t **req = calloc(n->nkids + 1, sizeof(*req));
+	xapc_query_t **flt = calloc(n->nkids + 1, sizeof(*flt));
+	xapc_query_t **neg = calloc(n->nkids + 1, sizeof(*neg));
+	xapc_query_t *q = NULL, *t = NULL;
+	size_t i, np = 0, nr = 0, nf = 0, nn = 0, nonstop = 0;
+	int is_and = n->type == NEWSIDX_Q_AND;
+
+	*filter = 0;
+	if (!ps || !pos || !req || !flt || !neg) {
+		newsidx_build__nomem(b);
+		goto out;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		ps[i] = build(b, n->kids[i], 0);
+		if (b->st)
+			goto out;
+		if (ps[i].q && !ps[i].filter && !ps[i].negative &&
+		    !ps[i].stopword)
+			nonstop++;
+	}
+	for (i = 0; i < n->nkids; i++) {
+		if (!ps[i].q)
+			continue;
+		if (ps[i].negative)
+			neg[nn++] = ps[i].q;
+		else if (is_and && ps[i].filter)
+			flt[nf++] = ps[i].q;
+		else if (is_and && ps[i].stopword && nonstop > 0)
+			xapc_query_free(ps[i].q);
+		else if (!is_and && ps[i].required)
+			req[nr++] = ps[i].q;
+		else
+			pos[np++] = ps[i].q;
+		ps[i].q = NULL;
+	}
+	if (top && is_and)
+		b->top_words = (int)np;
+	if (!is_and && nn > 0) {
+		/* "a OR -b": everything but b counts as a match. */
+		for (i = 0; i < nn; i++) {
+			pos[np] = newsidx_build__join2(
+			    b, XAPC_OP_AND_NOT, xapc_query_all(), neg[i]);
+			neg[i] = NULL;
+			if (!pos[np++])
+				goto out;
+		}
+		nn = 0;
+	}
+	if (np > 0 && top && is_and && !b->relax && b->soft_ok &&
+	    np >= SOFT_WORDS) {
+		/* Any word matches; every word earns a bonus that ranks the
+		 * article ahead of all partial matches. */
+		q = newsidx_build__join2(
+		    b, XAPC_OP_OR, combine(b, XAPC_OP_OR, pos, np, 0),
+		    newsidx_build__join2(b, XAPC_OP_FILTER,
+					 xapc_query_fixed_weight(SOFT_BONUS),
+					 combine(b, XAPC_OP_AND, pos, np, 0)));
+		b->soft = 1;
+	} else if (np > 0) {
+		q = combine(b, is_and && !(top && b->relax) ? XAPC_OP_AND
+							      : XAPC_OP_OR,
+			    pos, np, 0);
+	}
+	if (q && top && b->nfb)
+		q = add_feedback(b, q);
+	if (nr > 0) {
+		t = combine(b, XAPC_OP_AND, req, nr, 0);
+		q = q ? newsidx_build__join2(b, XAPC_OP_AND_MAYBE, t, q) : t;
+		t = NULL;
+		if (!q)
+			goto out;
+	}
+	if (!q && nf > 0 && nn == 0) {
+		/* Only filters: a boolean query. */
+		q = combine(b, XAPC_OP_AND, flt, nf, 0);
+		*filter = 1;
+		goto out;
+	}
+	if (!q && !(q = xapc_query_all()))
+		goto out_nomem;
+	if (nf > 0 &&
+	    !(q = newsidx_build__join2(b, XAPC_OP_FILTER, q,
+				       combine(b, XAPC_OP_AND, flt, nf, 0))))
+		goto out;
+	if (nn > 0)
+		q = newsidx_build__join2(b, XAPC_OP_AND_NOT, q,
+					 combine(b, XAPC_OP_OR, neg, nn, 0));
+	goto out;
+out_nomem:
+	newsidx_build__nomem(b);
+out:
+	if (ps)
+		for (i = 0; i < n->nkids; i++)
+			xapc_query_free(ps[i].q);
+	newsidx_build__free_all(pos, np);
+	newsidx_build__free_all(req, nr);
+	newsidx_build__free_all(flt, nf);
+	newsidx_build__free_all(neg, nn);
+	xapc_query_free(t);
+	free(ps);
+	free(pos);
+	free(req);
+	free(flt);
+	free(neg);
+	if (b->st) {
+		xapc_query_free(q);
+		return NULL;
+	}
+	return q;
+}
+
+static struct part build(struct builder *b, const struct newsidx_qnode *n,
+			 int top)
+{
+	struct part p;
+
+	memset(&p, 0, sizeof(p));
+	if (b->st)
+		return p;
+	p.required = n->required;
+	switch (n->type) {
+	case NEWSIDX_Q_WORD:
+	case NEWSIDX_Q_PHRASE:
+		p.q = leaf_query(b, n, &p.filter, &p.stopword);
+		if (p.required)
+			p.stopword = 0;
+		if (top && p.q && !p.filter)
+			b->top_words = 1;
+		break;
+	case NEWSIDX_Q_AND:
+	case NEWSIDX_Q_OR:
+		p.q = group_query(b, n, top, &p.filter);
+		break;
+	case NEWSIDX_Q_NOT:
+		if (n->nkids == 1) {
+			struct part k;
+
+			b->neg++;
+			k = build(b, n->kids[0], 0);
+			b->neg--;
+
+			p.q = k.q;
+			p.negative = 1;
+		}
+		break;
+	case NEWSIDX_Q_NEAR:
+		p.q = near_query(b, n);
+		break;
+	case NEWSIDX_Q_DATE:
+		p.filter = 1;
+		p.q = newsidx_dates__query(b, n->lo, n->hi);
+		break;
+	case NEWSIDX_Q_SINCE: {
+		char lo[16];
+
+		p.filter = 1;
+		newsidx_dates__since(n->since_n, n->since_unit, lo);
+		p.q = newsidx_dates__query(b, lo, "");
+		break;
+	}
+	}
+	return p;
+}
+
+/* The whole tree as one query: a lone NOT or filter still matches. */
+xapc_query_t *newsidx_build__top(struct builder *b,
+				 const struct newsidx_qnode *root)
+{
+	struct part p = build(b, root, 1);
+
+	if (b->st) {
+		xapc_query_free(p.q);
+		return NULL;
+	}
+	if (!p.q)
+		return xapc_query_none();
+	if (b->nfb && !p.negative && !p.filter && root->type != NEWSIDX_Q_AND &&
+	    root->type != NEWSIDX_Q_OR)
+		p.q = add_feedback(b, p.q);
+	if (!p.negative)
+		return p.q;
+	return newsidx_build__join2(b, XAPC_OP_AND_NOT, xapc_query_all(), p.q);
+}
+
+/* Boost recent articles and title matches, as the options ask. */
+xapc_query_t *newsidx_build__boosts(struct builder *b, xapc_query_t *q,
+				    const newsidx_search_options_t *o)
+{
+	if (q && o->title_weight > 0 && b->ntitle > 0) {
+		xapc_query_t *t = combine(b, XAPC_OP_OR, b->title, b->ntitle,
+					  0);
+		xapc_query_t *st = t ? xapc_query_scale(t, o->title_weight)
+				     : NULL;
+
+		xapc_query_free(t);
+		q = newsidx_build__join2(b, XAPC_OP_AND_MAYBE, q, st);
+	}
+	if (q && o->recent_halflife > 0) {
+		char now[16];
+		time_t t = time(NULL);
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(now, sizeof(now), "%Y%m%d%H%M%S", &tm);
+		q = newsidx_build__join2(
+		    b, XAPC_OP_AND_MAYBE, q,
+		    xapc_query_date_decay(
+			NEWSIDX_SLOT_DATE, now, strlen(now), o->recent_halflife,
+			o->recent_weight > 0 ? o->recent_weight : 3.0));
+	}
+	return q;
+}
+
+static newsidx_status_t parse(struct newsidx_db *db, const char *query,
+			      struct newsidx_qnode **root)
+{
+	char err[256];
+	size_t off = 0;
+	newsidx_status_t st;
+
+	st = newsidx_query__parse(query, root, &off, err, sizeof(err));
+	if (st == NEWSIDX_QUERY_SYNTAX)
+		return newsidx_db__fail(db, st,
+					"query syntax error at column %zu: %s",
+					off + 1, err);
+	if (st)
+		return newsidx_db__fail(db, st, "out of memory");
+	if (!*root)
+		return newsidx_db__fail(db, NEWSIDX_QUERY_SYNTAX,
+					"empty query");
+	return NEWSIDX_OK;
+}
+
+newsidx_status_t newsidx_build__prepare(struct newsidx_db *db,
+					const newsidx_search_options_t *o,
+					struct builder *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->db = db;
+	if (newsidx_db__usable(db))
+		return NEWSIDX_VERSION_MISMATCH;
+	b->compact = newsidx_db__compact_positions(db);
+	return newsidx_db__analyzer(db, o->lang, &b->an);
+}
+
+/* The analyzer for the query's language and the parsed query. */
+newsidx_status_t newsidx_build__prepare_query(struct newsidx_db *db,
+					      const newsidx_search_options_t *o,
+					      const char *query,
+					      struct builder *b,
+					      struct newsidx_qnode **root)
+{
+	newsidx_status_t st = newsidx_build__prepare(db, o, b);
+
+	return st ? st : parse(db, query, root);
+}

@@ -1,0 +1,192 @@
+/*
+ * run.c: running a built query against the index.
+ *
+ * The enquire parameters come from the search options; the run reopens
+ * the index first, so searches see the latest commit, and retries when a
+ * writer's commit made the reader's view stale or a generation switch
+ * retired its files.  The total is counted while the page is ranked: a
+ * reader counts in a second thread on a copy of the query, and a query
+ * with phrases may estimate its total from a loose copy (see
+ * loose_query).  What the query is, and what becomes of the hits, is for
+ * build.c and results.c.
+ */
+#include "config.h"
+
+#include <stdint.h>
+
+#include "query/search.h"
+
+#define MODIFIED_RETRIES 5
+
+/*
+ * Run q for the page.  cq, when not NULL, is a separately built query with
+ * the same matches: the exact count then runs on it in a second thread
+ * while q is ranked (see xapc_enquire_params.count_query); cq2, another
+ * such copy (may be NULL), lets this thread count half of the docids once
+ * the page is done (count_query_self).
+ */
+static newsidx_status_t run_query_counted(struct newsidx_db *db,
+					  const xapc_query_t *q,
+					  const xapc_query_t *cq,
+					  const xapc_query_t *cq2,
+					  xapc_enquire_params_t *p,
+					  xapc_mset_t **m)
+{
+	newsidx_status_t st;
+	int x = XAPC_OK, tries, by_path = 0;
+
+	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
+		xapc_doccount_t count = 0;
+
+		/* Searches see the latest commit; a writer committing or a
+		 * generation switch never makes them fail. */
+		st = newsidx_db__reopen(db, by_path);
+		if (st)
+			return st;
+		x = xapc_db_doccount(db->x, &count);
+		if (!x) {
+			/* Facet counts need every match seen; the total, of
+			 * every matching article, is made exact by a cheaper
+			 * weightless count, and copies are folded only as far
+			 * as the page needs. */
+			p->check_at_least = p->n_spy_slots ? count : 0;
+			p->exact_count = XAPC_COUNT_MATCHES;
+			p->count_query = cq;
+			p->count_query_self = cq ? cq2 : NULL;
+			x = xapc_db_query(db->x, q, p, m);
+			p->count_query = NULL;
+			p->count_query_self = NULL;
+		}
+		if (x == XAPC_OK || x == XAPC_ERR_WILDCARD ||
+		    x == XAPC_ERR_INVALID || x == XAPC_ERR_NOMEM || db->writable)
+			break;
+		/* MODIFIED: a commit recycled the revision we read.  Files
+		 * gone: our generation was retired.  Either way the index
+		 * opened afresh by its path is the one to ask. */
+		by_path = x != XAPC_ERR_MODIFIED || tries > 0;
+	}
+	if (x == XAPC_ERR_WILDCARD)
+		return newsidx_db__fail(db, NEWSIDX_TOO_MANY_TERMS,
+					"a wildcard matches more than %d "
+					"terms; make it longer",
+					WILDCARD_MAX);
+	if (x)
+		return newsidx_db__xfail(db, x, "searching");
+	return NEWSIDX_OK;
+}
+
+newsidx_status_t newsidx_run__query(struct newsidx_db *db,
+				    const xapc_query_t *q,
+				    xapc_enquire_params_t *p, xapc_mset_t **m)
+{
+	return run_query_counted(db, q, NULL, NULL, p, m);
+}
+
+/*
+ * The matches of the query just built into b, built again as a tree of
+ * their own (no boosts: they only weigh), for the count in a second
+ * thread; NULL when it cannot be built, and the count then runs after
+ * the ranked pass.  Only readers count in a second thread (a writer's
+ * uncommitted changes are in its own handle alone), so writers skip it.
+ * loose: phrases and NEAR as the AND of their words (see loose_query).
+ */
+static xapc_query_t *count_query(const struct builder *b,
+				 const struct newsidx_qnode *root, int loose)
+{
+	struct builder c = *b;
+	struct newsidx_stemset stems = { 0 };
+	xapc_query_t *title[64], *q;
+
+	/* The count's checks share the page's answers (phrase.c); a
+	 * loose query has none. */
+	c.loose = loose;
+	c.memo_make = 0;
+	c.memo_use = loose ? 0 : b->memo_make;
+	c.stems = &stems;
+	c.title = title;
+	c.ntitle = 0;
+	c.captitle = sizeof(title) / sizeof(title[0]);
+	c.st = NEWSIDX_OK;
+	q = newsidx_build__top(&c, root);
+	newsidx_build__free_all(title, c.ntitle);
+	newsidx_stemset__free(&stems);
+	if (q && c.st) {
+		xapc_query_free(q);
+		q = NULL;
+	}
+	return q;
+}
+
+/*
+ * The loose query of a count that may be estimated: root with every
+ * phrase and NEAR built as the AND of its words, so that it matches all
+ * that the query matches without checking a position.  NULL when the
+ * total must be exact: no phrase, one under a NOT (loosening it would
+ * drop matches), facets (their counts need every match), or
+ * exact_up_to asks for it.
+ */
+static xapc_query_t *loose_query(const struct builder *b,
+				 const struct newsidx_qnode *root,
+				 const xapc_enquire_params_t *p)
+{
+	if (!b->npos || b->pos_neg || p->n_spy_slots ||
+	    b->exact_up_to == SIZE_MAX)
+		return NULL;
+	return count_query(b, root, 1);
+}
+
+/* Run q, built by b from root, for the page.  A reader counts in a second
+ * thread and, once the page is done, in this one, on two more copies of
+ * the query (see run_query_counted).  A query with phrases counts them
+ * exactly only up to b->exact_up_to candidates (see loose_query). */
+newsidx_status_t newsidx_run__built(struct newsidx_db *db,
+				    const struct builder *b,
+				    const struct newsidx_qnode *root,
+				    const xapc_query_t *q,
+				    xapc_enquire_params_t *p, xapc_mset_t **m)
+{
+	xapc_query_t *cq = db->writable ? NULL : count_query(b, root, 0);
+	xapc_query_t *cq2 = cq ? count_query(b, root, 0) : NULL;
+	xapc_query_t *lq = loose_query(b, root, p);
+	newsidx_status_t st;
+
+	p->count_loose = lq;
+	p->count_sample = lq ? (xapc_doccount_t)(b->exact_up_to > UINT32_MAX
+							 ? UINT32_MAX
+							 : b->exact_up_to)
+			     : 0;
+	st = run_query_counted(db, q, cq, cq2, p, m);
+	p->count_loose = NULL;
+	xapc_query_free(cq);
+	xapc_query_free(cq2);
+	xapc_query_free(lq);
+	return st;
+}
+
+/* Copied for each hit, in the order of enum COPIED_*: the group, and
+ * the packed record. */
+static const xapc_slot_t copied_slots[NCOPIED] = { NEWSIDX_SLOT_GROUP,
+						   NEWSIDX_SLOT_DOC };
+
+void newsidx_run__params(const newsidx_search_options_t *o,
+			 xapc_enquire_params_t *p, xapc_slot_t *spies)
+{
+	p->bm25_k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.2;
+	p->bm25_b = o->bm25_b >= 0 ? o->bm25_b : 0.75;
+	p->first = (xapc_doccount_t)o->offset;
+	p->maxitems = (xapc_doccount_t)(o->limit ? o->limit : 10);
+	if (o->sort == NEWSIDX_SORT_NEWEST || o->sort == NEWSIDX_SORT_OLDEST) {
+		p->sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
+		p->sort_slot = NEWSIDX_SLOT_DATE;
+		p->sort_reverse = o->sort == NEWSIDX_SORT_NEWEST;
+	}
+	/* One hit per group of wire copies, with the count of the rest. */
+	if (!o->all_copies) {
+		p->collapse_slot = NEWSIDX_SLOT_GROUP;
+		p->collapse_max = 1;
+	}
+	p->copy_values = copied_slots;
+	p->n_copy_values = NCOPIED;
+	p->n_spy_slots = newsidx_facets__spies(o->facets, spies);
+	p->spy_slots = p->n_spy_slots ? spies : NULL;
+}
