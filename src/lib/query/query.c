@@ -20,10 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
 #include "analyzer/analyzer.h"
 #include "query/query.h"
-#include "store/store.h"
 #include "util/util.h"
 
 /* Deeper nesting is certainly not typed by a person; the cap also bounds
