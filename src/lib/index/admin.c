@@ -24,9 +24,6 @@
 #include "util/util.h"
 #include "xapc.h"
 
-#define STATE_PREFIX "newsidx.file:"
-#define ROOT_PREFIX "newsidx.root:"
-
 /* ---- info ---- */
 
 struct info {
@@ -151,7 +148,8 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	memset(&kc, 0, sizeof(kc));
 	kc.db = db;
 	if (!x)
-		x = xapc_db_metadata_keys(db->x, STATE_PREFIX, count_state, &kc);
+		x = xapc_db_metadata_keys(db->x, NEWSIDX_META_FILE_PREFIX,
+					  count_state, &kc);
 	all = xapc_query_all();
 	if (!x && all) {
 		/* Exact counts per value over every article. */
@@ -170,10 +168,10 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 			 : newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	}
 	i->path = newsidx_strdup(db->path);
-	i->updated = meta(db, "newsidx.updated");
-	i->stemmer = meta(db, "newsidx.stemmer");
-	i->stemver = meta(db, "newsidx.stemmer_version");
-	schema = meta(db, "newsidx.schema");
+	i->updated = meta(db, NEWSIDX_META_UPDATED);
+	i->stemmer = meta(db, NEWSIDX_META_STEMMER);
+	i->stemver = meta(db, NEWSIDX_META_STEMMER_VERSION);
+	schema = meta(db, NEWSIDX_META_SCHEMA);
 	i->pub.schema_version = schema ? atoi(schema) : 0;
 	free(schema);
 	i->pub.schema_current = NEWSIDX_SCHEMA_VERSION;
@@ -599,7 +597,8 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 	if (st)
 		return st;
 	r.db = db;
-	x = xapc_db_metadata_keys(db->x, ROOT_PREFIX, collect_root, &r);
+	x = xapc_db_metadata_keys(db->x, NEWSIDX_META_ROOT_PREFIX,
+				  collect_root, &r);
 	if (x || r.nomem) {
 		st = x ? newsidx_db__xfail(db, x, "reading")
 		       : newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");

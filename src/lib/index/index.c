@@ -1144,9 +1144,6 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 	return st;
 }
 
-#define STATE_PREFIX "newsidx.file:"
-#define ROOT_PREFIX "newsidx.root:"
-
 /* The metadata key of a file's state; long paths are hashed (the value
  * always holds the full path). */
 static void state_key(const char *prefix, const char *abspath, char *key,
@@ -1188,7 +1185,7 @@ static newsidx_status_t get_state(struct writer *w, const char *abspath,
 	int x;
 
 	memset(fs, 0, sizeof(*fs));
-	state_key(STATE_PREFIX, abspath, key, sizeof(key));
+	state_key(NEWSIDX_META_FILE_PREFIX, abspath, key, sizeof(key));
 	x = xapc_db_get_metadata(w->db->x, key, &v, &len);
 	if (x)
 		return newsidx_db__xfail(w->db, x, "reading");
@@ -1210,7 +1207,7 @@ static newsidx_status_t put_state(struct writer *w, const struct input *in,
 		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
 	snprintf(v, n, "1 %llu %lld %016" PRIx64 " %s %s", in->size,
 		 in->mtime_ns, hash, failed ? "failed" : "ok", in->abspath);
-	state_key(STATE_PREFIX, in->abspath, key, sizeof(key));
+	state_key(NEWSIDX_META_FILE_PREFIX, in->abspath, key, sizeof(key));
 	x = xapc_db_set_metadata(w->db->x, key, v, strlen(v));
 	free(v);
 	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
@@ -1604,7 +1601,8 @@ static newsidx_status_t drop_vanished(struct writer *w, const char *root,
 	v.root = root;
 	v.sorted = ins->v;
 	v.n = ins->n;
-	x = xapc_db_metadata_keys(w->db->x, STATE_PREFIX, find_vanished, &v);
+	x = xapc_db_metadata_keys(w->db->x, NEWSIDX_META_FILE_PREFIX,
+				  find_vanished, &v);
 	if (v.nomem)
 		st = newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
 	else if (x)
@@ -1615,7 +1613,8 @@ static newsidx_status_t drop_vanished(struct writer *w, const char *root,
 		if (!st)
 			st = drop_articles(w, v.gone[i], NULL, 0);
 		if (!st) {
-			state_key(STATE_PREFIX, v.gone[i], key, sizeof(key));
+			state_key(NEWSIDX_META_FILE_PREFIX, v.gone[i], key,
+				  sizeof(key));
 			x = xapc_db_set_metadata(w->db->x, key, "", 0);
 			if (x)
 				st = newsidx_db__xfail(w->db, x, "writing to");
@@ -1632,7 +1631,7 @@ static newsidx_status_t put_root(struct writer *w, const char *abspath)
 	char key[256];
 	int x;
 
-	state_key(ROOT_PREFIX, abspath, key, sizeof(key));
+	state_key(NEWSIDX_META_ROOT_PREFIX, abspath, key, sizeof(key));
 	x = xapc_db_set_metadata(w->db->x, key, abspath, strlen(abspath));
 	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
 }

@@ -128,6 +128,23 @@
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100
 
+/* The metadata keys, as described above; every reader and writer of the
+ * index metadata names them by these macros.  The two prefixes are
+ * followed by a path (or its hash) to make a key. */
+#define NEWSIDX_META_SCHEMA "newsidx.schema"
+#define NEWSIDX_META_STEMMER "newsidx.stemmer"
+#define NEWSIDX_META_STEMMER_VERSION "newsidx.stemmer_version"
+#define NEWSIDX_META_UPDATED "newsidx.updated"
+#define NEWSIDX_META_POSITIONS "newsidx.positions"
+#define NEWSIDX_META_TERMLIST "newsidx.termlist"
+#define NEWSIDX_META_DELETED "newsidx.deleted"
+#define NEWSIDX_META_DICTIONARY "newsidx.dictionary"
+#define NEWSIDX_META_STEMCODES "newsidx.stemcodes"
+#define NEWSIDX_META_BANDS "newsidx.bands"
+#define NEWSIDX_META_SYNONYMS "newsidx.synonyms"
+#define NEWSIDX_META_FILE_PREFIX "newsidx.file:"
+#define NEWSIDX_META_ROOT_PREFIX "newsidx.root:"
+
 enum newsidx_slot {
 	NEWSIDX_SLOT_DATE = 0,
 	NEWSIDX_SLOT_SOURCE = 1,
