@@ -1,7 +1,8 @@
 /*
  * db.c: the index handle: opening and creating an index, checking that
- * its schema and stemmer match this build, commits, error messages and
- * the translation of the Xapian binding's statuses into ours.
+ * its schema and stemmer match this build, commits, moving the writer to
+ * a new generation, error messages and the translation of the Xapian
+ * binding's statuses into ours.
  *
  * Every failure path sets the handle's one-line message so that the CLI
  * and embedding programs can say exactly what went wrong.
@@ -696,6 +697,39 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 	if (!st)
 		st = newsidx_db__track(db);
 	return st ? st : load_synonyms(db, synonyms);
+}
+
+newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
+				    const char *old)
+{
+	xapc_db_t *x = NULL;
+	newsidx_status_t st;
+	int rc;
+
+	xapc_db_free(db->x);
+	db->x = NULL;
+	st = newsidx_layout__switch(db->path, gen, db->errmsg,
+				    sizeof(db->errmsg));
+	if (st)
+		return st;
+	rc = xapc_db_open(&x, db->path, XAPC_DB_OPEN);
+	if (rc) {
+		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "reopening %s: %s",
+				      db->path, xapc_db_errmsg(x));
+		xapc_db_free(x);
+		return st;
+	}
+	db->x = x;
+	db->mismatch = 0;
+	st = newsidx_db__track(db);
+	if (st)
+		return st;
+	/* The generation just retired stays until the next switch: a
+	 * reader that read the old stub a moment ago may still be opening
+	 * it.  Older ones go; readers move to the new one on their next
+	 * search. */
+	newsidx_layout__remove_older(db->path, gen, old);
+	return NEWSIDX_OK;
 }
 
 void newsidx_db_free(newsidx_db_t *db)

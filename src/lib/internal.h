@@ -150,7 +150,8 @@ newsidx_status_t newsidx_db__usable(struct newsidx_db *db);
 
 /* Make generation gen of the index the live one and reopen the writer
  * on it; old (the one it replaces) stays for readers until the next
- * switch, every other generation is removed (admin.c). */
+ * switch, every other generation is removed.  The handle's own job:
+ * compaction, rebuilds and bulk loads (index/) all end with it. */
 newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 				    const char *old);
 

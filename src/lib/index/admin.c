@@ -461,41 +461,7 @@ newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 	return NEWSIDX_OK;
 }
 
-/* ---- compaction and rebuilds: switching generations ---- */
-
-/* Make gen the live generation and move the writer onto it. */
-newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
-				    const char *old)
-{
-	xapc_db_t *x = NULL;
-	newsidx_status_t st;
-	int rc;
-
-	xapc_db_free(db->x);
-	db->x = NULL;
-	st = newsidx_layout__switch(db->path, gen, db->errmsg,
-				    sizeof(db->errmsg));
-	if (st)
-		return st;
-	rc = xapc_db_open(&x, db->path, XAPC_DB_OPEN);
-	if (rc) {
-		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "reopening %s: %s",
-				      db->path, xapc_db_errmsg(x));
-		xapc_db_free(x);
-		return st;
-	}
-	db->x = x;
-	db->mismatch = 0;
-	st = newsidx_db__track(db);
-	if (st)
-		return st;
-	/* The generation just retired stays until the next switch: a
-	 * reader that read the old stub a moment ago may still be opening
-	 * it.  Older ones go; readers move to the new one on their next
-	 * search. */
-	newsidx_layout__remove_older(db->path, gen, old);
-	return NEWSIDX_OK;
-}
+/* ---- compaction and rebuilds ---- */
 
 static newsidx_status_t need_stub_writer(struct newsidx_db *db, char *cur,
 					 size_t size)
