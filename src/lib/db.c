@@ -699,6 +699,22 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 	return st ? st : load_synonyms(db, synonyms);
 }
 
+newsidx_status_t newsidx_db__stub_writer(struct newsidx_db *db, char *cur,
+					 size_t size)
+{
+	if (!db || !db->x)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!db->writable)
+		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
+					"index %s is open read-only", db->path);
+	if (!newsidx_layout__current(db->path, cur, size))
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"%s is a plain Xapian database, not "
+					"an index made by newsidx",
+					db->path);
+	return NEWSIDX_OK;
+}
+
 newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 				    const char *old)
 {
