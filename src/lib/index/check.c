@@ -161,7 +161,7 @@ static void check_articles(struct newsidx_db *db, struct checker *c)
 }
 
 newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
-			       void *ctx, unsigned long *problems)
+				  void *ctx, unsigned long *problems)
 {
 	struct checker c = { report, ctx, 0 };
 	char gen[256], dir[PATH_MAX], *rep = NULL, *err = NULL;

@@ -40,7 +40,7 @@ newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db, const char *id)
 }
 
 newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db, const char *query,
-				      size_t *deleted)
+					 size_t *deleted)
 {
 	unsigned *ids = NULL;
 	size_t n = 0, i;
