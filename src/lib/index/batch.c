@@ -154,16 +154,9 @@ newsidx_status_t newsidx_batch__write(struct writer *w, struct item *it,
 						it->doc, &docid);
 	if (x)
 		return w->fatal = newsidx_db__xfail(w->db, x, "writing to");
-	if (fw->nseen == fw->capseen) {
-		size_t cap = fw->capseen ? fw->capseen * 2 : 64;
-		xapc_docid_t *p = realloc(fw->seen, cap * sizeof(*p));
-
-		if (!p)
-			return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
-							   "out of memory");
-		fw->seen = p;
-		fw->capseen = cap;
-	}
+	if (NEWSIDX_ARRAY_GROW(fw->seen, fw->nseen, fw->capseen, 64))
+		return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
+						   "out of memory");
 	fw->seen[fw->nseen++] = docid;
 	fw->narticles++;
 	if (had)

@@ -95,16 +95,8 @@ static int add_copy(struct shard *s, struct item *it, xapc_docid_t *docid)
 	if (!x && tf) {
 		char *t = malloc(it->qlen + 1);
 
-		if (s->ncopies == s->capcopies) {
-			size_t cap = s->capcopies ? 2 * s->capcopies : 16;
-			char **p = realloc(s->copies, cap * sizeof(*p));
-
-			if (p) {
-				s->copies = p;
-				s->capcopies = cap;
-			}
-		}
-		if (!t || s->ncopies == s->capcopies) {
+		if (!t || NEWSIDX_ARRAY_GROW(s->copies, s->ncopies,
+					     s->capcopies, 16)) {
 			free(t);
 			return XAPC_ERR_NOMEM;
 		}

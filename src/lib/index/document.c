@@ -100,15 +100,8 @@ static int agg_add(struct termagg *g, const char *term, size_t len,
 			return 0;
 		}
 	}
-	if (g->n == g->capterms) {
-		size_t cap = g->capterms ? 2 * g->capterms : 128;
-		struct aggterm *t = realloc(g->terms, cap * sizeof(*t));
-
-		if (!t)
-			return -1;
-		g->terms = t;
-		g->capterms = cap;
-	}
+	if (NEWSIDX_ARRAY_GROW(g->terms, g->n, g->capterms, 128))
+		return -1;
 	g->terms[g->n].off = (uint32_t)g->bytes.len;
 	g->terms[g->n].len = (uint32_t)len;
 	g->terms[g->n].wdf = wdf;

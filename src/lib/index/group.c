@@ -105,15 +105,8 @@ static int find_group_mem(struct bandtab *t, const struct newsidx_sig *sig,
 		}
 	if (!found)
 		*group = newsidx_hash64(id, strlen(id));
-	if (t->nart == t->capart) {
-		size_t cap = t->capart ? t->capart * 2 : 1024;
-		struct runart *p = realloc(t->art, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		t->art = p;
-		t->capart = cap;
-	}
+	if (NEWSIDX_ARRAY_GROW(t->art, t->nart, t->capart, 1024))
+		return -1;
 	if (t->nart >= BANDTAB_MAX_ARTICLES)
 		return 0; /* full: later articles are only looked up */
 	t->art[t->nart].group = *group;

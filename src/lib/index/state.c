@@ -116,16 +116,9 @@ int newsidx_doclist__collect(void *ctx, xapc_docid_t docid,
 	struct doclist *l = ctx;
 
 	(void)wdf;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		xapc_docid_t *p = realloc(l->ids, cap * sizeof(*p));
-
-		if (!p) {
-			l->nomem = 1;
-			return 1;
-		}
-		l->ids = p;
-		l->cap = cap;
+	if (NEWSIDX_ARRAY_GROW(l->ids, l->n, l->cap, 64)) {
+		l->nomem = 1;
+		return 1;
 	}
 	l->ids[l->n++] = docid;
 	return 0;
@@ -276,17 +269,9 @@ static int find_vanished(void *ctx, const char *key, size_t klen)
 		probe.abspath = (char *)path;
 		if (!v->n || !bsearch(&probe, v->sorted, v->n,
 				      sizeof(*v->sorted), cmp_input_path)) {
-			if (v->ngone == v->capgone) {
-				size_t cap = v->capgone ? v->capgone * 2 : 16;
-				char **p = realloc(v->gone, cap * sizeof(*p));
-
-				if (!p)
-					v->nomem = 1;
-				else {
-					v->gone = p;
-					v->capgone = cap;
-				}
-			}
+			if (NEWSIDX_ARRAY_GROW(v->gone, v->ngone, v->capgone,
+					       16))
+				v->nomem = 1;
 			if (!v->nomem) {
 				v->gone[v->ngone] = newsidx_strdup(path);
 				if (!v->gone[v->ngone++])

@@ -102,16 +102,9 @@ static int hash_token(void *ctx, const struct newsidx_token *tok)
 
 	if (!stem || slen == 0)
 		return 0;
-	if (sh->n == sh->cap) {
-		size_t cap = sh->cap ? 2 * sh->cap : 512;
-		uint64_t *h = realloc(sh->h, cap * sizeof(*h));
-
-		if (!h) {
-			sh->nomem = 1;
-			return 1;
-		}
-		sh->h = h;
-		sh->cap = cap;
+	if (NEWSIDX_ARRAY_GROW(sh->h, sh->n, sh->cap, 512)) {
+		sh->nomem = 1;
+		return 1;
 	}
 	sh->h[sh->n++] = newsidx_pos__hash(stem, slen);
 	return 0;

@@ -29,15 +29,8 @@ static newsidx_status_t add_input(struct inputs *ins, const char *path,
 	char abspath[PATH_MAX];
 	struct input *in;
 
-	if (ins->n == ins->cap) {
-		size_t cap = ins->cap ? ins->cap * 2 : 256;
-		struct input *p = realloc(ins->v, cap * sizeof(*p));
-
-		if (!p)
-			return NEWSIDX_NOMEM;
-		ins->v = p;
-		ins->cap = cap;
-	}
+	if (NEWSIDX_ARRAY_GROW(ins->v, ins->n, ins->cap, 256))
+		return NEWSIDX_NOMEM;
 	if (!realpath(path, abspath))
 		snprintf(abspath, sizeof(abspath), "%s", path);
 	in = &ins->v[ins->n];
@@ -89,15 +82,9 @@ static newsidx_status_t walk(struct writer *w, const char *path, int depth,
 
 			if (de->d_name[0] == '.')
 				continue;
-			if (n == cap) {
-				char **p = realloc(names, (cap ? cap * 2 : 64) *
-							sizeof(*names));
-				if (!p) {
-					st = NEWSIDX_NOMEM;
-					break;
-				}
-				names = p;
-				cap = cap ? cap * 2 : 64;
+			if (NEWSIDX_ARRAY_GROW(names, n, cap, 64)) {
+				st = NEWSIDX_NOMEM;
+				break;
 			}
 			full = malloc(plen + strlen(de->d_name) + 2);
 			if (!full) {
