@@ -1,8 +1,8 @@
 /*
  * schema.c: the table of user-visible fields and the rule that turns a
  * field value into a Xapian term.  The layout itself is described once,
- * in the schema comment of internal.h; the writer and the query builder
- * both use this table so that they cannot disagree.
+ * in the schema comment of store/schema.h; the writer and the query
+ * builder both use this table so that they cannot disagree.
  */
 #include "config.h"
 
