@@ -54,13 +54,14 @@ static int scan_term(void *ctx, const char *term, size_t len, unsigned wdf)
 	struct doc_terms *d = ctx;
 
 	(void)wdf;
-	if (len > 1 && term[0] == 'Q') {
+	if (len > 1 && term[0] == NEWSIDX_PREFIX_ID[0]) {
 		d->ids++;
 		if (len < sizeof(d->id)) {
 			memcpy(d->id, term, len);
 			d->idlen = len;
 		}
-	} else if (len > 2 && term[0] == 'X' && term[1] == 'F') {
+	} else if (len > 2 && term[0] == NEWSIDX_PREFIX_FILE[0] &&
+		   term[1] == NEWSIDX_PREFIX_FILE[1]) {
 		d->files++;
 	}
 	return 0;
@@ -87,7 +88,8 @@ static void check_id(struct newsidx_db *db, struct checker *c,
 		     const char *where, xapc_docid_t id, const char *sid)
 {
 	char term[NEWSIDX_MAX_TERM + 24];
-	size_t n = newsidx_schema__term(term, "Q", sid, strlen(sid));
+	size_t n = newsidx_schema__term(term, NEWSIDX_PREFIX_ID, sid,
+					strlen(sid));
 	struct id_find f = { id, 0, 0 };
 
 	if (xapc_db_postings(db->x, term, n, find_posting, &f))

@@ -26,7 +26,7 @@ newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db, const char *id)
 	if (!db->writable)
 		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
 					"index %s is open read-only", db->path);
-	n = newsidx_schema__term(term, "Q", id, strlen(id));
+	n = newsidx_schema__term(term, NEWSIDX_PREFIX_ID, id, strlen(id));
 	x = newsidx_db__live_count(db, term, n, &tf);
 	if (!x && tf == 0)
 		return newsidx_db__fail(db, NEWSIDX_NOT_FOUND,

@@ -155,7 +155,7 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 		return 0;
 	if (!p->compact) {
 		if (p->title) {
-			term[0] = 'S';
+			term[0] = NEWSIDX_PREFIX_TITLE[0];
 			memcpy(term + 1, stem, slen);
 			p->xst = xapc_doc_add_posting(p->doc, term, slen + 1,
 						      pos, 1);
@@ -175,7 +175,7 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 	if (newsidx_pos__add(&p->posr, pos, h))
 		goto nomem;
 	if (p->title) {
-		term[0] = 'S';
+		term[0] = NEWSIDX_PREFIX_TITLE[0];
 		memcpy(term + 1, stem, slen);
 		if (agg_add(&p->agg, term, slen + 1, ~h, 1) ||
 		    agg_add(&p->agg, stem, slen, h, NEWSIDX_TITLE_WDF))
@@ -366,18 +366,18 @@ static int add_text(struct prep *p, const struct newsidx_article *a,
 static int add_fields(struct prep *p, const struct newsidx_article *a,
 		      xapc_doc_t *doc)
 {
-	int x = add_words(p, "XP", a->place);
+	int x = add_words(p, NEWSIDX_PREFIX_PLACE, a->place);
 
 	if (!x)
-		x = add_words(p, "XS", a->source);
+		x = add_words(p, NEWSIDX_PREFIX_SOURCE, a->source);
 	if (!x)
-		x = add_words(p, "A", a->authors);
+		x = add_words(p, NEWSIDX_PREFIX_AUTHOR, a->authors);
 	if (!x)
-		x = add_words(p, "XT", a->topics);
+		x = add_words(p, NEWSIDX_PREFIX_TOPIC, a->topics);
 	if (!x)
-		x = add_exact(p, "L", a->lang);
+		x = add_exact(p, NEWSIDX_PREFIX_LANG, a->lang);
 	if (!x)
-		x = add_exact(p, "U", a->url);
+		x = add_exact(p, NEWSIDX_PREFIX_URL, a->url);
 	if (!x && a->path && *a->path) {
 		char term[16];
 
@@ -483,7 +483,8 @@ newsidx_status_t newsidx_document__prepare(struct prep *p,
 	if (!st)
 		st = newsidx_packer__pack(p->packer, &p->zctx, p->data.data,
 					  p->data.len, &p->pack);
-	it->qlen = newsidx_schema__term(it->qterm, "Q", a->id, strlen(a->id));
+	it->qlen = newsidx_schema__term(it->qterm, NEWSIDX_PREFIX_ID, a->id,
+					strlen(a->id));
 	it->id = newsidx_strdup(a->id);
 	it->body_len = a->body_len;
 	if (!st && p->spell.len) {

@@ -149,7 +149,8 @@ static newsidx_status_t drop_articles(struct writer *w, const char *abspath,
 	x = xapc_db_postings(w->db->x, term, n, newsidx_doclist__collect,
 			     &l);
 	if (!x && !l.nomem) {
-		n = newsidx_schema__term(term, "XF", abspath, strlen(abspath));
+		n = newsidx_schema__term(term, NEWSIDX_PREFIX_FILE, abspath,
+					 strlen(abspath));
 		x = xapc_db_postings(w->db->x, term, n,
 				     newsidx_doclist__collect, &l);
 	}

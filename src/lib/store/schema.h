@@ -13,10 +13,12 @@
 
 /*
  * THE INDEX SCHEMA, version NEWSIDX_SCHEMA_VERSION (7).  This comment is
- * the authoritative description of what an index holds.  The writer
- * (index/document.c) and the query builder (query/search.c) both read
- * the table newsidx_fields[] in store/schema.c, which gives each
- * user-visible field its prefix and kind, so the two cannot disagree.
+ * the authoritative description of what an index holds.  The prefixes
+ * of the user-visible fields are the NEWSIDX_PREFIX_ macros below, of
+ * which the table newsidx_fields[] in store/schema.c is made: the query
+ * builder (query/search.c) reads a field's prefix and kind there, and
+ * the writer (index/document.c) writes with the same macros, so the two
+ * cannot disagree.
  *
  * Terms (Xapian prefix conventions: a prefix is upper case, text terms
  * have none):
@@ -189,6 +191,18 @@
 #define NEWSIDX_MAX_TERM 240
 #define NEWSIDX_TITLE_WDF 3
 #define NEWSIDX_TITLE_GAP 100
+
+/* The term prefixes of the fields in newsidx_fields[], and of the file
+ * term (see the table above). */
+#define NEWSIDX_PREFIX_TITLE "S"
+#define NEWSIDX_PREFIX_PLACE "XP"
+#define NEWSIDX_PREFIX_SOURCE "XS"
+#define NEWSIDX_PREFIX_AUTHOR "A"
+#define NEWSIDX_PREFIX_TOPIC "XT"
+#define NEWSIDX_PREFIX_LANG "L"
+#define NEWSIDX_PREFIX_URL "U"
+#define NEWSIDX_PREFIX_ID "Q"
+#define NEWSIDX_PREFIX_FILE "XF"
 
 /* The metadata keys described above; every reader and writer of the
  * index metadata names them by these macros.  The two prefixes make a
