@@ -1,7 +1,8 @@
 /*
  * db.c: the index handle: opening and creating an index, checking that
- * its schema and stemmer match this build, commits, error messages and
- * the translation of the Xapian binding's statuses into ours.
+ * its schema and stemmer match this build, commits, moving the writer to
+ * a new generation, error messages and the translation of the Xapian
+ * binding's statuses into ours.
  *
  * Every failure path sets the handle's one-line message so that the CLI
  * and embedding programs can say exactly what went wrong.
@@ -23,17 +24,6 @@
 #include "store/store.h"
 #include "util/util.h"
 #include "xapc.h"
-
-#define META_SCHEMA "newsidx.schema"
-#define META_POSITIONS "newsidx.positions"
-#define META_STEMMER "newsidx.stemmer"
-#define META_STEMMER_VERSION "newsidx.stemmer_version"
-#define META_UPDATED "newsidx.updated"
-#define META_DICTIONARY "newsidx.dictionary"
-#define META_STEMCODES "newsidx.stemcodes"
-#define META_BANDS "newsidx.bands"
-#define META_TERMLIST "newsidx.termlist"
-#define META_DELETED "newsidx.deleted"
 
 const char *newsidx_status_str(newsidx_status_t status)
 {
@@ -204,8 +194,8 @@ static int older_schema(const char *schema)
 static newsidx_status_t check_schema(struct newsidx_db *db)
 {
 	char fp[32], want[16];
-	char *schema = get_meta(db, META_SCHEMA);
-	char *stemfp = get_meta(db, META_STEMMER_VERSION);
+	char *schema = get_meta(db, NEWSIDX_META_SCHEMA);
+	char *stemfp = get_meta(db, NEWSIDX_META_STEMMER_VERSION);
 	xapc_doccount_t count = 0;
 	newsidx_status_t st = NEWSIDX_OK;
 
@@ -220,17 +210,18 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 				"index; index into another directory",
 				db->path);
 		} else if (db->writable) {
-			int x = xapc_db_set_metadata(db->x, META_SCHEMA, want,
-						     strlen(want));
+			int x = xapc_db_set_metadata(db->x, NEWSIDX_META_SCHEMA,
+						     want, strlen(want));
 			if (!x)
 				x = xapc_db_set_metadata(
-					db->x, META_STEMMER,
+					db->x, NEWSIDX_META_STEMMER,
 					newsidx_analyzer__stemmer_name(db->an),
 					strlen(newsidx_analyzer__stemmer_name(
 						db->an)));
 			if (!x)
-				x = xapc_db_set_metadata(db->x, META_STEMMER_VERSION,
-							 fp, strlen(fp));
+				x = xapc_db_set_metadata(
+					db->x, NEWSIDX_META_STEMMER_VERSION, fp,
+					strlen(fp));
 			if (!x)
 				x = xapc_db_commit(db->x);
 			if (x)
@@ -245,7 +236,7 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 		 * index of schema 3 to 6 is a schema 7 index.  The new
 		 * number keeps older writers, which would miss the hashed
 		 * file terms, away from it. */
-		int x = xapc_db_set_metadata(db->x, META_SCHEMA, want,
+		int x = xapc_db_set_metadata(db->x, NEWSIDX_META_SCHEMA, want,
 					     strlen(want));
 
 		if (!x)
@@ -273,7 +264,7 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 
 int newsidx_db__compact_positions(struct newsidx_db *db)
 {
-	char *v = get_meta(db, META_POSITIONS);
+	char *v = get_meta(db, NEWSIDX_META_POSITIONS);
 	int compact = v && strcmp(v, "compact") == 0;
 
 	free(v);
@@ -282,7 +273,7 @@ int newsidx_db__compact_positions(struct newsidx_db *db)
 
 int newsidx_db__binary_bands(struct newsidx_db *db)
 {
-	char *v = get_meta(db, META_BANDS);
+	char *v = get_meta(db, NEWSIDX_META_BANDS);
 	int binary = v && strcmp(v, "binary") == 0;
 
 	free(v);
@@ -291,7 +282,7 @@ int newsidx_db__binary_bands(struct newsidx_db *db)
 
 int newsidx_db__set_binary_bands(struct newsidx_db *db)
 {
-	return xapc_db_set_metadata(db->x, META_BANDS, "binary", 6);
+	return xapc_db_set_metadata(db->x, NEWSIDX_META_BANDS, "binary", 6);
 }
 
 /* A binary metadata value, malloc'd, or NULL when absent or empty. */
@@ -311,19 +302,19 @@ static char *meta_blob(struct newsidx_db *db, const char *key, size_t *len)
 
 char *newsidx_db__dictionary(struct newsidx_db *db, size_t *len)
 {
-	return meta_blob(db, META_DICTIONARY, len);
+	return meta_blob(db, NEWSIDX_META_DICTIONARY, len);
 }
 
 int newsidx_db__set_dictionary(struct newsidx_db *db, const void *dict,
 			       size_t len)
 {
-	return xapc_db_set_metadata(db->x, META_DICTIONARY, (const char *)dict,
-				    len);
+	return xapc_db_set_metadata(db->x, NEWSIDX_META_DICTIONARY,
+				    (const char *)dict, len);
 }
 
 char *newsidx_db__stemcodes_raw(struct newsidx_db *db, size_t *len)
 {
-	return meta_blob(db, META_STEMCODES, len);
+	return meta_blob(db, NEWSIDX_META_STEMCODES, len);
 }
 
 const struct newsidx_stemcodes *newsidx_db__stemcodes(struct newsidx_db *db,
@@ -366,8 +357,8 @@ const struct newsidx_stemcodes *newsidx_db__stemcodes(struct newsidx_db *db,
 int newsidx_db__set_stemcodes(struct newsidx_db *db, const void *codes,
 			      size_t len)
 {
-	return xapc_db_set_metadata(db->x, META_STEMCODES, (const char *)codes,
-				    len);
+	return xapc_db_set_metadata(db->x, NEWSIDX_META_STEMCODES,
+				    (const char *)codes, len);
 }
 
 static char *dict_of(void *ctx, size_t *len)
@@ -404,7 +395,7 @@ newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
 
 int newsidx_db__term_lists(struct newsidx_db *db)
 {
-	char *v = get_meta(db, META_TERMLIST);
+	char *v = get_meta(db, NEWSIDX_META_TERMLIST);
 	int none = v && strcmp(v, "none") == 0;
 
 	free(v);
@@ -413,8 +404,9 @@ int newsidx_db__term_lists(struct newsidx_db *db)
 
 newsidx_status_t newsidx_db__track(struct newsidx_db *db)
 {
-	int x = xapc_db_track_deleted(db->x, META_DELETED);
+	int x;
 
+	x = xapc_db_track_deleted(db->x, NEWSIDX_META_DELETED);
 	if (x == XAPC_ERR_CORRUPT)
 		return newsidx_db__fail(db, NEWSIDX_CORRUPT,
 					"index %s has a damaged list of deleted "
@@ -482,7 +474,7 @@ static newsidx_status_t drop_term_lists(struct newsidx_db *db)
 		return newsidx_db__xfail(db, x, "reopening");
 	if (st)
 		return st;
-	x = xapc_db_set_metadata(db->x, META_TERMLIST, "none", 4);
+	x = xapc_db_set_metadata(db->x, NEWSIDX_META_TERMLIST, "none", 4);
 	if (x)
 		return newsidx_db__xfail(db, x, "writing to");
 	return newsidx_db__track(db);
@@ -492,7 +484,8 @@ newsidx_status_t newsidx_db__set_positions(struct newsidx_db *db,
 					   int compact)
 {
 	const char *v = compact ? "compact" : "table";
-	int x = xapc_db_set_metadata(db->x, META_POSITIONS, v, strlen(v));
+	int x = xapc_db_set_metadata(db->x, NEWSIDX_META_POSITIONS, v,
+				     strlen(v));
 
 	if (x)
 		return newsidx_db__xfail(db, x,
@@ -706,6 +699,55 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 	return st ? st : load_synonyms(db, synonyms);
 }
 
+newsidx_status_t newsidx_db__stub_writer(struct newsidx_db *db, char *cur,
+					 size_t size)
+{
+	if (!db || !db->x)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!db->writable)
+		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
+					"index %s is open read-only", db->path);
+	if (!newsidx_layout__current(db->path, cur, size))
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"%s is a plain Xapian database, not "
+					"an index made by newsidx",
+					db->path);
+	return NEWSIDX_OK;
+}
+
+newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
+				    const char *old)
+{
+	xapc_db_t *x = NULL;
+	newsidx_status_t st;
+	int rc;
+
+	xapc_db_free(db->x);
+	db->x = NULL;
+	st = newsidx_layout__switch(db->path, gen, db->errmsg,
+				    sizeof(db->errmsg));
+	if (st)
+		return st;
+	rc = xapc_db_open(&x, db->path, XAPC_DB_OPEN);
+	if (rc) {
+		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "reopening %s: %s",
+				      db->path, xapc_db_errmsg(x));
+		xapc_db_free(x);
+		return st;
+	}
+	db->x = x;
+	db->mismatch = 0;
+	st = newsidx_db__track(db);
+	if (st)
+		return st;
+	/* The generation just retired stays until the next switch: a
+	 * reader that read the old stub a moment ago may still be opening
+	 * it.  Older ones go; readers move to the new one on their next
+	 * search. */
+	newsidx_layout__remove_older(db->path, gen, old);
+	return NEWSIDX_OK;
+}
+
 void newsidx_db_free(newsidx_db_t *db)
 {
 	size_t i;
@@ -751,7 +793,7 @@ newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 					"index %s is open read-only", db->path);
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	x = xapc_db_set_metadata(db->x, META_UPDATED, now, strlen(now));
+	x = xapc_db_set_metadata(db->x, NEWSIDX_META_UPDATED, now, strlen(now));
 	if (!x)
 		x = xapc_db_commit(db->x);
 	if (x)

@@ -148,9 +148,18 @@ newsidx_status_t newsidx_db__xfail(struct newsidx_db *db, int xstatus,
 /* NEWSIDX_VERSION_MISMATCH with the reason when db->mismatch. */
 newsidx_status_t newsidx_db__usable(struct newsidx_db *db);
 
+/* NEWSIDX_OK when db is a writer on an index made by newsidx (a stub
+ * and its generations), with the live generation's name in cur; what a
+ * compaction or a rebuild needs before it writes a new generation.
+ * Else NEWSIDX_INVALID_ARGUMENT or NEWSIDX_READ_ONLY, with the reason
+ * on the handle. */
+newsidx_status_t newsidx_db__stub_writer(struct newsidx_db *db, char *cur,
+					 size_t size);
+
 /* Make generation gen of the index the live one and reopen the writer
  * on it; old (the one it replaces) stays for readers until the next
- * switch, every other generation is removed (admin.c). */
+ * switch, every other generation is removed.  The handle's own job:
+ * compaction, rebuilds and bulk loads (index/) all end with it. */
 newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 				    const char *old);
 

@@ -1,8 +1,8 @@
 /*
  * schema.c: the table of user-visible fields and the rule that turns a
  * field value into a Xapian term.  The layout itself is described once,
- * in the schema comment of internal.h; the writer and the query builder
- * both use this table so that they cannot disagree.
+ * in the schema comment of store/schema.h; the writer and the query
+ * builder both use this table so that they cannot disagree.
  */
 #include "config.h"
 
@@ -13,14 +13,14 @@
 #include "store/store.h"
 
 const struct newsidx_field newsidx_fields[] = {
-	{ "title", "S", NEWSIDX_FIELD_TEXT },
-	{ "place", "XP", NEWSIDX_FIELD_WORDS },
-	{ "source", "XS", NEWSIDX_FIELD_WORDS },
-	{ "author", "A", NEWSIDX_FIELD_WORDS },
-	{ "topic", "XT", NEWSIDX_FIELD_WORDS },
-	{ "lang", "L", NEWSIDX_FIELD_EXACT },
-	{ "url", "U", NEWSIDX_FIELD_EXACT },
-	{ "id", "Q", NEWSIDX_FIELD_EXACT },
+	{ "title", NEWSIDX_PREFIX_TITLE, NEWSIDX_FIELD_TEXT },
+	{ "place", NEWSIDX_PREFIX_PLACE, NEWSIDX_FIELD_WORDS },
+	{ "source", NEWSIDX_PREFIX_SOURCE, NEWSIDX_FIELD_WORDS },
+	{ "author", NEWSIDX_PREFIX_AUTHOR, NEWSIDX_FIELD_WORDS },
+	{ "topic", NEWSIDX_PREFIX_TOPIC, NEWSIDX_FIELD_WORDS },
+	{ "lang", NEWSIDX_PREFIX_LANG, NEWSIDX_FIELD_EXACT },
+	{ "url", NEWSIDX_PREFIX_URL, NEWSIDX_FIELD_EXACT },
+	{ "id", NEWSIDX_PREFIX_ID, NEWSIDX_FIELD_EXACT },
 	{ "date", NULL, NEWSIDX_FIELD_DATE },
 	{ "since", NULL, NEWSIDX_FIELD_DATE },
 	{ NULL, NULL, NEWSIDX_FIELD_TEXT }
@@ -43,7 +43,7 @@ size_t newsidx_schema__file_term(char *buf, const char *abspath)
 	uint64_t h = newsidx_hash64(abspath, strlen(abspath));
 	int i;
 
-	memcpy(buf, "XF#", 3);
+	memcpy(buf, NEWSIDX_PREFIX_FILE "#", 3);
 	for (i = 0; i < 8; i++)
 		buf[3 + i] = (char)(unsigned char)(h >> (8 * i));
 	return 11;

@@ -23,7 +23,7 @@
 #include "store/store.h"
 #include "xapc.h"
 
-#define META_SYNONYMS "newsidx.synonyms"
+#define META_SYNONYMS NEWSIDX_META_SYNONYMS
 #define MAX_GROUP 16
 
 struct keybuf {

@@ -1,0 +1,49 @@
+/*
+ * compact.c: newsidx_db_compact(), which writes the live generation
+ * again with Xapian's compactor into a new generation beside it (see
+ * layout.c) and switches the stub to it while holding the writer lock,
+ * so readers keep searching the old generation until their next search
+ * moves them over.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "xapc.h"
+
+newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
+{
+	char cur[256], gen[64], src[PATH_MAX], dst[PATH_MAX], *err = NULL;
+	const char *srcs[1];
+	newsidx_status_t st;
+	int x;
+
+	st = newsidx_db__stub_writer(db, cur, sizeof(cur));
+	if (st)
+		return st;
+	if (db->pending && (st = newsidx_db_commit(db)))
+		return st;
+	st = newsidx_layout__next_gen(db->path, gen, sizeof(gen));
+	if (st)
+		return newsidx_db__fail(db, st, "cannot read %s", db->path);
+	snprintf(src, sizeof(src), "%s/%s", db->path, cur);
+	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
+	srcs[0] = src;
+	/* Docids kept: the list of deleted articles names them. */
+	x = xapc_compact(srcs, 1, dst,
+			 newsidx_db__term_lists(db) ? 0
+						    : XAPC_COMPACT_NO_RENUMBER,
+			 &err);
+	if (x) {
+		st = newsidx_db__fail(db, NEWSIDX_ENGINE, "compacting %s: %s",
+				      db->path, err ? err : "failed");
+		free(err);
+		newsidx_layout__remove(dst);
+		return st;
+	}
+	free(err);
+	return newsidx_db__switch(db, gen, cur);
+}

@@ -1,0 +1,69 @@
+/*
+ * delete.c: deleting articles by id (newsidx_db_delete_id) or by query
+ * (newsidx_db_delete_query), each committed at once.  In an index
+ * without term lists Xapian lists the articles deleted instead of
+ * removing them (see the schema), which the handle hides from every read.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "query/query.h"
+#include "store/store.h"
+#include "xapc.h"
+
+newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db, const char *id)
+{
+	char term[NEWSIDX_MAX_TERM + 24];
+	xapc_doccount_t tf = 0;
+	size_t n;
+	int x;
+
+	if (!db || !db->x || !id)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!db->writable)
+		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
+					"index %s is open read-only", db->path);
+	n = newsidx_schema__term(term, NEWSIDX_PREFIX_ID, id, strlen(id));
+	x = newsidx_db__live_count(db, term, n, &tf);
+	if (!x && tf == 0)
+		return newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
+					"no article with id %s", id);
+	if (!x)
+		x = xapc_db_delete_doc_by_term(db->x, term, n);
+	if (x)
+		return newsidx_db__xfail(db, x, "deleting from");
+	db->pending++;
+	return newsidx_db_commit(db);
+}
+
+newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db, const char *query,
+					 size_t *deleted)
+{
+	unsigned *ids = NULL;
+	size_t n = 0, i;
+	newsidx_status_t st;
+	int x = 0;
+
+	if (deleted)
+		*deleted = 0;
+	if (!db || !db->x || !query)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!db->writable)
+		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
+					"index %s is open read-only", db->path);
+	st = newsidx_search__docids(db, query, &ids, &n);
+	if (st)
+		return st;
+	for (i = 0; i < n && !x; i++)
+		x = xapc_db_delete_doc(db->x, ids[i]);
+	free(ids);
+	if (x)
+		return newsidx_db__xfail(db, x, "deleting from");
+	db->pending += (unsigned)n;
+	if (deleted)
+		*deleted = n;
+	return n ? newsidx_db_commit(db) : NEWSIDX_OK;
+}

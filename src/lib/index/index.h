@@ -1,0 +1,467 @@
+/*
+ * index/index.h: what the files of the index layer share.  The layer
+ * writes indexes (newsidx_index_path, newsidx_index_buffer) and looks
+ * after them (stats, check, compaction, rebuilds, deletions).
+ *
+ * The writer's files call each other bottom up, never back:
+ *
+ *   document.c  spelling.c  state.c       (call nothing in index/)
+ *   group.c  train.c                      (document.c)
+ *   batch.c                               (group, spelling, train)
+ *   walk.c                                (batch: rejected paths)
+ *   bulk.c                                (batch, spelling, state, document)
+ *   pipeline.c                            (document, batch, state, bulk)
+ *   writer.c                              (all of the above)
+ *
+ * stats.c, check.c, compact.c, rebuild.c and delete.c implement public
+ * functions alone and share nothing here; rebuild.c calls the public
+ * newsidx_index_path() of writer.c.
+ *
+ * Every struct a writer's run uses lives here, in the section of the
+ * file that owns it, because struct writer holds most of them by value.
+ */
+#ifndef NEWSIDX_INDEX_H
+#define NEWSIDX_INDEX_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+#include "analyzer/analyzer.h"
+#include "ingest/ingest.h"
+#include "store/store.h"
+#include "util/util.h"
+#include "xapc.h"
+
+struct writer;
+struct bulk;
+
+/* ------------------------------------------------------------------ */
+/* interface to index/document.c: articles become Xapian documents    */
+/* ------------------------------------------------------------------ */
+
+/* Distinct spelling words listed per article, at most (a power of two,
+ * the size of the per-article table). */
+#define NEWSIDX_SPELL_SLOTS 4096
+
+/* An article's text terms and their wdf, gathered so that Xapian's term
+ * map is updated once per distinct term rather than once per word.  The
+ * terms are kept in the order met; the table finds them by hash, and a
+ * slot of an older generation is empty, so starting again costs nothing
+ * however large an earlier article made the table. */
+struct aggterm {
+	uint32_t off, len, wdf; /* the term's bytes: off, len in bytes */
+};
+
+struct aggslot {
+	uint64_t hash;
+	uint32_t term; /* index in terms */
+	uint32_t gen;  /* in use when it is the table's generation */
+};
+
+struct termagg {
+	struct aggslot *slot;
+	size_t cap;           /* slots: a power of two, or 0 */
+	struct aggterm *terms;
+	size_t n, capterms;
+	uint32_t gen;
+	struct newsidx_buf bytes;
+};
+
+/*
+ * The preparing half of indexing, one per thread: an article becomes a
+ * Xapian document with every term, value and the stored data.  Only what
+ * needs the index (the near-duplicate group, the spelling table) is left
+ * to the writer.  Each preparer has its own analyzers: a stemmer is never
+ * shared between threads.
+ */
+struct prep {
+	const newsidx_index_options_t *opts;
+	struct newsidx_analyzer *an_en;
+	struct newsidx_analyzer *an_lang[8];
+	char an_code[8][8];
+	struct newsidx_buf data;
+	/* State for the token callbacks. */
+	struct newsidx_analyzer *an;
+	xapc_doc_t *doc;
+	const char *prefix;
+	int title;
+	xapc_status_t xst;
+	struct newsidx_minhash mh;
+	unsigned spell_count;
+	/* Words already listed for this article: hashes, valid when their
+	 * generation is the current one. */
+	uint64_t spell_hash[NEWSIDX_SPELL_SLOTS];
+	unsigned spell_gen[NEWSIDX_SPELL_SLOTS];
+	unsigned gen;
+	struct newsidx_buf spell;  /* this article's words, NUL-separated */
+	int compact;                /* positions in a value, not Xapian */
+	struct newsidx_posrec posr; /* this article's word positions */
+	struct termagg agg;         /* compact: its terms and their wdf */
+	struct newsidx_buf posv;    /* and their encoding */
+	struct newsidx_packer *packer; /* the run's, shared */
+	int binary_bands;           /* band terms in the binary form */
+	void *zctx;                 /* this thread's compression state */
+	struct newsidx_buf pack;    /* the packed record */
+};
+
+/* A prepared article, or the end of a file, on its way to the writer. */
+struct item {
+	xapc_doc_t *doc;
+	char *id;
+	char qterm[NEWSIDX_MAX_TERM + 24];
+	size_t qlen;
+	struct newsidx_sig sig;
+	int has_sig;
+	char *spell;
+	size_t spell_len;
+	size_t body_len;
+	int replace;   /* bulk: its id was seen before in the run */
+	struct item *next; /* in its file's queue */
+	/* The end of a file: its results. */
+	int end;
+	size_t file;
+	uint64_t hash;
+	int hashed;
+	int file_rejected;
+	unsigned long skipped, unprocessed, title_only;
+};
+
+/* A preparer for the run of w (its options, layout and packer); it
+ * makes its English analyzer at once, the others when an article needs
+ * them.  NEWSIDX_OK or NEWSIDX_NOMEM; newsidx_prep__free() frees it,
+ * also after a failure. */
+newsidx_status_t newsidx_prep__init(struct prep *p, const struct writer *w);
+void newsidx_prep__free(struct prep *p);
+
+/* The preparer's analyzer of a language code: English for "" and "en"
+ * and for languages libstemmer does not know.  Borrowed from p. */
+struct newsidx_analyzer *newsidx_prep__analyzer(struct prep *p,
+						const char *code);
+
+/* "en-GB", "EN", "English" -> "en" in out; "" when in is NULL or "". */
+void newsidx_document__lang_code(const char *in, char out[8]);
+
+/* Turn an article into a document, in any thread: every term, value
+ * slot and the packed record, all but its near-duplicate group and its
+ * spelling words, which are left to the writer (item->sig, ->spell).
+ * NEWSIDX_OK with *out set (the caller frees it with newsidx_item__free),
+ * or NEWSIDX_NOMEM / NEWSIDX_ENGINE with the reason in err. */
+newsidx_status_t newsidx_document__prepare(struct prep *p,
+					   struct newsidx_article *a,
+					   struct item **out, char *err,
+					   size_t errlen);
+
+/* Free a prepared article or end-of-file item; NULL is accepted. */
+void newsidx_item__free(struct item *it);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/spelling.c: the batch's spelling words          */
+/* ------------------------------------------------------------------ */
+
+struct spell_entry {
+	uint64_t hash;
+	uint32_t off;   /* of the word in the arena, 0 for a free slot */
+	uint32_t count;
+};
+
+struct spellbatch {
+	struct spell_entry *e;
+	size_t cap, n;  /* slots (a power of two), words */
+	struct newsidx_buf arena;
+};
+
+/* Count an article's spelling words (len bytes of NUL-terminated
+ * words, as newsidx_document__prepare() lists them) into the batch; -1
+ * when out of memory. */
+int newsidx_spelling__add(struct spellbatch *b, const char *words,
+			  size_t len);
+
+/* Hand the batch's words and counts to the spelling table of x, before
+ * a commit, and empty the batch; a binding status. */
+int newsidx_spelling__flush(struct spellbatch *b, struct xapc_db *x);
+
+void newsidx_spelling__free(struct spellbatch *b);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/group.c: near-duplicate groups while indexing   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The near-duplicate lookup of a run that started on an empty index: the
+ * band hashes of the run's articles, in memory, so that a first load or
+ * a parallel bulk load reads nothing back from Xapian.  Each article
+ * costs its group, its stored signature and NEWSIDX_SIG_BANDS slots.
+ */
+struct runart {
+	uint64_t group;
+	unsigned char sig[NEWSIDX_SIG_BYTES];
+};
+
+struct bandtab {
+	uint64_t *slot;     /* band hash high 32 bits << 32 | article + 1 */
+	size_t cap, n;      /* slots (a power of two), used */
+	struct runart *art;
+	size_t nart, capart;
+};
+
+/* The near-duplicate group of an article with signature sig and this
+ * id, as 16 hex digits in group: that of an article already indexed, or
+ * met earlier in the run, that resembles it enough, else a new one.  A
+ * binding status. */
+int newsidx_group__find(struct writer *w, const struct newsidx_sig *sig,
+			const char *id, char group[17]);
+
+void newsidx_bandtab__free(struct bandtab *t);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/train.c: positions layout, dictionary and codes */
+/* ------------------------------------------------------------------ */
+
+/* Set w->compact from the index, or from the options while the index is
+ * empty; NEWSIDX_INVALID_ARGUMENT for another layout on a non-empty
+ * index. */
+newsidx_status_t newsidx_train__layout(struct writer *w);
+
+/* w->packer, with the index's dictionary and stem codes when it has
+ * them; NEWSIDX_CORRUPT when they are damaged, NEWSIDX_NOMEM. */
+newsidx_status_t newsidx_train__packer(struct writer *w);
+
+/* Offer the index's newest stored articles to a packer that has no
+ * dictionary yet (after newsidx_prep__init of w->prep). */
+void newsidx_train__sample_index(struct writer *w);
+
+/* Store a dictionary the packer has just given, and the stem codes made
+ * with it; a binding status. */
+int newsidx_train__store_dictionary(struct writer *w, const void *dict,
+				    size_t len);
+
+/* At the end of a run: train on the samples gathered if that has not
+ * happened yet, and store what comes of it. */
+newsidx_status_t newsidx_train__finish(struct writer *w);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/state.c: the input state kept in the metadata   */
+/* ------------------------------------------------------------------ */
+
+/* One input file found by the walk. */
+struct input {
+	char *name;    /* as found, for messages */
+	char *abspath; /* for ids, XF terms and file states */
+	unsigned long long size;
+	long long mtime_ns;
+};
+
+/* A file's state as remembered in the metadata. */
+struct fstate {
+	int found;
+	unsigned long long size;
+	long long mtime_ns;
+	uint64_t hash;
+	int failed;
+};
+
+/* What the writer keeps per file being indexed. */
+struct filework {
+	struct fstate fs;
+	xapc_docid_t *seen;  /* its articles' docids, to drop the others */
+	size_t nseen, capseen;
+	size_t narticles;    /* its articles written */
+};
+
+/* Docids gathered from postings by newsidx_doclist__collect (ctx: the
+ * list; nomem is set, and the walk stopped, when memory ran out). */
+struct doclist {
+	xapc_docid_t *ids;
+	size_t n, cap;
+	int nomem;
+};
+
+int newsidx_doclist__collect(void *ctx, xapc_docid_t docid,
+			     xapc_termcount_t wdf);
+
+/* Content hash of a file, to tell a touched file from a changed one;
+ * -1 when it cannot be read. */
+int newsidx_state__hash_file(const char *path, uint64_t *out);
+
+/*
+ * Does a file found by the walk need reading?  0: no (unchanged, or
+ * touched and re-stamped); 1: yes, with its remembered state in *fs and,
+ * when it had to be computed, its content hash in *hash (*hashed set).
+ * A failure is 0 with *st set.
+ */
+int newsidx_state__needs_reading(struct writer *w, const struct input *in,
+				 struct fstate *fs, uint64_t *hash,
+				 int *hashed, newsidx_status_t *st);
+
+/* After a file was read: drop the articles it no longer holds and
+ * remember its state (failed when rejected with no article written). */
+newsidx_status_t newsidx_state__finish_file(struct writer *w,
+					    const struct input *in,
+					    struct filework *fw, uint64_t hash,
+					    int rejected);
+
+/* Remove the articles and states of files gone from under root: those
+ * remembered there and not among this run's n inputs, which it sorts
+ * by path. */
+newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
+					      const char *root,
+					      struct input *inputs, size_t n);
+
+/* Remember an input path given, so that a rebuild can read it again. */
+newsidx_status_t newsidx_state__put_root(struct writer *w,
+					 const char *abspath);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/batch.c: writing articles, batches and commits  */
+/* ------------------------------------------------------------------ */
+
+/* Report a rejected input to the caller and on the handle, from any
+ * thread (under the pipeline's lock when there is one). */
+void newsidx_batch__reject(struct writer *w, const char *where,
+			   const char *reason);
+
+/* The same as an ingest callback (ctx: the writer), which also marks
+ * the file being read as rejected. */
+void newsidx_batch__on_reject(void *ctx, const char *where,
+			      const char *reason);
+
+/* Call the progress callback; nonzero means stop. */
+int newsidx_batch__progress(struct writer *w);
+
+/* Flush the batch's spelling words and commit. */
+newsidx_status_t newsidx_batch__commit(struct writer *w);
+
+/* The writer's part of every article, in the articles' order: a new
+ * dictionary stored, its near-duplicate group, its spelling words
+ * counted.  A binding status. */
+int newsidx_batch__group_and_spell(struct writer *w, struct item *it);
+
+/* Write a prepared article of file fw in the writer's thread, replacing
+ * any copy with its id, and commit when the batch is full.  The caller
+ * keeps it.  A failure is also left in w->fatal. */
+newsidx_status_t newsidx_batch__write(struct writer *w, struct item *it,
+				      struct filework *fw);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/walk.c: the input files under a path            */
+/* ------------------------------------------------------------------ */
+
+struct inputs {
+	struct input *v;
+	size_t n, cap;
+};
+
+/* Add the regular files at or under path to ins, in name order, hidden
+ * ones left out; paths that cannot be read are reported rejected.
+ * NEWSIDX_OK, or NEWSIDX_NOMEM without a message. */
+newsidx_status_t newsidx_walk__collect(struct writer *w, const char *path,
+				       struct inputs *ins);
+
+void newsidx_walk__free(struct inputs *ins);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/pipeline.c: preparing articles in threads       */
+/* ------------------------------------------------------------------ */
+
+/* A file to read, and what the writer keeps while its articles come. */
+struct job {
+	const struct input *in;
+	struct filework fw;
+	uint64_t hash;
+	int hashed;
+	struct item *qhead, *qtail; /* prepared, not yet written */
+	size_t qn;
+};
+
+/* Prepared articles a queue holds at most: a file's in the pipeline,
+ * a shard's in a bulk load. */
+#define NEWSIDX_QUEUE_CAP 256
+
+/*
+ * Worker threads parse and prepare files, one file per worker at a time,
+ * taking them in order, and queue each file's prepared articles, then an
+ * end-of-file item, on that file's queue.  The writer (the calling
+ * thread) is the only thread that touches the index, and it takes the
+ * files in order, each to its end, as one thread would: an id repeated
+ * across files keeps its last file's text, the documents get the same
+ * numbers and the same near-duplicate groups whatever the threads'
+ * timing, and a stopped run has read a first part of the files.  A
+ * worker ahead of the writer's file stops when AHEAD_CAP (pipeline.c)
+ * articles wait in all the files ahead, and every file's queue holds at
+ * most NEWSIDX_QUEUE_CAP, so memory stays bounded.  The worker on the
+ * writer's file is never held by the others: the files ahead of it are
+ * taken after it.  Rejects from any thread take mu (batch.c).
+ */
+struct pipeline {
+	pthread_mutex_t mu;
+	pthread_cond_t more, room;
+	size_t n;               /* items queued in every file */
+	size_t cur;             /* the file the writer is on */
+	unsigned waiting;       /* workers waiting for room */
+	struct job *jobs;
+	size_t njobs, next;
+	unsigned running;
+	int stop;
+	newsidx_status_t err;   /* a worker's failure */
+	char errmsg[512];
+	struct writer *w;
+};
+
+/* Read the njobs files with nworkers preparing threads, writing in the
+ * calling thread; a bulk load started before is ended here. */
+newsidx_status_t newsidx_pipeline__run(struct writer *w, struct job *jobs,
+				       size_t njobs, unsigned nworkers);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/bulk.c: a large load as parallel shards         */
+/* ------------------------------------------------------------------ */
+
+/* How many shards a load of these n files with nw threads gets: 0 for
+ * none (one writer). */
+unsigned newsidx_bulk__shards(struct writer *w, const struct job *jobs,
+			      size_t n, unsigned nw);
+
+/* Start a bulk load with nshards shard writers (w->bulk); the writer's
+ * handle then points at the load's metadata generation. */
+newsidx_status_t newsidx_bulk__start(struct writer *w, unsigned nshards);
+
+/* The writer's part for one article of a bulk load: it then goes to its
+ * shard.  The item is the shard's, or freed: the caller never frees it. */
+newsidx_status_t newsidx_bulk__put(struct writer *w, struct item *it,
+				   struct filework *fw);
+
+/* End the bulk load: merged into a new live generation unless st is a
+ * failure (other than NEWSIDX_INTERRUPTED), dropped then.  Returns the
+ * run's status. */
+newsidx_status_t newsidx_bulk__end(struct writer *w, newsidx_status_t st);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/writer.c: a run of newsidx_index_path/_buffer   */
+/* ------------------------------------------------------------------ */
+
+/* The state of one run, owned by the calling thread. */
+struct writer {
+	struct newsidx_db *db;
+	const newsidx_index_options_t *opts;
+	newsidx_index_stats_t *stats;
+	struct prep prep;          /* for the writer's own thread */
+	struct filework single;    /* the file of a one-thread run */
+	unsigned long since_progress;
+	newsidx_status_t fatal;
+	unsigned long rejected;
+	int file_rejected;
+	struct pipeline *pl;       /* when preparing in threads */
+	struct spellbatch spell;
+	int dedup_mem;             /* the index was empty: use bands */
+	struct bandtab bands;
+	struct bulk *bulk;         /* a parallel bulk load, or NULL */
+	int compact;               /* the index keeps compact positions */
+	int term_lists;            /* Xapian keeps term lists (can delete) */
+	struct newsidx_packer *packer; /* packs the stored records */
+	int binary_bands;          /* band terms in the binary form */
+};
+
+
+#endif /* NEWSIDX_INDEX_H */

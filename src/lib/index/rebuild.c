@@ -1,0 +1,132 @@
+/*
+ * rebuild.c: newsidx_db_rebuild(), which indexes again, into a new
+ * generation, every input path the index remembers (the metadata keys
+ * under NEWSIDX_META_ROOT_PREFIX), then switches the stub to it.
+ *
+ * Like a compaction it never writes into the live generation: a failed
+ * rebuild leaves the index as it was.  A rebuild is also how an index
+ * changes its positions layout or schema, and how a lean index gives
+ * back the space of the articles it lists deleted.
+ */
+#include "config.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "store/store.h"
+#include "xapc.h"
+
+struct roots {
+	struct newsidx_db *db;
+	char **v;
+	size_t n;
+	int nomem;
+};
+
+static int collect_root(void *ctx, const char *key, size_t klen)
+{
+	struct roots *r = ctx;
+	char *name = malloc(klen + 1), *v = NULL, **p;
+	size_t len = 0;
+
+	if (!name) {
+		r->nomem = 1;
+		return 1;
+	}
+	memcpy(name, key, klen);
+	name[klen] = '\0';
+	if (xapc_db_get_metadata(r->db->x, name, &v, &len) == XAPC_OK && len) {
+		p = realloc(r->v, (r->n + 1) * sizeof(*p));
+		if (!p) {
+			free(v);
+			r->nomem = 1;
+		} else {
+			r->v = p;
+			r->v[r->n++] = v;
+			v = NULL;
+		}
+	}
+	free(v);
+	free(name);
+	return r->nomem;
+}
+
+newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
+				    const newsidx_index_options_t *opts,
+				    newsidx_index_stats_t *stats)
+{
+	char cur[256], gen[64], dst[PATH_MAX];
+	struct roots r = { 0 };
+	struct newsidx_db *fresh = NULL;
+	newsidx_status_t st, worst = NEWSIDX_OK;
+	size_t i;
+	int x;
+
+	st = newsidx_db__stub_writer(db, cur, sizeof(cur));
+	if (st)
+		return st;
+	r.db = db;
+	x = xapc_db_metadata_keys(db->x, NEWSIDX_META_ROOT_PREFIX,
+				  collect_root, &r);
+	if (x || r.nomem) {
+		st = x ? newsidx_db__xfail(db, x, "reading")
+		       : newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		goto out;
+	}
+	if (r.n == 0) {
+		st = newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
+				      "index %s remembers no input paths to "
+				      "rebuild from",
+				      db->path);
+		goto out;
+	}
+	st = newsidx_layout__next_gen(db->path, gen, sizeof(gen));
+	if (st) {
+		st = newsidx_db__fail(db, st, "cannot read %s", db->path);
+		goto out;
+	}
+	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
+	st = newsidx_db__open_fresh(&fresh, dst, db->synonyms);
+	if (!st) {
+		/* The fresh index keeps the old one's positions layout
+		 * unless the options choose one. */
+		int want = opts && opts->version >= 3
+				   ? opts->positions
+				   : NEWSIDX_POSITIONS_KEEP;
+
+		st = newsidx_db__set_positions(
+			fresh, want == NEWSIDX_POSITIONS_KEEP
+				       ? newsidx_db__compact_positions(db)
+				       : want == NEWSIDX_POSITIONS_COMPACT);
+	}
+	for (i = 0; !st && i < r.n; i++) {
+		st = newsidx_index_path(fresh, r.v[i], opts, stats);
+		if (st == NEWSIDX_REJECTED) {
+			worst = st;
+			st = NEWSIDX_OK;
+		}
+	}
+	if (!st)
+		st = newsidx_db_commit(fresh);
+	if (st) {
+		/* The live index is untouched; say why and drop the rest. */
+		if (fresh)
+			newsidx_db__fail(db, st, "rebuilding: %s",
+					 fresh->errmsg);
+		newsidx_db_free(fresh);
+		newsidx_layout__remove(dst);
+		goto out;
+	}
+	newsidx_db_free(fresh);
+	st = newsidx_db__switch(db, gen, cur);
+	if (!st)
+		st = worst;
+out:
+	for (i = 0; i < r.n; i++)
+		free(r.v[i]);
+	free(r.v);
+	return st;
+}

@@ -1,0 +1,339 @@
+/*
+ * state.c: the input state kept in the index metadata, which makes
+ * re-indexing incremental.  Each file's state (size, modification time,
+ * content hash, whether it failed) is kept under NEWSIDX_META_FILE_PREFIX,
+ * written in the same commit as the file's last articles, so the state
+ * never claims work that a crash undid.  A file whose state matches is
+ * skipped without being opened; after a run, the articles of files that
+ * vanished from under the given paths are removed.  Every article
+ * carries its file's XF term, which is how a changed or vanished file's
+ * articles are found.  The paths given are kept too
+ * (NEWSIDX_META_ROOT_PREFIX), for rebuild.c.
+ *
+ * It decides and records; reading the files is the writer's.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "index/index.h"
+
+/* The metadata key of a file's state; long paths are hashed (the value
+ * always holds the full path). */
+static void state_key(const char *prefix, const char *abspath, char *key,
+		      size_t size)
+{
+	size_t plen = strlen(prefix), n = strlen(abspath);
+
+	if (plen + n < 200 && plen + n < size) {
+		memcpy(key, prefix, plen);
+		memcpy(key + plen, abspath, n + 1);
+	} else
+		snprintf(key, size, "%s#%016" PRIx64, prefix,
+			 newsidx_hash64(abspath, n));
+}
+
+/* "1 SIZE MTIME_NS HASH ok|failed PATH" */
+static int parse_state(const char *v, struct fstate *fs, const char **path)
+{
+	char what[16];
+	int used = 0;
+
+	memset(fs, 0, sizeof(*fs));
+	if (sscanf(v, "1 %llu %lld %" SCNx64 " %15s %n", &fs->size,
+		   &fs->mtime_ns, &fs->hash, what, &used) != 4 ||
+	    used == 0)
+		return 0;
+	fs->found = 1;
+	fs->failed = strcmp(what, "failed") == 0;
+	if (path)
+		*path = v + used;
+	return 1;
+}
+
+static newsidx_status_t get_state(struct writer *w, const char *abspath,
+				  struct fstate *fs)
+{
+	char key[256], *v = NULL;
+	size_t len = 0;
+	int x;
+
+	memset(fs, 0, sizeof(*fs));
+	state_key(NEWSIDX_META_FILE_PREFIX, abspath, key, sizeof(key));
+	x = xapc_db_get_metadata(w->db->x, key, &v, &len);
+	if (x)
+		return newsidx_db__xfail(w->db, x, "reading");
+	if (len)
+		parse_state(v, fs, NULL);
+	free(v);
+	return NEWSIDX_OK;
+}
+
+static newsidx_status_t put_state(struct writer *w, const struct input *in,
+				  uint64_t hash, int failed)
+{
+	char key[256], *v;
+	size_t n = strlen(in->abspath) + 96;
+	int x;
+
+	v = malloc(n);
+	if (!v)
+		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	snprintf(v, n, "1 %llu %lld %016" PRIx64 " %s %s", in->size,
+		 in->mtime_ns, hash, failed ? "failed" : "ok", in->abspath);
+	state_key(NEWSIDX_META_FILE_PREFIX, in->abspath, key, sizeof(key));
+	x = xapc_db_set_metadata(w->db->x, key, v, strlen(v));
+	free(v);
+	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
+}
+
+int newsidx_state__hash_file(const char *path, uint64_t *out)
+{
+	unsigned char buf[65536];
+	uint64_t h = 0xcbf29ce484222325ULL;
+	FILE *f = fopen(path, "rb");
+	size_t n, i;
+
+	if (!f)
+		return -1;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		for (i = 0; i < n; i++) {
+			h ^= buf[i];
+			h *= 0x100000001b3ULL;
+		}
+	i = (size_t)ferror(f);
+	fclose(f);
+	*out = h;
+	return i ? -1 : 0;
+}
+
+int newsidx_doclist__collect(void *ctx, xapc_docid_t docid,
+			     xapc_termcount_t wdf)
+{
+	struct doclist *l = ctx;
+
+	(void)wdf;
+	if (NEWSIDX_ARRAY_GROW(l->ids, l->n, l->cap, 64)) {
+		l->nomem = 1;
+		return 1;
+	}
+	l->ids[l->n++] = docid;
+	return 0;
+}
+
+static int cmp_docid(const void *a, const void *b)
+{
+	xapc_docid_t x = *(const xapc_docid_t *)a, y = *(const xapc_docid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Delete the articles of a file except those in keep (sorted): the
+ * articles a changed file no longer holds, or all of a vanished file's.
+ */
+static newsidx_status_t drop_articles(struct writer *w, const char *abspath,
+				      const xapc_docid_t *keep, size_t nkeep)
+{
+	char term[NEWSIDX_MAX_TERM + 24];
+	size_t n = newsidx_schema__file_term(term, abspath);
+	struct doclist l = { 0 };
+	size_t i;
+	int x;
+
+	/* The hashed term, then the path itself: the form of articles
+	 * written by earlier versions (an article has one or the other). */
+	x = xapc_db_postings(w->db->x, term, n, newsidx_doclist__collect,
+			     &l);
+	if (!x && !l.nomem) {
+		n = newsidx_schema__term(term, NEWSIDX_PREFIX_FILE, abspath,
+					 strlen(abspath));
+		x = xapc_db_postings(w->db->x, term, n,
+				     newsidx_doclist__collect, &l);
+	}
+	if (l.nomem)
+		x = XAPC_ERR_NOMEM;
+	for (i = 0; !x && i < l.n; i++) {
+		if (keep && bsearch(&l.ids[i], keep, nkeep, sizeof(*keep),
+				    cmp_docid))
+			continue;
+		x = xapc_db_delete_doc(w->db->x, l.ids[i]);
+		if (!x) {
+			w->stats->deleted++;
+			w->db->pending++;
+		}
+	}
+	free(l.ids);
+	return x ? newsidx_db__xfail(w->db, x, "deleting from") : NEWSIDX_OK;
+}
+
+int newsidx_state__needs_reading(struct writer *w, const struct input *in,
+				 struct fstate *fs, uint64_t *hash,
+				 int *hashed, newsidx_status_t *st)
+{
+	*hashed = 0;
+	*st = get_state(w, in->abspath, fs);
+	if (*st)
+		return 0;
+	if (fs->found && !w->opts->force &&
+	    !(fs->failed && w->opts->retry_failed) && fs->size == in->size) {
+		if (fs->mtime_ns == in->mtime_ns) {
+			w->stats->unchanged++;
+			return 0;
+		}
+		/* Touched, or changed within the same size: the content
+		 * hash decides. */
+		if (newsidx_state__hash_file(in->abspath, hash) == 0) {
+			*hashed = 1;
+			if (*hash == fs->hash) {
+				w->stats->unchanged++;
+				w->db->pending++;
+				*st = put_state(w, in, *hash, fs->failed);
+				return 0;
+			}
+		}
+	}
+	return 1;
+}
+
+/*
+ * After a file was read: drop the articles it no longer holds (all of
+ * them when it now fails entirely) and remember its state.
+ */
+newsidx_status_t newsidx_state__finish_file(struct writer *w,
+					    const struct input *in,
+					    struct filework *fw, uint64_t hash,
+					    int rejected)
+{
+	newsidx_status_t st;
+
+	if (fw->fs.found) {
+		if (fw->nseen)
+			qsort(fw->seen, fw->nseen, sizeof(*fw->seen),
+			      cmp_docid);
+		st = drop_articles(w, in->abspath, fw->seen, fw->nseen);
+		if (st)
+			return st;
+	}
+	w->db->pending++;
+	return put_state(w, in, hash, rejected && fw->narticles == 0);
+}
+
+static int cmp_input_path(const void *a, const void *b)
+{
+	return strcmp(((const struct input *)a)->abspath,
+		      ((const struct input *)b)->abspath);
+}
+
+/* Is path the root itself or below it? */
+static int under(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (strncmp(path, root, n) != 0)
+		return 0;
+	return path[n] == '\0' || path[n] == '/' ||
+	       (n > 0 && root[n - 1] == '/');
+}
+
+struct vanish {
+	struct writer *w;
+	const char *root;
+	const struct input *sorted; /* this run's inputs by abspath */
+	size_t n;
+	char **gone;
+	size_t ngone, capgone;
+	int nomem;
+};
+
+static int find_vanished(void *ctx, const char *key, size_t klen)
+{
+	struct vanish *v = ctx;
+	struct input probe;
+	struct fstate fs;
+	const char *path = NULL;
+	char *val = NULL, *k;
+	size_t len = 0;
+
+	k = malloc(klen + 1);
+	if (!k) {
+		v->nomem = 1;
+		return 1;
+	}
+	memcpy(k, key, klen);
+	k[klen] = '\0';
+	if (xapc_db_get_metadata(v->w->db->x, k, &val, &len) == XAPC_OK &&
+	    len && parse_state(val, &fs, &path) && under(path, v->root)) {
+		probe.abspath = (char *)path;
+		if (!v->n || !bsearch(&probe, v->sorted, v->n,
+				      sizeof(*v->sorted), cmp_input_path)) {
+			if (NEWSIDX_ARRAY_GROW(v->gone, v->ngone, v->capgone,
+					       16))
+				v->nomem = 1;
+			if (!v->nomem) {
+				v->gone[v->ngone] = newsidx_strdup(path);
+				if (!v->gone[v->ngone++])
+					v->nomem = 1;
+			}
+		}
+	}
+	free(val);
+	free(k);
+	return v->nomem;
+}
+
+/* Remove the articles and states of files gone from under root. */
+newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
+					      const char *root,
+					      struct input *inputs, size_t n)
+{
+	struct vanish v;
+	newsidx_status_t st = NEWSIDX_OK;
+	size_t i;
+	int x;
+
+	if (n)
+		qsort(inputs, n, sizeof(*inputs), cmp_input_path);
+	memset(&v, 0, sizeof(v));
+	v.w = w;
+	v.root = root;
+	v.sorted = inputs;
+	v.n = n;
+	x = xapc_db_metadata_keys(w->db->x, NEWSIDX_META_FILE_PREFIX,
+				  find_vanished, &v);
+	if (v.nomem)
+		st = newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	else if (x)
+		st = newsidx_db__xfail(w->db, x, "reading");
+	for (i = 0; i < v.ngone; i++) {
+		char key[256];
+
+		if (!st)
+			st = drop_articles(w, v.gone[i], NULL, 0);
+		if (!st) {
+			state_key(NEWSIDX_META_FILE_PREFIX, v.gone[i], key,
+				  sizeof(key));
+			x = xapc_db_set_metadata(w->db->x, key, "", 0);
+			if (x)
+				st = newsidx_db__xfail(w->db, x, "writing to");
+		}
+		free(v.gone[i]);
+	}
+	free(v.gone);
+	return st;
+}
+
+/* Remember the paths given, so that a rebuild can read them again. */
+newsidx_status_t newsidx_state__put_root(struct writer *w,
+					 const char *abspath)
+{
+	char key[256];
+	int x;
+
+	state_key(NEWSIDX_META_ROOT_PREFIX, abspath, key, sizeof(key));
+	x = xapc_db_set_metadata(w->db->x, key, abspath, strlen(abspath));
+	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
+}
