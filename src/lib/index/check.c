@@ -229,3 +229,10 @@ newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 		*problems = c.problems;
 	return NEWSIDX_OK;
 }
+
+/* The name of 0.1, deprecated (newsidx.h, "Deprecated names"). */
+newsidx_status_t newsidx_check(const char *path, newsidx_reject_fn report,
+			       void *ctx, unsigned long *problems)
+{
+	return newsidx_db_check(path, report, ctx, problems);
+}

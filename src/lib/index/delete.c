@@ -67,3 +67,15 @@ newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db, const char *query,
 		*deleted = n;
 	return n ? newsidx_db_commit(db) : NEWSIDX_OK;
 }
+
+/* The names of 0.1, deprecated (newsidx.h, "Deprecated names"). */
+newsidx_status_t newsidx_delete_id(newsidx_db_t *db, const char *id)
+{
+	return newsidx_db_delete_id(db, id);
+}
+
+newsidx_status_t newsidx_delete_query(newsidx_db_t *db, const char *query,
+				      size_t *deleted)
+{
+	return newsidx_db_delete_query(db, query, deleted);
+}

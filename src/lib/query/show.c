@@ -145,3 +145,10 @@ fail:
 	newsidx_article_free(&sh->pub);
 	return st;
 }
+
+/* The name of 0.1, deprecated (newsidx.h, "Deprecated names"). */
+newsidx_status_t newsidx_show(newsidx_article_t **out, newsidx_db_t *db,
+			      const char *id)
+{
+	return newsidx_article_get(out, db, id);
+}

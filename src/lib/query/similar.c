@@ -191,3 +191,11 @@ out:
 	*out = r;
 	return NEWSIDX_OK;
 }
+
+/* The name of 0.1, deprecated (newsidx.h, "Deprecated names"). */
+newsidx_status_t newsidx_similar(newsidx_results_t **out, newsidx_db_t *db,
+				 const char *id,
+				 const newsidx_search_options_t *opts)
+{
+	return newsidx_article_similar(out, db, id, opts);
+}

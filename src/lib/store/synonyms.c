@@ -23,7 +23,6 @@
 #include "store/store.h"
 #include "xapc.h"
 
-#define META_SYNONYMS NEWSIDX_META_SYNONYMS
 #define MAX_GROUP 16
 
 struct keybuf {
@@ -131,7 +130,7 @@ int newsidx_synonyms__load(struct xapc_db *db, struct newsidx_analyzer *an,
 
 	snprintf(hash, sizeof(hash), "%d:%016" PRIx64, NEWSIDX_SCHEMA_VERSION,
 		 newsidx_hash64(text, len));
-	x = xapc_db_get_metadata(db, META_SYNONYMS, &old, &olen);
+	x = xapc_db_get_metadata(db, NEWSIDX_META_SYNONYMS, &old, &olen);
 	if (!x && old && strcmp(old, hash) == 0) {
 		free(old);
 		return 0; /* already in the index */
@@ -159,7 +158,7 @@ int newsidx_synonyms__load(struct xapc_db *db, struct newsidx_analyzer *an,
 		p = nl ? nl + 1 : e;
 	}
 	if (!x)
-		x = xapc_db_set_metadata(db, META_SYNONYMS, hash,
+		x = xapc_db_set_metadata(db, NEWSIDX_META_SYNONYMS, hash,
 					 strlen(hash));
 	if (!x)
 		*loaded = 1;
