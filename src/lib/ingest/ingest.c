@@ -1,10 +1,11 @@
 /*
  * ingest.c: from bytes on disk to article records.
  *
- * Responsible for reading an input (a file or a memory buffer),
- * decompressing gzip whenever the data starts with gzip's magic bytes
- * (never trusting the file name), recognising the format from the
- * content, and parsing it into struct newsidx_article records:
+ * Responsible for reading an input (a file or a memory buffer) through
+ * the stream of util/stream.c, which decompresses gzip whenever the data
+ * starts with gzip's magic bytes (never trusting the file name),
+ * recognising the format from the content, and parsing it into struct
+ * newsidx_article records:
  *
  * - plain text in the corpus format: an optional title line followed by
  *   a blank line, an optional "date YYYY-MM-DD Place:" lead, then the
@@ -29,211 +30,17 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <jansson.h>
-#include <zlib.h>
 
 #include "ingest/parsers.h"
 
-#define CHUNK 65536
 #define SNIFF 4096
-
-/* A buffered, decompressing byte stream over a file or memory. */
-struct reader {
-	gzFile gz;
-	const unsigned char *mem;
-	size_t memlen, mempos;
-	z_stream z;
-	int zinit;
-	int zdone;  /* the last gzip member ended */
-	int zfault; /* truncated or corrupt; err says which */
-	unsigned char *buf;
-	size_t cap, start, end;
-	unsigned long long offset; /* stream offset of buf[start] */
-	int eof;
-	char err[160]; /* set when the stream broke (truncated gzip) */
-};
-
-/* What the WARC parser sees of a reader (internal.h). */
-struct newsidx_stream {
-	struct reader r;
-};
-
-static void reader_close(struct reader *r)
-{
-	if (r->gz)
-		gzclose(r->gz);
-	if (r->zinit)
-		inflateEnd(&r->z);
-	free(r->buf);
-}
-
-/*
- * Read more decompressed bytes from memory, following gzip members.  A
- * fault is reported only once the bytes before it have been returned, so
- * that every complete record ahead of a truncation is kept.
- */
-static long mem_read(struct reader *r, unsigned char *dst, size_t n)
-{
-	size_t got;
-	int ret;
-
-	if (!r->zinit) {
-		size_t k = r->memlen - r->mempos;
-
-		if (k > n)
-			k = n;
-		memcpy(dst, r->mem + r->mempos, k);
-		r->mempos += k;
-		return (long)k;
-	}
-	if (r->zdone)
-		return 0;
-	r->z.next_out = dst;
-	r->z.avail_out = (uInt)n;
-	while (!r->zfault && r->z.avail_out > 0) {
-		ret = inflate(&r->z, Z_NO_FLUSH);
-		if (ret == Z_STREAM_END) {
-			/* Another member may follow, as in .warc.gz;
-			 * anything else after the end is ignored. */
-			if (r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f &&
-			    r->z.next_in[1] == 0x8b) {
-				inflateReset(&r->z);
-				continue;
-			}
-			r->zdone = 1;
-			break;
-		}
-		if ((ret == Z_OK || ret == Z_BUF_ERROR) &&
-		    r->z.avail_in == 0 && r->z.avail_out > 0) {
-			r->zfault = 1;
-			snprintf(r->err, sizeof(r->err),
-				 "truncated gzip data: unexpected end of "
-				 "input");
-		} else if (ret != Z_OK) {
-			r->zfault = 1;
-			snprintf(r->err, sizeof(r->err), "corrupt gzip data: %s",
-				 r->z.msg ? r->z.msg : "inflate failed");
-		}
-	}
-	got = n - r->z.avail_out;
-	if (got == 0 && r->zfault)
-		return -1;
-	return (long)got;
-}
-
-/* Make at least want bytes available (or all that remain).  Returns the
- * bytes available, or -1 with r->err set when the stream broke. */
-static long fill(struct reader *r, size_t want)
-{
-	long got;
-
-	if (r->eof && r->err[0])
-		return -1; /* the fault stays visible to every caller */
-	while (r->end - r->start < want && !r->eof) {
-		if (r->start > 0 && r->start == r->end) {
-			r->offset += r->start;
-			r->start = r->end = 0;
-		}
-		if (r->end + CHUNK > r->cap) {
-			size_t keep = r->end - r->start;
-			size_t cap = r->cap ? r->cap : 2 * CHUNK;
-			unsigned char *p;
-
-			if (r->start > 0) {
-				memmove(r->buf, r->buf + r->start, keep);
-				r->offset += r->start;
-				r->start = 0;
-				r->end = keep;
-			}
-			while (cap < r->end + CHUNK)
-				cap *= 2;
-			if (cap != r->cap) {
-				p = realloc(r->buf, cap);
-				if (!p)
-					return -2;
-				r->buf = p;
-				r->cap = cap;
-			}
-		}
-		if (r->gz) {
-			int n = gzread(r->gz, r->buf + r->end, CHUNK);
-			int zerr;
-			const char *msg = gzerror(r->gz, &zerr);
-
-			if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-				if (n > 0)
-					r->end += (size_t)n;
-				/* zlib prefixes "<fd:N>: ", which names
-				 * nothing useful; the caller names the file. */
-				if (msg && strncmp(msg, "<fd:", 4) == 0 &&
-				    strstr(msg, ": "))
-					msg = strstr(msg, ": ") + 2;
-				snprintf(r->err, sizeof(r->err), "%s%s",
-					 zerr == Z_BUF_ERROR
-						 ? "truncated gzip data: "
-						 : "corrupt gzip data: ",
-					 msg ? msg : "read error");
-				r->eof = 1;
-				return -1;
-			}
-			got = n;
-		} else {
-			got = mem_read(r, r->buf + r->end, CHUNK);
-			if (got < 0) {
-				r->eof = 1;
-				return -1;
-			}
-		}
-		if (got == 0)
-			r->eof = 1;
-		r->end += (size_t)got;
-	}
-	return (long)(r->end - r->start);
-}
-
-static int reader_open(struct reader *r, const char *path, const void *data,
-		       size_t len, char *why, size_t whylen)
-{
-	memset(r, 0, sizeof(*r));
-	if (path) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0) {
-			snprintf(why, whylen, "%s", strerror(errno));
-			return -1;
-		}
-		r->gz = gzdopen(fd, "rb");
-		if (!r->gz) {
-			close(fd);
-			snprintf(why, whylen, "out of memory");
-			return -1;
-		}
-		gzbuffer(r->gz, CHUNK);
-		return 0;
-	}
-	r->mem = data;
-	r->memlen = len;
-	if (len >= 2 && r->mem[0] == 0x1f && r->mem[1] == 0x8b) {
-		if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
-			snprintf(why, whylen, "out of memory");
-			return -1;
-		}
-		r->zinit = 1;
-		r->z.next_in = (Bytef *)r->mem;
-		r->z.avail_in = (uInt)len;
-		r->mempos = 0;
-	}
-	return 0;
-}
 
 /* ---- small string helpers ---- */
 
@@ -605,7 +412,7 @@ static int looks_like_place(const char *s, size_t n)
 	       (isupper((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80);
 }
 
-static void parse_text(struct newsidx_ingest *ing, struct reader *r)
+static void parse_text(struct newsidx_ingest *ing, struct newsidx_stream *s)
 {
 	struct newsidx_article a;
 	const char *text, *p, *e;
@@ -614,15 +421,16 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 	unsigned long line, col;
 	char where[1024];
 
-	avail = fill(r, ing->max_article + 1);
+	avail = newsidx_stream__fill(s, ing->max_article + 1);
 	if (avail == -2) {
 		reject(ing, ing->name, "out of memory");
 		return;
 	}
 	if (avail < 0) {
 		snprintf(where, sizeof(where), "%s: offset %llu", ing->name,
-			 r->offset + (r->end - r->start));
-		reject(ing, where, "%s", r->err);
+			 newsidx_stream__offset(s) +
+				 newsidx_stream__buffered(s, &text));
+		reject(ing, where, "%s", newsidx_stream__error(s));
 		return;
 	}
 	len = (size_t)avail;
@@ -633,7 +441,7 @@ static void parse_text(struct newsidx_ingest *ing, struct reader *r)
 		       ing->max_article);
 		return;
 	}
-	text = (const char *)r->buf + r->start;
+	newsidx_stream__buffered(s, &text);
 	if (!newsidx_utf8__valid(text, len, &bad)) {
 		line_col(text, bad, &line, &col);
 		snprintf(where, sizeof(where), "%s:%lu:%lu", ing->name, line,
@@ -858,50 +666,48 @@ out:
 	newsidx_article__clear(&a);
 }
 
-static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
+static void parse_jsonl(struct newsidx_ingest *ing, struct newsidx_stream *s)
 {
 	unsigned long lineno = 0;
 	char where[1024];
 
 	for (;;) {
-		unsigned char *nl;
-		size_t scanned = 0, n;
-		long avail;
+		const char *data, *nl;
+		size_t scanned = 0, n, avail, want;
 		int too_long = 0;
 
 		/* Find the end of the line, growing the buffer up to the
 		 * record limit, then skipping the rest of an overlong one. */
 		for (;;) {
-			avail = (long)(r->end - r->start);
-			nl = avail > (long)scanned
-				     ? memchr(r->buf + r->start + scanned,
-					      '\n', (size_t)avail - scanned)
-				     : NULL;
-			if (nl || r->eof)
+			avail = newsidx_stream__buffered(s, &data);
+			nl = avail > scanned ? memchr(data + scanned, '\n',
+						      avail - scanned)
+					     : NULL;
+			if (nl || newsidx_stream__eof(s))
 				break;
-			scanned = (size_t)avail;
+			scanned = avail;
 			if (scanned > ing->max_article) {
 				too_long = 1;
-				r->start = r->end;
+				newsidx_stream__consume(s, avail);
 				scanned = 0;
 			}
-			/* On a broken stream fill() sets eof; the loop then
+			/* On a broken stream the fill ends it; the loop then
 			 * looks once more for lines in what did arrive. */
-			if (fill(r, (size_t)avail + CHUNK) == -2) {
+			want = avail + NEWSIDX_STREAM_CHUNK;
+			if (newsidx_stream__fill(s, want) == -2) {
 				reject(ing, ing->name, "out of memory");
 				return;
 			}
 		}
-		n = nl ? (size_t)(nl - (r->buf + r->start))
-		       : r->end - r->start;
+		n = nl ? (size_t)(nl - data) : avail;
 		if (n == 0 && !nl && !too_long) {
-			if (r->err[0]) {
+			if (newsidx_stream__error(s)) {
 				snprintf(where, sizeof(where),
 					 "%s: offset %llu (uncompressed)",
-					 ing->name, r->offset + r->start);
+					 ing->name, newsidx_stream__offset(s));
 				reject(ing, where,
 				       "%s; the records before it were indexed",
-				       r->err);
+				       newsidx_stream__error(s));
 			}
 			break;
 		}
@@ -915,11 +721,11 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
 			       "record is larger than %zu bytes (see "
 			       "--max-article-size)",
 			       ing->max_article);
-		} else if (!nl && r->err[0]) {
+		} else if (!nl && newsidx_stream__error(s)) {
 			/* A record cut off by a broken stream is dropped;
 			 * the error is reported below. */
 		} else {
-			const char *line = (const char *)r->buf + r->start;
+			const char *line = data;
 			size_t k = n, i = 0;
 
 			while (k > 0 && is_space((unsigned char)line[k - 1]))
@@ -932,57 +738,21 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
 			if (k > i)
 				json_record(ing, line + i, k - i, lineno, i);
 		}
-		r->start += n + (nl ? 1 : 0);
+		newsidx_stream__consume(s, n + (nl ? 1 : 0));
 		if (ing->status)
 			return;
-		if (!nl && r->err[0]) {
+		if (!nl && newsidx_stream__error(s)) {
 			snprintf(where, sizeof(where),
 				 "%s: offset %llu (uncompressed)", ing->name,
-				 r->offset + r->start);
+				 newsidx_stream__offset(s));
 			reject(ing, where, "%s; the records before it were "
 					   "indexed",
-			       r->err);
+			       newsidx_stream__error(s));
 			return;
 		}
-		if (!nl && r->eof)
+		if (!nl && newsidx_stream__eof(s))
 			break;
 	}
-}
-
-/* ---- the stream the WARC parser reads ---- */
-
-long newsidx_stream__peek(struct newsidx_stream *s, size_t want,
-			  const char **data)
-{
-	long got = fill(&s->r, want);
-
-	if (got == -2)
-		return -1;
-	*data = (const char *)s->r.buf + s->r.start;
-	got = (long)(s->r.end - s->r.start);
-	return (size_t)got > want ? (long)want : got;
-}
-
-void newsidx_stream__consume(struct newsidx_stream *s, size_t n)
-{
-	if (n > s->r.end - s->r.start)
-		n = s->r.end - s->r.start;
-	s->r.start += n;
-}
-
-unsigned long long newsidx_stream__offset(const struct newsidx_stream *s)
-{
-	return s->r.offset + s->r.start;
-}
-
-const char *newsidx_stream__error(const struct newsidx_stream *s)
-{
-	return s->r.err[0] ? s->r.err : NULL;
-}
-
-int newsidx_stream__compressed(const struct newsidx_stream *s)
-{
-	return s->r.zinit || (s->r.gz && !gzdirect(s->r.gz));
 }
 
 /* ---- recognising the format ---- */
@@ -1112,20 +882,19 @@ static enum format sniff(const unsigned char *p, const unsigned char *e)
  * input was rejected.  *broken is set when the stream broke: the bytes
  * before the fault are returned and the parser reports the fault.
  */
-static int read_whole(struct newsidx_ingest *ing, struct reader *r,
+static int read_whole(struct newsidx_ingest *ing, struct newsidx_stream *s,
 		      const char **data, size_t *len, const char **broken,
 		      unsigned long long *broken_at)
 {
-	long got = fill(r, ing->max_document + 1);
+	long got = newsidx_stream__fill(s, ing->max_document + 1);
 
 	if (got == -2) {
 		reject(ing, ing->name, "out of memory");
 		return -1;
 	}
-	*data = (const char *)r->buf + r->start;
-	*len = r->end - r->start;
-	*broken = r->err[0] ? r->err : NULL;
-	*broken_at = r->offset + r->end;
+	*len = newsidx_stream__buffered(s, data);
+	*broken = newsidx_stream__error(s);
+	*broken_at = newsidx_stream__offset(s) + *len;
 	if (*len > ing->max_document) {
 		reject(ing, ing->name,
 		       "file is larger than %zu bytes, the limit for feeds, "
@@ -1140,14 +909,13 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     const char *path, const void *data,
 				     size_t len)
 {
-	struct newsidx_stream stream;
-	struct reader *r = &stream.r;
+	struct newsidx_stream *s;
 	char why[256], where[1024];
 	long avail;
 	const unsigned char *p, *e;
-	const char *doc, *broken;
+	const char *head, *doc, *broken;
 	unsigned long long broken_at;
-	size_t i, doclen;
+	size_t i, headlen, doclen;
 	enum format fmt;
 
 	ing->rejected = ing->articles = 0;
@@ -1157,33 +925,34 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 		ing->max_article = 4u << 20;
 	if (!ing->max_document)
 		ing->max_document = NEWSIDX_MAX_DOCUMENT;
-	if (reader_open(r, path, data, len, why, sizeof(why))) {
+	if (newsidx_stream__open(&s, path, data, len, why, sizeof(why))) {
 		reject(ing, ing->name, "%s", why);
 		return NEWSIDX_IO;
 	}
-	avail = fill(r, SNIFF);
+	avail = newsidx_stream__fill(s, SNIFF);
 	if (avail == -2) {
-		reader_close(r);
+		newsidx_stream__free(s);
 		return NEWSIDX_NOMEM;
 	}
-	if (avail == -1 && r->end > r->start) {
+	headlen = newsidx_stream__buffered(s, &head);
+	if (avail == -1 && headlen > 0) {
 		/* Broken after some data: the parsers keep the complete
 		 * records and report the fault where they meet it. */
-		avail = (long)(r->end - r->start);
+		avail = (long)headlen;
 	}
 	if (avail <= 0) {
 		if (avail < 0) {
 			snprintf(where, sizeof(where), "%s: offset %llu",
-				 ing->name, r->offset + r->end);
-			reject(ing, where, "%s", r->err);
+				 ing->name, newsidx_stream__offset(s));
+			reject(ing, where, "%s", newsidx_stream__error(s));
 		} else {
 			reject(ing, ing->name, "empty file");
 		}
-		reader_close(r);
+		newsidx_stream__free(s);
 		return NEWSIDX_OK;
 	}
-	p = r->buf + r->start;
-	e = r->buf + r->end;
+	p = (const unsigned char *)head;
+	e = p + headlen;
 	fmt = sniff(p, e);
 	/* Text formats never hold NUL bytes; WARC payloads may. */
 	for (i = 0; (fmt == FMT_TEXT || fmt == FMT_JSONL) && p + i < e; i++) {
@@ -1193,24 +962,24 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 			reject(ing, where,
 			       "binary data (NUL byte); not a text, JSON Lines "
 			       "or gzip file");
-			reader_close(r);
+			newsidx_stream__free(s);
 			return NEWSIDX_OK;
 		}
 	}
 	switch (fmt) {
 	case FMT_JSONL:
-		parse_jsonl(ing, r);
+		parse_jsonl(ing, s);
 		break;
 	case FMT_TEXT:
-		parse_text(ing, r);
+		parse_text(ing, s);
 		break;
 	case FMT_WARC:
-		newsidx_warc__parse(ing, &stream);
+		newsidx_warc__parse(ing, s);
 		break;
 	case FMT_FEED:
 	case FMT_HTML:
 	case FMT_SGML:
-		if (read_whole(ing, r, &doc, &doclen, &broken, &broken_at))
+		if (read_whole(ing, s, &doc, &doclen, &broken, &broken_at))
 			break;
 		if (fmt == FMT_FEED) {
 			newsidx_feed__parse(ing, doc, doclen, broken,
@@ -1229,6 +998,6 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 		}
 		break;
 	}
-	reader_close(r);
+	newsidx_stream__free(s);
 	return ing->status;
 }

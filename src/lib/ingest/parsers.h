@@ -53,23 +53,6 @@ newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
 char *newsidx_ingest__title(const char *body, size_t len);
 
 /*
- * The decompressing reader of ingest.c, as the WARC parser sees it.
- * peek makes up to want bytes from the current position visible in
- * *data and returns how many are (fewer only at the end of the stream
- * or where it broke), or -1 when out of memory; consume moves past n of
- * them.  offset is the position in the decompressed stream, error is
- * NULL or why the stream broke (truncated or corrupt gzip), and
- * compressed tells whether offsets are in uncompressed bytes.
- */
-struct newsidx_stream;
-long newsidx_stream__peek(struct newsidx_stream *s, size_t want,
-			  const char **data);
-void newsidx_stream__consume(struct newsidx_stream *s, size_t n);
-unsigned long long newsidx_stream__offset(const struct newsidx_stream *s);
-const char *newsidx_stream__error(const struct newsidx_stream *s);
-int newsidx_stream__compressed(const struct newsidx_stream *s);
-
-/*
  * lib/feed.c: an RSS 2.0, RSS 1.0 or Atom feed of len bytes, one article
  * per item or entry.  Parsed by libxml2 without network access, entity
  * substitution or DTD loading; a feed that declares entities is refused

@@ -3,7 +3,7 @@
  * crawlers such as Common Crawl's news crawl.
  *
  * Responsible for reading a WARC file record by record, plain or with
- * one gzip member per record (ingest.c's reader joins the members), and
+ * one gzip member per record (util/stream.c joins the members), and
  * turning each `response` record whose HTTP payload is HTML into an
  * article through html.c.  The article's id and url are the record's
  * WARC-Target-URI; its date is the page's own, else the WARC-Date; its
