@@ -32,14 +32,12 @@
  * When the text is short and JSON-LD carries an articleBody, that is
  * used instead.
  *
- * libxml2 reports errors through per-thread handlers; the functions
- * newsidx_xml__begin/end catch them for the duration of a parse so that
- * the library never prints, and are shared with feed.c.
+ * libxml2's errors are caught for the duration of a parse by xml.c, so
+ * that the library never prints.
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,68 +49,8 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #include "ingest/parsers.h"
-
-/* ------------------------------------------------------------------ */
-/* libxml2 errors                                                      */
-/* ------------------------------------------------------------------ */
-
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void xml_init(void)
-{
-	xmlInitParser();
-}
-
-#if LIBXML_VERSION >= 21200
-static void on_xml_error(void *ctx, const xmlError *err)
-#else
-static void on_xml_error(void *ctx, xmlErrorPtr err)
-#endif
-{
-	struct newsidx_xml_errors *e = ctx;
-	size_t n;
-
-	if (!e || !err || err->level < XML_ERR_ERROR)
-		return;
-	if (e->count++ > 0)
-		return;
-	e->line = err->line;
-	e->column = err->int2;
-	snprintf(e->msg, sizeof(e->msg), "%s",
-		 err->message ? err->message : "malformed markup");
-	n = strlen(e->msg);
-	while (n > 0 && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
-		e->msg[--n] = '\0';
-}
-
-static void on_generic_error(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-void newsidx_xml__begin(struct newsidx_xml_errors *e)
-{
-	pthread_once(&xml_once, xml_init);
-	memset(e, 0, sizeof(*e));
-	e->saved_serror = (void (*)(void))xmlStructuredError;
-	e->saved_sctx = xmlStructuredErrorContext;
-	e->saved_generic = (void (*)(void))xmlGenericError;
-	e->saved_gctx = xmlGenericErrorContext;
-	xmlSetStructuredErrorFunc(e, (xmlStructuredErrorFunc)on_xml_error);
-	xmlSetGenericErrorFunc(e, on_generic_error);
-}
-
-void newsidx_xml__end(struct newsidx_xml_errors *e)
-{
-	xmlSetStructuredErrorFunc(e->saved_sctx,
-				  (xmlStructuredErrorFunc)e->saved_serror);
-	xmlSetGenericErrorFunc(e->saved_gctx,
-			       (xmlGenericErrorFunc)e->saved_generic);
-}
 
 /* ------------------------------------------------------------------ */
 /* small helpers over the tree                                         */

@@ -12,11 +12,6 @@
 #include "ingest/ingest.h"
 #include "util/util.h"
 
-/* ------------------------------------------------------------------ */
-/* interface to ingest/feed.c, html.c, warc.c, sgml.c and meta.c:   */
-/* the formats beyond plain text and JSON Lines, and their metadata   */
-/* ------------------------------------------------------------------ */
-
 /*
  * newsidx_ingest__run() recognises each format by its content and hands
  * it to one of these parsers.  Whole-file formats (RSS and Atom feeds,
@@ -33,64 +28,13 @@
 /* The default bound of ing->max_document: 256 MiB. */
 #define NEWSIDX_MAX_DOCUMENT ((size_t)256 << 20)
 
-/* Count a rejection and pass it to ing->on_reject (one line). */
-void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
-			    const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/*
- * Complete a's metadata (newsidx_meta__finish()), count it and pass it
- * to on_article; or reject it at where when its body is larger than
- * ing->max_article.  a stays the caller's to clear afterwards.  Returns
- * NEWSIDX_OK, or what on_article returned, which is also kept in
- * ing->status and means the parser must stop.
- */
-newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
-				      struct newsidx_article *a,
-				      const char *where);
-
-/* A title from the first sentence of a body (malloc'd; NULL: no memory). */
-char *newsidx_ingest__title(const char *body, size_t len);
-
-/*
- * lib/feed.c: an RSS 2.0, RSS 1.0 or Atom feed of len bytes, one article
- * per item or entry.  Parsed by libxml2 without network access, entity
- * substitution or DTD loading; a feed that declares entities is refused
- * whole.  broken is NULL, or the reason the input stream broke at byte
- * broken_at, in which case only the items wholly before it are read.
- */
-void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
-			 size_t len, const char *broken,
-			 unsigned long long broken_at);
-
-/*
- * lib/html.c: one HTML news page, one article.  hints (may be NULL) come
- * from a container such as a WARC record: id and url replace what the
- * page says; date and source are used when the page gives none; charset
- * is the HTTP charset, if any; where names the record in messages.
- */
-struct newsidx_page_hints {
-	const char *id;
-	const char *url;
-	const char *date;    /* ISO 8601, e.g. WARC-Date */
-	const char *source;  /* e.g. the host of the URL */
-	const char *charset;
-	const char *where;
-	unsigned long record;
-};
-void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
-			 size_t len, const struct newsidx_page_hints *hints);
-
-/*
- * The text of an HTML fragment (a feed's content:encoded or summary):
- * scripts and styles dropped, white space collapsed, a blank line
- * between blocks.  Appended to out; returns 0, or NEWSIDX_NOMEM.
- */
-int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out);
+/* ------------------------------------------------------------------ */
+/* interface to ingest/xml.c: libxml2's errors, caught                */
+/* ------------------------------------------------------------------ */
 
 /*
  * libxml2 reports errors through process-wide (per-thread) handlers.
- * Between begin and end they are caught here instead, so nothing is
+ * Between begin and end they are caught instead, so nothing is
  * printed and the first error is kept with its line and column; end
  * restores the caller's handlers.  The first begin initialises libxml2.
  */
@@ -106,21 +50,11 @@ struct newsidx_xml_errors {
 void newsidx_xml__begin(struct newsidx_xml_errors *e);
 void newsidx_xml__end(struct newsidx_xml_errors *e);
 
-/* lib/warc.c: a WARC file, one article per HTML response record. */
-void newsidx_warc__parse(struct newsidx_ingest *ing,
-			 struct newsidx_stream *s);
+/* ------------------------------------------------------------------ */
+/* interface to ingest/meta.c: metadata, the same for every format    */
+/* ------------------------------------------------------------------ */
 
 /*
- * lib/sgml.c: Reuters-21578 SGML, one article per <REUTERS> story.
- * broken and broken_at as for newsidx_feed__parse().
- */
-void newsidx_sgml__parse(struct newsidx_ingest *ing, const char *data,
-			 size_t len, const char *broken,
-			 unsigned long long broken_at);
-
-/*
- * lib/meta.c: metadata normalised the same way for every format.
- *
  * newsidx_meta__date parses ISO 8601 / RFC 3339 (newsidx_ingest__date)
  * and RFC 822 / RFC 1123 dates with numeric or named zones ("Thu, 07
  * Mar 2024 10:30:00 +0530", "7 Mar 24 10:30 EST"); same contract.
@@ -160,5 +94,90 @@ char *newsidx_meta__host(const char *url);
  * so that the index's default, English, applies).
  */
 void newsidx_meta__finish(struct newsidx_article *a);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/ingest.c: what every parser does with records  */
+/* ------------------------------------------------------------------ */
+
+/* Count a rejection and pass it to ing->on_reject (one line). */
+void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
+			    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Complete a's metadata (newsidx_meta__finish()), count it and pass it
+ * to on_article; or reject it at where when its body is larger than
+ * ing->max_article.  a stays the caller's to clear afterwards.  Returns
+ * NEWSIDX_OK, or what on_article returned, which is also kept in
+ * ing->status and means the parser must stop.
+ */
+newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
+				      struct newsidx_article *a,
+				      const char *where);
+
+/* A title from the first sentence of a body (malloc'd; NULL: no memory). */
+char *newsidx_ingest__title(const char *body, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/html.c: HTML pages and fragments               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One HTML news page, one article.  hints (may be NULL) come from a
+ * container such as a WARC record: id and url replace what the page
+ * says; date and source are used when the page gives none; charset is
+ * the HTTP charset, if any; where names the record in messages.
+ */
+struct newsidx_page_hints {
+	const char *id;
+	const char *url;
+	const char *date;    /* ISO 8601, e.g. WARC-Date */
+	const char *source;  /* e.g. the host of the URL */
+	const char *charset;
+	const char *where;
+	unsigned long record;
+};
+void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const struct newsidx_page_hints *hints);
+
+/*
+ * The text of an HTML fragment (a feed's content:encoded or summary):
+ * scripts and styles dropped, white space collapsed, a blank line
+ * between blocks.  Appended to out; returns 0, or NEWSIDX_NOMEM.
+ */
+int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/feed.c: RSS and Atom feeds                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An RSS 2.0, RSS 1.0 or Atom feed of len bytes, one article per item
+ * or entry.  Parsed by libxml2 without network access, entity
+ * substitution or DTD loading; a feed that declares entities is refused
+ * whole.  broken is NULL, or the reason the input stream broke at byte
+ * broken_at, in which case only the items wholly before it are read.
+ */
+void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const char *broken,
+			 unsigned long long broken_at);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/warc.c: WARC files                             */
+/* ------------------------------------------------------------------ */
+
+/* A WARC file, one article per HTML response record. */
+void newsidx_warc__parse(struct newsidx_ingest *ing,
+			 struct newsidx_stream *s);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/sgml.c: Reuters-21578 SGML                     */
+/* ------------------------------------------------------------------ */
+
+/* Reuters-21578 SGML, one article per <REUTERS> story; broken and
+ * broken_at as for newsidx_feed__parse(). */
+void newsidx_sgml__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const char *broken,
+			 unsigned long long broken_at);
 
 #endif /* NEWSIDX_INGEST_PARSERS_H */
