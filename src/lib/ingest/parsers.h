@@ -51,16 +51,37 @@ void newsidx_xml__begin(struct newsidx_xml_errors *e);
 void newsidx_xml__end(struct newsidx_xml_errors *e);
 
 /* ------------------------------------------------------------------ */
-/* interface to ingest/meta.c: metadata, the same for every format    */
+/* interface to ingest/date.c: ISO 8601 and RFC 822 dates             */
 /* ------------------------------------------------------------------ */
 
 /*
- * newsidx_meta__date parses ISO 8601 / RFC 3339 (newsidx_ingest__date)
- * and RFC 822 / RFC 1123 dates with numeric or named zones ("Thu, 07
- * Mar 2024 10:30:00 +0530", "7 Mar 24 10:30 EST"); same contract.
+ * Both parsers keep the names they had before dates had a file of their
+ * own (the ISO one in ingest.c, the one for any date in meta.c), which
+ * the unit tests call.
+ *
+ * newsidx_ingest__date parses "YYYY-MM-DD", or ISO 8601 / RFC 3339 with
+ * an optional time and offset.  It writes "YYYYMMDDhhmmss" UTC into out
+ * (16 bytes), the original offset in minutes and whether a time was
+ * given, and returns 1; or returns 0 when s is not such a date.
+ */
+int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
+			 int *has_time);
+
+/*
+ * newsidx_meta__date parses what newsidx_ingest__date does, and RFC 822
+ * / RFC 1123 dates with numeric or named zones ("Thu, 07 Mar 2024
+ * 10:30:00 +0530", "7 Mar 24 10:30 EST"); same contract.  s may be NULL.
  */
 int newsidx_meta__date(const char *s, char out[16], int *tz_minutes,
 		       int *has_time);
+
+/* A month name at s (three letters or the full English name, any case,
+ * "Sept" too): returns 1..12 and its length in *n, or 0. */
+int newsidx_date__month(const char *s, size_t *n);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/meta.c: metadata, the same for every format    */
+/* ------------------------------------------------------------------ */
 
 /*
  * The dateline place at the start of an article's text ("TOKYO, March 7
