@@ -443,11 +443,11 @@ static void item(struct feed *f, xmlNode *it)
 		a.lang = xml_lang(it);
 	}
 	if (rc) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
 	if (!a.title && body.len == 0) {
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "%s %lu has no title and no content",
 				       f->kind == RSS ? "item" : "entry",
 				       f->items);
@@ -455,7 +455,7 @@ static void item(struct feed *f, xmlNode *it)
 	}
 	if (date && !newsidx_meta__date(date, a.date, &a.tz_minutes,
 					&a.has_time)) {
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "%s %lu: unrecognised date '%.40s'",
 				       f->kind == RSS ? "item" : "entry",
 				       f->items, date);
@@ -464,7 +464,7 @@ static void item(struct feed *f, xmlNode *it)
 	a.body = body.data ? body.data : NULL;
 	a.body_len = body.len;
 	if (!a.title)
-		a.title = newsidx_ingest__title(body.data, body.len);
+		a.title = newsidx_record__title(body.data, body.len);
 	a.authors = take(&authors);
 	a.topics = take(&topics);
 	if (!a.source && f->title)
@@ -483,10 +483,10 @@ static void item(struct feed *f, xmlNode *it)
 	}
 	a.path = newsidx_strdup(ing->abspath);
 	if (!a.title || !a.id || !a.path) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a, where);
+	newsidx_record__emit(ing, &a, where);
 out:
 	free(date);
 	free(guid);
@@ -576,14 +576,14 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		len = last_item_end(data, len);
 	}
 	if (len > 0x7fffffff) {
-		newsidx_ingest__reject(ing, ing->name, "feed is too large");
+		newsidx_record__reject(ing, ing->name, "feed is too large");
 		return;
 	}
 	newsidx_xml__begin(&e);
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		newsidx_xml__end(&e);
-		newsidx_ingest__reject(ing, ing->name, "out of memory");
+		newsidx_record__reject(ing, ing->name, "out of memory");
 		return;
 	}
 	ctxt->_private = &f;
@@ -600,7 +600,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 	if (f.entity_line) {
 		snprintf(where, sizeof(where), "%s:%d", ing->name,
 			 f.entity_line);
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "feed declares entities in a DTD; "
 				       "refusing it");
 		goto out;
@@ -614,7 +614,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 				 e.line, e.column > 0 ? e.column : 1);
 		else
 			snprintf(where, sizeof(where), "%s", ing->name);
-		newsidx_ingest__reject(ing, where, "not well-formed XML: %s",
+		newsidx_record__reject(ing, where, "not well-formed XML: %s",
 				       e.count ? e.msg : "no root element");
 		goto out;
 	}
@@ -638,7 +638,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		newsidx_html__parse(ing, data, len, NULL);
 		return;
 	} else {
-		newsidx_ingest__reject(ing, ing->name,
+		newsidx_record__reject(ing, ing->name,
 				       "XML document with root element <%.40s>; "
 				       "not an RSS or Atom feed",
 				       (const char *)root->name);
@@ -669,7 +669,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 	if (e.count) {
 		snprintf(where, sizeof(where), "%s:%d:%d", ing->name, e.line,
 			 e.column > 0 ? e.column : 1);
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "not well-formed XML: %s; %lu %s",
 				       e.msg, ing->articles - before,
 				       ing->articles - before == 1
@@ -682,7 +682,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 report_broken:
 	snprintf(where, sizeof(where), "%s: offset %llu (uncompressed)",
 		 ing->name, broken_at);
-	newsidx_ingest__reject(ing, where,
+	newsidx_record__reject(ing, where,
 			       "%s; the items before it were indexed", broken);
 out:
 	newsidx_xml__end(&quiet);

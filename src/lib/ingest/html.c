@@ -769,7 +769,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	if (ing->max_article && len / 8 > ing->max_article) {
 		/* Bigger than any article page: a DOM of it would take
 		 * several times its size in memory for nothing. */
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "page is larger than %zu bytes (8 times "
 				       "--max-article-size)",
 				       8 * ing->max_article);
@@ -780,7 +780,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	newsidx_xml__end(&e);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "not an HTML page: %s",
 				       e.count ? e.msg : "no elements");
 		goto out;
@@ -806,7 +806,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 		}
 	}
 	if (w.rc || pg.rc) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
 	if (body.len == 0) {
@@ -815,7 +815,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 			 * empty shells) are common: skipped, not errors. */
 			ing->skipped++;
 		} else {
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "no article text in the page "
 					       "(no <body>, or nothing in it)");
 		}
@@ -842,7 +842,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	if (!a.title && pg.ld)
 		a.title = clean_str(ld_str(pg.ld, "headline"));
 	if (!a.title)
-		a.title = newsidx_ingest__title(a.body, a.body_len);
+		a.title = newsidx_record__title(a.body, a.body_len);
 
 	/* The date, from the first source that parses. */
 	if (!(pg.published && newsidx_meta__date(pg.published, a.date,
@@ -895,10 +895,10 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 		a.id = newsidx_strdup(ing->abspath);
 	a.path = newsidx_strdup(ing->abspath);
 	if (!a.title || !a.id || !a.path) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a, where);
+	newsidx_record__emit(ing, &a, where);
 out:
 	a.body = NULL;
 	newsidx_article__clear(&a);

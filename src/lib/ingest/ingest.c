@@ -17,8 +17,9 @@
  *   (warc.c) and Reuters-21578 SGML (sgml.c), which this file
  *   recognises and hands over.
  *
- * Every article, whatever its format, leaves through newsidx_ingest__emit,
- * which completes its metadata (meta.c: dateline place, language).
+ * Every article, whatever its format, leaves through record.c's
+ * newsidx_record__emit, which completes its metadata (meta.c: dateline
+ * place, language).
  *
  * Bad input is reported through the reject callback with the file and
  * the line, column or byte offset, and never stops the rest of the input.
@@ -30,7 +31,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,178 +75,7 @@ static void line_col(const char *text, size_t off, unsigned long *line,
 	*col = (unsigned long)(e - p) + 1;
 }
 
-void newsidx_article__clear(struct newsidx_article *a)
-{
-	free(a->id);
-	free(a->title);
-	free(a->place);
-	free(a->source);
-	free(a->url);
-	free(a->path);
-	free(a->lang);
-	free(a->authors);
-	free(a->topics);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- reporting ---- */
-
-static void reject(struct newsidx_ingest *ing, const char *where,
-		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void vreject(struct newsidx_ingest *ing, const char *where,
-		    const char *fmt, va_list ap)
-{
-	char reason[512];
-	char *nl;
-
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	/* A reason is one line, whatever a library said. */
-	while ((nl = strpbrk(reason, "\r\n")) != NULL)
-		*nl = ' ';
-	ing->rejected++;
-	if (ing->on_reject)
-		ing->on_reject(ing->ctx, where, reason);
-}
-
-static void reject(struct newsidx_ingest *ing, const char *where,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreject(ing, where, fmt, ap);
-	va_end(ap);
-}
-
-void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
-			    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreject(ing, where, fmt, ap);
-	va_end(ap);
-}
-
-/* Make a malloc'd field valid UTF-8 (bytes read as Windows-1252). */
-static void fix_utf8(char **f)
-{
-	struct newsidx_buf b = { 0 };
-	int rc = 0;
-
-	if (!*f || newsidx_utf8__valid(*f, strlen(*f), NULL))
-		return;
-	newsidx_meta__utf8(*f, strlen(*f), &b, &rc);
-	if (rc || !b.data) {
-		newsidx_buf__free(&b);
-		**f = '\0';
-		return;
-	}
-	free(*f);
-	*f = b.data;
-}
-
-newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
-				      struct newsidx_article *a,
-				      const char *where)
-{
-	struct newsidx_buf fixed = { 0 };
-	char *body = a->body;
-	size_t body_len = a->body_len;
-	newsidx_status_t st;
-	int rc = 0;
-
-	if (ing->max_article && a->body_len > ing->max_article) {
-		reject(ing, where ? where : ing->name,
-		       "article is larger than %zu bytes (see "
-		       "--max-article-size)",
-		       ing->max_article);
-		return NEWSIDX_OK;
-	}
-
-	/* Whatever a parser or libxml2 let through, the index gets UTF-8:
-	 * a document that lies about its encoding is repaired here. */
-	fix_utf8(&a->id);
-	fix_utf8(&a->title);
-	fix_utf8(&a->place);
-	fix_utf8(&a->source);
-	fix_utf8(&a->url);
-	fix_utf8(&a->lang);
-	fix_utf8(&a->authors);
-	fix_utf8(&a->topics);
-	if (!a->body) {
-		a->body = (char *)"";
-		a->body_len = 0;
-	} else if (!newsidx_utf8__valid(a->body, a->body_len, NULL)) {
-		newsidx_meta__utf8(a->body, a->body_len, &fixed, &rc);
-		if (!rc && fixed.data) {
-			a->body = fixed.data;
-			a->body_len = fixed.len;
-		}
-	}
-	newsidx_meta__finish(a);
-	ing->articles++;
-	st = ing->on_article(ing->ctx, a);
-	if (st)
-		ing->status = st;
-	a->body = body;
-	a->body_len = body_len;
-	newsidx_buf__free(&fixed);
-	return st;
-}
-
 /* ---- plain text ---- */
-
-/* Title derived from the first line or sentence of the body. */
-static char *derive_title(const char *body, size_t len)
-{
-	const char *nl = memchr(body, '\n', len);
-	size_t n = nl ? (size_t)(nl - body) : len, i;
-	const size_t max = 140;
-
-	for (i = 0; i + 1 < n; i++) {
-		/* A sentence ends at ". " before a capital, digit or quote. */
-		if ((body[i] == '.' || body[i] == '?' || body[i] == '!') &&
-		    body[i + 1] == ' ' && i + 2 < n &&
-		    (isupper((unsigned char)body[i + 2]) ||
-		     isdigit((unsigned char)body[i + 2]) ||
-		     (unsigned char)body[i + 2] >= 0x80 || body[i + 2] == '"')) {
-			n = i + (body[i] != '.');
-			break;
-		}
-	}
-	while (n > 0 && is_space((unsigned char)body[n - 1]))
-		n--;
-	if (n > 0 && body[n - 1] == '.')
-		n--;
-	if (n > max) {
-		size_t cut = max;
-
-		while (cut > max / 2 && body[cut] != ' ')
-			cut--;
-		/* Never cut inside a UTF-8 sequence. */
-		while (cut > 0 && ((unsigned char)body[cut] & 0xc0) == 0x80)
-			cut--;
-		while (cut > 0 && body[cut - 1] == ' ')
-			cut--;
-		{
-			char *t = malloc(cut + 4);
-
-			if (!t)
-				return NULL;
-			memcpy(t, body, cut);
-			memcpy(t + cut, "\xe2\x80\xa6", 4);
-			return t;
-		}
-	}
-	return dupn(body, n);
-}
-
-char *newsidx_ingest__title(const char *body, size_t len)
-{
-	return derive_title(body, len);
-}
 
 /* A dateline place: 1-6 words, each starting with a capital letter (or
  * lower-case joining words like "de"), before a colon. */
@@ -289,22 +118,23 @@ static void parse_text(struct newsidx_ingest *ing, struct newsidx_stream *s)
 
 	avail = newsidx_stream__fill(s, ing->max_article + 1);
 	if (avail == -2) {
-		reject(ing, ing->name, "out of memory");
+		newsidx_record__reject(ing, ing->name, "out of memory");
 		return;
 	}
 	if (avail < 0) {
 		snprintf(where, sizeof(where), "%s: offset %llu", ing->name,
 			 newsidx_stream__offset(s) +
 				 newsidx_stream__buffered(s, &text));
-		reject(ing, where, "%s", newsidx_stream__error(s));
+		newsidx_record__reject(ing, where, "%s",
+				       newsidx_stream__error(s));
 		return;
 	}
 	len = (size_t)avail;
 	if (len > ing->max_article) {
-		reject(ing, ing->name,
-		       "article is larger than %zu bytes (see "
-		       "--max-article-size)",
-		       ing->max_article);
+		newsidx_record__reject(ing, ing->name,
+				       "article is larger than %zu bytes (see "
+				       "--max-article-size)",
+				       ing->max_article);
 		return;
 	}
 	newsidx_stream__buffered(s, &text);
@@ -312,10 +142,11 @@ static void parse_text(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		line_col(text, bad, &line, &col);
 		snprintf(where, sizeof(where), "%s:%lu:%lu", ing->name, line,
 			 col);
-		reject(ing, where,
-		       "invalid UTF-8 (byte 0x%02x at offset %zu); convert "
-		       "the file to UTF-8",
-		       (unsigned char)text[bad], bad);
+		newsidx_record__reject(
+		    ing, where,
+		    "invalid UTF-8 (byte 0x%02x at offset %zu); convert "
+		    "the file to UTF-8",
+		    (unsigned char)text[bad], bad);
 		return;
 	}
 	memset(&a, 0, sizeof(a));
@@ -374,22 +205,22 @@ static void parse_text(struct newsidx_ingest *ing, struct newsidx_stream *s)
 	while (e > p && is_space((unsigned char)e[-1]))
 		e--;
 	if (p == e && !a.title) {
-		reject(ing, ing->name, "no article text");
+		newsidx_record__reject(ing, ing->name, "no article text");
 		newsidx_article__clear(&a);
 		return;
 	}
 	a.body = (char *)p;
 	a.body_len = (size_t)(e - p);
 	if (!a.title)
-		a.title = derive_title(p, a.body_len);
+		a.title = newsidx_record__title(p, a.body_len);
 	a.id = newsidx_strdup(ing->abspath);
 	a.path = newsidx_strdup(ing->abspath);
 	if (!a.title || !a.id || !a.path) {
-		reject(ing, ing->name, "out of memory");
+		newsidx_record__reject(ing, ing->name, "out of memory");
 		newsidx_article__clear(&a);
 		return;
 	}
-	newsidx_ingest__emit(ing, &a, ing->name);
+	newsidx_record__emit(ing, &a, ing->name);
 	a.body = NULL;
 	newsidx_article__clear(&a);
 }
@@ -468,13 +299,15 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 			col = len + 1;
 		snprintf(where, sizeof(where), "%s:%lu:%zu", ing->name, lineno,
 			 lead + col);
-		reject(ing, where, "invalid JSON: %s", jerr.text);
+		newsidx_record__reject(ing, where, "invalid JSON: %s",
+				       jerr.text);
 		return;
 	}
 	snprintf(where, sizeof(where), "%s:%lu", ing->name, lineno);
 	if (!json_is_object(o)) {
-		reject(ing, where, "expected a JSON object, got %s",
-		       json_is_array(o) ? "an array" : "a scalar");
+		newsidx_record__reject(
+		    ing, where, "expected a JSON object, got %s",
+		    json_is_array(o) ? "an array" : "a scalar");
 		json_decref(o);
 		return;
 	}
@@ -493,13 +326,16 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 	date = json_text(o, k_date);
 	json_decref(o);
 	if (!a.title && !a.body) {
-		reject(ing, where, "record has no title and no body (fields "
-				   "title, body, text or content)");
+		newsidx_record__reject(
+		    ing, where,
+		    "record has no title and no body (fields "
+		    "title, body, text or content)");
 		goto out;
 	}
 	if (date && !newsidx_meta__date(date, a.date, &a.tz_minutes,
 					&a.has_time)) {
-		reject(ing, where, "unrecognised date '%.40s'", date);
+		newsidx_record__reject(ing, where, "unrecognised date '%.40s'",
+				       date);
 		goto out;
 	}
 	if (!a.id) {
@@ -518,13 +354,13 @@ static void json_record(struct newsidx_ingest *ing, const char *line,
 		a.body_len = 0;
 	}
 	if (!a.title)
-		a.title = derive_title(a.body, a.body_len);
+		a.title = newsidx_record__title(a.body, a.body_len);
 	a.path = newsidx_strdup(ing->abspath);
 	if (!a.id || !a.body || !a.title || !a.path) {
-		reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a, where);
+	newsidx_record__emit(ing, &a, where);
 out:
 	free(date);
 	free(a.body);
@@ -561,7 +397,8 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			 * looks once more for lines in what did arrive. */
 			want = avail + NEWSIDX_STREAM_CHUNK;
 			if (newsidx_stream__fill(s, want) == -2) {
-				reject(ing, ing->name, "out of memory");
+				newsidx_record__reject(ing, ing->name,
+						       "out of memory");
 				return;
 			}
 		}
@@ -571,9 +408,10 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct newsidx_stream *s)
 				snprintf(where, sizeof(where),
 					 "%s: offset %llu (uncompressed)",
 					 ing->name, newsidx_stream__offset(s));
-				reject(ing, where,
-				       "%s; the records before it were indexed",
-				       newsidx_stream__error(s));
+				newsidx_record__reject(
+				    ing, where,
+				    "%s; the records before it were indexed",
+				    newsidx_stream__error(s));
 			}
 			break;
 		}
@@ -583,10 +421,11 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		if (too_long) {
 			snprintf(where, sizeof(where), "%s:%lu", ing->name,
 				 lineno);
-			reject(ing, where,
-			       "record is larger than %zu bytes (see "
-			       "--max-article-size)",
-			       ing->max_article);
+			newsidx_record__reject(
+			    ing, where,
+			    "record is larger than %zu bytes (see "
+			    "--max-article-size)",
+			    ing->max_article);
 		} else if (!nl && newsidx_stream__error(s)) {
 			/* A record cut off by a broken stream is dropped;
 			 * the error is reported below. */
@@ -611,9 +450,10 @@ static void parse_jsonl(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			snprintf(where, sizeof(where),
 				 "%s: offset %llu (uncompressed)", ing->name,
 				 newsidx_stream__offset(s));
-			reject(ing, where, "%s; the records before it were "
-					   "indexed",
-			       newsidx_stream__error(s));
+			newsidx_record__reject(ing, where,
+					       "%s; the records before it were "
+					       "indexed",
+					       newsidx_stream__error(s));
 			return;
 		}
 		if (!nl && newsidx_stream__eof(s))
@@ -755,17 +595,18 @@ static int read_whole(struct newsidx_ingest *ing, struct newsidx_stream *s,
 	long got = newsidx_stream__fill(s, ing->max_document + 1);
 
 	if (got == -2) {
-		reject(ing, ing->name, "out of memory");
+		newsidx_record__reject(ing, ing->name, "out of memory");
 		return -1;
 	}
 	*len = newsidx_stream__buffered(s, data);
 	*broken = newsidx_stream__error(s);
 	*broken_at = newsidx_stream__offset(s) + *len;
 	if (*len > ing->max_document) {
-		reject(ing, ing->name,
-		       "file is larger than %zu bytes, the limit for feeds, "
-		       "HTML pages and SGML files",
-		       ing->max_document);
+		newsidx_record__reject(
+		    ing, ing->name,
+		    "file is larger than %zu bytes, the limit for feeds, "
+		    "HTML pages and SGML files",
+		    ing->max_document);
 		return -1;
 	}
 	return 0;
@@ -792,7 +633,7 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 	if (!ing->max_document)
 		ing->max_document = NEWSIDX_MAX_DOCUMENT;
 	if (newsidx_stream__open(&s, path, data, len, why, sizeof(why))) {
-		reject(ing, ing->name, "%s", why);
+		newsidx_record__reject(ing, ing->name, "%s", why);
 		return NEWSIDX_IO;
 	}
 	avail = newsidx_stream__fill(s, SNIFF);
@@ -810,9 +651,10 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 		if (avail < 0) {
 			snprintf(where, sizeof(where), "%s: offset %llu",
 				 ing->name, newsidx_stream__offset(s));
-			reject(ing, where, "%s", newsidx_stream__error(s));
+			newsidx_record__reject(ing, where, "%s",
+					       newsidx_stream__error(s));
 		} else {
-			reject(ing, ing->name, "empty file");
+			newsidx_record__reject(ing, ing->name, "empty file");
 		}
 		newsidx_stream__free(s);
 		return NEWSIDX_OK;
@@ -825,9 +667,10 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 		if (p[i] == 0) {
 			snprintf(where, sizeof(where), "%s: offset %zu",
 				 ing->name, i);
-			reject(ing, where,
-			       "binary data (NUL byte); not a text, JSON Lines "
-			       "or gzip file");
+			newsidx_record__reject(
+			    ing, where,
+			    "binary data (NUL byte); not a text, JSON Lines "
+			    "or gzip file");
 			newsidx_stream__free(s);
 			return NEWSIDX_OK;
 		}
@@ -858,7 +701,7 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 			snprintf(where, sizeof(where),
 				 "%s: offset %llu (uncompressed)", ing->name,
 				 broken_at);
-			reject(ing, where, "%s", broken);
+			newsidx_record__reject(ing, where, "%s", broken);
 		} else {
 			newsidx_html__parse(ing, doc, doclen, NULL);
 		}

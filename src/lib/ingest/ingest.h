@@ -35,8 +35,6 @@ struct newsidx_article {
 	unsigned long record; /* 1-based record number within the file */
 };
 
-void newsidx_article__clear(struct newsidx_article *a);
-
 /* Receives each parsed article; a nonzero status stops the file. */
 typedef newsidx_status_t (*newsidx_article_fn)(void *ctx,
 					       struct newsidx_article *a);

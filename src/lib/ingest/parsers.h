@@ -19,9 +19,9 @@
  * input, at most ing->max_document bytes; WARC is streamed a record at a
  * time through struct newsidx_stream, so memory stays bounded by the
  * largest record.  Every parser fills struct newsidx_article and passes
- * it to newsidx_ingest__emit(), which completes the metadata the same
+ * it to newsidx_record__emit(), which completes the metadata the same
  * way for every format (newsidx_meta__finish()) before on_article sees
- * it, and reports bad records through newsidx_ingest__reject() with the
+ * it, and reports bad records through newsidx_record__reject() with the
  * file and the line, record or offset.
  */
 
@@ -117,11 +117,15 @@ char *newsidx_meta__host(const char *url);
 void newsidx_meta__finish(struct newsidx_article *a);
 
 /* ------------------------------------------------------------------ */
-/* interface to ingest/ingest.c: what every parser does with records  */
+/* interface to ingest/record.c: what every parser does with articles */
 /* ------------------------------------------------------------------ */
 
+/* Free an article's strings (not body, which may point into the input)
+ * and zero it. */
+void newsidx_article__clear(struct newsidx_article *a);
+
 /* Count a rejection and pass it to ing->on_reject (one line). */
-void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
+void newsidx_record__reject(struct newsidx_ingest *ing, const char *where,
 			    const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -132,12 +136,13 @@ void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
  * NEWSIDX_OK, or what on_article returned, which is also kept in
  * ing->status and means the parser must stop.
  */
-newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
+newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
 				      struct newsidx_article *a,
 				      const char *where);
 
-/* A title from the first sentence of a body (malloc'd; NULL: no memory). */
-char *newsidx_ingest__title(const char *body, size_t len);
+/* A title from the first line or sentence of a body, at most about 140
+ * bytes (malloc'd; NULL: no memory). */
+char *newsidx_record__title(const char *body, size_t len);
 
 /* ------------------------------------------------------------------ */
 /* interface to ingest/html.c: HTML pages and fragments               */
