@@ -145,6 +145,24 @@ newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
 char *newsidx_record__title(const char *body, size_t len);
 
 /* ------------------------------------------------------------------ */
+/* interface to ingest/text.c: plain text, one article per file       */
+/* ------------------------------------------------------------------ */
+
+/* The rest of the stream s as one article in the corpus's plain-text
+ * format; at most ing->max_article bytes. */
+void newsidx_text__parse(struct newsidx_ingest *ing,
+			 struct newsidx_stream *s);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/jsonl.c: JSON Lines, one article per line      */
+/* ------------------------------------------------------------------ */
+
+/* The rest of the stream s as JSON Lines, one article per line of at
+ * most ing->max_article bytes; a longer line is skipped and reported. */
+void newsidx_jsonl__parse(struct newsidx_ingest *ing,
+			  struct newsidx_stream *s);
+
+/* ------------------------------------------------------------------ */
 /* interface to ingest/html.c: HTML pages and fragments               */
 /* ------------------------------------------------------------------ */
 
