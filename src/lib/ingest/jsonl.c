@@ -20,17 +20,6 @@
 
 #include "ingest/parsers.h"
 
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 static int is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
@@ -43,8 +32,8 @@ static char *json_text(json_t *o, const char *const *keys)
 		json_t *v = json_object_get(o, *keys);
 
 		if (json_is_string(v) && json_string_length(v) > 0)
-			return dupn(json_string_value(v),
-				    json_string_length(v));
+			return newsidx_strndup(json_string_value(v),
+					       json_string_length(v));
 		if (json_is_integer(v)) {
 			char num[32];
 

@@ -22,17 +22,6 @@
 
 #include "ingest/parsers.h"
 
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 static int is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
@@ -174,7 +163,7 @@ char *newsidx_meta__host(const char *url)
 	if (e == p || e - p > 253)
 		return NULL;
 	{
-		char *h = dupn(p, (size_t)(e - p)), *q;
+		char *h = newsidx_strndup(p, (size_t)(e - p)), *q;
 
 		if (h)
 			for (q = h; *q; q++)
@@ -226,7 +215,7 @@ char *newsidx_meta__place_case(const char *s, size_t n)
 		i += (size_t)k;
 	}
 	if (upper && lower)
-		return dupn(s, n);
+		return newsidx_strndup(s, n);
 	i = 0;
 	while (i < n) {
 		/* One word: up to a space or a hyphen. */

@@ -28,17 +28,6 @@ static int is_space(unsigned char c)
 	       c == '\v';
 }
 
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 void newsidx_article__clear(struct newsidx_article *a)
 {
 	free(a->id);
@@ -179,5 +168,5 @@ char *newsidx_record__title(const char *body, size_t len)
 			return t;
 		}
 	}
-	return dupn(body, n);
+	return newsidx_strndup(body, n);
 }

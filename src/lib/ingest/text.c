@@ -17,17 +17,6 @@
 
 #include "ingest/parsers.h"
 
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 static int is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
@@ -142,7 +131,7 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
 				q++;
 			if (t > p && q < e && *q == '\n' && t[-1] != '.') {
-				a.title = dupn(p, (size_t)(t - p));
+				a.title = newsidx_strndup(p, (size_t)(t - p));
 				p = q;
 				while (p < e && is_space((unsigned char)*p))
 					p++;
@@ -165,7 +154,8 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 						      ? (size_t)(e - q)
 						      : 64);
 			if (colon && looks_like_place(q, (size_t)(colon - q))) {
-				a.place = dupn(q, (size_t)(colon - q));
+				a.place = newsidx_strndup(q,
+							  (size_t)(colon - q));
 				q = colon + 1;
 			}
 			p = q;

@@ -171,3 +171,14 @@ char *newsidx_strdup(const char *s)
 		memcpy(p, s, n + 1);
 	return p;
 }
+
+char *newsidx_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}

@@ -67,6 +67,10 @@ uint64_t newsidx_mix64(uint64_t x);
 /* strdup that returns NULL for NULL. */
 char *newsidx_strdup(const char *s);
 
+/* The n bytes at s, which need not be NUL-terminated, as a malloc'd
+ * string; NULL when out of memory. */
+char *newsidx_strndup(const char *s, size_t n);
+
 /* ------------------------------------------------------------------ */
 /* interface to util/stream.c: reading a file or memory, gunzipped    */
 /* ------------------------------------------------------------------ */
