@@ -401,16 +401,9 @@ static struct score *score_of(struct page *pg, xmlNode *n)
 
 	if (k)
 		return &pg->scores[k - 1];
-	if (pg->nscores == pg->capscores) {
-		size_t cap = pg->capscores ? pg->capscores * 2 : 64;
-		struct score *s = realloc(pg->scores, cap * sizeof(*s));
-
-		if (!s) {
-			pg->rc = NEWSIDX_NOMEM;
-			return NULL;
-		}
-		pg->scores = s;
-		pg->capscores = cap;
+	if (NEWSIDX_ARRAY_GROW(pg->scores, pg->nscores, pg->capscores, 64)) {
+		pg->rc = NEWSIDX_NOMEM;
+		return NULL;
 	}
 	pg->scores[pg->nscores].node = n;
 	pg->scores[pg->nscores].direct = 0;
