@@ -742,6 +742,80 @@ static void strip_site(char *title, const char *site)
 	}
 }
 
+/* The article's metadata other than its body and id, from what survey()
+ * found and, where the page says nothing, from the container's hints;
+ * in the order of preference given at the top of this file. */
+static void page_meta(struct page *pg, struct newsidx_article *a,
+		      const struct newsidx_page_hints *hints)
+{
+	const char *s;
+	char *site;
+
+	/* The source first: the title may end with it. */
+	site = clean_str(pg->og_site);
+	if (!site && pg->ld)
+		site = clean_str(ld_str(pg->ld, "publisher"));
+	if (!site && hints && hints->source)
+		site = newsidx_strdup(hints->source);
+	a->source = site;
+
+	a->title = clean_str(pg->og_title);
+	if (!a->title && pg->title_el) {
+		a->title = node_text(pg->title_el);
+		strip_site(a->title, site);
+	}
+	if (!a->title && pg->h1_el)
+		a->title = node_text(pg->h1_el);
+	if (!a->title && pg->ld)
+		a->title = clean_str(ld_str(pg->ld, "headline"));
+	if (!a->title)
+		a->title = newsidx_record__title(a->body, a->body_len);
+
+	/* The date, from the first source that parses. */
+	if (!(pg->published &&
+	      newsidx_meta__date(pg->published, a->date, &a->tz_minutes,
+				 &a->has_time))) {
+		if (pg->time_date[0]) {
+			memcpy(a->date, pg->time_date, sizeof(a->date));
+			a->tz_minutes = pg->time_tz;
+			a->has_time = pg->time_has_time;
+		} else if (!(pg->ld &&
+			     newsidx_meta__date(ld_str(pg->ld, "datePublished"),
+						a->date, &a->tz_minutes,
+						&a->has_time)) &&
+			   hints && hints->date) {
+			if (!newsidx_meta__date(hints->date, a->date,
+						&a->tz_minutes, &a->has_time))
+				a->date[0] = '\0';
+		}
+	}
+
+	if (hints && hints->url)
+		a->url = newsidx_strdup(hints->url);
+	else if (pg->canonical && *pg->canonical)
+		a->url = clean_str(pg->canonical);
+	else if (pg->og_url && *pg->og_url)
+		a->url = clean_str(pg->og_url);
+
+	s = pg->html_lang && *pg->html_lang ? pg->html_lang
+	    : pg->content_lang		    ? pg->content_lang
+	    : pg->og_locale		    ? pg->og_locale
+	    : pg->ld			    ? ld_str(pg->ld, "inLanguage")
+					    : NULL;
+	if (s && *s)
+		a->lang = newsidx_strdup(s);
+
+	a->authors = clean_str(pg->meta_author);
+	if (!a->authors && pg->ld)
+		a->authors = ld_authors(pg->ld);
+	if (!a->authors)
+		a->authors = clean_str(pg->article_author);
+	if (pg->topics.len) {
+		a->topics = pg->topics.data;
+		pg->topics.data = NULL;
+	}
+}
+
 void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 			 size_t len, const struct newsidx_page_hints *hints)
 {
@@ -753,8 +827,6 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	htmlDocPtr doc;
 	xmlNode *root, *broot;
 	const char *where = hints && hints->where ? hints->where : ing->name;
-	const char *s;
-	char *site = NULL;
 
 	memset(&a, 0, sizeof(a));
 	memset(&pg, 0, sizeof(pg));
@@ -817,68 +889,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	a.body = body.data;
 	a.body_len = body.len;
 
-	/* The source first: the title may end with it. */
-	site = clean_str(pg.og_site);
-	if (!site && pg.ld)
-		site = clean_str(ld_str(pg.ld, "publisher"));
-	if (!site && hints && hints->source)
-		site = newsidx_strdup(hints->source);
-	a.source = site;
-
-	a.title = clean_str(pg.og_title);
-	if (!a.title && pg.title_el) {
-		a.title = node_text(pg.title_el);
-		strip_site(a.title, site);
-	}
-	if (!a.title && pg.h1_el)
-		a.title = node_text(pg.h1_el);
-	if (!a.title && pg.ld)
-		a.title = clean_str(ld_str(pg.ld, "headline"));
-	if (!a.title)
-		a.title = newsidx_record__title(a.body, a.body_len);
-
-	/* The date, from the first source that parses. */
-	if (!(pg.published && newsidx_meta__date(pg.published, a.date,
-						 &a.tz_minutes, &a.has_time))) {
-		if (pg.time_date[0]) {
-			memcpy(a.date, pg.time_date, sizeof(a.date));
-			a.tz_minutes = pg.time_tz;
-			a.has_time = pg.time_has_time;
-		} else if (!(pg.ld &&
-			     newsidx_meta__date(ld_str(pg.ld, "datePublished"),
-						a.date, &a.tz_minutes,
-						&a.has_time)) &&
-			   hints && hints->date) {
-			if (!newsidx_meta__date(hints->date, a.date,
-						&a.tz_minutes, &a.has_time))
-				a.date[0] = '\0';
-		}
-	}
-
-	if (hints && hints->url)
-		a.url = newsidx_strdup(hints->url);
-	else if (pg.canonical && *pg.canonical)
-		a.url = clean_str(pg.canonical);
-	else if (pg.og_url && *pg.og_url)
-		a.url = clean_str(pg.og_url);
-
-	s = pg.html_lang && *pg.html_lang ? pg.html_lang
-	    : pg.content_lang		  ? pg.content_lang
-	    : pg.og_locale		  ? pg.og_locale
-	    : pg.ld ? ld_str(pg.ld, "inLanguage")
-		    : NULL;
-	if (s && *s)
-		a.lang = newsidx_strdup(s);
-
-	a.authors = clean_str(pg.meta_author);
-	if (!a.authors && pg.ld)
-		a.authors = ld_authors(pg.ld);
-	if (!a.authors)
-		a.authors = clean_str(pg.article_author);
-	if (pg.topics.len) {
-		a.topics = pg.topics.data;
-		pg.topics.data = NULL;
-	}
+	page_meta(&pg, &a, hints);
 
 	if (hints && hints->id)
 		a.id = newsidx_strdup(hints->id);

@@ -407,6 +407,28 @@ static int resync(struct newsidx_stream *s, size_t from)
 	}
 }
 
+/* Move past hl bytes of headers and the length bytes of block after
+ * them, a piece at a time; 0 when the stream ends first. */
+static int pass_by(struct newsidx_stream *s, size_t hl,
+		   unsigned long long length)
+{
+	unsigned long long left = length;
+	const char *p;
+	long n;
+
+	newsidx_stream__consume(s, hl);
+	while (left > 0) {
+		n = newsidx_stream__peek(s, 1 << 16, &p);
+		if (n <= 0)
+			break;
+		if ((unsigned long long)n > left)
+			n = (long)left;
+		newsidx_stream__consume(s, (size_t)n);
+		left -= (unsigned long long)n;
+	}
+	return left == 0;
+}
+
 void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 {
 	unsigned long number = 0;
@@ -472,19 +494,7 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		}
 		if (rec.length > ing->max_document) {
 			/* Too big to hold: stream through it. */
-			unsigned long long left = rec.length;
-
-			newsidx_stream__consume(s, hl);
-			while (left > 0) {
-				n = newsidx_stream__peek(s, 1 << 16, &p);
-				if (n <= 0)
-					break;
-				if ((unsigned long long)n > left)
-					n = (long)left;
-				newsidx_stream__consume(s, (size_t)n);
-				left -= (unsigned long long)n;
-			}
-			if (left > 0)
+			if (!pass_by(s, hl, rec.length))
 				break;
 			if (strcmp(rec.type, "response") == 0)
 				newsidx_record__reject(ing, where,
