@@ -1,7 +1,32 @@
 /*
- * ingest/parsers.h: what the files of ingest/ share among themselves:
- * the record helpers every parser calls, the parsers of each format,
- * and the metadata normalisation.  Private to ingest/ (and its tests).
+ * ingest/parsers.h: what the files of ingest/ share among themselves,
+ * one section per file.  Private to ingest/ (and its tests); the layers
+ * above read ingest/ingest.h.
+ *
+ * The files form a tree, listed here (and in Makefile.am) so that each
+ * calls only files listed before it:
+ *
+ *   xml.c     libxml2's errors, caught instead of printed
+ *   date.c    ISO 8601 and RFC 822 dates
+ *   meta.c    metadata normalised the same way for every format
+ *   record.c  what every parser does with an article: emit, reject,
+ *             a title from the first sentence, clear
+ *   text.c, jsonl.c, html.c, feed.c, warc.c, sgml.c
+ *             the parsers, one per format (feed.c and warc.c use html.c)
+ *   ingest.c  recognising the format and handing the input over; only
+ *             the layers above call it (ingest/ingest.h)
+ *
+ * newsidx_ingest__run() opens the input as a util/stream.c stream and
+ * hands it to one of the parsers.  Whole-file formats (RSS and Atom
+ * feeds, HTML pages, Reuters-21578 SGML) receive the complete
+ * decompressed input, at most ing->max_document bytes; plain text is one
+ * article of at most ing->max_article bytes; JSON Lines and WARC read
+ * the stream a line or a record at a time, so memory stays bounded by
+ * the largest record.  Every parser fills struct newsidx_article and
+ * passes it to newsidx_record__emit(), which completes the metadata the
+ * same way for every format (newsidx_meta__finish()) before on_article
+ * sees it, and reports bad records through newsidx_record__reject()
+ * with the file and the line, record or offset.
  */
 #ifndef NEWSIDX_INGEST_PARSERS_H
 #define NEWSIDX_INGEST_PARSERS_H
@@ -11,19 +36,6 @@
 #include "analyzer/analyzer.h"
 #include "ingest/ingest.h"
 #include "util/util.h"
-
-/*
- * newsidx_ingest__run() recognises each format by its content and hands
- * it to one of these parsers.  Whole-file formats (RSS and Atom feeds,
- * HTML pages, Reuters-21578 SGML) receive the complete decompressed
- * input, at most ing->max_document bytes; WARC is streamed a record at a
- * time through struct newsidx_stream, so memory stays bounded by the
- * largest record.  Every parser fills struct newsidx_article and passes
- * it to newsidx_record__emit(), which completes the metadata the same
- * way for every format (newsidx_meta__finish()) before on_article sees
- * it, and reports bad records through newsidx_record__reject() with the
- * file and the line, record or offset.
- */
 
 /* The default bound of ing->max_document: 256 MiB. */
 #define NEWSIDX_MAX_DOCUMENT ((size_t)256 << 20)
