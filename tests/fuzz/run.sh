@@ -37,13 +37,13 @@ done
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_positions" \
 	"$top_srcdir/tests/fuzz/fuzz_positions.c" "$S/store/positions.c" \
-	"$S/util/"*.c \
+	"$S/util/"*.c $(pkg-config --libs zlib) \
 	|| fail=1
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_docdata" \
 	"$top_srcdir/tests/fuzz/fuzz_docdata.c" "$S/store/docdata.c" \
 	"$S/store/positions.c" "$S/util/"*.c \
-	$(pkg-config --libs jansson libzstd) -lpthread || fail=1
+	$(pkg-config --libs jansson libzstd zlib) -lpthread || fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"
 cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \

@@ -337,142 +337,166 @@ static char *xml_lang(const xmlNode *n)
 /* items                                                               */
 /* ------------------------------------------------------------------ */
 
+/* What an item or entry holds besides the article's own fields, until
+ * it becomes an article. */
+struct item_parts {
+	struct newsidx_buf body, authors, topics;
+	char *date, *guid;
+	int rc;
+};
+
+/* The fields of an RSS <item>. */
+static void rss_item(struct feed *f, xmlNode *it, struct newsidx_article *a,
+		     struct item_parts *ip)
+{
+	xmlNode *c, *n;
+
+	a->title = construct_line(f, child(it, RSS, NULL, "title"), &ip->rc);
+	a->url = text(child(it, RSS, NULL, "link"));
+	n = child(it, RSS, NULL, "guid");
+	ip->guid = text(n);
+	if (!a->url && ip->guid && n &&
+	    (!attr(n, "isPermaLink") ||
+	     strcmp(attr(n, "isPermaLink"), "false") != 0) &&
+	    strncmp(ip->guid, "http", 4) == 0)
+		a->url = newsidx_strdup(ip->guid);
+	ip->date = text(child(it, RSS, NULL, "pubDate"));
+	if (!ip->date)
+		ip->date = text(child(it, RSS, NS_DC, "date"));
+	n = child(it, RSS, NS_CONTENT, "encoded");
+	if (!n)
+		n = child(it, RSS, NULL, "description");
+	if (n)
+		construct(f, n, 1, &ip->body, &ip->rc);
+	for (c = it->children; c; c = c->next) {
+		char *v;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if ((core(c, RSS) &&
+		     strcmp((const char *)c->name, "author") == 0) ||
+		    (ns_is(c, NS_DC) &&
+		     strcmp((const char *)c->name, "creator") == 0)) {
+			v = text(c);
+			if (v)
+				rss_author(v, &ip->authors, &ip->rc);
+			free(v);
+		} else if ((core(c, RSS) &&
+			    strcmp((const char *)c->name, "category") == 0) ||
+			   (ns_is(c, NS_DC) &&
+			    strcmp((const char *)c->name, "subject") == 0)) {
+			v = text(c);
+			join(&ip->topics, v, &ip->rc);
+			free(v);
+		}
+	}
+	a->source = text(child(it, RSS, NULL, "source"));
+	a->lang = text(child(it, RSS, NS_DC, "language"));
+}
+
+/* The fields of an Atom <entry>. */
+static void atom_entry(struct feed *f, xmlNode *it,
+		       struct newsidx_article *a, struct item_parts *ip)
+{
+	xmlNode *c, *n;
+
+	a->title = construct_line(f, child(it, ATOM, NULL, "title"), &ip->rc);
+	a->url = atom_link(it);
+	ip->guid = text(child(it, ATOM, NULL, "id"));
+	ip->date = text(child(it, ATOM, NULL, "published"));
+	if (!ip->date)
+		ip->date = text(child(it, ATOM, NULL, "issued"));
+	if (!ip->date)
+		ip->date = text(child(it, ATOM, NULL, "updated"));
+	if (!ip->date)
+		ip->date = text(child(it, ATOM, NULL, "modified"));
+	n = child(it, ATOM, NULL, "content");
+	if (n && attr(n, "src"))
+		n = NULL; /* out of line: not here to read */
+	if (!n)
+		n = child(it, ATOM, NULL, "summary");
+	if (n)
+		construct(f, n, 0, &ip->body, &ip->rc);
+	{
+		char *au = atom_authors(f, it, &ip->rc);
+
+		if (!au && f->authors)
+			au = newsidx_strdup(f->authors);
+		if (au) {
+			join(&ip->authors, au, &ip->rc);
+			free(au);
+		}
+	}
+	for (c = it->children; c; c = c->next) {
+		const char *v;
+
+		if (c->type != XML_ELEMENT_NODE || !core(c, ATOM) ||
+		    strcmp((const char *)c->name, "category") != 0)
+			continue;
+		v = attr(c, "label");
+		if (!v || !*v)
+			v = attr(c, "term");
+		if (v) {
+			char *t = newsidx_meta__clean(v, strlen(v));
+
+			join(&ip->topics, t, &ip->rc);
+			free(t);
+		}
+	}
+	n = child(it, ATOM, NULL, "source");
+	if (n)
+		a->source = text(child(n, ATOM, NULL, "title"));
+	a->lang = xml_lang(it);
+}
+
 static void item(struct feed *f, xmlNode *it)
 {
 	struct newsidx_ingest *ing = f->ing;
 	struct newsidx_article a;
-	struct newsidx_buf body = { 0 }, authors = { 0 }, topics = { 0 };
-	char where[1024], *date = NULL, *guid = NULL;
-	xmlNode *c, *n;
-	int rc = 0;
+	struct item_parts ip;
+	char where[1024];
 
 	memset(&a, 0, sizeof(a));
+	memset(&ip, 0, sizeof(ip));
 	a.record = ++f->items;
 	snprintf(where, sizeof(where), "%s:%ld", ing->name,
 		 xmlGetLineNo(it));
 
-	if (f->kind == RSS) {
-		a.title = construct_line(f, child(it, RSS, NULL, "title"), &rc);
-		a.url = text(child(it, RSS, NULL, "link"));
-		n = child(it, RSS, NULL, "guid");
-		guid = text(n);
-		if (!a.url && guid && n &&
-		    (!attr(n, "isPermaLink") ||
-		     strcmp(attr(n, "isPermaLink"), "false") != 0) &&
-		    strncmp(guid, "http", 4) == 0)
-			a.url = newsidx_strdup(guid);
-		date = text(child(it, RSS, NULL, "pubDate"));
-		if (!date)
-			date = text(child(it, RSS, NS_DC, "date"));
-		n = child(it, RSS, NS_CONTENT, "encoded");
-		if (!n)
-			n = child(it, RSS, NULL, "description");
-		if (n)
-			construct(f, n, 1, &body, &rc);
-		for (c = it->children; c; c = c->next) {
-			char *v;
-
-			if (c->type != XML_ELEMENT_NODE)
-				continue;
-			if ((core(c, RSS) &&
-			     strcmp((const char *)c->name, "author") == 0) ||
-			    (ns_is(c, NS_DC) &&
-			     strcmp((const char *)c->name, "creator") == 0)) {
-				v = text(c);
-				if (v)
-					rss_author(v, &authors, &rc);
-				free(v);
-			} else if ((core(c, RSS) &&
-				    strcmp((const char *)c->name, "category") == 0) ||
-				   (ns_is(c, NS_DC) &&
-				    strcmp((const char *)c->name, "subject") == 0)) {
-				v = text(c);
-				join(&topics, v, &rc);
-				free(v);
-			}
-		}
-		a.source = text(child(it, RSS, NULL, "source"));
-		a.lang = text(child(it, RSS, NS_DC, "language"));
-	} else {
-		a.title = construct_line(f, child(it, ATOM, NULL, "title"), &rc);
-		a.url = atom_link(it);
-		guid = text(child(it, ATOM, NULL, "id"));
-		date = text(child(it, ATOM, NULL, "published"));
-		if (!date)
-			date = text(child(it, ATOM, NULL, "issued"));
-		if (!date)
-			date = text(child(it, ATOM, NULL, "updated"));
-		if (!date)
-			date = text(child(it, ATOM, NULL, "modified"));
-		n = child(it, ATOM, NULL, "content");
-		if (n && attr(n, "src"))
-			n = NULL; /* out of line: not here to read */
-		if (!n)
-			n = child(it, ATOM, NULL, "summary");
-		if (n)
-			construct(f, n, 0, &body, &rc);
-		{
-			char *au = atom_authors(f, it, &rc);
-
-			if (!au && f->authors)
-				au = newsidx_strdup(f->authors);
-			if (au) {
-				join(&authors, au, &rc);
-				free(au);
-			}
-		}
-		for (c = it->children; c; c = c->next) {
-			const char *v;
-
-			if (c->type != XML_ELEMENT_NODE || !core(c, ATOM) ||
-			    strcmp((const char *)c->name, "category") != 0)
-				continue;
-			v = attr(c, "label");
-			if (!v || !*v)
-				v = attr(c, "term");
-			if (v) {
-				char *t = newsidx_meta__clean(v, strlen(v));
-
-				join(&topics, t, &rc);
-				free(t);
-			}
-		}
-		n = child(it, ATOM, NULL, "source");
-		if (n)
-			a.source = text(child(n, ATOM, NULL, "title"));
-		a.lang = xml_lang(it);
-	}
-	if (rc) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+	if (f->kind == RSS)
+		rss_item(f, it, &a, &ip);
+	else
+		atom_entry(f, it, &a, &ip);
+	if (ip.rc) {
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
-	if (!a.title && body.len == 0) {
-		newsidx_ingest__reject(ing, where,
+	if (!a.title && ip.body.len == 0) {
+		newsidx_record__reject(ing, where,
 				       "%s %lu has no title and no content",
 				       f->kind == RSS ? "item" : "entry",
 				       f->items);
 		goto out;
 	}
-	if (date && !newsidx_meta__date(date, a.date, &a.tz_minutes,
-					&a.has_time)) {
-		newsidx_ingest__reject(ing, where,
+	if (ip.date && !newsidx_meta__date(ip.date, a.date, &a.tz_minutes,
+					   &a.has_time)) {
+		newsidx_record__reject(ing, where,
 				       "%s %lu: unrecognised date '%.40s'",
 				       f->kind == RSS ? "item" : "entry",
-				       f->items, date);
+				       f->items, ip.date);
 		goto out;
 	}
-	a.body = body.data ? body.data : NULL;
-	a.body_len = body.len;
+	a.body = ip.body.data ? ip.body.data : NULL;
+	a.body_len = ip.body.len;
 	if (!a.title)
-		a.title = newsidx_ingest__title(body.data, body.len);
-	a.authors = take(&authors);
-	a.topics = take(&topics);
+		a.title = newsidx_record__title(ip.body.data, ip.body.len);
+	a.authors = take(&ip.authors);
+	a.topics = take(&ip.topics);
 	if (!a.source && f->title)
 		a.source = newsidx_strdup(f->title);
 	if (!a.lang && f->lang)
 		a.lang = newsidx_strdup(f->lang);
-	if (guid)
-		a.id = newsidx_strdup(guid);
+	if (ip.guid)
+		a.id = newsidx_strdup(ip.guid);
 	else if (a.url)
 		a.id = newsidx_strdup(a.url);
 	else {
@@ -483,18 +507,18 @@ static void item(struct feed *f, xmlNode *it)
 	}
 	a.path = newsidx_strdup(ing->abspath);
 	if (!a.title || !a.id || !a.path) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a, where);
+	newsidx_record__emit(ing, &a, where);
 out:
-	free(date);
-	free(guid);
+	free(ip.date);
+	free(ip.guid);
 	a.body = NULL;
 	newsidx_article__clear(&a);
-	newsidx_buf__free(&body);
-	newsidx_buf__free(&authors);
-	newsidx_buf__free(&topics);
+	newsidx_buf__free(&ip.body);
+	newsidx_buf__free(&ip.authors);
+	newsidx_buf__free(&ip.topics);
 }
 
 /* ------------------------------------------------------------------ */
@@ -576,14 +600,14 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		len = last_item_end(data, len);
 	}
 	if (len > 0x7fffffff) {
-		newsidx_ingest__reject(ing, ing->name, "feed is too large");
+		newsidx_record__reject(ing, ing->name, "feed is too large");
 		return;
 	}
 	newsidx_xml__begin(&e);
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
 		newsidx_xml__end(&e);
-		newsidx_ingest__reject(ing, ing->name, "out of memory");
+		newsidx_record__reject(ing, ing->name, "out of memory");
 		return;
 	}
 	ctxt->_private = &f;
@@ -600,7 +624,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 	if (f.entity_line) {
 		snprintf(where, sizeof(where), "%s:%d", ing->name,
 			 f.entity_line);
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "feed declares entities in a DTD; "
 				       "refusing it");
 		goto out;
@@ -614,7 +638,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 				 e.line, e.column > 0 ? e.column : 1);
 		else
 			snprintf(where, sizeof(where), "%s", ing->name);
-		newsidx_ingest__reject(ing, where, "not well-formed XML: %s",
+		newsidx_record__reject(ing, where, "not well-formed XML: %s",
 				       e.count ? e.msg : "no root element");
 		goto out;
 	}
@@ -638,7 +662,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 		newsidx_html__parse(ing, data, len, NULL);
 		return;
 	} else {
-		newsidx_ingest__reject(ing, ing->name,
+		newsidx_record__reject(ing, ing->name,
 				       "XML document with root element <%.40s>; "
 				       "not an RSS or Atom feed",
 				       (const char *)root->name);
@@ -669,7 +693,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 	if (e.count) {
 		snprintf(where, sizeof(where), "%s:%d:%d", ing->name, e.line,
 			 e.column > 0 ? e.column : 1);
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "not well-formed XML: %s; %lu %s",
 				       e.msg, ing->articles - before,
 				       ing->articles - before == 1
@@ -682,7 +706,7 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 report_broken:
 	snprintf(where, sizeof(where), "%s: offset %llu (uncompressed)",
 		 ing->name, broken_at);
-	newsidx_ingest__reject(ing, where,
+	newsidx_record__reject(ing, where,
 			       "%s; the items before it were indexed", broken);
 out:
 	newsidx_xml__end(&quiet);

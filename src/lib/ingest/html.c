@@ -32,14 +32,12 @@
  * When the text is short and JSON-LD carries an articleBody, that is
  * used instead.
  *
- * libxml2 reports errors through per-thread handlers; the functions
- * newsidx_xml__begin/end catch them for the duration of a parse so that
- * the library never prints, and are shared with feed.c.
+ * libxml2's errors are caught for the duration of a parse by xml.c, so
+ * that the library never prints.
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -51,68 +49,8 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlerror.h>
 
 #include "ingest/parsers.h"
-
-/* ------------------------------------------------------------------ */
-/* libxml2 errors                                                      */
-/* ------------------------------------------------------------------ */
-
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void xml_init(void)
-{
-	xmlInitParser();
-}
-
-#if LIBXML_VERSION >= 21200
-static void on_xml_error(void *ctx, const xmlError *err)
-#else
-static void on_xml_error(void *ctx, xmlErrorPtr err)
-#endif
-{
-	struct newsidx_xml_errors *e = ctx;
-	size_t n;
-
-	if (!e || !err || err->level < XML_ERR_ERROR)
-		return;
-	if (e->count++ > 0)
-		return;
-	e->line = err->line;
-	e->column = err->int2;
-	snprintf(e->msg, sizeof(e->msg), "%s",
-		 err->message ? err->message : "malformed markup");
-	n = strlen(e->msg);
-	while (n > 0 && (e->msg[n - 1] == '\n' || e->msg[n - 1] == ' '))
-		e->msg[--n] = '\0';
-}
-
-static void on_generic_error(void *ctx, const char *msg, ...)
-{
-	(void)ctx;
-	(void)msg;
-}
-
-void newsidx_xml__begin(struct newsidx_xml_errors *e)
-{
-	pthread_once(&xml_once, xml_init);
-	memset(e, 0, sizeof(*e));
-	e->saved_serror = (void (*)(void))xmlStructuredError;
-	e->saved_sctx = xmlStructuredErrorContext;
-	e->saved_generic = (void (*)(void))xmlGenericError;
-	e->saved_gctx = xmlGenericErrorContext;
-	xmlSetStructuredErrorFunc(e, (xmlStructuredErrorFunc)on_xml_error);
-	xmlSetGenericErrorFunc(e, on_generic_error);
-}
-
-void newsidx_xml__end(struct newsidx_xml_errors *e)
-{
-	xmlSetStructuredErrorFunc(e->saved_sctx,
-				  (xmlStructuredErrorFunc)e->saved_serror);
-	xmlSetGenericErrorFunc(e->saved_gctx,
-			       (xmlGenericErrorFunc)e->saved_generic);
-}
 
 /* ------------------------------------------------------------------ */
 /* small helpers over the tree                                         */
@@ -463,16 +401,9 @@ static struct score *score_of(struct page *pg, xmlNode *n)
 
 	if (k)
 		return &pg->scores[k - 1];
-	if (pg->nscores == pg->capscores) {
-		size_t cap = pg->capscores ? pg->capscores * 2 : 64;
-		struct score *s = realloc(pg->scores, cap * sizeof(*s));
-
-		if (!s) {
-			pg->rc = NEWSIDX_NOMEM;
-			return NULL;
-		}
-		pg->scores = s;
-		pg->capscores = cap;
+	if (NEWSIDX_ARRAY_GROW(pg->scores, pg->nscores, pg->capscores, 64)) {
+		pg->rc = NEWSIDX_NOMEM;
+		return NULL;
 	}
 	pg->scores[pg->nscores].node = n;
 	pg->scores[pg->nscores].direct = 0;
@@ -811,6 +742,80 @@ static void strip_site(char *title, const char *site)
 	}
 }
 
+/* The article's metadata other than its body and id, from what survey()
+ * found and, where the page says nothing, from the container's hints;
+ * in the order of preference given at the top of this file. */
+static void page_meta(struct page *pg, struct newsidx_article *a,
+		      const struct newsidx_page_hints *hints)
+{
+	const char *s;
+	char *site;
+
+	/* The source first: the title may end with it. */
+	site = clean_str(pg->og_site);
+	if (!site && pg->ld)
+		site = clean_str(ld_str(pg->ld, "publisher"));
+	if (!site && hints && hints->source)
+		site = newsidx_strdup(hints->source);
+	a->source = site;
+
+	a->title = clean_str(pg->og_title);
+	if (!a->title && pg->title_el) {
+		a->title = node_text(pg->title_el);
+		strip_site(a->title, site);
+	}
+	if (!a->title && pg->h1_el)
+		a->title = node_text(pg->h1_el);
+	if (!a->title && pg->ld)
+		a->title = clean_str(ld_str(pg->ld, "headline"));
+	if (!a->title)
+		a->title = newsidx_record__title(a->body, a->body_len);
+
+	/* The date, from the first source that parses. */
+	if (!(pg->published &&
+	      newsidx_meta__date(pg->published, a->date, &a->tz_minutes,
+				 &a->has_time))) {
+		if (pg->time_date[0]) {
+			memcpy(a->date, pg->time_date, sizeof(a->date));
+			a->tz_minutes = pg->time_tz;
+			a->has_time = pg->time_has_time;
+		} else if (!(pg->ld &&
+			     newsidx_meta__date(ld_str(pg->ld, "datePublished"),
+						a->date, &a->tz_minutes,
+						&a->has_time)) &&
+			   hints && hints->date) {
+			if (!newsidx_meta__date(hints->date, a->date,
+						&a->tz_minutes, &a->has_time))
+				a->date[0] = '\0';
+		}
+	}
+
+	if (hints && hints->url)
+		a->url = newsidx_strdup(hints->url);
+	else if (pg->canonical && *pg->canonical)
+		a->url = clean_str(pg->canonical);
+	else if (pg->og_url && *pg->og_url)
+		a->url = clean_str(pg->og_url);
+
+	s = pg->html_lang && *pg->html_lang ? pg->html_lang
+	    : pg->content_lang		    ? pg->content_lang
+	    : pg->og_locale		    ? pg->og_locale
+	    : pg->ld			    ? ld_str(pg->ld, "inLanguage")
+					    : NULL;
+	if (s && *s)
+		a->lang = newsidx_strdup(s);
+
+	a->authors = clean_str(pg->meta_author);
+	if (!a->authors && pg->ld)
+		a->authors = ld_authors(pg->ld);
+	if (!a->authors)
+		a->authors = clean_str(pg->article_author);
+	if (pg->topics.len) {
+		a->topics = pg->topics.data;
+		pg->topics.data = NULL;
+	}
+}
+
 void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 			 size_t len, const struct newsidx_page_hints *hints)
 {
@@ -822,8 +827,6 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	htmlDocPtr doc;
 	xmlNode *root, *broot;
 	const char *where = hints && hints->where ? hints->where : ing->name;
-	const char *s;
-	char *site = NULL;
 
 	memset(&a, 0, sizeof(a));
 	memset(&pg, 0, sizeof(pg));
@@ -831,7 +834,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	if (ing->max_article && len / 8 > ing->max_article) {
 		/* Bigger than any article page: a DOM of it would take
 		 * several times its size in memory for nothing. */
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "page is larger than %zu bytes (8 times "
 				       "--max-article-size)",
 				       8 * ing->max_article);
@@ -842,7 +845,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	newsidx_xml__end(&e);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "not an HTML page: %s",
 				       e.count ? e.msg : "no elements");
 		goto out;
@@ -868,7 +871,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 		}
 	}
 	if (w.rc || pg.rc) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
 	if (body.len == 0) {
@@ -877,7 +880,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 			 * empty shells) are common: skipped, not errors. */
 			ing->skipped++;
 		} else {
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "no article text in the page "
 					       "(no <body>, or nothing in it)");
 		}
@@ -886,68 +889,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 	a.body = body.data;
 	a.body_len = body.len;
 
-	/* The source first: the title may end with it. */
-	site = clean_str(pg.og_site);
-	if (!site && pg.ld)
-		site = clean_str(ld_str(pg.ld, "publisher"));
-	if (!site && hints && hints->source)
-		site = newsidx_strdup(hints->source);
-	a.source = site;
-
-	a.title = clean_str(pg.og_title);
-	if (!a.title && pg.title_el) {
-		a.title = node_text(pg.title_el);
-		strip_site(a.title, site);
-	}
-	if (!a.title && pg.h1_el)
-		a.title = node_text(pg.h1_el);
-	if (!a.title && pg.ld)
-		a.title = clean_str(ld_str(pg.ld, "headline"));
-	if (!a.title)
-		a.title = newsidx_ingest__title(a.body, a.body_len);
-
-	/* The date, from the first source that parses. */
-	if (!(pg.published && newsidx_meta__date(pg.published, a.date,
-						 &a.tz_minutes, &a.has_time))) {
-		if (pg.time_date[0]) {
-			memcpy(a.date, pg.time_date, sizeof(a.date));
-			a.tz_minutes = pg.time_tz;
-			a.has_time = pg.time_has_time;
-		} else if (!(pg.ld &&
-			     newsidx_meta__date(ld_str(pg.ld, "datePublished"),
-						a.date, &a.tz_minutes,
-						&a.has_time)) &&
-			   hints && hints->date) {
-			if (!newsidx_meta__date(hints->date, a.date,
-						&a.tz_minutes, &a.has_time))
-				a.date[0] = '\0';
-		}
-	}
-
-	if (hints && hints->url)
-		a.url = newsidx_strdup(hints->url);
-	else if (pg.canonical && *pg.canonical)
-		a.url = clean_str(pg.canonical);
-	else if (pg.og_url && *pg.og_url)
-		a.url = clean_str(pg.og_url);
-
-	s = pg.html_lang && *pg.html_lang ? pg.html_lang
-	    : pg.content_lang		  ? pg.content_lang
-	    : pg.og_locale		  ? pg.og_locale
-	    : pg.ld ? ld_str(pg.ld, "inLanguage")
-		    : NULL;
-	if (s && *s)
-		a.lang = newsidx_strdup(s);
-
-	a.authors = clean_str(pg.meta_author);
-	if (!a.authors && pg.ld)
-		a.authors = ld_authors(pg.ld);
-	if (!a.authors)
-		a.authors = clean_str(pg.article_author);
-	if (pg.topics.len) {
-		a.topics = pg.topics.data;
-		pg.topics.data = NULL;
-	}
+	page_meta(&pg, &a, hints);
 
 	if (hints && hints->id)
 		a.id = newsidx_strdup(hints->id);
@@ -957,10 +899,10 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 		a.id = newsidx_strdup(ing->abspath);
 	a.path = newsidx_strdup(ing->abspath);
 	if (!a.title || !a.id || !a.path) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
-	newsidx_ingest__emit(ing, &a, where);
+	newsidx_record__emit(ing, &a, where);
 out:
 	a.body = NULL;
 	newsidx_article__clear(&a);

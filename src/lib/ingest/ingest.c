@@ -1,988 +1,39 @@
 /*
- * ingest.c: from bytes on disk to article records.
+ * ingest.c: from an input to the parser of its format.
  *
- * Responsible for reading an input (a file or a memory buffer),
- * decompressing gzip whenever the data starts with gzip's magic bytes
- * (never trusting the file name), recognising the format from the
- * content, and parsing it into struct newsidx_article records:
+ * Responsible for opening an input (a file or a memory buffer) as a
+ * stream (util/stream.c, which decompresses gzip whenever the data
+ * starts with gzip's magic bytes, never trusting the file name),
+ * recognising its format from the first bytes, and handing it to the
+ * parser of that format: plain text (text.c), JSON Lines (jsonl.c), RSS
+ * and Atom feeds (feed.c), HTML pages (html.c), WARC files (warc.c) and
+ * Reuters-21578 SGML (sgml.c).  Feeds, pages and SGML files are read
+ * whole here, up to max_document bytes; the other parsers read the
+ * stream themselves: JSON Lines line by line, each record limited to
+ * max_article bytes, and WARC record by record, so memory stays bounded.
  *
- * - plain text in the corpus format: an optional title line followed by
- *   a blank line, an optional "date YYYY-MM-DD Place:" lead, then the
- *   article; one article per file;
- * - JSON Lines: one JSON object per line with title, body (or text or
- *   content), date, url, source, place (or dateline), language, id,
- *   author(s) and topics (or tags); other members are ignored;
- * - RSS and Atom feeds (feed.c), HTML pages (html.c), WARC files
- *   (warc.c) and Reuters-21578 SGML (sgml.c), which this file
- *   recognises and hands over.
- *
- * Every article, whatever its format, leaves through newsidx_ingest__emit,
- * which completes its metadata (meta.c: dateline place, language).
+ * Not responsible for the articles themselves: every parser passes them
+ * to record.c, which completes their metadata (meta.c) and hands them to
+ * on_article.  This file calls the parsers; nothing in ingest/ calls it.
  *
  * Bad input is reported through the reject callback with the file and
  * the line, column or byte offset, and never stops the rest of the input.
- * Memory stays bounded: JSON Lines are streamed line by line and every
- * record is limited to max_article bytes; WARC is streamed record by
- * record; feeds, pages and SGML files are read whole, up to max_document
- * bytes.
  */
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
-
-#include <jansson.h>
-#include <zlib.h>
 
 #include "ingest/parsers.h"
 
-#define CHUNK 65536
 #define SNIFF 4096
-
-/* A buffered, decompressing byte stream over a file or memory. */
-struct reader {
-	gzFile gz;
-	const unsigned char *mem;
-	size_t memlen, mempos;
-	z_stream z;
-	int zinit;
-	int zdone;  /* the last gzip member ended */
-	int zfault; /* truncated or corrupt; err says which */
-	unsigned char *buf;
-	size_t cap, start, end;
-	unsigned long long offset; /* stream offset of buf[start] */
-	int eof;
-	char err[160]; /* set when the stream broke (truncated gzip) */
-};
-
-/* What the WARC parser sees of a reader (internal.h). */
-struct newsidx_stream {
-	struct reader r;
-};
-
-static void reader_close(struct reader *r)
-{
-	if (r->gz)
-		gzclose(r->gz);
-	if (r->zinit)
-		inflateEnd(&r->z);
-	free(r->buf);
-}
-
-/*
- * Read more decompressed bytes from memory, following gzip members.  A
- * fault is reported only once the bytes before it have been returned, so
- * that every complete record ahead of a truncation is kept.
- */
-static long mem_read(struct reader *r, unsigned char *dst, size_t n)
-{
-	size_t got;
-	int ret;
-
-	if (!r->zinit) {
-		size_t k = r->memlen - r->mempos;
-
-		if (k > n)
-			k = n;
-		memcpy(dst, r->mem + r->mempos, k);
-		r->mempos += k;
-		return (long)k;
-	}
-	if (r->zdone)
-		return 0;
-	r->z.next_out = dst;
-	r->z.avail_out = (uInt)n;
-	while (!r->zfault && r->z.avail_out > 0) {
-		ret = inflate(&r->z, Z_NO_FLUSH);
-		if (ret == Z_STREAM_END) {
-			/* Another member may follow, as in .warc.gz;
-			 * anything else after the end is ignored. */
-			if (r->z.avail_in >= 2 && r->z.next_in[0] == 0x1f &&
-			    r->z.next_in[1] == 0x8b) {
-				inflateReset(&r->z);
-				continue;
-			}
-			r->zdone = 1;
-			break;
-		}
-		if ((ret == Z_OK || ret == Z_BUF_ERROR) &&
-		    r->z.avail_in == 0 && r->z.avail_out > 0) {
-			r->zfault = 1;
-			snprintf(r->err, sizeof(r->err),
-				 "truncated gzip data: unexpected end of "
-				 "input");
-		} else if (ret != Z_OK) {
-			r->zfault = 1;
-			snprintf(r->err, sizeof(r->err), "corrupt gzip data: %s",
-				 r->z.msg ? r->z.msg : "inflate failed");
-		}
-	}
-	got = n - r->z.avail_out;
-	if (got == 0 && r->zfault)
-		return -1;
-	return (long)got;
-}
-
-/* Make at least want bytes available (or all that remain).  Returns the
- * bytes available, or -1 with r->err set when the stream broke. */
-static long fill(struct reader *r, size_t want)
-{
-	long got;
-
-	if (r->eof && r->err[0])
-		return -1; /* the fault stays visible to every caller */
-	while (r->end - r->start < want && !r->eof) {
-		if (r->start > 0 && r->start == r->end) {
-			r->offset += r->start;
-			r->start = r->end = 0;
-		}
-		if (r->end + CHUNK > r->cap) {
-			size_t keep = r->end - r->start;
-			size_t cap = r->cap ? r->cap : 2 * CHUNK;
-			unsigned char *p;
-
-			if (r->start > 0) {
-				memmove(r->buf, r->buf + r->start, keep);
-				r->offset += r->start;
-				r->start = 0;
-				r->end = keep;
-			}
-			while (cap < r->end + CHUNK)
-				cap *= 2;
-			if (cap != r->cap) {
-				p = realloc(r->buf, cap);
-				if (!p)
-					return -2;
-				r->buf = p;
-				r->cap = cap;
-			}
-		}
-		if (r->gz) {
-			int n = gzread(r->gz, r->buf + r->end, CHUNK);
-			int zerr;
-			const char *msg = gzerror(r->gz, &zerr);
-
-			if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-				if (n > 0)
-					r->end += (size_t)n;
-				/* zlib prefixes "<fd:N>: ", which names
-				 * nothing useful; the caller names the file. */
-				if (msg && strncmp(msg, "<fd:", 4) == 0 &&
-				    strstr(msg, ": "))
-					msg = strstr(msg, ": ") + 2;
-				snprintf(r->err, sizeof(r->err), "%s%s",
-					 zerr == Z_BUF_ERROR
-						 ? "truncated gzip data: "
-						 : "corrupt gzip data: ",
-					 msg ? msg : "read error");
-				r->eof = 1;
-				return -1;
-			}
-			got = n;
-		} else {
-			got = mem_read(r, r->buf + r->end, CHUNK);
-			if (got < 0) {
-				r->eof = 1;
-				return -1;
-			}
-		}
-		if (got == 0)
-			r->eof = 1;
-		r->end += (size_t)got;
-	}
-	return (long)(r->end - r->start);
-}
-
-static int reader_open(struct reader *r, const char *path, const void *data,
-		       size_t len, char *why, size_t whylen)
-{
-	memset(r, 0, sizeof(*r));
-	if (path) {
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd < 0) {
-			snprintf(why, whylen, "%s", strerror(errno));
-			return -1;
-		}
-		r->gz = gzdopen(fd, "rb");
-		if (!r->gz) {
-			close(fd);
-			snprintf(why, whylen, "out of memory");
-			return -1;
-		}
-		gzbuffer(r->gz, CHUNK);
-		return 0;
-	}
-	r->mem = data;
-	r->memlen = len;
-	if (len >= 2 && r->mem[0] == 0x1f && r->mem[1] == 0x8b) {
-		if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
-			snprintf(why, whylen, "out of memory");
-			return -1;
-		}
-		r->zinit = 1;
-		r->z.next_in = (Bytef *)r->mem;
-		r->z.avail_in = (uInt)len;
-		r->mempos = 0;
-	}
-	return 0;
-}
-
-/* ---- small string helpers ---- */
-
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
 
 static int is_space(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
 	       c == '\v';
-}
-
-/* 1-based line and column of byte offset off in text. */
-static void line_col(const char *text, size_t off, unsigned long *line,
-		     unsigned long *col)
-{
-	const char *p = text, *e = text + off, *nl;
-
-	*line = 1;
-	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		(*line)++;
-		p = nl + 1;
-	}
-	*col = (unsigned long)(e - p) + 1;
-}
-
-void newsidx_article__clear(struct newsidx_article *a)
-{
-	free(a->id);
-	free(a->title);
-	free(a->place);
-	free(a->source);
-	free(a->url);
-	free(a->path);
-	free(a->lang);
-	free(a->authors);
-	free(a->topics);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- dates ---- */
-
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
-static void civil_from_days(long long z, int *y, unsigned *m, unsigned *d)
-{
-	long long era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)((long long)yoe + era * 400 + (*m <= 2));
-}
-
-static int digits(const char *s, int n, int *out)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (s[i] - '0');
-	}
-	*out = v;
-	return 1;
-}
-
-static int month_days(int y, int m)
-{
-	static const int md[] = { 31, 28, 31, 30, 31, 30,
-				  31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-	return m == 2 ? 28 + leap : md[m - 1];
-}
-
-int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
-			 int *has_time)
-{
-	int y, mo, d, h = 0, mi = 0, se = 0, off = 0;
-	long long t;
-	unsigned um, ud;
-	int uy;
-
-	while (is_space((unsigned char)*s))
-		s++;
-	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
-	    s[7] != '-' || !digits(s + 8, 2, &d))
-		return 0;
-	if (mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo))
-		return 0;
-	s += 10;
-	*has_time = 0;
-	if ((*s == 'T' || *s == 't' || *s == ' ') && isdigit((unsigned char)s[1])) {
-		if (!digits(s + 1, 2, &h) || s[3] != ':' ||
-		    !digits(s + 4, 2, &mi))
-			return 0;
-		s += 6;
-		if (*s == ':') {
-			if (!digits(s + 1, 2, &se))
-				return 0;
-			s += 3;
-			if (*s == '.' || *s == ',') {
-				s++;
-				while (isdigit((unsigned char)*s))
-					s++;
-			}
-		}
-		if (h > 23 || mi > 59 || se > 60)
-			return 0;
-		if (se == 60)
-			se = 59;
-		*has_time = 1;
-		if (*s == 'Z' || *s == 'z') {
-			s++;
-		} else if (*s == '+' || *s == '-') {
-			int oh, om = 0, sign = *s == '-' ? -1 : 1;
-
-			if (!digits(s + 1, 2, &oh))
-				return 0;
-			s += 3;
-			if (*s == ':')
-				s++;
-			if (isdigit((unsigned char)*s)) {
-				if (!digits(s, 2, &om))
-					return 0;
-				s += 2;
-			}
-			if (oh > 18 || om > 59)
-				return 0;
-			off = sign * (oh * 60 + om);
-		}
-	}
-	while (is_space((unsigned char)*s))
-		s++;
-	if (*s)
-		return 0;
-	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-	    h * 3600 + mi * 60 + se - off * 60;
-	civil_from_days(t >= 0 ? t / 86400 : (t - 86399) / 86400, &uy, &um,
-			&ud);
-	t = ((t % 86400) + 86400) % 86400;
-	if (uy < 0 || uy > 9999)
-		return 0;
-	{
-		char tmp[64];
-
-		snprintf(tmp, sizeof(tmp), "%04d%02u%02u%02d%02d%02d", uy, um,
-			 ud, (int)(t / 3600), (int)(t / 60 % 60),
-			 (int)(t % 60));
-		memcpy(out, tmp, 15);
-		out[14] = '\0';
-	}
-	*tz_minutes = off;
-	return 1;
-}
-
-/* ---- reporting ---- */
-
-static void reject(struct newsidx_ingest *ing, const char *where,
-		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void vreject(struct newsidx_ingest *ing, const char *where,
-		    const char *fmt, va_list ap)
-{
-	char reason[512];
-	char *nl;
-
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	/* A reason is one line, whatever a library said. */
-	while ((nl = strpbrk(reason, "\r\n")) != NULL)
-		*nl = ' ';
-	ing->rejected++;
-	if (ing->on_reject)
-		ing->on_reject(ing->ctx, where, reason);
-}
-
-static void reject(struct newsidx_ingest *ing, const char *where,
-		   const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreject(ing, where, fmt, ap);
-	va_end(ap);
-}
-
-void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
-			    const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreject(ing, where, fmt, ap);
-	va_end(ap);
-}
-
-/* Make a malloc'd field valid UTF-8 (bytes read as Windows-1252). */
-static void fix_utf8(char **f)
-{
-	struct newsidx_buf b = { 0 };
-	int rc = 0;
-
-	if (!*f || newsidx_utf8__valid(*f, strlen(*f), NULL))
-		return;
-	newsidx_meta__utf8(*f, strlen(*f), &b, &rc);
-	if (rc || !b.data) {
-		newsidx_buf__free(&b);
-		**f = '\0';
-		return;
-	}
-	free(*f);
-	*f = b.data;
-}
-
-newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
-				      struct newsidx_article *a,
-				      const char *where)
-{
-	struct newsidx_buf fixed = { 0 };
-	char *body = a->body;
-	size_t body_len = a->body_len;
-	newsidx_status_t st;
-	int rc = 0;
-
-	if (ing->max_article && a->body_len > ing->max_article) {
-		reject(ing, where ? where : ing->name,
-		       "article is larger than %zu bytes (see "
-		       "--max-article-size)",
-		       ing->max_article);
-		return NEWSIDX_OK;
-	}
-
-	/* Whatever a parser or libxml2 let through, the index gets UTF-8:
-	 * a document that lies about its encoding is repaired here. */
-	fix_utf8(&a->id);
-	fix_utf8(&a->title);
-	fix_utf8(&a->place);
-	fix_utf8(&a->source);
-	fix_utf8(&a->url);
-	fix_utf8(&a->lang);
-	fix_utf8(&a->authors);
-	fix_utf8(&a->topics);
-	if (!a->body) {
-		a->body = (char *)"";
-		a->body_len = 0;
-	} else if (!newsidx_utf8__valid(a->body, a->body_len, NULL)) {
-		newsidx_meta__utf8(a->body, a->body_len, &fixed, &rc);
-		if (!rc && fixed.data) {
-			a->body = fixed.data;
-			a->body_len = fixed.len;
-		}
-	}
-	newsidx_meta__finish(a);
-	ing->articles++;
-	st = ing->on_article(ing->ctx, a);
-	if (st)
-		ing->status = st;
-	a->body = body;
-	a->body_len = body_len;
-	newsidx_buf__free(&fixed);
-	return st;
-}
-
-/* ---- plain text ---- */
-
-/* Title derived from the first line or sentence of the body. */
-static char *derive_title(const char *body, size_t len)
-{
-	const char *nl = memchr(body, '\n', len);
-	size_t n = nl ? (size_t)(nl - body) : len, i;
-	const size_t max = 140;
-
-	for (i = 0; i + 1 < n; i++) {
-		/* A sentence ends at ". " before a capital, digit or quote. */
-		if ((body[i] == '.' || body[i] == '?' || body[i] == '!') &&
-		    body[i + 1] == ' ' && i + 2 < n &&
-		    (isupper((unsigned char)body[i + 2]) ||
-		     isdigit((unsigned char)body[i + 2]) ||
-		     (unsigned char)body[i + 2] >= 0x80 || body[i + 2] == '"')) {
-			n = i + (body[i] != '.');
-			break;
-		}
-	}
-	while (n > 0 && is_space((unsigned char)body[n - 1]))
-		n--;
-	if (n > 0 && body[n - 1] == '.')
-		n--;
-	if (n > max) {
-		size_t cut = max;
-
-		while (cut > max / 2 && body[cut] != ' ')
-			cut--;
-		/* Never cut inside a UTF-8 sequence. */
-		while (cut > 0 && ((unsigned char)body[cut] & 0xc0) == 0x80)
-			cut--;
-		while (cut > 0 && body[cut - 1] == ' ')
-			cut--;
-		{
-			char *t = malloc(cut + 4);
-
-			if (!t)
-				return NULL;
-			memcpy(t, body, cut);
-			memcpy(t + cut, "\xe2\x80\xa6", 4);
-			return t;
-		}
-	}
-	return dupn(body, n);
-}
-
-char *newsidx_ingest__title(const char *body, size_t len)
-{
-	return derive_title(body, len);
-}
-
-/* A dateline place: 1-6 words, each starting with a capital letter (or
- * lower-case joining words like "de"), before a colon. */
-static int looks_like_place(const char *s, size_t n)
-{
-	size_t i, words = 0;
-	int start = 1;
-
-	if (n == 0 || n > 60)
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == ' ') {
-			start = 1;
-			continue;
-		}
-		if (start) {
-			words++;
-			if (!(isupper(c) || c >= 0x80 ||
-			      (i > 0 && islower(c))))
-				return 0;
-			start = 0;
-		}
-		if (c == '.' || c == ';' || c == '!' || c == '?' || c == '"')
-			return 0;
-	}
-	return words >= 1 && words <= 6 &&
-	       (isupper((unsigned char)s[0]) || (unsigned char)s[0] >= 0x80);
-}
-
-static void parse_text(struct newsidx_ingest *ing, struct reader *r)
-{
-	struct newsidx_article a;
-	const char *text, *p, *e;
-	long avail;
-	size_t len, bad;
-	unsigned long line, col;
-	char where[1024];
-
-	avail = fill(r, ing->max_article + 1);
-	if (avail == -2) {
-		reject(ing, ing->name, "out of memory");
-		return;
-	}
-	if (avail < 0) {
-		snprintf(where, sizeof(where), "%s: offset %llu", ing->name,
-			 r->offset + (r->end - r->start));
-		reject(ing, where, "%s", r->err);
-		return;
-	}
-	len = (size_t)avail;
-	if (len > ing->max_article) {
-		reject(ing, ing->name,
-		       "article is larger than %zu bytes (see "
-		       "--max-article-size)",
-		       ing->max_article);
-		return;
-	}
-	text = (const char *)r->buf + r->start;
-	if (!newsidx_utf8__valid(text, len, &bad)) {
-		line_col(text, bad, &line, &col);
-		snprintf(where, sizeof(where), "%s:%lu:%lu", ing->name, line,
-			 col);
-		reject(ing, where,
-		       "invalid UTF-8 (byte 0x%02x at offset %zu); convert "
-		       "the file to UTF-8",
-		       (unsigned char)text[bad], bad);
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.record = 1;
-	p = text;
-	e = text + len;
-	if (e - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	while (p < e && is_space((unsigned char)*p))
-		p++;
-	/* An optional title line: short, no final full stop, then a blank
-	 * line, and not itself a date lead. */
-	{
-		const char *nl = memchr(p, '\n', (size_t)(e - p));
-
-		if (nl && nl - p <= 200 && strncmp(p, "date ", 5) != 0) {
-			const char *q = nl + 1;
-			const char *t = nl;
-
-			while (t > p && is_space((unsigned char)t[-1]))
-				t--;
-			while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
-				q++;
-			if (t > p && q < e && *q == '\n' && t[-1] != '.') {
-				a.title = dupn(p, (size_t)(t - p));
-				p = q;
-				while (p < e && is_space((unsigned char)*p))
-					p++;
-			}
-		}
-	}
-	/* An optional "date YYYY-MM-DD Place:" lead. */
-	if (e - p > 15 && strncmp(p, "date ", 5) == 0) {
-		char d[11];
-
-		memcpy(d, p + 5, 10);
-		d[10] = '\0';
-		if (newsidx_ingest__date(d, a.date, &a.tz_minutes,
-					 &a.has_time)) {
-			const char *q = p + 15, *colon;
-
-			while (q < e && (*q == ' ' || *q == '\t'))
-				q++;
-			colon = memchr(q, ':', (size_t)(e - q) < 64
-						      ? (size_t)(e - q)
-						      : 64);
-			if (colon && looks_like_place(q, (size_t)(colon - q))) {
-				a.place = dupn(q, (size_t)(colon - q));
-				q = colon + 1;
-			}
-			p = q;
-			while (p < e && is_space((unsigned char)*p))
-				p++;
-		}
-	}
-	while (e > p && is_space((unsigned char)e[-1]))
-		e--;
-	if (p == e && !a.title) {
-		reject(ing, ing->name, "no article text");
-		newsidx_article__clear(&a);
-		return;
-	}
-	a.body = (char *)p;
-	a.body_len = (size_t)(e - p);
-	if (!a.title)
-		a.title = derive_title(p, a.body_len);
-	a.id = newsidx_strdup(ing->abspath);
-	a.path = newsidx_strdup(ing->abspath);
-	if (!a.title || !a.id || !a.path) {
-		reject(ing, ing->name, "out of memory");
-		newsidx_article__clear(&a);
-		return;
-	}
-	newsidx_ingest__emit(ing, &a, ing->name);
-	a.body = NULL;
-	newsidx_article__clear(&a);
-}
-
-/* ---- JSON Lines ---- */
-
-static char *json_text(json_t *o, const char *const *keys)
-{
-	for (; *keys; keys++) {
-		json_t *v = json_object_get(o, *keys);
-
-		if (json_is_string(v) && json_string_length(v) > 0)
-			return dupn(json_string_value(v),
-				    json_string_length(v));
-		if (json_is_integer(v)) {
-			char num[32];
-
-			snprintf(num, sizeof(num), "%" JSON_INTEGER_FORMAT,
-				 json_integer_value(v));
-			return newsidx_strdup(num);
-		}
-		if (json_is_array(v) && json_array_size(v) > 0) {
-			/* Authors and tags come as lists: join them. */
-			struct newsidx_buf b = { 0 };
-			size_t i;
-			json_t *x;
-			int rc = 0;
-
-			json_array_foreach (v, i, x) {
-				if (!json_is_string(x))
-					continue;
-				if (b.len)
-					newsidx_buf__puts(&b, ", ", &rc);
-				newsidx_buf__puts(&b, json_string_value(x),
-						  &rc);
-			}
-			if (!rc && b.len)
-				return b.data;
-			newsidx_buf__free(&b);
-		}
-	}
-	return NULL;
-}
-
-static const char *const k_id[] = { "id", "guid", NULL };
-static const char *const k_title[] = { "title", "headline", NULL };
-static const char *const k_body[] = { "body", "text", "content", NULL };
-static const char *const k_date[] = { "date", "published", "pubDate", NULL };
-static const char *const k_url[] = { "url", "link", NULL };
-static const char *const k_source[] = { "source", NULL };
-static const char *const k_place[] = { "place", "dateline", NULL };
-static const char *const k_lang[] = { "language", "lang", NULL };
-static const char *const k_author[] = { "authors", "author", NULL };
-static const char *const k_topics[] = { "topics", "tags", NULL };
-
-/* lead: bytes of the line before the JSON text (white space, BOM), so
- * that error columns count bytes from the start of the line. */
-static void json_record(struct newsidx_ingest *ing, const char *line,
-			size_t len, unsigned long lineno, size_t lead)
-{
-	struct newsidx_article a;
-	json_error_t jerr;
-	json_t *o;
-	char where[1024];
-	char *date = NULL;
-
-	o = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-		       &jerr);
-	if (!o) {
-		/* jansson's column counts characters; ours count bytes,
-		 * like every other position newsidx reports. */
-		size_t col = jerr.position > 0 ? (size_t)jerr.position : 1;
-
-		/* Running out of line points just past its end. */
-		if (col >= len)
-			col = len + 1;
-		snprintf(where, sizeof(where), "%s:%lu:%zu", ing->name, lineno,
-			 lead + col);
-		reject(ing, where, "invalid JSON: %s", jerr.text);
-		return;
-	}
-	snprintf(where, sizeof(where), "%s:%lu", ing->name, lineno);
-	if (!json_is_object(o)) {
-		reject(ing, where, "expected a JSON object, got %s",
-		       json_is_array(o) ? "an array" : "a scalar");
-		json_decref(o);
-		return;
-	}
-	memset(&a, 0, sizeof(a));
-	a.record = lineno;
-	a.title = json_text(o, k_title);
-	a.body = json_text(o, k_body);
-	a.body_len = a.body ? strlen(a.body) : 0;
-	a.url = json_text(o, k_url);
-	a.source = json_text(o, k_source);
-	a.place = json_text(o, k_place);
-	a.lang = json_text(o, k_lang);
-	a.authors = json_text(o, k_author);
-	a.topics = json_text(o, k_topics);
-	a.id = json_text(o, k_id);
-	date = json_text(o, k_date);
-	json_decref(o);
-	if (!a.title && !a.body) {
-		reject(ing, where, "record has no title and no body (fields "
-				   "title, body, text or content)");
-		goto out;
-	}
-	if (date && !newsidx_meta__date(date, a.date, &a.tz_minutes,
-					&a.has_time)) {
-		reject(ing, where, "unrecognised date '%.40s'", date);
-		goto out;
-	}
-	if (!a.id) {
-		if (a.url) {
-			a.id = newsidx_strdup(a.url);
-		} else {
-			char id[4200];
-
-			snprintf(id, sizeof(id), "%s#%lu", ing->abspath,
-				 lineno);
-			a.id = newsidx_strdup(id);
-		}
-	}
-	if (!a.body) {
-		a.body = newsidx_strdup("");
-		a.body_len = 0;
-	}
-	if (!a.title)
-		a.title = derive_title(a.body, a.body_len);
-	a.path = newsidx_strdup(ing->abspath);
-	if (!a.id || !a.body || !a.title || !a.path) {
-		reject(ing, where, "out of memory");
-		goto out;
-	}
-	newsidx_ingest__emit(ing, &a, where);
-out:
-	free(date);
-	free(a.body);
-	a.body = NULL;
-	newsidx_article__clear(&a);
-}
-
-static void parse_jsonl(struct newsidx_ingest *ing, struct reader *r)
-{
-	unsigned long lineno = 0;
-	char where[1024];
-
-	for (;;) {
-		unsigned char *nl;
-		size_t scanned = 0, n;
-		long avail;
-		int too_long = 0;
-
-		/* Find the end of the line, growing the buffer up to the
-		 * record limit, then skipping the rest of an overlong one. */
-		for (;;) {
-			avail = (long)(r->end - r->start);
-			nl = avail > (long)scanned
-				     ? memchr(r->buf + r->start + scanned,
-					      '\n', (size_t)avail - scanned)
-				     : NULL;
-			if (nl || r->eof)
-				break;
-			scanned = (size_t)avail;
-			if (scanned > ing->max_article) {
-				too_long = 1;
-				r->start = r->end;
-				scanned = 0;
-			}
-			/* On a broken stream fill() sets eof; the loop then
-			 * looks once more for lines in what did arrive. */
-			if (fill(r, (size_t)avail + CHUNK) == -2) {
-				reject(ing, ing->name, "out of memory");
-				return;
-			}
-		}
-		n = nl ? (size_t)(nl - (r->buf + r->start))
-		       : r->end - r->start;
-		if (n == 0 && !nl && !too_long) {
-			if (r->err[0]) {
-				snprintf(where, sizeof(where),
-					 "%s: offset %llu (uncompressed)",
-					 ing->name, r->offset + r->start);
-				reject(ing, where,
-				       "%s; the records before it were indexed",
-				       r->err);
-			}
-			break;
-		}
-		lineno++;
-		if (n > ing->max_article)
-			too_long = 1;
-		if (too_long) {
-			snprintf(where, sizeof(where), "%s:%lu", ing->name,
-				 lineno);
-			reject(ing, where,
-			       "record is larger than %zu bytes (see "
-			       "--max-article-size)",
-			       ing->max_article);
-		} else if (!nl && r->err[0]) {
-			/* A record cut off by a broken stream is dropped;
-			 * the error is reported below. */
-		} else {
-			const char *line = (const char *)r->buf + r->start;
-			size_t k = n, i = 0;
-
-			while (k > 0 && is_space((unsigned char)line[k - 1]))
-				k--;
-			if (lineno == 1 && k >= 3 &&
-			    memcmp(line, "\xef\xbb\xbf", 3) == 0)
-				i = 3;
-			while (i < k && is_space((unsigned char)line[i]))
-				i++;
-			if (k > i)
-				json_record(ing, line + i, k - i, lineno, i);
-		}
-		r->start += n + (nl ? 1 : 0);
-		if (ing->status)
-			return;
-		if (!nl && r->err[0]) {
-			snprintf(where, sizeof(where),
-				 "%s: offset %llu (uncompressed)", ing->name,
-				 r->offset + r->start);
-			reject(ing, where, "%s; the records before it were "
-					   "indexed",
-			       r->err);
-			return;
-		}
-		if (!nl && r->eof)
-			break;
-	}
-}
-
-/* ---- the stream the WARC parser reads ---- */
-
-long newsidx_stream__peek(struct newsidx_stream *s, size_t want,
-			  const char **data)
-{
-	long got = fill(&s->r, want);
-
-	if (got == -2)
-		return -1;
-	*data = (const char *)s->r.buf + s->r.start;
-	got = (long)(s->r.end - s->r.start);
-	return (size_t)got > want ? (long)want : got;
-}
-
-void newsidx_stream__consume(struct newsidx_stream *s, size_t n)
-{
-	if (n > s->r.end - s->r.start)
-		n = s->r.end - s->r.start;
-	s->r.start += n;
-}
-
-unsigned long long newsidx_stream__offset(const struct newsidx_stream *s)
-{
-	return s->r.offset + s->r.start;
-}
-
-const char *newsidx_stream__error(const struct newsidx_stream *s)
-{
-	return s->r.err[0] ? s->r.err : NULL;
-}
-
-int newsidx_stream__compressed(const struct newsidx_stream *s)
-{
-	return s->r.zinit || (s->r.gz && !gzdirect(s->r.gz));
 }
 
 /* ---- recognising the format ---- */
@@ -1112,25 +163,25 @@ static enum format sniff(const unsigned char *p, const unsigned char *e)
  * input was rejected.  *broken is set when the stream broke: the bytes
  * before the fault are returned and the parser reports the fault.
  */
-static int read_whole(struct newsidx_ingest *ing, struct reader *r,
+static int read_whole(struct newsidx_ingest *ing, struct newsidx_stream *s,
 		      const char **data, size_t *len, const char **broken,
 		      unsigned long long *broken_at)
 {
-	long got = fill(r, ing->max_document + 1);
+	long got = newsidx_stream__fill(s, ing->max_document + 1);
 
 	if (got == -2) {
-		reject(ing, ing->name, "out of memory");
+		newsidx_record__reject(ing, ing->name, "out of memory");
 		return -1;
 	}
-	*data = (const char *)r->buf + r->start;
-	*len = r->end - r->start;
-	*broken = r->err[0] ? r->err : NULL;
-	*broken_at = r->offset + r->end;
+	*len = newsidx_stream__buffered(s, data);
+	*broken = newsidx_stream__error(s);
+	*broken_at = newsidx_stream__offset(s) + *len;
 	if (*len > ing->max_document) {
-		reject(ing, ing->name,
-		       "file is larger than %zu bytes, the limit for feeds, "
-		       "HTML pages and SGML files",
-		       ing->max_document);
+		newsidx_record__reject(
+		    ing, ing->name,
+		    "file is larger than %zu bytes, the limit for feeds, "
+		    "HTML pages and SGML files",
+		    ing->max_document);
 		return -1;
 	}
 	return 0;
@@ -1140,14 +191,13 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     const char *path, const void *data,
 				     size_t len)
 {
-	struct newsidx_stream stream;
-	struct reader *r = &stream.r;
+	struct newsidx_stream *s;
 	char why[256], where[1024];
 	long avail;
 	const unsigned char *p, *e;
-	const char *doc, *broken;
+	const char *head, *doc, *broken;
 	unsigned long long broken_at;
-	size_t i, doclen;
+	size_t i, headlen, doclen;
 	enum format fmt;
 
 	ing->rejected = ing->articles = 0;
@@ -1157,60 +207,63 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 		ing->max_article = 4u << 20;
 	if (!ing->max_document)
 		ing->max_document = NEWSIDX_MAX_DOCUMENT;
-	if (reader_open(r, path, data, len, why, sizeof(why))) {
-		reject(ing, ing->name, "%s", why);
+	if (newsidx_stream__open(&s, path, data, len, why, sizeof(why))) {
+		newsidx_record__reject(ing, ing->name, "%s", why);
 		return NEWSIDX_IO;
 	}
-	avail = fill(r, SNIFF);
+	avail = newsidx_stream__fill(s, SNIFF);
 	if (avail == -2) {
-		reader_close(r);
+		newsidx_stream__free(s);
 		return NEWSIDX_NOMEM;
 	}
-	if (avail == -1 && r->end > r->start) {
+	headlen = newsidx_stream__buffered(s, &head);
+	if (avail == -1 && headlen > 0) {
 		/* Broken after some data: the parsers keep the complete
 		 * records and report the fault where they meet it. */
-		avail = (long)(r->end - r->start);
+		avail = (long)headlen;
 	}
 	if (avail <= 0) {
 		if (avail < 0) {
 			snprintf(where, sizeof(where), "%s: offset %llu",
-				 ing->name, r->offset + r->end);
-			reject(ing, where, "%s", r->err);
+				 ing->name, newsidx_stream__offset(s));
+			newsidx_record__reject(ing, where, "%s",
+					       newsidx_stream__error(s));
 		} else {
-			reject(ing, ing->name, "empty file");
+			newsidx_record__reject(ing, ing->name, "empty file");
 		}
-		reader_close(r);
+		newsidx_stream__free(s);
 		return NEWSIDX_OK;
 	}
-	p = r->buf + r->start;
-	e = r->buf + r->end;
+	p = (const unsigned char *)head;
+	e = p + headlen;
 	fmt = sniff(p, e);
 	/* Text formats never hold NUL bytes; WARC payloads may. */
 	for (i = 0; (fmt == FMT_TEXT || fmt == FMT_JSONL) && p + i < e; i++) {
 		if (p[i] == 0) {
 			snprintf(where, sizeof(where), "%s: offset %zu",
 				 ing->name, i);
-			reject(ing, where,
-			       "binary data (NUL byte); not a text, JSON Lines "
-			       "or gzip file");
-			reader_close(r);
+			newsidx_record__reject(
+			    ing, where,
+			    "binary data (NUL byte); not a text, JSON Lines "
+			    "or gzip file");
+			newsidx_stream__free(s);
 			return NEWSIDX_OK;
 		}
 	}
 	switch (fmt) {
 	case FMT_JSONL:
-		parse_jsonl(ing, r);
+		newsidx_jsonl__parse(ing, s);
 		break;
 	case FMT_TEXT:
-		parse_text(ing, r);
+		newsidx_text__parse(ing, s);
 		break;
 	case FMT_WARC:
-		newsidx_warc__parse(ing, &stream);
+		newsidx_warc__parse(ing, s);
 		break;
 	case FMT_FEED:
 	case FMT_HTML:
 	case FMT_SGML:
-		if (read_whole(ing, r, &doc, &doclen, &broken, &broken_at))
+		if (read_whole(ing, s, &doc, &doclen, &broken, &broken_at))
 			break;
 		if (fmt == FMT_FEED) {
 			newsidx_feed__parse(ing, doc, doclen, broken,
@@ -1223,12 +276,12 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 			snprintf(where, sizeof(where),
 				 "%s: offset %llu (uncompressed)", ing->name,
 				 broken_at);
-			reject(ing, where, "%s", broken);
+			newsidx_record__reject(ing, where, "%s", broken);
 		} else {
 			newsidx_html__parse(ing, doc, doclen, NULL);
 		}
 		break;
 	}
-	reader_close(r);
+	newsidx_stream__free(s);
 	return ing->status;
 }

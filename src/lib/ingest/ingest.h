@@ -35,8 +35,6 @@ struct newsidx_article {
 	unsigned long record; /* 1-based record number within the file */
 };
 
-void newsidx_article__clear(struct newsidx_article *a);
-
 /* Receives each parsed article; a nonzero status stops the file. */
 typedef newsidx_status_t (*newsidx_article_fn)(void *ctx,
 					       struct newsidx_article *a);
@@ -78,14 +76,5 @@ struct newsidx_ingest {
 newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     const char *path, const void *data,
 				     size_t len);
-
-/*
- * Parse a date: "YYYY-MM-DD", ISO 8601/RFC 3339 with optional time and
- * offset.  Writes "YYYYMMDDhhmmss" UTC into out (16 bytes), the original
- * offset in minutes and whether a time was given.  Returns 1 on success.
- */
-int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
-			 int *has_time);
-
 
 #endif /* NEWSIDX_INGEST_H */

@@ -2,12 +2,11 @@
  * meta.c: article metadata, normalised the same way for every format.
  *
  * Responsible for the pieces of metadata that every parser meets in its
- * own spelling: dates (ISO 8601 from JSON, Atom and HTML; RFC 822 from
- * RSS and e-mail-like headers), dateline places at the start of a text
- * ("TOKYO, March 7 (Reuters) -", "New Delhi:"), place names written in
- * capitals, white space in titles and names, bytes that are not UTF-8,
- * and the host of a URL.  newsidx_meta__finish() is the last step before
- * an article is indexed, whatever its format.
+ * own spelling: dateline places at the start of a text ("TOKYO, March 7
+ * (Reuters) -", "New Delhi:"), place names written in capitals, white
+ * space in titles and names, bytes that are not UTF-8, and the host of a
+ * URL.  newsidx_meta__finish() is the last step before an article is
+ * indexed, whatever its format.  Dates have their own file, date.c.
  *
  * Everything here is pure and thread-safe.
  */
@@ -23,219 +22,10 @@
 
 #include "ingest/parsers.h"
 
-static char *dupn(const char *s, size_t n)
-{
-	char *p = malloc(n + 1);
-
-	if (p) {
-		memcpy(p, s, n);
-		p[n] = '\0';
-	}
-	return p;
-}
-
 static int is_ws(unsigned char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
 	       c == '\v';
-}
-
-/* ------------------------------------------------------------------ */
-/* dates                                                               */
-/* ------------------------------------------------------------------ */
-
-static const char *const month_names[12] = {
-	"jan", "feb", "mar", "apr", "may", "jun",
-	"jul", "aug", "sep", "oct", "nov", "dec"
-};
-
-/* A month name at s (three letters or the full English name, any case,
- * "Sept" too); returns 1..12 and the length in *n, or 0. */
-static int month_at(const char *s, size_t *n)
-{
-	static const char *const full[12] = {
-		"january", "february", "march",     "april",
-		"may",     "june",     "july",      "august",
-		"september", "october", "november", "december"
-	};
-	size_t k;
-	int m;
-
-	for (k = 0; isalpha((unsigned char)s[k]); k++)
-		;
-	if (k < 3)
-		return 0;
-	for (m = 0; m < 12; m++) {
-		if (k == 3 && strncasecmp(s, month_names[m], 3) == 0)
-			break;
-		if (k == strlen(full[m]) && strncasecmp(s, full[m], k) == 0)
-			break;
-		if (m == 8 && k == 4 && strncasecmp(s, "sept", 4) == 0)
-			break;
-	}
-	if (m == 12)
-		return 0;
-	*n = k;
-	return m + 1;
-}
-
-/* Named zones of RFC 822 and a few that news feeds use.  Others are
- * read as UTC, as RFC 5322 section 4.3 says for unknown zones. */
-static int zone_minutes(const char *z, size_t n, int *off)
-{
-	static const struct {
-		const char *name;
-		int minutes;
-	} zones[] = {
-		{ "UT", 0 },      { "UTC", 0 },     { "GMT", 0 },
-		{ "Z", 0 },       { "EST", -300 },  { "EDT", -240 },
-		{ "CST", -360 },  { "CDT", -300 },  { "MST", -420 },
-		{ "MDT", -360 },  { "PST", -480 },  { "PDT", -420 },
-		{ "WET", 0 },     { "WEST", 60 },   { "BST", 60 },
-		{ "CET", 60 },    { "CEST", 120 },  { "EET", 120 },
-		{ "EEST", 180 },  { "MSK", 180 },   { "JST", 540 },
-		{ "KST", 540 },   { "HKT", 480 },   { "SGT", 480 },
-		{ "AEST", 600 },  { "AEDT", 660 },  { "NZST", 720 },
-		{ "NZDT", 780 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(zones) / sizeof(zones[0]); i++)
-		if (strlen(zones[i].name) == n &&
-		    strncasecmp(z, zones[i].name, n) == 0) {
-			*off = zones[i].minutes;
-			return 1;
-		}
-	*off = 0;
-	return 0;
-}
-
-/*
- * RFC 822 / RFC 1123 / RFC 5322: "[Day,] DD Mon YYYY [HH:MM[:SS]] [zone]"
- * with a two-digit year read as 19xx or 20xx (RFC 5322's rule).  The
- * result goes through newsidx_ingest__date so that the calendar
- * arithmetic lives in one place.
- */
-static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
-{
-	int day = 0, year = 0, h = -1, mi = 0, se = 0, off = 0, mon, nd = 0;
-	size_t n;
-	char iso[48];
-
-	while (is_ws((unsigned char)*s))
-		s++;
-	/* An optional day name and comma. */
-	if (isalpha((unsigned char)*s)) {
-		const char *p = s;
-
-		while (isalpha((unsigned char)*p))
-			p++;
-		if (*p == ',' || (*p == ' ' && p - s >= 3 &&
-				  isdigit((unsigned char)p[1]))) {
-			s = p + (*p == ',');
-			while (is_ws((unsigned char)*s))
-				s++;
-		}
-	}
-	while (isdigit((unsigned char)*s) && nd < 2) {
-		day = day * 10 + (*s++ - '0');
-		nd++;
-	}
-	if (nd == 0 || isdigit((unsigned char)*s))
-		return 0;
-	while (*s == ' ' || *s == '-')
-		s++;
-	mon = month_at(s, &n);
-	if (!mon)
-		return 0;
-	s += n;
-	if (*s == '.')
-		s++;
-	while (*s == ' ' || *s == '-')
-		s++;
-	for (nd = 0; isdigit((unsigned char)*s) && nd < 5; nd++)
-		year = year * 10 + (*s++ - '0');
-	if (nd == 2)
-		year += year < 50 ? 2000 : 1900;
-	else if (nd != 4)
-		return 0;
-	while (is_ws((unsigned char)*s))
-		s++;
-	if (isdigit((unsigned char)*s)) {
-		if (!isdigit((unsigned char)s[1]) || s[2] != ':' ||
-		    !isdigit((unsigned char)s[3]) ||
-		    !isdigit((unsigned char)s[4]))
-			return 0;
-		h = (s[0] - '0') * 10 + (s[1] - '0');
-		mi = (s[3] - '0') * 10 + (s[4] - '0');
-		s += 5;
-		if (*s == ':') {
-			if (!isdigit((unsigned char)s[1]) ||
-			    !isdigit((unsigned char)s[2]))
-				return 0;
-			se = (s[1] - '0') * 10 + (s[2] - '0');
-			s += 3;
-		}
-		while (is_ws((unsigned char)*s))
-			s++;
-		if (*s == '+' || *s == '-') {
-			int sign = *s == '-' ? -1 : 1, oh, om;
-
-			if (!isdigit((unsigned char)s[1]) ||
-			    !isdigit((unsigned char)s[2]))
-				return 0;
-			oh = (s[1] - '0') * 10 + (s[2] - '0');
-			s += 3;
-			if (*s == ':')
-				s++;
-			if (!isdigit((unsigned char)s[0]) ||
-			    !isdigit((unsigned char)s[1]))
-				return 0;
-			om = (s[0] - '0') * 10 + (s[1] - '0');
-			s += 2;
-			if (oh > 18 || om > 59)
-				return 0;
-			off = sign * (oh * 60 + om);
-		} else if (isalpha((unsigned char)*s)) {
-			const char *z = s;
-
-			while (isalpha((unsigned char)*s))
-				s++;
-			zone_minutes(z, (size_t)(s - z), &off);
-		}
-		/* A comment such as "(EST)" may follow. */
-		while (is_ws((unsigned char)*s))
-			s++;
-		if (*s == '(') {
-			const char *e = strchr(s, ')');
-
-			if (!e)
-				return 0;
-			s = e + 1;
-		}
-	}
-	while (is_ws((unsigned char)*s))
-		s++;
-	if (*s)
-		return 0;
-	if (h < 0)
-		snprintf(iso, sizeof(iso), "%04d-%02d-%02d", year, mon, day);
-	else
-		snprintf(iso, sizeof(iso),
-			 "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, mon,
-			 day, h, mi, se, off < 0 ? '-' : '+', abs(off) / 60,
-			 abs(off) % 60);
-	return newsidx_ingest__date(iso, out, tz, has_time);
-}
-
-int newsidx_meta__date(const char *s, char out[16], int *tz_minutes,
-		       int *has_time)
-{
-	if (!s)
-		return 0;
-	if (newsidx_ingest__date(s, out, tz_minutes, has_time))
-		return 1;
-	return rfc822_date(s, out, tz_minutes, has_time);
 }
 
 /* ------------------------------------------------------------------ */
@@ -373,7 +163,7 @@ char *newsidx_meta__host(const char *url)
 	if (e == p || e - p > 253)
 		return NULL;
 	{
-		char *h = dupn(p, (size_t)(e - p)), *q;
+		char *h = newsidx_strndup(p, (size_t)(e - p)), *q;
 
 		if (h)
 			for (q = h; *q; q++)
@@ -425,7 +215,7 @@ char *newsidx_meta__place_case(const char *s, size_t n)
 		i += (size_t)k;
 	}
 	if (upper && lower)
-		return dupn(s, n);
+		return newsidx_strndup(s, n);
 	i = 0;
 	while (i < n) {
 		/* One word: up to a space or a hyphen. */
@@ -637,7 +427,7 @@ static int wire_tail(const char *s, size_t i, size_t n, int need_date)
 
 	if (i < n && s[i] == ',') {
 		i = skip_spaces(s, i + 1, n);
-		if (!month_at(s + i, &k))
+		if (!newsidx_date__month(s + i, &k))
 			return 0;
 		i += k;
 		if (i < n && s[i] == '.')

@@ -1,7 +1,32 @@
 /*
- * ingest/parsers.h: what the files of ingest/ share among themselves:
- * the record helpers every parser calls, the parsers of each format,
- * and the metadata normalisation.  Private to ingest/ (and its tests).
+ * ingest/parsers.h: what the files of ingest/ share among themselves,
+ * one section per file.  Private to ingest/ (and its tests); the layers
+ * above read ingest/ingest.h.
+ *
+ * The files form a tree, listed here (and in Makefile.am) so that each
+ * calls only files listed before it:
+ *
+ *   xml.c     libxml2's errors, caught instead of printed
+ *   date.c    ISO 8601 and RFC 822 dates
+ *   meta.c    metadata normalised the same way for every format
+ *   record.c  what every parser does with an article: emit, reject,
+ *             a title from the first sentence, clear
+ *   text.c, jsonl.c, html.c, feed.c, warc.c, sgml.c
+ *             the parsers, one per format (feed.c and warc.c use html.c)
+ *   ingest.c  recognising the format and handing the input over; only
+ *             the layers above call it (ingest/ingest.h)
+ *
+ * newsidx_ingest__run() opens the input as a util/stream.c stream and
+ * hands it to one of the parsers.  Whole-file formats (RSS and Atom
+ * feeds, HTML pages, Reuters-21578 SGML) receive the complete
+ * decompressed input, at most ing->max_document bytes; plain text is one
+ * article of at most ing->max_article bytes; JSON Lines and WARC read
+ * the stream a line or a record at a time, so memory stays bounded by
+ * the largest record.  Every parser fills struct newsidx_article and
+ * passes it to newsidx_record__emit(), which completes the metadata the
+ * same way for every format (newsidx_meta__finish()) before on_article
+ * sees it, and reports bad records through newsidx_record__reject()
+ * with the file and the line, record or offset.
  */
 #ifndef NEWSIDX_INGEST_PARSERS_H
 #define NEWSIDX_INGEST_PARSERS_H
@@ -12,102 +37,16 @@
 #include "ingest/ingest.h"
 #include "util/util.h"
 
-/* ------------------------------------------------------------------ */
-/* interface to ingest/feed.c, html.c, warc.c, sgml.c and meta.c:   */
-/* the formats beyond plain text and JSON Lines, and their metadata   */
-/* ------------------------------------------------------------------ */
-
-/*
- * newsidx_ingest__run() recognises each format by its content and hands
- * it to one of these parsers.  Whole-file formats (RSS and Atom feeds,
- * HTML pages, Reuters-21578 SGML) receive the complete decompressed
- * input, at most ing->max_document bytes; WARC is streamed a record at a
- * time through struct newsidx_stream, so memory stays bounded by the
- * largest record.  Every parser fills struct newsidx_article and passes
- * it to newsidx_ingest__emit(), which completes the metadata the same
- * way for every format (newsidx_meta__finish()) before on_article sees
- * it, and reports bad records through newsidx_ingest__reject() with the
- * file and the line, record or offset.
- */
-
 /* The default bound of ing->max_document: 256 MiB. */
 #define NEWSIDX_MAX_DOCUMENT ((size_t)256 << 20)
 
-/* Count a rejection and pass it to ing->on_reject (one line). */
-void newsidx_ingest__reject(struct newsidx_ingest *ing, const char *where,
-			    const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/*
- * Complete a's metadata (newsidx_meta__finish()), count it and pass it
- * to on_article; or reject it at where when its body is larger than
- * ing->max_article.  a stays the caller's to clear afterwards.  Returns
- * NEWSIDX_OK, or what on_article returned, which is also kept in
- * ing->status and means the parser must stop.
- */
-newsidx_status_t newsidx_ingest__emit(struct newsidx_ingest *ing,
-				      struct newsidx_article *a,
-				      const char *where);
-
-/* A title from the first sentence of a body (malloc'd; NULL: no memory). */
-char *newsidx_ingest__title(const char *body, size_t len);
-
-/*
- * The decompressing reader of ingest.c, as the WARC parser sees it.
- * peek makes up to want bytes from the current position visible in
- * *data and returns how many are (fewer only at the end of the stream
- * or where it broke), or -1 when out of memory; consume moves past n of
- * them.  offset is the position in the decompressed stream, error is
- * NULL or why the stream broke (truncated or corrupt gzip), and
- * compressed tells whether offsets are in uncompressed bytes.
- */
-struct newsidx_stream;
-long newsidx_stream__peek(struct newsidx_stream *s, size_t want,
-			  const char **data);
-void newsidx_stream__consume(struct newsidx_stream *s, size_t n);
-unsigned long long newsidx_stream__offset(const struct newsidx_stream *s);
-const char *newsidx_stream__error(const struct newsidx_stream *s);
-int newsidx_stream__compressed(const struct newsidx_stream *s);
-
-/*
- * lib/feed.c: an RSS 2.0, RSS 1.0 or Atom feed of len bytes, one article
- * per item or entry.  Parsed by libxml2 without network access, entity
- * substitution or DTD loading; a feed that declares entities is refused
- * whole.  broken is NULL, or the reason the input stream broke at byte
- * broken_at, in which case only the items wholly before it are read.
- */
-void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
-			 size_t len, const char *broken,
-			 unsigned long long broken_at);
-
-/*
- * lib/html.c: one HTML news page, one article.  hints (may be NULL) come
- * from a container such as a WARC record: id and url replace what the
- * page says; date and source are used when the page gives none; charset
- * is the HTTP charset, if any; where names the record in messages.
- */
-struct newsidx_page_hints {
-	const char *id;
-	const char *url;
-	const char *date;    /* ISO 8601, e.g. WARC-Date */
-	const char *source;  /* e.g. the host of the URL */
-	const char *charset;
-	const char *where;
-	unsigned long record;
-};
-void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
-			 size_t len, const struct newsidx_page_hints *hints);
-
-/*
- * The text of an HTML fragment (a feed's content:encoded or summary):
- * scripts and styles dropped, white space collapsed, a blank line
- * between blocks.  Appended to out; returns 0, or NEWSIDX_NOMEM.
- */
-int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out);
+/* ------------------------------------------------------------------ */
+/* interface to ingest/xml.c: libxml2's errors, caught                */
+/* ------------------------------------------------------------------ */
 
 /*
  * libxml2 reports errors through process-wide (per-thread) handlers.
- * Between begin and end they are caught here instead, so nothing is
+ * Between begin and end they are caught instead, so nothing is
  * printed and the first error is kept with its line and column; end
  * restores the caller's handlers.  The first begin initialises libxml2.
  */
@@ -123,27 +62,38 @@ struct newsidx_xml_errors {
 void newsidx_xml__begin(struct newsidx_xml_errors *e);
 void newsidx_xml__end(struct newsidx_xml_errors *e);
 
-/* lib/warc.c: a WARC file, one article per HTML response record. */
-void newsidx_warc__parse(struct newsidx_ingest *ing,
-			 struct newsidx_stream *s);
+/* ------------------------------------------------------------------ */
+/* interface to ingest/date.c: ISO 8601 and RFC 822 dates             */
+/* ------------------------------------------------------------------ */
 
 /*
- * lib/sgml.c: Reuters-21578 SGML, one article per <REUTERS> story.
- * broken and broken_at as for newsidx_feed__parse().
- */
-void newsidx_sgml__parse(struct newsidx_ingest *ing, const char *data,
-			 size_t len, const char *broken,
-			 unsigned long long broken_at);
-
-/*
- * lib/meta.c: metadata normalised the same way for every format.
+ * Both parsers keep the names they had before dates had a file of their
+ * own (the ISO one in ingest.c, the one for any date in meta.c), which
+ * the unit tests call.
  *
- * newsidx_meta__date parses ISO 8601 / RFC 3339 (newsidx_ingest__date)
- * and RFC 822 / RFC 1123 dates with numeric or named zones ("Thu, 07
- * Mar 2024 10:30:00 +0530", "7 Mar 24 10:30 EST"); same contract.
+ * newsidx_ingest__date parses "YYYY-MM-DD", or ISO 8601 / RFC 3339 with
+ * an optional time and offset.  It writes "YYYYMMDDhhmmss" UTC into out
+ * (16 bytes), the original offset in minutes and whether a time was
+ * given, and returns 1; or returns 0 when s is not such a date.
+ */
+int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
+			 int *has_time);
+
+/*
+ * newsidx_meta__date parses what newsidx_ingest__date does, and RFC 822
+ * / RFC 1123 dates with numeric or named zones ("Thu, 07 Mar 2024
+ * 10:30:00 +0530", "7 Mar 24 10:30 EST"); same contract.  s may be NULL.
  */
 int newsidx_meta__date(const char *s, char out[16], int *tz_minutes,
 		       int *has_time);
+
+/* A month name at s (three letters or the full English name, any case,
+ * "Sept" too): returns 1..12 and its length in *n, or 0. */
+int newsidx_date__month(const char *s, size_t *n);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/meta.c: metadata, the same for every format    */
+/* ------------------------------------------------------------------ */
 
 /*
  * The dateline place at the start of an article's text ("TOKYO, March 7
@@ -177,5 +127,113 @@ char *newsidx_meta__host(const char *url);
  * so that the index's default, English, applies).
  */
 void newsidx_meta__finish(struct newsidx_article *a);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/record.c: what every parser does with articles */
+/* ------------------------------------------------------------------ */
+
+/* Free an article's strings (not body, which may point into the input)
+ * and zero it. */
+void newsidx_article__clear(struct newsidx_article *a);
+
+/* Count a rejection and pass it to ing->on_reject (one line). */
+void newsidx_record__reject(struct newsidx_ingest *ing, const char *where,
+			    const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Complete a's metadata (newsidx_meta__finish()), count it and pass it
+ * to on_article; or reject it at where when its body is larger than
+ * ing->max_article.  a stays the caller's to clear afterwards.  Returns
+ * NEWSIDX_OK, or what on_article returned, which is also kept in
+ * ing->status and means the parser must stop.
+ */
+newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
+				      struct newsidx_article *a,
+				      const char *where);
+
+/* A title from the first line or sentence of a body, at most about 140
+ * bytes (malloc'd; NULL: no memory). */
+char *newsidx_record__title(const char *body, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/text.c: plain text, one article per file       */
+/* ------------------------------------------------------------------ */
+
+/* The rest of the stream s as one article in the corpus's plain-text
+ * format; at most ing->max_article bytes. */
+void newsidx_text__parse(struct newsidx_ingest *ing,
+			 struct newsidx_stream *s);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/jsonl.c: JSON Lines, one article per line      */
+/* ------------------------------------------------------------------ */
+
+/* The rest of the stream s as JSON Lines, one article per line of at
+ * most ing->max_article bytes; a longer line is skipped and reported. */
+void newsidx_jsonl__parse(struct newsidx_ingest *ing,
+			  struct newsidx_stream *s);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/html.c: HTML pages and fragments               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * One HTML news page, one article.  hints (may be NULL) come from a
+ * container such as a WARC record: id and url replace what the page
+ * says; date and source are used when the page gives none; charset is
+ * the HTTP charset, if any; where names the record in messages.
+ */
+struct newsidx_page_hints {
+	const char *id;
+	const char *url;
+	const char *date;    /* ISO 8601, e.g. WARC-Date */
+	const char *source;  /* e.g. the host of the URL */
+	const char *charset;
+	const char *where;
+	unsigned long record;
+};
+void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const struct newsidx_page_hints *hints);
+
+/*
+ * The text of an HTML fragment (a feed's content:encoded or summary):
+ * scripts and styles dropped, white space collapsed, a blank line
+ * between blocks.  Appended to out; returns 0, or NEWSIDX_NOMEM.
+ */
+int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/feed.c: RSS and Atom feeds                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An RSS 2.0, RSS 1.0 or Atom feed of len bytes, one article per item
+ * or entry.  Parsed by libxml2 without network access, entity
+ * substitution or DTD loading; a feed that declares entities is refused
+ * whole.  broken is NULL, or the reason the input stream broke at byte
+ * broken_at, in which case only the items wholly before it are read.
+ */
+void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const char *broken,
+			 unsigned long long broken_at);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/warc.c: WARC files                             */
+/* ------------------------------------------------------------------ */
+
+/* A WARC file, one article per HTML response record. */
+void newsidx_warc__parse(struct newsidx_ingest *ing,
+			 struct newsidx_stream *s);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/sgml.c: Reuters-21578 SGML                     */
+/* ------------------------------------------------------------------ */
+
+/* Reuters-21578 SGML, one article per <REUTERS> story; broken and
+ * broken_at as for newsidx_feed__parse(). */
+void newsidx_sgml__parse(struct newsidx_ingest *ing, const char *data,
+			 size_t len, const char *broken,
+			 unsigned long long broken_at);
 
 #endif /* NEWSIDX_INGEST_PARSERS_H */

@@ -471,7 +471,7 @@ static void story(struct newsidx_ingest *ing, const char *s, const char *e,
 	tag.n = gt ? (size_t)(gt - tag.p) : 0;
 	if (!gt || !attribute(&tag, "NEWID", newid, sizeof(newid)) ||
 	    !newid[0] || strspn(newid, "0123456789") != strlen(newid)) {
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "story %lu has no NEWID attribute", nth);
 		return;
 	}
@@ -484,7 +484,7 @@ static void story(struct newsidx_ingest *ing, const char *s, const char *e,
 		memcpy(date, x.p, n);
 		date[n] = '\0';
 		if (!reuters_date(date, &a)) {
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "story %s: unrecognised date "
 					       "'%.40s'",
 					       newid, date);
@@ -553,7 +553,7 @@ static void story(struct newsidx_ingest *ing, const char *s, const char *e,
 		size_t k = strcspn(a.body, "\n");
 
 		a.title = k <= 140 ? newsidx_meta__clean(a.body, k)
-				   : newsidx_ingest__title(a.body, a.body_len);
+				   : newsidx_record__title(a.body, a.body_len);
 	}
 	if (!a.title)
 		a.title = newsidx_strdup("(untitled)");
@@ -577,14 +577,14 @@ static void story(struct newsidx_ingest *ing, const char *s, const char *e,
 	a.path = newsidx_strdup(ing->abspath);
 	a.source = newsidx_strdup("Reuters");
 	if (rc || !a.id || !a.path || !a.source || !a.title) {
-		newsidx_ingest__reject(ing, where, "out of memory");
+		newsidx_record__reject(ing, where, "out of memory");
 		goto out;
 	}
 	if (unproc)
 		ing->unprocessed++;
 	else if (a.body_len == 0)
 		ing->title_only++;
-	newsidx_ingest__emit(ing, &a, where);
+	newsidx_record__emit(ing, &a, where);
 out:
 	a.body = NULL;
 	newsidx_article__clear(&a);
@@ -631,7 +631,7 @@ void newsidx_sgml__parse(struct newsidx_ingest *ing, const char *data,
 				break; /* cut off by the broken stream */
 			snprintf(where, sizeof(where), "%s:%lu", ing->name,
 				 line);
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "story %lu is not closed by "
 					       "</REUTERS>",
 					       nth);
@@ -646,13 +646,13 @@ void newsidx_sgml__parse(struct newsidx_ingest *ing, const char *data,
 		count_lines(open, p, &line);
 	}
 	if (nth == 0 && !broken)
-		newsidx_ingest__reject(ing, ing->name,
+		newsidx_record__reject(ing, ing->name,
 				       "no <REUTERS> story in the file");
 	if (broken) {
 		snprintf(where, sizeof(where),
 			 "%s: offset %llu (uncompressed)", ing->name,
 			 broken_at);
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "%s; the stories before it were indexed",
 				       broken);
 	}

@@ -3,7 +3,7 @@
  * crawlers such as Common Crawl's news crawl.
  *
  * Responsible for reading a WARC file record by record, plain or with
- * one gzip member per record (ingest.c's reader joins the members), and
+ * one gzip member per record (util/stream.c joins the members), and
  * turning each `response` record whose HTTP payload is HTML into an
  * article through html.c.  The article's id and url are the record's
  * WARC-Target-URI; its date is the page's own, else the WARC-Date; its
@@ -292,7 +292,7 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 		return;
 	}
 	if (n < 12 || strncmp(block, "HTTP/", 5) != 0) {
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "response record does not hold an HTTP "
 				       "response");
 		return;
@@ -305,7 +305,7 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 	}
 	hl = header_end(block, n > MAX_HEADER ? MAX_HEADER : n);
 	if (!hl) {
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "HTTP headers do not end within %d bytes",
 				       MAX_HEADER);
 		return;
@@ -326,14 +326,14 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 
 		newsidx_buf__append(&payload, body, blen, &rc);
 		if (rc) {
-			newsidx_ingest__reject(ing, where, "out of memory");
+			newsidx_record__reject(ing, where, "out of memory");
 			return;
 		}
 		if (strcasestr(te, "chunked")) {
 			size_t k = dechunk(payload.data, payload.len);
 
 			if (k == (size_t)-1) {
-				newsidx_ingest__reject(ing, where,
+				newsidx_record__reject(ing, where,
 						       "malformed chunked "
 						       "HTTP payload");
 				newsidx_buf__free(&payload);
@@ -348,7 +348,7 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 
 			if (inflate_all(payload.data, payload.len,
 					8 * ing->max_article, &out)) {
-				newsidx_ingest__reject(ing, where,
+				newsidx_record__reject(ing, where,
 						       "corrupt %s HTTP payload, "
 						       "or larger than %zu bytes",
 						       ce, 8 * ing->max_article);
@@ -359,7 +359,7 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 			newsidx_buf__free(&payload);
 			payload = out;
 		} else if (ce[0] && strcasecmp(ce, "identity") != 0) {
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "unsupported HTTP "
 					       "Content-Encoding '%.20s'",
 					       ce);
@@ -407,6 +407,28 @@ static int resync(struct newsidx_stream *s, size_t from)
 	}
 }
 
+/* Move past hl bytes of headers and the length bytes of block after
+ * them, a piece at a time; 0 when the stream ends first. */
+static int pass_by(struct newsidx_stream *s, size_t hl,
+		   unsigned long long length)
+{
+	unsigned long long left = length;
+	const char *p;
+	long n;
+
+	newsidx_stream__consume(s, hl);
+	while (left > 0) {
+		n = newsidx_stream__peek(s, 1 << 16, &p);
+		if (n <= 0)
+			break;
+		if ((unsigned long long)n > left)
+			n = (long)left;
+		newsidx_stream__consume(s, (size_t)n);
+		left -= (unsigned long long)n;
+	}
+	return left == 0;
+}
+
 void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 {
 	unsigned long number = 0;
@@ -426,7 +448,7 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			newsidx_stream__consume(s, 1);
 		}
 		if (n < 0) {
-			newsidx_ingest__reject(ing, ing->name, "out of memory");
+			newsidx_record__reject(ing, ing->name, "out of memory");
 			return;
 		}
 		if (n == 0)
@@ -436,12 +458,12 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		rec.number = ++number;
 		n = newsidx_stream__peek(s, MAX_HEADER, &p);
 		if (n < 0) {
-			newsidx_ingest__reject(ing, ing->name, "out of memory");
+			newsidx_record__reject(ing, ing->name, "out of memory");
 			return;
 		}
 		record_where(ing, s, &rec, where, sizeof(where));
 		if (n < 8 || strncmp(p, "WARC/1.", 7) != 0) {
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "expected a WARC record header "
 					       "('WARC/1.x'); skipping to the "
 					       "next one");
@@ -453,7 +475,7 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		if (!hl) {
 			if (newsidx_stream__error(s) || n < MAX_HEADER)
 				break; /* cut off: reported below */
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "WARC headers do not end within "
 					       "%d bytes",
 					       MAX_HEADER);
@@ -463,7 +485,7 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		}
 		parse_headers(p, hl, &rec);
 		if (!rec.has_length) {
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "record has no valid "
 					       "Content-Length");
 			if (!resync(s, hl))
@@ -472,22 +494,10 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		}
 		if (rec.length > ing->max_document) {
 			/* Too big to hold: stream through it. */
-			unsigned long long left = rec.length;
-
-			newsidx_stream__consume(s, hl);
-			while (left > 0) {
-				n = newsidx_stream__peek(s, 1 << 16, &p);
-				if (n <= 0)
-					break;
-				if ((unsigned long long)n > left)
-					n = (long)left;
-				newsidx_stream__consume(s, (size_t)n);
-				left -= (unsigned long long)n;
-			}
-			if (left > 0)
+			if (!pass_by(s, hl, rec.length))
 				break;
 			if (strcmp(rec.type, "response") == 0)
-				newsidx_ingest__reject(ing, where,
+				newsidx_record__reject(ing, where,
 						       "record of %llu bytes is "
 						       "larger than the limit "
 						       "of %zu",
@@ -502,13 +512,13 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		want = total + 64;
 		n = newsidx_stream__peek(s, want, &p);
 		if (n < 0) {
-			newsidx_ingest__reject(ing, where, "out of memory");
+			newsidx_record__reject(ing, where, "out of memory");
 			return;
 		}
 		if ((size_t)n < total) {
 			if (newsidx_stream__error(s))
 				break;
-			newsidx_ingest__reject(ing, where,
+			newsidx_record__reject(ing, where,
 					       "record is cut short: "
 					       "Content-Length is %llu but only "
 					       "%zu bytes follow the header",
@@ -530,7 +540,7 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			    ((size_t)n - k < 7 || strncmp(p + k, "WARC/1.", 7) != 0)) {
 				if (newsidx_stream__error(s) && (size_t)n < want)
 					break;
-				newsidx_ingest__reject(
+				newsidx_record__reject(
 					ing, where,
 					"Content-Length (%llu) does not match "
 					"the record: no record boundary after "
@@ -553,7 +563,7 @@ void newsidx_warc__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		snprintf(where, sizeof(where), "%s: offset %llu%s", ing->name,
 			 newsidx_stream__offset(s),
 			 newsidx_stream__compressed(s) ? " (uncompressed)" : "");
-		newsidx_ingest__reject(ing, where,
+		newsidx_record__reject(ing, where,
 				       "%s; the records before it were indexed",
 				       newsidx_stream__error(s));
 	}

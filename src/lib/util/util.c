@@ -16,30 +16,19 @@
 
 #include "util/util.h"
 
+/* Room for need more bytes and the NUL; 0 (and *rc set) when out of
+ * memory.  The common case, room already there, stays a comparison. */
 static int grow(struct newsidx_buf *b, size_t need, int *rc)
 {
-	size_t cap;
-	char *p;
-
 	if (*rc)
 		return 0;
 	if (b->len + need + 1 <= b->cap)
 		return 1;
-	cap = b->cap ? b->cap : 64;
-	while (cap < b->len + need + 1) {
-		if (cap > ((size_t)-1) / 2) {
-			*rc = NEWSIDX_NOMEM;
-			return 0;
-		}
-		cap *= 2;
-	}
-	p = realloc(b->data, cap);
-	if (!p) {
+	if (newsidx_array__reserve(&b->data, &b->cap, b->len + need + 1, 1,
+				   64)) {
 		*rc = NEWSIDX_NOMEM;
 		return 0;
 	}
-	b->data = p;
-	b->cap = cap;
 	return 1;
 }
 
@@ -169,5 +158,16 @@ char *newsidx_strdup(const char *s)
 	p = malloc(n + 1);
 	if (p)
 		memcpy(p, s, n + 1);
+	return p;
+}
+
+char *newsidx_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
 	return p;
 }

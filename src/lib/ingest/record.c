@@ -1,0 +1,172 @@
+/*
+ * record.c: what every parser of ingest/ does with the articles it finds.
+ *
+ * Responsible for the last steps that are the same whatever the format:
+ * an article leaves through newsidx_record__emit(), which refuses one
+ * larger than max_article, repairs text that is not UTF-8, completes the
+ * metadata (meta.c) and hands it to on_article; bad input is reported
+ * through newsidx_record__reject(), one line, counted; a title is made
+ * from the first sentence of the body when a format gives none; and an
+ * article's strings are freed by newsidx_article__clear().
+ *
+ * Not responsible for reading input or recognising formats: the parsers
+ * call down into this file, never the other way.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ingest/parsers.h"
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	       c == '\v';
+}
+
+void newsidx_article__clear(struct newsidx_article *a)
+{
+	free(a->id);
+	free(a->title);
+	free(a->place);
+	free(a->source);
+	free(a->url);
+	free(a->path);
+	free(a->lang);
+	free(a->authors);
+	free(a->topics);
+	memset(a, 0, sizeof(*a));
+}
+
+void newsidx_record__reject(struct newsidx_ingest *ing, const char *where,
+			    const char *fmt, ...)
+{
+	char reason[512];
+	char *nl;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	/* A reason is one line, whatever a library said. */
+	while ((nl = strpbrk(reason, "\r\n")) != NULL)
+		*nl = ' ';
+	ing->rejected++;
+	if (ing->on_reject)
+		ing->on_reject(ing->ctx, where, reason);
+}
+
+/* Make a malloc'd field valid UTF-8 (bytes read as Windows-1252). */
+static void fix_utf8(char **f)
+{
+	struct newsidx_buf b = { 0 };
+	int rc = 0;
+
+	if (!*f || newsidx_utf8__valid(*f, strlen(*f), NULL))
+		return;
+	newsidx_meta__utf8(*f, strlen(*f), &b, &rc);
+	if (rc || !b.data) {
+		newsidx_buf__free(&b);
+		**f = '\0';
+		return;
+	}
+	free(*f);
+	*f = b.data;
+}
+
+newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
+				      struct newsidx_article *a,
+				      const char *where)
+{
+	struct newsidx_buf fixed = { 0 };
+	char *body = a->body;
+	size_t body_len = a->body_len;
+	newsidx_status_t st;
+	int rc = 0;
+
+	if (ing->max_article && a->body_len > ing->max_article) {
+		newsidx_record__reject(ing, where ? where : ing->name,
+				       "article is larger than %zu bytes (see "
+				       "--max-article-size)",
+				       ing->max_article);
+		return NEWSIDX_OK;
+	}
+
+	/* Whatever a parser or libxml2 let through, the index gets UTF-8:
+	 * a document that lies about its encoding is repaired here. */
+	fix_utf8(&a->id);
+	fix_utf8(&a->title);
+	fix_utf8(&a->place);
+	fix_utf8(&a->source);
+	fix_utf8(&a->url);
+	fix_utf8(&a->lang);
+	fix_utf8(&a->authors);
+	fix_utf8(&a->topics);
+	if (!a->body) {
+		a->body = (char *)"";
+		a->body_len = 0;
+	} else if (!newsidx_utf8__valid(a->body, a->body_len, NULL)) {
+		newsidx_meta__utf8(a->body, a->body_len, &fixed, &rc);
+		if (!rc && fixed.data) {
+			a->body = fixed.data;
+			a->body_len = fixed.len;
+		}
+	}
+	newsidx_meta__finish(a);
+	ing->articles++;
+	st = ing->on_article(ing->ctx, a);
+	if (st)
+		ing->status = st;
+	a->body = body;
+	a->body_len = body_len;
+	newsidx_buf__free(&fixed);
+	return st;
+}
+
+char *newsidx_record__title(const char *body, size_t len)
+{
+	const char *nl = memchr(body, '\n', len);
+	size_t n = nl ? (size_t)(nl - body) : len, i;
+	const size_t max = 140;
+
+	for (i = 0; i + 1 < n; i++) {
+		/* A sentence ends at ". " before a capital, digit or quote. */
+		if ((body[i] == '.' || body[i] == '?' || body[i] == '!') &&
+		    body[i + 1] == ' ' && i + 2 < n &&
+		    (isupper((unsigned char)body[i + 2]) ||
+		     isdigit((unsigned char)body[i + 2]) ||
+		     (unsigned char)body[i + 2] >= 0x80 || body[i + 2] == '"')) {
+			n = i + (body[i] != '.');
+			break;
+		}
+	}
+	while (n > 0 && is_space((unsigned char)body[n - 1]))
+		n--;
+	if (n > 0 && body[n - 1] == '.')
+		n--;
+	if (n > max) {
+		size_t cut = max;
+
+		while (cut > max / 2 && body[cut] != ' ')
+			cut--;
+		/* Never cut inside a UTF-8 sequence. */
+		while (cut > 0 && ((unsigned char)body[cut] & 0xc0) == 0x80)
+			cut--;
+		while (cut > 0 && body[cut - 1] == ' ')
+			cut--;
+		{
+			char *t = malloc(cut + 4);
+
+			if (!t)
+				return NULL;
+			memcpy(t, body, cut);
+			memcpy(t + cut, "\xe2\x80\xa6", 4);
+			return t;
+		}
+	}
+	return newsidx_strndup(body, n);
+}
