@@ -26,9 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
-#include "query/query.h"
 
 struct tally {
 	unsigned long files, articles, rejected, skipped, unprocessed;

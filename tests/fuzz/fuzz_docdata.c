@@ -17,10 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
 #include "store/store.h"
-#include "query/query.h"
 #include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -17,7 +17,6 @@
 
 #include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
-#include "query/query.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

@@ -15,7 +15,6 @@
 
 #include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
-#include "query/query.h"
 #include "util/util.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);

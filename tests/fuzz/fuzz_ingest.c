@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
-#include "query/query.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 

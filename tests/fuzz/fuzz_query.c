@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
 #include "query/query.h"
 

@@ -15,10 +15,8 @@
 #include <zstd.h>
 
 #include "internal.h"
-#include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
 #include "store/store.h"
-#include "query/query.h"
 #include "util/util.h"
 
 #define VOCAB 3000

@@ -21,9 +21,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
-#include "query/query.h"
 #include "util/util.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))

@@ -1,6 +1,7 @@
 /*
- * test_ingest.c: unit tests of lib/ingest.c, which reads an input (a
- * file or a memory buffer, gzip-compressed or not) into article records.
+ * test_ingest.c: unit tests of ingest/ (ingest.c and the plain text and
+ * JSON Lines readers it dispatches to), which reads an input (a file or
+ * a memory buffer, gzip-compressed or not) into article records.
  *
  * Covered: the date parser newsidx_ingest__date(); plain text in the
  * corpus format (title line, "date YYYY-MM-DD Place:" lead, titles
@@ -25,7 +26,6 @@
 
 #include "analyzer/analyzer.h"
 #include "ingest/parsers.h"
-#include "query/query.h"
 #include "util/util.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
