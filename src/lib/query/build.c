@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* Queries of this many words or more rank all-word matches first, then
  * the rest, instead of requiring every word: long queries are questions,

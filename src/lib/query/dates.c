@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* since:Nu -> the start (UTC) of the day N units ago, as a date bound:
  * whole days, like every other date filter. */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* The stems of an article analysed again, one after another. */
 struct word_feed {

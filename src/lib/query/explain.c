@@ -6,7 +6,7 @@
 
 #include <stdlib.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 newsidx_status_t newsidx_query_explain(newsidx_db_t *db, const char *query,
 				       const newsidx_search_options_t *opts,

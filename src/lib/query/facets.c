@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* The value slot counted for each NEWSIDX_FACET_* bit number; years are
  * folded from months. */

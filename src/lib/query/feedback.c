@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* Terms from the top FB_DOCS hits, FB_TERMS of them. */
 #define FB_DOCS 10

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* The memo of the checks whose content is the key (memo_for). */
 struct posmemo {

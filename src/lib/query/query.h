@@ -2,7 +2,7 @@
  * query/query.h: the interface of the query layer to the layers above
  * it: the parser and its tree (query.c), the searches other layers run
  * (search.c) and snippets (snippet.c).  What the files of query/ share
- * only among themselves is in query/search.h.
+ * only among themselves is in query/private.h.
  */
 #ifndef NEWSIDX_QUERY_H
 #define NEWSIDX_QUERY_H

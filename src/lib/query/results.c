@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 void newsidx_results_free(newsidx_results_t *r)
 {

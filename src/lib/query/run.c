@@ -14,7 +14,7 @@
 
 #include <stdint.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 #define MODIFIED_RETRIES 5
 

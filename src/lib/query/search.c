@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* Report BM25 scores: take the all-words bonus off. */
 static void unbonus(struct newsidx_results *r, double bonus)

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 static int first_posting(void *ctx, xapc_docid_t docid, xapc_termcount_t wdf)
 {

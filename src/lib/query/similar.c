@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* The words that characterise an article, by their count in it and their
  * rarity in the index, for an index without term lists (which Xapian's

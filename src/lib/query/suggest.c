@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "query/search.h"
+#include "query/private.h"
 
 /* The query being rewritten: its text up to copied is in out. */
 struct splice {

@@ -1,5 +1,5 @@
 /*
- * query/search.h: what the files of query/ that search share among
+ * query/private.h: what the files of query/ that search share among
  * themselves: the results object, the state of a query being built, and
  * one section per file.  Private to query/; other layers use
  * query/query.h.
@@ -12,8 +12,8 @@
  * string these together; similar.c, show.c and explain.c are the other
  * entry points of the public API that read the index.
  */
-#ifndef NEWSIDX_QUERY_SEARCH_H
-#define NEWSIDX_QUERY_SEARCH_H
+#ifndef NEWSIDX_QUERY_PRIVATE_H
+#define NEWSIDX_QUERY_PRIVATE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -279,4 +279,4 @@ xapc_docid_t newsidx_show__docid(struct newsidx_db *db, const char *id,
 				 newsidx_status_t *st);
 
 
-#endif /* NEWSIDX_QUERY_SEARCH_H */
+#endif /* NEWSIDX_QUERY_PRIVATE_H */
