@@ -1,6 +1,6 @@
 /*
- * test_analyze.c: unit tests of lib/analyze.c, the tokenizer,
- * normaliser, stemmer and UTF-8 validator.
+ * test_analyze.c: unit tests of analyzer/ (analyze.c, tokenize.c and
+ * stem.c): the tokenizer, normaliser, stemmer and UTF-8 validator.
  *
  * Most tests are tables run as Check loop tests, one row per loop
  * iteration, so a failure names the row.  Token lists are compared as

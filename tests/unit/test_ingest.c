@@ -1411,7 +1411,7 @@ END_TEST
 /* ------------------------------------------------------------------ */
 
 /* "a nonzero status stops the file" and is what newsidx_ingest__run
- * returns (internal.h). */
+ * returns (ingest/ingest.h). */
 START_TEST(test_callback_stops)
 {
 	static const char *const inputs[] = {

@@ -1,7 +1,7 @@
 /*
  * docdata.c: the stored form of an article, and its packing.
  *
- * The record (see the schema comment in internal.h): "NX2", a 4-byte
+ * The record (see the schema comment in store/schema.h): "NX2", a 4-byte
  * big-endian length, a JSON object with the display fields, then the body
  * as it is.  The fields come first so that they are read without
  * scanning the body.  Schema 5 packs the record into a value slot as one

@@ -1,7 +1,7 @@
 /*
  * positions.c: the word positions of an article, as a compact sequence of
  * short stem hashes in a value slot, and the check of phrases and NEAR
- * against it.  The format is described in internal.h.
+ * against it.  The format is described in store/store.h.
  */
 #include "store/store.h"
 
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define POS_FORMAT 0x10
-/* The coded format: tokens of the stem codes table (see internal.h). */
+/* The coded format: tokens of the stem codes table (see store/store.h). */
 #define POS_CODED 0x20
 #define CODE1_MAX 0xBF  /* codes 1..191: one byte */
 #define CODE2_LEAD 0xC0 /* 0xC0..0xFE and a byte: codes 192..16319 */

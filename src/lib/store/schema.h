@@ -16,7 +16,7 @@
  * the authoritative description of what an index holds.  The prefixes
  * of the user-visible fields are the NEWSIDX_PREFIX_ macros below, of
  * which the table newsidx_fields[] in store/schema.c is made: the query
- * builder (query/search.c) reads a field's prefix and kind there, and
+ * builder (query/build.c) reads a field's prefix and kind there, and
  * the writer (index/document.c) writes with the same macros, so the two
  * cannot disagree.
  *

@@ -8,7 +8,7 @@
  * joined by spaces, so "External Affairs Minister" becomes the key
  * "extern affair minist", and every member of a group is recorded in
  * Xapian's synonym table as a synonym of every other.  Queries look words
- * and quoted phrases up there (search.c).  The list's hash is kept in the
+ * and quoted phrases up there (query/build.c).  The list's hash is kept in the
  * index metadata, so an edited list replaces the old one on the next
  * indexing run, and a search always uses the list its index was built
  * with.
