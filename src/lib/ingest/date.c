@@ -20,12 +20,6 @@
 
 #include "ingest/parsers.h"
 
-static int is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == '\v';
-}
-
 /* ------------------------------------------------------------------ */
 /* ISO 8601 and the calendar                                           */
 /* ------------------------------------------------------------------ */
@@ -89,7 +83,7 @@ int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
 	unsigned um, ud;
 	int uy;
 
-	while (is_ws((unsigned char)*s))
+	while (newsidx_is_space((unsigned char)*s))
 		s++;
 	if (!digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) ||
 	    s[7] != '-' || !digits(s + 8, 2, &d))
@@ -138,7 +132,7 @@ int newsidx_ingest__date(const char *s, char out[16], int *tz_minutes,
 			off = sign * (oh * 60 + om);
 		}
 	}
-	while (is_ws((unsigned char)*s))
+	while (newsidx_is_space((unsigned char)*s))
 		s++;
 	if (*s)
 		return 0;
@@ -242,7 +236,7 @@ static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
 	size_t n;
 	char iso[48];
 
-	while (is_ws((unsigned char)*s))
+	while (newsidx_is_space((unsigned char)*s))
 		s++;
 	/* An optional day name and comma. */
 	if (isalpha((unsigned char)*s)) {
@@ -253,7 +247,7 @@ static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
 		if (*p == ',' || (*p == ' ' && p - s >= 3 &&
 				  isdigit((unsigned char)p[1]))) {
 			s = p + (*p == ',');
-			while (is_ws((unsigned char)*s))
+			while (newsidx_is_space((unsigned char)*s))
 				s++;
 		}
 	}
@@ -279,7 +273,7 @@ static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
 		year += year < 50 ? 2000 : 1900;
 	else if (nd != 4)
 		return 0;
-	while (is_ws((unsigned char)*s))
+	while (newsidx_is_space((unsigned char)*s))
 		s++;
 	if (isdigit((unsigned char)*s)) {
 		if (!isdigit((unsigned char)s[1]) || s[2] != ':' ||
@@ -296,7 +290,7 @@ static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
 			se = (s[1] - '0') * 10 + (s[2] - '0');
 			s += 3;
 		}
-		while (is_ws((unsigned char)*s))
+		while (newsidx_is_space((unsigned char)*s))
 			s++;
 		if (*s == '+' || *s == '-') {
 			int sign = *s == '-' ? -1 : 1, oh, om;
@@ -324,7 +318,7 @@ static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
 			zone_minutes(z, (size_t)(s - z), &off);
 		}
 		/* A comment such as "(EST)" may follow. */
-		while (is_ws((unsigned char)*s))
+		while (newsidx_is_space((unsigned char)*s))
 			s++;
 		if (*s == '(') {
 			const char *e = strchr(s, ')');
@@ -334,7 +328,7 @@ static int rfc822_date(const char *s, char out[16], int *tz, int *has_time)
 			s = e + 1;
 		}
 	}
-	while (is_ws((unsigned char)*s))
+	while (newsidx_is_space((unsigned char)*s))
 		s++;
 	if (*s)
 		return 0;

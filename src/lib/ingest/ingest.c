@@ -30,12 +30,6 @@
 
 #define SNIFF 4096
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == '\v';
-}
-
 /* ---- recognising the format ---- */
 
 enum format {
@@ -102,7 +96,7 @@ static enum format sniff(const unsigned char *p, const unsigned char *e)
 		p += 3;
 	if (starts_ci(p, e, "WARC/1."))
 		return FMT_WARC;
-	while (p < e && is_space(*p))
+	while (p < e && newsidx_is_space(*p))
 		p++;
 	if (p < e && *p == '{')
 		return FMT_JSONL;
@@ -114,7 +108,7 @@ static enum format sniff(const unsigned char *p, const unsigned char *e)
 		if (starts_ci(p, e, "<!doctype")) {
 			const unsigned char *n = p + 9;
 
-			while (n < e && is_space(*n))
+			while (n < e && newsidx_is_space(*n))
 				n++;
 			if (starts_ci(n, e, "lewis"))
 				return FMT_SGML;
@@ -127,7 +121,7 @@ static enum format sniff(const unsigned char *p, const unsigned char *e)
 			p = skip_decl(p, e);
 			if (!p)
 				return xml ? FMT_FEED : FMT_TEXT;
-			while (p < e && is_space(*p))
+			while (p < e && newsidx_is_space(*p))
 				p++;
 			continue;
 		}
@@ -136,12 +130,12 @@ static enum format sniff(const unsigned char *p, const unsigned char *e)
 		    (p[7] == ' ' || p[7] == '>'))
 			return FMT_SGML;
 		if (starts_ci(p, e, "html") && p + 4 < e &&
-		    (p[4] == ' ' || p[4] == '>' || is_space(p[4])))
+		    (p[4] == ' ' || p[4] == '>' || newsidx_is_space(p[4])))
 			return FMT_HTML;
 		if ((starts_ci(p, e, "rss") && p + 3 < e &&
-		     (p[3] == '>' || is_space(p[3]))) ||
+		     (p[3] == '>' || newsidx_is_space(p[3]))) ||
 		    (starts_ci(p, e, "feed") && p + 4 < e &&
-		     (p[4] == '>' || is_space(p[4]))))
+		     (p[4] == '>' || newsidx_is_space(p[4]))))
 			return FMT_FEED;
 		{
 			/* rdf:RDF, or any prefix:RDF, is RSS 1.0. */

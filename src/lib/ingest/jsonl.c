@@ -20,12 +20,6 @@
 
 #include "ingest/parsers.h"
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == '\v';
-}
-
 static char *json_text(json_t *o, const char *const *keys)
 {
 	for (; *keys; keys++) {
@@ -232,12 +226,12 @@ void newsidx_jsonl__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			const char *line = data;
 			size_t k = n, i = 0;
 
-			while (k > 0 && is_space((unsigned char)line[k - 1]))
+			while (k > 0 && newsidx_is_space((unsigned char)line[k - 1]))
 				k--;
 			if (lineno == 1 && k >= 3 &&
 			    memcmp(line, "\xef\xbb\xbf", 3) == 0)
 				i = 3;
-			while (i < k && is_space((unsigned char)line[i]))
+			while (i < k && newsidx_is_space((unsigned char)line[i]))
 				i++;
 			if (k > i)
 				json_record(ing, line + i, k - i, lineno, i);

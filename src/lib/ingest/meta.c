@@ -22,12 +22,6 @@
 
 #include "ingest/parsers.h"
 
-static int is_ws(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == '\v';
-}
-
 /* ------------------------------------------------------------------ */
 /* text                                                                */
 /* ------------------------------------------------------------------ */
@@ -47,7 +41,7 @@ char *newsidx_meta__clean(const char *s, size_t n)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if (is_ws(c) || c == 0) {
+		if (newsidx_is_space(c) || c == 0) {
 			space = 1;
 			continue;
 		}
@@ -463,7 +457,7 @@ char *newsidx_meta__dateline(const char *text, size_t len)
 
 	if (!text)
 		return NULL;
-	while (i < len && is_ws((unsigned char)text[i]))
+	while (i < len && newsidx_is_space((unsigned char)text[i]))
 		i++;
 	s = text + i;
 	n = len - i;

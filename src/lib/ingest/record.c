@@ -22,12 +22,6 @@
 
 #include "ingest/parsers.h"
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == '\v';
-}
-
 void newsidx_article__clear(struct newsidx_article *a)
 {
 	free(a->id);
@@ -144,7 +138,7 @@ char *newsidx_record__title(const char *body, size_t len)
 			break;
 		}
 	}
-	while (n > 0 && is_space((unsigned char)body[n - 1]))
+	while (n > 0 && newsidx_is_space((unsigned char)body[n - 1]))
 		n--;
 	if (n > 0 && body[n - 1] == '.')
 		n--;

@@ -16,12 +16,6 @@
 
 #include "ingest/parsers.h"
 
-static int is_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
-	       c == '\v';
-}
-
 /* 1-based line and column of byte offset off in text. */
 static void line_col(const char *text, size_t off, unsigned long *line,
 		     unsigned long *col)
@@ -114,7 +108,7 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 	e = text + len;
 	if (e - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
-	while (p < e && is_space((unsigned char)*p))
+	while (p < e && newsidx_is_space((unsigned char)*p))
 		p++;
 	/* An optional title line: short, no final full stop, then a blank
 	 * line, and not itself a date lead. */
@@ -125,14 +119,14 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			const char *q = nl + 1;
 			const char *t = nl;
 
-			while (t > p && is_space((unsigned char)t[-1]))
+			while (t > p && newsidx_is_space((unsigned char)t[-1]))
 				t--;
 			while (q < e && (*q == ' ' || *q == '\t' || *q == '\r'))
 				q++;
 			if (t > p && q < e && *q == '\n' && t[-1] != '.') {
 				a.title = newsidx_strndup(p, (size_t)(t - p));
 				p = q;
-				while (p < e && is_space((unsigned char)*p))
+				while (p < e && newsidx_is_space((unsigned char)*p))
 					p++;
 			}
 		}
@@ -158,11 +152,11 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 				q = colon + 1;
 			}
 			p = q;
-			while (p < e && is_space((unsigned char)*p))
+			while (p < e && newsidx_is_space((unsigned char)*p))
 				p++;
 		}
 	}
-	while (e > p && is_space((unsigned char)e[-1]))
+	while (e > p && newsidx_is_space((unsigned char)e[-1]))
 		e--;
 	if (p == e && !a.title) {
 		newsidx_record__reject(ing, ing->name, "no article text");

@@ -58,6 +58,13 @@ int newsidx_array__reserve(void *pp, size_t *cap, size_t need, size_t elem,
 		     : newsidx_array__reserve(&(ptr), &(cap), (n) + 1,     \
 					      sizeof(*(ptr)), (min)))
 
+/* 1 for ASCII white space (" \t\r\n\f\v"), whatever the locale. */
+static inline int newsidx_is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' ||
+	       c == '\v';
+}
+
 /* 64-bit FNV-1a, for ids too long to be terms and for content hashes. */
 uint64_t newsidx_hash64(const void *p, size_t n);
 
