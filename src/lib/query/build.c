@@ -524,7 +524,7 @@ out:
  * of its weight. */
 static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
 {
-	xapc_query_t **t = calloc(b->nfb, sizeof(*t)), *e;
+	xapc_query_t **t = calloc(b->nfb, sizeof(*t)), *e, *s;
 	size_t i, n = 0;
 
 	if (!t) {
@@ -546,8 +546,10 @@ static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
 	free(t);
 	if (!e)
 		return q;
-	return newsidx_build__join2(b, XAPC_OP_OR,
-				    xapc_query_scale(q, FB_LAMBDA), e);
+	/* The scaled query is a new one: q itself is done with. */
+	s = xapc_query_scale(q, FB_LAMBDA);
+	xapc_query_free(q);
+	return newsidx_build__join2(b, XAPC_OP_OR, s, e);
 }
 
 /* AND and OR nodes: combine kids by their kind. */
