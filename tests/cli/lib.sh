@@ -15,6 +15,15 @@ trap 'rm -rf "$T"' EXIT
 export NO_COLOR=1
 unset NEWSIDX_INDEX
 
+# In a sanitizer build, every report of every command the test runs goes
+# to a file of its own, so that finish() fails the test on it even where
+# the command's output or exit status is not looked at (a leak found at
+# exit does not change what a command printed).
+mkdir -p "$T/sanitizer"
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/sanitizer/asan"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/sanitizer/ubsan"
+export TSAN_OPTIONS="${TSAN_OPTIONS:+$TSAN_OPTIONS:}log_path=$T/sanitizer/tsan"
+
 failures=0
 checks=0
 
@@ -70,6 +79,11 @@ jqout() {
 }
 
 finish() {
+	for r in "$T"/sanitizer/*; do
+		[ -f "$r" ] || continue
+		fail "sanitizer report $(basename "$r"):"
+		head -n 30 "$r" >&2
+	done
 	echo "$checks checks, $failures failed"
 	[ "$failures" -eq 0 ]
 	exit $?
