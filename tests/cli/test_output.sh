@@ -4,7 +4,7 @@
 # as escapes in the text output and in every message, never sent raw to
 # a terminal or a log; JSON keeps them exact; an id with one is refused.
 # Queries that are not UTF-8 or too long are syntax errors (exit 2).
-# Articles without a date come last in both date orders.
+# Articles without a date come last in both date orders, page by page.
 . "$top_srcdir/tests/cli/lib.sh"
 
 O="$FIXTURES/output"
@@ -117,5 +117,35 @@ expect_rc 2 "delete --query holds to the limit too"
 expect_err 'query has more than 256 words$' "delete --query: the limit named"
 expect_eq "$("$NEWSIDX" --index "$IDX" search --json capybara | jq .total)" \
 	"2" "nothing deleted"
+
+# ---- undated articles last in both date orders ----
+
+run --index "$T/dates" index "$O/dates.jsonl"
+expect_rc 0 "dated and undated articles"
+ids() {
+	"$NEWSIDX" --index "$T/dates" search --ids "$@" wapiti | tr '\n' ' '
+}
+expect_eq "$(ids --sort date)" \
+	"d-2020 d-2021 d-2022 undated-strong undated-weak " \
+	"--sort date: oldest first, undated last by relevance"
+expect_eq "$(ids --sort -date)" \
+	"d-2022 d-2021 d-2020 undated-strong undated-weak " \
+	"--sort -date: newest first, undated last by relevance"
+# Pages of two, from every offset: the same order, cut.
+for o in 0 1 2 3 4 5; do
+	want=$(echo "d-2020 d-2021 d-2022 undated-strong undated-weak" |
+		tr ' ' '\n' | tail -n +$((o + 1)) | head -n 2 | tr '\n' ' ')
+	expect_eq "$(ids --sort date --limit 2 --offset $o)" "$want" \
+		"--sort date --offset $o --limit 2"
+done
+run --index "$T/dates" search --json --sort date --offset 2 --limit 2 \
+	--facet year wapiti
+expect_eq "$(jqout '[.total, (.hits[] | .rank, .id)] | join(" ")')" \
+	"5 3 d-2022 4 undated-strong" "JSON: total and ranks of the page"
+expect_eq "$(jqout '[.facets.year[].count] | add')" "3" \
+	"facets count every match"
+run --index "$T/dates" search --sort date --offset 3 --limit 1 \
+	--no-snippets wapiti
+expect_out '^4\. Wapiti wapiti$' "text: the rank on the page"
 
 finish
