@@ -6,6 +6,7 @@
 #define NEWSIDX_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "newsidx.h"
 
@@ -29,6 +30,14 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print the handle's message (or the status text); returns the exit code. */
 int cli_fail(newsidx_status_t st, newsidx_db_t *db);
+
+/* Write len bytes of text that did not come from the command itself
+ * (articles, file names, arguments, library messages) with control
+ * characters shown as \xHH or \u00HH escapes; lines: keep newlines. */
+void cli_write(FILE *f, const char *s, size_t len, int lines);
+
+/* cli_write() of a one-line string. */
+void cli_puts(FILE *f, const char *s);
 
 /* The index directory: --index, else $NEWSIDX_INDEX, else ./index. */
 const char *cli_index_path(void);

@@ -65,7 +65,12 @@ static void clear_bar(struct run *r)
 static void print_reject(void *ctx, const char *where, const char *reason)
 {
 	clear_bar(ctx);
-	fprintf(stderr, "newsidx: %s: %s\n", where, reason);
+	/* A file name or a record's text is shown, never obeyed. */
+	fputs("newsidx: ", stderr);
+	cli_puts(stderr, where);
+	fputs(": ", stderr);
+	cli_puts(stderr, reason);
+	fputc('\n', stderr);
 }
 
 /* Progress: a bar with the rate and an ETA; and the stop request. */

@@ -5,7 +5,9 @@
  * (marks in bold on a terminal, [brackets] elsewhere, NO_COLOR honoured),
  * one JSON document (--json), one JSON object per hit (--jsonl) or bare
  * ids (--ids) for programs.  The JSON schema is documented in newsidx(1)
- * and the README.
+ * and the README.  In the text forms, whatever came from the articles,
+ * the file names or the command line goes through cli_write(), so a
+ * control character in it is shown, not obeyed; JSON escapes its own.
  */
 #include "config.h"
 
@@ -69,13 +71,13 @@ static void print_snippet(const newsidx_hit_t *h, const struct style *s)
 	for (i = 0; i < h->nhighlights; i++) {
 		size_t b = h->highlights[2 * i], e = h->highlights[2 * i + 1];
 
-		fwrite(h->snippet + at, 1, b - at, stdout);
+		cli_write(stdout, h->snippet + at, b - at, 0);
 		fputs(s->mark_on, stdout);
-		fwrite(h->snippet + b, 1, e - b, stdout);
+		cli_write(stdout, h->snippet + b, e - b, 0);
 		fputs(s->mark_off, stdout);
 		at = e;
 	}
-	fputs(h->snippet + at, stdout);
+	cli_puts(stdout, h->snippet + at);
 	fputc('\n', stdout);
 }
 
@@ -88,12 +90,16 @@ static void print_text(const newsidx_results_t *r, const char *what,
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		cwd[0] = '\0';
-	if (newsidx_results_suggestion(r))
-		printf("Did you mean: %s\n", newsidx_results_suggestion(r));
-	if (newsidx_results_relaxed(r))
-		printf("No article has all the words of %s; showing articles "
-		       "with any of them.\n",
-		       what);
+	if (newsidx_results_suggestion(r)) {
+		fputs("Did you mean: ", stdout);
+		cli_puts(stdout, newsidx_results_suggestion(r));
+		fputc('\n', stdout);
+	}
+	if (newsidx_results_relaxed(r)) {
+		fputs("No article has all the words of ", stdout);
+		cli_puts(stdout, what);
+		fputs("; showing articles with any of them.\n", stdout);
+	}
 	printf("%s%zu article%s match%s\n",
 	       newsidx_results_total_exact(r) ? "" : "about ", total,
 	       total == 1 ? "" : "s", total == 1 ? "es" : "");
@@ -104,30 +110,35 @@ static void print_text(const newsidx_results_t *r, const char *what,
 		if (!(a->so.facets & facet_names[k].bit))
 			continue;
 		printf("\nby %s:\n", facet_names[k].name);
-		for (i = 0; i < n; i++)
-			printf("  %8zu  %s\n", c[i].count, c[i].value);
+		for (i = 0; i < n; i++) {
+			printf("  %8zu  ", c[i].count);
+			cli_puts(stdout, c[i].value);
+			fputc('\n', stdout);
+		}
 	}
 	for (i = 0; i < newsidx_results_count(r); i++) {
 		const newsidx_hit_t *h = newsidx_results_hit(r, i);
 		const char *sep = "";
 
-		printf("\n%zu. %s%s%s\n", h->rank, s->title_on,
-		       *h->title ? h->title : "(untitled)", s->title_off);
-		printf("   %s", s->dim_on);
+		printf("\n%zu. %s", h->rank, s->title_on);
+		cli_puts(stdout, *h->title ? h->title : "(untitled)");
+		printf("%s\n   %s", s->title_off, s->dim_on);
 		if (*h->date) {
-			printf("%.10s", h->date);
+			cli_write(stdout, h->date, strnlen(h->date, 10), 0);
 			sep = " | ";
 		}
 		if (*h->place) {
-			printf("%s%s", sep, h->place);
+			fputs(sep, stdout);
+			cli_puts(stdout, h->place);
 			sep = " | ";
 		}
 		if (*h->source) {
-			printf("%s%s", sep, h->source);
+			fputs(sep, stdout);
+			cli_puts(stdout, h->source);
 			sep = " | ";
 		}
-		printf("%s%s", sep,
-		       *h->url ? h->url : display_path(h->path, cwd));
+		fputs(sep, stdout);
+		cli_puts(stdout, *h->url ? h->url : display_path(h->path, cwd));
 		printf("  (score %.2f)", h->score);
 		if (h->copies)
 			printf("  +%zu similar", h->copies);
@@ -261,8 +272,10 @@ static int print_results(const newsidx_results_t *r, const char *query,
 		}
 		return 0;
 	case IDS:
-		for (i = 0; i < newsidx_results_count(r); i++)
-			printf("%s\n", newsidx_results_hit(r, i)->id);
+		for (i = 0; i < newsidx_results_count(r); i++) {
+			cli_puts(stdout, newsidx_results_hit(r, i)->id);
+			fputc('\n', stdout);
+		}
 		return 0;
 	case TEXT:
 		print_text(r, query, a);
@@ -550,7 +563,8 @@ int cmd_search(int argc, char **argv)
 
 		st = newsidx_query_explain(db, query, &a.so, &ex);
 		if (!st)
-			fputs(ex, a.format == TEXT ? stdout : stderr);
+			cli_write(a.format == TEXT ? stdout : stderr, ex,
+				  strlen(ex), 1);
 		newsidx_free(ex);
 	}
 	if (!st)
@@ -582,6 +596,17 @@ int cmd_similar(int argc, char **argv)
 		st = newsidx_article_similar(&r, db, words[0], &a.so);
 	free(words);
 	return finish(st, db, r, what, &a);
+}
+
+/* One "name:    value" line of show's text; an empty value is left out
+ * unless always. */
+static void show_field(const char *label, const char *value, int always)
+{
+	if (!*value && !always)
+		return;
+	fputs(label, stdout);
+	cli_puts(stdout, value);
+	fputc('\n', stdout);
 }
 
 int cmd_show(int argc, char **argv)
@@ -636,26 +661,23 @@ int cmd_show(int argc, char **argv)
 		fputc('\n', stdout);
 		json_decref(o);
 	} else {
-		printf("%s\n\n", art->title);
-		printf("id:      %s\n", art->id);
-		if (*art->date)
-			printf("date:    %s\n", art->date);
-		if (*art->place)
-			printf("place:   %s\n", art->place);
-		if (*art->source)
-			printf("source:  %s\n", art->source);
-		if (*art->authors)
-			printf("authors: %s\n", art->authors);
-		if (*art->topics)
-			printf("topics:  %s\n", art->topics);
-		if (*art->url)
-			printf("url:     %s\n", art->url);
-		printf("path:    %s\n", art->path);
-		printf("lang:    %s\n", art->lang);
+		cli_puts(stdout, art->title);
+		fputs("\n\n", stdout);
+		show_field("id:      ", art->id, 1);
+		show_field("date:    ", art->date, 0);
+		show_field("place:   ", art->place, 0);
+		show_field("source:  ", art->source, 0);
+		show_field("authors: ", art->authors, 0);
+		show_field("topics:  ", art->topics, 0);
+		show_field("url:     ", art->url, 0);
+		show_field("path:    ", art->path, 1);
+		show_field("lang:    ", art->lang, 1);
 		if (art->copies)
 			printf("copies:  %zu other near-identical article%s\n",
 			       art->copies, art->copies == 1 ? "" : "s");
-		printf("\n%s\n", art->body);
+		fputc('\n', stdout);
+		cli_write(stdout, art->body, strlen(art->body), 1);
+		fputc('\n', stdout);
 	}
 	newsidx_article_free(art);
 	newsidx_db_free(db);

@@ -4,8 +4,10 @@
  * A thin layer over the public API in newsidx.h and nothing else: each
  * command lives in its own file (cmd_*.c), parses its arguments, calls
  * the library and renders the outcome; statuses become the documented
- * exit codes in one place, cli_exit_code().  Everything the command can
- * do, an embedding program can do too.
+ * exit codes in one place, cli_exit_code(), and text that did not come
+ * from the command itself is printed through cli_write(), which shows
+ * control characters as escapes.  Everything the command can do, an
+ * embedding program can do too.
  */
 #include "config.h"
 
@@ -189,7 +191,8 @@ const char cli_usage_search[] =
 	"  -n, --limit N          show N hits (default 10)\n"
 	"  --offset N             skip the first N hits\n"
 	"  --sort ORDER           relevance (default), date (oldest first),\n"
-	"                         -date (newest first)\n"
+	"                         -date (newest first); undated articles\n"
+	"                         last\n"
 	"  --recent[=DAYS]        boost recent articles; the boost halves\n"
 	"                         every DAYS days (default 30)\n"
 	"  --facet LIST           count matches per source, place, lang, year\n"
@@ -225,15 +228,90 @@ int cli_exit_code(newsidx_status_t st)
 	}
 }
 
+/* Length of the valid UTF-8 sequence at s (at most n bytes) and its code
+ * point in *cp; 0 when the bytes are no UTF-8 (overlong forms and
+ * surrogates included). */
+static size_t utf8_seq(const unsigned char *s, size_t n, unsigned long *cp)
+{
+	static const unsigned long min[5] = { 0, 0, 0x80, 0x800, 0x10000 };
+	size_t len, i;
+	unsigned long c;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4)
+		return 0;
+	len = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
+	if (len > n)
+		return 0;
+	c = s[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/*
+ * Text from articles, file names and the command line may hold control
+ * characters: an ESC that a terminal obeys, a newline that forges a line
+ * of a log.  What could act on a terminal is shown as an escape instead:
+ * the C0 controls and DEL as \xHH, the C1 controls (U+0080 to U+009F)
+ * as \u00HH, and bytes that are not UTF-8 as \xHH.  Tabs stay, and so do
+ * newlines when lines is set (text of several lines, such as a body).
+ */
+void cli_write(FILE *f, const char *s, size_t len, int lines)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t run = 0, i = 0, n;
+	unsigned long cp;
+
+	while (i < len) {
+		if (p[i] < 0x80) {
+			if ((p[i] >= 0x20 && p[i] != 0x7f) || p[i] == '\t' ||
+			    (lines && p[i] == '\n')) {
+				i++;
+				continue;
+			}
+			fwrite(p + run, 1, i - run, f);
+			fprintf(f, "\\x%02x", p[i]);
+			run = ++i;
+			continue;
+		}
+		n = utf8_seq(p + i, len - i, &cp);
+		if (n && cp >= 0xa0) {
+			i += n;
+			continue;
+		}
+		fwrite(p + run, 1, i - run, f);
+		if (n)
+			fprintf(f, "\\u%04lx", cp);
+		else
+			fprintf(f, "\\x%02x", p[i]);
+		i += n ? n : 1;
+		run = i;
+	}
+	fwrite(p + run, 1, len - run, f);
+}
+
+void cli_puts(FILE *f, const char *s)
+{
+	cli_write(f, s, strlen(s), 0);
+}
+
 int cli_usage_error(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
-	fprintf(stderr, "newsidx: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'newsidx --help'.\n");
+	fputs("newsidx: ", stderr);
+	cli_puts(stderr, msg);
+	fputs("\nTry 'newsidx --help'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -241,7 +319,9 @@ int cli_fail(newsidx_status_t st, newsidx_db_t *db)
 {
 	const char *msg = db ? newsidx_db_errmsg(db) : "";
 
-	fprintf(stderr, "newsidx: %s\n", *msg ? msg : newsidx_status_str(st));
+	fputs("newsidx: ", stderr);
+	cli_puts(stderr, *msg ? msg : newsidx_status_str(st));
+	fputc('\n', stderr);
 	return cli_exit_code(st);
 }
 

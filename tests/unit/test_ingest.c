@@ -7,7 +7,8 @@
  * corpus format (title line, "date YYYY-MM-DD Place:" lead, titles
  * derived from the first sentence); JSON Lines fields, aliases and ids;
  * gzip found by its magic bytes, multi-member and truncated streams; and
- * the rejections, with their exact "where" strings and reasons.  Every
+ * the rejections, with their exact "where" strings and reasons (ids with
+ * control characters among them).  Every
  * input is built in memory; gzip data is made here with zlib, and the
  * bytes a truncated stream can still yield are worked out with zlib too,
  * so the tests know which records lie wholly before the fault.  One test
@@ -1118,6 +1119,71 @@ START_TEST(test_jsonl_max_article)
 }
 END_TEST
 
+/* An id with a control character in it (C0, DEL or C1) would break a
+ * listing of ids, one per line: the record is rejected, where it is, and
+ * the records around it are read.  Other characters are kept. */
+static const struct id_case {
+	const char *id; /* as written in the JSON string */
+	const char *reason; /* NULL: accepted */
+	const char *want;   /* the id accepted */
+} id_cases[] = {
+	{ "a\\nb", "article id has control character U+000A at byte 1",
+	  NULL },
+	{ "\\u001b[31mred", "article id has control character U+001B at "
+	  "byte 0", NULL },
+	{ "del\\u007f", "article id has control character U+007F at byte 3",
+	  NULL },
+	{ "c1-\\u009b", "article id has control character U+009B at byte 3",
+	  NULL },
+	{ "tab\\tx", "article id has control character U+0009 at byte 3",
+	  NULL },
+	{ "caf\\u00e9 \\u00a0x", NULL, "caf\xc3\xa9 \xc2\xa0x" },
+};
+
+START_TEST(test_jsonl_id_control)
+{
+	const struct id_case *c = &id_cases[_i];
+	char in[512];
+	struct sink s;
+
+	snprintf(in, sizeof(in), "%s{\"id\":\"%s\",\"title\":\"t\"}\n%s",
+		 GOOD, c->id, GOOD);
+	sink_setup(&s, NAME, ABSPATH, 0, 1);
+	ck_assert_int_eq(run_str(&s, in), NEWSIDX_OK);
+	if (c->reason) {
+		ck_assert_uint_eq(s.nart, 2);
+		ck_assert_uint_eq(s.nrej, 1);
+		ck_assert_str_eq(s.rej[0].where, NAME ":2");
+		ck_assert_str_eq(s.rej[0].reason, c->reason);
+		ck_assert_uint_eq(s.art[1].record, 3);
+	} else {
+		ck_assert_uint_eq(s.nart, 3);
+		ck_assert_uint_eq(s.nrej, 0);
+		ck_assert_str_eq(s.art[1].id, c->want);
+	}
+	sink_free(&s);
+}
+END_TEST
+
+/* A plain text file's id is its path: a file name with a newline is
+ * refused, by its name. */
+START_TEST(test_text_id_control)
+{
+	struct sink s;
+
+	sink_setup(&s, "x\nnewsidx: forged", "/data/x\nnewsidx: forged", 0,
+		   0);
+	ck_assert_int_eq(run_str(&s, "Title\n\nSome body text.\n"),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(s.nart, 0);
+	ck_assert_uint_eq(s.nrej, 1);
+	ck_assert_str_eq(s.rej[0].where, "x\nnewsidx: forged");
+	ck_assert_str_eq(s.rej[0].reason,
+			 "article id has control character U+000A at byte 7");
+	sink_free(&s);
+}
+END_TEST
+
 /* Many records in gzip, spanning several read chunks. */
 START_TEST(test_jsonl_gzip_bulk)
 {
@@ -1471,6 +1537,9 @@ static Suite *ingest_suite(void)
 			    (int)N_ELEMS(column_cases));
 	tcase_add_loop_test(tc, test_jsonl_max_article, 0,
 			    (int)N_ELEMS(jsize_cases));
+	tcase_add_loop_test(tc, test_jsonl_id_control, 0,
+			    (int)N_ELEMS(id_cases));
+	tcase_add_test(tc, test_text_id_control);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("gzip");

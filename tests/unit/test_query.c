@@ -711,6 +711,154 @@ START_TEST(test_message_excerpt)
 }
 END_TEST
 
+/*
+ * What a search accepts as a query (newsidx_query__parse_input): UTF-8,
+ * at most NEWSIDX_QUERY_MAX_BYTES bytes and NEWSIDX_QUERY_MAX_WORDS
+ * words; anything else is a syntax error at the fault.  The parser alone
+ * still takes any bytes (the rows of good[] above).
+ */
+struct input_case {
+	char *query;        /* malloc'd */
+	size_t offset;      /* of the fault; ignored when msg is NULL */
+	const char *msg;    /* the whole message, or NULL: parses */
+};
+
+/* A malloc'd copy of s. */
+static char *copy_str(const char *s)
+{
+	return repeat("", 0, s, "");
+}
+
+static struct input_case input_case(int i)
+{
+	struct input_case c = { NULL, 0, NULL };
+	size_t w = NEWSIDX_QUERY_MAX_WORDS;
+
+	switch (i) {
+	case 0:
+		c.query = copy_str("caf\xe9 au lait");
+		c.offset = 3;
+		c.msg = "invalid UTF-8 (byte 0xe9 at offset 3)";
+		break;
+	case 1:
+		c.query = copy_str("a \xff\xfe");
+		c.offset = 2;
+		c.msg = "invalid UTF-8 (byte 0xff at offset 2)";
+		break;
+	case 2: /* an overlong '/' */
+		c.query = copy_str("title:\xc0\xaf");
+		c.offset = 6;
+		c.msg = "invalid UTF-8 (byte 0xc0 at offset 6)";
+		break;
+	case 3: /* cut inside a character */
+		c.query = copy_str("\"caf\xc3");
+		c.offset = 4;
+		c.msg = "invalid UTF-8 (byte 0xc3 at offset 4)";
+		break;
+	case 4:
+		c.query = copy_str("caf\xc3\xa9 "
+				   "\xe2\x80\x9cna\xc3\xafve\xe2\x80\x9d "
+				   "\xf0\x9f\x93\xb0 \xf4\x8f\xbf\xbf");
+		break;
+	case 11: /* a surrogate, U+D800 */
+		c.query = copy_str("x \xed\xa0\x80");
+		c.offset = 2;
+		c.msg = "invalid UTF-8 (byte 0xed at offset 2)";
+		break;
+	case 12: /* past U+10FFFF */
+		c.query = copy_str("x \xf4\x90\x80\x80");
+		c.offset = 2;
+		c.msg = "invalid UTF-8 (byte 0xf4 at offset 2)";
+		break;
+	case 13: /* an overlong form of three bytes */
+		c.query = copy_str("\xe0\x80\xaf");
+		c.offset = 0;
+		c.msg = "invalid UTF-8 (byte 0xe0 at offset 0)";
+		break;
+	case 5: /* the most bytes: one long word */
+		c.query = calloc(NEWSIDX_QUERY_MAX_BYTES + 1, 1);
+		ck_assert_ptr_nonnull(c.query);
+		memset(c.query, 'x', NEWSIDX_QUERY_MAX_BYTES);
+		break;
+	case 6: /* one byte more */
+		c.query = calloc(NEWSIDX_QUERY_MAX_BYTES + 2, 1);
+		ck_assert_ptr_nonnull(c.query);
+		memset(c.query, 'x', NEWSIDX_QUERY_MAX_BYTES + 1);
+		c.offset = NEWSIDX_QUERY_MAX_BYTES;
+		c.msg = "query is longer than 8192 bytes";
+		break;
+	case 7: /* the most words */
+		c.query = repeat("w ", w, "", "");
+		break;
+	case 8: /* one word more: the fault is that word */
+		c.query = repeat("w ", w, "extra", "");
+		c.offset = 2 * w;
+		c.msg = "query has more than 256 words";
+		break;
+	case 9: /* a phrase's words count one by one */
+		c.query = repeat("w ", w - 1, "\"x y\"", "");
+		c.offset = 2 * (w - 1) + 3;
+		c.msg = "query has more than 256 words";
+		break;
+	default: /* operators and field names are not words */
+		c.query = repeat("title:w OR ", w - 1, "(-w)", "");
+		break;
+	}
+	ck_assert_ptr_nonnull(c.query);
+	return c;
+}
+
+#define N_INPUT_CASES 14
+
+START_TEST(test_input_limits)
+{
+	struct input_case c = input_case(_i);
+	struct newsidx_qnode *n = (struct newsidx_qnode *)1;
+	char err[128];
+	size_t off = 12345;
+	newsidx_status_t rc;
+
+	rc = newsidx_query__parse_input(c.query, &n, &off, err, sizeof(err));
+	if (c.msg) {
+		ck_assert_int_eq(rc, NEWSIDX_QUERY_SYNTAX);
+		ck_assert_ptr_null(n);
+		ck_assert_str_eq(err, c.msg);
+		ck_assert_uint_eq(off, c.offset);
+	} else {
+		ck_assert_msg(rc == NEWSIDX_OK, "case %d: status %d: %s", _i,
+			      (int)rc, err);
+		ck_assert_ptr_nonnull(n);
+		newsidx_query__free(n);
+	}
+	free(c.query);
+}
+END_TEST
+
+/* Errors of the grammar keep their own offset and message, and the
+ * arguments are checked as by the parser. */
+START_TEST(test_input_passes_through)
+{
+	struct newsidx_qnode *n = NULL;
+	char err[128];
+	size_t off = 0;
+
+	ck_assert_int_eq(newsidx_query__parse_input("a (b", &n, &off, err,
+						    sizeof(err)),
+			 NEWSIDX_QUERY_SYNTAX);
+	ck_assert_str_eq(err, "unbalanced parenthesis");
+	ck_assert_uint_eq(off, 2);
+	ck_assert_ptr_null(n);
+	ck_assert_int_eq(newsidx_query__parse_input(" ", &n, &off, err,
+						    sizeof(err)),
+			 NEWSIDX_OK);
+	ck_assert_ptr_null(n);
+	ck_assert_int_eq(newsidx_query__parse_input(NULL, &n, NULL, NULL, 0),
+			 NEWSIDX_INVALID_ARGUMENT);
+	ck_assert_int_eq(newsidx_query__parse_input("a", NULL, NULL, NULL, 0),
+			 NEWSIDX_INVALID_ARGUMENT);
+}
+END_TEST
+
 static Suite *query_suite(void)
 {
 	Suite *s = suite_create("query");
@@ -726,6 +874,8 @@ static Suite *query_suite(void)
 	tcase_add_test(tc, test_large);
 	tcase_add_test(tc, test_arguments);
 	tcase_add_test(tc, test_message_excerpt);
+	tcase_add_loop_test(tc, test_input_limits, 0, N_INPUT_CASES);
+	tcase_add_test(tc, test_input_passes_through);
 	tcase_add_loop_test(tc, test_spans_hold_text, 0,
 			    (int)(sizeof(good) / sizeof(good[0])));
 	tcase_add_loop_test(tc, test_spans, 0,

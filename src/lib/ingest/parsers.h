@@ -144,7 +144,8 @@ void newsidx_record__reject(struct newsidx_ingest *ing, const char *where,
 /*
  * Complete a's metadata (newsidx_meta__finish()), count it and pass it
  * to on_article; or reject it at where when its body is larger than
- * ing->max_article.  a stays the caller's to clear afterwards.  Returns
+ * ing->max_article or its id holds a control character (C0, DEL or C1).
+ * a stays the caller's to clear afterwards.  Returns
  * NEWSIDX_OK, or what on_article returned, which is also kept in
  * ing->status and means the parser must stop.
  */

@@ -3,8 +3,9 @@
  *
  * Responsible for the last steps that are the same whatever the format:
  * an article leaves through newsidx_record__emit(), which refuses one
- * larger than max_article, repairs text that is not UTF-8, completes the
- * metadata (meta.c) and hands it to on_article; bad input is reported
+ * larger than max_article, repairs text that is not UTF-8, refuses an id
+ * with a control character in it, completes the metadata (meta.c) and
+ * hands it to on_article; bad input is reported
  * through newsidx_record__reject(), one line, counted; a title is made
  * from the first sentence of the body when a format gives none; and an
  * article's strings are freed by newsidx_article__clear().
@@ -72,6 +73,30 @@ static void fix_utf8(char **f)
 	*f = b.data;
 }
 
+/*
+ * The byte offset in id of its first control character (C0, DEL or C1,
+ * the C1 as UTF-8), with its code point in *cp; or -1 when it has none.
+ * Ids are printed one per line (--ids) and passed to other commands: a
+ * newline in one would make two.
+ */
+static long id_control(const char *id, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)id;
+	size_t i;
+
+	for (i = 0; p[i]; i++) {
+		if (p[i] < 0x20 || p[i] == 0x7f) {
+			*cp = p[i];
+			return (long)i;
+		}
+		if (p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f) {
+			*cp = p[i + 1];
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
 newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
 				      struct newsidx_article *a,
 				      const char *where)
@@ -80,6 +105,8 @@ newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
 	char *body = a->body;
 	size_t body_len = a->body_len;
 	newsidx_status_t st;
+	unsigned cp = 0;
+	long bad;
 	int rc = 0;
 
 	if (ing->max_article && a->body_len > ing->max_article) {
@@ -100,6 +127,14 @@ newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
 	fix_utf8(&a->lang);
 	fix_utf8(&a->authors);
 	fix_utf8(&a->topics);
+	bad = a->id ? id_control(a->id, &cp) : -1;
+	if (bad >= 0) {
+		newsidx_record__reject(ing, where ? where : ing->name,
+				       "article id has control character "
+				       "U+%04X at byte %ld",
+				       cp, bad);
+		return NEWSIDX_OK;
+	}
 	if (!a->body) {
 		a->body = (char *)"";
 		a->body_len = 0;

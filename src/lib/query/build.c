@@ -779,7 +779,7 @@ static newsidx_status_t parse(struct newsidx_db *db, const char *query,
 	size_t off = 0;
 	newsidx_status_t st;
 
-	st = newsidx_query__parse(query, root, &off, err, sizeof(err));
+	st = newsidx_query__parse_input(query, root, &off, err, sizeof(err));
 	if (st == NEWSIDX_QUERY_SYNTAX)
 		return newsidx_db__fail(db, st,
 					"query syntax error at column %zu: %s",

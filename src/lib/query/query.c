@@ -9,7 +9,10 @@
  * over a lexer that never advances by itself (the parser moves the
  * position), which lets the same bytes be read in two ways: "-OR" is an
  * operator and a keyword on its own, but only a word after the sign.
- * Every syntax error carries the byte offset of the fault.
+ * Every syntax error carries the byte offset of the fault.  The parser
+ * reads any bytes and any length; the searches enter through
+ * newsidx_query__parse_input(), which first holds the query to its
+ * limits as input: UTF-8, and a bounded size.
  */
 #ifdef HAVE_CONFIG_H
 #include "config.h"
@@ -1037,6 +1040,100 @@ newsidx_status_t newsidx_query__parse(const char *query,
 	}
 	*out = n;
 	return NEWSIDX_OK;
+}
+
+/* ---- the limits of a query as input ---- */
+
+/* The offset of the first byte of the len bytes at s that is no UTF-8
+ * (overlong forms, surrogates and code points past U+10FFFF included),
+ * or len.  Here rather than the analyzer's, which the parser must not
+ * need. */
+static size_t utf8_bad(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n, k;
+
+	while (i < len) {
+		unsigned c = u[i];
+
+		n = c < 0x80 ? 1 : c < 0xc2 ? 0 : c < 0xe0 ? 2 : c < 0xf0 ? 3
+			       : c < 0xf5 ? 4 : 0;
+		if (n == 0 || n > len - i)
+			return i;
+		for (k = 1; k < n; k++)
+			if ((u[i + k] & 0xc0) != 0x80)
+				return i;
+		if ((c == 0xe0 && u[i + 1] < 0xa0) ||
+		    (c == 0xed && u[i + 1] > 0x9f) ||
+		    (c == 0xf0 && u[i + 1] < 0x90) ||
+		    (c == 0xf4 && u[i + 1] > 0x8f))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/*
+ * Count the words of the tree at n, in the order they were typed (a
+ * phrase's words one by one), into *count; once it passes max, *off is
+ * where the first word over the limit was typed.  Returns 1 then.
+ */
+static int count_words(const struct newsidx_qnode *n, size_t max,
+		       size_t *count, size_t *off)
+{
+	size_t i;
+
+	if (n->type == NEWSIDX_Q_WORD || n->type == NEWSIDX_Q_PHRASE) {
+		for (i = 0; n->text[i]; i++)
+			if (!is_space(n->text[i]) &&
+			    (i == 0 || is_space(n->text[i - 1])) &&
+			    ++*count > max) {
+				*off = n->span_off + i;
+				return 1;
+			}
+		return 0;
+	}
+	for (i = 0; i < n->nkids; i++)
+		if (count_words(n->kids[i], max, count, off))
+			return 1;
+	return 0;
+}
+
+newsidx_status_t newsidx_query__parse_input(const char *query,
+					    struct newsidx_qnode **out,
+					    size_t *err_offset, char *errbuf,
+					    size_t errlen)
+{
+	struct parser p = { 0 };
+	size_t len = query ? strnlen(query, NEWSIDX_QUERY_MAX_BYTES + 1) : 0;
+	size_t bad = 0, words = 0;
+	newsidx_status_t st;
+
+	p.errbuf = errbuf;
+	p.errlen = errlen;
+	if (len > NEWSIDX_QUERY_MAX_BYTES)
+		fail(&p, len - 1, "query is longer than %d bytes",
+		     NEWSIDX_QUERY_MAX_BYTES);
+	else if (query && (bad = utf8_bad(query, len)) < len)
+		fail(&p, bad, "invalid UTF-8 (byte 0x%02x at offset %zu)",
+		     (unsigned char)query[bad], bad);
+	if (p.status != NEWSIDX_OK) {
+		if (out)
+			*out = NULL;
+		goto fault;
+	}
+	st = newsidx_query__parse(query, out, err_offset, errbuf, errlen);
+	if (st || !*out ||
+	    !count_words(*out, NEWSIDX_QUERY_MAX_WORDS, &words, &bad))
+		return st;
+	newsidx_query__free(*out);
+	*out = NULL;
+	fail(&p, bad, "query has more than %d words",
+	     NEWSIDX_QUERY_MAX_WORDS);
+fault:
+	if (err_offset)
+		*err_offset = p.err_off;
+	return p.status;
 }
 
 /* ---- describe ---- */

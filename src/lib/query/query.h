@@ -111,6 +111,30 @@ newsidx_status_t newsidx_query__parse(const char *query,
 				      size_t errlen);
 void newsidx_query__free(struct newsidx_qnode *node);
 
+/*
+ * The most a query may hold: NEWSIDX_QUERY_MAX_BYTES bytes, and
+ * NEWSIDX_QUERY_MAX_WORDS words (a phrase's words each count; operators,
+ * field names and dates do not).  What a person types, or pastes from a
+ * paragraph, is far below; every word costs the search its terms,
+ * synonyms and checks, so a query of thousands of words ran for seconds
+ * and hundreds of megabytes.
+ */
+#define NEWSIDX_QUERY_MAX_BYTES 8192
+#define NEWSIDX_QUERY_MAX_WORDS 256
+
+/*
+ * Parse a query given to a search, as newsidx_query__parse() does, once
+ * the query as a whole is known to be fit to search: valid UTF-8 (the
+ * index and the JSON output hold nothing else), and within the limits
+ * above.  A query that is not is a syntax error, with the offset of the
+ * first bad byte, of the byte past the limit, or of the first word over
+ * it.  The parser itself accepts any bytes and any length.
+ */
+newsidx_status_t newsidx_query__parse_input(const char *query,
+					    struct newsidx_qnode **out,
+					    size_t *err_offset, char *errbuf,
+					    size_t errlen);
+
 /* A readable one-line rendering of the tree (malloc'd), for --explain. */
 char *newsidx_query__describe(const struct newsidx_qnode *node);
 

@@ -6,7 +6,9 @@
  * for feedback terms (feedback.c), runs it (run.c), falls back to
  * any-word ranking when all-word matching finds nothing, and fills the
  * results (results.c, facets.c, suggest.c).  When the index is switched
- * under it to another layout it runs again, built for the new one.
+ * under it to another layout it runs again, built for the new one.  The
+ * oldest-first order, which puts articles without a date last, takes its
+ * page from two stretches of Xapian's order (run_page).
  */
 #include "config.h"
 
@@ -37,6 +39,174 @@ static int explicit_and(const struct newsidx_qnode *n)
 		if (explicit_and(n->kids[i]))
 			return 1;
 	return 0;
+}
+
+/*
+ * The hits of q as the page counts them (a group of wire copies once,
+ * as p collapses): all of them, or with undated, those without a date.
+ * Exact: every hit is ranked, without weights or stored data.
+ */
+static newsidx_status_t count_hits(struct newsidx_db *db,
+				   const xapc_query_t *q,
+				   const xapc_enquire_params_t *page,
+				   int undated, size_t *out)
+{
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	xapc_query_t *sub[2] = { (xapc_query_t *)q, NULL }, *uq = NULL;
+	xapc_doccount_t all = 0;
+	xapc_mset_t *m = NULL;
+	newsidx_status_t st;
+
+	*out = 0;
+	if (undated) {
+		/* A date is a value in its slot; the sort sees no other. */
+		sub[1] = xapc_query_value_ge(NEWSIDX_SLOT_DATE, "0", 1);
+		uq = sub[1] ? xapc_query_combine(XAPC_OP_AND_NOT, sub, 2, 0)
+			    : NULL;
+		xapc_query_free(sub[1]);
+		if (!uq)
+			return newsidx_db__fail(db, NEWSIDX_NOMEM,
+						"out of memory");
+	}
+	if (xapc_db_doccount(db->x, &all) != XAPC_OK || all == 0)
+		all = 1;
+	p.weighting = XAPC_WEIGHT_BOOL;
+	p.maxitems = all;
+	p.docid_order = XAPC_DOCID_DONT_CARE;
+	p.collapse_slot = page->collapse_slot;
+	p.collapse_max = page->collapse_max;
+	st = newsidx_run__query(db, uq ? uq : q, &p, &m);
+	if (!st)
+		*out = xapc_mset_size(m);
+	xapc_mset_free(m);
+	xapc_query_free(uq);
+	return st;
+}
+
+/*
+ * Run q for the page into *m, and for oldest first perhaps a second
+ * stretch into *tail.  Xapian sorts an empty date before every other, so
+ * its ascending order holds the U hits without a date first (tied, so by
+ * relevance) and the dated ones after; collapsing keeps the first copy
+ * of a group in that order, so a group with an undated copy is among the
+ * U.  The page is that order turned around, undated last: the dated hits
+ * from U + offset, and where they run out the undated ones from the
+ * start of theirs (*tail, a run without counts or facets).  Totals and
+ * facets are the first run's: it sees every match, whatever its first
+ * hit.
+ */
+static newsidx_status_t run_page(struct newsidx_db *db,
+				 const struct builder *b,
+				 const struct newsidx_qnode *root,
+				 const xapc_query_t *q,
+				 const newsidx_search_options_t *opts,
+				 xapc_enquire_params_t *p, xapc_mset_t **m,
+				 xapc_mset_t **tail)
+{
+	xapc_enquire_params_t tp;
+	xapc_doccount_t offset = p->first, want = p->maxitems, got;
+	size_t undated = 0, all = 0, from = 0;
+	newsidx_status_t st;
+
+	*tail = NULL;
+	if (opts->sort == NEWSIDX_SORT_OLDEST)
+		st = count_hits(db, q, p, 1, &undated);
+	else
+		st = NEWSIDX_OK;
+	if (st || undated == 0)
+		return st ? st : newsidx_run__built(db, b, root, q, p, m);
+	p->first = undated > UINT32_MAX - offset
+			   ? UINT32_MAX
+			   : offset + (xapc_doccount_t)undated;
+	st = newsidx_run__built(db, b, root, q, p, m);
+	p->first = offset;
+	got = st ? want : (xapc_doccount_t)xapc_mset_size(*m);
+	if (got >= want)
+		return st;
+	if (got == 0) {
+		/* The page starts past the dated hits: how many are there? */
+		st = count_hits(db, q, p, 0, &all);
+		if (st)
+			return st;
+		if (all > undated && offset > all - undated)
+			from = offset - (all - undated);
+	}
+	if (from >= undated)
+		return NEWSIDX_OK;
+	tp = *p;
+	tp.first = (xapc_doccount_t)from;
+	tp.maxitems = want - got < undated - from
+			      ? want - got
+			      : (xapc_doccount_t)(undated - from);
+	tp.spy_slots = NULL;
+	tp.n_spy_slots = 0;
+	return newsidx_run__query(db, q, &tp, tail);
+}
+
+/* Put the hits of t after those of r, and free t. */
+static newsidx_status_t append_hits(struct newsidx_results *r,
+				    struct newsidx_results *t)
+{
+	size_t n = r->n + t->n, i;
+	void *v;
+
+	if (t->n == 0) {
+		newsidx_results_free(t);
+		return NEWSIDX_OK;
+	}
+#define GROW(a)                                                  \
+	do {                                                     \
+		if (!(v = realloc(r->a, n * sizeof(*r->a))))     \
+			goto nomem;                              \
+		r->a = v;                                        \
+		memcpy(r->a + r->n, t->a, t->n * sizeof(*r->a)); \
+	} while (0)
+	GROW(hits);
+	GROW(stored);
+	GROW(snippets);
+	GROW(hl);
+	GROW(groups);
+#undef GROW
+	r->n = n;
+	/* The group strings moved with their array. */
+	for (i = 0; i < n; i++)
+		r->hits[i].group = r->groups[i];
+	t->n = 0;
+	newsidx_results_free(t);
+	return NEWSIDX_OK;
+nomem:
+	/* r's arrays, grown or not, still hold r's own hits. */
+	newsidx_results_free(t);
+	return NEWSIDX_NOMEM;
+}
+
+/* The hits of the page's second stretch (run_page) after the first; the
+ * ranks are the places on the page, from offset on. */
+static newsidx_status_t fill_tail(struct newsidx_db *db,
+				  struct newsidx_analyzer *an,
+				  const xapc_mset_t *tail,
+				  const struct newsidx_stemset *stems,
+				  const newsidx_search_options_t *opts,
+				  struct newsidx_results *r)
+{
+	struct newsidx_results *t;
+	newsidx_status_t st = NEWSIDX_OK;
+	size_t i;
+
+	if (tail) {
+		t = calloc(1, sizeof(*t));
+		if (!t)
+			return NEWSIDX_NOMEM;
+		st = newsidx_results__fill(db, an, tail, stems, opts, t);
+		if (st) {
+			newsidx_results_free(t);
+			return st;
+		}
+		st = append_hits(r, t);
+	}
+	for (i = 0; !st && i < r->n; i++)
+		r->hits[i].rank = opts->offset + i + 1;
+	return st;
 }
 
 /* What a search's query was built for: the positions layout, and the
@@ -102,7 +272,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	struct newsidx_qnode *root = NULL;
 	struct newsidx_stemset stems = { 0 };
 	struct newsidx_results *r = NULL;
-	xapc_mset_t *m = NULL;
+	xapc_mset_t *m = NULL, *tail = NULL;
 	xapc_query_t *q = NULL, *title[64];
 	xapc_slot_t spies[NFACETS];
 	struct builder b;
@@ -157,7 +327,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 						"out of memory");
 		goto out;
 	}
-	st = newsidx_run__built(db, &b, root, q, &p, &m);
+	st = run_page(db, &b, root, q, opts, &p, &m, &tail);
 	if (st)
 		goto out;
 	r = calloc(1, sizeof(*r));
@@ -172,7 +342,8 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 		 * keeping filters and exclusions, and say so. */
 		xapc_query_free(q);
 		xapc_mset_free(m);
-		m = NULL;
+		xapc_mset_free(tail);
+		m = tail = NULL;
 		b.relax = 1;
 		b.top_words = 0;
 		newsidx_build__free_all(b.title, b.ntitle);
@@ -184,7 +355,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 					      "out of memory");
 			goto out;
 		}
-		st = newsidx_run__built(db, &b, root, q, &p, &m);
+		st = run_page(db, &b, root, q, opts, &p, &m, &tail);
 		if (st)
 			goto out;
 		r->relaxed = 1;
@@ -193,6 +364,8 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	r->total_exact = xapc_mset_matches_lower_bound(m) ==
 			 xapc_mset_matches_upper_bound(m);
 	st = newsidx_results__fill(db, b.an, m, &stems, opts, r);
+	if (!st && opts->sort == NEWSIDX_SORT_OLDEST)
+		st = fill_tail(db, b.an, tail, &stems, opts, r);
 	if (!st && b.soft)
 		unbonus(r, b.nfb ? SOFT_BONUS * FB_LAMBDA : SOFT_BONUS);
 	if (!st)
@@ -203,6 +376,7 @@ out:
 	bf->codes_loaded = b.codes_loaded;
 	bf->codes_gen = b.codes_gen;
 	xapc_mset_free(m);
+	xapc_mset_free(tail);
 	xapc_query_free(q);
 	newsidx_build__free_all(b.title, b.ntitle);
 	free(b.fb_terms);
