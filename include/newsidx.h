@@ -339,6 +339,8 @@ newsidx_index_buffer(newsidx_db_t *db, const char *name, const void *data,
 
 /* Orders for newsidx_search_options.sort. */
 #define NEWSIDX_SORT_RELEVANCE 0 /* best BM25 score first */
+/* By date, articles without one come last in either order (@since 0.3
+ * for NEWSIDX_SORT_OLDEST, which put them first before). */
 #define NEWSIDX_SORT_NEWEST 1    /* newest first, then score */
 #define NEWSIDX_SORT_OLDEST 2    /* oldest first, then score */
 
