@@ -315,12 +315,35 @@ int cli_usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* What to do about a status: the library states the fact, and the
+ * command line, which knows its own commands, says what to run. */
+static void advise(newsidx_status_t st, newsidx_db_t *db)
+{
+	const char *dir = db && newsidx_db_path(db) ? newsidx_db_path(db)
+						    : cli_index_path();
+
+	switch (st) {
+	case NEWSIDX_NO_INDEX:
+		fputs("; run: newsidx index PATH", stderr);
+		break;
+	case NEWSIDX_VERSION_MISMATCH:
+	case NEWSIDX_CORRUPT:
+		fputs("; rebuild it: newsidx --index ", stderr);
+		cli_puts(stderr, dir);
+		fputs(" rebuild", stderr);
+		break;
+	default:
+		break;
+	}
+}
+
 int cli_fail(newsidx_status_t st, newsidx_db_t *db)
 {
 	const char *msg = db ? newsidx_db_errmsg(db) : "";
 
 	fputs("newsidx: ", stderr);
 	cli_puts(stderr, *msg ? msg : newsidx_status_str(st));
+	advise(st, db);
 	fputc('\n', stderr);
 	return cli_exit_code(st);
 }

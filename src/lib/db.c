@@ -247,15 +247,14 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 		st = newsidx_db__fail(
 			db, NEWSIDX_VERSION_MISMATCH,
 			"index at %s has schema version %s but this newsidx "
-			"uses %s; rebuild it: newsidx --index %s rebuild",
-			db->path, schema, want, db->path);
+			"uses %s",
+			db->path, schema, want);
 	} else if (stemfp && strcmp(stemfp, fp) != 0) {
 		st = newsidx_db__fail(
 			db, NEWSIDX_VERSION_MISMATCH,
 			"index at %s was built with a different libstemmer "
-			"(fingerprint %s, this one %s); rebuild it: newsidx "
-			"--index %s rebuild",
-			db->path, stemfp, fp, db->path);
+			"(fingerprint %s, this one %s)",
+			db->path, stemfp, fp);
 	}
 	free(schema);
 	free(stemfp);
@@ -410,7 +409,7 @@ newsidx_status_t newsidx_db__track(struct newsidx_db *db)
 	if (x == XAPC_ERR_CORRUPT)
 		return newsidx_db__fail(db, NEWSIDX_CORRUPT,
 					"index %s has a damaged list of deleted "
-					"articles; rebuild it",
+					"articles",
 					db->path);
 	return x ? newsidx_db__xfail(db, x, "opening") : NEWSIDX_OK;
 }
@@ -601,9 +600,7 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	db->lockfd = -1;
 	if (!db->writable && !newsidx_layout__exists(path))
 		return newsidx_db__fail(db, NEWSIDX_NO_INDEX,
-					"no index at %s; run: newsidx index "
-					"PATH",
-					path);
+					"no index at %s", path);
 	if (db->writable) {
 		st = newsidx_layout__lock(path, opts->lock_timeout,
 					  &db->lockfd, db->errmsg,
@@ -666,9 +663,8 @@ newsidx_status_t newsidx_db__usable(struct newsidx_db *db)
 		return NEWSIDX_OK;
 	return newsidx_db__fail(db, NEWSIDX_VERSION_MISMATCH,
 				"index at %s was built by an incompatible "
-				"schema or stemmer; rebuild it: newsidx "
-				"--index %s rebuild",
-				db->path, db->path);
+				"schema or stemmer",
+				db->path);
 }
 
 newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,

@@ -63,10 +63,9 @@ newsidx_status_t newsidx_train__packer(struct writer *w)
 		return newsidx_db__fail(
 			db, had ? NEWSIDX_CORRUPT : NEWSIDX_NOMEM,
 			had ? "index %s has a damaged record dictionary or "
-			      "stem codes; rebuild it: newsidx --index %s "
-			      "rebuild"
+			      "stem codes"
 			    : "out of memory",
-			db->path, db->path);
+			db->path);
 	return NEWSIDX_OK;
 }
 

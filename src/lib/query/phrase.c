@@ -118,9 +118,8 @@ xapc_query_t *newsidx_phrase__query(struct builder *b, xapc_query_t **subs,
 		if (bad) {
 			b->st = newsidx_db__fail(
 				b->db, NEWSIDX_CORRUPT,
-				"index %s has damaged stem codes; rebuild "
-				"it: newsidx --index %s rebuild",
-				b->db->path, b->db->path);
+				"index %s has damaged stem codes",
+				b->db->path);
 			return NULL;
 		}
 	}
