@@ -137,8 +137,16 @@ static void print_text(const newsidx_results_t *r, const char *what,
 			cli_puts(stdout, h->source);
 			sep = " | ";
 		}
+		/* The id is what show and similar take; a file's id is its
+		 * path, shown relative when it is below here (show and
+		 * similar take it so too). */
 		fputs(sep, stdout);
-		cli_puts(stdout, *h->url ? h->url : display_path(h->path, cwd));
+		fputs("id ", stdout);
+		cli_puts(stdout, display_path(h->id, cwd));
+		if (*h->url) {
+			fputs(" | ", stdout);
+			cli_puts(stdout, h->url);
+		}
 		printf("  (score %.2f)", h->score);
 		if (h->copies)
 			printf("  +%zu similar", h->copies);
@@ -574,6 +582,25 @@ int cmd_search(int argc, char **argv)
 	return rc;
 }
 
+/*
+ * The id an argument names: itself, or, when no article has that id and
+ * it names a file, the file's absolute path, which is the id of a file's
+ * article (search shows such ids relative to the current directory).
+ * *abs is malloc'd when used; free it.
+ */
+static const char *article_id(newsidx_db_t *db, const char *arg, char **abs)
+{
+	newsidx_article_t *art = NULL;
+
+	*abs = NULL;
+	if (newsidx_article_get(&art, db, arg) != NEWSIDX_NOT_FOUND) {
+		newsidx_article_free(art);
+		return arg;
+	}
+	*abs = realpath(arg, NULL);
+	return *abs ? *abs : arg;
+}
+
 int cmd_similar(int argc, char **argv)
 {
 	struct search_args a = { NEWSIDX_SEARCH_OPTIONS_INIT, TEXT, 0 };
@@ -592,8 +619,14 @@ int cmd_similar(int argc, char **argv)
 	}
 	snprintf(what, sizeof(what), "similar:%s", words[0]);
 	st = newsidx_db_open(&db, cli_index_path(), NULL);
-	if (!st)
-		st = newsidx_article_similar(&r, db, words[0], &a.so);
+	if (!st) {
+		char *abs;
+
+		st = newsidx_article_similar(&r, db,
+					     article_id(db, words[0], &abs),
+					     &a.so);
+		free(abs);
+	}
 	free(words);
 	return finish(st, db, r, what, &a);
 }
@@ -641,8 +674,13 @@ int cmd_show(int argc, char **argv)
 	if (optind + 1 != argc)
 		return cli_usage_error("show needs exactly one article ID");
 	st = newsidx_db_open(&db, cli_index_path(), NULL);
-	if (!st)
-		st = newsidx_article_get(&art, db, argv[optind]);
+	if (!st) {
+		char *abs;
+
+		st = newsidx_article_get(&art, db,
+					 article_id(db, argv[optind], &abs));
+		free(abs);
+	}
 	if (st) {
 		rc = cli_fail(st, db);
 	} else if (json) {

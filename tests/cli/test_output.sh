@@ -148,4 +148,28 @@ run --index "$T/dates" search --sort date --offset 3 --limit 1 \
 	--no-snippets wapiti
 expect_out '^4\. Wapiti wapiti$' "text: the rank on the page"
 
+# ---- ids in the text output ----
+# Each hit shows its id, which show and similar take; a file's id is its
+# path, shown relative to the current directory and taken back so.
+run --index "$IDX" search --no-snippets capybara
+expect_out ' | id ctl-1  (score ' "a JSON Lines article shows its id"
+mkdir -p "$T/cwd/news"
+printf 'Okapi census\n\nThe okapi census counted forty okapis.\n' \
+	>"$T/cwd/news/okapi.txt"
+printf 'Okapi sightings\n\nOkapi sightings rose, the okapi census said.\n' \
+	>"$T/cwd/news/okapi2.txt"
+(cd "$T/cwd" && "$NEWSIDX" --index "$T/cwdidx" index news >/dev/null &&
+	"$NEWSIDX" --index "$T/cwdidx" search --no-snippets census) >"$T/out"
+expect_out '^   id news/okapi.txt  (score ' "a file's id, relative to here"
+(cd "$T/cwd" && "$NEWSIDX" --index "$T/cwdidx" show news/okapi.txt) \
+	>"$T/out" 2>"$T/err"
+expect_out '^Okapi census$' "show takes the id as shown"
+expect_out "^id: *$T/cwd/news/okapi.txt$" "and shows the whole id"
+(cd "$T/cwd" && "$NEWSIDX" --index "$T/cwdidx" similar --json \
+	news/okapi.txt) >"$T/out" 2>"$T/err"
+rc=$?
+expect_rc 0 "similar takes the id as shown"
+expect_eq "$(jqout '.hits | length')" "0" \
+	"similar leaves the article itself out"
+
 finish
