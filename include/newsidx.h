@@ -423,6 +423,9 @@ typedef struct newsidx_hit {
 	size_t copies;      /* other near-duplicate copies that match too,
 			       folded into this hit (0 with all_copies) */
 	const char *group;  /* its near-duplicate group, "" when none */
+	/* @since 0.3: */
+	const char *authors; /* as newsidx_article_t gives them */
+	const char *topics;  /* likewise */
 } newsidx_hit_t;
 
 /* The results of one search.  Opaque. */

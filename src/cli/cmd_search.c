@@ -189,6 +189,8 @@ static json_t *hit_json(const newsidx_hit_t *h)
 	err |= add_str(o, "path", h->path);
 	err |= add_str(o, "url", h->url);
 	err |= add_str(o, "lang", h->lang);
+	err |= add_str(o, "authors", h->authors);
+	err |= add_str(o, "topics", h->topics);
 	err |= add_str(o, "snippet", h->snippet);
 	for (k = 0; !err && k < h->nhighlights; k++)
 		err |= json_array_append_new(

@@ -148,6 +148,20 @@ run --index "$T/dates" search --sort date --offset 3 --limit 1 \
 	--no-snippets wapiti
 expect_out '^4\. Wapiti wapiti$' "text: the rank on the page"
 
+# ---- every stored field in JSON ----
+printf '%s\n' '{"id":"a1","title":"Tapir trade","body":"Tapir trade rose.","authors":["Ann Lee","Raj Rao"],"topics":["trade","wildlife"]}' \
+	>"$T/at.jsonl"
+"$NEWSIDX" --index "$T/atidx" index "$T/at.jsonl" >/dev/null 2>&1
+run --index "$T/atidx" search --json tapir
+expect_eq "$(jqout '.hits[0] | [.authors, .topics] | tostring')" \
+	'["Ann Lee, Raj Rao","trade, wildlife"]' "search --json: authors, topics"
+run --index "$T/atidx" search --jsonl tapir
+expect_eq "$(jqout '[.authors, .topics] | tostring')" \
+	'["Ann Lee, Raj Rao","trade, wildlife"]' "search --jsonl: authors, topics"
+run --index "$T/atidx" show --json a1
+expect_eq "$(jqout '[.authors, .topics] | tostring')" \
+	'["Ann Lee, Raj Rao","trade, wildlife"]' "as show --json gives them"
+
 # ---- ids in the text output ----
 # Each hit shows its id, which show and similar take; a file's id is its
 # path, shown relative to the current directory and taken back so.

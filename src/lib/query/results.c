@@ -95,6 +95,8 @@ newsidx_status_t newsidx_results__fill(struct newsidx_db *db,
 		h->path = s->path;
 		h->url = s->url;
 		h->lang = s->lang;
+		h->authors = s->authors;
+		h->topics = s->topics;
 		h->snippet = r->snippets[i] ? r->snippets[i] : "";
 		h->highlights = r->hl[i];
 		h->nhighlights = nhl;
