@@ -95,7 +95,11 @@ typedef enum newsidx_status {
 	NEWSIDX_ENGINE = 16,
 	/* The caller asked the operation to stop (a progress callback
 	 * returned nonzero).  Everything finished before was committed. */
-	NEWSIDX_INTERRUPTED = 17
+	NEWSIDX_INTERRUPTED = 17,
+	/* A path given to index does not exist or cannot be listed (an
+	 * unmounted share, a typo).  Nothing under it was read, and none of
+	 * its articles were deleted.  Check the path.  @since 0.3 */
+	NEWSIDX_NO_INPUT = 18
 } newsidx_status_t;
 
 /*
@@ -314,7 +318,8 @@ typedef struct newsidx_index_options {
  *
  * opts and stats may be NULL.  Returns NEWSIDX_OK; NEWSIDX_REJECTED when
  * something was rejected (the message on the handle describes the last
- * rejection); NEWSIDX_INTERRUPTED when opts->progress asked to stop;
+ * rejection); NEWSIDX_NO_INPUT when path does not exist or cannot be
+ * listed; NEWSIDX_INTERRUPTED when opts->progress asked to stop;
  * NEWSIDX_READ_ONLY; NEWSIDX_NOMEM; NEWSIDX_ENGINE; NEWSIDX_IO.
  * @since 0.1
  */

@@ -5,6 +5,8 @@
  * terminal, a summary on request (-v, --json), rejected inputs on stderr
  * one line each, and SIGINT/SIGTERM turned into a clean stop: the
  * library commits the finished batch and the command exits 130 or 143.
+ * A missing PATH does not stop the other PATHs; it is said on stderr
+ * and makes the exit status 66.
  */
 #include "config.h"
 
@@ -238,6 +240,8 @@ static const char *outcome(newsidx_status_t st)
 		return "rejected";
 	case NEWSIDX_INTERRUPTED:
 		return "interrupted";
+	case NEWSIDX_NO_INPUT:
+		return "no-input";
 	default:
 		return "error";
 	}
@@ -347,12 +351,30 @@ static newsidx_status_t index_stdin(newsidx_db_t *db,
 	return st;
 }
 
+/* Statuses after which the run went on with the rest: a summary is
+ * printed and the exit status says what happened. */
+static int went_on(newsidx_status_t st)
+{
+	return st == NEWSIDX_REJECTED || st == NEWSIDX_INTERRUPTED ||
+	       st == NEWSIDX_NO_INPUT;
+}
+
+/* Say at once why a PATH was not read: the next PATH's run replaces the
+ * message. */
+static void report_path(newsidx_db_t *db, newsidx_status_t st, struct run *r)
+{
+	if (st != NEWSIDX_NO_INPUT)
+		return;
+	clear_bar(r);
+	fprintf(stderr, "newsidx: %s\n", newsidx_db_errmsg(db));
+}
+
 static int finish(newsidx_db_t *db, newsidx_status_t st,
 		  const struct index_args *a, const newsidx_index_stats_t *s,
 		  struct run *r)
 {
 	clear_bar(r);
-	if (st && st != NEWSIDX_REJECTED && st != NEWSIDX_INTERRUPTED) {
+	if (st && !went_on(st)) {
 		int rc = cli_fail(st, db);
 
 		newsidx_db_free(db);
@@ -441,10 +463,17 @@ int cmd_index(int argc, char **argv)
 			st = index_stdin(db, &a.io, &stats);
 		else
 			st = newsidx_index_path(db, paths[i], &a.io, &stats);
-		if (st == NEWSIDX_REJECTED)
+		report_path(db, st, &r);
+		/* The other PATHs go on; a PATH missing outweighs rejected
+		 * input in the exit status. */
+		if (st == NEWSIDX_NO_INPUT)
 			worst = st;
-		else if (st)
+		else if (st == NEWSIDX_REJECTED) {
+			if (!worst)
+				worst = st;
+		} else if (st)
 			break;
+		st = NEWSIDX_OK;
 		if (stop_signal) {
 			st = NEWSIDX_INTERRUPTED;
 			break;
@@ -490,5 +519,6 @@ int cmd_rebuild(int argc, char **argv)
 	st = newsidx_db_open(&db, cli_index_path(), &a.oo);
 	if (!st)
 		st = newsidx_db_rebuild(db, &a.io, &stats);
+	report_path(db, st, &r);
 	return finish(db, st, &a, &stats, &r);
 }

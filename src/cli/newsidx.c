@@ -46,8 +46,10 @@ const char cli_usage_main[] =
 	"\n"
 	"exit codes: 0 ok, 1 error, 2 usage or query syntax error, 65 some"
 	" inputs\n"
-	"rejected (the rest indexed), 75 index locked by another writer,\n"
-	"130/143 interrupted by SIGINT/SIGTERM.  See newsidx(1).\n";
+	"rejected (the rest indexed), 66 a PATH missing (the rest indexed),"
+	" 75 index\n"
+	"locked by another writer, 130/143 interrupted by SIGINT/SIGTERM.\n"
+	"See newsidx(1).\n";
 
 const char cli_usage_index[] =
 	"usage: newsidx index [OPTIONS] PATH...\n"
@@ -100,8 +102,9 @@ const char cli_usage_index[] =
 	"  --json                   print a JSON summary\n"
 	"\n"
 	"Rejected inputs are reported on stderr as FILE[:LINE[:COL]]: REASON;\n"
-	"the rest is indexed and the exit code is 65.  Off a terminal nothing\n"
-	"is printed on success; on a terminal a progress bar shows the rate.\n"
+	"the rest is indexed and the exit code is 65.  A missing PATH exits\n"
+	"66.  Off a terminal nothing is printed on success; on a terminal a\n"
+	"progress bar shows the rate.\n"
 	"SIGINT and SIGTERM commit the finished batch and exit 130 and 143.\n";
 
 const char cli_usage_rebuild[] =
@@ -214,6 +217,8 @@ int cli_exit_code(newsidx_status_t st)
 		return 0;
 	case NEWSIDX_REJECTED:
 		return EXIT_REJECTED;
+	case NEWSIDX_NO_INPUT:
+		return EXIT_NOINPUT;
 	case NEWSIDX_LOCKED:
 		return EXIT_LOCKED;
 	case NEWSIDX_QUERY_SYNTAX:

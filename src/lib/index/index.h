@@ -354,8 +354,10 @@ struct inputs {
 };
 
 /* Add the regular files at or under path to ins, in name order, hidden
- * ones left out; paths that cannot be read are reported rejected.
- * NEWSIDX_OK, or NEWSIDX_NOMEM without a message. */
+ * ones left out; paths below path that cannot be read are reported
+ * rejected.  NEWSIDX_OK; NEWSIDX_NOMEM without a message;
+ * NEWSIDX_NO_INPUT with one, when path is missing or cannot be listed.
+ * newsidx_walk__free() frees ins, also after a failure. */
 newsidx_status_t newsidx_walk__collect(struct writer *w, const char *path,
 				       struct inputs *ins);
 

@@ -3,8 +3,10 @@
  * files under it, found by walking its directories in name order (so
  * that runs are reproducible), hidden files and directories left out.
  * Each comes with its absolute path, size and modification time, which
- * the file states (state.c) compare.  Paths that cannot be read are
- * reported as rejected inputs; nothing is opened here.
+ * the file states (state.c) compare.  Paths below the one given that
+ * cannot be read are reported as rejected inputs; the path given,
+ * missing or impossible to list, is NEWSIDX_NO_INPUT.  Nothing is opened
+ * here but directories.
  */
 #include "config.h"
 
@@ -55,6 +57,10 @@ static newsidx_status_t walk(struct writer *w, const char *path, int depth,
 	newsidx_status_t st = NEWSIDX_OK;
 
 	if (stat(path, &sb) != 0) {
+		if (depth == 0)
+			return newsidx_db__fail(w->db, NEWSIDX_NO_INPUT,
+						"%s: %s", path,
+						strerror(errno));
 		newsidx_batch__on_reject(w, path, strerror(errno));
 		w->stats->rejected_files++;
 		return NEWSIDX_OK;
@@ -72,6 +78,10 @@ static newsidx_status_t walk(struct writer *w, const char *path, int depth,
 		}
 		d = opendir(path);
 		if (!d) {
+			if (depth == 0)
+				return newsidx_db__fail(
+					w->db, NEWSIDX_NO_INPUT, "%s: %s",
+					path, strerror(errno));
 			newsidx_batch__on_reject(w, path, strerror(errno));
 			w->stats->rejected_files++;
 			return NEWSIDX_OK;

@@ -6,7 +6,8 @@
  * state says they changed (state.c), reads them in this thread or in a
  * pipeline of threads (pipeline.c), as a bulk load of shards when the
  * load is large (bulk.c), then drops the articles of vanished files and
- * commits.
+ * commits.  A path that is missing or cannot be listed is
+ * NEWSIDX_NO_INPUT, and nothing under it is read or deleted.
  *
  * The work per article is elsewhere: it becomes a document in
  * document.c, and batch.c writes it.
@@ -147,8 +148,11 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 
 	st = newsidx_walk__collect(w, path, &ins);
 	if (st) {
+		/* NEWSIDX_NO_INPUT comes with its message. */
 		newsidx_walk__free(&ins);
-		return newsidx_db__fail(w->db, st, "out of memory");
+		return st == NEWSIDX_NOMEM
+			       ? newsidx_db__fail(w->db, st, "out of memory")
+			       : st;
 	}
 	for (i = 0; i < ins.n; i++)
 		w->stats->bytes_total += ins.v[i].size;
