@@ -312,6 +312,11 @@ typedef struct newsidx_index_options {
  * or opts->retry_failed.  A crash at any point leaves the last commit
  * intact, and the next run completes the work without duplicates.
  *
+ * Symbolic links are followed, each directory at most once (by device
+ * and inode): a link to a directory already walked, such as one of its
+ * own ancestors, is skipped, and a file reached by several names is read
+ * once (@since 0.3).  opts->progress is also called during the walk.
+ *
  * Bad input never stops the run: each rejected file or record is passed
  * to opts->on_reject, counted in stats, and the rest is indexed.
  * Commits happen every batch_size articles and at the end.

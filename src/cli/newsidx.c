@@ -64,6 +64,7 @@ const char cli_usage_index[] =
 	"Only new and changed files are read (size and modification time,\n"
 	"confirmed by a content hash); articles of files that vanished from\n"
 	"under a PATH are removed.  Re-indexing an article replaces it.\n"
+	"Links are followed, each directory once.\n"
 	"\n"
 	"options:\n"
 	"  --index DIR              the index directory\n"

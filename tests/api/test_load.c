@@ -2,7 +2,8 @@
  * test_load.c: loads through the public API, checked against brute
  * force: date filters (year and month terms with the date value at the
  * edges) against a scan of the dates indexed, and a bulk load in
- * parallel shards against the same files loaded by one writer.
+ * parallel shards against the same files loaded by one writer.  Also
+ * the walk of a load's directories, which stops when asked.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -965,6 +966,81 @@ START_TEST(test_bulk_stopped_mid_file)
 }
 END_TEST
 
+/* write_articles(name, prefix, n): a JSON Lines file of n articles
+ * under dir. */
+static void write_articles(const char *name, const char *prefix, unsigned n)
+{
+	char p[400];
+	FILE *fp;
+	unsigned i;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; i < n; i++)
+		fprintf(fp,
+			"{\"id\":\"%s-%u\",\"title\":\"Item %u\","
+			"\"body\":\"grain note %u\"}\n",
+			prefix, i, i, i);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+struct walkstop {
+	unsigned long calls;
+	int stopped;
+};
+
+/* Stop as soon as asked while the files are still being found (none
+ * counted yet). */
+static int stop_while_walking(void *ctx, const newsidx_index_stats_t *st)
+{
+	struct walkstop *ws = ctx;
+
+	ws->calls++;
+	if (st->files_total == 0) {
+		ws->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* A stop request is heard during the walk of the directories, not only
+ * once every file has been found: a walk can be long. */
+START_TEST(test_walk_stops_on_request)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	newsidx_db_t *db = open_writer("walkstop");
+	struct walkstop ws = { 0, 0 };
+	char p[400], name[64];
+	unsigned i;
+
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	for (i = 0; i < 30; i++) {
+		snprintf(p, sizeof(p), "%s/tree/d%02u", dir, i);
+		ck_assert_int_eq(mkdir(p, 0777), 0);
+		snprintf(name, sizeof(name), "tree/d%02u/f.jsonl", i);
+		write_articles(name, name + 5, 2);
+	}
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	io.progress = stop_while_walking;
+	io.progress_ctx = &ws;
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st),
+			 NEWSIDX_INTERRUPTED);
+	ck_assert_int_eq(ws.stopped, 1);
+	ck_assert_uint_eq(st.files, 0);
+	ck_assert_uint_eq(newsidx_db_count(db), 0);
+	/* Nothing was harmed: the next run does it all. */
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, NULL, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(st.files, 30);
+	ck_assert_uint_eq(newsidx_db_count(db), 60);
+	newsidx_db_free(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("load");
@@ -984,6 +1060,7 @@ int main(void)
 	tcase_add_test(tc, test_compact_positions_equal_table);
 	tcase_add_test(tc, test_compact_positions_follow_updates);
 	tcase_add_test(tc, test_reader_follows_layout_change);
+	tcase_add_test(tc, test_walk_stops_on_request);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

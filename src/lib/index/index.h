@@ -354,9 +354,11 @@ struct inputs {
 };
 
 /* Add the regular files at or under path to ins, in name order, hidden
- * ones left out; paths below path that cannot be read are reported
- * rejected.  NEWSIDX_OK; NEWSIDX_NOMEM without a message;
- * NEWSIDX_NO_INPUT with one, when path is missing or cannot be listed.
+ * ones left out, each file once and each directory walked once however
+ * many links lead to it.  Paths below path that cannot be read are
+ * reported rejected.  NEWSIDX_OK; NEWSIDX_NOMEM without a message;
+ * NEWSIDX_NO_INPUT with one, when path is missing or cannot be listed;
+ * NEWSIDX_INTERRUPTED when the progress callback asked to stop.
  * newsidx_walk__free() frees ins, also after a failure. */
 newsidx_status_t newsidx_walk__collect(struct writer *w, const char *path,
 				       struct inputs *ins);
