@@ -308,9 +308,12 @@ typedef struct newsidx_index_options {
  * changed but whose content hash matches is only re-stamped; a changed
  * file replaces its articles and drops those it no longer holds.
  * Articles of files that vanished from under path are removed unless
- * opts->no_delete.  A file that failed is not retried until it changes,
- * or opts->retry_failed.  A crash at any point leaves the last commit
- * intact, and the next run completes the work without duplicates.
+ * opts->no_delete.  A file whose content failed is not retried until it
+ * changes, or opts->retry_failed; a file that cannot be read (or a
+ * directory that cannot be listed) keeps its articles and is tried
+ * again by the next run (@since 0.3).  A crash at any point leaves the
+ * last commit intact, and the next run completes the work without
+ * duplicates.
  *
  * Symbolic links are followed, each directory at most once (by device
  * and inode): a link to a directory already walked, such as one of its

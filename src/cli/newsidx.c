@@ -103,9 +103,10 @@ const char cli_usage_index[] =
 	"  --json                   print a JSON summary\n"
 	"\n"
 	"Rejected inputs are reported on stderr as FILE[:LINE[:COL]]: REASON;\n"
-	"the rest is indexed and the exit code is 65.  A missing PATH exits\n"
-	"66.  Off a terminal nothing is printed on success; on a terminal a\n"
-	"progress bar shows the rate.\n"
+	"the rest is indexed and the exit code is 65.  A file or directory\n"
+	"that cannot be read keeps its articles and is retried next run.  A\n"
+	"missing PATH exits 66.  Off a terminal nothing is printed on success;\n"
+	"on a terminal a progress bar shows the rate.\n"
 	"SIGINT and SIGTERM commit the finished batch and exit 130 and 143.\n";
 
 const char cli_usage_rebuild[] =

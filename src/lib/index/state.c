@@ -10,6 +10,11 @@
  * articles are found.  The paths given are kept too
  * (NEWSIDX_META_ROOT_PREFIX), for rebuild.c.
  *
+ * Deleting is guarded, because an unreadable directory looks like one
+ * whose files were all removed.  A file that cannot be read keeps its
+ * articles and its last state, so the next run tries it again, and files
+ * under a directory the walk could not read have not vanished.
+ *
  * It decides and records; reading the files is the writer's.
  */
 #include "config.h"
@@ -201,7 +206,11 @@ int newsidx_state__needs_reading(struct writer *w, const struct input *in,
 
 /*
  * After a file was read: drop the articles it no longer holds (all of
- * them when it now fails entirely) and remember its state.
+ * them when it now fails entirely) and remember its state.  A file that
+ * was rejected because it cannot be read (it cannot be hashed now
+ * either) is another matter: a permission, a disk or a share failing
+ * says nothing of its articles, so they stay with its last state, and
+ * the next run reads it again.
  */
 newsidx_status_t newsidx_state__finish_file(struct writer *w,
 					    const struct input *in,
@@ -209,7 +218,10 @@ newsidx_status_t newsidx_state__finish_file(struct writer *w,
 					    int rejected)
 {
 	newsidx_status_t st;
+	uint64_t now;
 
+	if (rejected && newsidx_state__hash_file(in->abspath, &now) != 0)
+		return NEWSIDX_OK;
 	if (fw->fs.found) {
 		if (fw->nseen)
 			qsort(fw->seen, fw->nseen, sizeof(*fw->seen),
@@ -285,14 +297,26 @@ static int find_vanished(void *ctx, const char *key, size_t klen)
 	return v->nomem;
 }
 
+/* Is path at or under one of the n paths in kept? */
+static int under_any(const char *path, char *const *kept, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (under(path, kept[i]))
+			return 1;
+	return 0;
+}
+
 /* Remove the articles and states of files gone from under root. */
 newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 					      const char *root,
-					      struct input *inputs, size_t n)
+					      struct input *inputs, size_t n,
+					      char *const *kept, size_t nkept)
 {
 	struct vanish v;
 	newsidx_status_t st = NEWSIDX_OK;
-	size_t i;
+	size_t i, j;
 	int x;
 
 	if (n)
@@ -308,6 +332,15 @@ newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 		st = newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
 	else if (x)
 		st = newsidx_db__xfail(w->db, x, "reading");
+	/* What lies under a directory the walk could not read is unknown,
+	 * not gone. */
+	for (i = j = 0; i < v.ngone; i++) {
+		if (under_any(v.gone[i], kept, nkept))
+			free(v.gone[i]);
+		else
+			v.gone[j++] = v.gone[i];
+	}
+	v.ngone = j;
 	for (i = 0; i < v.ngone; i++) {
 		char key[256];
 

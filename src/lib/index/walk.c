@@ -14,11 +14,13 @@
  * without a word, and a file reached by several names is kept once,
  * under the first.
  *
- * A directory that cannot be listed, or an entry that cannot be
- * examined, is reported rejected.  The path given, missing or impossible
- * to list, is NEWSIDX_NO_INPUT.  The walk calls the progress callback as
- * it goes, so that a stop request is heard during a long walk as well as
- * between files.
+ * A path that cannot be read is not a path that vanished: a directory
+ * that cannot be listed, or an entry that cannot be examined, is
+ * reported rejected and listed in ins->kept, so that the articles of the
+ * files under it stay (state.c) until it can be read again.  The path
+ * given, missing or impossible to list, is NEWSIDX_NO_INPUT.  The walk
+ * calls the progress callback as it goes, so that a stop request is
+ * heard during a long walk as well as between files.
  */
 #include "config.h"
 
@@ -33,7 +35,8 @@
 
 #include "index/index.h"
 
-/* Directories nested deeper than this are not walked. */
+/* Directories nested deeper than this are not walked (and what was
+ * indexed below them is kept). */
 #define MAX_DEPTH 64
 
 /* Entries examined between two calls of the progress callback. */
@@ -123,13 +126,31 @@ static int stop_asked(struct walk *wk, int now)
 	return newsidx_batch__progress(wk->w);
 }
 
-/* A path below the one given that cannot be read: rejected. */
+/* List path under ins->kept: what was indexed under it stays. */
+static newsidx_status_t keep(struct walk *wk, const char *path)
+{
+	struct inputs *ins = wk->ins;
+	char abspath[PATH_MAX];
+
+	if (!realpath(path, abspath))
+		snprintf(abspath, sizeof(abspath), "%s", path);
+	if (NEWSIDX_ARRAY_GROW(ins->kept, ins->nkept, ins->capkept, 8))
+		return NEWSIDX_NOMEM;
+	ins->kept[ins->nkept] = newsidx_strdup(abspath);
+	if (!ins->kept[ins->nkept])
+		return NEWSIDX_NOMEM;
+	ins->nkept++;
+	return NEWSIDX_OK;
+}
+
+/* A path below the one given that cannot be read: rejected, and kept
+ * unless it is simply gone (a dangling link, a file deleted meanwhile). */
 static newsidx_status_t unreadable(struct walk *wk, const char *path,
-				   const char *why)
+				   const char *why, int err)
 {
 	newsidx_batch__on_reject(wk->w, path, why);
 	wk->w->stats->rejected_files++;
-	return NEWSIDX_OK;
+	return err == ENOENT || err == ENOTDIR ? NEWSIDX_OK : keep(wk, path);
 }
 
 static newsidx_status_t add_input(struct inputs *ins, const char *path,
@@ -250,7 +271,7 @@ static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth)
 	if (depth > MAX_DEPTH) {
 		newsidx_batch__on_reject(wk->w, path,
 					 "directories nest too deeply");
-		return NEWSIDX_OK;
+		return keep(wk, path);
 	}
 	if (stop_asked(wk, 1))
 		return NEWSIDX_INTERRUPTED;
@@ -259,7 +280,7 @@ static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth)
 		if (depth == 0)
 			return newsidx_db__fail(wk->w->db, NEWSIDX_NO_INPUT,
 						"%s: %s", path, strerror(err));
-		return unreadable(wk, path, strerror(err));
+		return unreadable(wk, path, strerror(err), err);
 	}
 	for (i = 0; i < n && !st; i++) {
 		struct stat sb;
@@ -270,12 +291,13 @@ static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth)
 			break;
 		}
 		if (lstat(names[i], &sb) != 0) {
-			st = unreadable(wk, names[i], strerror(errno));
+			st = unreadable(wk, names[i], strerror(errno), errno);
 			continue;
 		}
 		if (S_ISLNK(sb.st_mode)) {
 			if (stat(names[i], &sb) != 0) {
-				st = unreadable(wk, names[i], strerror(errno));
+				st = unreadable(wk, names[i], strerror(errno),
+						errno);
 				continue;
 			}
 			if (S_ISDIR(sb.st_mode)) {
@@ -399,4 +421,7 @@ void newsidx_walk__free(struct inputs *ins)
 		free(ins->v[i].abspath);
 	}
 	free(ins->v);
+	for (i = 0; i < ins->nkept; i++)
+		free(ins->kept[i]);
+	free(ins->kept);
 }

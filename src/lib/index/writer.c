@@ -163,8 +163,8 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	if (!st && realpath(path, root)) {
 		st = newsidx_state__put_root(w, root);
 		if (!st && !w->opts->no_delete)
-			st = newsidx_state__drop_vanished(w, root, ins.v,
-							  ins.n);
+			st = newsidx_state__drop_vanished(
+				w, root, ins.v, ins.n, ins.kept, ins.nkept);
 	}
 	newsidx_walk__free(&ins);
 	return st;
