@@ -66,6 +66,8 @@ const char *newsidx_status_str(newsidx_status_t status)
 		return "interrupted";
 	case NEWSIDX_NO_INPUT:
 		return "an input path is missing";
+	case NEWSIDX_DELETE_REFUSED:
+		return "deletion of too many articles refused";
 	}
 	return "unknown status";
 }

@@ -3,7 +3,9 @@
 # Symbolic links that loop (each file indexed once, a second run changes
 # nothing, and the run ends); a directory or a changed file that cannot
 # be read (its articles stay, and the next run reads it without
-# --retry-failed); a missing PATH (exit 66, the other PATHs indexed).
+# --retry-failed); an empty directory where an archive was (deletions
+# refused, exit 66, until --max-delete allows them); a missing PATH
+# (exit 66, the other PATHs indexed).
 . "$top_srcdir/tests/cli/lib.sh"
 
 IDX="$T/idx"
@@ -152,6 +154,80 @@ else
 	expect_eq "$(count "$RIDX")" "8" "and keeps its articles"
 fi
 chmod 644 "$T/probe"
+
+# ---------------------------------------------------------------------
+# An empty directory where an archive was (an unmounted share) must not
+# empty the index: more than half of a PATH's articles (a PATH of 100 or
+# more) are not deleted in one run unless --max-delete allows it.
+E="$T/share"
+EIDX="$T/eidx"
+mkdir -p "$E" "$T/away" "$T/extra"
+articles "$E/p1.jsonl" p1 60
+articles "$E/p2.jsonl" p2 60
+articles "$E/p3.jsonl" p3 30
+article "$T/extra/x.jsonl" extra-1 puffin
+run --index "$EIDX" index "$E"
+expect_rc 0 "the share indexed"
+expect_eq "$(count "$EIDX")" "150" "150 articles"
+
+mv "$E"/* "$T/away/"
+run --index "$EIDX" index --json "$E" "$T/extra"
+expect_rc 66 "an emptied PATH: deletions refused"
+expect_err "share: 150 of its 150 articles are in files that vanished" \
+	"the message names the PATH and the counts"
+expect_err "none were deleted" "and says nothing was deleted"
+expect_eq "$(grep -c . "$T/err")" "1" "in one line"
+expect_eq "$(js '.status, .deleted')" "delete-refused 0" "--json says so"
+expect_eq "$(count "$EIDX")" "151" "nothing deleted, the other PATH indexed"
+run --index "$EIDX" index "$E"
+expect_rc 66 "refused again on the next run"
+
+# Part of it gone: within the limit.
+mv "$T/away/p1.jsonl" "$T/away/p2.jsonl" "$E/"
+run --index "$EIDX" index --json "$E"
+expect_rc 0 "30 of 150 may go"
+expect_eq "$(js .deleted)" "30" "and went"
+
+# A count limit, and a share limit, given.
+rm "$E/p2.jsonl"
+run --index "$EIDX" index --json --max-delete 59 "$E"
+expect_rc 66 "60 articles are more than --max-delete 59"
+expect_err "more than the 59 one run may delete" "the limit is named"
+expect_eq "$(js .deleted)" "0" "so none go"
+run --index "$EIDX" index --json --max-delete 40% "$E"
+expect_rc 66 "60 of 120 are more than 40%"
+run --index "$EIDX" index --json --max-delete 60 "$E"
+expect_rc 0 "--max-delete 60 allows 60"
+expect_eq "$(js .deleted)" "60" "and they went"
+rm "$E/p1.jsonl"
+run --index "$EIDX" index --json --max-delete 100% "$E"
+expect_rc 0 "--max-delete 100% allows everything"
+expect_eq "$(js .deleted)" "60" "the last file's articles went"
+expect_eq "$(count "$EIDX")" "1" "only the other PATH's article is left"
+
+# A small PATH is not guarded by the share.
+mkdir -p "$T/small"
+articles "$T/small/s.jsonl" small 5
+run --index "$EIDX" index "$T/small"
+rm "$T/small/s.jsonl"
+run --index "$EIDX" index --json "$T/small"
+expect_rc 0 "a PATH under 100 articles may be emptied"
+expect_eq "$(js .deleted)" "5" "its articles went"
+
+# --no-delete still keeps everything, silently.
+articles "$E/p4.jsonl" p4 120
+run --index "$EIDX" index "$E"
+rm "$E/p4.jsonl"
+run --index "$EIDX" index --json --no-delete "$E"
+expect_rc 0 "--no-delete"
+expect_eq "$(js .deleted)" "0" "--no-delete deletes nothing"
+
+for bad in 0 0% 101% -3 x 10%%; do
+	run --index "$EIDX" index --max-delete "$bad" "$E"
+	expect_rc 2 "--max-delete $bad is a usage error"
+done
+run --index "$EIDX" rebuild --max-delete 10
+expect_rc 2 "rebuild takes no --max-delete"
 
 # ---------------------------------------------------------------------
 # A missing PATH: exit 66, named, the other PATHs indexed, nothing of it

@@ -306,7 +306,9 @@ newsidx_status_t newsidx_state__finish_file(struct writer *w,
 
 /* Remove the articles and states of files gone from under root: those
  * remembered there, not among this run's n inputs (which it sorts by
- * path) and not under one of the nkept paths the walk could not read. */
+ * path) and not under one of the nkept paths the walk could not read.
+ * When their articles exceed the limits of the options, none go:
+ * w->delete_refused is set and the handle says why. */
 newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 					      const char *root,
 					      struct input *inputs, size_t n,
@@ -472,6 +474,8 @@ struct writer {
 	int term_lists;            /* Xapian keeps term lists (can delete) */
 	struct newsidx_packer *packer; /* packs the stored records */
 	int binary_bands;          /* band terms in the binary form */
+	int delete_refused;        /* vanished files' articles kept: too
+				      many (state.c) */
 };
 
 

@@ -5,9 +5,10 @@
  * terms), walks the input paths (walk.c), keeps only the files whose
  * state says they changed (state.c), reads them in this thread or in a
  * pipeline of threads (pipeline.c), as a bulk load of shards when the
- * load is large (bulk.c), then drops the articles of vanished files and
- * commits.  A path that is missing or cannot be listed is
- * NEWSIDX_NO_INPUT, and nothing under it is read or deleted.
+ * load is large (bulk.c), then drops the articles of vanished files
+ * (within the options' limits) and commits.  A path that is missing or
+ * cannot be listed is NEWSIDX_NO_INPUT, and nothing under it is read or
+ * deleted.
  *
  * The work per article is elsewhere: it becomes a document in
  * document.c, and batch.c writes it.
@@ -250,6 +251,9 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	if (st == NEWSIDX_INTERRUPTED)
 		newsidx_db__fail(db, st, "interrupted; the work done so far "
 					 "was committed");
+	/* Kept articles outweigh rejected input: the message says why. */
+	if (!st && w.delete_refused)
+		st = NEWSIDX_DELETE_REFUSED;
 	if (!st && w.rejected)
 		st = NEWSIDX_REJECTED;
 	return st;
