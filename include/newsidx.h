@@ -95,7 +95,17 @@ typedef enum newsidx_status {
 	NEWSIDX_ENGINE = 16,
 	/* The caller asked the operation to stop (a progress callback
 	 * returned nonzero).  Everything finished before was committed. */
-	NEWSIDX_INTERRUPTED = 17
+	NEWSIDX_INTERRUPTED = 17,
+	/* A path given to index does not exist or cannot be listed (an
+	 * unmounted share, a typo).  Nothing under it was read, and none of
+	 * its articles were deleted.  Check the path.  @since 0.3 */
+	NEWSIDX_NO_INPUT = 18,
+	/* Files that vanished from under a path held more of its articles
+	 * than one run may delete (newsidx_index_options.max_delete_share,
+	 * .max_delete).  None of them were deleted; everything else was
+	 * indexed.  Check that the path is mounted and whole, then confirm
+	 * with a higher limit.  @since 0.3 */
+	NEWSIDX_DELETE_REFUSED = 19
 } newsidx_status_t;
 
 /*
@@ -241,7 +251,7 @@ typedef struct newsidx_index_stats {
 typedef int (*newsidx_progress_fn)(void *ctx,
 				   const newsidx_index_stats_t *stats);
 
-#define NEWSIDX_INDEX_OPTIONS_VERSION 3
+#define NEWSIDX_INDEX_OPTIONS_VERSION 4
 
 /* Where an index keeps word positions (newsidx_index_options.positions). */
 #define NEWSIDX_POSITIONS_KEEP 0    /* the index's own; a new one: TABLE */
@@ -284,9 +294,20 @@ typedef struct newsidx_index_options {
 				is empty (a new index, or a rebuild); asking
 				a non-empty index for another layout fails
 				with NEWSIDX_INVALID_ARGUMENT */
+	/* Version 4 (@since 0.3): how many of a path's articles one run
+	 * may delete because their files vanished from under it; above
+	 * either limit none are deleted and the run returns
+	 * NEWSIDX_DELETE_REFUSED.  An empty directory where a share was
+	 * mounted must not empty the index. */
+	unsigned max_delete_share; /* percent of the path's articles,
+				      for a path that holds 100 or more;
+				      0: 50; 100 or more: no share limit.
+				      Options of an earlier version get
+				      the defaults. */
+	unsigned long max_delete;  /* articles; 0: no count limit */
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0 }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0 }
 
 /*
  * Index a file, or every file under a directory recursively (in name
@@ -304,9 +325,18 @@ typedef struct newsidx_index_options {
  * changed but whose content hash matches is only re-stamped; a changed
  * file replaces its articles and drops those it no longer holds.
  * Articles of files that vanished from under path are removed unless
- * opts->no_delete.  A file that failed is not retried until it changes,
- * or opts->retry_failed.  A crash at any point leaves the last commit
- * intact, and the next run completes the work without duplicates.
+ * opts->no_delete, and within the limits of opts->max_delete_share and
+ * opts->max_delete (@since 0.3).  A file whose content failed is not
+ * retried until it changes, or opts->retry_failed; a file that cannot be
+ * read (or a directory that cannot be listed) keeps its articles and is
+ * tried again by the next run (@since 0.3).  A crash at any point leaves
+ * the last commit intact, and the next run completes the work without
+ * duplicates.
+ *
+ * Symbolic links are followed, each directory at most once (by device
+ * and inode): a link to a directory already walked, such as one of its
+ * own ancestors, is skipped, and a file reached by several names is read
+ * once (@since 0.3).  opts->progress is also called during the walk.
  *
  * Bad input never stops the run: each rejected file or record is passed
  * to opts->on_reject, counted in stats, and the rest is indexed.
@@ -314,7 +344,10 @@ typedef struct newsidx_index_options {
  *
  * opts and stats may be NULL.  Returns NEWSIDX_OK; NEWSIDX_REJECTED when
  * something was rejected (the message on the handle describes the last
- * rejection); NEWSIDX_INTERRUPTED when opts->progress asked to stop;
+ * rejection); NEWSIDX_NO_INPUT when path does not exist or cannot be
+ * listed; NEWSIDX_DELETE_REFUSED when the articles of vanished files
+ * exceed the limits (the message names path and the counts);
+ * NEWSIDX_INTERRUPTED when opts->progress asked to stop;
  * NEWSIDX_READ_ONLY; NEWSIDX_NOMEM; NEWSIDX_ENGINE; NEWSIDX_IO.
  * @since 0.1
  */

@@ -12,6 +12,7 @@
 
 #define EXIT_USAGE 2
 #define EXIT_REJECTED 65
+#define EXIT_NOINPUT 66
 #define EXIT_LOCKED 75
 
 /* --index DIR, as given before or after the command. */

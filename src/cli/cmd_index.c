@@ -5,6 +5,9 @@
  * terminal, a summary on request (-v, --json), rejected inputs on stderr
  * one line each, and SIGINT/SIGTERM turned into a clean stop: the
  * library commits the finished batch and the command exits 130 or 143.
+ * A missing PATH, or deletions refused because a PATH lost too many of
+ * its articles at once (an unmounted share), do not stop the other
+ * PATHs; they are said on stderr and make the exit status 66.
  */
 #include "config.h"
 
@@ -104,6 +107,28 @@ static int on_progress(void *ctx, const newsidx_index_stats_t *s)
 	return 0;
 }
 
+/* --max-delete N (articles) or PCT% (of a PATH's articles, 1 to 100). */
+static int parse_max_delete(const char *arg, newsidx_index_options_t *io)
+{
+	size_t len = strlen(arg), n;
+	char num[32];
+
+	if (len > 1 && len < sizeof(num) && arg[len - 1] == '%') {
+		memcpy(num, arg, len - 1);
+		num[len - 1] = '\0';
+		if (cli_parse_size(num, &n) || n == 0 || n > 100)
+			return -1;
+		io->max_delete_share = (unsigned)n;
+		io->max_delete = 0;
+		return 0;
+	}
+	if (cli_parse_size(arg, &n) || n == 0)
+		return -1;
+	io->max_delete = (unsigned long)n;
+	io->max_delete_share = 100; /* the count alone limits */
+	return 0;
+}
+
 struct index_args {
 	newsidx_index_options_t io;
 	newsidx_open_options_t oo;
@@ -125,6 +150,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "batch-size", required_argument, NULL, 'b' },
 		{ "lock-timeout", required_argument, NULL, 't' },
 		{ "no-delete", no_argument, NULL, 'D' },
+		{ "max-delete", required_argument, NULL, 'X' },
 		{ "retry-failed", no_argument, NULL, 'R' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "from", required_argument, NULL, 'f' },
@@ -176,15 +202,24 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 						       optarg);
 			break;
 		case 'D':
+		case 'X':
 		case 'F':
 		case 'f':
 			if (rebuild)
 				return cli_usage_error("rebuild takes no "
-						       "--no-delete, --force "
+						       "--no-delete, "
+						       "--max-delete, --force "
 						       "or --from");
 			if (c == 'D')
 				a->io.no_delete = 1;
-			else if (c == 'F')
+			else if (c == 'X') {
+				if (parse_max_delete(optarg, &a->io))
+					return cli_usage_error(
+						"bad --max-delete '%s' (a "
+						"number of articles, or a "
+						"percentage such as 100%%)",
+						optarg);
+			} else if (c == 'F')
 				a->io.force = 1;
 			else
 				a->from = optarg;
@@ -243,6 +278,10 @@ static const char *outcome(newsidx_status_t st)
 		return "rejected";
 	case NEWSIDX_INTERRUPTED:
 		return "interrupted";
+	case NEWSIDX_NO_INPUT:
+		return "no-input";
+	case NEWSIDX_DELETE_REFUSED:
+		return "delete-refused";
 	default:
 		return "error";
 	}
@@ -352,12 +391,33 @@ static newsidx_status_t index_stdin(newsidx_db_t *db,
 	return st;
 }
 
+/* Statuses after which the run went on with the rest: a summary is
+ * printed and the exit status says what happened. */
+static int went_on(newsidx_status_t st)
+{
+	return st == NEWSIDX_REJECTED || st == NEWSIDX_INTERRUPTED ||
+	       st == NEWSIDX_NO_INPUT || st == NEWSIDX_DELETE_REFUSED;
+}
+
+/* Say at once why a PATH was not read, or kept articles it would have
+ * lost: the next PATH's run replaces the message. */
+static void report_path(newsidx_db_t *db, newsidx_status_t st, struct run *r)
+{
+	if (st != NEWSIDX_NO_INPUT && st != NEWSIDX_DELETE_REFUSED)
+		return;
+	clear_bar(r);
+	fprintf(stderr, "newsidx: %s%s\n", newsidx_db_errmsg(db),
+		st == NEWSIDX_DELETE_REFUSED
+			? "; if that is right, --max-delete 100% allows it"
+			: "");
+}
+
 static int finish(newsidx_db_t *db, newsidx_status_t st,
 		  const struct index_args *a, const newsidx_index_stats_t *s,
 		  struct run *r)
 {
 	clear_bar(r);
-	if (st && st != NEWSIDX_REJECTED && st != NEWSIDX_INTERRUPTED) {
+	if (st && !went_on(st)) {
 		int rc = cli_fail(st, db);
 
 		newsidx_db_free(db);
@@ -446,10 +506,17 @@ int cmd_index(int argc, char **argv)
 			st = index_stdin(db, &a.io, &stats);
 		else
 			st = newsidx_index_path(db, paths[i], &a.io, &stats);
-		if (st == NEWSIDX_REJECTED)
+		report_path(db, st, &r);
+		/* The other PATHs go on; a PATH missing or articles kept
+		 * outweigh rejected input in the exit status. */
+		if (st == NEWSIDX_NO_INPUT || st == NEWSIDX_DELETE_REFUSED)
 			worst = st;
-		else if (st)
+		else if (st == NEWSIDX_REJECTED) {
+			if (!worst)
+				worst = st;
+		} else if (st)
 			break;
+		st = NEWSIDX_OK;
 		if (stop_signal) {
 			st = NEWSIDX_INTERRUPTED;
 			break;
@@ -495,5 +562,6 @@ int cmd_rebuild(int argc, char **argv)
 	st = newsidx_db_open(&db, cli_index_path(), &a.oo);
 	if (!st)
 		st = newsidx_db_rebuild(db, &a.io, &stats);
+	report_path(db, st, &r);
 	return finish(db, st, &a, &stats, &r);
 }

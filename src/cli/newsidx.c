@@ -48,8 +48,11 @@ const char cli_usage_main[] =
 	"\n"
 	"exit codes: 0 ok, 1 error, 2 usage or query syntax error, 65 some"
 	" inputs\n"
-	"rejected (the rest indexed), 75 index locked by another writer,\n"
-	"130/143 interrupted by SIGINT/SIGTERM.  See newsidx(1).\n";
+	"rejected (the rest indexed), 66 a PATH missing or deletions refused"
+	" (the\n"
+	"rest indexed), 75 index locked by another writer, 130/143"
+	" interrupted by\n"
+	"SIGINT/SIGTERM.  See newsidx(1).\n";
 
 const char cli_usage_index[] =
 	"usage: newsidx index [OPTIONS] PATH...\n"
@@ -63,7 +66,8 @@ const char cli_usage_index[] =
 	"\n"
 	"Only new and changed files are read (size and modification time,\n"
 	"confirmed by a content hash); articles of files that vanished from\n"
-	"under a PATH are removed.  Re-indexing an article replaces it.\n"
+	"under a PATH are removed, up to --max-delete.  Re-indexing an\n"
+	"article replaces it.  Links are followed, each directory once.\n"
 	"\n"
 	"options:\n"
 	"  --index DIR              the index directory\n"
@@ -94,6 +98,10 @@ const char cli_usage_index[] =
 	" (default 60;\n"
 	"                           0 fails at once with exit code 75)\n"
 	"  --no-delete              keep articles whose file vanished\n"
+	"  --max-delete N|PCT%      delete at most N articles, or PCT% of a\n"
+	"                           PATH's, of files that vanished; else\n"
+	"                           none (default 50% of a PATH holding 100\n"
+	"                           or more; 100% allows all)\n"
 	"  --retry-failed           re-read files that failed, even unchanged\n"
 	"  --force                  re-read every file\n"
 	"  --from FILE              also index the paths listed in FILE\n"
@@ -102,7 +110,9 @@ const char cli_usage_index[] =
 	"  --json                   print a JSON summary\n"
 	"\n"
 	"Rejected inputs are reported on stderr as FILE[:LINE[:COL]]: REASON;\n"
-	"the rest is indexed and the exit code is 65.  Off a terminal nothing\n"
+	"the rest is indexed and the exit code is 65.  A file or directory\n"
+	"that cannot be read keeps its articles and is retried next run.  A\n"
+	"missing PATH, or deletions refused, exit 66.  Off a terminal nothing\n"
 	"is printed on success; on a terminal a progress bar shows the rate.\n"
 	"SIGINT and SIGTERM commit the finished batch and exit 130 and 143.\n";
 
@@ -113,9 +123,9 @@ const char cli_usage_rebuild[] =
 	"it atomically; searches keep using the old index until then.  Also\n"
 	"upgrades an index built with another schema or libstemmer.  Large\n"
 	"rebuilds write parallel shards and merge them (--shards).  Takes\n"
-	"the options of 'newsidx index' except --no-delete and --force;\n"
-	"--lean and --no-lean change how positions are kept (else the\n"
-	"index's own way is kept).\n";
+	"the options of 'newsidx index' except --no-delete, --max-delete and\n"
+	"--force; --lean and --no-lean change how positions are kept (else\n"
+	"the index's own way is kept).\n";
 
 const char cli_usage_stats[] =
 	"usage: newsidx stats [--json]\n"
@@ -217,6 +227,9 @@ int cli_exit_code(newsidx_status_t st)
 		return 0;
 	case NEWSIDX_REJECTED:
 		return EXIT_REJECTED;
+	case NEWSIDX_NO_INPUT:
+	case NEWSIDX_DELETE_REFUSED:
+		return EXIT_NOINPUT;
 	case NEWSIDX_LOCKED:
 		return EXIT_LOCKED;
 	case NEWSIDX_QUERY_SYNTAX:

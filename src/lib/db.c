@@ -64,6 +64,10 @@ const char *newsidx_status_str(newsidx_status_t status)
 		return "index engine error";
 	case NEWSIDX_INTERRUPTED:
 		return "interrupted";
+	case NEWSIDX_NO_INPUT:
+		return "an input path is missing";
+	case NEWSIDX_DELETE_REFUSED:
+		return "deletion of too many articles refused";
 	}
 	return "unknown status";
 }

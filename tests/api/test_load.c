@@ -2,7 +2,9 @@
  * test_load.c: loads through the public API, checked against brute
  * force: date filters (year and month terms with the date value at the
  * edges) against a scan of the dates indexed, and a bulk load in
- * parallel shards against the same files loaded by one writer.
+ * parallel shards against the same files loaded by one writer.  Also
+ * the walk of a load's directories, which stops when asked, and the
+ * limits on what a load may delete.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -965,6 +967,163 @@ START_TEST(test_bulk_stopped_mid_file)
 }
 END_TEST
 
+/* write_articles(name, prefix, n): a JSON Lines file of n articles
+ * under dir. */
+static void write_articles(const char *name, const char *prefix, unsigned n)
+{
+	char p[400];
+	FILE *fp;
+	unsigned i;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	fp = fopen(p, "w");
+	ck_assert_ptr_nonnull(fp);
+	for (i = 0; i < n; i++)
+		fprintf(fp,
+			"{\"id\":\"%s-%u\",\"title\":\"Item %u\","
+			"\"body\":\"grain note %u\"}\n",
+			prefix, i, i, i);
+	ck_assert_int_eq(fclose(fp), 0);
+}
+
+struct walkstop {
+	unsigned long calls;
+	int stopped;
+};
+
+/* Stop as soon as asked while the files are still being found (none
+ * counted yet). */
+static int stop_while_walking(void *ctx, const newsidx_index_stats_t *st)
+{
+	struct walkstop *ws = ctx;
+
+	ws->calls++;
+	if (st->files_total == 0) {
+		ws->stopped = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* A stop request is heard during the walk of the directories, not only
+ * once every file has been found: a walk can be long. */
+START_TEST(test_walk_stops_on_request)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	newsidx_db_t *db = open_writer("walkstop");
+	struct walkstop ws = { 0, 0 };
+	char p[400], name[64];
+	unsigned i;
+
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	for (i = 0; i < 30; i++) {
+		snprintf(p, sizeof(p), "%s/tree/d%02u", dir, i);
+		ck_assert_int_eq(mkdir(p, 0777), 0);
+		snprintf(name, sizeof(name), "tree/d%02u/f.jsonl", i);
+		write_articles(name, name + 5, 2);
+	}
+	snprintf(p, sizeof(p), "%s/tree", dir);
+	io.progress = stop_while_walking;
+	io.progress_ctx = &ws;
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st),
+			 NEWSIDX_INTERRUPTED);
+	ck_assert_int_eq(ws.stopped, 1);
+	ck_assert_uint_eq(st.files, 0);
+	ck_assert_uint_eq(newsidx_db_count(db), 0);
+	/* Nothing was harmed: the next run does it all. */
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, NULL, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(st.files, 30);
+	ck_assert_uint_eq(newsidx_db_count(db), 60);
+	newsidx_db_free(db);
+}
+END_TEST
+
+static void remove_file(const char *name)
+{
+	char p[400];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	ck_assert_int_eq(unlink(p), 0);
+}
+
+/*
+ * The files of a path vanishing wholesale (an empty directory where a
+ * share was mounted) delete nothing beyond the options' limits, which
+ * an option of an earlier version cannot lift; a missing path is its
+ * own status and deletes nothing either.
+ */
+START_TEST(test_delete_limits)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t st;
+	newsidx_db_t *db = open_writer("guard");
+	char p[400];
+
+	snprintf(p, sizeof(p), "%s/share", dir);
+	ck_assert_int_eq(mkdir(p, 0777), 0);
+	write_articles("share/a.jsonl", "a", 60);
+	write_articles("share/b.jsonl", "b", 60);
+	ck_assert_int_eq(newsidx_index_path(db, p, NULL, NULL), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_db_count(db), 120);
+	remove_file("share/a.jsonl");
+	remove_file("share/b.jsonl");
+
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, NULL, &st),
+			 NEWSIDX_DELETE_REFUSED);
+	ck_assert_uint_eq(st.deleted, 0);
+	ck_assert_uint_eq(newsidx_db_count(db), 120);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "share: 120 of "
+					     "its 120 articles"));
+	ck_assert_str_ne(newsidx_status_str(NEWSIDX_DELETE_REFUSED),
+			 "unknown status");
+	ck_assert_str_ne(newsidx_status_str(NEWSIDX_NO_INPUT),
+			 "unknown status");
+	ck_assert_str_ne(newsidx_status_str(NEWSIDX_NO_INPUT),
+			 newsidx_status_str(NEWSIDX_DELETE_REFUSED));
+	/* A count limit does not lift the share limit. */
+	io.max_delete = 1000;
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, NULL),
+			 NEWSIDX_DELETE_REFUSED);
+	/* Nor the reverse. */
+	io.max_delete = 119;
+	io.max_delete_share = 100;
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, NULL),
+			 NEWSIDX_DELETE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "the 119 one"));
+	/* Options of version 3 know no limits: the defaults hold. */
+	io.max_delete = 0;
+	io.version = 3;
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, NULL),
+			 NEWSIDX_DELETE_REFUSED);
+	ck_assert_uint_eq(newsidx_db_count(db), 120);
+	io.version = NEWSIDX_INDEX_OPTIONS_VERSION;
+	memset(&st, 0, sizeof(st));
+	ck_assert_int_eq(newsidx_index_path(db, p, &io, &st), NEWSIDX_OK);
+	ck_assert_uint_eq(st.deleted, 120);
+	ck_assert_uint_eq(newsidx_db_count(db), 0);
+
+	/* A path that is not there at all. */
+	write_articles("share/c.jsonl", "c", 10);
+	ck_assert_int_eq(newsidx_index_path(db, p, NULL, NULL), NEWSIDX_OK);
+	snprintf(p, sizeof(p), "%s/not-there", dir);
+	ck_assert_int_eq(newsidx_index_path(db, p, NULL, NULL),
+			 NEWSIDX_NO_INPUT);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db),
+				     "not-there: No such file or directory"));
+	snprintf(p, sizeof(p), "%s/share/c.jsonl", dir);
+	remove_file("share/c.jsonl");
+	ck_assert_int_eq(newsidx_index_path(db, p, NULL, NULL),
+			 NEWSIDX_NO_INPUT);
+	ck_assert_uint_eq(newsidx_db_count(db), 10);
+	newsidx_db_free(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("load");
@@ -984,6 +1143,8 @@ int main(void)
 	tcase_add_test(tc, test_compact_positions_equal_table);
 	tcase_add_test(tc, test_compact_positions_follow_updates);
 	tcase_add_test(tc, test_reader_follows_layout_change);
+	tcase_add_test(tc, test_walk_stops_on_request);
+	tcase_add_test(tc, test_delete_limits);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -50,7 +50,7 @@ expect_rc 0 "--max-article-size raises the limit"
 
 # A missing path is reported, the others still indexed.
 run --index "$T/idx2" index "$T/nonexistent" "$FIXTURES/good"
-expect_rc 65 "missing path"
+expect_rc 66 "missing path"
 expect_err "nonexistent: No such file or directory" "missing path named"
 expect_eq "$("$NEWSIDX" --index "$T/idx2" search --json lighthouse |
 	jq .total)" "5" "the rest indexed after a missing path"

@@ -296,18 +296,23 @@ int newsidx_state__needs_reading(struct writer *w, const struct input *in,
 				 int *hashed, newsidx_status_t *st);
 
 /* After a file was read: drop the articles it no longer holds and
- * remember its state (failed when rejected with no article written). */
+ * remember its state (failed when rejected with no article written);
+ * nothing when it was rejected and cannot be read, so that its articles
+ * and last state stay and the next run reads it again. */
 newsidx_status_t newsidx_state__finish_file(struct writer *w,
 					    const struct input *in,
 					    struct filework *fw, uint64_t hash,
 					    int rejected);
 
 /* Remove the articles and states of files gone from under root: those
- * remembered there and not among this run's n inputs, which it sorts
- * by path. */
+ * remembered there, not among this run's n inputs (which it sorts by
+ * path) and not under one of the nkept paths the walk could not read.
+ * When their articles exceed the limits of the options, none go:
+ * w->delete_refused is set and the handle says why. */
 newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 					      const char *root,
-					      struct input *inputs, size_t n);
+					      struct input *inputs, size_t n,
+					      char *const *kept, size_t nkept);
 
 /* Remember an input path given, so that a rebuild can read it again. */
 newsidx_status_t newsidx_state__put_root(struct writer *w,
@@ -351,11 +356,19 @@ newsidx_status_t newsidx_batch__write(struct writer *w, struct item *it,
 struct inputs {
 	struct input *v;
 	size_t n, cap;
+	/* Absolute paths under path that could not be read: the files
+	 * remembered under them have not vanished. */
+	char **kept;
+	size_t nkept, capkept;
 };
 
 /* Add the regular files at or under path to ins, in name order, hidden
- * ones left out; paths that cannot be read are reported rejected.
- * NEWSIDX_OK, or NEWSIDX_NOMEM without a message. */
+ * ones left out, each file once and each directory walked once however
+ * many links lead to it.  Paths below path that cannot be read are
+ * reported rejected and listed in ins->kept.  NEWSIDX_OK; NEWSIDX_NOMEM
+ * without a message; NEWSIDX_NO_INPUT with one, when path is missing or
+ * cannot be listed; NEWSIDX_INTERRUPTED when the progress callback
+ * asked to stop.  newsidx_walk__free() frees ins, also after a failure. */
 newsidx_status_t newsidx_walk__collect(struct writer *w, const char *path,
 				       struct inputs *ins);
 
@@ -461,6 +474,8 @@ struct writer {
 	int term_lists;            /* Xapian keeps term lists (can delete) */
 	struct newsidx_packer *packer; /* packs the stored records */
 	int binary_bands;          /* band terms in the binary form */
+	int delete_refused;        /* vanished files' articles kept: too
+				      many (state.c) */
 };
 
 

@@ -10,6 +10,14 @@
  * articles are found.  The paths given are kept too
  * (NEWSIDX_META_ROOT_PREFIX), for rebuild.c.
  *
+ * Deleting is guarded, because an empty or unreadable directory looks
+ * like one whose files were all removed.  A file that cannot be read
+ * keeps its articles and its last state, so the next run tries it again;
+ * files under a directory the walk could not read have not vanished; and
+ * a run deletes the articles of vanished files only within the limits of
+ * the options (a share of the path's articles, a count), else none of
+ * them, which the run reports as NEWSIDX_DELETE_REFUSED.
+ *
  * It decides and records; reading the files is the writer's.
  */
 #include "config.h"
@@ -20,6 +28,12 @@
 #include <string.h>
 
 #include "index/index.h"
+
+/* The share of a path's articles that vanished files may take in one
+ * run when the options set none, in percent, and the articles a path
+ * must hold for a share to count. */
+#define DEFAULT_DELETE_SHARE 50
+#define DELETE_GUARD_MIN 100
 
 /* The metadata key of a file's state; long paths are hashed (the value
  * always holds the full path). */
@@ -201,7 +215,11 @@ int newsidx_state__needs_reading(struct writer *w, const struct input *in,
 
 /*
  * After a file was read: drop the articles it no longer holds (all of
- * them when it now fails entirely) and remember its state.
+ * them when it now fails entirely) and remember its state.  A file that
+ * was rejected because it cannot be read (it cannot be hashed now
+ * either) is another matter: a permission, a disk or a share failing
+ * says nothing of its articles, so they stay with its last state, and
+ * the next run reads it again.
  */
 newsidx_status_t newsidx_state__finish_file(struct writer *w,
 					    const struct input *in,
@@ -209,7 +227,10 @@ newsidx_status_t newsidx_state__finish_file(struct writer *w,
 					    int rejected)
 {
 	newsidx_status_t st;
+	uint64_t now;
 
+	if (rejected && newsidx_state__hash_file(in->abspath, &now) != 0)
+		return NEWSIDX_OK;
 	if (fw->fs.found) {
 		if (fw->nseen)
 			qsort(fw->seen, fw->nseen, sizeof(*fw->seen),
@@ -285,15 +306,107 @@ static int find_vanished(void *ctx, const char *key, size_t klen)
 	return v->nomem;
 }
 
-/* Remove the articles and states of files gone from under root. */
+/* The live articles of a file: those with its XF term, in either form. */
+static int count_articles(struct writer *w, const char *abspath,
+			  unsigned long *n)
+{
+	char term[NEWSIDX_MAX_TERM + 24];
+	size_t len = newsidx_schema__file_term(term, abspath);
+	unsigned c = 0;
+	int x = newsidx_db__live_count(w->db, term, len, &c);
+
+	*n = c;
+	if (!x) {
+		len = newsidx_schema__term(term, NEWSIDX_PREFIX_FILE, abspath,
+					   strlen(abspath));
+		x = newsidx_db__live_count(w->db, term, len, &c);
+		*n += c;
+	}
+	return x;
+}
+
+/*
+ * May the articles of the ngone vanished files go?  *ok is cleared, and
+ * the handle says why, when they exceed the options' count, or their
+ * share of all the articles of root's files (this run's n inputs and the
+ * vanished ones) when root has DELETE_GUARD_MIN articles or more.  The
+ * other files are counted only when the share could be exceeded.
+ */
+static newsidx_status_t may_delete(struct writer *w, const char *root,
+				   const struct input *inputs, size_t n,
+				   char **gone, size_t ngone, int *ok)
+{
+	const newsidx_index_options_t *o = w->opts;
+	unsigned share = o->version >= 4 ? o->max_delete_share : 0;
+	unsigned long most = o->version >= 4 ? o->max_delete : 0;
+	unsigned long doomed = 0, total, c;
+	char limit[32];
+	size_t i;
+	int x = 0, over_count;
+
+	*ok = 1;
+	if (!share)
+		share = DEFAULT_DELETE_SHARE;
+	for (i = 0; !x && i < ngone; i++) {
+		x = count_articles(w, gone[i], &c);
+		doomed += c;
+	}
+	if (x)
+		return newsidx_db__xfail(w->db, x, "reading");
+	over_count = most && doomed > most;
+	/* Below this, no path large enough to count could lose too big a
+	 * share. */
+	if (!over_count &&
+	    (share >= 100 || (unsigned long long)doomed * 100 <=
+				     (unsigned long long)share *
+					     DELETE_GUARD_MIN))
+		return NEWSIDX_OK;
+	total = doomed;
+	for (i = 0; !x && i < n; i++) {
+		x = count_articles(w, inputs[i].abspath, &c);
+		total += c;
+	}
+	if (x)
+		return newsidx_db__xfail(w->db, x, "reading");
+	if (over_count)
+		snprintf(limit, sizeof(limit), "%lu", most);
+	else if (share < 100 && total >= DELETE_GUARD_MIN &&
+		 (unsigned long long)doomed * 100 >
+			 (unsigned long long)share * total)
+		snprintf(limit, sizeof(limit), "%u%%", share);
+	else
+		return NEWSIDX_OK;
+	*ok = 0;
+	newsidx_db__fail(w->db, NEWSIDX_DELETE_REFUSED,
+			 "%s: %lu of its %lu articles are in files that "
+			 "vanished, more than the %s one run may delete; none "
+			 "were deleted",
+			 root, doomed, total, limit);
+	return NEWSIDX_OK;
+}
+
+/* Is path at or under one of the n paths in kept? */
+static int under_any(const char *path, char *const *kept, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (under(path, kept[i]))
+			return 1;
+	return 0;
+}
+
+/* Remove the articles and states of files gone from under root, when
+ * the options allow that many to go. */
 newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 					      const char *root,
-					      struct input *inputs, size_t n)
+					      struct input *inputs, size_t n,
+					      char *const *kept, size_t nkept)
 {
 	struct vanish v;
 	newsidx_status_t st = NEWSIDX_OK;
-	size_t i;
-	int x;
+	size_t i, j;
+	int x, ok = 1;
 
 	if (n)
 		qsort(inputs, n, sizeof(*inputs), cmp_input_path);
@@ -308,12 +421,25 @@ newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 		st = newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
 	else if (x)
 		st = newsidx_db__xfail(w->db, x, "reading");
+	/* What lies under a directory the walk could not read is unknown,
+	 * not gone. */
+	for (i = j = 0; i < v.ngone; i++) {
+		if (under_any(v.gone[i], kept, nkept))
+			free(v.gone[i]);
+		else
+			v.gone[j++] = v.gone[i];
+	}
+	v.ngone = j;
+	if (!st && v.ngone)
+		st = may_delete(w, root, inputs, n, v.gone, v.ngone, &ok);
+	if (!ok)
+		w->delete_refused = 1;
 	for (i = 0; i < v.ngone; i++) {
 		char key[256];
 
-		if (!st)
+		if (!st && ok)
 			st = drop_articles(w, v.gone[i], NULL, 0);
-		if (!st) {
+		if (!st && ok) {
 			state_key(NEWSIDX_META_FILE_PREFIX, v.gone[i], key,
 				  sizeof(key));
 			x = xapc_db_set_metadata(w->db->x, key, "", 0);

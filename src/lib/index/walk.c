@@ -3,14 +3,31 @@
  * files under it, found by walking its directories in name order (so
  * that runs are reproducible), hidden files and directories left out.
  * Each comes with its absolute path, size and modification time, which
- * the file states (state.c) compare.  Paths that cannot be read are
- * reported as rejected inputs; nothing is opened here.
+ * the file states (state.c) compare.  Nothing is opened here but
+ * directories.
+ *
+ * Symbolic links are followed, but each directory is walked once, known
+ * by its device and inode: first the real directories under the path,
+ * then those reached only through links.  A link to a directory already
+ * walked (to "." or to an ancestor, which would otherwise nest without
+ * end, or to a directory also present under its own name) is skipped
+ * without a word, and a file reached by several names is kept once,
+ * under the first.
+ *
+ * A path that cannot be read is not a path that vanished: a directory
+ * that cannot be listed, or an entry that cannot be examined, is
+ * reported rejected and listed in ins->kept, so that the articles of the
+ * files under it stay (state.c) until it can be read again.  The path
+ * given, missing or impossible to list, is NEWSIDX_NO_INPUT.  The walk
+ * calls the progress callback as it goes, so that a stop request is
+ * heard during a long walk as well as between files.
  */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +35,122 @@
 
 #include "index/index.h"
 
+/* Directories nested deeper than this are not walked (and what was
+ * indexed below them is kept). */
+#define MAX_DEPTH 64
+
+/* Entries examined between two calls of the progress callback. */
+#define PROGRESS_EVERY 256
+
+/* A directory walked, by device and inode (a slot of the walk's set). */
+struct dirslot {
+	dev_t dev;
+	ino_t ino;
+	int used;
+};
+
+/* A directory reached through a symbolic link, walked after the real
+ * ones. */
+struct linked {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	int depth;
+};
+
+struct walk {
+	struct writer *w;
+	struct inputs *ins;
+	struct dirslot *dirs; /* open addressing; cap a power of two */
+	size_t cap, ndirs;
+	struct linked *links;
+	size_t nlinks, caplinks;
+	unsigned since_progress;
+};
+
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static size_t dir_hash(dev_t dev, ino_t ino, size_t cap)
+{
+	uint64_t h = ((uint64_t)dev * 0x9e3779b97f4a7c15ULL) ^ (uint64_t)ino;
+
+	h *= 0xff51afd7ed558ccdULL;
+	return (size_t)(h ^ (h >> 32)) & (cap - 1);
+}
+
+/* Note a directory as walked: 1 when it is new, 0 when it was walked
+ * already, -1 when out of memory. */
+static int mark_dir(struct walk *wk, dev_t dev, ino_t ino)
+{
+	size_t i;
+
+	if ((wk->ndirs + 1) * 2 > wk->cap) {
+		size_t cap = wk->cap ? wk->cap * 2 : 64, j;
+		struct dirslot *d = calloc(cap, sizeof(*d));
+
+		if (!d)
+			return -1;
+		for (j = 0; j < wk->cap; j++) {
+			if (!wk->dirs[j].used)
+				continue;
+			i = dir_hash(wk->dirs[j].dev, wk->dirs[j].ino, cap);
+			while (d[i].used)
+				i = (i + 1) & (cap - 1);
+			d[i] = wk->dirs[j];
+		}
+		free(wk->dirs);
+		wk->dirs = d;
+		wk->cap = cap;
+	}
+	i = dir_hash(dev, ino, wk->cap);
+	for (; wk->dirs[i].used; i = (i + 1) & (wk->cap - 1))
+		if (wk->dirs[i].dev == dev && wk->dirs[i].ino == ino)
+			return 0;
+	wk->dirs[i].dev = dev;
+	wk->dirs[i].ino = ino;
+	wk->dirs[i].used = 1;
+	wk->ndirs++;
+	return 1;
+}
+
+/* Call the progress callback every PROGRESS_EVERY entries (always when
+ * now is set); nonzero means stop. */
+static int stop_asked(struct walk *wk, int now)
+{
+	if (!now && ++wk->since_progress < PROGRESS_EVERY)
+		return 0;
+	wk->since_progress = 0;
+	return newsidx_batch__progress(wk->w);
+}
+
+/* List path under ins->kept: what was indexed under it stays. */
+static newsidx_status_t keep(struct walk *wk, const char *path)
+{
+	struct inputs *ins = wk->ins;
+	char abspath[PATH_MAX];
+
+	if (!realpath(path, abspath))
+		snprintf(abspath, sizeof(abspath), "%s", path);
+	if (NEWSIDX_ARRAY_GROW(ins->kept, ins->nkept, ins->capkept, 8))
+		return NEWSIDX_NOMEM;
+	ins->kept[ins->nkept] = newsidx_strdup(abspath);
+	if (!ins->kept[ins->nkept])
+		return NEWSIDX_NOMEM;
+	ins->nkept++;
+	return NEWSIDX_OK;
+}
+
+/* A path below the one given that cannot be read: rejected, and kept
+ * unless it is simply gone (a dangling link, a file deleted meanwhile). */
+static newsidx_status_t unreadable(struct walk *wk, const char *path,
+				   const char *why, int err)
+{
+	newsidx_batch__on_reject(wk->w, path, why);
+	wk->w->stats->rejected_files++;
+	return err == ENOENT || err == ENOTDIR ? NEWSIDX_OK : keep(wk, path);
 }
 
 static newsidx_status_t add_input(struct inputs *ins, const char *path,
@@ -48,80 +178,238 @@ static newsidx_status_t add_input(struct inputs *ins, const char *path,
 	return NEWSIDX_OK;
 }
 
-static newsidx_status_t walk(struct writer *w, const char *path, int depth,
-			     struct inputs *ins)
+static void free_names(char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The entries of directory path, hidden ones left out, as full paths in
+ * name order.  NEWSIDX_OK; NEWSIDX_NOMEM; NEWSIDX_IO with *err set when
+ * the directory cannot be listed, completely. */
+static newsidx_status_t list_dir(const char *path, char ***out, size_t *nout,
+				 int *err)
+{
+	size_t plen = strlen(path), n = 0, cap = 0;
+	const char *sep = plen && path[plen - 1] == '/' ? "" : "/";
+	char **names = NULL, *full;
+	struct dirent *de;
+	DIR *d = opendir(path);
+
+	*out = NULL;
+	*nout = 0;
+	if (!d) {
+		*err = errno;
+		return NEWSIDX_IO;
+	}
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			/* A listing cut short by an error is no listing:
+			 * the entries it missed would look deleted. */
+			*err = errno;
+			break;
+		}
+		if (de->d_name[0] == '.')
+			continue;
+		full = malloc(plen + strlen(de->d_name) + 2);
+		if (!full || NEWSIDX_ARRAY_GROW(names, n, cap, 64)) {
+			free(full);
+			closedir(d);
+			free_names(names, n);
+			return NEWSIDX_NOMEM;
+		}
+		sprintf(full, "%s%s%s", path, sep, de->d_name);
+		names[n++] = full;
+	}
+	closedir(d);
+	if (*err) {
+		free_names(names, n);
+		return NEWSIDX_IO;
+	}
+	/* Name order makes runs reproducible. */
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	*out = names;
+	*nout = n;
+	return NEWSIDX_OK;
+}
+
+/* Put a directory reached through a link aside for later. */
+static newsidx_status_t defer_link(struct walk *wk, const char *path,
+				   const struct stat *sb, int depth)
+{
+	struct linked *l;
+
+	if (NEWSIDX_ARRAY_GROW(wk->links, wk->nlinks, wk->caplinks, 16))
+		return NEWSIDX_NOMEM;
+	l = &wk->links[wk->nlinks];
+	l->path = newsidx_strdup(path);
+	if (!l->path)
+		return NEWSIDX_NOMEM;
+	l->dev = sb->st_dev;
+	l->ino = sb->st_ino;
+	l->depth = depth;
+	wk->nlinks++;
+	return NEWSIDX_OK;
+}
+
+/* Walk the directory at path (already marked walked), depth levels below
+ * the path given.  Real subdirectories are walked at once, those behind
+ * links put aside. */
+static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth)
+{
+	char **names;
+	size_t n, i;
+	int err = 0;
+	newsidx_status_t st;
+
+	if (depth > MAX_DEPTH) {
+		newsidx_batch__on_reject(wk->w, path,
+					 "directories nest too deeply");
+		return keep(wk, path);
+	}
+	if (stop_asked(wk, 1))
+		return NEWSIDX_INTERRUPTED;
+	st = list_dir(path, &names, &n, &err);
+	if (st == NEWSIDX_IO) {
+		if (depth == 0)
+			return newsidx_db__fail(wk->w->db, NEWSIDX_NO_INPUT,
+						"%s: %s", path, strerror(err));
+		return unreadable(wk, path, strerror(err), err);
+	}
+	for (i = 0; i < n && !st; i++) {
+		struct stat sb;
+		int r;
+
+		if (stop_asked(wk, 0)) {
+			st = NEWSIDX_INTERRUPTED;
+			break;
+		}
+		if (lstat(names[i], &sb) != 0) {
+			st = unreadable(wk, names[i], strerror(errno), errno);
+			continue;
+		}
+		if (S_ISLNK(sb.st_mode)) {
+			if (stat(names[i], &sb) != 0) {
+				st = unreadable(wk, names[i], strerror(errno),
+						errno);
+				continue;
+			}
+			if (S_ISDIR(sb.st_mode)) {
+				st = defer_link(wk, names[i], &sb, depth + 1);
+				continue;
+			}
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			r = mark_dir(wk, sb.st_dev, sb.st_ino);
+			if (r < 0)
+				st = NEWSIDX_NOMEM;
+			else if (r > 0)
+				st = walk_dir(wk, names[i], depth + 1);
+		} else if (S_ISREG(sb.st_mode)) {
+			st = add_input(wk->ins, names[i], &sb);
+		}
+	}
+	free_names(names, n);
+	return st;
+}
+
+/* By path, then by place in the walk: the first of equal paths first. */
+static int cmp_abspath(const void *a, const void *b)
+{
+	const struct input *x = *(const struct input *const *)a;
+	const struct input *y = *(const struct input *const *)b;
+	int c = strcmp(x->abspath, y->abspath);
+
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Keep one input per file: links to a file make several names for it,
+ * and reading it once per name would replace its articles as often. */
+static newsidx_status_t drop_duplicates(struct inputs *ins)
+{
+	struct input **by = malloc((ins->n ? ins->n : 1) * sizeof(*by));
+	size_t i, j;
+
+	if (!by)
+		return NEWSIDX_NOMEM;
+	for (i = 0; i < ins->n; i++)
+		by[i] = &ins->v[i];
+	qsort(by, ins->n, sizeof(*by), cmp_abspath);
+	for (i = 1; i < ins->n; i++)
+		if (strcmp(by[i]->abspath, by[i - 1]->abspath) == 0) {
+			free(by[i]->name);
+			by[i]->name = NULL;
+		}
+	free(by);
+	for (i = j = 0; i < ins->n; i++) {
+		if (!ins->v[i].name) {
+			free(ins->v[i].abspath);
+			continue;
+		}
+		ins->v[j++] = ins->v[i];
+	}
+	ins->n = j;
+	return NEWSIDX_OK;
+}
+
+static newsidx_status_t walk_root(struct walk *wk, const char *path)
 {
 	struct stat sb;
-	newsidx_status_t st = NEWSIDX_OK;
+	newsidx_status_t st;
+	size_t i;
 
-	if (stat(path, &sb) != 0) {
-		newsidx_batch__on_reject(w, path, strerror(errno));
-		w->stats->rejected_files++;
+	if (stat(path, &sb) != 0)
+		return newsidx_db__fail(wk->w->db, NEWSIDX_NO_INPUT, "%s: %s",
+					path, strerror(errno));
+	if (S_ISREG(sb.st_mode))
+		return add_input(wk->ins, path, &sb);
+	if (!S_ISDIR(sb.st_mode)) {
+		newsidx_batch__on_reject(wk->w, path,
+					 "not a regular file or directory");
+		wk->w->stats->rejected_files++;
 		return NEWSIDX_OK;
 	}
-	if (S_ISDIR(sb.st_mode)) {
-		DIR *d;
-		struct dirent *de;
-		char **names = NULL;
-		size_t n = 0, cap = 0, i;
+	if (mark_dir(wk, sb.st_dev, sb.st_ino) < 0)
+		return NEWSIDX_NOMEM;
+	st = walk_dir(wk, path, 0);
+	/* Then the directories reached only through links (the list grows
+	 * as they are walked). */
+	for (i = 0; !st && i < wk->nlinks; i++) {
+		const struct linked *l = &wk->links[i];
+		int r = mark_dir(wk, l->dev, l->ino);
 
-		if (depth > 64) {
-			newsidx_batch__on_reject(w, path,
-						 "directories nest too deeply");
-			return NEWSIDX_OK;
-		}
-		d = opendir(path);
-		if (!d) {
-			newsidx_batch__on_reject(w, path, strerror(errno));
-			w->stats->rejected_files++;
-			return NEWSIDX_OK;
-		}
-		while ((de = readdir(d)) != NULL) {
-			char *full;
-			size_t plen = strlen(path);
-
-			if (de->d_name[0] == '.')
-				continue;
-			if (NEWSIDX_ARRAY_GROW(names, n, cap, 64)) {
-				st = NEWSIDX_NOMEM;
-				break;
-			}
-			full = malloc(plen + strlen(de->d_name) + 2);
-			if (!full) {
-				st = NEWSIDX_NOMEM;
-				break;
-			}
-			sprintf(full, "%s%s%s", path,
-				plen && path[plen - 1] == '/' ? "" : "/",
-				de->d_name);
-			names[n++] = full;
-		}
-		closedir(d);
-		/* Name order makes runs reproducible. */
-		if (n)
-			qsort(names, n, sizeof(*names), cmp_names);
-		for (i = 0; i < n && !st; i++)
-			st = walk(w, names[i], depth + 1, ins);
-		for (i = 0; i < n; i++)
-			free(names[i]);
-		free(names);
-		return st;
+		if (r < 0)
+			st = NEWSIDX_NOMEM;
+		else if (r > 0)
+			st = walk_dir(wk, l->path, l->depth);
 	}
-	if (!S_ISREG(sb.st_mode)) {
-		if (depth == 0) {
-			newsidx_batch__on_reject(
-				w, path, "not a regular file or directory");
-			w->stats->rejected_files++;
-		}
-		return NEWSIDX_OK;
-	}
-	return add_input(ins, path, &sb);
+	return st;
 }
 
 newsidx_status_t newsidx_walk__collect(struct writer *w, const char *path,
 				       struct inputs *ins)
 {
-	return walk(w, path, 0, ins);
+	struct walk wk;
+	newsidx_status_t st;
+	size_t i;
+
+	memset(&wk, 0, sizeof(wk));
+	wk.w = w;
+	wk.ins = ins;
+	st = walk_root(&wk, path);
+	if (!st)
+		st = drop_duplicates(ins);
+	for (i = 0; i < wk.nlinks; i++)
+		free(wk.links[i].path);
+	free(wk.links);
+	free(wk.dirs);
+	return st;
 }
 
 void newsidx_walk__free(struct inputs *ins)
@@ -133,4 +421,7 @@ void newsidx_walk__free(struct inputs *ins)
 		free(ins->v[i].abspath);
 	}
 	free(ins->v);
+	for (i = 0; i < ins->nkept; i++)
+		free(ins->kept[i]);
+	free(ins->kept);
 }

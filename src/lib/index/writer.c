@@ -5,8 +5,10 @@
  * terms), walks the input paths (walk.c), keeps only the files whose
  * state says they changed (state.c), reads them in this thread or in a
  * pipeline of threads (pipeline.c), as a bulk load of shards when the
- * load is large (bulk.c), then drops the articles of vanished files and
- * commits.
+ * load is large (bulk.c), then drops the articles of vanished files
+ * (within the options' limits) and commits.  A path that is missing or
+ * cannot be listed is NEWSIDX_NO_INPUT, and nothing under it is read or
+ * deleted.
  *
  * The work per article is elsewhere: it becomes a document in
  * document.c, and batch.c writes it.
@@ -147,8 +149,11 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 
 	st = newsidx_walk__collect(w, path, &ins);
 	if (st) {
+		/* NEWSIDX_NO_INPUT comes with its message. */
 		newsidx_walk__free(&ins);
-		return newsidx_db__fail(w->db, st, "out of memory");
+		return st == NEWSIDX_NOMEM
+			       ? newsidx_db__fail(w->db, st, "out of memory")
+			       : st;
 	}
 	for (i = 0; i < ins.n; i++)
 		w->stats->bytes_total += ins.v[i].size;
@@ -159,8 +164,8 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	if (!st && realpath(path, root)) {
 		st = newsidx_state__put_root(w, root);
 		if (!st && !w->opts->no_delete)
-			st = newsidx_state__drop_vanished(w, root, ins.v,
-							  ins.n);
+			st = newsidx_state__drop_vanished(
+				w, root, ins.v, ins.n, ins.kept, ins.nkept);
 	}
 	newsidx_walk__free(&ins);
 	return st;
@@ -246,6 +251,9 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	if (st == NEWSIDX_INTERRUPTED)
 		newsidx_db__fail(db, st, "interrupted; the work done so far "
 					 "was committed");
+	/* Kept articles outweigh rejected input: the message says why. */
+	if (!st && w.delete_refused)
+		st = NEWSIDX_DELETE_REFUSED;
 	if (!st && w.rejected)
 		st = NEWSIDX_REJECTED;
 	return st;
