@@ -72,6 +72,27 @@ static newsidx_status_t open_writer(newsidx_db_t **db, double timeout)
 	return newsidx_db_open(db, cli_index_path(), &oo);
 }
 
+/*
+ * Open the index to read it.  Opening while a writer commits can fail
+ * with NEWSIDX_MODIFIED (the library retries its reads, not yet every
+ * part of an open): open again, as a search would read again.
+ */
+static newsidx_status_t open_reader(newsidx_db_t **db, int any_schema)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_status_t st;
+	int tries;
+
+	oo.any_schema = any_schema;
+	for (tries = 0;; tries++) {
+		st = newsidx_db_open(db, cli_index_path(), &oo);
+		if (st != NEWSIDX_MODIFIED || tries == 5)
+			return st;
+		newsidx_db_free(*db);
+		*db = NULL;
+	}
+}
+
 static json_t *counts_json(const newsidx_count_t *c, size_t n)
 {
 	json_t *o = json_object();
@@ -85,7 +106,6 @@ static json_t *counts_json(const newsidx_count_t *c, size_t n)
 
 int cmd_stats(int argc, char **argv)
 {
-	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
 	newsidx_info_t *info = NULL;
 	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
@@ -97,8 +117,8 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("stats takes no arguments");
-	oo.any_schema = 1; /* stats also describe an index to rebuild */
-	st = newsidx_db_open(&db, cli_index_path(), &oo);
+	/* Stats also describe an index to rebuild. */
+	st = open_reader(&db, 1);
 	if (!st)
 		st = newsidx_db_info(db, &info);
 	if (st) {
