@@ -218,9 +218,23 @@ static void print_problem(void *ctx, const char *where, const char *what)
 		printf("%s: %s\n", where, what);
 }
 
+/* The counts of a sound index, to say what was checked; NULL when they
+ * cannot be read. */
+static newsidx_info_t *checked_counts(newsidx_db_t **db)
+{
+	newsidx_info_t *info = NULL;
+
+	if (open_reader(db, 0) || newsidx_db_info(*db, &info))
+		return NULL;
+	return info;
+}
+
 int cmd_check(int argc, char **argv)
 {
+	const char *path;
 	unsigned long problems = 0;
+	newsidx_info_t *info = NULL;
+	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
 	json_t *list = NULL;
 	int json = 0, rc;
@@ -230,13 +244,14 @@ int cmd_check(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("check takes no arguments");
+	path = cli_index_path();
 	if (json)
 		list = json_array();
-	st = newsidx_db_check(cli_index_path(), print_problem, list, &problems);
+	st = newsidx_db_check(path, print_problem, list, &problems);
 	if (st == NEWSIDX_NO_INDEX) {
 		fprintf(stderr, "newsidx: no index at %s; run: newsidx index "
 				"PATH\n",
-			cli_index_path());
+			path);
 		json_decref(list);
 		return 1;
 	}
@@ -244,12 +259,20 @@ int cmd_check(int argc, char **argv)
 		json_decref(list);
 		return cli_fail(st, NULL);
 	}
+	if (!problems)
+		info = checked_counts(&db);
 	if (json) {
-		json_t *o = json_pack("{s:s, s:b, s:I, s:o}", "index",
-				      cli_index_path(), "ok", problems == 0,
-				      "problems", (json_int_t)problems,
-				      "details", list);
+		json_t *o = json_pack("{s:s, s:b, s:I, s:o}", "index", path,
+				      "ok", problems == 0, "problems",
+				      (json_int_t)problems, "details", list);
 
+		if (o && info) {
+			json_object_set_new(
+				o, "articles",
+				json_integer((json_int_t)info->articles));
+			json_object_set_new(
+				o, "terms", json_integer((json_int_t)info->terms));
+		}
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));
 			fputc('\n', stdout);
@@ -258,9 +281,16 @@ int cmd_check(int argc, char **argv)
 	} else if (problems) {
 		fprintf(stderr, "newsidx: %s: %lu problem%s found; rebuild "
 				"it: newsidx --index %s rebuild\n",
-			cli_index_path(), problems, problems == 1 ? "" : "s",
-			cli_index_path());
+			path, problems, problems == 1 ? "" : "s", path);
+	} else if (info) {
+		printf("%s: no problems found: %zu articles, %llu terms, %zu "
+		       "files\n",
+		       path, info->articles, info->terms, info->files);
+	} else {
+		printf("%s: no problems found\n", path);
 	}
+	newsidx_info_free(info);
+	newsidx_db_free(db);
 	return problems ? 1 : 0;
 }
 

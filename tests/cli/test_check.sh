@@ -1,7 +1,30 @@
 #!/bin/sh
-# End-to-end: `newsidx check` and `stats` on an index under a running
-# writer: stats never fail while a writer commits.
+# End-to-end: `newsidx check` and `stats`: a sound index says so, with
+# its counts; stats never fail while a writer commits.
 . "$top_srcdir/tests/cli/lib.sh"
+
+IDX="$T/idx"
+
+run --index "$IDX" index --jobs 1 "$CORPUS" "$FIXTURES/good"
+expect_rc 0 "index the corpus"
+
+# A sound index says so, in one line, with what it holds.
+run --index "$IDX" stats --json
+articles=$(jqout .articles)
+terms=$(jqout .terms)
+files=$(jqout .files)
+run --index "$IDX" check
+expect_rc 0 "check passes a sound index"
+expect_eq "$(cat "$T/out")" \
+	"$IDX: no problems found: $articles articles, $terms terms, $files files" \
+	"check says the index is sound, with its counts"
+expect_eq "$(wc -c <"$T/err")" "0" "and nothing else"
+run --index "$IDX" check --json
+expect_rc 0 "check --json passes a sound index"
+expect_eq "$(jqout .ok)" "true" "check --json: ok"
+expect_eq "$(jqout .problems)" "0" "check --json: no problems"
+expect_eq "$(jqout .articles)" "$articles" "check --json: the articles"
+expect_eq "$(jqout .terms)" "$terms" "check --json: the terms"
 
 # A writer re-indexing article by article, a commit each, until told to
 # stop; it counts its runs.  Every stats meanwhile must pass: what a
