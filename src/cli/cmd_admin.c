@@ -207,15 +207,65 @@ int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
+/* What the check reports: every report for --json, else printed. */
+struct listing {
+	json_t *list;
+	char *held; /* the last report, printed once the next one comes or
+		       the check ends well: when it cannot be done, the last
+		       report says why, and is no problem */
+};
+
 static void print_problem(void *ctx, const char *where, const char *what)
 {
-	json_t *list = ctx;
+	struct listing *l = ctx;
+	char *line;
 
-	if (list)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "where",
-						      where, "problem", what));
-	else
-		printf("%s: %s\n", where, what);
+	if (l->list) {
+		json_array_append_new(l->list,
+				      json_pack("{s:s, s:s}", "where", where,
+						"problem", what));
+		return;
+	}
+	if (l->held)
+		puts(l->held);
+	free(l->held);
+	l->held = asprintf(&line, "%s: %s", where, what) < 0 ? NULL : line;
+}
+
+/* The held report, which is why the check could not be done; NULL when
+ * there is none.  Borrowed from l. */
+static const char *check_reason(struct listing *l)
+{
+	size_t n = l->list ? json_array_size(l->list) : 0;
+	const char *what;
+
+	if (n)
+		return json_string_value(json_object_get(
+			json_array_get(l->list, n - 1), "problem"));
+	what = l->held ? strstr(l->held, ": ") : NULL;
+	return what ? what + 2 : NULL;
+}
+
+/*
+ * Say why the check could not be done; its exit code.  check's verdicts
+ * are 0 (nothing wrong) and 1 (problems found, or no index at all); a
+ * writer committing throughout leaves it none, and, as for a locked
+ * index, 75 says to try again later.
+ */
+static int cannot_check(struct listing *l, const char *path,
+			newsidx_status_t st)
+{
+	const char *why = check_reason(l);
+
+	fprintf(stderr, "newsidx: cannot check %s: %s\n", path,
+		why ? why : newsidx_status_str(st));
+	return EXIT_LOCKED;
+}
+
+static void listing_free(struct listing *l)
+{
+	json_decref(l->list);
+	free(l->held);
 }
 
 /* The counts of a sound index, to say what was checked; NULL when they
@@ -231,12 +281,12 @@ static newsidx_info_t *checked_counts(newsidx_db_t **db)
 
 int cmd_check(int argc, char **argv)
 {
+	struct listing l = { NULL, NULL };
 	const char *path;
 	unsigned long problems = 0;
 	newsidx_info_t *info = NULL;
 	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
-	json_t *list = NULL;
 	int json = 0, rc;
 
 	rc = parse_common(argc, argv, cli_usage_check, &json, NULL, NULL);
@@ -246,25 +296,32 @@ int cmd_check(int argc, char **argv)
 		return cli_usage_error("check takes no arguments");
 	path = cli_index_path();
 	if (json)
-		list = json_array();
-	st = newsidx_db_check(path, print_problem, list, &problems);
+		l.list = json_array();
+	st = newsidx_db_check(path, print_problem, &l, &problems);
 	if (st == NEWSIDX_NO_INDEX) {
 		fprintf(stderr, "newsidx: no index at %s; run: newsidx index "
 				"PATH\n",
 			path);
-		json_decref(list);
+		listing_free(&l);
 		return 1;
 	}
+	if (st == NEWSIDX_MODIFIED) {
+		rc = cannot_check(&l, path, st);
+		listing_free(&l);
+		return rc;
+	}
 	if (st) {
-		json_decref(list);
+		listing_free(&l);
 		return cli_fail(st, NULL);
 	}
+	if (l.held)
+		puts(l.held);
 	if (!problems)
 		info = checked_counts(&db);
 	if (json) {
-		json_t *o = json_pack("{s:s, s:b, s:I, s:o}", "index", path,
+		json_t *o = json_pack("{s:s, s:b, s:I, s:O}", "index", path,
 				      "ok", problems == 0, "problems",
-				      (json_int_t)problems, "details", list);
+				      (json_int_t)problems, "details", l.list);
 
 		if (o && info) {
 			json_object_set_new(
@@ -291,6 +348,7 @@ int cmd_check(int argc, char **argv)
 	}
 	newsidx_info_free(info);
 	newsidx_db_free(db);
+	listing_free(&l);
 	return problems ? 1 : 0;
 }
 

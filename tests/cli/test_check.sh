@@ -1,8 +1,9 @@
 #!/bin/sh
-# End-to-end: `newsidx check` and `stats`.  Damage in any table of the
-# live generation is reported and never crashes check or search; a sound
-# index says so, with its counts; stats never fail while a writer
-# commits.
+# End-to-end: `newsidx check` and `stats` under damage and under a running
+# writer.  Damage in any table of the live generation is reported and
+# never crashes check or search; a writer committing throughout is never
+# taken for damage, and stats never fail meanwhile; a sound index says
+# so, with its counts.
 . "$top_srcdir/tests/cli/lib.sh"
 
 IDX="$T/idx"
@@ -152,9 +153,10 @@ expect_rc 0 "the damage undone, the index is sound again"
 rm -rf "$DMG"
 
 # A writer re-indexing article by article, a commit each, until told to
-# stop; it counts its runs.  Every stats meanwhile must pass: what a
-# commit spoiled is read again.  They go on until the writer has finished
-# two more runs, so every one of them had a writer committing under it.
+# stop; it counts its runs.  Every check and stats meanwhile must pass:
+# what a commit spoiled is read again.  They go on until the writer has
+# finished two more runs, so every one of them had a writer committing
+# under it.
 BUSY="$T/busy"
 run --index "$BUSY" index --jobs 1 "$CORPUS"
 expect_rc 0 "index for the writer"
@@ -176,6 +178,16 @@ runs() {
 
 n=0
 start=$(runs)
+while [ "$n" -lt 40 ] || [ "$(runs)" -lt $((start + 2)) ]; do
+	run --index "$BUSY" check
+	if [ "$rc" -ne 0 ]; then
+		fail "check $n while a writer commits: exit $rc: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
+	fi
+	n=$((n + 1))
+done
+ok
+n=0
+start=$(runs)
 while [ "$n" -lt 300 ] || [ "$(runs)" -lt $((start + 2)) ]; do
 	run --index "$BUSY" stats
 	if [ "$rc" -ne 0 ]; then
@@ -191,7 +203,7 @@ if [ -s "$T/writer.err" ]; then
 else
 	ok
 fi
-run --index "$BUSY" stats
-expect_rc 0 "the writer gone, stats"
+run --index "$BUSY" check
+expect_rc 0 "the writer gone, the index is sound"
 
 finish

@@ -6,13 +6,23 @@
  * stem codes that parse).
  *
  * It reports problems through the caller's callback and repairs nothing:
- * the cure for a damaged index is a rebuild.  It must live through any
- * damage, so it runs in a child process that sends what it finds up a
- * pipe: libxapian's own check, and its readers, can crash on some damage
- * (1.4.22's check reads past the end of a damaged term list), and a
- * crash ends the child and becomes one more problem reported.  The
- * articles are not read at all when Xapian's check found the tables they
- * are read from damaged.
+ * the cure for a damaged index is a rebuild, so a problem reported must
+ * be real, and the check must live through any damage:
+ *
+ *  - It runs in a child process that sends what it finds up a pipe.
+ *    libxapian's own check, and its readers, can crash on some damage
+ *    (1.4.22's check reads past the end of a damaged term list); a crash
+ *    ends the child and becomes one more problem reported.  The articles
+ *    are not read at all when Xapian's check found the tables they are
+ *    read from damaged.
+ *  - A writer may commit while it reads.  Xapian's check reads the
+ *    blocks of one revision, which the writer reuses once it has
+ *    committed the next: what it finds counts only when that revision is
+ *    still the latest afterwards, else it runs again.  An article's
+ *    problems count only when the revision they were read from is still
+ *    the latest, else the article is read again.  A check that never
+ *    gets a quiet moment says so (NEWSIDX_MODIFIED): a race is never
+ *    reported as damage.
  */
 #include "config.h"
 
@@ -24,12 +34,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "store/store.h"
 #include "util/util.h"
 #include "xapc.h"
+
+/* Runs of Xapian's check that a writer's commits may spoil before the
+ * check gives up: ten, and as many as two seconds allow (a small index is
+ * checked many times over in that while, a large one never undisturbed
+ * while a writer commits every few seconds).  Reads of one article, much
+ * quicker, get six. */
+#define TABLE_TRIES 10
+#define TABLE_SECONDS 2.0
+#define ARTICLE_TRIES 6
 
 /* Runs of the child that may end in a crash before the crash counts as
  * damage: a block read while a writer rewrote it could crash one. */
@@ -229,34 +249,88 @@ static void report_tables(struct checker *c, const char *dir, int x,
 	}
 }
 
+/* A monotonic clock, in seconds. */
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 /*
- * Xapian's check of the live generation; *damaged gets a bit per table
- * found damaged.
+ * Xapian's check of the live generation, run again while a writer spoils
+ * it.  What it finds counts when a reader opened before it still reads
+ * the latest revision after it (or could open neither before nor after,
+ * no sign of a writer either), in the same generation.  *damaged gets a
+ * bit per table found damaged.  NEWSIDX_MODIFIED, with the reason in
+ * why, when it never ran undisturbed.
  */
 static newsidx_status_t check_tables(const char *path, struct checker *c,
-				     unsigned *damaged)
+				     unsigned *damaged, char *why,
+				     size_t wsize)
 {
-	char gen[256], dir[PATH_MAX];
-	unsigned long nerr = 0;
-	char *rep = NULL, *err = NULL;
-	int x;
+	char gen[256], now[256], dir[PATH_MAX];
+	unsigned long nerr;
+	char *rep, *err;
+	int tries, x;
+	double start = seconds();
 
-	live_dir(path, gen, sizeof(gen), dir, sizeof(dir));
-	mark(c, dir, "Xapian's check crashed reading it");
-	x = run_xapian_check(c, dir, &nerr, &rep, &err);
+	for (tries = 1;; tries++) {
+		xapc_db_t *rd = NULL;
+		int opened, changed = 0;
+
+		live_dir(path, gen, sizeof(gen), dir, sizeof(dir));
+		opened = xapc_db_open(&rd, dir, XAPC_DB_READONLY) == XAPC_OK;
+		nerr = 0;
+		rep = err = NULL;
+		mark(c, dir, "Xapian's check crashed reading it");
+		x = run_xapian_check(c, dir, &nerr, &rep, &err);
+		if (x == XAPC_OK && nerr == 0) {
+			xapc_db_free(rd);
+			free(rep);
+			free(err);
+			return NEWSIDX_OK;
+		}
+		if (opened) {
+			if (xapc_db_reopen(rd, &changed) != XAPC_OK)
+				changed = 1;
+		} else {
+			xapc_db_t *again = NULL;
+
+			changed = xapc_db_open(&again, dir,
+					       XAPC_DB_READONLY) == XAPC_OK;
+			xapc_db_free(again);
+		}
+		xapc_db_free(rd);
+		live_dir(path, now, sizeof(now), dir, sizeof(dir));
+		if (strcmp(gen, now) != 0 || x == XAPC_ERR_MODIFIED)
+			changed = 1;
+		if (x == XAPC_ERR_NOMEM || !changed)
+			break;
+		free(rep);
+		free(err);
+		if (tries >= TABLE_TRIES && seconds() - start >= TABLE_SECONDS) {
+			snprintf(why, wsize,
+				 "a writer committed during each of %d runs "
+				 "of Xapian's check; check again when it is "
+				 "idle",
+				 tries);
+			return NEWSIDX_MODIFIED;
+		}
+	}
 	if (x == XAPC_ERR_NOMEM) {
 		free(rep);
 		free(err);
 		return NEWSIDX_NOMEM;
 	}
-	if (x != XAPC_OK || nerr)
-		report_tables(c, dir, x, nerr, rep, err, damaged);
+	report_tables(c, dir, x, nerr, rep, err, damaged);
 	free(rep);
 	free(err);
 	return NEWSIDX_OK;
 }
 
-/* What is wrong with one article. */
+/* What is wrong with one article, held until it proves real. */
 struct found {
 	unsigned n;
 	char what[4][512];
@@ -400,51 +474,112 @@ static void check_doc(struct newsidx_db *db, xapc_docid_t id, int tl,
 	xapc_doc_free(doc);
 }
 
-/* newsidx's invariants, article by article. */
-static void check_articles(struct newsidx_db *db, struct checker *c)
+/*
+ * Whether the index moved on since the handle last looked: a writer
+ * committed, or a compaction or rebuild switched generations (gen, the
+ * handle's, is updated).  The handle follows it either way.
+ */
+static int moved(struct newsidx_db *db, char *gen, size_t size)
+{
+	char now[256] = "";
+	int changed = 0;
+
+	newsidx_layout__current(db->path, now, sizeof(now));
+	if (strcmp(now, gen) != 0) {
+		snprintf(gen, size, "%s", now);
+		newsidx_db__reopen(db, 1);
+		return 1;
+	}
+	if (xapc_db_reopen(db->x, &changed) != XAPC_OK) {
+		newsidx_db__reopen(db, 1);
+		return 1;
+	}
+	return changed;
+}
+
+/* newsidx's invariants, article by article; NEWSIDX_MODIFIED when an
+ * article never read the same twice. */
+static newsidx_status_t check_articles(struct newsidx_db *db,
+				       struct checker *c, char *gen,
+				       size_t gsize)
 {
 	xapc_docid_t last = 0, id;
-	int tl = newsidx_db__term_lists(db);
+	int tl = newsidx_db__term_lists(db), tries;
 	char where[64];
 	struct found f;
-	unsigned k;
 
-	if (xapc_db_lastdocid(db->x, &last) != XAPC_OK) {
-		problem(c, db->path, "unreadable: %s", xapc_db_errmsg(db->x));
-		return;
+	for (tries = 1; xapc_db_lastdocid(db->x, &last) != XAPC_OK; tries++) {
+		if (!moved(db, gen, gsize)) {
+			problem(c, db->path, "unreadable: %s",
+				xapc_db_errmsg(db->x));
+			return NEWSIDX_OK;
+		}
+		if (tries == ARTICLE_TRIES)
+			return NEWSIDX_MODIFIED;
 	}
 	for (id = 1; id <= last && id != 0; id++) {
 		snprintf(where, sizeof(where), "document %u", id);
 		mark(c, where, "the check crashed reading it");
-		check_doc(db, id, tl, &f);
-		for (k = 0; k < f.n; k++)
-			problem(c, where, "%s", f.what[k]);
+		for (tries = 1;; tries++) {
+			unsigned k;
+
+			check_doc(db, id, tl, &f);
+			if (!f.n)
+				break;
+			if (!moved(db, gen, gsize)) {
+				for (k = 0; k < f.n; k++)
+					problem(c, where, "%s", f.what[k]);
+				break;
+			}
+			if (tries == ARTICLE_TRIES)
+				return NEWSIDX_MODIFIED;
+			tl = newsidx_db__term_lists(db);
+		}
 	}
+	return NEWSIDX_OK;
 }
 
-/* The whole check, wherever it runs; problems go to c. */
-static newsidx_status_t run_check(const char *path, struct checker *c)
+/* The whole check, wherever it runs; problems go to c, and the reason
+ * when it cannot be done to why. */
+static newsidx_status_t run_check(const char *path, struct checker *c,
+				  char *why, size_t wsize)
 {
+	char gen[256] = "";
 	unsigned damaged = 0;
 	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
-	int bad;
+	int bad, tries;
 
-	st = check_tables(path, c, &damaged);
+	st = check_tables(path, c, &damaged, why, wsize);
 	if (st || (damaged & ARTICLE_TABLES))
 		return st;
-	st = newsidx_db_open(&db, path, NULL);
+	/* Opening while a writer commits can fail as reading can. */
+	for (tries = 1;; tries++) {
+		newsidx_layout__current(path, gen, sizeof(gen));
+		st = newsidx_db_open(&db, path, NULL);
+		if (st != NEWSIDX_MODIFIED || tries == ARTICLE_TRIES)
+			break;
+		newsidx_db_free(db);
+		db = NULL;
+	}
 	if (st == NEWSIDX_OK) {
-		check_articles(db, c);
+		st = check_articles(db, c, gen, sizeof(gen));
 		(void)newsidx_db__stemcodes(db, &bad);
-		if (bad)
+		if (!st && bad)
 			problem(c, path, "its stem codes (newsidx.stemcodes) "
 					 "are damaged; rebuild it");
-	} else if (st != NEWSIDX_NOMEM) {
+	} else if (st != NEWSIDX_NOMEM && st != NEWSIDX_MODIFIED) {
 		problem(c, path, "%s", newsidx_db_errmsg(db));
 		st = NEWSIDX_OK;
 	}
 	newsidx_db_free(db);
+	if (st == NEWSIDX_MODIFIED && c->problems)
+		st = NEWSIDX_OK; /* what was found is damage enough */
+	else if (st == NEWSIDX_MODIFIED)
+		snprintf(why, wsize,
+			 "a writer kept committing while the articles were "
+			 "read (%d tries); check again when it is idle",
+			 ARTICLE_TRIES);
 	return st;
 }
 
@@ -455,6 +590,7 @@ struct relay {
 	unsigned long problems;
 	int ended;                   /* the child's last line came */
 	newsidx_status_t status;     /* and said this */
+	char why[1024];
 	char where[PATH_MAX], doing[128]; /* the child's last mark */
 };
 
@@ -477,6 +613,9 @@ static void take(struct relay *r, char *line)
 	case 'm':
 		snprintf(r->where, sizeof(r->where), "%s", where);
 		snprintf(r->doing, sizeof(r->doing), "%s", what);
+		break;
+	case 'r':
+		snprintf(r->why, sizeof(r->why), "%s", what);
 		break;
 	case 's':
 		r->status = (newsidx_status_t)atoi(what);
@@ -533,10 +672,13 @@ static int run_child(const char *path, struct relay *r, int *ws)
 	}
 	if (pid == 0) {
 		struct checker c = { NULL, NULL, fds[1], 0 };
-		char st[16];
+		char why[1024] = "", st[16];
 
 		close(fds[0]);
-		snprintf(st, sizeof(st), "%d", (int)run_check(path, &c));
+		snprintf(st, sizeof(st), "%d",
+			 (int)run_check(path, &c, why, sizeof(why)));
+		if (*why)
+			send_line(fds[1], 'r', "", why);
 		send_line(fds[1], 's', "", st);
 		_exit(0);
 	}
@@ -589,7 +731,7 @@ newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 			 * damage is kind. */
 			struct checker c = { report, ctx, -1, 0 };
 
-			st = run_check(path, &c);
+			st = run_check(path, &c, r.why, sizeof(r.why));
 			found += c.problems;
 			break;
 		}
@@ -608,6 +750,8 @@ newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 			break;
 		}
 	}
+	if (st == NEWSIDX_MODIFIED && *r.why && report)
+		report(ctx, path, r.why);
 	if (problems)
 		*problems = found;
 	return st;
