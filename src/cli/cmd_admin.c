@@ -207,6 +207,10 @@ int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
+/* The exit code of a check that cannot open the index as it must
+ * (EX_IOERR). */
+#define EXIT_CANNOT_CHECK 74
+
 /* What the check reports: every report for --json, else printed. */
 struct listing {
 	json_t *list;
@@ -248,9 +252,10 @@ static const char *check_reason(struct listing *l)
 
 /*
  * Say why the check could not be done; its exit code.  check's verdicts
- * are 0 (nothing wrong) and 1 (problems found, or no index at all); a
- * writer committing throughout leaves it none, and, as for a locked
- * index, 75 says to try again later.
+ * are 0 (nothing wrong) and 1 (problems found, or no index at all); when
+ * it reaches none, 74 says it cannot open the tables as Xapian's check
+ * must, read/write, and 75, as for a locked index, that a writer
+ * committed throughout: try again later.
  */
 static int cannot_check(struct listing *l, const char *path,
 			newsidx_status_t st)
@@ -259,7 +264,7 @@ static int cannot_check(struct listing *l, const char *path,
 
 	fprintf(stderr, "newsidx: cannot check %s: %s\n", path,
 		why ? why : newsidx_status_str(st));
-	return EXIT_LOCKED;
+	return st == NEWSIDX_IO ? EXIT_CANNOT_CHECK : EXIT_LOCKED;
 }
 
 static void listing_free(struct listing *l)
@@ -305,7 +310,7 @@ int cmd_check(int argc, char **argv)
 		listing_free(&l);
 		return 1;
 	}
-	if (st == NEWSIDX_MODIFIED) {
+	if (st == NEWSIDX_IO || st == NEWSIDX_MODIFIED) {
 		rc = cannot_check(&l, path, st);
 		listing_free(&l);
 		return rc;

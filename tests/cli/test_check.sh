@@ -2,8 +2,10 @@
 # End-to-end: `newsidx check` and `stats` under damage and under a running
 # writer.  Damage in any table of the live generation is reported and
 # never crashes check or search; a writer committing throughout is never
-# taken for damage, and stats never fail meanwhile; a sound index says
-# so, with its counts.
+# taken for damage, and stats never fail meanwhile; an index whose tables
+# cannot be opened read/write, as Xapian's check must, is not checked
+# (exit 74) rather than called damaged; a sound index says so, with its
+# counts.
 . "$top_srcdir/tests/cli/lib.sh"
 
 IDX="$T/idx"
@@ -151,6 +153,45 @@ done
 run --index "$DMG" check
 expect_rc 0 "the damage undone, the index is sound again"
 rm -rf "$DMG"
+
+# An index whose tables cannot be opened read/write, as Xapian's check
+# opens them, cannot be checked: it is no sign of damage.  Root may write
+# whatever the modes say, so root runs check without the capabilities
+# that let it (setpriv); where it cannot drop them, this is skipped.
+RO="$T/ro"
+cp -r "$IDX" "$RO"
+chmod -R a-w "$RO"
+as=
+can=yes
+if [ "$(id -u)" -eq 0 ]; then
+	as="setpriv --bounding-set=-dac_override,-dac_read_search"
+	$as true 2>/dev/null || can=no
+fi
+if [ "$can" = yes ] &&
+	$as sh -c ": >>'$(live "$RO")/postlist.glass'" 2>/dev/null; then
+	can=no
+fi
+if [ "$can" = no ]; then
+	echo "skipped: a read-only index (its files stay writable here)"
+else
+	$as "$NEWSIDX" --index "$RO" check >"$T/out" 2>"$T/err"
+	rc=$?
+	expect_rc 74 "check on a read-only index"
+	expect_err "^newsidx: cannot check $RO: cannot open .* read/write" \
+		"says it cannot check, and why"
+	expect_eq "$(wc -l <"$T/err")" "1" "in one line"
+	expect_eq "$(wc -c <"$T/out")" "0" "and reports no problem"
+	$as "$NEWSIDX" --index "$RO" check --json >"$T/out" 2>"$T/err"
+	rc=$?
+	expect_rc 74 "check --json on a read-only index"
+	$as "$NEWSIDX" --index "$RO" stats >"$T/out" 2>"$T/err"
+	rc=$?
+	expect_rc 0 "stats on a read-only index"
+	$as "$NEWSIDX" --index "$RO" search japan >"$T/out" 2>"$T/err"
+	rc=$?
+	expect_rc 0 "search on a read-only index"
+fi
+chmod -R u+w "$RO"
 
 # A writer re-indexing article by article, a commit each, until told to
 # stop; it counts its runs.  Every check and stats meanwhile must pass:

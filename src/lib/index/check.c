@@ -23,9 +23,13 @@
  *    the latest, else the article is read again.  A check that never
  *    gets a quiet moment says so (NEWSIDX_MODIFIED): a race is never
  *    reported as damage.
+ *  - Xapian's check opens every table read/write, even to read it.  A
+ *    table this process may not write cannot be checked at all, which is
+ *    no sign of damage (NEWSIDX_IO).
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -150,6 +154,50 @@ static void live_dir(const char *path, char *gen, size_t gsize, char *dir,
 	}
 }
 
+/* 0, and why in why, when a table in dir cannot be opened read/write
+ * for want of permission, as Xapian's check must open it. */
+static int tables_writable(const char *dir, char *why, size_t size)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int ok = 1;
+
+	if (!d) {
+		if (errno != EACCES)
+			return 1; /* not a directory: Xapian's check judges */
+		if (snprintf(why, size, "cannot read %s: %s", dir,
+			     strerror(errno)) < 0)
+			*why = '\0';
+		return 0;
+	}
+	while (ok && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char p[PATH_MAX];
+		int fd;
+
+		if (n < 7 || strcmp(de->d_name + n - 6, ".glass") != 0)
+			continue;
+		if (snprintf(p, sizeof(p), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(p))
+			continue;
+		fd = open(p, O_RDWR | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+		} else if (errno == EACCES || errno == EPERM ||
+			   errno == EROFS) {
+			/* (A message cut short still says enough.) */
+			if (snprintf(why, size,
+				     "cannot open %s read/write, as Xapian's "
+				     "check must: %s",
+				     p, strerror(errno)) < 0)
+				*why = '\0';
+			ok = 0;
+		}
+	}
+	closedir(d);
+	return ok;
+}
+
 /* Xapian's check, with standard error silenced in the child: libxapian
  * reading past a damaged table is reported there by a sanitizer before
  * the child dies, and what the check finds comes up the pipe. */
@@ -263,8 +311,8 @@ static double seconds(void)
  * it.  What it finds counts when a reader opened before it still reads
  * the latest revision after it (or could open neither before nor after,
  * no sign of a writer either), in the same generation.  *damaged gets a
- * bit per table found damaged.  NEWSIDX_MODIFIED, with the reason in
- * why, when it never ran undisturbed.
+ * bit per table found damaged.  NEWSIDX_IO or NEWSIDX_MODIFIED, with the
+ * reason in why, when it cannot be run or never ran undisturbed.
  */
 static newsidx_status_t check_tables(const char *path, struct checker *c,
 				     unsigned *damaged, char *why,
@@ -281,6 +329,8 @@ static newsidx_status_t check_tables(const char *path, struct checker *c,
 		int opened, changed = 0;
 
 		live_dir(path, gen, sizeof(gen), dir, sizeof(dir));
+		if (!tables_writable(dir, why, wsize))
+			return NEWSIDX_IO;
 		opened = xapc_db_open(&rd, dir, XAPC_DB_READONLY) == XAPC_OK;
 		nerr = 0;
 		rep = err = NULL;
@@ -750,7 +800,7 @@ newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 			break;
 		}
 	}
-	if (st == NEWSIDX_MODIFIED && *r.why && report)
+	if ((st == NEWSIDX_IO || st == NEWSIDX_MODIFIED) && *r.why && report)
 		report(ctx, path, r.why);
 	if (problems)
 		*problems = found;
