@@ -72,6 +72,27 @@ static newsidx_status_t open_writer(newsidx_db_t **db, double timeout)
 	return newsidx_db_open(db, cli_index_path(), &oo);
 }
 
+/*
+ * Open the index to read it.  Opening while a writer commits can fail
+ * with NEWSIDX_MODIFIED (the library retries its reads, not yet every
+ * part of an open): open again, as a search would read again.
+ */
+static newsidx_status_t open_reader(newsidx_db_t **db, int any_schema)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_status_t st;
+	int tries;
+
+	oo.any_schema = any_schema;
+	for (tries = 0;; tries++) {
+		st = newsidx_db_open(db, cli_index_path(), &oo);
+		if (st != NEWSIDX_MODIFIED || tries == 5)
+			return st;
+		newsidx_db_free(*db);
+		*db = NULL;
+	}
+}
+
 static json_t *counts_json(const newsidx_count_t *c, size_t n)
 {
 	json_t *o = json_object();
@@ -85,7 +106,6 @@ static json_t *counts_json(const newsidx_count_t *c, size_t n)
 
 int cmd_stats(int argc, char **argv)
 {
-	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
 	newsidx_info_t *info = NULL;
 	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
@@ -97,8 +117,8 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("stats takes no arguments");
-	oo.any_schema = 1; /* stats also describe an index to rebuild */
-	st = newsidx_db_open(&db, cli_index_path(), &oo);
+	/* Stats also describe an index to rebuild. */
+	st = open_reader(&db, 1);
 	if (!st)
 		st = newsidx_db_info(db, &info);
 	if (st) {
@@ -187,22 +207,91 @@ int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
+/* The exit code of a check that cannot open the index as it must
+ * (EX_IOERR). */
+#define EXIT_CANNOT_CHECK 74
+
+/* What the check reports: every report for --json, else printed. */
+struct listing {
+	json_t *list;
+	char *held; /* the last report, printed once the next one comes or
+		       the check ends well: when it cannot be done, the last
+		       report says why, and is no problem */
+};
+
 static void print_problem(void *ctx, const char *where, const char *what)
 {
-	json_t *list = ctx;
+	struct listing *l = ctx;
+	char *line;
 
-	if (list)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "where",
-						      where, "problem", what));
-	else
-		printf("%s: %s\n", where, what);
+	if (l->list) {
+		json_array_append_new(l->list,
+				      json_pack("{s:s, s:s}", "where", where,
+						"problem", what));
+		return;
+	}
+	if (l->held)
+		puts(l->held);
+	free(l->held);
+	l->held = asprintf(&line, "%s: %s", where, what) < 0 ? NULL : line;
+}
+
+/* The held report, which is why the check could not be done; NULL when
+ * there is none.  Borrowed from l. */
+static const char *check_reason(struct listing *l)
+{
+	size_t n = l->list ? json_array_size(l->list) : 0;
+	const char *what;
+
+	if (n)
+		return json_string_value(json_object_get(
+			json_array_get(l->list, n - 1), "problem"));
+	what = l->held ? strstr(l->held, ": ") : NULL;
+	return what ? what + 2 : NULL;
+}
+
+/*
+ * Say why the check could not be done; its exit code.  check's verdicts
+ * are 0 (nothing wrong) and 1 (problems found, or no index at all); when
+ * it reaches none, 74 says it cannot open the tables as Xapian's check
+ * must, read/write, and 75, as for a locked index, that a writer
+ * committed throughout: try again later.
+ */
+static int cannot_check(struct listing *l, const char *path,
+			newsidx_status_t st)
+{
+	const char *why = check_reason(l);
+
+	fprintf(stderr, "newsidx: cannot check %s: %s\n", path,
+		why ? why : newsidx_status_str(st));
+	return st == NEWSIDX_IO ? EXIT_CANNOT_CHECK : EXIT_LOCKED;
+}
+
+static void listing_free(struct listing *l)
+{
+	json_decref(l->list);
+	free(l->held);
+}
+
+/* The counts of a sound index, to say what was checked; NULL when they
+ * cannot be read. */
+static newsidx_info_t *checked_counts(newsidx_db_t **db)
+{
+	newsidx_info_t *info = NULL;
+
+	if (open_reader(db, 0) || newsidx_db_info(*db, &info))
+		return NULL;
+	return info;
 }
 
 int cmd_check(int argc, char **argv)
 {
+	struct listing l = { NULL, NULL };
+	const char *path;
 	unsigned long problems = 0;
+	newsidx_info_t *info = NULL;
+	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
-	json_t *list = NULL;
 	int json = 0, rc;
 
 	rc = parse_common(argc, argv, cli_usage_check, &json, NULL, NULL);
@@ -210,26 +299,42 @@ int cmd_check(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("check takes no arguments");
+	path = cli_index_path();
 	if (json)
-		list = json_array();
-	st = newsidx_db_check(cli_index_path(), print_problem, list, &problems);
+		l.list = json_array();
+	st = newsidx_db_check(path, print_problem, &l, &problems);
 	if (st == NEWSIDX_NO_INDEX) {
 		fprintf(stderr, "newsidx: no index at %s; run: newsidx index "
 				"PATH\n",
-			cli_index_path());
-		json_decref(list);
+			path);
+		listing_free(&l);
 		return 1;
 	}
+	if (st == NEWSIDX_IO || st == NEWSIDX_MODIFIED) {
+		rc = cannot_check(&l, path, st);
+		listing_free(&l);
+		return rc;
+	}
 	if (st) {
-		json_decref(list);
+		listing_free(&l);
 		return cli_fail(st, NULL);
 	}
+	if (l.held)
+		puts(l.held);
+	if (!problems)
+		info = checked_counts(&db);
 	if (json) {
-		json_t *o = json_pack("{s:s, s:b, s:I, s:o}", "index",
-				      cli_index_path(), "ok", problems == 0,
-				      "problems", (json_int_t)problems,
-				      "details", list);
+		json_t *o = json_pack("{s:s, s:b, s:I, s:O}", "index", path,
+				      "ok", problems == 0, "problems",
+				      (json_int_t)problems, "details", l.list);
 
+		if (o && info) {
+			json_object_set_new(
+				o, "articles",
+				json_integer((json_int_t)info->articles));
+			json_object_set_new(
+				o, "terms", json_integer((json_int_t)info->terms));
+		}
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));
 			fputc('\n', stdout);
@@ -238,9 +343,17 @@ int cmd_check(int argc, char **argv)
 	} else if (problems) {
 		fprintf(stderr, "newsidx: %s: %lu problem%s found; rebuild "
 				"it: newsidx --index %s rebuild\n",
-			cli_index_path(), problems, problems == 1 ? "" : "s",
-			cli_index_path());
+			path, problems, problems == 1 ? "" : "s", path);
+	} else if (info) {
+		printf("%s: no problems found: %zu articles, %llu terms, %zu "
+		       "files\n",
+		       path, info->articles, info->terms, info->files);
+	} else {
+		printf("%s: no problems found\n", path);
 	}
+	newsidx_info_free(info);
+	newsidx_db_free(db);
+	listing_free(&l);
 	return problems ? 1 : 0;
 }
 

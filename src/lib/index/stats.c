@@ -3,9 +3,10 @@
  * schema and stemmer, its positions layout, dictionary and stem codes,
  * the files it was read from, and the articles per source and month.
  *
- * It only reads.  Facet counts come from one boolean match over every
- * article, so they are exact, and the caller owns the result until
- * newsidx_info_free().
+ * It only reads, everything from one revision: a writer's commit that
+ * spoils the reads makes it read again from the latest, as searches do.
+ * Facet counts come from one boolean match over every article, so they
+ * are exact, and the caller owns the result until newsidx_info_free().
  */
 #include "config.h"
 
@@ -18,6 +19,9 @@
 #include "util/util.h"
 #include "xapc.h"
 
+/* Reads spoiled by a writer before info gives up, as for searches. */
+#define MODIFIED_RETRIES 5
+
 struct info {
 	newsidx_info_t pub;
 	char *path, *updated, *stemmer, *stemver;
@@ -29,6 +33,7 @@ struct info {
 struct key_count {
 	struct newsidx_db *db;
 	size_t files, failed;
+	int x; /* a binding status: a value could not be read */
 	int nomem;
 };
 
@@ -44,14 +49,15 @@ static int count_state(void *ctx, const char *key, size_t klen)
 	}
 	memcpy(name, key, klen);
 	name[klen] = '\0';
-	if (xapc_db_get_metadata(k->db->x, name, &v, &len) == XAPC_OK && len) {
+	k->x = xapc_db_get_metadata(k->db->x, name, &v, &len);
+	if (!k->x && len) {
 		k->files++;
 		if (strstr(v, " failed "))
 			k->failed++;
 	}
 	free(v);
 	free(name);
-	return 0;
+	return k->x != XAPC_OK;
 }
 
 static int count_term(void *ctx, const char *term, size_t len,
@@ -66,14 +72,110 @@ static int count_term(void *ctx, const char *term, size_t len,
 	return 0;
 }
 
-static char *meta(struct newsidx_db *db, const char *key)
-{
-	char *v = NULL;
-	size_t len = 0;
+/* The metadata info reports, in the order of the names below. */
+static const char *const meta_keys[] = {
+	NEWSIDX_META_UPDATED,    NEWSIDX_META_STEMMER,
+	NEWSIDX_META_STEMMER_VERSION, NEWSIDX_META_SCHEMA,
+	NEWSIDX_META_POSITIONS,  NEWSIDX_META_TERMLIST,
+	NEWSIDX_META_DICTIONARY, NEWSIDX_META_STEMCODES
+};
+enum { UPDATED, STEMMER, STEMVER, SCHEMA, POSITIONS, TERMLIST, DICTIONARY,
+       STEMCODES, NMETA };
 
-	if (xapc_db_get_metadata(db->x, key, &v, &len) != XAPC_OK)
-		return NULL;
-	return v;
+/* Everything info reads from the index, all from one revision. */
+struct reading {
+	xapc_doccount_t count, deleted;
+	unsigned long long terms;
+	struct key_count kc;
+	char *meta[NMETA]; /* malloc'd; "" when absent */
+	size_t len[NMETA];
+	xapc_mset_t *m;    /* every article, its facets counted */
+};
+
+static void reading_clear(struct reading *rd)
+{
+	size_t k;
+
+	for (k = 0; k < NMETA; k++)
+		free(rd->meta[k]);
+	xapc_mset_free(rd->m);
+	memset(rd, 0, sizeof(*rd));
+}
+
+/* Read it all; a binding status (XAPC_ERR_NOMEM also when our own
+ * allocations fail). */
+static int read_index(struct newsidx_db *db, struct reading *rd)
+{
+	static const xapc_slot_t spies[2] = { NEWSIDX_SLOT_SOURCE,
+					      NEWSIDX_SLOT_DATE };
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	xapc_query_t *all;
+	size_t k;
+	int x;
+
+	x = xapc_db_doccount(db->x, &rd->count);
+	if (!x)
+		x = xapc_db_allterms(db->x, "", count_term, &rd->terms);
+	rd->kc.db = db;
+	if (!x)
+		x = xapc_db_metadata_keys(db->x, NEWSIDX_META_FILE_PREFIX,
+					  count_state, &rd->kc);
+	if (!x)
+		x = rd->kc.nomem ? XAPC_ERR_NOMEM : rd->kc.x;
+	for (k = 0; !x && k < NMETA; k++)
+		x = xapc_db_get_metadata(db->x, meta_keys[k], &rd->meta[k],
+					 &rd->len[k]);
+	if (!x)
+		x = xapc_db_deleted_count(db->x, &rd->deleted);
+	if (x)
+		return x;
+	all = xapc_query_all();
+	if (!all)
+		return XAPC_ERR_NOMEM;
+	/* Exact counts per value over every article. */
+	p.weighting = XAPC_WEIGHT_BOOL;
+	p.maxitems = 0;
+	p.check_at_least = rd->count;
+	p.spy_slots = spies;
+	p.n_spy_slots = 2;
+	x = xapc_db_query(db->x, all, &p, &rd->m);
+	xapc_query_free(all);
+	return x;
+}
+
+/*
+ * Read it all from the latest commit, and again when a writer's commit
+ * made the reader's view stale or a generation switch retired its files,
+ * as searches do (query/run.c).
+ */
+static newsidx_status_t read_latest(struct newsidx_db *db,
+				    struct reading *rd)
+{
+	newsidx_status_t st;
+	int x = XAPC_OK, tries, by_path = 0;
+
+	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
+		/* Opening the index again while a writer commits can fail
+		 * as reading can (see newsidx_db_open). */
+		st = newsidx_db__reopen(db, by_path);
+		if (st == NEWSIDX_MODIFIED || st == NEWSIDX_CORRUPT) {
+			by_path = 1;
+			continue;
+		}
+		if (st)
+			return st;
+		reading_clear(rd);
+		x = read_index(db, rd);
+		if (x == XAPC_OK || x == XAPC_ERR_INVALID ||
+		    x == XAPC_ERR_NOMEM || db->writable)
+			break;
+		by_path = x != XAPC_ERR_MODIFIED || tries > 0;
+	}
+	if (st)
+		return st;
+	if (x == XAPC_ERR_NOMEM)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	return x ? newsidx_db__xfail(db, x, "reading") : NEWSIDX_OK;
 }
 
 void newsidx_info_free(newsidx_info_t *info)
@@ -115,17 +217,11 @@ static char *keep(struct info *i, const char *s, size_t n)
 
 newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 {
-	static const xapc_slot_t spies[2] = { NEWSIDX_SLOT_SOURCE,
-					      NEWSIDX_SLOT_DATE };
-	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
-	struct key_count kc;
+	struct reading rd;
 	struct info *i;
-	xapc_query_t *all;
-	xapc_mset_t *m = NULL;
-	xapc_doccount_t count = 0;
-	char *schema;
+	xapc_mset_t *m;
+	newsidx_status_t st;
 	size_t j, k, n;
-	int x;
 
 	if (!db || !db->x || !out)
 		return NEWSIDX_INVALID_ARGUMENT;
@@ -133,65 +229,40 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	i = calloc(1, sizeof(*i));
 	if (!i)
 		return NEWSIDX_NOMEM;
-	newsidx_db__reopen(db, 0);
-	x = xapc_db_doccount(db->x, &count);
-	if (!x)
-		x = xapc_db_allterms(db->x, "", count_term, &i->pub.terms);
-	memset(&kc, 0, sizeof(kc));
-	kc.db = db;
-	if (!x)
-		x = xapc_db_metadata_keys(db->x, NEWSIDX_META_FILE_PREFIX,
-					  count_state, &kc);
-	all = xapc_query_all();
-	if (!x && all) {
-		/* Exact counts per value over every article. */
-		p.weighting = XAPC_WEIGHT_BOOL;
-		p.maxitems = 0;
-		p.check_at_least = count;
-		p.spy_slots = spies;
-		p.n_spy_slots = 2;
-		x = xapc_db_query(db->x, all, &p, &m);
-	}
-	xapc_query_free(all);
-	if (x || !all || kc.nomem) {
+	memset(&rd, 0, sizeof(rd));
+	st = read_latest(db, &rd);
+	if (st) {
+		reading_clear(&rd);
 		newsidx_info_free(&i->pub);
-		xapc_mset_free(m);
-		return x ? newsidx_db__xfail(db, x, "reading")
-			 : newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		return st;
 	}
+	m = rd.m;
+	rd.m = NULL;
 	i->path = newsidx_strdup(db->path);
-	i->updated = meta(db, NEWSIDX_META_UPDATED);
-	i->stemmer = meta(db, NEWSIDX_META_STEMMER);
-	i->stemver = meta(db, NEWSIDX_META_STEMMER_VERSION);
-	schema = meta(db, NEWSIDX_META_SCHEMA);
-	i->pub.schema_version = schema ? atoi(schema) : 0;
-	free(schema);
+	i->updated = rd.meta[UPDATED];
+	i->stemmer = rd.meta[STEMMER];
+	i->stemver = rd.meta[STEMVER];
+	rd.meta[UPDATED] = rd.meta[STEMMER] = rd.meta[STEMVER] = NULL;
+	i->pub.schema_version = atoi(rd.meta[SCHEMA]);
 	i->pub.schema_current = NEWSIDX_SCHEMA_VERSION;
 	i->pub.positions =
-		newsidx_db__compact_positions(db) ? "compact" : "table";
-	free(newsidx_db__dictionary(db, &i->pub.dictionary_bytes));
-	{
-		size_t clen;
-
-		free(newsidx_db__stemcodes_raw(db, &clen));
-		/* The value is "NXC1" and 8 bytes per code. */
-		i->pub.stem_codes = clen >= 4 ? (clen - 4) / 8 : 0;
-	}
-	i->pub.term_lists = newsidx_db__term_lists(db);
-	{
-		xapc_doccount_t del = 0;
-
-		xapc_db_deleted_count(db->x, &del);
-		i->pub.deleted = del;
-	}
+		strcmp(rd.meta[POSITIONS], "compact") == 0 ? "compact" : "table";
+	i->pub.dictionary_bytes = rd.len[DICTIONARY];
+	/* The value is "NXC1" and 8 bytes per code. */
+	i->pub.stem_codes =
+		rd.len[STEMCODES] >= 4 ? (rd.len[STEMCODES] - 4) / 8 : 0;
+	i->pub.term_lists = strcmp(rd.meta[TERMLIST], "none") != 0;
+	i->pub.deleted = rd.deleted;
+	i->pub.terms = rd.terms;
 	i->pub.path = i->path ? i->path : "";
-	i->pub.updated = i->updated ? i->updated : "";
-	i->pub.stemmer = i->stemmer ? i->stemmer : "";
-	i->pub.stemmer_version = i->stemver ? i->stemver : "";
-	i->pub.articles = count;
+	i->pub.updated = i->updated;
+	i->pub.stemmer = i->stemmer;
+	i->pub.stemmer_version = i->stemver;
+	i->pub.articles = rd.count;
 	i->pub.disk_bytes = newsidx_layout__disk_bytes(db->path);
-	i->pub.files = kc.files;
-	i->pub.failed_files = kc.failed;
+	i->pub.files = rd.kc.files;
+	i->pub.failed_files = rd.kc.failed;
+	reading_clear(&rd);
 
 	n = xapc_mset_facet_count(m, 0);
 	i->sources = calloc(n + 1, sizeof(*i->sources));
