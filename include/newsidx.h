@@ -638,9 +638,17 @@ NEWSIDX_API void newsidx_info_free(newsidx_info_t *info);
  * table, then newsidx's own invariants (each article has one id, its id
  * is unique, its stored data decodes, it records its file).  Each
  * problem is passed to report (may be NULL) as where/what, and counted
- * in *problems.  Works on an index too damaged to open.
+ * in *problems.  Works on an index too damaged to open: the check runs
+ * in a child process (fork), so that a crash inside the engine on a
+ * damaged table is one more problem reported, never the caller's crash.
+ * A writer may commit meanwhile: what the check finds counts only when
+ * the revision it read is still the latest, else it checks again.
  * Returns NEWSIDX_OK when the check ran (see *problems),
- * NEWSIDX_NO_INDEX, NEWSIDX_NOMEM.  Thread-safe.
+ * NEWSIDX_NO_INDEX, NEWSIDX_NOMEM; NEWSIDX_IO when the tables cannot be
+ * opened read/write, as the engine's check needs, and NEWSIDX_MODIFIED
+ * when a writer committed throughout the retries: in those two cases
+ * report receives the reason once (where is path) and *problems stays 0.
+ * Thread-safe.
  * @since 0.3 (as newsidx_check() since 0.1)
  */
 NEWSIDX_API newsidx_status_t newsidx_db_check(const char *path,

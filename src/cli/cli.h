@@ -13,6 +13,8 @@
 #define EXIT_USAGE 2
 #define EXIT_REJECTED 65
 #define EXIT_NOINPUT 66
+/* check cannot open the index's tables as Xapian's check must (EX_IOERR) */
+#define EXIT_CANNOT_CHECK 74
 #define EXIT_LOCKED 75
 
 /* --index DIR, as given before or after the command. */

@@ -207,10 +207,6 @@ int cmd_stats(int argc, char **argv)
 	return 0;
 }
 
-/* The exit code of a check that cannot open the index as it must
- * (EX_IOERR). */
-#define EXIT_CANNOT_CHECK 74
-
 /* What the check reports: every report for --json, else printed. */
 struct listing {
 	json_t *list;

@@ -138,7 +138,10 @@ const char cli_usage_check[] =
 	"\n"
 	"Run Xapian's consistency check on every table, then newsidx's own\n"
 	"invariants (one unique id per article, readable stored data, a\n"
-	"recorded source file).  Prints each problem; exit code 1 when any.\n";
+	"recorded source file).  Prints each problem, or one line with the\n"
+	"counts when there is none.  Exit code 1 when it finds any, 74 when\n"
+	"it cannot open the tables read/write as Xapian's check must, 75\n"
+	"when a writer kept committing throughout its retries.\n";
 
 const char cli_usage_compact[] =
 	"usage: newsidx compact [--lock-timeout SECONDS]\n"

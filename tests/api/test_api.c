@@ -63,7 +63,7 @@ START_TEST(test_version_and_status)
 
 	ck_assert_str_eq(newsidx_version(), "0.3.0");
 	ck_assert_int_eq(NEWSIDX_VERSION_NUM, 0x000300);
-	for (i = 0; i <= 17; i++) {
+	for (i = 0; i <= (int)NEWSIDX_DELETE_REFUSED; i++) {
 		const char *s = newsidx_status_str((newsidx_status_t)i);
 
 		ck_assert_ptr_nonnull(s);
