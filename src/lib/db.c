@@ -637,6 +637,10 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 			  tries == 5))
 			return newsidx_db__xfail(db, x, "opening");
 		st = x ? NEWSIDX_MODIFIED : check_schema(db);
+		/* The deleted list is read in the same view, and a commit
+		 * that spoils it is one more reason to open again. */
+		if (st == NEWSIDX_OK)
+			st = newsidx_db__track(db);
 		/* A writer committing, or switching generations, while a
 		 * reader opens can make the view it got inconsistent: open
 		 * again, as a search would. */
@@ -650,10 +654,8 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	if (st == NEWSIDX_VERSION_MISMATCH && opts->any_schema) {
 		/* Kept for info and rebuild; everything else refuses it. */
 		db->mismatch = 1;
-		st = NEWSIDX_OK;
-	}
-	if (!st)
 		st = newsidx_db__track(db);
+	}
 	if (opts->synonyms && !(db->synonyms = newsidx_strdup(opts->synonyms)))
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	if (!st && db->writable && !db->mismatch)
