@@ -13,14 +13,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 #include "store/store.h"
 #include "util/util.h"
 #include "xapc.h"
 
-/* Reads spoiled by a writer before info gives up, as for searches. */
-#define MODIFIED_RETRIES 5
+/* Reads spoiled by a writer before info gives up: at least this many,
+ * and for at least this long.  A read that takes longer than a few of a
+ * busy writer's commits (a slow machine, a large index) loses most of
+ * its tries, but not all of them for seconds on end. */
+#define MODIFIED_RETRIES 20
+#define MODIFIED_SECONDS 2.0
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 struct info {
 	newsidx_info_t pub;
@@ -153,8 +166,11 @@ static newsidx_status_t read_latest(struct newsidx_db *db,
 {
 	newsidx_status_t st;
 	int x = XAPC_OK, tries, by_path = 0;
+	double start = seconds();
 
-	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
+	for (tries = 0;
+	     tries <= MODIFIED_RETRIES || seconds() - start < MODIFIED_SECONDS;
+	     tries++) {
 		/* Opening the index again while a writer commits can fail
 		 * as reading can (see newsidx_db_open). */
 		st = newsidx_db__reopen(db, by_path);
