@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,7 +56,36 @@ struct run {
 	double start;
 	double drawn;  /* when the bar was last drawn */
 	int bar_shown;
+	unsigned long long planned; /* bytes of every PATH, counted first */
 };
+
+/* The bytes of the regular files under the PATHs, counted before the
+ * run so that the bar measures the whole run: the library learns a
+ * PATH's size only when it reaches it, and a bar of its totals went
+ * back at every new PATH.  Links are not followed; the count is for a
+ * display and errors are left to the run. */
+static unsigned long long planned_bytes;
+
+static int plan_file(const char *path, const struct stat *st, int flag,
+		     struct FTW *ftw)
+{
+	(void)path;
+	(void)ftw;
+	if (flag == FTW_F && S_ISREG(st->st_mode))
+		planned_bytes += (unsigned long long)st->st_size;
+	return stop_signal != 0;
+}
+
+static unsigned long long plan(char **paths, size_t npaths)
+{
+	size_t i;
+
+	planned_bytes = 0;
+	for (i = 0; i < npaths && !stop_signal; i++)
+		if (strcmp(paths[i], "-") != 0)
+			nftw(paths[i], plan_file, 32, FTW_PHYS);
+	return planned_bytes;
+}
 
 static void clear_bar(struct run *r)
 {
@@ -81,6 +111,7 @@ static int on_progress(void *ctx, const newsidx_index_stats_t *s)
 {
 	struct run *r = ctx;
 	double t = now(), el = t - r->start, frac, rate, eta;
+	unsigned long long total;
 	char bar[31];
 	int i, fill;
 
@@ -89,8 +120,8 @@ static int on_progress(void *ctx, const newsidx_index_stats_t *s)
 	if (!r->bar || t - r->drawn < 0.1)
 		return 0;
 	r->drawn = t;
-	frac = s->bytes_total ? (double)s->bytes_done / (double)s->bytes_total
-			      : 0;
+	total = s->bytes_total > r->planned ? s->bytes_total : r->planned;
+	frac = total ? (double)s->bytes_done / (double)total : 0;
 	if (frac > 1)
 		frac = 1;
 	fill = (int)(frac * 30);
@@ -289,7 +320,7 @@ static const char *outcome(newsidx_status_t st)
 
 static void summary(const struct index_args *a,
 		    const newsidx_index_stats_t *s, newsidx_status_t st,
-		    double secs)
+		    double secs, int say)
 {
 	if (a->json) {
 		json_t *o = json_pack(
@@ -316,7 +347,7 @@ static void summary(const struct index_args *a,
 			json_decref(o);
 		}
 	}
-	if (a->verbose) {
+	if (say) {
 		fprintf(stderr,
 			"newsidx: %s: %lu added, %lu updated, %lu deleted, "
 			"%lu files unchanged, %lu rejected in %.2f s",
@@ -423,7 +454,9 @@ static int finish(newsidx_db_t *db, newsidx_status_t st,
 		newsidx_db_free(db);
 		return rc;
 	}
-	summary(a, s, st, now() - r->start);
+	/* Cron hears nothing of a run that went well; a terminal, like
+	 * -v, gets the summary. */
+	summary(a, s, st, now() - r->start, a->verbose || r->bar);
 	newsidx_db_free(db);
 	if (st == NEWSIDX_INTERRUPTED)
 		return 128 + (stop_signal ? stop_signal : SIGINT);
@@ -501,6 +534,8 @@ int cmd_index(int argc, char **argv)
 		return rc;
 	}
 	memset(&stats, 0, sizeof(stats));
+	if (r.bar)
+		r.planned = plan(paths, npaths);
 	for (i = 0; i < npaths; i++) {
 		if (strcmp(paths[i], "-") == 0)
 			st = index_stdin(db, &a.io, &stats);

@@ -186,4 +186,24 @@ expect_rc 0 "similar takes the id as shown"
 expect_eq "$(jqout '.hits | length')" "0" \
 	"similar leaves the article itself out"
 
+# ---- a run on a terminal ----
+# The progress bar measures the whole run, never going back when the
+# next PATH starts, and the run ends with a summary line; `script` gives
+# the command a terminal.
+. "$top_srcdir/tests/long/corpus.sh"
+make_corpus "$T/pa" 15 300 alpha
+make_corpus "$T/pb" 15 300 beta
+sed -i 's/"id":"a/"id":"b/' "$T"/pb/*.jsonl
+script -qec "'$NEWSIDX' --index '$T/pbidx' index '$T/pa' '$T/pb'" /dev/null \
+	>"$T/tty" 2>&1
+tr '\r' '\n' <"$T/tty" | sed -n 's/.*\] *\([0-9]*\)% .*/\1/p' >"$T/pct"
+expect_eq "$([ "$(wc -l <"$T/pct")" -ge 3 ] && echo yes)" "yes" \
+	"the bar is drawn on a terminal ($(wc -l <"$T/pct") times)"
+expect_eq "$(awk 'NR > 1 && $1 < last { print "back at " NR ": " last " to " $1; exit } { last = $1 }' "$T/pct")" "" \
+	"the bar never goes back: $(tr '\n' ' ' <"$T/pct")"
+expect_eq "$(tail -n 1 "$T/pct")" "$(awk '$1 >= 80' "$T/pct" | tail -n 1)" \
+	"the bar reaches the end of the second PATH"
+tr '\r' '\n' <"$T/tty" | grep -q "^.*newsidx: $T/pbidx: 9000 added, 0 updated, 0 deleted, 0 files unchanged, 0 rejected in " &&
+	ok || fail "a summary line ends a run on a terminal: $(tr '\r' '\n' <"$T/tty" | tail -n 2 | cat -v)"
+
 finish
