@@ -292,25 +292,85 @@ static void extract(struct textw *w, xmlNode *root)
 	}
 }
 
-/* An HTML document from memory with errors caught; NULL if none. */
+/*
+ * The internal subset of a DOCTYPE at the start of a page ("<!DOCTYPE
+ * html [ <!ENTITY ...> ]>"): 1 and the offsets of its '[' and ']' when
+ * there is one.  libxml2's HTML parser knows no subset: it ends the
+ * DOCTYPE at the first '>' and would give the rest, "]>" and any
+ * declaration after a quoted '>', as the article's text.  Quoted
+ * strings in the subset may hold ']' and '>'.
+ */
+static int dtd_subset(const char *d, size_t len, size_t *open,
+		      size_t *close)
+{
+	size_t i = 0;
+	char q = 0;
+
+	if (len >= 3 && memcmp(d, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < len && newsidx_is_space((unsigned char)d[i]))
+		i++;
+	if (len - i < 9 || strncasecmp(d + i, "<!doctype", 9) != 0)
+		return 0;
+	for (i += 9; i < len && d[i] != '[' && d[i] != '>'; i++)
+		if (d[i] == '"' || d[i] == '\'')
+			for (q = d[i++]; i < len && d[i] != q; i++)
+				;
+	if (i >= len || d[i] != '[')
+		return 0;
+	*open = i;
+	for (i++; i < len; i++) {
+		if (d[i] == '"' || d[i] == '\'') {
+			for (q = d[i++]; i < len && d[i] != q; i++)
+				;
+		} else if (d[i] == ']') {
+			size_t j = i + 1;
+
+			while (j < len && newsidx_is_space((unsigned char)d[j]))
+				j++;
+			if (j < len && d[j] == '>') {
+				*close = i;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* An HTML document from memory with errors caught; NULL if none.  A
+ * DOCTYPE's internal subset is blanked out first (dtd_subset). */
 static htmlDocPtr read_html(const char *data, size_t len, const char *enc)
 {
 	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
+	char *copy = NULL;
+	size_t open, close;
 	const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET |
 			 HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
 			 HTML_PARSE_NODEFDTD | HTML_PARSE_COMPACT;
 
 	if (len > (size_t)INT32_MAX)
 		return NULL;
+	if (dtd_subset(data, len, &open, &close)) {
+		/* Spaces keep every offset after it where it was. */
+		copy = malloc(len);
+		if (!copy)
+			return NULL;
+		memcpy(copy, data, len);
+		memset(copy + open, ' ', close - open + 1);
+		data = copy;
+	}
 	ctxt = htmlNewParserCtxt();
-	if (!ctxt)
+	if (!ctxt) {
+		free(copy);
 		return NULL;
+	}
 	doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, opts);
 	if (!doc && enc)
 		doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
 					 opts);
 	htmlFreeParserCtxt(ctxt);
+	free(copy);
 	return doc;
 }
 
