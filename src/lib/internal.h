@@ -45,7 +45,9 @@ newsidx_status_t newsidx_layout__switch(const char *dir, const char *gen,
 void newsidx_layout__remove(const char *path);
 
 /* Remove the retired generations once the stub has been in place for
- * min_age seconds (no reader can still be opening them). */
+ * min_age seconds (no reader can still be opening them), and at once
+ * those a writer that died left half-built, numbered above the live
+ * one.  Called by the holder of the writer lock. */
 void newsidx_layout__tidy(const char *dir, double min_age);
 
 /* Remove every generation of dir but keep1 and keep2 (may be NULL). */

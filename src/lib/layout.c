@@ -255,14 +255,38 @@ void newsidx_layout__remove_older(const char *dir, const char *keep1,
 	closedir(d);
 }
 
+/* Remove the generations numbered above live's: half-built by a writer
+ * that died (a killed compact or rebuild) before its switch.  No reader
+ * ever opened one, and only the lock holder, who calls this, builds
+ * generations. */
+static void remove_unfinished(const char *dir, const char *live)
+{
+	DIR *d;
+	struct dirent *de;
+	char p[PATH_MAX];
+	unsigned long cur, k;
+
+	if (sscanf(live, "gen-%lu", &cur) != 1 || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (sscanf(de->d_name, "gen-%lu", &k) != 1 || k <= cur)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		newsidx_layout__remove(p);
+	}
+	closedir(d);
+}
+
 void newsidx_layout__tidy(const char *dir, double min_age)
 {
 	char gen[256], stub[PATH_MAX];
 	struct stat sb;
 
 	snprintf(stub, sizeof(stub), "%s/%s", dir, STUB);
-	if (!newsidx_layout__current(dir, gen, sizeof(gen)) ||
-	    stat(stub, &sb) != 0 || difftime(time(NULL), sb.st_mtime) < min_age)
+	if (!newsidx_layout__current(dir, gen, sizeof(gen)))
+		return;
+	remove_unfinished(dir, gen);
+	if (stat(stub, &sb) != 0 || difftime(time(NULL), sb.st_mtime) < min_age)
 		return;
 	newsidx_layout__remove_older(dir, gen, NULL);
 }

@@ -629,4 +629,21 @@ for sig in TERM INT; do
 	expect_eq "$(dump | wc -l)" "2400" "complete after SIG$sig"
 done
 
+# A writer that died while it built a generation (a killed compact or
+# rebuild) left it half-built beside the live one; the next writer
+# removes it at once, since no reader ever opened it.
+rm -rf "$IDX" "$C"
+make_corpus "$C" 3 10 delta
+run --index "$IDX" index "$C"
+expect_rc 0 "an index to leave a half-built generation in"
+live=$(cut -d' ' -f2 "$IDX/XAPIANDB")
+dead="gen-$((${live#gen-} + 3))"
+mkdir "$IDX/$dead"
+head -c 8192 /dev/zero >"$IDX/$dead/postlist.glass"
+run --index "$IDX" index "$C"
+expect_rc 0 "the next run"
+[ -e "$IDX/$dead" ] && fail "the half-built $dead is still there" || ok
+expect_eq "$(cut -d' ' -f2 "$IDX/XAPIANDB")" "$live" "the live generation stays"
+expect_eq "$(dump | wc -l)" "30" "with every article"
+
 finish
