@@ -251,7 +251,7 @@ typedef struct newsidx_index_stats {
 typedef int (*newsidx_progress_fn)(void *ctx,
 				   const newsidx_index_stats_t *stats);
 
-#define NEWSIDX_INDEX_OPTIONS_VERSION 4
+#define NEWSIDX_INDEX_OPTIONS_VERSION 5
 
 /* Where an index keeps word positions (newsidx_index_options.positions). */
 #define NEWSIDX_POSITIONS_KEEP 0    /* the index's own; a new one: TABLE */
@@ -305,9 +305,28 @@ typedef struct newsidx_index_options {
 				      Options of an earlier version get
 				      the defaults. */
 	unsigned long max_delete;  /* articles; 0: no count limit */
+	/* Version 5 (@since 0.3): */
+	const char *encoding;      /* read every input in this character
+				      encoding (an iconv name such as
+				      "windows-1252"), whatever it declares;
+				      NULL: what the input declares (a BOM,
+				      an XML declaration, an HTML meta
+				      charset, an HTTP Content-Type), else
+				      UTF-8 when it is valid, else what
+				      uchardet detects */
+	const char *const *include; /* glob patterns (gitignore syntax) of
+				       files to read under a directory; a
+				       file matching none is skipped.
+				       NULL or empty: every file */
+	size_t n_include;
+	const char *const *exclude; /* glob patterns (gitignore syntax) of
+				       files and directories to skip under a
+				       directory, besides each directory's
+				       .newsidxignore */
+	size_t n_exclude;
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0 }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, 0 }
 
 /*
  * Index a file, or every file under a directory recursively (in name

@@ -168,6 +168,22 @@ struct index_args {
 	int no_compact;
 };
 
+/* --include and --exclude patterns, pointing into argv; they live as
+ * long as the process. */
+static const char **include_patterns, **exclude_patterns;
+
+/* Appends a --include or --exclude pattern. */
+static int add_pattern(const char ***list, size_t *n, const char *pattern)
+{
+	const char **grown = realloc(*list, (*n + 1) * sizeof(**list));
+
+	if (!grown)
+		return -1;
+	grown[(*n)++] = pattern;
+	*list = grown;
+	return 0;
+}
+
 /* Options shared by index and rebuild; returns -1 to go on, else an exit
  * code. */
 static int parse_index_args(int argc, char **argv, struct index_args *a,
@@ -183,6 +199,9 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "no-delete", no_argument, NULL, 'D' },
 		{ "max-delete", required_argument, NULL, 'X' },
 		{ "retry-failed", no_argument, NULL, 'R' },
+		{ "encoding", required_argument, NULL, 'E' },
+		{ "include", required_argument, NULL, 'I' },
+		{ "exclude", required_argument, NULL, 'x' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "synonyms", required_argument, NULL, 'y' },
@@ -257,6 +276,26 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 			break;
 		case 'R':
 			a->io.retry_failed = 1;
+			break;
+		case 'E':
+			if (!*optarg)
+				return cli_usage_error("bad --encoding ''");
+			a->io.encoding = optarg;
+			break;
+		case 'I':
+		case 'x':
+			if (!*optarg)
+				return cli_usage_error("bad --%s ''",
+						       c == 'I' ? "include"
+								: "exclude");
+			if (add_pattern(c == 'I' ? &include_patterns
+						 : &exclude_patterns,
+					c == 'I' ? &a->io.n_include
+						 : &a->io.n_exclude,
+					optarg))
+				return cli_fail(NEWSIDX_NOMEM, NULL);
+			a->io.include = include_patterns;
+			a->io.exclude = exclude_patterns;
 			break;
 		case 'y':
 			a->oo.synonyms = optarg;
