@@ -608,7 +608,9 @@ typedef struct newsidx_info {
 	const char *path;            /* the index directory */
 	size_t articles;             /* articles in the index */
 	unsigned long long terms;    /* distinct terms */
-	unsigned long long disk_bytes; /* size on disk of the live index */
+	unsigned long long disk_bytes; /* size on disk of the whole index
+					  directory (since 0.3; before,
+					  of the live generation only) */
 	const char *updated;         /* UTC time of the last commit, or "" */
 	int schema_version;          /* of the index (0 when unknown) */
 	int schema_current;          /* the one this library writes */
@@ -639,6 +641,11 @@ typedef struct newsidx_info {
 					their space kept until a rebuild
 					(only without term lists).
 					@since 0.2 */
+	unsigned long long retired_bytes; /* of disk_bytes, those of
+					     retired generations that open
+					     readers still hold; they go as
+					     the last of them moves on.
+					     @since 0.3 */
 } newsidx_info_t;
 
 /*
