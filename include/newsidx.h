@@ -691,6 +691,21 @@ NEWSIDX_API newsidx_status_t newsidx_db_check(const char *path,
 NEWSIDX_API newsidx_status_t newsidx_db_compact(newsidx_db_t *db);
 
 /*
+ * 1 when compacting would give back much of the index's space: its live
+ * generation takes more than 1.5 times what its articles took when it
+ * was last written whole (compacted, merged by a bulk load, rebuilt),
+ * scaled by how many more articles it holds now; or, for an index never
+ * written whole, when it takes 8 MB or more.  Adding articles to a
+ * compacted index splits the full B-tree blocks they land in, and the
+ * blocks the commit replaced stay in the files for reuse, so that a few
+ * hundred new articles can double an index; `newsidx index` compacts
+ * at the end of a run when this says so.  0 otherwise, and for a
+ * read-only handle or an index that is not newsidx's own layout.
+ * @since 0.3
+ */
+NEWSIDX_API int newsidx_db_compact_due(newsidx_db_t *db);
+
+/*
  * Re-index, from scratch, every path ever given to newsidx_index_path()
  * for this index into a fresh index, then switch to it atomically; the
  * old one stays searchable until then.  This is also how an index of an

@@ -602,11 +602,14 @@ int cmd_index(int argc, char **argv)
 	if (!st)
 		st = newsidx_db_commit(db);
 	/* A large first load or a big growth leaves the B-trees half
-	 * full: compacting then halves the index in a second or two. */
-	/* A bulk load's merge already wrote compact B-trees. */
+	 * full, and a few articles added to a compacted index split the
+	 * blocks they land in: compacting then halves the index in a
+	 * second or two.  A bulk load's merge already wrote compact
+	 * B-trees. */
 	if (!st && !a.no_compact && !stats.shards &&
-	    stats.added + stats.updated >= 10000 &&
-	    (stats.added + stats.updated) * 2 >= newsidx_db_count(db))
+	    ((stats.added + stats.updated >= 10000 &&
+	      (stats.added + stats.updated) * 2 >= newsidx_db_count(db)) ||
+	     newsidx_db_compact_due(db)))
 		st = newsidx_db_compact(db);
 	if (!st)
 		st = worst;

@@ -736,6 +736,25 @@ newsidx_status_t newsidx_db__stub_writer(struct newsidx_db *db, char *cur,
 	return NEWSIDX_OK;
 }
 
+/* A generation just written whole: remember its size and article count
+ * (NEWSIDX_META_COMPACTED), the measure of newsidx_db_compact_due().
+ * Written with the handle's next commit; a failure only loses the
+ * measure. */
+static void record_compacted(struct newsidx_db *db)
+{
+	unsigned long long bytes = newsidx_layout__live_bytes(db->path);
+	xapc_doccount_t n = 0;
+	char v[64];
+	int len;
+
+	if (!bytes || xapc_db_doccount(db->x, &n))
+		return;
+	len = snprintf(v, sizeof(v), "%llu %lu", bytes, (unsigned long)n);
+	if (xapc_db_set_metadata(db->x, NEWSIDX_META_COMPACTED, v,
+				 (size_t)len) == XAPC_OK)
+		db->pending++;
+}
+
 newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 				    const char *old)
 {
@@ -761,6 +780,7 @@ newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 	st = newsidx_db__track(db);
 	if (st)
 		return st;
+	record_compacted(db);
 	/* The generation just retired goes now unless a reader holds it;
 	 * then its last reader removes it as it moves to the new one, at
 	 * its next search. */

@@ -79,6 +79,9 @@ void newsidx_layout__retire(const char *dir);
  * Called by the holder of the writer lock. */
 void newsidx_layout__tidy(const char *dir);
 
+/* Bytes on disk of the live generation; 0 for a plain glass directory. */
+unsigned long long newsidx_layout__live_bytes(const char *dir);
+
 /* Bytes on disk of the whole index directory, and of them those in
  * retired generations that readers still hold. */
 void newsidx_layout__disk_bytes(const char *dir, unsigned long long *total,

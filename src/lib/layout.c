@@ -277,6 +277,16 @@ void newsidx_layout__disk_bytes(const char *dir, unsigned long long *total,
 	closedir(d);
 }
 
+unsigned long long newsidx_layout__live_bytes(const char *dir)
+{
+	char live[256], p[PATH_MAX];
+
+	if (!newsidx_layout__current(dir, live, sizeof(live)))
+		return 0;
+	snprintf(p, sizeof(p), "%s/%s", dir, live);
+	return du(p);
+}
+
 /* The stub's identity: a switch renames a new file over it. */
 static int stub_id(const char *dir, unsigned long long *ino, long long *ns)
 {

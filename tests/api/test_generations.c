@@ -5,7 +5,9 @@
  * the retired generation whole for that reader, whose searches go on
  * answering, until its next search moves it to the new one, which
  * removes the old.  A generation written before readers pinned them
- * goes once its stub is a minute old.  Through newsidx.h alone.
+ * goes once its stub is a minute old.  And newsidx_db_compact_due()
+ * tells when new articles have bloated a compacted index.  Through
+ * newsidx.h alone.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE
@@ -200,6 +202,62 @@ START_TEST(test_before_readers_files)
 }
 END_TEST
 
+/* Articles of 80 words from a wide vocabulary, as JSON Lines. */
+static char *spread_articles(unsigned first, unsigned n)
+{
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&s, &len);
+	unsigned i, k, r = first * 2654435761u + 1;
+
+	ck_assert_ptr_nonnull(f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "{\"id\":\"s%u\",\"body\":\"", first + i);
+		for (k = 0; k < 80; k++) {
+			r = r * 1103515245u + 12345u;
+			fprintf(f, " w%xq", (r >> 8) % 20000);
+		}
+		fputs("\"}\n", f);
+	}
+	fclose(f);
+	return s;
+}
+
+START_TEST(test_compact_due)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_db_t *w = NULL, *r = NULL;
+	char *text;
+
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	ck_assert_int_eq(newsidx_db_open(&w, path, &oo), NEWSIDX_OK);
+	text = spread_articles(0, 2000);
+	ck_assert_int_eq(newsidx_index_buffer(w, "a.jsonl", text,
+					      strlen(text), NULL, NULL),
+			 NEWSIDX_OK);
+	free(text);
+	ck_assert_int_eq(newsidx_db_commit(w), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_compact(w), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_commit(w), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_compact_due(w), 0);
+	/* 50 articles spread over the dictionary split most blocks. */
+	text = spread_articles(5000, 50);
+	ck_assert_int_eq(newsidx_index_buffer(w, "b.jsonl", text,
+					      strlen(text), NULL, NULL),
+			 NEWSIDX_OK);
+	free(text);
+	ck_assert_int_eq(newsidx_db_commit(w), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_compact_due(w), 1);
+	ck_assert_int_eq(newsidx_db_open(&r, path, NULL), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_compact_due(r), 0); /* read-only */
+	newsidx_db_free(r);
+	ck_assert_int_eq(newsidx_db_compact(w), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_compact_due(w), 0);
+	ck_assert_int_eq(newsidx_db_compact_due(NULL), 0);
+	newsidx_db_free(w);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("generations");
@@ -212,6 +270,7 @@ int main(void)
 	tcase_add_test(tc, test_no_reader);
 	tcase_add_test(tc, test_reader_holds);
 	tcase_add_test(tc, test_before_readers_files);
+	tcase_add_test(tc, test_compact_due);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
