@@ -357,6 +357,26 @@ typedef struct newsidx_index_options {
  * own ancestors, is skipped, and a file reached by several names is read
  * once (@since 0.3).  opts->progress is also called during the walk.
  *
+ * Filters (@since 0.3): under a directory, a file is read unless it is
+ * excluded, and, when there are include patterns, only if one of them
+ * matches it or a directory above it.  Patterns are in gitignore syntax,
+ * relative to path.  What excludes, the last matching pattern deciding
+ * (a '!' pattern includes again): a built-in list of files that are
+ * never articles (*SUMS, *.sha1, *.sha256, *.sha512, *.md5, *.sig,
+ * *.asc, *.dtd, *.xsd; a file an include pattern matches is exempt),
+ * then each directory's .newsidxignore for itself and below (deeper
+ * ones later), then opts->exclude.  An excluded directory is not
+ * walked, and a .newsidxignore is never read as an article.  A
+ * .newsidxignore that cannot be read or holds a bad pattern is
+ * rejected ("FILE:LINE: reason") and its directory is treated as one
+ * that cannot be read.  The include and exclude patterns of opts are
+ * stored with path and replace those stored before; a run with none
+ * applies those stored, as does newsidx_db_rebuild().  The articles of
+ * files that a filter now excludes are removed like those of vanished
+ * files, but, since the files are still there, they are not counted
+ * against opts->max_delete_share and opts->max_delete.  A bad pattern
+ * in opts is NEWSIDX_INVALID_ARGUMENT.
+ *
  * Bad input never stops the run: each rejected file or record is passed
  * to opts->on_reject, counted in stats, and the rest is indexed.
  * Commits happen every batch_size articles and at the end.
@@ -384,6 +404,36 @@ NEWSIDX_API newsidx_status_t
 newsidx_index_buffer(newsidx_db_t *db, const char *name, const void *data,
 		     size_t len, const newsidx_index_options_t *opts,
 		     newsidx_index_stats_t *stats);
+
+/*
+ * Count the files, and their bytes, that newsidx_index_path() with the
+ * same db, path and opts would consider: those it walks, its filters
+ * applied (opts's, else those stored with path), before it compares
+ * them with their stored state.  Nothing is written, opts->on_reject is
+ * not called, and opts->progress is called as by the walk (a nonzero
+ * return stops the count).  For a progress display that must know the
+ * whole run before it starts.  files and bytes may be NULL.
+ * Returns NEWSIDX_OK; NEWSIDX_NO_INPUT when path does not exist or
+ * cannot be listed; NEWSIDX_INVALID_ARGUMENT for a bad pattern;
+ * NEWSIDX_INTERRUPTED; NEWSIDX_NOMEM; NEWSIDX_ENGINE.  @since 0.3
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_index_plan(newsidx_db_t *db, const char *path,
+		   const newsidx_index_options_t *opts,
+		   unsigned long long *files, unsigned long long *bytes);
+
+/*
+ * Forget the include and exclude patterns stored with path, so that the
+ * next run of newsidx_index_path() without patterns reads every file
+ * under it again (each directory's .newsidxignore and the built-in list
+ * still apply).  The handle sees the change at once; it is kept with
+ * the next commit (a run of newsidx_index_path(), or
+ * newsidx_db_commit()).  Returns NEWSIDX_OK, also when path had none;
+ * NEWSIDX_NO_INPUT when path does not exist; NEWSIDX_READ_ONLY;
+ * NEWSIDX_ENGINE.  @since 0.3
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_index_clear_filters(newsidx_db_t *db, const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Searching                                                           */

@@ -44,6 +44,9 @@ $CLANG $FLAGS -o "$T/fuzz_docdata" \
 	"$top_srcdir/tests/fuzz/fuzz_docdata.c" "$S/store/docdata.c" \
 	"$S/store/positions.c" "$S/util/"*.c \
 	$(pkg-config --libs jansson libzstd zlib) -lpthread || fail=1
+# shellcheck disable=SC2086
+$CLANG $FLAGS -o "$T/fuzz_ignore" "$top_srcdir/tests/fuzz/fuzz_ignore.c" \
+	"$S/index/ignore.c" || fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"
 cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
@@ -51,9 +54,11 @@ cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
 printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
 F="$top_srcdir/tests/fixtures/formats"
-for h in feed html warc sgml meta positions docdata; do
+for h in feed html warc sgml meta positions docdata ignore; do
 	mkdir -p "$T/corpus-$h"
 done
+printf '# archive\n*.dtd\n!keep.dtd\n/top/\n**/tmp/**\n[a-c]?[!x]\\ \n' \
+	>"$T/corpus-ignore/seed"
 printf 'Japan and India agreed on new steps.' >"$T/corpus-docdata/seed"
 printf '\005\003\044\001\000\001\001\001\002\000\003\001\001' \
 	>"$T/corpus-positions/seed"
@@ -64,7 +69,7 @@ cp "$F"/*.sgm "$T/corpus-sgml/"
 cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
 printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
 printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
-for h in query ingest feed html warc sgml meta positions docdata; do
+for h in query ingest feed html warc sgml meta positions docdata ignore; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then
