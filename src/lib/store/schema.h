@@ -180,7 +180,11 @@
  *                            (index/state.c)
  *   newsidx.root:PATH        an input path given to a run (keyed like
  *                            the file states), the absolute path as the
- *                            value; what a rebuild reads again
+ *                            value; what a rebuild reads again.  Since
+ *                            0.3 the path may be followed by a NUL,
+ *                            "filters 1" and the path's --include and
+ *                            --exclude patterns, each after a NUL as
+ *                            "+PATTERN" or "-PATTERN" (index/state.c)
  *
  * Schema 4 added the compact positions, schema 5 the packed records,
  * schema 6 the hashed file terms and coded positions, schema 7 indexes
