@@ -423,13 +423,13 @@ typedef struct newsidx_search_options {
 	int relax;              /* nonzero (the default): articles with
 				   only some of the plain words of the
 				   query rank after those with all
-				   (newsidx_results_total_all()) when
-				   sorting by relevance, and when every
-				   word is required and nothing has them
-				   all, any-word matches are ranked
-				   instead; 0: a query of fewer than four
-				   parts requires every word, as before
-				   0.3 */
+				   (newsidx_results_total_all()), and
+				   when every word is required and none
+				   has them all, any-word matches are
+				   ranked instead; 0: every word is
+				   required (@since 0.3; before, queries
+				   of four words or more ranked softly
+				   whatever relax said) */
 	double bm25_k1;         /* term frequency saturation; < 0: 1.2 */
 	double bm25_b;          /* length normalisation; < 0: 0.75 */
 	const char *lang;       /* language of the query; NULL: English */
@@ -531,7 +531,8 @@ NEWSIDX_API int newsidx_results_total_exact(const newsidx_results_t *r);
 /* Of newsidx_results_total(), the articles with every word of the
  * query.  A query of two plain words or more (typed without AND, '+',
  * quotes, a field or a wildcard) ranks them first and lists after them
- * the articles with only some of the words; for any other query, and
+ * the articles with only some of the words (when sorting by relevance,
+ * and for four words or more in any order); for any other query, and
  * for every query with newsidx_search_options.relax at 0, this is
  * newsidx_results_total() (0 when none had every word and the search
  * relaxed).  Exact when newsidx_results_total_exact() says so.  0 for

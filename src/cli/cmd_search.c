@@ -347,6 +347,7 @@ static const struct option search_opts[] = {
 	{ "recent", optional_argument, NULL, 'r' },
 	{ "feedback", no_argument, NULL, 'F' },
 	{ "no-feedback", no_argument, NULL, 'N' },
+	{ "all-words", no_argument, NULL, 'W' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -428,6 +429,9 @@ static int search_option(int c, const char *optarg, struct search_args *a)
 		break;
 	case 'N':
 		so->feedback = -1;
+		break;
+	case 'W':
+		so->relax = 0;
 		break;
 	case 'h':
 		fputs(cli_usage_search, stdout);

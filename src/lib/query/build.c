@@ -33,9 +33,9 @@
  * other (long queries are questions, few articles contain every word of
  * one) and keep their ways: every part soft when ranking by date too,
  * and relevance feedback by default (search.c).  Shorter queries rank
- * softly when ranking by relevance with newsidx_search_options.relax
- * set: a list by date of articles with only some of the words would mix
- * them with the others.
+ * softly only when ranking by relevance: a list by date of articles
+ * with only some of the words would mix them with the others.  With
+ * newsidx_search_options.relax at 0 every word is required.
  */
 #define SOFT_WORDS 4
 
@@ -834,8 +834,8 @@ void newsidx_build__rank_softly(struct builder *b,
 				const struct newsidx_qnode *root,
 				const newsidx_search_options_t *o)
 {
-	b->soft_ok = !explicit_and(root);
-	b->soft_short = o->relax && o->sort == NEWSIDX_SORT_RELEVANCE;
+	b->soft_ok = o->relax && !explicit_and(root);
+	b->soft_short = o->sort == NEWSIDX_SORT_RELEVANCE;
 }
 
 /* Boost recent articles and title matches, as the options ask. */
