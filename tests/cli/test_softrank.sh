@@ -41,6 +41,14 @@ expect_eq "$(jq -r '[.hits[2:][].id] | sort | join(",")' "$T/soft.json")" \
 	"copper1,cp,dup1,zinc7" "then the articles with one of the words"
 expect_eq "$(jq -c '[.total, .total_all, .total_some, .relaxed]' \
 	"$T/soft.json")" "[7,2,5,true]" "totals: all, some (copies counted)"
+# The same counts whether the page holds every all-word match (read off
+# the page) or not (counted apart), and on later pages.
+for page in '--limit 1' '--limit 2' '--limit 3' '--offset 1' '--offset 4'; do
+	# shellcheck disable=SC2086 # two words on purpose
+	expect_eq "$(q $page 'zinc copper' |
+		jq -c '[.total, .total_all, .total_some]')" "[7,2,5]" \
+		"counts with $page"
+done
 expect_eq "$(jq -r '[.hits[] | select(.id == "dup1" or .id == "dup2")] |
 	map("\(.id)+\(.copies)") | join(",")' "$T/soft.json")" "dup1+1" \
 	"wire copies still fold into one hit"

@@ -195,6 +195,39 @@ static newsidx_status_t fill_tail(struct newsidx_db *db,
 	return st;
 }
 
+/*
+ * The articles with every word of a soft query, read off its first page
+ * when the page holds them all: ranked by relevance from the first hit,
+ * with a hit below the bonus (or room to spare), so that every article
+ * with the bonus was weighed and is on the page.  Only when none of
+ * those hits folded copies: a copy may lack some of the words.  Saves
+ * the count of the strict query (newsidx_run__count_all), which would
+ * double the search's count.  Returns 1 with *n set, else 0.
+ */
+static int page_counts_all(const xapc_mset_t *m,
+			   const newsidx_search_options_t *opts,
+			   double bonus, size_t *n)
+{
+	size_t i, k = 0, size = xapc_mset_size(m);
+	int below = 0;
+
+	if (opts->sort != NEWSIDX_SORT_RELEVANCE || opts->offset != 0)
+		return 0;
+	for (i = 0; i < size; i++) {
+		if (xapc_mset_weight(m, i) < bonus) {
+			below = 1;
+			break;
+		}
+		if (xapc_mset_collapse_count(m, i) > 0)
+			return 0;
+		k++;
+	}
+	if (!below && size >= (opts->limit ? opts->limit : 10))
+		return 0;
+	*n = k;
+	return 1;
+}
+
 /* What a search's query was built for: the positions layout, and the
  * stem codes its checks were made with (when it has any). */
 struct built_for {
@@ -350,7 +383,10 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	r->total_exact = xapc_mset_matches_lower_bound(m) ==
 			 xapc_mset_matches_upper_bound(m);
 	r->total_all = r->relaxed && !b.soft ? 0 : r->total;
-	if (b.soft) {
+	if (b.soft && !page_counts_all(m, opts,
+				       b.nfb ? SOFT_BONUS * FB_LAMBDA
+					     : SOFT_BONUS,
+				       &r->total_all)) {
 		int exact = 1;
 
 		st = newsidx_run__count_all(db, &b, root, &r->total_all,
