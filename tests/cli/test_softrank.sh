@@ -49,6 +49,8 @@ for page in '--limit 1' '--limit 2' '--limit 3' '--offset 1' '--offset 4'; do
 		jq -c '[.total, .total_all, .total_some]')" "[7,2,5]" \
 		"counts with $page"
 done
+expect_eq "$(q 'nickel zinc' | jq -c '[.total, .total_all, .total_some,
+	.hits[0].copies]')" "[5,2,3,1]" "counts when an all-word hit folds a copy"
 expect_eq "$(jq -r '[.hits[] | select(.id == "dup1" or .id == "dup2")] |
 	map("\(.id)+\(.copies)") | join(",")' "$T/soft.json")" "dup1+1" \
 	"wire copies still fold into one hit"
