@@ -393,10 +393,13 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 					    &exact);
 		if (st)
 			goto out;
+		r->total_exact = r->total_exact && exact;
+	}
+	if (b.soft) {
 		if (r->total_all > r->total)
 			r->total_all = r->total;
-		r->total_exact = r->total_exact && exact;
-		/* Softly ranked, but every match had all the words. */
+		/* Softly ranked, but every match may have had all the
+		 * words. */
 		r->relaxed = r->total_all < r->total;
 	}
 	st = newsidx_results__fill(db, b.an, m, &stems, opts, r);
