@@ -32,9 +32,11 @@ bench_eval_newsidx_LDADD = libnewsidx.la
 nodist_EXTRA_bench_eval_newsidx_SOURCES = dummy.cxx
 
 BENCH_DIST = bench/eval bench/sweep bench/convert-time \
-	bench/convert-cranfield
+	bench/convert-cranfield bench/convert-reuters
 EXTRA_DIST += bench/README.md bench/bench.mk $(BENCH_DIST) \
-	bench/baseline_xapian.cc bench/baseline_fts5.c
+	bench/baseline_xapian.cc bench/baseline_fts5.c \
+	bench/BaselineLucene.java bench/reuters-topics.tsv \
+	bench/reuters-topics.md
 CLEANFILES = $(EXTRA_PROGRAMS)
 
 bench: newsidx$(EXEEXT) bench/evaluate$(EXEEXT) bench/eval_newsidx$(EXEEXT)

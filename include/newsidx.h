@@ -470,9 +470,16 @@ typedef struct newsidx_search_options {
 	int sort;               /* NEWSIDX_SORT_* */
 	int snippets;           /* nonzero: make snippets (the default) */
 	unsigned snippet_words; /* about this many words; 0: 30 */
-	int relax;              /* nonzero: when all words are required and
-				   nothing matches, rank any-word matches
-				   instead (the default) */
+	int relax;              /* nonzero (the default): articles with
+				   only some of the plain words of the
+				   query rank after those with all
+				   (newsidx_results_total_all()), and
+				   when every word is required and none
+				   has them all, any-word matches are
+				   ranked instead; 0: every word is
+				   required (@since 0.3; before, queries
+				   of four words or more ranked softly
+				   whatever relax said) */
 	double bm25_k1;         /* term frequency saturation; < 0: 1.2 */
 	double bm25_b;          /* length normalisation; < 0: 0.75 */
 	const char *lang;       /* language of the query; NULL: English */
@@ -538,7 +545,10 @@ typedef struct newsidx_results newsidx_results_t;
  * fields and snippets, into a results object that stays valid whatever
  * writers do afterwards.
  *
- * The query language: words (all required, ranked by BM25), "phrases",
+ * The query language: words ranked by BM25, the articles with every
+ * word first and those with some of them after (see
+ * newsidx_results_total_all(); @since 0.3, all were required before
+ * for fewer than four words), "phrases",
  * AND, OR, NOT, -word, +word, parentheses, NEAR/n, field prefixes
  * (title:, place:, source:, lang:, author:, url:, id:) and dates
  * (date:2024-03-07, date:2024-03..2024-04, date:..2024-01-01, since:7d);
@@ -568,6 +578,23 @@ NEWSIDX_API size_t newsidx_results_total(const newsidx_results_t *r);
  * estimate (see there).  @since 0.2 */
 NEWSIDX_API int newsidx_results_total_exact(const newsidx_results_t *r);
 
+/* Of newsidx_results_total(), the articles with every word of the
+ * query.  A query of two plain words or more (typed without AND, '+',
+ * quotes, a field or a wildcard) ranks them first and lists after them
+ * the articles with only some of the words (when sorting by relevance,
+ * and for four words or more in any order); for any other query, and
+ * for every query with newsidx_search_options.relax at 0, this is
+ * newsidx_results_total() (0 when none had every word and the search
+ * relaxed).  Exact when newsidx_results_total_exact() says so.  0 for
+ * NULL.  @since 0.3 */
+NEWSIDX_API size_t newsidx_results_total_all(const newsidx_results_t *r);
+
+/* The rest of newsidx_results_total(): the matches listed after those
+ * with every word (newsidx_results_total_all()), that is the articles
+ * with only some of the words, or, for a search widened by relevance
+ * feedback, with related words.  0 for NULL.  @since 0.3 */
+NEWSIDX_API size_t newsidx_results_total_some(const newsidx_results_t *r);
+
 /* The number of hits in this page.  @since 0.1 */
 NEWSIDX_API size_t newsidx_results_count(const newsidx_results_t *r);
 
@@ -576,10 +603,12 @@ NEWSIDX_API size_t newsidx_results_count(const newsidx_results_t *r);
 NEWSIDX_API const newsidx_hit_t *
 newsidx_results_hit(const newsidx_results_t *r, size_t i);
 
-/* Nonzero when the hits include articles with only some of the words:
- * because none had all of them, or because the query was long (four
- * words or more), where articles with every word come first and those
- * with most of them follow.  @since 0.1 */
+/* Nonzero when the matches include articles with only some of the
+ * words (newsidx_results_total_some() above 0): because none had all of
+ * them, or because the query ranked its plain words softly, articles
+ * with every word first and those with some of them after (the default
+ * for two plain words or more @since 0.3; for four words or more
+ * before).  @since 0.1 */
 NEWSIDX_API int newsidx_results_relaxed(const newsidx_results_t *r);
 
 /*

@@ -87,6 +87,8 @@ static void print_text(const newsidx_results_t *r, const char *what,
 	const struct style *s = pick_style();
 	char cwd[4096];
 	size_t i, k, total = newsidx_results_total(r);
+	size_t all = newsidx_results_total_all(r);
+	int exact = newsidx_results_total_exact(r);
 
 	if (!getcwd(cwd, sizeof(cwd)))
 		cwd[0] = '\0';
@@ -95,14 +97,21 @@ static void print_text(const newsidx_results_t *r, const char *what,
 		cli_puts(stdout, newsidx_results_suggestion(r));
 		fputc('\n', stdout);
 	}
-	if (newsidx_results_relaxed(r)) {
+	if (newsidx_results_relaxed(r) && all == 0) {
 		fputs("No article has all the words of ", stdout);
 		cli_puts(stdout, what);
 		fputs("; showing articles with any of them.\n", stdout);
 	}
-	printf("%s%zu article%s match%s\n",
-	       newsidx_results_total_exact(r) ? "" : "about ", total,
-	       total == 1 ? "" : "s", total == 1 ? "es" : "");
+	if (newsidx_results_relaxed(r) && all > 0)
+		/* Those with every word come first: say how many. */
+		printf("%s%zu article%s match%s all the words, %zu more "
+		       "match%s some\n",
+		       exact ? "" : "about ", all, all == 1 ? "" : "s",
+		       all == 1 ? "es" : "", total - all,
+		       total - all == 1 ? "es" : "");
+	else
+		printf("%s%zu article%s match%s\n", exact ? "" : "about ",
+		       total, total == 1 ? "" : "s", total == 1 ? "es" : "");
 	for (k = 0; k < NFACET_NAMES; k++) {
 		const newsidx_count_t *c;
 		size_t n = newsidx_results_facet(r, facet_names[k].bit, &c);
@@ -225,6 +234,12 @@ static int print_json(const newsidx_results_t *r, const char *query,
 	err |= json_object_set_new(
 		doc, "total_exact",
 		json_boolean(newsidx_results_total_exact(r)));
+	err |= json_object_set_new(
+		doc, "total_all",
+		json_integer((json_int_t)newsidx_results_total_all(r)));
+	err |= json_object_set_new(
+		doc, "total_some",
+		json_integer((json_int_t)newsidx_results_total_some(r)));
 	err |= json_object_set_new(doc, "offset",
 				   json_integer((json_int_t)a->so.offset));
 	err |= json_object_set_new(doc, "limit",
@@ -332,6 +347,7 @@ static const struct option search_opts[] = {
 	{ "recent", optional_argument, NULL, 'r' },
 	{ "feedback", no_argument, NULL, 'F' },
 	{ "no-feedback", no_argument, NULL, 'N' },
+	{ "all-words", no_argument, NULL, 'W' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -413,6 +429,9 @@ static int search_option(int c, const char *optarg, struct search_args *a)
 		break;
 	case 'N':
 		so->feedback = -1;
+		break;
+	case 'W':
+		so->relax = 0;
 		break;
 	case 'h':
 		fputs(cli_usage_search, stdout);

@@ -83,6 +83,8 @@ START_TEST(test_free_null)
 	newsidx_free(NULL);
 	ck_assert_str_eq(newsidx_db_errmsg(NULL), "no handle");
 	ck_assert_int_eq((int)newsidx_results_total(NULL), 0);
+	ck_assert_int_eq((int)newsidx_results_total_all(NULL), 0);
+	ck_assert_int_eq((int)newsidx_results_total_some(NULL), 0);
 	ck_assert_ptr_null(newsidx_results_hit(NULL, 0));
 }
 END_TEST
@@ -337,6 +339,62 @@ START_TEST(test_paging_and_sort)
 	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "n10");
 	ck_assert_str_eq(newsidx_results_hit(r, 0)->snippet, "");
 	newsidx_results_free(r);
+	newsidx_db_free(db);
+}
+END_TEST
+
+/* The default query: the articles with every word first, then those
+ * with some, counted apart; relax = 0 requires every word.  Through the
+ * writer (counts after the page) and a reader (counts in a thread). */
+static void check_soft(newsidx_db_t *db)
+{
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+
+	ck_assert_int_eq(newsidx_search(&r, db, "railway strike", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 4);
+	ck_assert_uint_eq(newsidx_results_total_all(r), 1);
+	ck_assert_uint_eq(newsidx_results_total_some(r), 3);
+	ck_assert_int_ne(newsidx_results_total_exact(r), 0);
+	ck_assert_int_ne(newsidx_results_relaxed(r), 0);
+	ck_assert_uint_eq(newsidx_results_count(r), 4);
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "both");
+	ck_assert_double_lt(newsidx_results_hit(r, 0)->score, 1000.0);
+	newsidx_results_free(r);
+
+	so.relax = 0;
+	ck_assert_int_eq(newsidx_search(&r, db, "railway strike", &so),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	ck_assert_uint_eq(newsidx_results_total_all(r), 1);
+	ck_assert_uint_eq(newsidx_results_total_some(r), 0);
+	ck_assert_int_eq(newsidx_results_relaxed(r), 0);
+	newsidx_results_free(r);
+
+	/* A one-word query: every match has all its words. */
+	ck_assert_int_eq(newsidx_search(&r, db, "strike", NULL), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total_all(r), 3);
+	ck_assert_uint_eq(newsidx_results_total_some(r), 0);
+	newsidx_results_free(r);
+}
+
+START_TEST(test_soft_totals)
+{
+	static const char docs[] =
+		"{\"id\":\"both\",\"body\":\"A railway strike began.\"}\n"
+		"{\"id\":\"rail\",\"body\":\"The railway reopened.\"}\n"
+		"{\"id\":\"s1\",\"body\":\"Dockers strike at dawn.\"}\n"
+		"{\"id\":\"s2\",\"body\":\"Teachers strike for pay.\"}\n";
+	newsidx_db_t *db = writer(), *reader = NULL;
+
+	ck_assert_int_eq(newsidx_index_buffer(db, "d.jsonl", docs,
+					      strlen(docs), NULL, NULL),
+			 NEWSIDX_OK);
+	check_soft(db);
+	ck_assert_int_eq(newsidx_db_open(&reader, path, NULL), NEWSIDX_OK);
+	check_soft(reader);
+	newsidx_db_free(reader);
 	newsidx_db_free(db);
 }
 END_TEST
@@ -708,6 +766,7 @@ int main(void)
 	tcase_add_test(tc, test_paging_and_sort);
 	tcase_add_test(tc, test_features);
 	tcase_add_test(tc, test_phrase_total);
+	tcase_add_test(tc, test_soft_totals);
 	tcase_add_test(tc, test_deprecated_names);
 	suite_add_tcase(s, tc);
 	/* A writer commits throughout these: they run for as long as it

@@ -23,9 +23,22 @@ ids 'date:1900..2100' >"$T/all"
 expect_eq "$(wc -l <"$T/all")" "38" "all articles"
 [ -s "$T/a" ] && [ -s "$T/b" ] && ok || fail "japan and india match"
 
-ids 'japan india' >"$T/got"
+ids 'japan AND india' >"$T/got"
 comm -12 "$T/a" "$T/b" >"$T/want"
-cmp -s "$T/got" "$T/want" && ok || fail "implicit AND is the intersection"
+cmp -s "$T/got" "$T/want" && ok || fail "AND is the intersection"
+# Words side by side rank the intersection first, then the rest of the
+# union, and count both parts.
+sort -u "$T/a" "$T/b" >"$T/union"
+ids 'japan india' >"$T/got"
+cmp -s "$T/got" "$T/union" && ok || fail "plain words match the union"
+"$NEWSIDX" --index "$IDX" search --json --limit 1000 --no-snippets \
+	--all-copies 'japan india' >"$T/soft.json"
+n=$(wc -l <"$T/want")
+jq -r ".hits[:$n][].id" "$T/soft.json" | sort >"$T/got"
+cmp -s "$T/got" "$T/want" && ok || fail "the intersection comes first"
+expect_eq "$(jq -c '[.total, .total_all, .total_some]' "$T/soft.json")" \
+	"[$(wc -l <"$T/union"),$n,$(($(wc -l <"$T/union") - n))]" \
+	"totals of all the words and of some"
 ids 'japan AND india' >"$T/got"
 cmp -s "$T/got" "$T/want" && ok || fail "AND is the intersection"
 ids 'japan OR india' >"$T/got"
@@ -63,7 +76,7 @@ expect_eq "$(total '"deficit trade"')" "0" "phrase word order matters"
 eam=$(ids kamikawa)
 expect_eq "$(ids '"high-speed railway"')" "$eam" "hyphenated phrase"
 expect_eq "$(ids '"high speed railway"')" "$eam" "spaced phrase"
-expect_eq "$(ids 'highspeed railway')" "$eam" "joined form"
+expect_eq "$(ids 'highspeed AND railway')" "$eam" "joined form"
 # "Jaishankar said he had spoken to Kamikawa": five words apart.
 expect_eq "$(ids 'jaishankar NEAR/5 kamikawa')" "$eam" "NEAR/5"
 expect_eq "$(ids 'spoken NEAR/3 jaishankar')" "$eam" "NEAR in either order"
@@ -123,7 +136,15 @@ expect_eq "$(jqout '.hits[0].id' | sed 's|.*/||')" \
 run --index "$IDX" search 'semiconductor xylophonist'
 expect_out "No article has all the words" "text output says so"
 run --index "$IDX" search --json 'japan india'
-expect_eq "$(jqout .relaxed)" "false" "no fallback when all words match"
+expect_eq "$(jqout '[.relaxed, .total_all > 0] | tostring')" "[true,true]" \
+	"some articles have all the words, others some"
+run --index "$IDX" search 'japan india'
+expect_out "^[0-9]* articles match all the words, [0-9]* more match some$" \
+	"text output counts both"
+expect_no_out "No article has all the words" "no fallback when all match"
+run --index "$IDX" search --json 'chandrayaan lander'
+expect_eq "$(jqout '[.relaxed, .total, .total_all, .total_some] | tostring')" \
+	"[false,1,1,0]" "every match has every word: nothing relaxed"
 
 # Explain and syntax errors.
 run --index "$IDX" search --explain '"trade deficit" OR india'

@@ -19,9 +19,24 @@
 
 #include "query/private.h"
 
-/* Queries of this many words or more rank all-word matches first, then
- * the rest, instead of requiring every word: long queries are questions,
- * and few articles contain every word of a question. */
+/*
+ * How a query of words ranks.  The plain words of the top level (typed
+ * without a field, '+', quotes or a wildcard) rank softly: every article
+ * with all of them comes first, ranked exactly as if all were required,
+ * and below them the articles with some of them, by BM25 (each word
+ * matched adds its weight).  The other parts of the query (phrases,
+ * +words, field words, groups in parentheses) stay required, and
+ * filters filter.  A query with AND written anywhere requires every
+ * word.
+ *
+ * Queries of SOFT_WORDS parts or more were ranked softly before any
+ * other (long queries are questions, few articles contain every word of
+ * one) and keep their ways: every part soft when ranking by date too,
+ * and relevance feedback by default (search.c).  Shorter queries rank
+ * softly only when ranking by relevance: a list by date of articles
+ * with only some of the words would mix them with the others.  With
+ * newsidx_search_options.relax at 0 every word is required.
+ */
 #define SOFT_WORDS 4
 
 /* A built sub-query and how it combines with its siblings. */
@@ -31,6 +46,8 @@ struct part {
 	int negative; /* NOT x: q is x */
 	int stopword; /* a lone stopword, dropped beside other words */
 	int required; /* +word */
+	int plain;    /* a word as typed: no field, '+' or wildcard */
+	int scored;   /* group_query: one of the parts that score */
 };
 
 static int keep_token(void *ctx, const struct newsidx_token *tok)
@@ -552,6 +569,61 @@ static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
 	return newsidx_build__join2(b, XAPC_OP_OR, s, e);
 }
 
+/*
+ * The soft form of the top-level AND of pos[0..np) (see SOFT_WORDS):
+ * any plain word matches, the AND of them all earns SOFT_BONUS, which
+ * ranks the article ahead of every partial match, and the other parts
+ * stay required.  The parts are told apart through ps (the kids in
+ * order; pos holds those of them that score, in the same order).  NULL,
+ * with nothing consumed, when fewer than two plain words would rank
+ * softly and the query stays strict.
+ */
+static xapc_query_t *soft_query(struct builder *b, const struct part *ps,
+				size_t nkids, xapc_query_t **pos, size_t np)
+{
+	xapc_query_t **plain = calloc(np, sizeof(*plain));
+	xapc_query_t **must = calloc(np, sizeof(*must));
+	xapc_query_t *q = NULL, *m = NULL;
+	size_t i, k = 0, nplain = 0, nmust = 0;
+
+	if (!plain || !must) {
+		free(plain);
+		free(must);
+		return newsidx_build__nomem(b);
+	}
+	/* pos holds the queries of the kids marked scored, in order. */
+	for (i = 0; i < nkids && k < np; i++) {
+		if (!ps[i].scored)
+			continue;
+		if (ps[i].plain)
+			plain[nplain++] = pos[k++];
+		else
+			must[nmust++] = pos[k++];
+	}
+	if (nplain >= 2) {
+		q = newsidx_build__join2(
+		    b, XAPC_OP_OR, combine(b, XAPC_OP_OR, plain, nplain, 0),
+		    newsidx_build__join2(
+			b, XAPC_OP_FILTER, xapc_query_fixed_weight(SOFT_BONUS),
+			combine(b, XAPC_OP_AND, plain, nplain, 0)));
+		if (q && nmust) {
+			/* A fresh handle even for one part, which pos keeps
+			 * (combine() would take it). */
+			m = xapc_query_combine(XAPC_OP_AND, must, nmust, 0);
+			if (!m)
+				newsidx_build__nomem(b);
+			q = newsidx_build__join2(b, XAPC_OP_AND_MAYBE, m, q);
+		}
+		if (q) {
+			b->soft = 1;
+			b->soft_long = np >= SOFT_WORDS;
+		}
+	}
+	free(plain);
+	free(must);
+	return q;
+}
+
 /* AND and OR nodes: combine kids by their kind. */
 static xapc_query_t *group_query(struct builder *b,
 				 const struct newsidx_qnode *n, int top,
@@ -590,8 +662,10 @@ static xapc_query_t *group_query(struct builder *b,
 			xapc_query_free(ps[i].q);
 		else if (!is_and && ps[i].required)
 			req[nr++] = ps[i].q;
-		else
+		else {
+			ps[i].scored = 1;
 			pos[np++] = ps[i].q;
+		}
 		ps[i].q = NULL;
 	}
 	if (top && is_and)
@@ -607,16 +681,13 @@ static xapc_query_t *group_query(struct builder *b,
 		}
 		nn = 0;
 	}
-	if (np > 0 && top && is_and && !b->relax && b->soft_ok &&
-	    np >= SOFT_WORDS) {
-		/* Any word matches; every word earns a bonus that ranks the
-		 * article ahead of all partial matches. */
-		q = newsidx_build__join2(
-		    b, XAPC_OP_OR, combine(b, XAPC_OP_OR, pos, np, 0),
-		    newsidx_build__join2(b, XAPC_OP_FILTER,
-					 xapc_query_fixed_weight(SOFT_BONUS),
-					 combine(b, XAPC_OP_AND, pos, np, 0)));
-		b->soft = 1;
+	if (np > 1 && top && is_and && !b->relax && b->soft_ok &&
+	    (np >= SOFT_WORDS || b->soft_short))
+		q = soft_query(b, ps, n->nkids, pos, np);
+	if (b->st)
+		goto out;
+	if (q) {
+		/* ranked softly */
 	} else if (np > 0) {
 		q = combine(b, is_and && !(top && b->relax) ? XAPC_OP_AND
 							      : XAPC_OP_OR,
@@ -685,6 +756,8 @@ static struct part build(struct builder *b, const struct newsidx_qnode *n,
 		p.q = leaf_query(b, n, &p.filter, &p.stopword);
 		if (p.required)
 			p.stopword = 0;
+		p.plain = n->type == NEWSIDX_Q_WORD && !n->field &&
+			  !n->required && !n->wildcard && !p.filter;
 		if (top && p.q && !p.filter)
 			b->top_words = 1;
 		break;
@@ -741,6 +814,28 @@ xapc_query_t *newsidx_build__top(struct builder *b,
 	if (!p.negative)
 		return p.q;
 	return newsidx_build__join2(b, XAPC_OP_AND_NOT, xapc_query_all(), p.q);
+}
+
+/* Is AND written in the query as an operator, anywhere in the tree?
+ * Then the user asked for every word, whatever the length. */
+static int explicit_and(const struct newsidx_qnode *n)
+{
+	size_t i;
+
+	if (n->type == NEWSIDX_Q_AND && n->keyword)
+		return 1;
+	for (i = 0; i < n->nkids; i++)
+		if (explicit_and(n->kids[i]))
+			return 1;
+	return 0;
+}
+
+void newsidx_build__rank_softly(struct builder *b,
+				const struct newsidx_qnode *root,
+				const newsidx_search_options_t *o)
+{
+	b->soft_ok = o->relax && !explicit_and(root);
+	b->soft_short = o->sort == NEWSIDX_SORT_RELEVANCE;
 }
 
 /* Boost recent articles and title matches, as the options ask. */

@@ -29,6 +29,8 @@ newsidx_status_t newsidx_query_explain(newsidx_db_t *db, const char *query,
 	st = newsidx_build__prepare_query(db, opts, query, &b, &root);
 	if (st)
 		return st;
+	/* The query a search would rank, softly where it would. */
+	newsidx_build__rank_softly(&b, root, opts);
 	q = newsidx_build__top(&b, root);
 	tree = newsidx_query__describe(root);
 	xq = q ? xapc_query_describe(q) : NULL;

@@ -43,6 +43,9 @@ enum { COPIED_GROUP, COPIED_DOC, NCOPIED };
 struct newsidx_results {
 	size_t total;
 	int total_exact;
+	/* The matches with every word (all of total unless ranked softly
+	 * or relaxed). */
+	size_t total_all;
 	int relaxed;
 	size_t n;
 	newsidx_hit_t *hits;
@@ -72,7 +75,9 @@ struct builder {
 	size_t ntitle, captitle;
 	int relax;
 	int soft_ok;   /* the query may rank softly (no explicit AND) */
+	int soft_short; /* and so may one of fewer than SOFT_WORDS parts */
 	int soft;      /* it did: all-word matches carry SOFT_BONUS */
+	int soft_long; /* and it has SOFT_WORDS parts or more */
 	int top_words; /* scored parts of the top-level AND */
 	int compact;   /* positions are in a value, not in Xapian */
 	/* Phrases and NEAR built as the AND of their words, for the loose
@@ -147,6 +152,13 @@ newsidx_status_t newsidx_build__prepare_query(
 xapc_query_t *newsidx_build__top(struct builder *b,
 				 const struct newsidx_qnode *root);
 
+/* Let b rank root's plain words softly, as a search by o does (see
+ * SOFT_WORDS in build.c); a build that matches articles for any other
+ * purpose (deletes) requires every word. */
+void newsidx_build__rank_softly(struct builder *b,
+				const struct newsidx_qnode *root,
+				const newsidx_search_options_t *o);
+
 /* Boost recent articles and title matches, as the options ask. */
 xapc_query_t *newsidx_build__boosts(struct builder *b, xapc_query_t *q,
 				    const newsidx_search_options_t *o);
@@ -212,6 +224,15 @@ newsidx_status_t newsidx_run__built(struct newsidx_db *db,
 				    const struct newsidx_qnode *root,
 				    const xapc_query_t *q,
 				    xapc_enquire_params_t *p, xapc_mset_t **m);
+
+/* The matches of root with every word required, as built by b without
+ * its soft ranking or feedback terms, into *n: for a search ranked
+ * softly, how many of its matches have all the words.  *exact is 0 when
+ * the count was estimated (see loose_query in run.c). */
+newsidx_status_t newsidx_run__count_all(struct newsidx_db *db,
+					const struct builder *b,
+					const struct newsidx_qnode *root,
+					size_t *n, int *exact);
 
 /* ------------------------------------------------------------------ */
 /* interface to query/results.c: the results object                   */

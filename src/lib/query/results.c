@@ -119,6 +119,16 @@ int newsidx_results_total_exact(const newsidx_results_t *r)
 	return r ? r->total_exact : 0;
 }
 
+size_t newsidx_results_total_all(const newsidx_results_t *r)
+{
+	return r ? r->total_all : 0;
+}
+
+size_t newsidx_results_total_some(const newsidx_results_t *r)
+{
+	return r && r->total > r->total_all ? r->total - r->total_all : 0;
+}
+
 size_t newsidx_results_count(const newsidx_results_t *r)
 {
 	return r ? r->n : 0;

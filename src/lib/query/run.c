@@ -163,6 +163,56 @@ newsidx_status_t newsidx_run__built(struct newsidx_db *db,
 	return st;
 }
 
+newsidx_status_t newsidx_run__count_all(struct newsidx_db *db,
+					const struct builder *b,
+					const struct newsidx_qnode *root,
+					size_t *n, int *exact)
+{
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	struct builder c = *b;
+	struct newsidx_stemset stems = { 0 };
+	xapc_query_t *title[64], *q;
+	xapc_mset_t *m = NULL;
+	newsidx_status_t st;
+
+	*n = 0;
+	*exact = 1;
+	/* Every word required, without feedback terms (they widen the
+	 * matches) or shared position answers (that is the page's). */
+	c.soft_ok = 0;
+	c.soft = c.soft_long = 0;
+	c.nfb = 0;
+	c.memo_make = c.memo_use = 0;
+	c.stems = &stems;
+	c.title = title;
+	c.ntitle = 0;
+	c.captitle = sizeof(title) / sizeof(title[0]);
+	c.st = NEWSIDX_OK;
+	q = newsidx_build__top(&c, root);
+	newsidx_build__free_all(title, c.ntitle);
+	newsidx_stemset__free(&stems);
+	if (!q || c.st) {
+		xapc_query_free(q);
+		return c.st && c.st != NEWSIDX_NOMEM
+			       ? c.st
+			       : newsidx_db__fail(db, NEWSIDX_NOMEM,
+						  "out of memory");
+	}
+	/* Only the count: no page, weights, folding or facets. */
+	p.weighting = XAPC_WEIGHT_BOOL;
+	p.maxitems = 0;
+	p.docid_order = XAPC_DOCID_DONT_CARE;
+	st = newsidx_run__built(db, &c, root, q, &p, &m);
+	if (!st) {
+		*n = xapc_mset_matches_estimated(m);
+		*exact = xapc_mset_matches_lower_bound(m) ==
+			 xapc_mset_matches_upper_bound(m);
+	}
+	xapc_mset_free(m);
+	xapc_query_free(q);
+	return st;
+}
+
 /* Copied for each hit, in the order of enum COPIED_*: the group, and
  * the packed record. */
 static const xapc_slot_t copied_slots[NCOPIED] = { NEWSIDX_SLOT_GROUP,

@@ -27,20 +27,6 @@ static void unbonus(struct newsidx_results *r, double bonus)
 			r->hits[i].score -= bonus;
 }
 
-/* Is AND written in the query as an operator, anywhere in the tree?
- * Then the user asked for every word, whatever the length. */
-static int explicit_and(const struct newsidx_qnode *n)
-{
-	size_t i;
-
-	if (n->type == NEWSIDX_Q_AND && n->keyword)
-		return 1;
-	for (i = 0; i < n->nkids; i++)
-		if (explicit_and(n->kids[i]))
-			return 1;
-	return 0;
-}
-
 /*
  * The hits of q as the page counts them (a group of wire copies once,
  * as p collapses): all of them, or with undated, those without a date.
@@ -209,6 +195,39 @@ static newsidx_status_t fill_tail(struct newsidx_db *db,
 	return st;
 }
 
+/*
+ * The articles with every word of a soft query, read off its first page
+ * when the page holds them all: ranked by relevance from the first hit,
+ * with a hit below the bonus (or room to spare), so that every article
+ * with the bonus was weighed and is on the page.  Only when none of
+ * those hits folded copies: a copy may lack some of the words.  Saves
+ * the count of the strict query (newsidx_run__count_all), which would
+ * double the search's count.  Returns 1 with *n set, else 0.
+ */
+static int page_counts_all(const xapc_mset_t *m,
+			   const newsidx_search_options_t *opts,
+			   double bonus, size_t *n)
+{
+	size_t i, k = 0, size = xapc_mset_size(m);
+	int below = 0;
+
+	if (opts->sort != NEWSIDX_SORT_RELEVANCE || opts->offset != 0)
+		return 0;
+	for (i = 0; i < size; i++) {
+		if (xapc_mset_weight(m, i) < bonus) {
+			below = 1;
+			break;
+		}
+		if (xapc_mset_collapse_count(m, i) > 0)
+			return 0;
+		k++;
+	}
+	if (!below && size >= (opts->limit ? opts->limit : 10))
+		return 0;
+	*n = k;
+	return 1;
+}
+
 /* What a search's query was built for: the positions layout, and the
  * stem codes its checks were made with (when it has any). */
 struct built_for {
@@ -293,7 +312,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	b.stems = &stems;
 	b.title = title;
 	b.captitle = sizeof(title) / sizeof(title[0]);
-	b.soft_ok = !explicit_and(root);
+	newsidx_build__rank_softly(&b, root, opts);
 	b.exact_up_to = opts->version >= 2 && opts->exact_up_to
 				? opts->exact_up_to
 				: NEWSIDX_EXACT_UP_TO;
@@ -303,7 +322,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 		      xapc_db_lastdocid(db->x, &b.lastdocid) == XAPC_OK;
 	q = newsidx_build__boosts(&b, newsidx_build__top(&b, root), opts);
 	if (q && (opts->feedback > 0 ||
-		  (opts->feedback == 0 && b.soft &&
+		  (opts->feedback == 0 && b.soft_long &&
 		   opts->sort == NEWSIDX_SORT_RELEVANCE))) {
 		/* A second pass with the relevance model of the first. */
 		st = newsidx_feedback__model(db, &b, q, &p);
@@ -363,6 +382,26 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	r->total = xapc_mset_matches_estimated(m);
 	r->total_exact = xapc_mset_matches_lower_bound(m) ==
 			 xapc_mset_matches_upper_bound(m);
+	r->total_all = r->relaxed && !b.soft ? 0 : r->total;
+	if (b.soft && !page_counts_all(m, opts,
+				       b.nfb ? SOFT_BONUS * FB_LAMBDA
+					     : SOFT_BONUS,
+				       &r->total_all)) {
+		int exact = 1;
+
+		st = newsidx_run__count_all(db, &b, root, &r->total_all,
+					    &exact);
+		if (st)
+			goto out;
+		r->total_exact = r->total_exact && exact;
+	}
+	if (b.soft) {
+		if (r->total_all > r->total)
+			r->total_all = r->total;
+		/* Softly ranked, but every match may have had all the
+		 * words. */
+		r->relaxed = r->total_all < r->total;
+	}
 	st = newsidx_results__fill(db, b.an, m, &stems, opts, r);
 	if (!st && opts->sort == NEWSIDX_SORT_OLDEST)
 		st = fill_tail(db, b.an, tail, &stems, opts, r);
