@@ -497,7 +497,7 @@ int newsidx_encoding__decode(struct newsidx_decoded *d, const char *data,
 	int truncated = (flags & NEWSIDX_ENC_TRUNCATED) != 0;
 	char label[48], detected[48];
 	const char *b;
-	size_t n = 0, bad, u8bad = 0;
+	size_t n = 0, bad = 0, u8bad = 0, skipped = 0;
 	int r;
 
 	d->text = data;
@@ -528,7 +528,14 @@ int newsidx_encoding__decode(struct newsidx_decoded *d, const char *data,
 		r = try_label(d, data + n, len - n, b, truncated, &bad);
 		if (r <= 0)
 			return r;
-		/* A mark the bytes contradict: read past it. */
+		/* A mark the bytes contradict: no more than three bytes of
+		 * text then (a UTF-8 mark), which are left out; the offsets
+		 * reported stay those of the input. */
+		if (strcmp(b, "UTF-8") == 0) {
+			skipped = n;
+			data += n;
+			len -= n;
+		}
 	}
 	if (ascii_only(data, len)) {
 		/* ISO-2022-JP is 7-bit: its escapes give it away. */
@@ -564,23 +571,28 @@ int newsidx_encoding__decode(struct newsidx_decoded *d, const char *data,
 		return r;
 	if (detect(data, len, detected, sizeof(detected)))
 		return -1;
+	/* UTF-8 was tried and failed (uchardet says UTF-8 when a UTF-8
+	 * mark starts the input), and ASCII explains no byte above 0x7f. */
+	if (strcmp(detected, "UTF-8") == 0 || strcmp(detected, "ASCII") == 0)
+		detected[0] = '\0';
 	if (detected[0]) {
 		r = try_label(d, data, len, detected, truncated, &bad);
 		if (r <= 0)
 			return r;
 	}
-	d->bad = u8bad;
+	d->bad = skipped + u8bad;
 	if (detected[0] && bad != (size_t)-1)
 		snprintf(d->why, sizeof(d->why),
 			 "invalid UTF-8 (byte 0x%02x at offset %zu), and "
 			 "not %.40s either, the encoding detected (offset "
 			 "%zu); name the encoding with --encoding",
-			 (unsigned char)data[u8bad], u8bad, detected, bad);
+			 (unsigned char)data[u8bad], skipped + u8bad, detected,
+			 skipped + bad);
 	else
 		snprintf(d->why, sizeof(d->why),
 			 "invalid UTF-8 (byte 0x%02x at offset %zu), and no "
 			 "other encoding explains it; name the encoding with "
 			 "--encoding",
-			 (unsigned char)data[u8bad], u8bad);
+			 (unsigned char)data[u8bad], skipped + u8bad);
 	return 1;
 }
