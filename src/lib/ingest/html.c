@@ -32,6 +32,10 @@
  * When the text is short and JSON-LD carries an articleBody, that is
  * used instead.
  *
+ * Pages arrive in UTF-8: their callers decode them (encoding.c), with
+ * the page's own <meta> charset among the clues, so libxml2 is told the
+ * text is UTF-8 and to ignore what the page declares.
+ *
  * libxml2's errors are caught for the duration of a parse by xml.c, so
  * that the library never prints.
  */

@@ -14,7 +14,11 @@
  * counted in ing->skipped.  A malformed record (no header, a bad or
  * wrong Content-Length) is reported with its offset and number, and the
  * reader looks for the next "WARC/1." line to carry on.  Chunked and
- * gzip- or deflate-encoded HTTP payloads are decoded.
+ * gzip- or deflate-encoded HTTP payloads are decoded, and each page is
+ * made UTF-8 in its own character encoding (encoding.c): the HTTP
+ * Content-Type charset, else what the page declares, else UTF-8, else
+ * what is detected; a page whose bytes no encoding explains is reported
+ * with its record and the byte offset in its payload.
  *
  * Memory: a record is held whole only up to ing->max_document bytes;
  * larger records are skipped by streaming through them.
