@@ -363,6 +363,26 @@ typedef struct newsidx_index_options {
  * own ancestors, is skipped, and a file reached by several names is read
  * once (@since 0.3).  opts->progress is also called during the walk.
  *
+ * Filters (@since 0.3): under a directory, a file is read unless it is
+ * excluded, and, when there are include patterns, only if one of them
+ * matches it or a directory above it.  Patterns are in gitignore syntax,
+ * relative to path.  What excludes, the last matching pattern deciding
+ * (a '!' pattern includes again): a built-in list of files that are
+ * never articles (*SUMS, *.sha1, *.sha256, *.sha512, *.md5, *.sig,
+ * *.asc, *.dtd, *.xsd; a file an include pattern matches is exempt),
+ * then each directory's .newsidxignore for itself and below (deeper
+ * ones later), then opts->exclude.  An excluded directory is not
+ * walked, and a .newsidxignore is never read as an article.  A
+ * .newsidxignore that cannot be read or holds a bad pattern is
+ * rejected ("FILE:LINE: reason") and its directory is treated as one
+ * that cannot be read.  The include and exclude patterns of opts are
+ * stored with path and replace those stored before; a run with none
+ * applies those stored, as does newsidx_db_rebuild().  The articles of
+ * files that a filter now excludes are removed like those of vanished
+ * files, but, since the files are still there, they are not counted
+ * against opts->max_delete_share and opts->max_delete.  A bad pattern
+ * in opts is NEWSIDX_INVALID_ARGUMENT.
+ *
  * Bad input never stops the run: each rejected file or record is passed
  * to opts->on_reject, counted in stats, and the rest is indexed.
  * Commits happen every batch_size articles and at the end.
@@ -390,6 +410,36 @@ NEWSIDX_API newsidx_status_t
 newsidx_index_buffer(newsidx_db_t *db, const char *name, const void *data,
 		     size_t len, const newsidx_index_options_t *opts,
 		     newsidx_index_stats_t *stats);
+
+/*
+ * Count the files, and their bytes, that newsidx_index_path() with the
+ * same db, path and opts would consider: those it walks, its filters
+ * applied (opts's, else those stored with path), before it compares
+ * them with their stored state.  Nothing is written, opts->on_reject is
+ * not called, and opts->progress is called as by the walk (a nonzero
+ * return stops the count).  For a progress display that must know the
+ * whole run before it starts.  files and bytes may be NULL.
+ * Returns NEWSIDX_OK; NEWSIDX_NO_INPUT when path does not exist or
+ * cannot be listed; NEWSIDX_INVALID_ARGUMENT for a bad pattern;
+ * NEWSIDX_INTERRUPTED; NEWSIDX_NOMEM; NEWSIDX_ENGINE.  @since 0.3
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_index_plan(newsidx_db_t *db, const char *path,
+		   const newsidx_index_options_t *opts,
+		   unsigned long long *files, unsigned long long *bytes);
+
+/*
+ * Forget the include and exclude patterns stored with path, so that the
+ * next run of newsidx_index_path() without patterns reads every file
+ * under it again (each directory's .newsidxignore and the built-in list
+ * still apply).  The handle sees the change at once; it is kept with
+ * the next commit (a run of newsidx_index_path(), or
+ * newsidx_db_commit()).  Returns NEWSIDX_OK, also when path had none;
+ * NEWSIDX_NO_INPUT when path does not exist; NEWSIDX_READ_ONLY;
+ * NEWSIDX_ENGINE.  @since 0.3
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_index_clear_filters(newsidx_db_t *db, const char *path);
 
 /* ------------------------------------------------------------------ */
 /* Searching                                                           */
@@ -635,7 +685,9 @@ typedef struct newsidx_info {
 	const char *path;            /* the index directory */
 	size_t articles;             /* articles in the index */
 	unsigned long long terms;    /* distinct terms */
-	unsigned long long disk_bytes; /* size on disk of the live index */
+	unsigned long long disk_bytes; /* size on disk of the whole index
+					  directory (since 0.3; before,
+					  of the live generation only) */
 	const char *updated;         /* UTC time of the last commit, or "" */
 	int schema_version;          /* of the index (0 when unknown) */
 	int schema_current;          /* the one this library writes */
@@ -666,6 +718,11 @@ typedef struct newsidx_info {
 					their space kept until a rebuild
 					(only without term lists).
 					@since 0.2 */
+	unsigned long long retired_bytes; /* of disk_bytes, those of
+					     retired generations that open
+					     readers still hold; they go as
+					     the last of them moves on.
+					     @since 0.3 */
 	const newsidx_failed_file_t *failed; /* the failed_files, by
 					path; NULL when there are none.
 					@since 0.3 */
@@ -712,6 +769,21 @@ NEWSIDX_API newsidx_status_t newsidx_db_check(const char *path,
  * NEWSIDX_ENGINE.  @since 0.1
  */
 NEWSIDX_API newsidx_status_t newsidx_db_compact(newsidx_db_t *db);
+
+/*
+ * 1 when compacting would give back much of the index's space: its live
+ * generation takes more than 1.5 times what its articles took when it
+ * was last written whole (compacted, merged by a bulk load, rebuilt),
+ * scaled by how many more articles it holds now; or, for an index never
+ * written whole, when it takes 8 MB or more.  Adding articles to a
+ * compacted index splits the full B-tree blocks they land in, and the
+ * blocks the commit replaced stay in the files for reuse, so that a few
+ * hundred new articles can double an index; `newsidx index` compacts
+ * at the end of a run when this says so.  0 otherwise, and for a
+ * read-only handle or an index that is not newsidx's own layout.
+ * @since 0.3
+ */
+NEWSIDX_API int newsidx_db_compact_due(newsidx_db_t *db);
 
 /*
  * Re-index, from scratch, every path ever given to newsidx_index_path()

@@ -143,7 +143,7 @@ int cmd_stats(int argc, char **argv)
 	if (json) {
 		json_t *o = json_pack(
 			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
-			"s:I, s:I, s:b, s:I, s:I, s:I, s:o, s:o, s:o}",
+			"s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
 			"index", info->path, "articles",
 			(json_int_t)info->articles, "terms",
 			(json_int_t)info->terms, "disk_bytes",
@@ -155,7 +155,9 @@ int cmd_stats(int argc, char **argv)
 			"dictionary_bytes", (json_int_t)info->dictionary_bytes,
 			"stem_codes", (json_int_t)info->stem_codes,
 			"term_lists", info->term_lists,
-			"deleted", (json_int_t)info->deleted, "files",
+			"deleted", (json_int_t)info->deleted,
+			"retired_bytes", (json_int_t)info->retired_bytes,
+			"files",
 			(json_int_t)info->files, "failed_files",
 			(json_int_t)info->failed_files, "sources",
 			counts_json(info->sources, info->nsources), "months",
@@ -171,8 +173,12 @@ int cmd_stats(int argc, char **argv)
 		printf("index:        %s\n", info->path);
 		printf("articles:     %zu\n", info->articles);
 		printf("terms:        %llu\n", info->terms);
-		printf("size on disk: %.1f MB\n",
-		       (double)info->disk_bytes / 1e6);
+		printf("size on disk: %.1f MB", (double)info->disk_bytes / 1e6);
+		if (info->retired_bytes)
+			printf(" (%.1f MB of it a retired generation that a "
+			       "reader still holds)",
+			       (double)info->retired_bytes / 1e6);
+		putchar('\n');
 		printf("last update:  %s\n",
 		       *info->updated ? info->updated : "never");
 		printf("files:        %zu (%zu failed)\n", info->files,

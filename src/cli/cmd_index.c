@@ -12,7 +12,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -59,32 +58,24 @@ struct run {
 	unsigned long long planned; /* bytes of every PATH, counted first */
 };
 
-/* The bytes of the regular files under the PATHs, counted before the
- * run so that the bar measures the whole run: the library learns a
- * PATH's size only when it reaches it, and a bar of its totals went
- * back at every new PATH.  Links are not followed; the count is for a
- * display and errors are left to the run. */
-static unsigned long long planned_bytes;
-
-static int plan_file(const char *path, const struct stat *st, int flag,
-		     struct FTW *ftw)
+/* The bytes of the files the run will consider under the PATHs, counted
+ * before the run so that the bar measures the whole run: the library
+ * learns a PATH's size only when it reaches it, and a bar of its totals
+ * went back at every new PATH.  The library counts them as its walk
+ * will find them (links, filters), so the count matches the run; errors
+ * are left to the run. */
+static unsigned long long plan(newsidx_db_t *db, char **paths, size_t npaths,
+			       const newsidx_index_options_t *io)
 {
-	(void)path;
-	(void)ftw;
-	if (flag == FTW_F && S_ISREG(st->st_mode))
-		planned_bytes += (unsigned long long)st->st_size;
-	return stop_signal != 0;
-}
-
-static unsigned long long plan(char **paths, size_t npaths)
-{
+	unsigned long long total = 0, bytes;
 	size_t i;
 
-	planned_bytes = 0;
 	for (i = 0; i < npaths && !stop_signal; i++)
-		if (strcmp(paths[i], "-") != 0)
-			nftw(paths[i], plan_file, 32, FTW_PHYS);
-	return planned_bytes;
+		if (strcmp(paths[i], "-") != 0 &&
+		    newsidx_index_plan(db, paths[i], io, NULL, &bytes) ==
+			    NEWSIDX_OK)
+			total += bytes;
+	return total;
 }
 
 static void clear_bar(struct run *r)
@@ -166,6 +157,7 @@ struct index_args {
 	int verbose, json;
 	const char *from;
 	int no_compact;
+	int no_filters;
 };
 
 /* --include and --exclude patterns, pointing into argv; they live as
@@ -202,6 +194,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "encoding", required_argument, NULL, 'E' },
 		{ "include", required_argument, NULL, 'I' },
 		{ "exclude", required_argument, NULL, 'x' },
+		{ "no-filters", no_argument, NULL, 'n' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "synonyms", required_argument, NULL, 'y' },
@@ -255,12 +248,15 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		case 'X':
 		case 'F':
 		case 'f':
+		case 'n':
 			if (rebuild)
 				return cli_usage_error("rebuild takes no "
 						       "--no-delete, "
-						       "--max-delete, --force "
-						       "or --from");
-			if (c == 'D')
+						       "--max-delete, --force, "
+						       "--from or --no-filters");
+			if (c == 'n')
+				a->no_filters = 1;
+			else if (c == 'D')
 				a->io.no_delete = 1;
 			else if (c == 'X') {
 				if (parse_max_delete(optarg, &a->io))
@@ -336,6 +332,9 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 					       rebuild ? "rebuild" : "index");
 		}
 	}
+	if (a->no_filters && (a->io.n_include || a->io.n_exclude))
+		return cli_usage_error("--no-filters forgets a PATH's --include "
+				       "and --exclude patterns; give it alone");
 	return -1;
 }
 
@@ -538,7 +537,7 @@ static void start_run(struct index_args *a, struct run *r)
 int cmd_index(int argc, char **argv)
 {
 	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
-				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0 };
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0, 0 };
 	newsidx_index_stats_t stats;
 	struct run r;
 	newsidx_db_t *db = NULL;
@@ -594,8 +593,22 @@ int cmd_index(int argc, char **argv)
 		return rc;
 	}
 	memset(&stats, 0, sizeof(stats));
+	/* Forgotten in the handle now, kept with the run's commit; a
+	 * missing PATH is said by its run. */
+	for (i = 0; a.no_filters && i < npaths && !st; i++)
+		if (strcmp(paths[i], "-") != 0) {
+			st = newsidx_index_clear_filters(db, paths[i]);
+			if (st == NEWSIDX_NO_INPUT)
+				st = NEWSIDX_OK;
+		}
+	if (st) {
+		for (i = 0; list && i < npaths; i++)
+			free(list[i]);
+		free(list);
+		return finish(db, st, &a, &stats, &r);
+	}
 	if (r.bar)
-		r.planned = plan(paths, npaths);
+		r.planned = plan(db, paths, npaths, &a.io);
 	for (i = 0; i < npaths; i++) {
 		if (strcmp(paths[i], "-") == 0)
 			st = index_stdin(db, &a.io, &stats);
@@ -623,11 +636,14 @@ int cmd_index(int argc, char **argv)
 	if (!st)
 		st = newsidx_db_commit(db);
 	/* A large first load or a big growth leaves the B-trees half
-	 * full: compacting then halves the index in a second or two. */
-	/* A bulk load's merge already wrote compact B-trees. */
+	 * full, and a few articles added to a compacted index split the
+	 * blocks they land in: compacting then halves the index in a
+	 * second or two.  A bulk load's merge already wrote compact
+	 * B-trees. */
 	if (!st && !a.no_compact && !stats.shards &&
-	    stats.added + stats.updated >= 10000 &&
-	    (stats.added + stats.updated) * 2 >= newsidx_db_count(db))
+	    ((stats.added + stats.updated >= 10000 &&
+	      (stats.added + stats.updated) * 2 >= newsidx_db_count(db)) ||
+	     newsidx_db_compact_due(db)))
 		st = newsidx_db_compact(db);
 	if (!st)
 		st = worst;
@@ -637,7 +653,7 @@ int cmd_index(int argc, char **argv)
 int cmd_rebuild(int argc, char **argv)
 {
 	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
-				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0 };
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0, 0 };
 	newsidx_index_stats_t stats;
 	struct run r;
 	newsidx_db_t *db = NULL;

@@ -588,6 +588,8 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	db = calloc(1, sizeof(*db));
 	if (!db)
 		return NEWSIDX_NOMEM;
+	db->lockfd = -1;
+	db->pin.fd = -1;
 	*out = db;
 	if (!opts)
 		opts = &defaults;
@@ -616,12 +618,27 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 			if (st)
 				return st;
 		}
-		/* A generation retired over a minute ago has no reader
-		 * still opening it: give its space back. */
-		newsidx_layout__tidy(path, 60);
+		/* Retired generations no reader holds give their space
+		 * back, and a dead writer's half-built ones go. */
+		newsidx_layout__tidy(path);
 	}
+	db->pin.fd = -1;
 	for (tries = 0;; tries++) {
-		x = xapc_db_open(&db->x, path,
+		char where[PATH_MAX];
+
+		/* A reader pins the generation it opens, so that it stays
+		 * whole while read; the writer writes the live one. */
+		if (!db->writable && newsidx_layout__pin(path, &db->pin) != 0)
+			return newsidx_db__fail(db, NEWSIDX_MODIFIED,
+						"index %s keeps changing "
+						"generation; try again",
+						path);
+		if (db->writable)
+			snprintf(where, sizeof(where), "%s", path);
+		else
+			newsidx_layout__pin_path(path, &db->pin, where,
+						 sizeof(where));
+		x = xapc_db_open(&db->x, where,
 				 db->writable ? XAPC_DB_OPEN : XAPC_DB_READONLY);
 		if (x == XAPC_ERR_LOCK)
 			return newsidx_db__fail(db, NEWSIDX_LOCKED,
@@ -649,6 +666,7 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 			break;
 		xapc_db_free(db->x);
 		db->x = NULL;
+		newsidx_layout__unpin(path, &db->pin);
 		sleep_ms(20);
 	}
 	if (st == NEWSIDX_VERSION_MISMATCH && opts->any_schema) {
@@ -684,6 +702,7 @@ newsidx_status_t newsidx_db__open_fresh(struct newsidx_db **out,
 	if (!db)
 		return NEWSIDX_NOMEM;
 	db->lockfd = -1;
+	db->pin.fd = -1;
 	db->writable = 1;
 	db->fresh = 1;
 	db->path = newsidx_strdup(path);
@@ -717,6 +736,25 @@ newsidx_status_t newsidx_db__stub_writer(struct newsidx_db *db, char *cur,
 	return NEWSIDX_OK;
 }
 
+/* A generation just written whole: remember its size and article count
+ * (NEWSIDX_META_COMPACTED), the measure of newsidx_db_compact_due().
+ * Written with the handle's next commit; a failure only loses the
+ * measure. */
+static void record_compacted(struct newsidx_db *db)
+{
+	unsigned long long bytes = newsidx_layout__live_bytes(db->path);
+	xapc_doccount_t n = 0;
+	char v[64];
+	int len;
+
+	if (!bytes || xapc_db_doccount(db->x, &n))
+		return;
+	len = snprintf(v, sizeof(v), "%llu %lu", bytes, (unsigned long)n);
+	if (xapc_db_set_metadata(db->x, NEWSIDX_META_COMPACTED, v,
+				 (size_t)len) == XAPC_OK)
+		db->pending++;
+}
+
 newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 				    const char *old)
 {
@@ -742,11 +780,12 @@ newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 	st = newsidx_db__track(db);
 	if (st)
 		return st;
-	/* The generation just retired stays until the next switch: a
-	 * reader that read the old stub a moment ago may still be opening
-	 * it.  Older ones go; readers move to the new one on their next
-	 * search. */
-	newsidx_layout__remove_older(db->path, gen, old);
+	record_compacted(db);
+	/* The generation just retired goes now unless a reader holds it;
+	 * then its last reader removes it as it moves to the new one, at
+	 * its next search. */
+	(void)old;
+	newsidx_layout__retire(db->path);
 	return NEWSIDX_OK;
 }
 
@@ -759,6 +798,8 @@ void newsidx_db_free(newsidx_db_t *db)
 	if (db->x && db->writable && db->pending)
 		newsidx_db_commit(db);
 	xapc_db_free(db->x);
+	if (db->path)
+		newsidx_layout__unpin(db->path, &db->pin);
 	newsidx_layout__unlock(db->lockfd);
 	free(db->synonyms);
 	newsidx_analyzer__free(db->an);
@@ -818,22 +859,35 @@ newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
 	xapc_db_t *x = NULL;
 	int changed = 0, rc;
 
+	struct newsidx_pin pin;
+	char where[PATH_MAX];
+
 	if (db->writable)
 		return NEWSIDX_OK;
-	if (!by_path && xapc_db_reopen(db->x, &changed) == XAPC_OK)
+	/* A compaction or rebuild switched to a new generation: move to
+	 * it, which lets the retired one go. */
+	if (!by_path && !newsidx_layout__moved(db->path, &db->pin) &&
+	    xapc_db_reopen(db->x, &changed) == XAPC_OK)
 		return NEWSIDX_OK;
-	/* A compaction or rebuild may have retired our generation: open
-	 * the index again by its path, which follows the new stub. */
-	rc = xapc_db_open(&x, db->path, XAPC_DB_READONLY);
+	if (newsidx_layout__pin(db->path, &pin) != 0)
+		return newsidx_db__fail(db, NEWSIDX_MODIFIED,
+					"index %s keeps changing generation; "
+					"try again",
+					db->path);
+	newsidx_layout__pin_path(db->path, &pin, where, sizeof(where));
+	rc = xapc_db_open(&x, where, XAPC_DB_READONLY);
 	if (rc) {
 		newsidx_status_t st = newsidx_db__fail(
 			db, map_status(rc), "reopening %s: %s", db->path,
 			xapc_db_errmsg(x));
 
 		xapc_db_free(x);
+		newsidx_layout__unpin(db->path, &pin);
 		return st;
 	}
 	xapc_db_free(db->x);
 	db->x = x;
+	newsidx_layout__unpin(db->path, &db->pin);
+	db->pin = pin;
 	return newsidx_db__track(db);
 }

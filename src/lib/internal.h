@@ -41,21 +41,51 @@ newsidx_status_t newsidx_layout__next_gen(const char *dir, char *gen,
 newsidx_status_t newsidx_layout__switch(const char *dir, const char *gen,
 					char *err, size_t errlen);
 
-/* Remove a directory tree (a retired generation). */
+/* Remove a directory tree. */
 void newsidx_layout__remove(const char *path);
 
-/* Remove the retired generations once the stub has been in place for
- * min_age seconds (no reader can still be opening them), and at once
- * those a writer that died left half-built, numbered above the live
- * one.  Called by the holder of the writer lock. */
-void newsidx_layout__tidy(const char *dir, double min_age);
+/* A reader's hold on the generation it reads (see layout.c). */
+struct newsidx_pin {
+	int fd;                      /* shared lock on gen/readers; -1: none */
+	char gen[64];                /* "" for a plain glass directory */
+	unsigned long long stub_ino; /* the stub seen when pinning */
+	long long stub_ns;
+};
 
-/* Remove every generation of dir but keep1 and keep2 (may be NULL). */
-void newsidx_layout__remove_older(const char *dir, const char *keep1,
-				  const char *keep2);
+/* Pin the live generation of dir for reading; 0, or -1 when it kept
+ * being retired under us.  A generation without a readers file, or a
+ * plain glass directory, is read unpinned (fd -1). */
+int newsidx_layout__pin(const char *dir, struct newsidx_pin *pin);
 
-/* Bytes on disk of the live generation. */
-unsigned long long newsidx_layout__disk_bytes(const char *dir);
+/* The directory to open for the pinned generation. */
+void newsidx_layout__pin_path(const char *dir, const struct newsidx_pin *pin,
+			      char *path, size_t size);
+
+/* 1 when the stub changed since pin was taken: a newer generation is
+ * live. */
+int newsidx_layout__moved(const char *dir, const struct newsidx_pin *pin);
+
+/* Let go of a pin; a retired generation that no reader holds any more
+ * is removed.  Close the database on it first. */
+void newsidx_layout__unpin(const char *dir, struct newsidx_pin *pin);
+
+/* Remove every retired generation that no reader holds, right after a
+ * switch. */
+void newsidx_layout__retire(const char *dir);
+
+/* At a writer's start: remove at once the generations a writer that died
+ * left half-built above the live one, and the retired ones no reader
+ * holds (one from before readers files once the stub is a minute old).
+ * Called by the holder of the writer lock. */
+void newsidx_layout__tidy(const char *dir);
+
+/* Bytes on disk of the live generation; 0 for a plain glass directory. */
+unsigned long long newsidx_layout__live_bytes(const char *dir);
+
+/* Bytes on disk of the whole index directory, and of them those in
+ * retired generations that readers still hold. */
+void newsidx_layout__disk_bytes(const char *dir, unsigned long long *total,
+				unsigned long long *retired);
 
 
 /* ------------------------------------------------------------------ */
@@ -87,6 +117,7 @@ struct newsidx_db {
 	char *codes_raw;                 /* their metadata value */
 	size_t codes_len;
 	unsigned codes_gen;              /* changes when codes change */
+	struct newsidx_pin pin;          /* a reader's generation */
 };
 
 /* 0 when the index has no term lists (metadata newsidx.termlist "none":

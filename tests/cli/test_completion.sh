@@ -62,6 +62,16 @@ for sh in bashc zshc; do
 		"$sh: every option of index"
 	expect_eq "$($sh "$NEWSIDX" search japan ti)" "title:" "$sh: a field"
 	expect_eq "$($sh "$NEWSIDX" help st)" "stats" "$sh: help's argument"
+	for o in --include --exclude --no-filters; do
+		expect_eq "$($sh "$NEWSIDX" index "$o")" "$o" "$sh: index $o"
+	done
+	expect_eq "$($sh "$NEWSIDX" index --include "")" "" \
+		"$sh: --include takes a pattern, not a file"
+	expect_eq "$($sh "$NEWSIDX" index --exclude "")" "" \
+		"$sh: --exclude takes a pattern, not a file"
+	expect_eq "$($sh "$NEWSIDX" index --encoding windows-12)" \
+		"windows-1251
+windows-1252" "$sh: --encoding offers encodings"
 done
 expect_eq "$(zshc "$NEWSIDX" search "")" \
 	"$(printf '%s\n' author: date: id: lang: place: since: source: title: topic: url:)" \

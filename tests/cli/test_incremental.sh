@@ -132,13 +132,18 @@ run --index "$IDX" rebuild
 expect_rc 0 "rebuild"
 # A rebuild re-reads the files, so the deleted articles come back.
 expect_eq "$(dump | wc -l)" "191" "rebuild re-indexes every file"
-# The generation just retired stays until the next switch, for readers
-# that were opening it; older ones are removed.
+# No reader holds the generation a rebuild or compact retires: it is
+# gone when the command returns, and stats counts the whole directory.
 ls -d "$IDX"/gen-* >"$T/gens"
-expect_eq "$(wc -l <"$T/gens")" "2" "only the live and the last generation"
+expect_eq "$(wc -l <"$T/gens")" "1" "a rebuild leaves only the live generation"
 run --index "$IDX" compact
 ls -d "$IDX"/gen-* >"$T/gens"
-expect_eq "$(wc -l <"$T/gens")" "2" "older generations are removed"
+expect_eq "$(wc -l <"$T/gens")" "1" "a compact leaves only the live generation"
+run --index "$IDX" stats --json
+du_bytes=$(du -s -B1 "$IDX" | cut -f1)
+stats_bytes=$(jq .disk_bytes "$T/out")
+expect_eq "$(( stats_bytes * 100 / du_bytes ))" "100" "stats gives the directory's disk use"
+expect_eq "$(jq .retired_bytes "$T/out")" "0" "no retired generation is held"
 
 # A large first load is compacted at the end (--no-compact keeps it).
 make_corpus "$T/big" 50 200 delta
@@ -650,5 +655,56 @@ expect_rc 0 "the next run"
 [ -e "$IDX/$dead" ] && fail "the half-built $dead is still there" || ok
 expect_eq "$(cut -d' ' -f2 "$IDX/XAPIANDB")" "$live" "the live generation stays"
 expect_eq "$(dump | wc -l)" "30" "with every article"
+
+# make_words DIR FILES PER-FILE SEED: articles of 80 words drawn from a
+# vocabulary of 20,000, spread over the dictionary as news text is.
+make_words() {
+	mkdir -p "$1"
+	awk -v dir="$1" -v files="$2" -v per="$3" -v seed="$4" 'BEGIN {
+		srand(seed)
+		for (f = 1; f <= files; f++) {
+			out = sprintf("%s/w%d-%04d.jsonl", dir, seed, f)
+			for (r = 1; r <= per; r++) {
+				body = ""
+				for (k = 0; k < 80; k++)
+					body = body sprintf(" w%xq", int(rand() * 20000))
+				printf("{\"id\":\"s%d-%04d-%03d\",\"title\":\"t%d\",\"body\":\"%s\"}\n", seed, f, r, r, body) > out
+			}
+			close(out)
+		}
+	}'
+}
+
+# A few articles added to a compacted index split the full B-tree blocks
+# they land in, and the replaced blocks stay in the files: 50 articles
+# more than double an index of 2,000 (5.2 to 12.3 MB).  The run then
+# compacts, so the index stays near the size its articles need.
+rm -rf "$IDX" "$C"
+make_words "$C" 20 100 1
+run --index "$IDX" index "$C"
+run --index "$IDX" compact
+expect_rc 0 "a compacted index"
+before=$(du -s -B1 "$IDX" | cut -f1)
+gen=$(cut -d' ' -f2 "$IDX/XAPIANDB")
+make_words "$C/more" 1 50 2
+run --index "$IDX" index "$C"
+expect_rc 0 "50 articles more"
+after=$(du -s -B1 "$IDX" | cut -f1)
+[ "$(cut -d' ' -f2 "$IDX/XAPIANDB")" != "$gen" ] && ok ||
+	fail "the run did not compact the index it doubled"
+[ "$after" -lt $((before * 12 / 10)) ] && ok ||
+	fail "2,000 articles plus 50 take $after bytes, compacted $before"
+expect_eq "$(dump | wc -l)" "2050" "every article after the compaction"
+# An unchanged run of a compact index writes nothing and compacts nothing.
+gen=$(cut -d' ' -f2 "$IDX/XAPIANDB")
+run --index "$IDX" index "$C"
+expect_eq "$(cut -d' ' -f2 "$IDX/XAPIANDB")" "$gen" "an idle run keeps the generation"
+# --no-compact leaves it to a later run.
+make_words "$C/more" 1 50 3
+run --index "$IDX" index --no-compact "$C"
+expect_eq "$(cut -d' ' -f2 "$IDX/XAPIANDB")" "$gen" "--no-compact keeps the generation"
+run --index "$IDX" index "$C"
+[ "$(cut -d' ' -f2 "$IDX/XAPIANDB")" != "$gen" ] && ok ||
+	fail "the next run did not compact what --no-compact left"
 
 finish

@@ -326,11 +326,18 @@ static newsidx_status_t check_tables(const char *path, struct checker *c,
 
 	for (tries = 1;; tries++) {
 		xapc_db_t *rd = NULL;
+		struct newsidx_pin pin;
 		int opened, changed = 0;
 
+		/* Pinned, the generation stays whole while checked, even
+		 * if a compaction retires it meanwhile. */
+		if (newsidx_layout__pin(path, &pin) != 0)
+			pin.fd = -1;
 		live_dir(path, gen, sizeof(gen), dir, sizeof(dir));
-		if (!tables_writable(dir, why, wsize))
+		if (!tables_writable(dir, why, wsize)) {
+			newsidx_layout__unpin(path, &pin);
 			return NEWSIDX_IO;
+		}
 		opened = xapc_db_open(&rd, dir, XAPC_DB_READONLY) == XAPC_OK;
 		nerr = 0;
 		rep = err = NULL;
@@ -338,6 +345,7 @@ static newsidx_status_t check_tables(const char *path, struct checker *c,
 		x = run_xapian_check(c, dir, &nerr, &rep, &err);
 		if (x == XAPC_OK && nerr == 0) {
 			xapc_db_free(rd);
+			newsidx_layout__unpin(path, &pin);
 			free(rep);
 			free(err);
 			return NEWSIDX_OK;
@@ -353,6 +361,7 @@ static newsidx_status_t check_tables(const char *path, struct checker *c,
 			xapc_db_free(again);
 		}
 		xapc_db_free(rd);
+		newsidx_layout__unpin(path, &pin);
 		live_dir(path, now, sizeof(now), dir, sizeof(dir));
 		if (strcmp(gen, now) != 0 || x == XAPC_ERR_MODIFIED)
 			changed = 1;

@@ -3,7 +3,8 @@
  * again with Xapian's compactor into a new generation beside it (see
  * layout.c) and switches the stub to it while holding the writer lock,
  * so readers keep searching the old generation until their next search
- * moves them over.
+ * moves them over; and newsidx_db_compact_due(), which tells when that
+ * would give back much of the index's space.
  */
 #include "config.h"
 
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "store/schema.h"
 #include "xapc.h"
 
 newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
@@ -46,4 +48,35 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 	}
 	free(err);
 	return newsidx_db__switch(db, gen, cur);
+}
+
+/* An index never written whole is worth compacting from this size. */
+#define UNMEASURED_BYTES (8ULL << 20)
+
+int newsidx_db_compact_due(newsidx_db_t *db)
+{
+	unsigned long long live, bytes = 0;
+	unsigned long then = 0;
+	xapc_doccount_t now = 0;
+	char *v = NULL;
+	size_t len = 0;
+	double expected;
+	int measured;
+
+	if (!db || !db->x || !db->writable)
+		return 0;
+	live = newsidx_layout__live_bytes(db->path);
+	if (!live || xapc_db_doccount(db->x, &now))
+		return 0;
+	if (xapc_db_get_metadata(db->x, NEWSIDX_META_COMPACTED, &v, &len))
+		return 0;
+	measured = v && sscanf(v, "%llu %lu", &bytes, &then) == 2 &&
+		   bytes > 0;
+	free(v);
+	if (!measured)
+		return live >= UNMEASURED_BYTES;
+	expected = (double)bytes;
+	if (then > 0 && now > then)
+		expected *= (double)now / (double)then;
+	return (double)live > 1.5 * expected;
 }

@@ -6,9 +6,11 @@
  * The writer's files call each other bottom up, never back:
  *
  *   document.c  spelling.c  state.c       (call nothing in index/)
+ *   ignore.c
  *   group.c  train.c                      (document.c)
  *   batch.c                               (group, spelling, train)
- *   walk.c                                (batch: rejected paths)
+ *   walk.c                                (batch: rejected paths;
+ *                                          ignore; state: filters)
  *   bulk.c                                (batch, spelling, state, document)
  *   pipeline.c                            (document, batch, state, bulk)
  *   writer.c                              (all of the above)
@@ -317,9 +319,32 @@ newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 					      struct input *inputs, size_t n,
 					      char *const *kept, size_t nkept);
 
-/* Remember an input path given, so that a rebuild can read it again. */
+/* Remember an input path given, so that a rebuild can read it again,
+ * with its filters: the --include and --exclude patterns of the
+ * options when they have some (which replace those stored), else
+ * those stored before. */
 newsidx_status_t newsidx_state__put_root(struct writer *w,
 					 const char *abspath);
+
+/* The --include and --exclude patterns stored for an input path; the
+ * strings point into value. */
+struct filters {
+	const char **include;
+	size_t n_include;
+	const char **exclude;
+	size_t n_exclude;
+	char *value;
+};
+
+/* The filters stored for the input path abspath (none when it has none,
+ * or was never given): NEWSIDX_OK; NEWSIDX_NOMEM or an engine status,
+ * with the message on db.  newsidx_state__free_filters() frees them,
+ * also after a failure. */
+newsidx_status_t newsidx_state__get_filters(struct newsidx_db *db,
+					    const char *abspath,
+					    struct filters *f);
+
+void newsidx_state__free_filters(struct filters *f);
 
 /* ------------------------------------------------------------------ */
 /* interface to index/batch.c: writing articles, batches and commits  */
@@ -351,6 +376,79 @@ int newsidx_batch__group_and_spell(struct writer *w, struct item *it);
  * keeps it.  A failure is also left in w->fatal. */
 newsidx_status_t newsidx_batch__write(struct writer *w, struct item *it,
 				      struct filework *fw);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/ignore.c: include and exclude patterns          */
+/* ------------------------------------------------------------------ */
+
+/* The file in a directory whose patterns (gitignore syntax) exclude
+ * files and directories at and under it, and its size limit. */
+#define NEWSIDX_IGNORE_FILE ".newsidxignore"
+#define NEWSIDX_IGNORE_MAX_BYTES (1 << 20)
+
+struct glob;
+
+/* An ordered list of patterns, relative to one directory: base is the
+ * length, in code points, of that directory's path relative to the
+ * walk's root with a '/' after it, 0 for the root itself. */
+struct newsidx_ignore {
+	struct glob *v;
+	size_t n, cap;
+	size_t base;
+};
+
+/* A path relative to the walk's root, as code points (cp[0..n)). */
+struct newsidx_ipath {
+	uint32_t *cp;
+	size_t n, cap;
+};
+
+/* What a list of patterns says of a path: no pattern matches it; the
+ * last that matches is a plain pattern; or it is a '!' pattern. */
+#define NEWSIDX_IGNORE_NONE 0
+#define NEWSIDX_IGNORE_MATCH 1
+#define NEWSIDX_IGNORE_NEGATED 2
+
+/* Compile the pattern line[0..len) onto the end of ig.  A blank line
+ * adds nothing, and so does a comment when comments is set (a
+ * .newsidxignore line); else a '#' at the start or an empty pattern is
+ * an error.  0; -1 with the reason in err (one line, no position); -2
+ * out of memory. */
+int newsidx_ignore__add(struct newsidx_ignore *ig, const char *line,
+			size_t len, int comments, char *err, size_t errlen);
+
+/* Compile the lines of a .newsidxignore's text onto ig: 0; -1 with the
+ * line number in *lineno and the reason in err; -2 out of memory. */
+int newsidx_ignore__parse(struct newsidx_ignore *ig, const char *text,
+			  size_t len, size_t *lineno, char *err,
+			  size_t errlen);
+
+/* Add the built-in list of files that are never articles (checksum
+ * lists, signatures, DTDs and schemas): 0, or -2 out of memory. */
+int newsidx_ignore__defaults(struct newsidx_ignore *ig);
+
+/* Free the patterns of ig and empty it; it may be used again. */
+void newsidx_ignore__free(struct newsidx_ignore *ig);
+
+/* Set p to the relative path rel (no leading or trailing '/'): 0, or
+ * -1 out of memory.  newsidx_ipath__free() frees it. */
+int newsidx_ipath__set(struct newsidx_ipath *p, const char *rel);
+void newsidx_ipath__free(struct newsidx_ipath *p);
+
+/* What ig says of the first len code points of p (the path itself when
+ * len is p->n, else one of its directories), a directory when is_dir:
+ * the last pattern that matches decides (NEWSIDX_IGNORE_*).  A path
+ * not below ig's directory matches nothing.  Matching uses the
+ * patterns' scratch space: one thread at a time per list. */
+int newsidx_ignore__match(const struct newsidx_ignore *ig,
+			  const struct newsidx_ipath *p, size_t len,
+			  int is_dir);
+
+/* The same for p or any directory above it, as --include reads its
+ * patterns: NEWSIDX_IGNORE_MATCH when a directory of p matches (which
+ * takes everything under it), else what ig says of p itself. */
+int newsidx_ignore__match_tree(const struct newsidx_ignore *ig,
+			       const struct newsidx_ipath *p, int is_dir);
 
 /* ------------------------------------------------------------------ */
 /* interface to index/walk.c: the input files under a path            */

@@ -7,6 +7,10 @@
  * rebuild leaves the index as it was.  A rebuild is also how an index
  * changes its positions layout or schema, and how a lean index gives
  * back the space of the articles it lists deleted.
+ *
+ * Each path is read again with the filters stored with it (state.c),
+ * unless the options bring include or exclude patterns, which then
+ * replace those of every path, as they would in newsidx_index_path().
  */
 #include "config.h"
 
@@ -15,9 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "store/store.h"
-#include "xapc.h"
+#include "index/index.h"
 
 struct roots {
 	struct newsidx_db *db;
@@ -52,6 +54,59 @@ static int collect_root(void *ctx, const char *key, size_t klen)
 	free(v);
 	free(name);
 	return r->nomem;
+}
+
+/* Options for reading root again: the caller's, of whatever version, with
+ * the filters stored with it unless the caller's options bring some. */
+static newsidx_status_t root_options(struct newsidx_db *db, const char *root,
+				     const newsidx_index_options_t *opts,
+				     newsidx_index_options_t *o,
+				     struct filters *f)
+{
+	newsidx_index_options_t init = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_status_t st;
+
+	*o = init;
+	memset(f, 0, sizeof(*f));
+	if (opts) {
+		o->source = opts->source;
+		o->lang = opts->lang;
+		o->max_article_bytes = opts->max_article_bytes;
+		o->batch_size = opts->batch_size;
+		o->on_reject = opts->on_reject;
+		o->reject_ctx = opts->reject_ctx;
+		o->no_delete = opts->no_delete;
+		o->retry_failed = opts->retry_failed;
+		o->force = opts->force;
+		o->progress = opts->progress;
+		o->progress_ctx = opts->progress_ctx;
+		o->jobs = opts->jobs;
+		if (opts->version >= 2)
+			o->shards = opts->shards;
+		if (opts->version >= 3)
+			o->positions = opts->positions;
+		if (opts->version >= 4) {
+			o->max_delete_share = opts->max_delete_share;
+			o->max_delete = opts->max_delete;
+		}
+		if (opts->version >= 5) {
+			o->encoding = opts->encoding;
+			o->include = opts->include;
+			o->n_include = opts->n_include;
+			o->exclude = opts->exclude;
+			o->n_exclude = opts->n_exclude;
+			if (o->n_include || o->n_exclude)
+				return NEWSIDX_OK;
+		}
+	}
+	st = newsidx_state__get_filters(db, root, f);
+	if (st)
+		return st;
+	o->include = f->include;
+	o->n_include = f->n_include;
+	o->exclude = f->exclude;
+	o->n_exclude = f->n_exclude;
+	return NEWSIDX_OK;
 }
 
 newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
@@ -103,7 +158,17 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 				       : want == NEWSIDX_POSITIONS_COMPACT);
 	}
 	for (i = 0; !st && i < r.n; i++) {
-		st = newsidx_index_path(fresh, r.v[i], opts, stats);
+		newsidx_index_options_t o;
+		struct filters f;
+
+		st = root_options(db, r.v[i], opts, &o, &f);
+		if (st) {
+			newsidx_db__fail(fresh, st, "%s", db->errmsg);
+			newsidx_state__free_filters(&f);
+			break;
+		}
+		st = newsidx_index_path(fresh, r.v[i], &o, stats);
+		newsidx_state__free_filters(&f);
 		if (st == NEWSIDX_REJECTED) {
 			worst = st;
 			st = NEWSIDX_OK;

@@ -9,7 +9,8 @@
  * vanished from under the given paths are removed.  Every article
  * carries its file's XF term, which is how a changed or vanished file's
  * articles are found.  The paths given are kept too
- * (NEWSIDX_META_ROOT_PREFIX), for rebuild.c.
+ * (NEWSIDX_META_ROOT_PREFIX), with their filters, for later runs and
+ * for rebuild.c.
  *
  * Deleting is guarded, because an empty or unreadable directory looks
  * like one whose files were all removed.  A file that cannot be read
@@ -17,16 +18,21 @@
  * files under a directory the walk could not read have not vanished; and
  * a run deletes the articles of vanished files only within the limits of
  * the options (a share of the path's articles, a count), else none of
- * them, which the run reports as NEWSIDX_DELETE_REFUSED.
+ * them, which the run reports as NEWSIDX_DELETE_REFUSED.  Files that are
+ * still there but that the path's filters now leave out are removed
+ * too, without counting against the limits.
  *
  * It decides and records; reading the files is the writer's.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "index/index.h"
 
@@ -477,8 +483,29 @@ static int under_any(const char *path, char *const *kept, size_t n)
 	return 0;
 }
 
-/* Remove the articles and states of files gone from under root, when
- * the options allow that many to go. */
+/*
+ * Put the files that are still there, which a filter now excludes, after
+ * those that vanished, and return how many vanished.  Only these count
+ * against the limits on deletions: the limits guard against a share
+ * that is not mounted, and a file excluded on purpose is a choice.
+ */
+static size_t vanished_first(char **gone, size_t n)
+{
+	size_t i, j = 0;
+	struct stat sb;
+
+	for (i = 0; i < n; i++)
+		if (!(stat(gone[i], &sb) == 0 && S_ISREG(sb.st_mode))) {
+			char *t = gone[j];
+
+			gone[j++] = gone[i];
+			gone[i] = t;
+		}
+	return j;
+}
+
+/* Remove the articles and states of files gone from under root (or left
+ * out by its filters), when the options allow that many to go. */
 newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 					      const char *root,
 					      struct input *inputs, size_t n,
@@ -511,8 +538,9 @@ newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 			v.gone[j++] = v.gone[i];
 	}
 	v.ngone = j;
-	if (!st && v.ngone)
-		st = may_delete(w, root, inputs, n, v.gone, v.ngone, &ok);
+	j = vanished_first(v.gone, v.ngone);
+	if (!st && j)
+		st = may_delete(w, root, inputs, n, v.gone, j, &ok);
 	if (!ok)
 		w->delete_refused = 1;
 	for (i = 0; i < v.ngone; i++) {
@@ -533,14 +561,141 @@ newsidx_status_t newsidx_state__drop_vanished(struct writer *w,
 	return st;
 }
 
-/* Remember the paths given, so that a rebuild can read them again. */
+/*
+ * The paths given, and their filters.  A path's value is its absolute
+ * path; when it has filters, a NUL follows, then "filters 1", then each
+ * --include pattern as "+PATTERN" and each --exclude pattern as
+ * "-PATTERN", each after a NUL.  A reader of an older version, which
+ * takes the value as a C string, still finds the path alone.
+ */
+#define FILTERS_TAG "filters 1"
+
+/* Does the value v[0..len) hold filters (after its path)? */
+static int has_filters(const char *v, size_t len)
+{
+	size_t plen = strnlen(v, len);
+
+	return plen + 1 + sizeof(FILTERS_TAG) <= len + 1 &&
+	       plen < len && strcmp(v + plen + 1, FILTERS_TAG) == 0;
+}
+
+/* Remember the paths given, so that a rebuild can read them again: with
+ * the options' filters when they have some, else with those stored. */
 newsidx_status_t newsidx_state__put_root(struct writer *w,
 					 const char *abspath)
 {
-	char key[256];
+	const newsidx_index_options_t *o = w->opts;
+	size_t np = o->version >= 5 ? o->n_include + o->n_exclude : 0;
+	size_t len = strlen(abspath) + 1 + sizeof(FILTERS_TAG), i, at;
+	char key[256], *v = NULL;
 	int x;
 
 	state_key(NEWSIDX_META_ROOT_PREFIX, abspath, key, sizeof(key));
-	x = xapc_db_set_metadata(w->db->x, key, abspath, strlen(abspath));
+	if (!np) {
+		size_t old = 0;
+
+		x = xapc_db_get_metadata(w->db->x, key, &v, &old);
+		if (!x && old && strcmp(v, abspath) == 0) {
+			/* Kept as it is, filters and all. */
+			free(v);
+			return NEWSIDX_OK;
+		}
+		free(v);
+		if (x)
+			return newsidx_db__xfail(w->db, x, "reading");
+		x = xapc_db_set_metadata(w->db->x, key, abspath,
+					 strlen(abspath));
+		return x ? newsidx_db__xfail(w->db, x, "writing to")
+			 : NEWSIDX_OK;
+	}
+	for (i = 0; i < o->n_include; i++)
+		len += strlen(o->include[i]) + 2;
+	for (i = 0; i < o->n_exclude; i++)
+		len += strlen(o->exclude[i]) + 2;
+	v = malloc(len);
+	if (!v)
+		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
+	at = strlen(abspath) + 1;
+	memcpy(v, abspath, at);
+	memcpy(v + at, FILTERS_TAG, sizeof(FILTERS_TAG));
+	at += sizeof(FILTERS_TAG);
+	for (i = 0; i < np; i++) {
+		int inc = i < o->n_include;
+		const char *pat = inc ? o->include[i]
+				      : o->exclude[i - o->n_include];
+		size_t n = strlen(pat) + 1;
+
+		v[at++] = inc ? '+' : '-';
+		memcpy(v + at, pat, n);
+		at += n;
+	}
+	x = xapc_db_set_metadata(w->db->x, key, v, at - 1);
+	free(v);
 	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
+}
+
+newsidx_status_t newsidx_state__get_filters(struct newsidx_db *db,
+					    const char *abspath,
+					    struct filters *f)
+{
+	char key[256], *p, *end;
+	size_t len = 0, ni = 0, ne = 0;
+	int x;
+
+	memset(f, 0, sizeof(*f));
+	state_key(NEWSIDX_META_ROOT_PREFIX, abspath, key, sizeof(key));
+	x = xapc_db_get_metadata(db->x, key, &f->value, &len);
+	if (x)
+		return newsidx_db__xfail(db, x, "reading");
+	/* A hashed key may be another path's: the value names its own. */
+	if (!len || strcmp(f->value, abspath) != 0 ||
+	    !has_filters(f->value, len))
+		return NEWSIDX_OK;
+	end = f->value + len;
+	p = f->value + strlen(f->value) + 1 + sizeof(FILTERS_TAG);
+	f->include = calloc(len, sizeof(*f->include));
+	f->exclude = calloc(len, sizeof(*f->exclude));
+	if (!f->include || !f->exclude)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	/* The value read is NUL-terminated: the last pattern ends too. */
+	for (; p < end; p += strlen(p) + 1) {
+		if (*p == '+' && p[1])
+			f->include[ni++] = p + 1;
+		else if (*p == '-' && p[1])
+			f->exclude[ne++] = p + 1;
+	}
+	f->n_include = ni;
+	f->n_exclude = ne;
+	return NEWSIDX_OK;
+}
+
+void newsidx_state__free_filters(struct filters *f)
+{
+	free(f->include);
+	free(f->exclude);
+	free(f->value);
+	memset(f, 0, sizeof(*f));
+}
+
+newsidx_status_t newsidx_index_clear_filters(newsidx_db_t *db,
+					     const char *path)
+{
+	char abspath[PATH_MAX], key[256], *v = NULL;
+	size_t len = 0;
+	int x;
+
+	if (!db || !path || !db->x)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!db->writable)
+		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
+					"index %s is open read-only", db->path);
+	if (!realpath(path, abspath))
+		return newsidx_db__fail(db, NEWSIDX_NO_INPUT, "%s: %s", path,
+					strerror(errno));
+	state_key(NEWSIDX_META_ROOT_PREFIX, abspath, key, sizeof(key));
+	x = xapc_db_get_metadata(db->x, key, &v, &len);
+	if (!x && len && strcmp(v, abspath) == 0 && has_filters(v, len))
+		x = xapc_db_set_metadata(db->x, key, abspath, strlen(abspath));
+	free(v);
+	return x ? newsidx_db__xfail(db, x, "writing to") : NEWSIDX_OK;
 }

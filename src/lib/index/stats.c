@@ -364,7 +364,8 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	i->pub.stemmer = i->stemmer;
 	i->pub.stemmer_version = i->stemver;
 	i->pub.articles = rd.count;
-	i->pub.disk_bytes = newsidx_layout__disk_bytes(db->path);
+	newsidx_layout__disk_bytes(db->path, &i->pub.disk_bytes,
+				   &i->pub.retired_bytes);
 	i->pub.files = rd.kc.files;
 	i->pub.failed_files = rd.kc.nfailed;
 	take_failed(i, &rd.kc);

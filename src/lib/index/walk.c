@@ -21,6 +21,16 @@
  * given, missing or impossible to list, is NEWSIDX_NO_INPUT.  The walk
  * calls the progress callback as it goes, so that a stop request is
  * heard during a long walk as well as between files.
+ *
+ * Under a directory, the filters choose what is walked (ignore.c has
+ * the syntax; newsidx_index_path() in newsidx.h the rules): the built-in
+ * list, each directory's .newsidxignore (read as the walk enters it,
+ * for it and below), the exclude patterns of the options, else those
+ * stored with the path (state.c), and the include patterns likewise.
+ * An excluded directory is not entered.  Patterns are matched against
+ * the path relative to the path given, so a directory reached through a
+ * link is judged by the name it has there, with the .newsidxignore
+ * files of the directories on the way to the link.
  */
 #include "config.h"
 
@@ -49,13 +59,21 @@ struct dirslot {
 	int used;
 };
 
+/* The .newsidxignore patterns in force in a directory: its own, then
+ * its parent's frame's, up to the root (NULL above). */
+struct frame {
+	struct frame *parent;
+	struct newsidx_ignore ig;
+};
+
 /* A directory reached through a symbolic link, walked after the real
- * ones. */
+ * ones, with the patterns in force where the link is. */
 struct linked {
 	char *path;
 	dev_t dev;
 	ino_t ino;
 	int depth;
+	struct frame *frame;
 };
 
 struct walk {
@@ -66,6 +84,13 @@ struct walk {
 	struct linked *links;
 	size_t nlinks, caplinks;
 	unsigned since_progress;
+	/* The filters. */
+	struct newsidx_ignore defaults, include, exclude;
+	struct frame **frames; /* every frame made, freed at the end */
+	size_t nframes, capframes;
+	size_t skip;              /* bytes of a full path before the
+				     relative one */
+	struct newsidx_ipath rel; /* the entry being judged */
 };
 
 static int cmp_names(const void *a, const void *b)
@@ -241,7 +266,8 @@ static newsidx_status_t list_dir(const char *path, char ***out, size_t *nout,
 
 /* Put a directory reached through a link aside for later. */
 static newsidx_status_t defer_link(struct walk *wk, const char *path,
-				   const struct stat *sb, int depth)
+				   const struct stat *sb, int depth,
+				   struct frame *frame)
 {
 	struct linked *l;
 
@@ -254,18 +280,152 @@ static newsidx_status_t defer_link(struct walk *wk, const char *path,
 	l->dev = sb->st_dev;
 	l->ino = sb->st_ino;
 	l->depth = depth;
+	l->frame = frame;
 	wk->nlinks++;
 	return NEWSIDX_OK;
 }
 
-/* Walk the directory at path (already marked walked), depth levels below
- * the path given.  Real subdirectories are walked at once, those behind
- * links put aside. */
-static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth)
+/* The path relative to the path given, into wk->rel. */
+static int set_rel(struct walk *wk, const char *path)
 {
+	size_t n = strlen(path);
+
+	return newsidx_ipath__set(&wk->rel, n > wk->skip ? path + wk->skip
+							: "");
+}
+
+/*
+ * Read the .newsidxignore of directory path, if it has one, into a new
+ * frame above parent (*out; parent itself when there is none).  One that
+ * cannot be read or holds a bad pattern is rejected, and *bad set: the
+ * directory is then one that cannot be read.
+ */
+static newsidx_status_t read_ignore(struct walk *wk, const char *path,
+				    struct frame *parent, struct frame **out,
+				    int *bad)
+{
+	size_t plen = strlen(path), len = 0, lineno = 0;
+	const char *sep = plen && path[plen - 1] == '/' ? "" : "/";
+	char *file, *text = NULL, err[256], where[64];
+	struct frame *f = NULL;
+	struct stat sb;
+	FILE *fp;
+	int r = 0, e = 0;
+
+	*out = parent;
+	*bad = 0;
+	file = malloc(plen + sizeof(NEWSIDX_IGNORE_FILE) + 1);
+	if (!file)
+		return NEWSIDX_NOMEM;
+	sprintf(file, "%s%s%s", path, sep, NEWSIDX_IGNORE_FILE);
+	fp = fopen(file, "rb");
+	err[0] = '\0';
+	if (!fp) {
+		e = errno;
+		if (e == ENOENT) {
+			free(file);
+			return NEWSIDX_OK;
+		}
+		snprintf(err, sizeof(err), "%s", strerror(e));
+	} else if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode))
+		snprintf(err, sizeof(err), "not a regular file");
+	else if (sb.st_size > NEWSIDX_IGNORE_MAX_BYTES)
+		snprintf(err, sizeof(err), "larger than %d bytes",
+			 NEWSIDX_IGNORE_MAX_BYTES);
+	else if (!(text = malloc((size_t)sb.st_size + 1)))
+		r = -2;
+	else {
+		len = fread(text, 1, (size_t)sb.st_size + 1, fp);
+		if (ferror(fp))
+			snprintf(err, sizeof(err), "%s", strerror(errno));
+	}
+	if (fp)
+		fclose(fp);
+	if (!r && !err[0]) {
+		f = calloc(1, sizeof(*f));
+		if (!f || NEWSIDX_ARRAY_GROW(wk->frames, wk->nframes,
+					     wk->capframes, 16)) {
+			free(f);
+			r = -2;
+		} else {
+			wk->frames[wk->nframes++] = f;
+			f->parent = parent;
+			r = set_rel(wk, path);
+			if (r)
+				r = -2;
+			else {
+				/* The patterns are relative to this
+				 * directory. */
+				f->ig.base = wk->rel.n ? wk->rel.n + 1 : 0;
+				r = newsidx_ignore__parse(&f->ig, text, len,
+							  &lineno, err,
+							  sizeof(err));
+			}
+		}
+	}
+	free(text);
+	if (r == -2) {
+		free(file);
+		return NEWSIDX_NOMEM;
+	}
+	if (err[0]) {
+		/* "DIR/.newsidxignore:LINE: reason", one line. */
+		char *at = malloc(strlen(file) + sizeof(where));
+
+		if (!at) {
+			free(file);
+			return NEWSIDX_NOMEM;
+		}
+		if (lineno)
+			sprintf(at, "%s:%zu", file, lineno);
+		else
+			strcpy(at, file);
+		newsidx_batch__on_reject(wk->w, at, err);
+		wk->w->stats->rejected_files++;
+		free(at);
+		*bad = 1;
+	} else
+		*out = f;
+	free(file);
+	return NEWSIDX_OK;
+}
+
+/*
+ * Is the entry at path (a directory when is_dir) left out by the
+ * filters, its relative path in wk->rel, the patterns of frame in
+ * force?  The options' exclude patterns come last, so they decide
+ * first; the built-in list comes first, and spares a file that an
+ * include pattern names.
+ */
+static int left_out(struct walk *wk, const struct frame *frame, int is_dir)
+{
+	int v = newsidx_ignore__match(&wk->exclude, &wk->rel, wk->rel.n,
+				      is_dir), named = 0;
+
+	if (!is_dir && wk->include.n)
+		named = newsidx_ignore__match_tree(&wk->include, &wk->rel,
+						   0) == NEWSIDX_IGNORE_MATCH;
+	for (; v == NEWSIDX_IGNORE_NONE && frame; frame = frame->parent)
+		v = newsidx_ignore__match(&frame->ig, &wk->rel, wk->rel.n,
+					  is_dir);
+	if (v == NEWSIDX_IGNORE_NONE && !named)
+		v = newsidx_ignore__match(&wk->defaults, &wk->rel, wk->rel.n,
+					  is_dir);
+	if (v == NEWSIDX_IGNORE_MATCH)
+		return 1;
+	return !is_dir && wk->include.n && !named;
+}
+
+/* Walk the directory at path (already marked walked), depth levels below
+ * the path given, with the patterns of parent in force above it.  Real
+ * subdirectories are walked at once, those behind links put aside. */
+static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth,
+				 struct frame *parent)
+{
+	struct frame *frame;
 	char **names;
 	size_t n, i;
-	int err = 0;
+	int err = 0, bad;
 	newsidx_status_t st;
 
 	if (depth > MAX_DEPTH) {
@@ -282,9 +442,17 @@ static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth)
 						"%s: %s", path, strerror(err));
 		return unreadable(wk, path, strerror(err), err);
 	}
+	if (!st)
+		st = read_ignore(wk, path, parent, &frame, &bad);
+	if (!st && bad) {
+		/* Which files the directory wants read is unknown: what
+		 * was indexed under it stays. */
+		free_names(names, n);
+		return keep(wk, path);
+	}
 	for (i = 0; i < n && !st; i++) {
 		struct stat sb;
-		int r;
+		int r, link;
 
 		if (stop_asked(wk, 0)) {
 			st = NEWSIDX_INTERRUPTED;
@@ -294,24 +462,28 @@ static newsidx_status_t walk_dir(struct walk *wk, const char *path, int depth)
 			st = unreadable(wk, names[i], strerror(errno), errno);
 			continue;
 		}
-		if (S_ISLNK(sb.st_mode)) {
-			if (stat(names[i], &sb) != 0) {
-				st = unreadable(wk, names[i], strerror(errno),
-						errno);
-				continue;
-			}
-			if (S_ISDIR(sb.st_mode)) {
-				st = defer_link(wk, names[i], &sb, depth + 1);
-				continue;
-			}
+		link = S_ISLNK(sb.st_mode);
+		if (link && stat(names[i], &sb) != 0) {
+			st = unreadable(wk, names[i], strerror(errno), errno);
+			continue;
 		}
-		if (S_ISDIR(sb.st_mode)) {
+		if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode))
+			continue;
+		if (set_rel(wk, names[i])) {
+			st = NEWSIDX_NOMEM;
+			break;
+		}
+		if (left_out(wk, frame, S_ISDIR(sb.st_mode)))
+			continue;
+		if (S_ISDIR(sb.st_mode) && link) {
+			st = defer_link(wk, names[i], &sb, depth + 1, frame);
+		} else if (S_ISDIR(sb.st_mode)) {
 			r = mark_dir(wk, sb.st_dev, sb.st_ino);
 			if (r < 0)
 				st = NEWSIDX_NOMEM;
 			else if (r > 0)
-				st = walk_dir(wk, names[i], depth + 1);
-		} else if (S_ISREG(sb.st_mode)) {
+				st = walk_dir(wk, names[i], depth + 1, frame);
+		} else {
 			st = add_input(wk->ins, names[i], &sb);
 		}
 	}
@@ -358,6 +530,74 @@ static newsidx_status_t drop_duplicates(struct inputs *ins)
 	return NEWSIDX_OK;
 }
 
+/* Compile the n patterns of list onto ig; a bad one is
+ * NEWSIDX_INVALID_ARGUMENT, or NEWSIDX_CORRUPT when stored. */
+static newsidx_status_t compile_list(struct walk *wk, struct newsidx_ignore *ig,
+				     const char *const *list, size_t n,
+				     const char *what, int stored)
+{
+	char err[256];
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++) {
+		r = newsidx_ignore__add(ig, list[i], strlen(list[i]), 0, err,
+					sizeof(err));
+		if (r == -2)
+			return NEWSIDX_NOMEM;
+		if (r)
+			return newsidx_db__fail(
+				wk->w->db,
+				stored ? NEWSIDX_CORRUPT
+				       : NEWSIDX_INVALID_ARGUMENT,
+				"%s%s pattern '%s': %s", stored ? "stored " : "",
+				what, list[i], err);
+	}
+	return NEWSIDX_OK;
+}
+
+/* The filters of a directory path: the built-in list, and the include
+ * and exclude patterns of the options, else those stored with it. */
+static newsidx_status_t load_filters(struct walk *wk, const char *path)
+{
+	const newsidx_index_options_t *o = wk->w->opts;
+	struct filters f;
+	char abspath[PATH_MAX];
+	newsidx_status_t st;
+	size_t plen = strlen(path);
+
+	wk->skip = plen + (plen && path[plen - 1] == '/' ? 0 : 1);
+	if (newsidx_ignore__defaults(&wk->defaults))
+		return NEWSIDX_NOMEM;
+	if (o->version >= 5 && (o->n_include || o->n_exclude)) {
+		st = compile_list(wk, &wk->include, o->include, o->n_include,
+				  "include", 0);
+		if (!st)
+			st = compile_list(wk, &wk->exclude, o->exclude,
+					  o->n_exclude, "exclude", 0);
+		return st;
+	}
+	if (!realpath(path, abspath))
+		return NEWSIDX_OK;
+	st = newsidx_state__get_filters(wk->w->db, abspath, &f);
+	if (!st)
+		st = compile_list(wk, &wk->include, f.include, f.n_include,
+				  "include", 1);
+	if (!st)
+		st = compile_list(wk, &wk->exclude, f.exclude, f.n_exclude,
+				  "exclude", 1);
+	newsidx_state__free_filters(&f);
+	return st;
+}
+
+/* Is path's last component the name of the patterns file? */
+static int is_ignore_file(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return strcmp(slash ? slash + 1 : path, NEWSIDX_IGNORE_FILE) == 0;
+}
+
 static newsidx_status_t walk_root(struct walk *wk, const char *path)
 {
 	struct stat sb;
@@ -367,17 +607,23 @@ static newsidx_status_t walk_root(struct walk *wk, const char *path)
 	if (stat(path, &sb) != 0)
 		return newsidx_db__fail(wk->w->db, NEWSIDX_NO_INPUT, "%s: %s",
 					path, strerror(errno));
+	/* A file given by name is read whatever the filters say, but a
+	 * .newsidxignore is never an article. */
 	if (S_ISREG(sb.st_mode))
-		return add_input(wk->ins, path, &sb);
+		return is_ignore_file(path) ? NEWSIDX_OK
+					    : add_input(wk->ins, path, &sb);
 	if (!S_ISDIR(sb.st_mode)) {
 		newsidx_batch__on_reject(wk->w, path,
 					 "not a regular file or directory");
 		wk->w->stats->rejected_files++;
 		return NEWSIDX_OK;
 	}
+	st = load_filters(wk, path);
+	if (st)
+		return st;
 	if (mark_dir(wk, sb.st_dev, sb.st_ino) < 0)
 		return NEWSIDX_NOMEM;
-	st = walk_dir(wk, path, 0);
+	st = walk_dir(wk, path, 0, NULL);
 	/* Then the directories reached only through links (the list grows
 	 * as they are walked). */
 	for (i = 0; !st && i < wk->nlinks; i++) {
@@ -387,7 +633,7 @@ static newsidx_status_t walk_root(struct walk *wk, const char *path)
 		if (r < 0)
 			st = NEWSIDX_NOMEM;
 		else if (r > 0)
-			st = walk_dir(wk, l->path, l->depth);
+			st = walk_dir(wk, l->path, l->depth, l->frame);
 	}
 	return st;
 }
@@ -409,6 +655,63 @@ newsidx_status_t newsidx_walk__collect(struct writer *w, const char *path,
 		free(wk.links[i].path);
 	free(wk.links);
 	free(wk.dirs);
+	for (i = 0; i < wk.nframes; i++) {
+		newsidx_ignore__free(&wk.frames[i]->ig);
+		free(wk.frames[i]);
+	}
+	free(wk.frames);
+	newsidx_ignore__free(&wk.defaults);
+	newsidx_ignore__free(&wk.include);
+	newsidx_ignore__free(&wk.exclude);
+	newsidx_ipath__free(&wk.rel);
+	return st;
+}
+
+newsidx_status_t newsidx_index_plan(newsidx_db_t *db, const char *path,
+				    const newsidx_index_options_t *opts,
+				    unsigned long long *files,
+				    unsigned long long *bytes)
+{
+	newsidx_index_options_t o = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_index_stats_t stats;
+	struct inputs ins = { 0 };
+	struct writer w;
+	newsidx_status_t st;
+	size_t i;
+
+	if (files)
+		*files = 0;
+	if (bytes)
+		*bytes = 0;
+	if (!db || !db->x || !path)
+		return NEWSIDX_INVALID_ARGUMENT;
+	/* What the walk reads of the options, without the reports: the
+	 * run reports what it meets. */
+	if (opts) {
+		o.progress = opts->progress;
+		o.progress_ctx = opts->progress_ctx;
+		if (opts->version >= 5) {
+			o.include = opts->include;
+			o.n_include = opts->n_include;
+			o.exclude = opts->exclude;
+			o.n_exclude = opts->n_exclude;
+		}
+	}
+	memset(&w, 0, sizeof(w));
+	memset(&stats, 0, sizeof(stats));
+	w.db = db;
+	w.opts = &o;
+	w.stats = &stats;
+	st = newsidx_walk__collect(&w, path, &ins);
+	if (st == NEWSIDX_NOMEM)
+		st = newsidx_db__fail(db, st, "out of memory");
+	for (i = 0; !st && i < ins.n; i++) {
+		if (files)
+			++*files;
+		if (bytes)
+			*bytes += ins.v[i].size;
+	}
+	newsidx_walk__free(&ins);
 	return st;
 }
 

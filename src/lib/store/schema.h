@@ -168,6 +168,11 @@
  *                            synonym list in the synonym table; another
  *                            list replaces the table at the next open
  *                            by a writer
+ *   newsidx.compacted        "BYTES ARTICLES": the live generation's
+ *                            size on disk and its article count when
+ *                            it was last written whole (a compaction,
+ *                            a bulk load's merge, a rebuild); what
+ *                            newsidx_db_compact_due() compares with
  *   newsidx.file:PATH        the state of an input file, PATH its
  *                            absolute path (or "#" and 16 hex digits of
  *                            newsidx_hash64 of it when the key would
@@ -222,6 +227,7 @@
 #define NEWSIDX_META_STEMCODES "newsidx.stemcodes"
 #define NEWSIDX_META_BANDS "newsidx.bands"
 #define NEWSIDX_META_SYNONYMS "newsidx.synonyms"
+#define NEWSIDX_META_COMPACTED "newsidx.compacted"
 #define NEWSIDX_META_FILE_PREFIX "newsidx.file:"
 #define NEWSIDX_META_ROOT_PREFIX "newsidx.root:"
 
