@@ -240,6 +240,12 @@ typedef struct newsidx_index_stats {
 				      by a bulk load (0: none); filled in
 				      only with options of version 2 or
 				      later.  @since 0.2 */
+	unsigned long failed_unchanged; /* of the files skipped as
+				      unchanged, those that failed before
+				      and so still fail (see
+				      newsidx_info_t.failed); filled in only
+				      with options of version 5 or later.
+				      @since 0.3 */
 } newsidx_index_stats_t;
 
 /*
@@ -535,6 +541,11 @@ typedef struct newsidx_hit {
 	/* @since 0.3: */
 	const char *authors; /* as newsidx_article_t gives them */
 	const char *topics;  /* likewise */
+	const char *encoding; /* the character encoding the article's
+				 input was read in when it was not UTF-8
+				 (an iconv name, "WINDOWS-1252"); "" for
+				 UTF-8, and for articles indexed before
+				 0.3 */
 } newsidx_hit_t;
 
 /* The results of one search.  Opaque. */
@@ -653,6 +664,7 @@ typedef struct newsidx_shown_article {
 	size_t body_len;
 	const char *group;  /* its near-duplicate group, "" when none */
 	size_t copies;      /* other articles in that group */
+	const char *encoding; /* as newsidx_hit_t.encoding.  @since 0.3 */
 } newsidx_article_t;
 
 /*
@@ -681,6 +693,21 @@ newsidx_query_explain(newsidx_db_t *db, const char *query,
 /* ------------------------------------------------------------------ */
 /* Maintenance                                                         */
 /* ------------------------------------------------------------------ */
+
+/*
+ * A file that failed: it was rejected with no article read from it, and
+ * is not read again until it changes or an indexing run sets
+ * newsidx_index_options.retry_failed.  Owned by the info object.
+ * @since 0.3
+ */
+typedef struct newsidx_failed_file {
+	const char *path;   /* absolute */
+	const char *reason; /* the first rejection of its last read,
+			       "WHERE: REASON" on one line, control
+			       characters made '?'; "" when it failed
+			       under a version before 0.3, which kept
+			       no reason */
+} newsidx_failed_file_t;
 
 /* What newsidx_db_info() reports.  Owned by the info object. */
 typedef struct newsidx_info {
@@ -725,6 +752,9 @@ typedef struct newsidx_info {
 					     readers still hold; they go as
 					     the last of them moves on.
 					     @since 0.3 */
+	const newsidx_failed_file_t *failed; /* the failed_files, by
+					path; NULL when there are none.
+					@since 0.3 */
 } newsidx_info_t;
 
 /*

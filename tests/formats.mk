@@ -10,9 +10,16 @@
 # AM_TESTS_ENVIRONMENT sets.
 
 if HAVE_CHECK
-check_PROGRAMS += tests/unit/test_formats tests/unit/test_meta
-TESTS += tests/unit/test_formats tests/unit/test_meta
+check_PROGRAMS += tests/unit/test_formats tests/unit/test_meta \
+	tests/unit/test_encoding
+TESTS += tests/unit/test_formats tests/unit/test_meta \
+	tests/unit/test_encoding
 endif
+
+tests_unit_test_encoding_SOURCES = tests/unit/test_encoding.c
+tests_unit_test_encoding_CFLAGS = $(TEST_CFLAGS)
+tests_unit_test_encoding_LDADD = $(TEST_LIBS)
+nodist_EXTRA_tests_unit_test_encoding_SOURCES = dummy.cxx
 
 tests_unit_test_formats_SOURCES = tests/unit/test_formats.c tests/unit/sink.h
 tests_unit_test_formats_CFLAGS = $(TEST_CFLAGS) $(ZLIB_CFLAGS)

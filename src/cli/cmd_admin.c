@@ -93,6 +93,20 @@ static newsidx_status_t open_reader(newsidx_db_t **db, int any_schema)
 	}
 }
 
+/* The failed files as a JSON array of {"path", "reason"}. */
+static json_t *failed_json(const newsidx_info_t *info)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && info->failed && i < info->failed_files; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s}", "path",
+						   info->failed[i].path,
+						   "reason",
+						   info->failed[i].reason));
+	return a;
+}
+
 static json_t *counts_json(const newsidx_count_t *c, size_t n)
 {
 	json_t *o = json_object();
@@ -129,7 +143,7 @@ int cmd_stats(int argc, char **argv)
 	if (json) {
 		json_t *o = json_pack(
 			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
-			"s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:o, s:o}",
+			"s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
 			"index", info->path, "articles",
 			(json_int_t)info->articles, "terms",
 			(json_int_t)info->terms, "disk_bytes",
@@ -147,7 +161,8 @@ int cmd_stats(int argc, char **argv)
 			(json_int_t)info->files, "failed_files",
 			(json_int_t)info->failed_files, "sources",
 			counts_json(info->sources, info->nsources), "months",
-			counts_json(info->months, info->nmonths));
+			counts_json(info->months, info->nmonths), "failed",
+			failed_json(info));
 
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));
@@ -190,6 +205,23 @@ int cmd_stats(int argc, char **argv)
 		else
 			printf("records:      compressed without a "
 			       "dictionary\n");
+		/* Failed files are not read again until they change: say
+		 * which and why, as the run that failed them did. */
+		if (info->failed && info->failed_files) {
+			printf("\nfailed files (read again when they change, "
+			       "or by index --retry-failed):\n");
+			for (i = 0; i < info->failed_files; i++) {
+				fputs("  ", stdout);
+				cli_puts(stdout, info->failed[i].path);
+				fputs("\n    ", stdout);
+				cli_puts(stdout, *info->failed[i].reason
+							 ? info->failed[i].reason
+							 : "(no reason kept: "
+							   "it failed before "
+							   "newsidx 0.3)");
+				fputc('\n', stdout);
+			}
+		}
 		printf("\nper source:\n");
 		for (i = 0; i < info->nsources; i++)
 			printf("  %8zu  %s\n", info->sources[i].count,

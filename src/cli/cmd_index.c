@@ -356,6 +356,25 @@ static const char *outcome(newsidx_status_t st)
 	}
 }
 
+/*
+ * Files that failed before and were skipped, unchanged: not an error of
+ * this run (the exit status stays 0), but said on every run, cron's
+ * too, until they are fixed, removed or excluded, so that a failure is
+ * never forgotten in silence.
+ */
+static void remind_failed(const newsidx_index_stats_t *s)
+{
+	if (!s->failed_unchanged)
+		return;
+	fprintf(stderr,
+		"newsidx: warning: %lu file%s that failed before %s not read "
+		"again (unchanged); 'newsidx stats' says why, "
+		"--retry-failed reads %s again\n",
+		s->failed_unchanged, s->failed_unchanged == 1 ? "" : "s",
+		s->failed_unchanged == 1 ? "was" : "were",
+		s->failed_unchanged == 1 ? "it" : "them");
+}
+
 static void summary(const struct index_args *a,
 		    const newsidx_index_stats_t *s, newsidx_status_t st,
 		    double secs, int say)
@@ -363,7 +382,7 @@ static void summary(const struct index_args *a,
 	if (a->json) {
 		json_t *o = json_pack(
 			"{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-			"s:I, s:f, s:I, s:I, s:I, s:I}",
+			"s:I, s:f, s:I, s:I, s:I, s:I, s:I}",
 			"index", cli_index_path(), "status", outcome(st),
 			"files", (json_int_t)s->files_total, "files_read",
 			(json_int_t)s->files, "files_unchanged",
@@ -377,7 +396,8 @@ static void summary(const struct index_args *a,
 			(json_int_t)s->skipped, "unprocessed",
 			(json_int_t)s->unprocessed, "title_only",
 			(json_int_t)s->title_only, "shards",
-			(json_int_t)s->shards);
+			(json_int_t)s->shards, "failed_unchanged",
+			(json_int_t)s->failed_unchanged);
 
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));
@@ -495,6 +515,7 @@ static int finish(newsidx_db_t *db, newsidx_status_t st,
 	/* Cron hears nothing of a run that went well; a terminal, like
 	 * -v, gets the summary. */
 	summary(a, s, st, now() - r->start, a->verbose || r->bar);
+	remind_failed(s);
 	newsidx_db_free(db);
 	if (st == NEWSIDX_INTERRUPTED)
 		return 128 + (stop_signal ? stop_signal : SIGINT);

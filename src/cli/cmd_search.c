@@ -200,6 +200,7 @@ static json_t *hit_json(const newsidx_hit_t *h)
 	err |= add_str(o, "lang", h->lang);
 	err |= add_str(o, "authors", h->authors);
 	err |= add_str(o, "topics", h->topics);
+	err |= add_str(o, "encoding", h->encoding);
 	err |= add_str(o, "snippet", h->snippet);
 	for (k = 0; !err && k < h->nhighlights; k++)
 		err |= json_array_append_new(
@@ -707,13 +708,13 @@ int cmd_show(int argc, char **argv)
 	} else if (json) {
 		json_t *o = json_pack(
 			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-			"s:s, s:s, s:I}",
+			"s:s, s:s, s:I, s:s}",
 			"id", art->id, "title", art->title, "date", art->date,
 			"place", art->place, "source", art->source, "path",
 			art->path, "url", art->url, "lang", art->lang,
 			"authors", art->authors, "topics", art->topics, "body",
 			art->body, "group", art->group, "copies",
-			(json_int_t)art->copies);
+			(json_int_t)art->copies, "encoding", art->encoding);
 
 		if (!o || json_dumpf(o, stdout, JSON_INDENT(2)))
 			rc = cli_fail(NEWSIDX_NOMEM, NULL);
@@ -731,6 +732,7 @@ int cmd_show(int argc, char **argv)
 		show_field("url:     ", art->url, 0);
 		show_field("path:    ", art->path, 1);
 		show_field("lang:    ", art->lang, 1);
+		show_field("encoding: ", art->encoding, 0);
 		if (art->copies)
 			printf("copies:  %zu other near-identical article%s\n",
 			       art->copies, art->copies == 1 ? "" : "s");

@@ -15,8 +15,8 @@ head -c 10485760 /dev/zero | tr '\0' 'a' >"$T/huge.txt"
 
 run --index "$IDX" index "$H" "$FIXTURES/good" "$T/huge.txt" "$T/huge.jsonl"
 expect_rc 65 "some inputs rejected"
-expect_err "invalid-utf8.txt:3:51: invalid UTF-8 (byte 0xff at offset 175)" \
-	"invalid UTF-8 names line, column and offset"
+expect_err "invalid-utf8.txt:3:51: invalid UTF-8 (byte 0x81 at offset 175), and no other encoding explains it" \
+	"bytes in no encoding: line, column and offset"
 expect_err "truncated.jsonl.gz: offset [0-9]* (uncompressed): truncated gzip" \
 	"truncated gzip"
 expect_err "malformed.jsonl:2:[0-9]*: invalid JSON" "malformed JSON line"

@@ -50,6 +50,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct newsidx_ingest ing;
 	struct newsidx_page_hints hints;
 	struct newsidx_buf text = { 0 };
+	struct newsidx_decoded dec = { 0 };
 	size_t n = 0;
 
 	memset(&ing, 0, sizeof(ing));
@@ -64,16 +65,21 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (n != 1)
 		abort(); /* one page, one article or one rejection */
 
-	/* As from a WARC record, with a charset that may not exist. */
+	/* As from a WARC record: decoded with an HTTP charset that may
+	 * not exist, as warc.c does. */
 	memset(&hints, 0, sizeof(hints));
 	hints.id = hints.url = "http://fuzz.example/";
 	hints.date = "2024-01-01T00:00:00Z";
 	hints.source = "fuzz.example";
-	hints.charset = size > 0 && (data[0] & 1) ? "iso-8859-1" : "x-bogus";
 	hints.where = "fuzz: offset 0 (record 1)";
 	hints.record = 1;
 	n = 0;
-	newsidx_html__parse(&ing, (const char *)data, size, &hints);
+	if (newsidx_encoding__decode(
+		    &dec, (const char *)data, size, NULL,
+		    size > 0 && (data[0] & 1) ? "iso-8859-1" : "x-bogus",
+		    NEWSIDX_ENC_HTML) == 0)
+		newsidx_html__parse(&ing, dec.text, dec.len, &hints);
+	newsidx_decoded__free(&dec);
 
 	if (newsidx_html__text((const char *)data, size, &text) == 0 &&
 	    text.data && !newsidx_utf8__valid(text.data, text.len, NULL))

@@ -18,8 +18,8 @@ fi
 S="$top_srcdir/src/lib"
 FLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 -I$top_builddir -I$top_srcdir/include -I$S -I$top_srcdir/src/xapian
-$(pkg-config --cflags jansson libutf8proc zlib libxml-2.0 libzstd)"
-LIBS="$(pkg-config --libs jansson libutf8proc zlib libxml-2.0) -lstemmer -lpthread"
+$(pkg-config --cflags jansson libutf8proc zlib libxml-2.0 libzstd uchardet)"
+LIBS="$(pkg-config --libs jansson libutf8proc zlib libxml-2.0 uchardet) -lstemmer -lpthread"
 # Everything the parsers use, nothing that needs Xapian.
 PARSERS="$S/util/*.c $S/analyzer/*.c $S/ingest/*.c"
 fail=0
@@ -29,7 +29,7 @@ $CLANG $FLAGS -o "$T/fuzz_query" "$top_srcdir/tests/fuzz/fuzz_query.c" \
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_ingest" "$top_srcdir/tests/fuzz/fuzz_ingest.c" \
 	$PARSERS $LIBS || fail=1
-for h in feed html warc sgml meta; do
+for h in feed html warc sgml meta encoding; do
 	# shellcheck disable=SC2086
 	$CLANG $FLAGS -o "$T/fuzz_$h" "$top_srcdir/tests/fuzz/fuzz_$h.c" \
 		$PARSERS $LIBS || fail=1
@@ -54,9 +54,19 @@ cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
 printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
 F="$top_srcdir/tests/fixtures/formats"
-for h in feed html warc sgml meta positions docdata ignore; do
+for h in feed html warc sgml meta positions docdata ignore encoding; do
 	mkdir -p "$T/corpus-$h"
 done
+# Seeds for the decoder: the first byte picks what is forced, the
+# container's charset and where declarations are looked for.
+printf '\000The price is \243100 and \223quoted\224.' >"$T/corpus-encoding/latin"
+printf '\100<meta charset="iso-8859-15">5 \244 caf\351' \
+	>"$T/corpus-encoding/meta"
+printf '\040<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><item><title>Caf\351</title></item></channel></rss>' \
+	>"$T/corpus-encoding/xml"
+printf '\000\377\376h\000i\000' >"$T/corpus-encoding/utf16"
+printf '\002\223\372\226{\202\314\203j\203\205\201[\203X' \
+	>"$T/corpus-encoding/sjis"
 printf '# archive\n*.dtd\n!keep.dtd\n/top/\n**/tmp/**\n[a-c]?[!x]\\ \n' \
 	>"$T/corpus-ignore/seed"
 printf 'Japan and India agreed on new steps.' >"$T/corpus-docdata/seed"
@@ -69,7 +79,7 @@ cp "$F"/*.sgm "$T/corpus-sgml/"
 cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
 printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
 printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
-for h in query ingest feed html warc sgml meta positions docdata ignore; do
+for h in query ingest feed html warc sgml meta positions docdata ignore encoding; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then

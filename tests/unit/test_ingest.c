@@ -559,9 +559,13 @@ END_TEST
 static const char hostile_utf8[] =
 	"date 2024-05-01 Oslo: The city council approved a new harbour "
 	"promenade on Wednesday, with work due to start in the autumn.\n\n"
-	"Planners said the design would include bike lanes \377\376 and a "
-	"lone byte \303 in the middle of this paragraph.\n\nThe promenade "
+	"Planners said the design would include bike lanes \201\235 and a "
+	"lone byte \215 in the middle of this paragraph.\n\nThe promenade "
 	"is expected to open in 2026.\n";
+
+#define NOENC                                                          \
+	"and no other encoding explains it; name the encoding with "   \
+	"--encoding"
 
 static const struct reject_case {
 	const char *in;
@@ -582,33 +586,26 @@ static const struct reject_case {
 	  "binary data (NUL byte); not a text, JSON Lines or gzip file" },
 	{ "ab\0c", 4, 1, NAME ": offset 2",
 	  "binary data (NUL byte); not a text, JSON Lines or gzip file" },
-	/* invalid UTF-8: line and byte column, byte and its offset */
+	/* Bytes that no encoding explains (neither UTF-8 nor anything
+	 * uchardet detects; bytes 0x81, 0x8d, 0x8f, 0x90 and 0x9d are not
+	 * Windows-1252): line and byte column, byte and its offset. */
 	{ hostile_utf8, 0, 0, NAME ":3:51",
-	  "invalid UTF-8 (byte 0xff at offset 175); convert the file to "
-	  "UTF-8" },
+	  "invalid UTF-8 (byte 0x81 at offset 175), " NOENC },
 	{ hostile_utf8, 0, 1, NAME ":3:51",
-	  "invalid UTF-8 (byte 0xff at offset 175); convert the file to "
-	  "UTF-8" },
-	{ "ab\xc3(", 0, 0, NAME ":1:3",
-	  "invalid UTF-8 (byte 0xc3 at offset 2); convert the file to "
-	  "UTF-8" },
-	{ "ok\n\xc0\xaf", 0, 0, NAME ":2:1",
-	  "invalid UTF-8 (byte 0xc0 at offset 3); convert the file to "
-	  "UTF-8" },
-	{ "x \xed\xa0\x80", 0, 0, NAME ":1:3",
-	  "invalid UTF-8 (byte 0xed at offset 2); convert the file to "
-	  "UTF-8" },
-	{ "abc\xe2\x82", 0, 0, NAME ":1:4",
-	  "invalid UTF-8 (byte 0xe2 at offset 3); convert the file to "
-	  "UTF-8" },
-	{ "a\r\nb\r\n\xff", 0, 0, NAME ":3:1",
-	  "invalid UTF-8 (byte 0xff at offset 6); convert the file to "
-	  "UTF-8" },
+	  "invalid UTF-8 (byte 0x81 at offset 175), " NOENC },
+	{ "ok\n\201\235", 0, 0, NAME ":2:1",
+	  "invalid UTF-8 (byte 0x81 at offset 3), " NOENC },
+	{ "x \x8d\x8f", 0, 0, NAME ":1:3",
+	  "invalid UTF-8 (byte 0x8d at offset 2), " NOENC },
+	{ "abc \x90", 0, 0, NAME ":1:5",
+	  "invalid UTF-8 (byte 0x90 at offset 4), " NOENC },
+	{ "a\r\nb\r\n\201", 0, 0, NAME ":3:1",
+	  "invalid UTF-8 (byte 0x81 at offset 6), " NOENC },
+	/* after a UTF-8 mark the bytes contradict, offsets still count it */
 	{ "\xef\xbb\xbf"
-	  "ab\xff",
-	  0, 0, NAME ":1:6",
-	  "invalid UTF-8 (byte 0xff at offset 5); convert the file to "
-	  "UTF-8" },
+	  "ab \x90 cd",
+	  0, 0, NAME ":1:7",
+	  "invalid UTF-8 (byte 0x90 at offset 6), " NOENC },
 };
 
 START_TEST(test_reject_input)
@@ -955,7 +952,8 @@ static const struct jreject_case {
 	{ "{\"title\": x}\n", NAME ":2:11", "invalid JSON: ", 1 },
 	{ "{\"title\":\"a\",\"title\":\"b\"}\n", NAME ":2:",
 	  "invalid JSON: duplicate object key", 1 },
-	{ "{\"title\":\"ab\xff\"}\n", NAME ":2:", "invalid JSON: ", 1 },
+	{ "{\"title\":\"The price is \x81 today.\"}\n", NAME ":2:24",
+	  "invalid UTF-8 (byte 0x81 at offset 23), " NOENC, 0 },
 	{ "{\"title\":\"unterminated\n", NAME ":2:", "invalid JSON: ", 1 },
 	{ "[1,2]\n", NAME ":2", "expected a JSON object, got an array", 0 },
 	{ "42\n", NAME ":2", "expected a JSON object, got a scalar", 0 },
@@ -1408,7 +1406,7 @@ static unsigned char *path_input(int n, size_t *len)
 		return out;
 	case 5: /* gzip of a NUL byte */
 		return gz("ab\0c", 4, len);
-	case 6: /* invalid UTF-8 */
+	case 6: /* bytes in no encoding */
 		*len = strlen(hostile_utf8);
 		return (unsigned char *)copy_bytes(hostile_utf8, *len);
 	default: /* empty */

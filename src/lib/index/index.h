@@ -270,6 +270,8 @@ struct filework {
 	xapc_docid_t *seen;  /* its articles' docids, to drop the others */
 	size_t nseen, capseen;
 	size_t narticles;    /* its articles written */
+	char *reason;        /* its first rejection, malloc'd or NULL;
+				newsidx_state__finish_file() takes it */
 };
 
 /* Docids gathered from postings by newsidx_doclist__collect (ctx: the
@@ -298,7 +300,8 @@ int newsidx_state__needs_reading(struct writer *w, const struct input *in,
 				 int *hashed, newsidx_status_t *st);
 
 /* After a file was read: drop the articles it no longer holds and
- * remember its state (failed when rejected with no article written);
+ * remember its state (failed when rejected with no article written,
+ * with fw->reason, which it frees);
  * nothing when it was rejected and cannot be read, so that its articles
  * and last state stay and the next run reads it again. */
 newsidx_status_t newsidx_state__finish_file(struct writer *w,

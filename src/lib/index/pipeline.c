@@ -143,6 +143,9 @@ static void *work(void *arg)
 		ing.on_article = par_article;
 		ing.on_reject = par_reject;
 		ing.ctx = wk;
+		ing.encoding = pl->w->opts->version >= 5
+				       ? pl->w->opts->encoding
+				       : NULL;
 		wk->rejected = 0;
 		if (newsidx_ingest__run(&ing, job->in->name, NULL, 0) ==
 		    NEWSIDX_NOMEM) {
@@ -158,6 +161,11 @@ static void *work(void *arg)
 		end->file = wk->file;
 		end->hash = job->hash;
 		end->file_rejected = wk->rejected;
+		/* Read by the writer once it takes the end item, which the
+		 * queue's lock orders after this. */
+		free(job->fw.reason);
+		job->fw.reason = ing.reason[0] ? newsidx_strdup(ing.reason)
+					       : NULL;
 		end->skipped = ing.skipped;
 		end->unprocessed = ing.unprocessed;
 		end->title_only = ing.title_only;

@@ -1,7 +1,8 @@
 /*
  * state.c: the input state kept in the index metadata, which makes
  * re-indexing incremental.  Each file's state (size, modification time,
- * content hash, whether it failed) is kept under NEWSIDX_META_FILE_PREFIX,
+ * content hash, whether it failed and why) is kept under
+ * NEWSIDX_META_FILE_PREFIX,
  * written in the same commit as the file's last articles, so the state
  * never claims work that a crash undid.  A file whose state matches is
  * skipped without being opened; after a run, the articles of files that
@@ -56,7 +57,13 @@ static void state_key(const char *prefix, const char *abspath, char *key,
 			 newsidx_hash64(abspath, n));
 }
 
-/* "1 SIZE MTIME_NS HASH ok|failed PATH" */
+/*
+ * The value: "1 SIZE MTIME_NS HASH ok|failed PATH", and for a failed
+ * file since 0.3 a NUL byte and the reason it failed, one line.  Readers
+ * before 0.3 take the value as a C string and so read the path alone;
+ * a value without the reason (from them) reads as a failure whose
+ * reason is unknown.
+ */
 static int parse_state(const char *v, struct fstate *fs, const char **path)
 {
 	char what[16];
@@ -74,29 +81,75 @@ static int parse_state(const char *v, struct fstate *fs, const char **path)
 	return 1;
 }
 
+/* The reason stored after a state value of len bytes, or NULL. */
+static const char *state_reason(const char *v, size_t len)
+{
+	size_t n = strlen(v);
+
+	return n + 1 < len ? v + n + 1 : NULL;
+}
+
+/* A file's state; with reason (may be NULL), a malloc'd copy of the
+ * reason it failed, or NULL. */
 static newsidx_status_t get_state(struct writer *w, const char *abspath,
-				  struct fstate *fs)
+				  struct fstate *fs, char **reason)
 {
 	char key[256], *v = NULL;
 	size_t len = 0;
 	int x;
 
 	memset(fs, 0, sizeof(*fs));
+	if (reason)
+		*reason = NULL;
 	state_key(NEWSIDX_META_FILE_PREFIX, abspath, key, sizeof(key));
 	x = xapc_db_get_metadata(w->db->x, key, &v, &len);
 	if (x)
 		return newsidx_db__xfail(w->db, x, "reading");
-	if (len)
-		parse_state(v, fs, NULL);
+	if (len && parse_state(v, fs, NULL) && fs->failed && reason &&
+	    state_reason(v, len))
+		*reason = newsidx_strdup(state_reason(v, len));
 	free(v);
 	return NEWSIDX_OK;
 }
 
-static newsidx_status_t put_state(struct writer *w, const struct input *in,
-				  uint64_t hash, int failed)
+/*
+ * Copy a reason for the state into out: one line of valid UTF-8 at
+ * most size - 1 bytes, control characters (C0, DEL, C1) and bytes that
+ * are not UTF-8 made '?', so that stats can print it as it is.
+ */
+static void clean_reason(const char *r, char *out, size_t size)
 {
-	char key[256], *v;
-	size_t n = strlen(in->abspath) + 96;
+	size_t n = strlen(r), i = 0, o = 0, k, bad;
+
+	while (i < n && o + 1 < size) {
+		unsigned char c = (unsigned char)r[i];
+
+		k = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+		if (k > n - i || !newsidx_utf8__valid(r + i, k, &bad) ||
+		    c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && (unsigned char)r[i + 1] < 0xa0)) {
+			out[o++] = '?';
+			i += c >= 0x80 && k <= n - i &&
+					     newsidx_utf8__valid(r + i, k, &bad)
+				     ? k
+				     : 1;
+			continue;
+		}
+		if (o + k >= size)
+			break;
+		memcpy(out + o, r + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+}
+
+static newsidx_status_t put_state(struct writer *w, const struct input *in,
+				  uint64_t hash, int failed,
+				  const char *reason)
+{
+	char key[256], *v, clean[320];
+	size_t n = strlen(in->abspath) + 96 + sizeof(clean), len;
 	int x;
 
 	v = malloc(n);
@@ -104,8 +157,14 @@ static newsidx_status_t put_state(struct writer *w, const struct input *in,
 		return newsidx_db__fail(w->db, NEWSIDX_NOMEM, "out of memory");
 	snprintf(v, n, "1 %llu %lld %016" PRIx64 " %s %s", in->size,
 		 in->mtime_ns, hash, failed ? "failed" : "ok", in->abspath);
+	len = strlen(v);
+	if (failed && reason && *reason) {
+		clean_reason(reason, clean, sizeof(clean));
+		memcpy(v + len + 1, clean, strlen(clean));
+		len += 1 + strlen(clean);
+	}
 	state_key(NEWSIDX_META_FILE_PREFIX, in->abspath, key, sizeof(key));
-	x = xapc_db_set_metadata(w->db->x, key, v, strlen(v));
+	x = xapc_db_set_metadata(w->db->x, key, v, len);
 	free(v);
 	return x ? newsidx_db__xfail(w->db, x, "writing to") : NEWSIDX_OK;
 }
@@ -190,18 +249,30 @@ static newsidx_status_t drop_articles(struct writer *w, const char *abspath,
 	return x ? newsidx_db__xfail(w->db, x, "deleting from") : NEWSIDX_OK;
 }
 
+/* Count a file skipped as unchanged; one that failed before is counted
+ * apart too, so that the run can say how many stay failed (the
+ * counter is there with options of version 5 or later). */
+static void unchanged(struct writer *w, const struct fstate *fs)
+{
+	w->stats->unchanged++;
+	if (fs->failed && w->opts->version >= 5)
+		w->stats->failed_unchanged++;
+}
+
 int newsidx_state__needs_reading(struct writer *w, const struct input *in,
 				 struct fstate *fs, uint64_t *hash,
 				 int *hashed, newsidx_status_t *st)
 {
+	char *reason = NULL;
+
 	*hashed = 0;
-	*st = get_state(w, in->abspath, fs);
+	*st = get_state(w, in->abspath, fs, NULL);
 	if (*st)
 		return 0;
 	if (fs->found && !w->opts->force &&
 	    !(fs->failed && w->opts->retry_failed) && fs->size == in->size) {
 		if (fs->mtime_ns == in->mtime_ns) {
-			w->stats->unchanged++;
+			unchanged(w, fs);
 			return 0;
 		}
 		/* Touched, or changed within the same size: the content
@@ -209,9 +280,15 @@ int newsidx_state__needs_reading(struct writer *w, const struct input *in,
 		if (newsidx_state__hash_file(in->abspath, hash) == 0) {
 			*hashed = 1;
 			if (*hash == fs->hash) {
-				w->stats->unchanged++;
+				unchanged(w, fs);
 				w->db->pending++;
-				*st = put_state(w, in, *hash, fs->failed);
+				if (fs->failed)
+					*st = get_state(w, in->abspath, fs,
+							&reason);
+				if (!*st)
+					*st = put_state(w, in, *hash,
+							fs->failed, reason);
+				free(reason);
 				return 0;
 			}
 		}
@@ -246,7 +323,11 @@ newsidx_status_t newsidx_state__finish_file(struct writer *w,
 			return st;
 	}
 	w->db->pending++;
-	return put_state(w, in, hash, rejected && fw->narticles == 0);
+	st = put_state(w, in, hash, rejected && fw->narticles == 0,
+		       fw->reason);
+	free(fw->reason);
+	fw->reason = NULL;
+	return st;
 }
 
 static int cmp_input_path(const void *a, const void *b)

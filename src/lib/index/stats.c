@@ -1,7 +1,8 @@
 /*
  * stats.c: what newsidx_db_info() tells about an index: its size, its
  * schema and stemmer, its positions layout, dictionary and stem codes,
- * the files it was read from, and the articles per source and month.
+ * the files it was read from and those that failed (with the reason
+ * state.c kept), and the articles per source and month.
  *
  * It only reads, everything from one revision: a writer's commit that
  * spoils the reads makes it read again from the latest, as searches do.
@@ -39,22 +40,69 @@ struct info {
 	newsidx_info_t pub;
 	char *path, *updated, *stemmer, *stemver;
 	newsidx_count_t *sources, *months;
+	struct failed *failed_values; /* own what failed points into */
+	newsidx_failed_file_t *failed;
+	size_t nfailed;
 	char **strings;
 	size_t nstrings;
 };
 
+/* A failed file as read from its state value (index/state.c): path
+ * and reason point into value, which the list owns. */
+struct failed {
+	char *value;
+	const char *path, *reason;
+};
+
 struct key_count {
 	struct newsidx_db *db;
-	size_t files, failed;
+	size_t files;
+	struct failed *failed; /* the failed files, in key order */
+	size_t nfailed, capfailed;
 	int x; /* a binding status: a value could not be read */
 	int nomem;
 };
+
+static void failed_clear(struct key_count *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nfailed; i++)
+		free(k->failed[i].value);
+	free(k->failed);
+	k->failed = NULL;
+	k->nfailed = k->capfailed = 0;
+}
+
+/*
+ * A failed state's path and reason.  The value is "1 SIZE MTIME HASH
+ * failed PATH", then (since 0.3) a NUL and the reason; see state.c,
+ * which writes it.
+ */
+static int parse_failed(char *v, size_t len, struct failed *f)
+{
+	unsigned long long size, hash;
+	long long mtime;
+	char what[16];
+	int used = 0;
+	size_t n = strlen(v);
+
+	if (sscanf(v, "1 %llu %lld %llx %15s %n", &size, &mtime, &hash, what,
+		   &used) != 4 ||
+	    used == 0 || strcmp(what, "failed") != 0)
+		return 0;
+	f->value = v;
+	f->path = v + used;
+	f->reason = n + 1 < len ? v + n + 1 : "";
+	return 1;
+}
 
 static int count_state(void *ctx, const char *key, size_t klen)
 {
 	struct key_count *k = ctx;
 	char *name = malloc(klen + 1), *v = NULL;
 	size_t len = 0;
+	struct failed f;
 
 	if (!name) {
 		k->nomem = 1;
@@ -65,12 +113,19 @@ static int count_state(void *ctx, const char *key, size_t klen)
 	k->x = xapc_db_get_metadata(k->db->x, name, &v, &len);
 	if (!k->x && len) {
 		k->files++;
-		if (strstr(v, " failed "))
-			k->failed++;
+		if (parse_failed(v, len, &f)) {
+			if (NEWSIDX_ARRAY_GROW(k->failed, k->nfailed,
+					       k->capfailed, 8))
+				k->nomem = 1;
+			else {
+				k->failed[k->nfailed++] = f;
+				v = NULL;
+			}
+		}
 	}
 	free(v);
 	free(name);
-	return k->x != XAPC_OK;
+	return k->x != XAPC_OK || k->nomem;
 }
 
 static int count_term(void *ctx, const char *term, size_t len,
@@ -111,6 +166,7 @@ static void reading_clear(struct reading *rd)
 
 	for (k = 0; k < NMETA; k++)
 		free(rd->meta[k]);
+	failed_clear(&rd->kc);
 	xapc_mset_free(rd->m);
 	memset(rd, 0, sizeof(*rd));
 }
@@ -206,6 +262,10 @@ void newsidx_info_free(newsidx_info_t *info)
 	free(i->strings);
 	free(i->sources);
 	free(i->months);
+	for (k = 0; k < i->nfailed; k++)
+		free(i->failed_values[k].value);
+	free(i->failed_values);
+	free(i->failed);
 	free(i->path);
 	free(i->updated);
 	free(i->stemmer);
@@ -229,6 +289,35 @@ static char *keep(struct info *i, const char *s, size_t n)
 	i->strings = v;
 	i->strings[i->nstrings++] = p;
 	return p;
+}
+
+static int cmp_failed(const void *a, const void *b)
+{
+	return strcmp(((const newsidx_failed_file_t *)a)->path,
+		      ((const newsidx_failed_file_t *)b)->path);
+}
+
+/* The failed files for the public list, by path; the list is left
+ * empty (and failed_files counts them still) when memory runs out. */
+static void take_failed(struct info *i, struct key_count *kc)
+{
+	size_t k;
+
+	if (!kc->nfailed)
+		return;
+	i->failed = calloc(kc->nfailed, sizeof(*i->failed));
+	if (!i->failed)
+		return;
+	i->failed_values = kc->failed;
+	i->nfailed = kc->nfailed;
+	kc->failed = NULL;
+	kc->nfailed = kc->capfailed = 0;
+	for (k = 0; k < i->nfailed; k++) {
+		i->failed[k].path = i->failed_values[k].path;
+		i->failed[k].reason = i->failed_values[k].reason;
+	}
+	qsort(i->failed, i->nfailed, sizeof(*i->failed), cmp_failed);
+	i->pub.failed = i->failed;
 }
 
 newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
@@ -278,7 +367,8 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	newsidx_layout__disk_bytes(db->path, &i->pub.disk_bytes,
 				   &i->pub.retired_bytes);
 	i->pub.files = rd.kc.files;
-	i->pub.failed_files = rd.kc.failed;
+	i->pub.failed_files = rd.kc.nfailed;
+	take_failed(i, &rd.kc);
 	reading_clear(&rd);
 
 	n = xapc_mset_facet_count(m, 0);

@@ -55,6 +55,7 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	ing.on_article = on_article;
 	ing.on_reject = newsidx_batch__on_reject;
 	ing.ctx = w;
+	ing.encoding = w->opts->version >= 5 ? w->opts->encoding : NULL;
 	w->file_rejected = 0;
 	w->single.nseen = 0;
 	w->single.narticles = 0;
@@ -65,6 +66,8 @@ static newsidx_status_t index_one(struct writer *w, const char *name,
 	w->stats->title_only += ing.title_only;
 	if (w->file_rejected)
 		w->stats->rejected_files++;
+	free(w->single.reason);
+	w->single.reason = ing.reason[0] ? newsidx_strdup(ing.reason) : NULL;
 	if (w->fatal)
 		return w->fatal;
 	return st == NEWSIDX_NOMEM ? st : NEWSIDX_OK;
@@ -132,8 +135,10 @@ static newsidx_status_t read_inputs(struct writer *w, struct inputs *ins)
 				st = NEWSIDX_INTERRUPTED;
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		free(jobs[i].fw.seen);
+		free(jobs[i].fw.reason);
+	}
 	free(jobs);
 	return st;
 }
@@ -191,6 +196,12 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 					"index %s is open read-only", db->path);
 	if (newsidx_db__usable(db))
 		return NEWSIDX_VERSION_MISMATCH;
+	/* Said once, not as a rejection of every file. */
+	if (opts && opts->version >= 5 && opts->encoding &&
+	    !newsidx_encoding__known(opts->encoding))
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"unknown character encoding '%.60s'",
+					opts->encoding);
 	memset(&local, 0, sizeof(local));
 	memset(&w, 0, sizeof(w));
 	w.db = db;
@@ -237,6 +248,7 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 		st = index_tree(&w, path);
 	newsidx_prep__free(&w.prep);
 	free(w.single.seen);
+	free(w.single.reason);
 	if (!st)
 		st = newsidx_train__finish(&w);
 	newsidx_packer__free(w.packer);

@@ -613,7 +613,10 @@ void newsidx_feed__parse(struct newsidx_ingest *ing, const char *data,
 	ctxt->_private = &f;
 	ctxt->sax->entityDecl = on_entity_decl;
 	ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
-	f.doc = len ? xmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL, opts)
+	/* The text is UTF-8 already (ingest.c): an encoding it declares
+	 * said what it was, not what it is. */
+	f.doc = len ? xmlCtxtReadMemory(ctxt, data, (int)len, NULL, "UTF-8",
+					opts | XML_PARSE_IGNORE_ENC)
 		    : NULL;
 	xmlFreeParserCtxt(ctxt);
 	newsidx_xml__end(&e);

@@ -32,6 +32,10 @@
  * When the text is short and JSON-LD carries an articleBody, that is
  * used instead.
  *
+ * Pages arrive in UTF-8: their callers decode them (encoding.c), with
+ * the page's own <meta> charset among the clues, so libxml2 is told the
+ * text is UTF-8 and to ignore what the page declares.
+ *
  * libxml2's errors are caught for the duration of a parse by xml.c, so
  * that the library never prints.
  */
@@ -339,15 +343,18 @@ static int dtd_subset(const char *d, size_t len, size_t *open,
 
 /* An HTML document from memory with errors caught; NULL if none.  A
  * DOCTYPE's internal subset is blanked out first (dtd_subset). */
-static htmlDocPtr read_html(const char *data, size_t len, const char *enc)
+static htmlDocPtr read_html(const char *data, size_t len)
 {
 	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
 	char *copy = NULL;
 	size_t open, close;
+	/* The text is UTF-8 already (ingest/encoding.c): a <meta>
+	 * charset said what it was, not what it is. */
 	const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NONET |
 			 HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-			 HTML_PARSE_NODEFDTD | HTML_PARSE_COMPACT;
+			 HTML_PARSE_NODEFDTD | HTML_PARSE_COMPACT |
+			 HTML_PARSE_IGNORE_ENC;
 
 	if (len > (size_t)INT32_MAX)
 		return NULL;
@@ -365,10 +372,7 @@ static htmlDocPtr read_html(const char *data, size_t len, const char *enc)
 		free(copy);
 		return NULL;
 	}
-	doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, enc, opts);
-	if (!doc && enc)
-		doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, NULL,
-					 opts);
+	doc = htmlCtxtReadMemory(ctxt, data, (int)len, NULL, "UTF-8", opts);
 	htmlFreeParserCtxt(ctxt);
 	free(copy);
 	return doc;
@@ -391,7 +395,7 @@ int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out)
 		put_text(&w, html, len);
 	} else {
 		newsidx_xml__begin(&e);
-		doc = read_html(html, len, "UTF-8");
+		doc = read_html(html, len);
 		newsidx_xml__end(&e);
 		root = doc ? xmlDocGetRootElement(doc) : NULL;
 		if (root)
@@ -901,7 +905,7 @@ void newsidx_html__parse(struct newsidx_ingest *ing, const char *data,
 		return;
 	}
 	newsidx_xml__begin(&e);
-	doc = read_html(data, len, hints ? hints->charset : NULL);
+	doc = read_html(data, len);
 	newsidx_xml__end(&e);
 	root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {

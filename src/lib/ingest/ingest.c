@@ -16,6 +16,13 @@
  * to record.c, which completes their metadata (meta.c) and hands them to
  * on_article.  This file calls the parsers; nothing in ingest/ calls it.
  *
+ * Character encodings are settled here for the whole-file formats: the
+ * input is made UTF-8 (encoding.c) before its parser sees it, the
+ * parsers told to ignore the declarations that no longer hold.  An input
+ * in UTF-16 or UTF-32 is made UTF-8 whole before its format is even
+ * recognised.  The streamed formats decide per record: WARC per HTML
+ * payload (warc.c), JSON Lines per line (jsonl.c).
+ *
  * Bad input is reported through the reject callback with the file and
  * the line, column or byte offset, and never stops the rest of the input.
  */
@@ -181,10 +188,103 @@ static int read_whole(struct newsidx_ingest *ing, struct newsidx_stream *s,
 	return 0;
 }
 
+/* Report bytes that no encoding explains, at their line and column in
+ * the input as read. */
+static void reject_undecodable(struct newsidx_ingest *ing, const char *data,
+			       const struct newsidx_decoded *d)
+{
+	char where[1024];
+	unsigned long line, col;
+
+	newsidx_encoding__line_col(data, d->bad, &line, &col);
+	snprintf(where, sizeof(where), "%s:%lu:%lu", ing->name, line, col);
+	newsidx_record__reject(ing, where, "%s", d->why);
+}
+
+/*
+ * An input in UTF-16 or UTF-32 (by its byte order mark, or forced): its
+ * format cannot be recognised from its bytes, so the whole of it, at
+ * most max_document bytes, is made UTF-8 first and read from memory.
+ */
+static newsidx_status_t run_wide(struct newsidx_ingest *ing,
+				 struct newsidx_stream *s)
+{
+	struct newsidx_decoded d = { 0 };
+	const char *doc, *broken;
+	unsigned long long broken_at;
+	size_t doclen;
+	newsidx_status_t st = NEWSIDX_OK;
+	int r;
+
+	if (read_whole(ing, s, &doc, &doclen, &broken, &broken_at))
+		return NEWSIDX_OK;
+	if (broken) {
+		char where[1024];
+
+		snprintf(where, sizeof(where), "%s: offset %llu (uncompressed)",
+			 ing->name, broken_at);
+		newsidx_record__reject(ing, where, "%s", broken);
+		return NEWSIDX_OK;
+	}
+	r = newsidx_encoding__decode(&d, doc, doclen, ing->encoding, NULL, 0);
+	if (r < 0) {
+		newsidx_record__reject(ing, ing->name, "out of memory");
+	} else if (r > 0) {
+		reject_undecodable(ing, doc, &d);
+	} else {
+		ing->predecoded = 1;
+		snprintf(ing->decoded_as, sizeof(ing->decoded_as), "%s",
+			 d.name);
+		st = newsidx_ingest__run(ing, NULL, d.text, d.len);
+		ing->predecoded = 0;
+	}
+	newsidx_decoded__free(&d);
+	return st;
+}
+
+/*
+ * The whole-file formats in UTF-8: decoded as encoding.c decides, with
+ * the declarations of XML and HTML.  0 with *text and *len (d's or the
+ * input's), -1 when the input was rejected.  A Reuters SGML file whose
+ * bytes no encoding explains is still read: it holds a thousand
+ * stories, and its parser reads each stray byte as Windows-1252.
+ */
+static int decode_whole(struct newsidx_ingest *ing, enum format fmt,
+			struct newsidx_decoded *d, const char **text,
+			size_t *len, int truncated)
+{
+	unsigned flags = fmt == FMT_FEED   ? NEWSIDX_ENC_XML
+			 : fmt == FMT_HTML ? NEWSIDX_ENC_HTML
+					   : 0;
+	int r;
+
+	if (ing->predecoded)
+		return 0;
+	if (truncated)
+		flags |= NEWSIDX_ENC_TRUNCATED;
+	r = newsidx_encoding__decode(d, *text, *len, ing->encoding, NULL,
+				     flags);
+	if (r < 0) {
+		newsidx_record__reject(ing, ing->name, "out of memory");
+		return -1;
+	}
+	if (r > 0) {
+		if (fmt == FMT_SGML)
+			return 0;
+		reject_undecodable(ing, *text, d);
+		return -1;
+	}
+	*text = d->text;
+	*len = d->len;
+	snprintf(ing->decoded_as, sizeof(ing->decoded_as), "%s", d->name);
+	return 0;
+}
+
 newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     const char *path, const void *data,
 				     size_t len)
 {
+	struct newsidx_decoded dec = { 0 };
 	struct newsidx_stream *s;
 	char why[256], where[1024];
 	long avail;
@@ -197,6 +297,9 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 	ing->rejected = ing->articles = 0;
 	ing->skipped = ing->unprocessed = ing->title_only = 0;
 	ing->status = NEWSIDX_OK;
+	ing->reason[0] = '\0';
+	if (!ing->predecoded)
+		ing->decoded_as[0] = '\0';
 	if (!ing->max_article)
 		ing->max_article = 4u << 20;
 	if (!ing->max_document)
@@ -228,6 +331,13 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 		newsidx_stream__free(s);
 		return NEWSIDX_OK;
 	}
+	if (!ing->predecoded &&
+	    newsidx_encoding__wide(head, headlen, ing->encoding)) {
+		newsidx_status_t st = run_wide(ing, s);
+
+		newsidx_stream__free(s);
+		return st;
+	}
 	p = (const unsigned char *)head;
 	e = p + headlen;
 	fmt = sniff(p, e);
@@ -257,7 +367,8 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 	case FMT_FEED:
 	case FMT_HTML:
 	case FMT_SGML:
-		if (read_whole(ing, s, &doc, &doclen, &broken, &broken_at))
+		if (read_whole(ing, s, &doc, &doclen, &broken, &broken_at) ||
+		    decode_whole(ing, fmt, &dec, &doc, &doclen, broken != NULL))
 			break;
 		if (fmt == FMT_FEED) {
 			newsidx_feed__parse(ing, doc, doclen, broken,
@@ -277,5 +388,6 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 		break;
 	}
 	newsidx_stream__free(s);
+	newsidx_decoded__free(&dec);
 	return ing->status;
 }

@@ -33,6 +33,9 @@ struct newsidx_article {
 	int has_time;  /* the input gave a time of day, not only a date */
 	int tz_minutes; /* the original UTC offset of the date */
 	unsigned long record; /* 1-based record number within the file */
+	char encoding[32]; /* the character encoding the article was read
+			      in when it was not UTF-8 (or ASCII), as
+			      iconv names it: "WINDOWS-1252"; else "" */
 };
 
 /* Receives each parsed article; a nonzero status stops the file. */
@@ -63,6 +66,16 @@ struct newsidx_ingest {
 				      (Reuters TYPE="UNPROC"), included */
 	unsigned long title_only;  /* out: articles with a title and no
 				      body text (Reuters BRIEF), included */
+	/* Added for character encodings (ingest/encoding.c): */
+	const char *encoding;      /* read every input in this encoding,
+				      whatever it declares; NULL: decide */
+	char reason[300];          /* out: the first rejection of the
+				      input, "WHERE: REASON", or "" */
+	char decoded_as[32];       /* the encoding of what the parser
+				      reads now, which newsidx_record__emit()
+				      gives each article; "" for UTF-8 */
+	int predecoded;            /* the whole input was made UTF-8
+				      before its format was recognised */
 };
 
 /*
@@ -76,5 +89,13 @@ struct newsidx_ingest {
 newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     const char *path, const void *data,
 				     size_t len);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/encoding.c: character encodings                */
+/* ------------------------------------------------------------------ */
+
+/* Does iconv know the character encoding named label (as
+ * newsidx_ingest.encoding would use it)?  1 or 0. */
+int newsidx_encoding__known(const char *label);
 
 #endif /* NEWSIDX_INGEST_H */

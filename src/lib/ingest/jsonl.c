@@ -9,6 +9,8 @@
  * record is reported with its line (and column, for bad JSON) and the
  * rest of the file is still read; when gzip data breaks, the records
  * before the fault are kept and the fault is reported with its offset.
+ * Lines that are not UTF-8 are read in the encoding detected for the
+ * file (decode_line()).
  */
 #include "config.h"
 
@@ -68,6 +70,49 @@ static const char *const k_place[] = { "place", "dateline", NULL };
 static const char *const k_lang[] = { "language", "lang", NULL };
 static const char *const k_author[] = { "authors", "author", NULL };
 static const char *const k_topics[] = { "topics", "tags", NULL };
+
+/*
+ * A line in UTF-8: JSON is UTF-8 (RFC 8259), but dumps made on Windows
+ * in Windows-1252 exist.  A line that is valid UTF-8 is read as it is,
+ * unless an encoding is forced; another is read in the encoding
+ * detected for the file's first such line (*file_enc, kept across
+ * lines, as one line is too little for detection to be sure twice), else
+ * detected anew.  0 with *line and *len replaced; -1 when rejected.
+ */
+static int decode_line(struct newsidx_ingest *ing, struct newsidx_decoded *d,
+		       const char **line, size_t *len, unsigned long lineno,
+		       size_t lead, char *file_enc, size_t file_enc_size)
+{
+	char where[1024];
+	int r;
+
+	ing->decoded_as[0] = '\0';
+	if (ing->predecoded) {
+		memcpy(ing->decoded_as, file_enc, sizeof(ing->decoded_as));
+		return 0;
+	}
+	if (!ing->encoding && newsidx_utf8__valid(*line, *len, NULL))
+		return 0;
+	r = newsidx_encoding__decode(d, *line, *len, ing->encoding,
+				     file_enc[0] ? file_enc : NULL, 0);
+	if (r < 0) {
+		snprintf(where, sizeof(where), "%s:%lu", ing->name, lineno);
+		newsidx_record__reject(ing, where, "out of memory");
+		return -1;
+	}
+	if (r > 0) {
+		snprintf(where, sizeof(where), "%s:%lu:%zu", ing->name, lineno,
+			 lead + d->bad + 1);
+		newsidx_record__reject(ing, where, "%s", d->why);
+		return -1;
+	}
+	*line = d->text;
+	*len = d->len;
+	snprintf(ing->decoded_as, sizeof(ing->decoded_as), "%s", d->name);
+	if (!file_enc[0] && d->name[0])
+		snprintf(file_enc, file_enc_size, "%s", d->name);
+	return 0;
+}
 
 /* lead: bytes of the line before the JSON text (white space, BOM), so
  * that error columns count bytes from the start of the line. */
@@ -163,8 +208,12 @@ out:
 
 void newsidx_jsonl__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 {
+	struct newsidx_decoded dec = { 0 };
 	unsigned long lineno = 0;
-	char where[1024];
+	char where[1024], file_enc[32];
+
+	/* A whole file made UTF-8 first (UTF-16) keeps its encoding. */
+	memcpy(file_enc, ing->decoded_as, sizeof(file_enc));
 
 	for (;;) {
 		const char *data, *nl;
@@ -192,7 +241,7 @@ void newsidx_jsonl__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 			if (newsidx_stream__fill(s, want) == -2) {
 				newsidx_record__reject(ing, ing->name,
 						       "out of memory");
-				return;
+				goto out;
 			}
 		}
 		n = nl ? (size_t)(nl - data) : avail;
@@ -233,12 +282,17 @@ void newsidx_jsonl__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 				i = 3;
 			while (i < k && newsidx_is_space((unsigned char)line[i]))
 				i++;
-			if (k > i)
-				json_record(ing, line + i, k - i, lineno, i);
+			const char *text = line + i;
+			size_t tlen = k - i;
+
+			if (k > i &&
+			    decode_line(ing, &dec, &text, &tlen, lineno, i,
+					file_enc, sizeof(file_enc)) == 0)
+				json_record(ing, text, tlen, lineno, i);
 		}
 		newsidx_stream__consume(s, n + (nl ? 1 : 0));
 		if (ing->status)
-			return;
+			goto out;
 		if (!nl && newsidx_stream__error(s)) {
 			snprintf(where, sizeof(where),
 				 "%s: offset %llu (uncompressed)", ing->name,
@@ -247,9 +301,11 @@ void newsidx_jsonl__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 					       "%s; the records before it were "
 					       "indexed",
 					       newsidx_stream__error(s));
-			return;
+			goto out;
 		}
 		if (!nl && newsidx_stream__eof(s))
 			break;
 	}
+out:
+	newsidx_decoded__free(&dec);
 }

@@ -11,6 +11,8 @@
  *   meta.c    metadata normalised the same way for every format
  *   record.c  what every parser does with an article: emit, reject,
  *             a title from the first sentence, clear
+ *   encoding.c  which character encoding an input is in, and its text
+ *             as UTF-8 (uchardet and iconv)
  *   text.c, jsonl.c, html.c, feed.c, warc.c, sgml.c
  *             the parsers, one per format (feed.c and warc.c use html.c)
  *   ingest.c  recognising the format and handing the input over; only
@@ -158,6 +160,57 @@ newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
 char *newsidx_record__title(const char *body, size_t len);
 
 /* ------------------------------------------------------------------ */
+/* interface to ingest/encoding.c: any character encoding to UTF-8    */
+/* ------------------------------------------------------------------ */
+
+/* Where newsidx_encoding__decode() looks for a declaration. */
+#define NEWSIDX_ENC_XML 1u       /* an XML declaration's encoding */
+#define NEWSIDX_ENC_HTML 2u      /* that, or an HTML <meta> charset */
+#define NEWSIDX_ENC_TRUNCATED 4u /* the input was cut short: an
+				    incomplete character at its end is
+				    dropped, not invalid */
+
+/* An input as UTF-8 (see newsidx_encoding__decode()). */
+struct newsidx_decoded {
+	const char *text;  /* UTF-8 without a byte order mark: the input
+			      itself, or buf's */
+	size_t len;
+	char name[32];     /* the decoder used (upper case, e.g.
+			      "WINDOWS-1252"); "" when the input was UTF-8
+			      or ASCII */
+	size_t bad;        /* when refused: the offset of the first byte
+			      that is not UTF-8 */
+	char why[200];     /* when refused: why, one line */
+	struct newsidx_buf buf;
+};
+
+/*
+ * Decide the encoding of len bytes and make them UTF-8.  In order:
+ * forced (may be NULL), a byte order mark, container (the charset a
+ * container such as HTTP gives; may be NULL), what the input declares
+ * (flags: NEWSIDX_ENC_XML, NEWSIDX_ENC_HTML), UTF-8 when valid, else
+ * what uchardet detects; a declared encoding that the bytes contradict
+ * is passed over (not a forced one).  d must start zeroed, and may be
+ * used again; free it with newsidx_decoded__free().  Returns 0 with
+ * d->text, d->len and d->name; 1 when no encoding explains the bytes,
+ * with d->bad and d->why; -1 when out of memory.
+ */
+int newsidx_encoding__decode(struct newsidx_decoded *d, const char *data,
+			     size_t len, const char *forced,
+			     const char *container, unsigned flags);
+void newsidx_decoded__free(struct newsidx_decoded *d);
+
+/* The 1-based line and column (in bytes) of offset off in text, for
+ * the position of a byte that no encoding explains. */
+void newsidx_encoding__line_col(const char *text, size_t off,
+				unsigned long *line, unsigned long *col);
+
+/* Is the input in an encoding whose text is not ASCII-compatible (a
+ * UTF-16 or UTF-32 byte order mark, or such a forced encoding), so that
+ * it must be decoded whole before its format can be recognised? */
+int newsidx_encoding__wide(const char *data, size_t len, const char *forced);
+
+/* ------------------------------------------------------------------ */
 /* interface to ingest/text.c: plain text, one article per file       */
 /* ------------------------------------------------------------------ */
 
@@ -180,17 +233,17 @@ void newsidx_jsonl__parse(struct newsidx_ingest *ing,
 /* ------------------------------------------------------------------ */
 
 /*
- * One HTML news page, one article.  hints (may be NULL) come from a
+ * One HTML news page, one article, from its text in UTF-8 (the caller
+ * decodes it: ingest/encoding.c).  hints (may be NULL) come from a
  * container such as a WARC record: id and url replace what the page
- * says; date and source are used when the page gives none; charset is
- * the HTTP charset, if any; where names the record in messages.
+ * says; date and source are used when the page gives none; where names
+ * the record in messages.
  */
 struct newsidx_page_hints {
 	const char *id;
 	const char *url;
 	const char *date;    /* ISO 8601, e.g. WARC-Date */
 	const char *source;  /* e.g. the host of the URL */
-	const char *charset;
 	const char *where;
 	unsigned long record;
 };
@@ -209,7 +262,8 @@ int newsidx_html__text(const char *html, size_t len, struct newsidx_buf *out);
 /* ------------------------------------------------------------------ */
 
 /*
- * An RSS 2.0, RSS 1.0 or Atom feed of len bytes, one article per item
+ * An RSS 2.0, RSS 1.0 or Atom feed of len bytes of UTF-8 (whatever its
+ * XML declaration says; ingest.c decodes it), one article per item
  * or entry.  Parsed by libxml2 without network access, entity
  * substitution or DTD loading; a feed that declares entities is refused
  * whole.  broken is NULL, or the reason the input stream broke at byte

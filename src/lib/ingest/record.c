@@ -5,8 +5,9 @@
  * an article leaves through newsidx_record__emit(), which refuses one
  * larger than max_article, repairs text that is not UTF-8, refuses an id
  * with a control character in it, completes the metadata (meta.c) and
- * hands it to on_article; bad input is reported
- * through newsidx_record__reject(), one line, counted; a title is made
+ * hands it to on_article with the character encoding it was read in;
+ * bad input is reported through newsidx_record__reject(), one line,
+ * counted, the first kept for the file's state; a title is made
  * from the first sentence of the body when a format gives none; and an
  * article's strings are freed by newsidx_article__clear().
  *
@@ -51,6 +52,17 @@ void newsidx_record__reject(struct newsidx_ingest *ing, const char *where,
 	while ((nl = strpbrk(reason, "\r\n")) != NULL)
 		*nl = ' ';
 	ing->rejected++;
+	/* The first is what the index remembers of a file that failed. */
+	if (!ing->reason[0]) {
+		/* Cut to fit, as a long line is still one. */
+		int n = snprintf(ing->reason, sizeof(ing->reason), "%.*s: ",
+				 (int)(sizeof(ing->reason) / 2), where);
+
+		if (n > 0 && (size_t)n < sizeof(ing->reason))
+			memcpy(ing->reason + n, reason,
+			       strnlen(reason, sizeof(ing->reason) - (size_t)n - 1) + 1);
+		ing->reason[sizeof(ing->reason) - 1] = '\0';
+	}
 	if (ing->on_reject)
 		ing->on_reject(ing->ctx, where, reason);
 }
@@ -145,6 +157,8 @@ newsidx_status_t newsidx_record__emit(struct newsidx_ingest *ing,
 			a->body_len = fixed.len;
 		}
 	}
+	if (!a->encoding[0])
+		memcpy(a->encoding, ing->decoded_as, sizeof(a->encoding));
 	newsidx_meta__finish(a);
 	ing->articles++;
 	st = ing->on_article(ing->ctx, a);

@@ -16,20 +16,6 @@
 
 #include "ingest/parsers.h"
 
-/* 1-based line and column of byte offset off in text. */
-static void line_col(const char *text, size_t off, unsigned long *line,
-		     unsigned long *col)
-{
-	const char *p = text, *e = text + off, *nl;
-
-	*line = 1;
-	while ((nl = memchr(p, '\n', (size_t)(e - p))) != NULL) {
-		(*line)++;
-		p = nl + 1;
-	}
-	*col = (unsigned long)(e - p) + 1;
-}
-
 /* A dateline place: 1-6 words, each starting with a capital letter (or
  * lower-case joining words like "de"), before a colon. */
 static int looks_like_place(const char *s, size_t n)
@@ -62,10 +48,11 @@ static int looks_like_place(const char *s, size_t n)
 
 void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 {
+	struct newsidx_decoded dec = { 0 };
 	struct newsidx_article a;
 	const char *text, *p, *e;
 	long avail;
-	size_t len, bad;
+	size_t len;
 	unsigned long line, col;
 	char where[1024];
 
@@ -91,16 +78,25 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 		return;
 	}
 	newsidx_stream__buffered(s, &text);
-	if (!newsidx_utf8__valid(text, len, &bad)) {
-		line_col(text, bad, &line, &col);
-		snprintf(where, sizeof(where), "%s:%lu:%lu", ing->name, line,
-			 col);
-		newsidx_record__reject(
-		    ing, where,
-		    "invalid UTF-8 (byte 0x%02x at offset %zu); convert "
-		    "the file to UTF-8",
-		    (unsigned char)text[bad], bad);
-		return;
+	if (!ing->predecoded) {
+		int r = newsidx_encoding__decode(&dec, text, len,
+						 ing->encoding, NULL, 0);
+
+		if (r < 0) {
+			newsidx_record__reject(ing, ing->name, "out of memory");
+			goto out;
+		}
+		if (r > 0) {
+			newsidx_encoding__line_col(text, dec.bad, &line, &col);
+			snprintf(where, sizeof(where), "%s:%lu:%lu", ing->name,
+				 line, col);
+			newsidx_record__reject(ing, where, "%s", dec.why);
+			goto out;
+		}
+		text = dec.text;
+		len = dec.len;
+		snprintf(ing->decoded_as, sizeof(ing->decoded_as), "%s",
+			 dec.name);
 	}
 	memset(&a, 0, sizeof(a));
 	a.record = 1;
@@ -161,7 +157,7 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 	if (p == e && !a.title) {
 		newsidx_record__reject(ing, ing->name, "no article text");
 		newsidx_article__clear(&a);
-		return;
+		goto out;
 	}
 	a.body = (char *)p;
 	a.body_len = (size_t)(e - p);
@@ -172,9 +168,11 @@ void newsidx_text__parse(struct newsidx_ingest *ing, struct newsidx_stream *s)
 	if (!a.title || !a.id || !a.path) {
 		newsidx_record__reject(ing, ing->name, "out of memory");
 		newsidx_article__clear(&a);
-		return;
+		goto out;
 	}
 	newsidx_record__emit(ing, &a, ing->name);
 	a.body = NULL;
 	newsidx_article__clear(&a);
+out:
+	newsidx_decoded__free(&dec);
 }

@@ -14,7 +14,11 @@
  * counted in ing->skipped.  A malformed record (no header, a bad or
  * wrong Content-Length) is reported with its offset and number, and the
  * reader looks for the next "WARC/1." line to carry on.  Chunked and
- * gzip- or deflate-encoded HTTP payloads are decoded.
+ * gzip- or deflate-encoded HTTP payloads are decoded, and each page is
+ * made UTF-8 in its own character encoding (encoding.c): the HTTP
+ * Content-Type charset, else what the page declares, else UTF-8, else
+ * what is detected; a page whose bytes no encoding explains is reported
+ * with its record and the byte offset in its payload.
  *
  * Memory: a record is held whole only up to ing->max_document bytes;
  * larger records are skipped by streaming through them.
@@ -275,12 +279,13 @@ static void charset_of(const char *ctype, char *out, size_t size)
 static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 		     const struct record *rec, const char *block, size_t n)
 {
+	struct newsidx_decoded dec = { 0 };
 	struct newsidx_page_hints hints;
 	struct newsidx_buf payload = { 0 };
 	char where[1024], ctype[256], te[64], ce[64], charset[64];
 	const char *body;
 	size_t hl, blen;
-	int status = 0;
+	int status = 0, r;
 	char *host;
 
 	record_where(ing, s, rec, where, sizeof(where));
@@ -369,18 +374,35 @@ static void response(struct newsidx_ingest *ing, struct newsidx_stream *s,
 		body = payload.data ? payload.data : "";
 		blen = payload.len;
 	}
+	/* Each record's page in its own encoding: the HTTP charset, else
+	 * what the page declares or is. */
 	charset_of(ctype, charset, sizeof(charset));
+	r = newsidx_encoding__decode(&dec, body, blen, ing->encoding,
+				     charset[0] ? charset : NULL,
+				     NEWSIDX_ENC_HTML);
+	if (r) {
+		if (r < 0)
+			newsidx_record__reject(ing, where, "out of memory");
+		else
+			newsidx_record__reject(
+			    ing, where, "HTTP payload %s", dec.why);
+		newsidx_decoded__free(&dec);
+		newsidx_buf__free(&payload);
+		return;
+	}
+	snprintf(ing->decoded_as, sizeof(ing->decoded_as), "%s", dec.name);
 	host = newsidx_meta__host(rec->uri);
 	memset(&hints, 0, sizeof(hints));
 	hints.id = rec->uri[0] ? rec->uri : NULL;
 	hints.url = rec->uri[0] ? rec->uri : NULL;
 	hints.date = rec->date[0] ? rec->date : NULL;
 	hints.source = host;
-	hints.charset = charset[0] ? charset : NULL;
 	hints.where = where;
 	hints.record = rec->number;
-	newsidx_html__parse(ing, body, blen, &hints);
+	newsidx_html__parse(ing, dec.text, dec.len, &hints);
+	ing->decoded_as[0] = '\0';
 	free(host);
+	newsidx_decoded__free(&dec);
 	newsidx_buf__free(&payload);
 }
 

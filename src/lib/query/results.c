@@ -97,6 +97,7 @@ newsidx_status_t newsidx_results__fill(struct newsidx_db *db,
 		h->lang = s->lang;
 		h->authors = s->authors;
 		h->topics = s->topics;
+		h->encoding = s->encoding;
 		h->snippet = r->snippets[i] ? r->snippets[i] : "";
 		h->highlights = r->hl[i];
 		h->nhighlights = nhl;

@@ -132,6 +132,7 @@ newsidx_status_t newsidx_article_get(newsidx_article_t **out,
 	sh->pub.lang = sh->s.lang;
 	sh->pub.authors = sh->s.authors;
 	sh->pub.topics = sh->s.topics;
+	sh->pub.encoding = sh->s.encoding;
 	sh->pub.body = sh->s.body;
 	sh->pub.body_len = sh->s.body_len;
 	sh->pub.group = sh->group;

@@ -72,6 +72,7 @@ newsidx_status_t newsidx_docdata__encode(const struct newsidx_article *a,
 	    set_str(o, "url", a->url) || set_str(o, "lang", a->lang) ||
 	    set_str(o, "authors", a->authors) ||
 	    set_str(o, "topics", a->topics) ||
+	    set_str(o, "encoding", a->encoding) ||
 	    (a->tz_minutes &&
 	     json_object_set_new(o, "tz", json_integer(a->tz_minutes)))) {
 		json_decref(o);
@@ -134,10 +135,11 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 	out->lang = get_str(o, "lang");
 	out->authors = get_str(o, "authors");
 	out->topics = get_str(o, "topics");
+	out->encoding = get_str(o, "encoding");
 	json_decref(o);
 	if (!out->id || !out->title || !out->date || !out->place ||
 	    !out->source || !out->path || !out->url || !out->lang ||
-	    !out->authors || !out->topics) {
+	    !out->authors || !out->topics || !out->encoding) {
 		newsidx_stored__clear(out);
 		return NEWSIDX_NOMEM;
 	}
@@ -166,6 +168,7 @@ void newsidx_stored__clear(struct newsidx_stored *s)
 	free(s->lang);
 	free(s->authors);
 	free(s->topics);
+	free(s->encoding);
 	free(s->body);
 	memset(s, 0, sizeof(*s));
 }

@@ -102,7 +102,11 @@
  * The stored record: the bytes "NX2", then a 4-byte big-endian length
  * L, then L bytes of a JSON object with the stored fields (id, title,
  * date, tz (original UTC offset in minutes), place, source, path, url,
- * lang, authors, topics), then the article body, UTF-8, to the end.
+ * lang, authors, topics, encoding), then the article body, UTF-8, to
+ * the end.  encoding (since 0.3) names the character encoding the input
+ * was read in when it was not UTF-8 ("WINDOWS-1252"), and is absent
+ * otherwise; older records lack it and older readers ignore it, so it
+ * needs no new schema version.
  * Schema 5 packs it into value slot NEWSIDX_SLOT_DOC and leaves the
  * document data empty; schema 4 and older kept it as the document data,
  * where Xapian deflates it, and a reader still takes it from there when

@@ -205,6 +205,8 @@ newsidx_status_t newsidx_docdata__encode(const struct newsidx_article *a,
 struct newsidx_stored {
 	char *id, *title, *date, *place, *source, *path, *url, *lang;
 	char *authors, *topics;
+	char *encoding; /* the input's character encoding when it was not
+			   UTF-8; "" in records written before 0.3 */
 	char *body;
 	size_t body_len;
 };
