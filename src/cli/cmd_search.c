@@ -5,7 +5,7 @@
  * (marks in bold on a terminal, [brackets] elsewhere, NO_COLOR honoured),
  * one JSON document (--json), one JSON object per hit (--jsonl) or bare
  * ids (--ids) for programs.  The JSON schema is documented in newsidx(1)
- * and the README.  In the text forms, whatever came from the articles,
+ * and doc/formats.md.  In the text forms, whatever came from the articles,
  * the file names or the command line goes through cli_write(), so a
  * control character in it is shown, not obeyed; JSON escapes its own.
  */
