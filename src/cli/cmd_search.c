@@ -723,18 +723,18 @@ int cmd_show(int argc, char **argv)
 	} else {
 		cli_puts(stdout, art->title);
 		fputs("\n\n", stdout);
-		show_field("id:      ", art->id, 1);
-		show_field("date:    ", art->date, 0);
-		show_field("place:   ", art->place, 0);
-		show_field("source:  ", art->source, 0);
-		show_field("authors: ", art->authors, 0);
-		show_field("topics:  ", art->topics, 0);
-		show_field("url:     ", art->url, 0);
-		show_field("path:    ", art->path, 1);
-		show_field("lang:    ", art->lang, 1);
+		show_field("id:       ", art->id, 1);
+		show_field("date:     ", art->date, 0);
+		show_field("place:    ", art->place, 0);
+		show_field("source:   ", art->source, 0);
+		show_field("authors:  ", art->authors, 0);
+		show_field("topics:   ", art->topics, 0);
+		show_field("url:      ", art->url, 0);
+		show_field("path:     ", art->path, 1);
+		show_field("lang:     ", art->lang, 1);
 		show_field("encoding: ", art->encoding, 0);
 		if (art->copies)
-			printf("copies:  %zu other near-identical article%s\n",
+			printf("copies:   %zu other near-identical article%s\n",
 			       art->copies, art->copies == 1 ? "" : "s");
 		fputc('\n', stdout);
 		cli_write(stdout, art->body, strlen(art->body), 1);

@@ -125,7 +125,7 @@ tail -c +29 "$CORPUS/$EAM" >"$T/eam-body"
 expect_eq "$(jq -j .body "$T/out" | cmp - "$T/eam-body" && echo same)" "same" \
 	"show: the whole body, as given"
 run --index "$IDX" show "$eam"
-expect_out "^place:   New Delhi$" "show: text"
+expect_out "^place:    New Delhi$" "show: text"
 run --index "$IDX" show nope
 expect_rc 1 "show of an unknown id"
 

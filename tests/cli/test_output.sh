@@ -47,8 +47,8 @@ run --index "$IDX" show ctl-1
 expect_rc 0 "show"
 no_controls "$T/out" "show text output"
 expect_out '^Capybara \\x1b\[31mred' "show: title"
-expect_out '^place:   Pla\\x1bce$' "show: place"
-expect_out '^source:  Wire\\x7f$' "show: source"
+expect_out '^place:    Pla\\x1bce$' "show: place"
+expect_out '^source:   Wire\\x7f$' "show: source"
 expect_out "$(printf 'grew\tfast\\.$')" "show: the body keeps tabs and lines"
 expect_out '^A second line \\u0085 here\.$' "show: C1 in the body"
 
