@@ -63,7 +63,8 @@ int cmd_serve(int argc, char **argv);
 
 /* ---- json.c: the JSON documents the commands print and serve sends -- */
 
-/* The facets by name, in the order the documents list them. */
+/* The facets by name, in the order the documents list them (defined in
+ * serve_route.c). */
 struct cli_facet {
 	const char *name;
 	unsigned bit; /* NEWSIDX_FACET_* */

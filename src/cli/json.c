@@ -16,13 +16,6 @@
 
 #include "cli.h"
 
-const struct cli_facet cli_facets[] = {
-	{ "source", NEWSIDX_FACET_SOURCE }, { "place", NEWSIDX_FACET_PLACE },
-	{ "lang", NEWSIDX_FACET_LANG },     { "year", NEWSIDX_FACET_YEAR },
-	{ "month", NEWSIDX_FACET_MONTH },
-};
-const size_t cli_nfacets = sizeof(cli_facets) / sizeof(cli_facets[0]);
-
 /* JSON readers index strings by code point, not by byte. */
 static json_int_t codepoints(const char *s, size_t bytes)
 {

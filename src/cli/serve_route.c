@@ -25,6 +25,16 @@
 
 #include "cli.h"
 
+/* The facets by name, for search --facet and the API's facet=.  Here,
+ * rather than beside the documents in json.c, so that this file links
+ * on its own into its fuzz harness. */
+const struct cli_facet cli_facets[] = {
+	{ "source", NEWSIDX_FACET_SOURCE }, { "place", NEWSIDX_FACET_PLACE },
+	{ "lang", NEWSIDX_FACET_LANG },     { "year", NEWSIDX_FACET_YEAR },
+	{ "month", NEWSIDX_FACET_MONTH },
+};
+const size_t cli_nfacets = sizeof(cli_facets) / sizeof(cli_facets[0]);
+
 /* The field filters: the parameter and the query-language field. */
 static const struct {
 	const char *param, *field;
@@ -49,6 +59,20 @@ static int refuse(struct cli_api_request *rq, int status, const char *fmt,
 	vsnprintf(rq->error, sizeof(rq->error), fmt, ap);
 	va_end(ap);
 	return 0;
+}
+
+/* Up to 40 bytes of s, what a client sent, for a message: control
+ * characters become '?', so that the message stays one line.  buf
+ * holds 48 bytes. */
+static const char *shown(const char *s, char *buf)
+{
+	size_t i;
+
+	for (i = 0; s[i] && i < 40; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
+								     : s[i];
+	buf[i] = '\0';
+	return buf;
 }
 
 /* A parameter's value as a count no larger than max; -1 when it is not
@@ -101,8 +125,11 @@ static int parse_facets(const char *v, unsigned *bits, char *bad,
 			    strncmp(cli_facets[k].name, v, len) == 0)
 				break;
 		if (len && k == cli_nfacets) {
-			snprintf(bad, badlen, "%.*s", (int)(len < 40 ? len : 40),
-				 v);
+			char part[48];
+
+			snprintf(part, sizeof(part), "%.*s",
+				 (int)(len < 40 ? len : 40), v);
+			snprintf(bad, badlen, "%s", shown(part, part));
 			return -1;
 		}
 		if (len)
@@ -197,6 +224,7 @@ static int check_params(struct cli_api_request *rq,
 			int where)
 {
 	size_t i, j, k;
+	char buf[48];
 
 	for (i = 0; i < n; i++) {
 		const char *key = params[i].key;
@@ -207,15 +235,16 @@ static int check_params(struct cli_api_request *rq,
 		if (where == P_SEARCH && filter_of(key) >= 0)
 			continue;
 		if (k == NKNOWN || !(known[k].where & where)) {
-			refuse(rq, 400, "unknown parameter '%.60s'", key);
+			refuse(rq, 400, "unknown parameter '%s'",
+			       shown(key, buf));
 			return -1;
 		}
 		if (strcmp(key, "facet") == 0 || strcmp(key, "facets") == 0)
 			continue;
 		for (j = 0; j < i; j++)
 			if (strcmp(key, params[j].key) == 0) {
-				refuse(rq, 400, "parameter '%.60s' given twice",
-				       key);
+				refuse(rq, 400, "parameter '%s' given twice",
+				       shown(key, buf));
 				return -1;
 			}
 	}
@@ -424,11 +453,13 @@ static int read_options(struct cli_api_request *rq,
 /* Whether method is one a reading path takes; else a 405. */
 static int reading(struct cli_api_request *rq, const char *method)
 {
+	char buf[48];
+
 	rq->allow = "GET, HEAD";
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
 		return 1;
-	refuse(rq, 405, "method %.20s not allowed; allowed: %s", method,
-	       rq->allow);
+	refuse(rq, 405, "method %s not allowed; allowed: %s",
+	       shown(method, buf), rq->allow);
 	return 0;
 }
 
