@@ -483,7 +483,8 @@ static void log_request(struct server *s, const struct exchange *x)
 				      (int)x->status, "bytes",
 				      (json_int_t)x->bytes, "ms", ms);
 
-		line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		line = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4))
+			 : NULL;
 		json_decref(o);
 		if (!line)
 			return;
@@ -691,25 +692,19 @@ static int parse_options(int argc, char **argv, struct server *s,
 	return -1;
 }
 
-/* Start the daemon on the address; NULL after saying why. */
-static struct MHD_Daemon *start(struct server *s, const char *listen)
+/* Start the daemon on the address ss, which listen names; NULL after
+ * saying why. */
+static struct MHD_Daemon *start(struct server *s, const char *listen,
+				struct sockaddr_storage *pss, int loopback)
 {
-	struct sockaddr_storage ss;
-	socklen_t sslen;
+	struct sockaddr_storage ss = *pss;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *di;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC |
 			 MHD_USE_AUTO | MHD_USE_ERROR_LOG;
 	char host[INET6_ADDRSTRLEN] = "?";
-	int loopback = 0;
 
-	if (parse_listen(listen, &ss, &sslen, &loopback)) {
-		cli_usage_error("bad --listen '%s' (ADDR:PORT, [ADDR6]:PORT "
-				"or PORT)",
-				listen);
-		return NULL;
-	}
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	d = MHD_start_daemon(
@@ -778,6 +773,9 @@ int cmd_serve(int argc, char **argv)
 	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
 	sigset_t sigs;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	int loopback = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc, sig;
 
@@ -793,6 +791,10 @@ int cmd_serve(int argc, char **argv)
 	rc = parse_options(argc, argv, &s, &listen);
 	if (rc >= 0)
 		return rc;
+	if (parse_listen(listen, &ss, &sslen, &loopback))
+		return cli_usage_error("bad --listen '%s' (ADDR:PORT, "
+				       "[ADDR6]:PORT or PORT)",
+				       listen);
 	if (s.max_connections < s.max_requests)
 		s.max_connections = s.max_requests;
 	s.index = cli_index_path();
@@ -820,7 +822,7 @@ int cmd_serve(int argc, char **argv)
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	d = start(&s, listen);
+	d = start(&s, listen, &ss, loopback);
 	rc = d ? 0 : 1;
 	if (d) {
 		do
