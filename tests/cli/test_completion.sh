@@ -51,7 +51,7 @@ index_opts=$("$NEWSIDX" help index | grep -o -- '--[a-z][a-z-]*' | sort -u)
 
 for sh in bashc zshc; do
 	expect_eq "$($sh "$NEWSIDX" "")" "$commands" "$sh: every command"
-	expect_eq "$($sh "$NEWSIDX" se)" "search" "$sh: a command by its start"
+	expect_eq "$($sh "$NEWSIDX" sea)" "search" "$sh: a command by its start"
 	expect_eq "$($sh "$NEWSIDX" si)" "similar" "$sh: similar"
 	expect_eq "$($sh "$NEWSIDX" search --li)" "--limit" "$sh: an option"
 	expect_eq "$($sh "$NEWSIDX" --index "$T/x" search --fa)" "--facet" \
