@@ -93,31 +93,6 @@ static newsidx_status_t open_reader(newsidx_db_t **db, int any_schema)
 	}
 }
 
-/* The failed files as a JSON array of {"path", "reason"}. */
-static json_t *failed_json(const newsidx_info_t *info)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	for (i = 0; a && info->failed && i < info->failed_files; i++)
-		json_array_append_new(a, json_pack("{s:s, s:s}", "path",
-						   info->failed[i].path,
-						   "reason",
-						   info->failed[i].reason));
-	return a;
-}
-
-static json_t *counts_json(const newsidx_count_t *c, size_t n)
-{
-	json_t *o = json_object();
-	size_t i;
-
-	for (i = 0; o && i < n; i++)
-		json_object_set_new(o, c[i].value,
-				    json_integer((json_int_t)c[i].count));
-	return o;
-}
-
 int cmd_stats(int argc, char **argv)
 {
 	newsidx_info_t *info = NULL;
@@ -141,28 +116,7 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	}
 	if (json) {
-		json_t *o = json_pack(
-			"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
-			"s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
-			"index", info->path, "articles",
-			(json_int_t)info->articles, "terms",
-			(json_int_t)info->terms, "disk_bytes",
-			(json_int_t)info->disk_bytes, "updated", info->updated,
-			"schema_version", info->schema_version,
-			"schema_current", info->schema_current, "stemmer",
-			info->stemmer, "stemmer_version",
-			info->stemmer_version, "positions", info->positions,
-			"dictionary_bytes", (json_int_t)info->dictionary_bytes,
-			"stem_codes", (json_int_t)info->stem_codes,
-			"term_lists", info->term_lists,
-			"deleted", (json_int_t)info->deleted,
-			"retired_bytes", (json_int_t)info->retired_bytes,
-			"files",
-			(json_int_t)info->files, "failed_files",
-			(json_int_t)info->failed_files, "sources",
-			counts_json(info->sources, info->nsources), "months",
-			counts_json(info->months, info->nmonths), "failed",
-			failed_json(info));
+		json_t *o = cli_info_json(info);
 
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));

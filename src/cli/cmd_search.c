@@ -36,13 +36,6 @@ struct style {
 		*dim_off;
 };
 
-static const struct { const char *name; unsigned bit; } facet_names[] = {
-	{ "source", NEWSIDX_FACET_SOURCE }, { "place", NEWSIDX_FACET_PLACE },
-	{ "lang", NEWSIDX_FACET_LANG },     { "year", NEWSIDX_FACET_YEAR },
-	{ "month", NEWSIDX_FACET_MONTH },
-};
-#define NFACET_NAMES (sizeof(facet_names) / sizeof(facet_names[0]))
-
 /* Show a path relative to the current directory when it is below it. */
 static const char *display_path(const char *path, const char *cwd)
 {
@@ -112,13 +105,13 @@ static void print_text(const newsidx_results_t *r, const char *what,
 	else
 		printf("%s%zu article%s match%s\n", exact ? "" : "about ",
 		       total, total == 1 ? "" : "s", total == 1 ? "es" : "");
-	for (k = 0; k < NFACET_NAMES; k++) {
+	for (k = 0; k < cli_nfacets; k++) {
 		const newsidx_count_t *c;
-		size_t n = newsidx_results_facet(r, facet_names[k].bit, &c);
+		size_t n = newsidx_results_facet(r, cli_facets[k].bit, &c);
 
-		if (!(a->so.facets & facet_names[k].bit))
+		if (!(a->so.facets & cli_facets[k].bit))
 			continue;
-		printf("\nby %s:\n", facet_names[k].name);
+		printf("\nby %s:\n", cli_facets[k].name);
 		for (i = 0; i < n; i++) {
 			printf("  %8zu  ", c[i].count);
 			cli_puts(stdout, c[i].value);
@@ -165,111 +158,12 @@ static void print_text(const newsidx_results_t *r, const char *what,
 	}
 }
 
-/* JSON readers index strings by code point, not by byte. */
-static json_int_t codepoints(const char *s, size_t bytes)
-{
-	json_int_t n = 0;
-	size_t i;
-
-	for (i = 0; i < bytes; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
-static int add_str(json_t *o, const char *k, const char *v)
-{
-	return json_object_set_new(o, k, json_string(v ? v : ""));
-}
-
-static json_t *hit_json(const newsidx_hit_t *h)
-{
-	json_t *o = json_object(), *hl = json_array();
-	size_t k;
-	int err = !o || !hl;
-
-	err |= add_str(o, "id", h->id);
-	err |= json_object_set_new(o, "rank", json_integer((json_int_t)h->rank));
-	err |= json_object_set_new(o, "score", json_real(h->score));
-	err |= add_str(o, "title", h->title);
-	err |= add_str(o, "date", h->date);
-	err |= add_str(o, "place", h->place);
-	err |= add_str(o, "source", h->source);
-	err |= add_str(o, "path", h->path);
-	err |= add_str(o, "url", h->url);
-	err |= add_str(o, "lang", h->lang);
-	err |= add_str(o, "authors", h->authors);
-	err |= add_str(o, "topics", h->topics);
-	err |= add_str(o, "encoding", h->encoding);
-	err |= add_str(o, "snippet", h->snippet);
-	for (k = 0; !err && k < h->nhighlights; k++)
-		err |= json_array_append_new(
-			hl, json_pack("[II]",
-				      codepoints(h->snippet,
-						 h->highlights[2 * k]),
-				      codepoints(h->snippet,
-						 h->highlights[2 * k + 1])));
-	err |= json_object_set_new(o, "highlights", hl);
-	err |= json_object_set_new(o, "copies",
-				   json_integer((json_int_t)h->copies));
-	err |= add_str(o, "group", h->group);
-	if (err) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
 static int print_json(const newsidx_results_t *r, const char *query,
 		      const struct search_args *a)
 {
-	json_t *doc = json_object(), *hits = json_array(),
-	       *facets = json_object();
-	const char *sug = newsidx_results_suggestion(r);
-	size_t i, k;
-	int err = !doc || !hits || !facets;
+	json_t *doc = cli_results_json(r, query, &a->so);
+	int err = !doc;
 
-	err |= add_str(doc, "query", query);
-	err |= json_object_set_new(
-		doc, "total", json_integer((json_int_t)newsidx_results_total(r)));
-	err |= json_object_set_new(
-		doc, "total_exact",
-		json_boolean(newsidx_results_total_exact(r)));
-	err |= json_object_set_new(
-		doc, "total_all",
-		json_integer((json_int_t)newsidx_results_total_all(r)));
-	err |= json_object_set_new(
-		doc, "total_some",
-		json_integer((json_int_t)newsidx_results_total_some(r)));
-	err |= json_object_set_new(doc, "offset",
-				   json_integer((json_int_t)a->so.offset));
-	err |= json_object_set_new(doc, "limit",
-				   json_integer((json_int_t)a->so.limit));
-	err |= json_object_set_new(doc, "relaxed",
-				   json_boolean(newsidx_results_relaxed(r)));
-	err |= json_object_set_new(doc, "suggestion",
-				   sug ? json_string(sug) : json_null());
-	for (k = 0; !err && k < NFACET_NAMES; k++) {
-		const newsidx_count_t *c;
-		size_t n = newsidx_results_facet(r, facet_names[k].bit, &c);
-		json_t *list = json_array();
-
-		if (!(a->so.facets & facet_names[k].bit)) {
-			json_decref(list);
-			continue;
-		}
-		for (i = 0; list && i < n; i++)
-			json_array_append_new(
-				list, json_pack("{s:s, s:I}", "value",
-						c[i].value, "count",
-						(json_int_t)c[i].count));
-		err |= json_object_set_new(facets, facet_names[k].name, list);
-	}
-	err |= json_object_set_new(doc, "facets", facets);
-	for (i = 0; !err && i < newsidx_results_count(r); i++)
-		err |= json_array_append_new(
-			hits, hit_json(newsidx_results_hit(r, i)));
-	err |= json_object_set_new(doc, "hits", hits);
 	if (!err)
 		err = json_dumpf(doc, stdout, JSON_INDENT(2)) ||
 		      fputc('\n', stdout) == EOF;
@@ -287,7 +181,7 @@ static int print_results(const newsidx_results_t *r, const char *query,
 		return print_json(r, query, a);
 	case JSONL:
 		for (i = 0; i < newsidx_results_count(r); i++) {
-			json_t *o = hit_json(newsidx_results_hit(r, i));
+			json_t *o = cli_hit_json(newsidx_results_hit(r, i));
 
 			if (!o || json_dumpf(o, stdout, JSON_COMPACT) ||
 			    fputc('\n', stdout) == EOF) {
@@ -318,14 +212,14 @@ static int parse_facets(const char *list, unsigned *out)
 	snprintf(buf, sizeof(buf), "%s", list);
 	for (tok = strtok_r(buf, ",", &save); tok;
 	     tok = strtok_r(NULL, ",", &save)) {
-		for (k = 0; k < NFACET_NAMES; k++)
-			if (strcmp(tok, facet_names[k].name) == 0)
+		for (k = 0; k < cli_nfacets; k++)
+			if (strcmp(tok, cli_facets[k].name) == 0)
 				break;
-		if (k == NFACET_NAMES)
+		if (k == cli_nfacets)
 			return cli_usage_error("bad --facet '%s' (source, "
 					       "place, lang, year or month)",
 					       tok);
-		*out |= facet_names[k].bit;
+		*out |= cli_facets[k].bit;
 	}
 	return 0;
 }
@@ -706,15 +600,7 @@ int cmd_show(int argc, char **argv)
 	if (st) {
 		rc = cli_fail(st, db);
 	} else if (json) {
-		json_t *o = json_pack(
-			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
-			"s:s, s:s, s:I, s:s}",
-			"id", art->id, "title", art->title, "date", art->date,
-			"place", art->place, "source", art->source, "path",
-			art->path, "url", art->url, "lang", art->lang,
-			"authors", art->authors, "topics", art->topics, "body",
-			art->body, "group", art->group, "copies",
-			(json_int_t)art->copies, "encoding", art->encoding);
+		json_t *o = cli_article_json(art);
 
 		if (!o || json_dumpf(o, stdout, JSON_INDENT(2)))
 			rc = cli_fail(NEWSIDX_NOMEM, NULL);

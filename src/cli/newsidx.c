@@ -38,6 +38,7 @@ const char cli_usage_main[] =
 	"  compact           compact the index in place, atomically\n"
 	"  rebuild           re-index everything into a fresh index\n"
 	"  delete ID...      delete articles (or: delete --query QUERY)\n"
+	"  serve             answer searches over HTTP with JSON\n"
 	"  help [COMMAND]    show help for a command\n"
 	"\n"
 	"options:\n"
@@ -189,6 +190,52 @@ const char cli_usage_delete[] =
 	"\n"
 	"Delete the articles with these ids, or every article matching QUERY\n"
 	"(the search language; see 'newsidx help search').\n";
+
+const char cli_usage_serve[] =
+	"usage: newsidx serve [OPTIONS]\n"
+	"\n"
+	"Answer searches over HTTP with the JSON documents of search, show,\n"
+	"similar and stats --json:\n"
+	"  GET /api/search?q=QUERY       search; also limit, offset, sort,\n"
+	"                                facet, lang, all_copies,"
+	" exact_count,\n"
+	"                                snippets, snippet_words, recent,\n"
+	"                                feedback, from, to, since and the\n"
+	"                                filters title, source, place,"
+	" author,\n"
+	"                                topic, url, language\n"
+	"  GET /api/articles/ID          one article (ID percent-encoded)\n"
+	"  GET /api/articles/ID/similar  articles like it\n"
+	"  GET /api/stats                the index's description\n"
+	"  GET /healthz                  {\"status\":\"ok\"} while running\n"
+	"Errors are JSON too: {\"error\": MESSAGE, \"status\": CODE}.  One\n"
+	"access-log line per request goes to stderr.  SIGTERM and SIGINT\n"
+	"finish the requests under way, then stop (exit 0).  There is no\n"
+	"TLS: put a reverse proxy in front for anything but this machine.\n"
+	"\n"
+	"options:\n"
+	"  --index DIR              the index directory\n"
+	"  --listen ADDR:PORT       where to listen (default 127.0.0.1:8080;\n"
+	"                           PORT or :PORT alone: loopback).  An\n"
+	"                           address other than loopback lets any\n"
+	"                           machine that reaches it search\n"
+	"  --threads N              readers, so searches run at once\n"
+	"                           (default: one per core, at least 2)\n"
+	"  --max-requests N         requests admitted at once; more get 503\n"
+	"                           with Retry-After (default 64)\n"
+	"  --max-connections N      open connections (default 256)\n"
+	"  --max-request-bytes N    request line and headers, and any body\n"
+	"                           (default 32768)\n"
+	"  --max-query-bytes N      the query with its filters (default and\n"
+	"                           at most 8192)\n"
+	"  --max-limit N            hits a page may ask for (default 100)\n"
+	"  --max-offset N           hits a page may skip (default 10000)\n"
+	"  --timeout SECONDS        a silent connection is closed, and a\n"
+	"                           request waiting for a reader gets 503,\n"
+	"                           after this long (default 10)\n"
+	"  --cors ORIGIN            let pages from ORIGIN read the API\n"
+	"                           (default: no CORS header)\n"
+	"  --log-json               log requests as JSON lines\n";
 
 const char cli_usage_search[] =
 	"usage: newsidx search [OPTIONS] QUERY...\n"
@@ -442,6 +489,7 @@ static const struct {
 	{ "delete", cmd_delete, cli_usage_delete },
 	{ "similar", cmd_similar, cli_usage_similar },
 	{ "show", cmd_show, cli_usage_show },
+	{ "serve", cmd_serve, cli_usage_serve },
 };
 
 static int cmd_help(int argc, char **argv)

@@ -45,13 +45,13 @@ zshc() {
 }
 
 commands=$("$NEWSIDX" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' | sort)
-expect_eq "$(echo "$commands" | wc -l | tr -d ' ')" "10" "help lists 10 commands"
+expect_eq "$(echo "$commands" | wc -l | tr -d ' ')" "11" "help lists 11 commands"
 search_opts=$("$NEWSIDX" help search | grep -o -- '--[a-z][a-z-]*' | sort -u)
 index_opts=$("$NEWSIDX" help index | grep -o -- '--[a-z][a-z-]*' | sort -u)
 
 for sh in bashc zshc; do
 	expect_eq "$($sh "$NEWSIDX" "")" "$commands" "$sh: every command"
-	expect_eq "$($sh "$NEWSIDX" se)" "search" "$sh: a command by its start"
+	expect_eq "$($sh "$NEWSIDX" sea)" "search" "$sh: a command by its start"
 	expect_eq "$($sh "$NEWSIDX" si)" "similar" "$sh: similar"
 	expect_eq "$($sh "$NEWSIDX" search --li)" "--limit" "$sh: an option"
 	expect_eq "$($sh "$NEWSIDX" --index "$T/x" search --fa)" "--facet" \

@@ -47,6 +47,11 @@ $CLANG $FLAGS -o "$T/fuzz_docdata" \
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_ignore" "$top_srcdir/tests/fuzz/fuzz_ignore.c" \
 	"$S/index/ignore.c" || fail=1
+# The server's routing: the CLI's own file, with the CLI's headers.
+# shellcheck disable=SC2086
+$CLANG $FLAGS -I"$top_srcdir/src/cli" -o "$T/fuzz_serve" \
+	"$top_srcdir/tests/fuzz/fuzz_serve.c" "$top_srcdir/src/cli/serve_route.c" \
+	|| fail=1
 [ $fail -eq 0 ] || { echo "FAIL: building the harnesses"; exit 1; }
 mkdir -p "$T/corpus-ingest" "$T/corpus-query"
 cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
@@ -54,7 +59,7 @@ cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
 printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
 F="$top_srcdir/tests/fixtures/formats"
-for h in feed html warc sgml meta positions docdata ignore encoding; do
+for h in feed html warc sgml meta positions docdata ignore encoding serve; do
 	mkdir -p "$T/corpus-$h"
 done
 # Seeds for the decoder: the first byte picks what is forced, the
@@ -67,6 +72,10 @@ printf '\040<?xml version="1.0" encoding="ISO-8859-1"?><rss><channel><item><titl
 printf '\000\377\376h\000i\000' >"$T/corpus-encoding/utf16"
 printf '\002\223\372\226{\202\314\203j\203\205\201[\203X' \
 	>"$T/corpus-encoding/sjis"
+printf 'GET\000/api/search\000q\000"high-speed railway" OR japan\000limit\00020\000facet\000source,month\000place\000New Delhi\000from\0002024-03\000since\0007d' \
+	>"$T/corpus-serve/search"
+printf 'GET\000/api/articles/https://x.example/a b/similar\000offset\0005\000all_copies\000\377' \
+	>"$T/corpus-serve/similar"
 printf '# archive\n*.dtd\n!keep.dtd\n/top/\n**/tmp/**\n[a-c]?[!x]\\ \n' \
 	>"$T/corpus-ignore/seed"
 printf 'Japan and India agreed on new steps.' >"$T/corpus-docdata/seed"
@@ -79,7 +88,8 @@ cp "$F"/*.sgm "$T/corpus-sgml/"
 cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
 printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
 printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
-for h in query ingest feed html warc sgml meta positions docdata ignore encoding; do
+for h in query ingest feed html warc sgml meta positions docdata ignore \
+	encoding serve; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then
