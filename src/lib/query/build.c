@@ -83,8 +83,7 @@ int newsidx_build__tokens(struct builder *b, const char *text,
 
 /* The term for a text token: its stem, with the field's prefix. */
 static xapc_query_t *text_term(struct builder *b, const char *prefix,
-			       const struct qtok *t, unsigned pos,
-			       uint64_t *hash)
+			       const struct qtok *t, int alone, uint64_t *hash)
 {
 	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	const char *stem;
@@ -94,13 +93,13 @@ static xapc_query_t *text_term(struct builder *b, const char *prefix,
 	stem = newsidx_analyzer__stem(b->an, t->text, t->len, &slen);
 	if (!stem || plen + slen >= sizeof(term))
 		return newsidx_build__nomem(b);
-	if (b->stems && newsidx_stemset__add(b->stems, stem, slen))
+	if (alone && b->stems && newsidx_stemset__add(b->stems, stem, slen))
 		return newsidx_build__nomem(b);
 	if (hash)
 		*hash = newsidx_pos__hash(stem, slen);
 	memcpy(term, prefix, plen);
 	memcpy(term + plen, stem, slen);
-	q = xapc_query_term(term, plen + slen, 1, pos);
+	q = xapc_query_term(term, plen + slen, 1, 0);
 	if (q && plen == 0 && b->title && b->ntitle < b->captitle &&
 	    slen + 1 < sizeof(term)) {
 		/* Remember "S"+stem: matches in titles can be boosted. */
@@ -251,6 +250,46 @@ static char *synonym_key(struct builder *b, const struct qtoks *tk)
 }
 
 /*
+ * Tell the snippet which words to mark: the tokens idx[0..n) of tk are
+ * one word, marked wherever it stands, or a phrase, whose words are
+ * marked only where they stand together.
+ */
+static void highlight_words(struct builder *b, const struct qtoks *tk,
+			    const size_t *idx, size_t n)
+{
+	char **stem;
+	size_t *len, i, k = 0;
+	const char *st;
+
+	if (!b->stems || n == 0)
+		return;
+	if (n == 1) {
+		st = newsidx_analyzer__stem(b->an, tk->t[idx[0]].text,
+					    tk->t[idx[0]].len, &i);
+		if (!st || newsidx_stemset__add(b->stems, st, i))
+			newsidx_build__nomem(b);
+		return;
+	}
+	stem = calloc(n, sizeof(*stem));
+	len = calloc(n, sizeof(*len));
+	/* The analyzer's stem is only good until its next call: copy. */
+	for (k = 0; stem && len && k < n; k++) {
+		st = newsidx_analyzer__stem(b->an, tk->t[idx[k]].text,
+					    tk->t[idx[k]].len, &len[k]);
+		stem[k] = st ? newsidx_strndup(st, len[k]) : NULL;
+		if (!stem[k])
+			break;
+	}
+	if (k < n || newsidx_stemset__add_phrase(
+			     b->stems, (const char *const *)stem, len, n))
+		newsidx_build__nomem(b);
+	for (i = 0; stem && i < k; i++)
+		free(stem[i]);
+	free(stem);
+	free(len);
+}
+
+/*
  * Text words and phrases.  Compounds are searched as the phrase of their
  * parts or as the joined form, so "high-speed", "high speed" and
  * "highspeed" in a document all match "high-speed" in a query.
@@ -261,6 +300,7 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 	struct qtoks tk;
 	xapc_query_t **plain = NULL, **joined = NULL, *alt[2] = { 0 }, *q;
 	uint64_t *ph = NULL, *jh = NULL;
+	size_t *pidx = NULL, *jidx = NULL;
 	unsigned char *title = NULL;
 	size_t i, np = 0, nj = 0, nalt = 0;
 	int has_joined = 0;
@@ -277,7 +317,9 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 	ph = calloc(tk.n, sizeof(*ph));
 	jh = calloc(tk.n, sizeof(*jh));
 	title = malloc(tk.n);
-	if (!plain || !joined || !ph || !jh || !title)
+	pidx = calloc(tk.n, sizeof(*pidx));
+	jidx = calloc(tk.n, sizeof(*jidx));
+	if (!plain || !joined || !ph || !jh || !title || !pidx || !jidx)
 		goto oom;
 	memset(title, *prefix != '\0', tk.n);
 	for (i = 0; i < tk.n; i++) {
@@ -300,14 +342,17 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 					xapc_query_free(joined[--nj]);
 				break;
 			}
+			jidx[nj] = i;
 			joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
 			if (!joined[nj++])
 				goto oom;
 			continue;
 		}
+		pidx[np] = i;
 		plain[np] = text_term(b, prefix, t, 0, &ph[np]);
 		if (!plain[np++])
 			goto oom;
+		jidx[nj] = i;
 		joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
 		if (!joined[nj++])
 			goto oom;
@@ -336,12 +381,17 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 		if (!alt[nalt++])
 			goto oom;
 	}
+	highlight_words(b, &tk, pidx, np);
+	if (has_joined)
+		highlight_words(b, &tk, jidx, nj);
 	newsidx_build__free_all(plain, np);
 	newsidx_build__free_all(joined, nj);
 	free(plain);
 	free(joined);
 	free(ph);
 	free(jh);
+	free(pidx);
+	free(jidx);
 	free(title);
 	q = combine(b, XAPC_OP_OR, alt, nalt, 0);
 	newsidx_build__free_all(alt, nalt);
@@ -364,6 +414,8 @@ oom:
 	free(joined);
 	free(ph);
 	free(jh);
+	free(pidx);
+	free(jidx);
 	free(title);
 	free(tk.t);
 	return newsidx_build__nomem(b);
@@ -516,7 +568,7 @@ static xapc_query_t *near_query(struct builder *b,
 				goto out;
 			}
 			title[nq] = *prefix != '\0';
-			qs[nq] = text_term(b, prefix, &tk.t[j], 0, &hs[nq]);
+			qs[nq] = text_term(b, prefix, &tk.t[j], 1, &hs[nq]);
 			if (!qs[nq++]) {
 				free(tk.t);
 				goto out;
