@@ -29,6 +29,17 @@ expect_no_out "The \[speed\]" "the word outside the phrase not marked"
 run --index "$IDX" search --snippet-words 60 -- 'speed'
 expect_out "The \[speed\] of" "a lone word marked everywhere"
 
+# A country's adjective is the country: "sanctions russia" ranks the
+# story that says "Russian" four times and "Russia's" once above the one
+# where the league "sanctioned" turf and Russia is named in passing, and
+# its snippet shows the Russia match.
+run --index "$IDX" search --json --snippet-words 20 -- 'sanctions russia'
+expect_rc 0 "search sanctions russia"
+expect_eq "$(jqout '.hits[0].id')" "q-oil" "the story about Russia first"
+expect_eq "$(jqout '[.hits[0] | .snippet as $s | .highlights[] |
+	$s[.[0]:.[1]] | ascii_downcase | test("^russia")] | any')" "true" \
+	"its snippet marks the Russia match"
+
 # Did you mean: a rare word one edit from a far more common one
 # ("semiconducter" in 1 article, "semiconductor" in 24), not only a word
 # the index has never seen; never for the common word itself, never

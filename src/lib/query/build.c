@@ -152,18 +152,41 @@ xapc_query_t *newsidx_build__join2(struct builder *b, xapc_op_t op,
 #define SYNONYM_WEIGHT 0.25
 
 /*
+ * Whether the one-word synonym w is another form of the word key
+ * rather than another word: their stems share a start of four letters
+ * or more that leaves at most one letter of the shorter out ("russia",
+ * "russian"; "china", "chines").  In the bundled table that is exactly
+ * the countries and their adjectives, which the stemmer does not join.
+ */
+static int variant(const char *key, const char *w)
+{
+	size_t kl = strlen(key), wl = strlen(w), k = 0;
+	size_t shorter = kl < wl ? kl : wl;
+
+	if (strchr(key, ' '))
+		return 0;
+	while (k < shorter && key[k] == w[k])
+		k++;
+	return k >= 4 && k + 1 >= shorter;
+}
+
+/*
  * Add the synonyms of key (stems joined by spaces) to q: each synonym a
  * term or a phrase, all of them together at SYNONYM_WEIGHT, measured on
- * TIME and Cranfield to help where OP_SYNONYM's full weight hurt.
+ * TIME and Cranfield to help where OP_SYNONYM's full weight hurt.  A
+ * synonym that is another form of the same word (see variant) joins q
+ * under OP_SYNONYM instead, as if it were the word: an article about
+ * Russia that says "Russian" five times and "Russia" once is as much
+ * about Russia as one that says "Russia" six times.
  */
 static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 				  const char *key, xapc_query_t *q)
 {
 	char **syn = NULL, term[NEWSIDX_MAX_TOKEN * 4 + 8];
-	xapc_query_t *alt[8], *parts[8];
+	xapc_query_t *alt[8], *parts[8], *same[8];
 	uint64_t hs[8];
 	unsigned char title[8];
-	size_t nsyn = 0, nalt = 0, i, plen = strlen(prefix);
+	size_t nsyn = 0, nalt = 0, nsame = 0, i, plen = strlen(prefix);
 	int x;
 
 	if (!q)
@@ -193,7 +216,13 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 			if (parts[np])
 				np++;
 		}
-		if (np && nalt < 8) {
+		if (np == 1 && nsame < 7 && variant(key, syn[i])) {
+			/* The snippet marks it as the word itself. */
+			same[nsame++] = parts[0];
+			if (b->stems && newsidx_stemset__add(b->stems, syn[i],
+							     strlen(syn[i])))
+				newsidx_build__nomem(b);
+		} else if (np && nalt < 8) {
 			alt[nalt] =
 			    np == 1
 				? parts[0]
@@ -209,6 +238,20 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 		free(syn[i]);
 	}
 	free(syn);
+	if (nsame) {
+		xapc_query_t *one;
+
+		/* combine() copies: q and the variants are freed here. */
+		memmove(same + 1, same, nsame * sizeof(*same));
+		same[0] = q;
+		one = combine(b, XAPC_OP_SYNONYM, same, nsame + 1, 0);
+		newsidx_build__free_all(same, nsame + 1);
+		q = one;
+		if (!q) {
+			newsidx_build__free_all(alt, nalt);
+			return NULL;
+		}
+	}
 	if (nalt) {
 		xapc_query_t *any = combine(b, XAPC_OP_OR, alt, nalt, 0);
 		xapc_query_t *scaled = any ? xapc_query_scale(any,
