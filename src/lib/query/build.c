@@ -665,6 +665,92 @@ static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
 }
 
 /*
+ * Proximity: two plain words of the query that stand next to each other
+ * as typed earn PROX_WEIGHT of their weight again in an article where
+ * they stand within PROX_SLACK words of each other, in any order, so
+ * that an article holding "high-speed railway" ranks above one that
+ * says "high-speed" here and "railway" there.  PROX_WEIGHT is the one
+ * parameter.  Measured with bench/eval (bench/README.md), every weight
+ * tried lowered MAP on TIME, Cranfield and Reuters, so it is off (0);
+ * build with CPPFLAGS=-DPROX_WEIGHT=0.25 to measure it again.
+ */
+#ifndef PROX_WEIGHT
+#define PROX_WEIGHT 0
+#endif
+#define PROX_SLACK 2
+
+/* NEAR over the words of the texts x and y, within PROX_SLACK. */
+static xapc_query_t *near_pair(struct builder *b, const char *x,
+			       const char *y)
+{
+	const char *text[2] = { x, y };
+	xapc_query_t *qs[16], *q = NULL;
+	uint64_t hs[16];
+	unsigned char title[16] = { 0 };
+	size_t nq = 0, i, j;
+	xapc_query_t **boost = b->title;
+
+	/* The words' title boosts are in the query already. */
+	b->title = NULL;
+	for (i = 0; i < 2; i++) {
+		struct qtoks tk;
+
+		if (newsidx_build__tokens(b, text[i], &tk))
+			goto out;
+		for (j = 0; j < tk.n && nq < 16; j++) {
+			if (tk.t[j].flags & NEWSIDX_TOK_JOINED)
+				continue;
+			qs[nq] = text_term(b, "", &tk.t[j], 0, &hs[nq]);
+			if (!qs[nq++]) {
+				free(tk.t);
+				goto out;
+			}
+		}
+		free(tk.t);
+	}
+	if (nq >= 2)
+		q = newsidx_phrase__query(b, qs, hs, title, nq,
+					  (unsigned)(nq + PROX_SLACK), 0);
+out:
+	b->title = boost;
+	newsidx_build__free_all(qs, nq);
+	return q;
+}
+
+/* The proximity bonus of the plain words of n (ps tells which), scaled
+ * by weight, or NULL when there is no pair. */
+static xapc_query_t *proximity(struct builder *b,
+			       const struct newsidx_qnode *n,
+			       const struct part *ps, double weight)
+{
+	xapc_query_t *pairs[32], *any, *q;
+	size_t i, np = 0, prev = (size_t)-1;
+
+	for (i = 0; i < n->nkids && np < 32; i++) {
+		if (!ps[i].plain || !ps[i].scored || !n->kids[i]->text)
+			continue;
+		if (prev != (size_t)-1) {
+			pairs[np] = near_pair(b, n->kids[prev]->text,
+					      n->kids[i]->text);
+			if (b->st)
+				break;
+			if (pairs[np])
+				np++;
+		}
+		prev = i;
+	}
+	if (b->st || np == 0) {
+		newsidx_build__free_all(pairs, np);
+		return NULL;
+	}
+	any = combine(b, XAPC_OP_OR, pairs, np, 0);
+	newsidx_build__free_all(pairs, np);
+	q = any ? xapc_query_scale(any, weight) : NULL;
+	xapc_query_free(any);
+	return q;
+}
+
+/*
  * The soft form of the top-level AND of pos[0..np) (see SOFT_WORDS):
  * any plain word matches, the AND of them all earns SOFT_BONUS, which
  * ranks the article ahead of every partial match, and the other parts
@@ -673,8 +759,10 @@ static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
  * with nothing consumed, when fewer than two plain words would rank
  * softly and the query stays strict.
  */
-static xapc_query_t *soft_query(struct builder *b, const struct part *ps,
-				size_t nkids, xapc_query_t **pos, size_t np)
+static xapc_query_t *soft_query(struct builder *b,
+				const struct newsidx_qnode *n,
+				const struct part *ps, size_t nkids,
+				xapc_query_t **pos, size_t np)
 {
 	xapc_query_t **plain = calloc(np, sizeof(*plain));
 	xapc_query_t **must = calloc(np, sizeof(*must));
@@ -701,6 +789,12 @@ static xapc_query_t *soft_query(struct builder *b, const struct part *ps,
 		    newsidx_build__join2(
 			b, XAPC_OP_FILTER, xapc_query_fixed_weight(SOFT_BONUS),
 			combine(b, XAPC_OP_AND, plain, nplain, 0)));
+		if (q && PROX_WEIGHT > 0) {
+			xapc_query_t *near = proximity(b, n, ps, PROX_WEIGHT);
+
+			if (near)
+				q = newsidx_build__join2(b, XAPC_OP_OR, q, near);
+		}
 		if (q && nmust) {
 			/* A fresh handle even for one part, which pos keeps
 			 * (combine() would take it). */
@@ -778,7 +872,7 @@ static xapc_query_t *group_query(struct builder *b,
 	}
 	if (np > 1 && top && is_and && !b->relax && b->soft_ok &&
 	    (np >= SOFT_WORDS || b->soft_short))
-		q = soft_query(b, ps, n->nkids, pos, np);
+		q = soft_query(b, n, ps, n->nkids, pos, np);
 	if (b->st)
 		goto out;
 	if (q) {
