@@ -926,7 +926,8 @@ static void set_from(struct newsidx_analyzer *an, struct newsidx_stemset *s,
 struct bf_tok {
 	size_t start, end;
 	int joined;
-	int match;
+	int match; /* may be marked: its stem is in the set */
+	int must;  /* must be marked: its stem matches alone */
 };
 
 struct bf {
@@ -953,6 +954,7 @@ static int bf_token(void *ctx, const struct newsidx_token *tok)
 	b->t[b->n].end = tok->end;
 	b->t[b->n].joined = (tok->flags & NEWSIDX_TOK_JOINED) != 0;
 	b->t[b->n].match = newsidx_stemset__has(b->set, stem, n);
+	b->t[b->n].must = newsidx_stemset__alone(b->set, stem, n);
 	b->n++;
 	return 0;
 }
@@ -960,8 +962,8 @@ static int bf_token(void *ctx, const struct newsidx_token *tok)
 /*
  * The brute-force check of a snippet's highlights.  Tokenize the text
  * again; a word matches when its stem is in the set, or when it is a
- * part of a compound whose joined form is.  Then every matching word
- * must lie inside a highlight, and every highlight must start at the
+ * part of a compound whose joined form is.  Then every word that
+ * matches alone (not only in a phrase) must lie inside a highlight, and every highlight must start at the
  * start of a matching word, end at the end of one, and contain nothing
  * but matching words and the hyphens between them.  Returns the number
  * of words (joined forms not counted).
@@ -983,8 +985,10 @@ static size_t check_highlights(struct newsidx_analyzer *an,
 			continue;
 		for (j = 0; j < b.n; j++)
 			if (!b.t[j].joined && b.t[j].start >= b.t[i].start &&
-			    b.t[j].end <= b.t[i].end)
+			    b.t[j].end <= b.t[i].end) {
 				b.t[j].match = 1;
+				b.t[j].must |= b.t[i].must;
+			}
 	}
 	ck_assert(nhl == 0 || hl != NULL);
 	for (k = 0; k < nhl; k++) {
@@ -997,7 +1001,7 @@ static size_t check_highlights(struct newsidx_analyzer *an,
 		if (b.t[i].joined)
 			continue;
 		words++;
-		if (!b.t[i].match)
+		if (!b.t[i].must)
 			continue;
 		for (k = 0; k < nhl; k++)
 			if (hl[2 * k] <= b.t[i].start &&
@@ -1185,6 +1189,77 @@ START_TEST(test_snippet_table)
 	snip_make(an, &set, r->body, strlen(r->body), r->nwords, &sn);
 	ck_assert_str_eq(sn.text, r->text);
 	ck_assert_str_eq(sn.marks, r->marks);
+	snip_free(&sn);
+	newsidx_stemset__free(&set);
+	newsidx_analyzer__free(an);
+}
+END_TEST
+
+/* Add the stems of the words w[0..n) to the set as one phrase. */
+static void set_phrase(struct newsidx_analyzer *an, struct newsidx_stemset *s,
+		       const char *const *w, size_t n)
+{
+	const char *stem[8];
+	size_t len[8], i;
+	char *copy[8];
+
+	ck_assert_uint_le(n, 8);
+	for (i = 0; i < n; i++) {
+		const char *st = newsidx_analyzer__stem(an, w[i], strlen(w[i]),
+							&len[i]);
+
+		ck_assert_ptr_nonnull(st);
+		copy[i] = newsidx_strndup(st, len[i]);
+		stem[i] = copy[i];
+	}
+	ck_assert_int_eq(newsidx_stemset__add_phrase(s, stem, len, n), 0);
+	for (i = 0; i < n; i++)
+		free(copy[i]);
+}
+
+/* Words searched only in a phrase are marked only where it stands. */
+START_TEST(test_snippet_phrase_marks)
+{
+	static const char *const hsr[] = { "high", "speed", "railway" };
+	static const char *const hs[] = { "high", "speed" };
+	static const char *const su[] = { "speed", "up" };
+	static const char *const jr[] = { "highspeed", "railway" };
+	static const char body[] = "Officials want to speed up work. The "
+				   "high-speed railway is due. The speed "
+				   "of a highspeed railway is high.";
+	struct newsidx_analyzer *an = analyzer();
+	struct newsidx_stemset set = { 0 };
+	struct snip sn;
+
+	set_phrase(an, &set, hsr, 3);
+	snip_make(an, &set, body, strlen(body), 30, &sn);
+	ck_assert_str_eq(sn.marks, "high-speed|railway");
+	snip_free(&sn);
+	/* the joined form as a phrase word matches a written compound and
+	 * the word written joined */
+	newsidx_stemset__free(&set);
+	set_phrase(an, &set, jr, 2);
+	snip_make(an, &set, body, strlen(body), 30, &sn);
+	ck_assert_str_eq(sn.marks, "high-speed|railway|highspeed|railway");
+	snip_free(&sn);
+	/* a compound typed alone: its parts as a phrase, its joined form
+	 * alone (what build.c gives) */
+	newsidx_stemset__free(&set);
+	set_phrase(an, &set, hs, 2);
+	set_from(an, &set, "highspeed", ADD_WORDS);
+	snip_make(an, &set, body, strlen(body), 30, &sn);
+	ck_assert_str_eq(sn.marks, "high-speed|highspeed");
+	snip_free(&sn);
+	/* a quoted phrase next to the same word typed alone: the word
+	 * alone wins and is marked everywhere */
+	newsidx_stemset__free(&set);
+	set_phrase(an, &set, su, 2);
+	snip_make(an, &set, body, strlen(body), 30, &sn);
+	ck_assert_str_eq(sn.marks, "speed|up");
+	snip_free(&sn);
+	set_from(an, &set, "speed", ADD_WORDS);
+	snip_make(an, &set, body, strlen(body), 30, &sn);
+	ck_assert_str_eq(sn.marks, "speed|up|speed|speed");
 	snip_free(&sn);
 	newsidx_stemset__free(&set);
 	newsidx_analyzer__free(an);
@@ -1710,6 +1785,7 @@ static Suite *search_suite(void)
 	tcase_add_loop_test(tc, test_snippet_table, 0,
 			    (int)N_ELEMS(snip_rows));
 	tcase_add_test(tc, test_snippet_cut_both_sides);
+	tcase_add_test(tc, test_snippet_phrase_marks);
 	tcase_add_loop_test(tc, test_snippet_window, 0,
 			    (int)N_ELEMS(window_rows));
 	tcase_add_test(tc, test_snippet_random_shape);

@@ -83,8 +83,7 @@ int newsidx_build__tokens(struct builder *b, const char *text,
 
 /* The term for a text token: its stem, with the field's prefix. */
 static xapc_query_t *text_term(struct builder *b, const char *prefix,
-			       const struct qtok *t, unsigned pos,
-			       uint64_t *hash)
+			       const struct qtok *t, int alone, uint64_t *hash)
 {
 	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
 	const char *stem;
@@ -94,13 +93,13 @@ static xapc_query_t *text_term(struct builder *b, const char *prefix,
 	stem = newsidx_analyzer__stem(b->an, t->text, t->len, &slen);
 	if (!stem || plen + slen >= sizeof(term))
 		return newsidx_build__nomem(b);
-	if (b->stems && newsidx_stemset__add(b->stems, stem, slen))
+	if (alone && b->stems && newsidx_stemset__add(b->stems, stem, slen))
 		return newsidx_build__nomem(b);
 	if (hash)
 		*hash = newsidx_pos__hash(stem, slen);
 	memcpy(term, prefix, plen);
 	memcpy(term + plen, stem, slen);
-	q = xapc_query_term(term, plen + slen, 1, pos);
+	q = xapc_query_term(term, plen + slen, 1, 0);
 	if (q && plen == 0 && b->title && b->ntitle < b->captitle &&
 	    slen + 1 < sizeof(term)) {
 		/* Remember "S"+stem: matches in titles can be boosted. */
@@ -153,18 +152,41 @@ xapc_query_t *newsidx_build__join2(struct builder *b, xapc_op_t op,
 #define SYNONYM_WEIGHT 0.25
 
 /*
+ * Whether the one-word synonym w is another form of the word key
+ * rather than another word: their stems share a start of four letters
+ * or more that leaves at most one letter of the shorter out ("russia",
+ * "russian"; "china", "chines").  In the bundled table that is exactly
+ * the countries and their adjectives, which the stemmer does not join.
+ */
+static int variant(const char *key, const char *w)
+{
+	size_t kl = strlen(key), wl = strlen(w), k = 0;
+	size_t shorter = kl < wl ? kl : wl;
+
+	if (strchr(key, ' '))
+		return 0;
+	while (k < shorter && key[k] == w[k])
+		k++;
+	return k >= 4 && k + 1 >= shorter;
+}
+
+/*
  * Add the synonyms of key (stems joined by spaces) to q: each synonym a
  * term or a phrase, all of them together at SYNONYM_WEIGHT, measured on
- * TIME and Cranfield to help where OP_SYNONYM's full weight hurt.
+ * TIME and Cranfield to help where OP_SYNONYM's full weight hurt.  A
+ * synonym that is another form of the same word (see variant) joins q
+ * under OP_SYNONYM instead, as if it were the word: an article about
+ * Russia that says "Russian" five times and "Russia" once is as much
+ * about Russia as one that says "Russia" six times.
  */
 static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 				  const char *key, xapc_query_t *q)
 {
 	char **syn = NULL, term[NEWSIDX_MAX_TOKEN * 4 + 8];
-	xapc_query_t *alt[8], *parts[8];
+	xapc_query_t *alt[8], *parts[8], *same[8];
 	uint64_t hs[8];
 	unsigned char title[8];
-	size_t nsyn = 0, nalt = 0, i, plen = strlen(prefix);
+	size_t nsyn = 0, nalt = 0, nsame = 0, i, plen = strlen(prefix);
 	int x;
 
 	if (!q)
@@ -194,7 +216,13 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 			if (parts[np])
 				np++;
 		}
-		if (np && nalt < 8) {
+		if (np == 1 && nsame < 7 && variant(key, syn[i])) {
+			/* The snippet marks it as the word itself. */
+			same[nsame++] = parts[0];
+			if (b->stems && newsidx_stemset__add(b->stems, syn[i],
+							     strlen(syn[i])))
+				newsidx_build__nomem(b);
+		} else if (np && nalt < 8) {
 			alt[nalt] =
 			    np == 1
 				? parts[0]
@@ -210,6 +238,20 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 		free(syn[i]);
 	}
 	free(syn);
+	if (nsame) {
+		xapc_query_t *one;
+
+		/* combine() copies: q and the variants are freed here. */
+		memmove(same + 1, same, nsame * sizeof(*same));
+		same[0] = q;
+		one = combine(b, XAPC_OP_SYNONYM, same, nsame + 1, 0);
+		newsidx_build__free_all(same, nsame + 1);
+		q = one;
+		if (!q) {
+			newsidx_build__free_all(alt, nalt);
+			return NULL;
+		}
+	}
 	if (nalt) {
 		xapc_query_t *any = combine(b, XAPC_OP_OR, alt, nalt, 0);
 		xapc_query_t *scaled = any ? xapc_query_scale(any,
@@ -251,6 +293,46 @@ static char *synonym_key(struct builder *b, const struct qtoks *tk)
 }
 
 /*
+ * Tell the snippet which words to mark: the tokens idx[0..n) of tk are
+ * one word, marked wherever it stands, or a phrase, whose words are
+ * marked only where they stand together.
+ */
+static void highlight_words(struct builder *b, const struct qtoks *tk,
+			    const size_t *idx, size_t n)
+{
+	char **stem;
+	size_t *len, i, k = 0;
+	const char *st;
+
+	if (!b->stems || n == 0)
+		return;
+	if (n == 1) {
+		st = newsidx_analyzer__stem(b->an, tk->t[idx[0]].text,
+					    tk->t[idx[0]].len, &i);
+		if (!st || newsidx_stemset__add(b->stems, st, i))
+			newsidx_build__nomem(b);
+		return;
+	}
+	stem = calloc(n, sizeof(*stem));
+	len = calloc(n, sizeof(*len));
+	/* The analyzer's stem is only good until its next call: copy. */
+	for (k = 0; stem && len && k < n; k++) {
+		st = newsidx_analyzer__stem(b->an, tk->t[idx[k]].text,
+					    tk->t[idx[k]].len, &len[k]);
+		stem[k] = st ? newsidx_strndup(st, len[k]) : NULL;
+		if (!stem[k])
+			break;
+	}
+	if (k < n || newsidx_stemset__add_phrase(
+			     b->stems, (const char *const *)stem, len, n))
+		newsidx_build__nomem(b);
+	for (i = 0; stem && i < k; i++)
+		free(stem[i]);
+	free(stem);
+	free(len);
+}
+
+/*
  * Text words and phrases.  Compounds are searched as the phrase of their
  * parts or as the joined form, so "high-speed", "high speed" and
  * "highspeed" in a document all match "high-speed" in a query.
@@ -261,6 +343,7 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 	struct qtoks tk;
 	xapc_query_t **plain = NULL, **joined = NULL, *alt[2] = { 0 }, *q;
 	uint64_t *ph = NULL, *jh = NULL;
+	size_t *pidx = NULL, *jidx = NULL;
 	unsigned char *title = NULL;
 	size_t i, np = 0, nj = 0, nalt = 0;
 	int has_joined = 0;
@@ -277,7 +360,9 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 	ph = calloc(tk.n, sizeof(*ph));
 	jh = calloc(tk.n, sizeof(*jh));
 	title = malloc(tk.n);
-	if (!plain || !joined || !ph || !jh || !title)
+	pidx = calloc(tk.n, sizeof(*pidx));
+	jidx = calloc(tk.n, sizeof(*jidx));
+	if (!plain || !joined || !ph || !jh || !title || !pidx || !jidx)
 		goto oom;
 	memset(title, *prefix != '\0', tk.n);
 	for (i = 0; i < tk.n; i++) {
@@ -300,14 +385,17 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 					xapc_query_free(joined[--nj]);
 				break;
 			}
+			jidx[nj] = i;
 			joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
 			if (!joined[nj++])
 				goto oom;
 			continue;
 		}
+		pidx[np] = i;
 		plain[np] = text_term(b, prefix, t, 0, &ph[np]);
 		if (!plain[np++])
 			goto oom;
+		jidx[nj] = i;
 		joined[nj] = text_term(b, prefix, t, 0, &jh[nj]);
 		if (!joined[nj++])
 			goto oom;
@@ -336,12 +424,17 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 		if (!alt[nalt++])
 			goto oom;
 	}
+	highlight_words(b, &tk, pidx, np);
+	if (has_joined)
+		highlight_words(b, &tk, jidx, nj);
 	newsidx_build__free_all(plain, np);
 	newsidx_build__free_all(joined, nj);
 	free(plain);
 	free(joined);
 	free(ph);
 	free(jh);
+	free(pidx);
+	free(jidx);
 	free(title);
 	q = combine(b, XAPC_OP_OR, alt, nalt, 0);
 	newsidx_build__free_all(alt, nalt);
@@ -364,6 +457,8 @@ oom:
 	free(joined);
 	free(ph);
 	free(jh);
+	free(pidx);
+	free(jidx);
 	free(title);
 	free(tk.t);
 	return newsidx_build__nomem(b);
@@ -516,7 +611,7 @@ static xapc_query_t *near_query(struct builder *b,
 				goto out;
 			}
 			title[nq] = *prefix != '\0';
-			qs[nq] = text_term(b, prefix, &tk.t[j], 0, &hs[nq]);
+			qs[nq] = text_term(b, prefix, &tk.t[j], 1, &hs[nq]);
 			if (!qs[nq++]) {
 				free(tk.t);
 				goto out;
@@ -570,6 +665,92 @@ static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
 }
 
 /*
+ * Proximity: two plain words of the query that stand next to each other
+ * as typed earn PROX_WEIGHT of their weight again in an article where
+ * they stand within PROX_SLACK words of each other, in any order, so
+ * that an article holding "high-speed railway" ranks above one that
+ * says "high-speed" here and "railway" there.  PROX_WEIGHT is the one
+ * parameter.  Measured with bench/eval (bench/README.md), every weight
+ * tried lowered MAP on TIME, Cranfield and Reuters, so it is off (0);
+ * build with CPPFLAGS=-DPROX_WEIGHT=0.25 to measure it again.
+ */
+#ifndef PROX_WEIGHT
+#define PROX_WEIGHT 0
+#endif
+#define PROX_SLACK 2
+
+/* NEAR over the words of the texts x and y, within PROX_SLACK. */
+static xapc_query_t *near_pair(struct builder *b, const char *x,
+			       const char *y)
+{
+	const char *text[2] = { x, y };
+	xapc_query_t *qs[16], *q = NULL;
+	uint64_t hs[16];
+	unsigned char title[16] = { 0 };
+	size_t nq = 0, i, j;
+	xapc_query_t **boost = b->title;
+
+	/* The words' title boosts are in the query already. */
+	b->title = NULL;
+	for (i = 0; i < 2; i++) {
+		struct qtoks tk;
+
+		if (newsidx_build__tokens(b, text[i], &tk))
+			goto out;
+		for (j = 0; j < tk.n && nq < 16; j++) {
+			if (tk.t[j].flags & NEWSIDX_TOK_JOINED)
+				continue;
+			qs[nq] = text_term(b, "", &tk.t[j], 0, &hs[nq]);
+			if (!qs[nq++]) {
+				free(tk.t);
+				goto out;
+			}
+		}
+		free(tk.t);
+	}
+	if (nq >= 2)
+		q = newsidx_phrase__query(b, qs, hs, title, nq,
+					  (unsigned)(nq + PROX_SLACK), 0);
+out:
+	b->title = boost;
+	newsidx_build__free_all(qs, nq);
+	return q;
+}
+
+/* The proximity bonus of the plain words of n (ps tells which), scaled
+ * by weight, or NULL when there is no pair. */
+static xapc_query_t *proximity(struct builder *b,
+			       const struct newsidx_qnode *n,
+			       const struct part *ps, double weight)
+{
+	xapc_query_t *pairs[32], *any, *q;
+	size_t i, np = 0, prev = (size_t)-1;
+
+	for (i = 0; i < n->nkids && np < 32; i++) {
+		if (!ps[i].plain || !ps[i].scored || !n->kids[i]->text)
+			continue;
+		if (prev != (size_t)-1) {
+			pairs[np] = near_pair(b, n->kids[prev]->text,
+					      n->kids[i]->text);
+			if (b->st)
+				break;
+			if (pairs[np])
+				np++;
+		}
+		prev = i;
+	}
+	if (b->st || np == 0) {
+		newsidx_build__free_all(pairs, np);
+		return NULL;
+	}
+	any = combine(b, XAPC_OP_OR, pairs, np, 0);
+	newsidx_build__free_all(pairs, np);
+	q = any ? xapc_query_scale(any, weight) : NULL;
+	xapc_query_free(any);
+	return q;
+}
+
+/*
  * The soft form of the top-level AND of pos[0..np) (see SOFT_WORDS):
  * any plain word matches, the AND of them all earns SOFT_BONUS, which
  * ranks the article ahead of every partial match, and the other parts
@@ -578,8 +759,10 @@ static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
  * with nothing consumed, when fewer than two plain words would rank
  * softly and the query stays strict.
  */
-static xapc_query_t *soft_query(struct builder *b, const struct part *ps,
-				size_t nkids, xapc_query_t **pos, size_t np)
+static xapc_query_t *soft_query(struct builder *b,
+				const struct newsidx_qnode *n,
+				const struct part *ps, size_t nkids,
+				xapc_query_t **pos, size_t np)
 {
 	xapc_query_t **plain = calloc(np, sizeof(*plain));
 	xapc_query_t **must = calloc(np, sizeof(*must));
@@ -606,6 +789,12 @@ static xapc_query_t *soft_query(struct builder *b, const struct part *ps,
 		    newsidx_build__join2(
 			b, XAPC_OP_FILTER, xapc_query_fixed_weight(SOFT_BONUS),
 			combine(b, XAPC_OP_AND, plain, nplain, 0)));
+		if (q && PROX_WEIGHT > 0) {
+			xapc_query_t *near = proximity(b, n, ps, PROX_WEIGHT);
+
+			if (near)
+				q = newsidx_build__join2(b, XAPC_OP_OR, q, near);
+		}
 		if (q && nmust) {
 			/* A fresh handle even for one part, which pos keeps
 			 * (combine() would take it). */
@@ -683,7 +872,7 @@ static xapc_query_t *group_query(struct builder *b,
 	}
 	if (np > 1 && top && is_and && !b->relax && b->soft_ok &&
 	    (np >= SOFT_WORDS || b->soft_short))
-		q = soft_query(b, ps, n->nkids, pos, np);
+		q = soft_query(b, n, ps, n->nkids, pos, np);
 	if (b->st)
 		goto out;
 	if (q) {

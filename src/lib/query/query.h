@@ -154,16 +154,34 @@ newsidx_status_t newsidx_search__docids(struct newsidx_db *db,
 /* interface to query/snippet.c                                       */
 /* ------------------------------------------------------------------ */
 
-/* A set of stems to highlight. */
+/*
+ * The stems to highlight.  A stem added by newsidx_stemset__add matches
+ * wherever it stands; a stem that comes only from phrases (a quoted
+ * phrase, the parts of a compound) matches only where the words of one
+ * of those phrases stand together, so that "speed" of "high-speed" is
+ * not marked in "to speed up".
+ */
 struct newsidx_stemset {
 	char **stems;
 	size_t n, cap;
+	unsigned char *alone; /* alone[i]: stem i matches by itself */
+	size_t capalone;
+	long *phrases; /* stem indices, each phrase ended by -1 */
+	size_t nphr, capphr;
 };
 
 int newsidx_stemset__add(struct newsidx_stemset *s, const char *stem,
 			 size_t len);
+/* Add a phrase of n stems (n >= 2) whose words match only together.
+ * A stem already added alone stays alone.  0, or -1 out of memory. */
+int newsidx_stemset__add_phrase(struct newsidx_stemset *s,
+				const char *const *stem, const size_t *len,
+				size_t n);
 int newsidx_stemset__has(const struct newsidx_stemset *s, const char *stem,
 			 size_t len);
+/* 1 if stem is in the set and matches by itself. */
+int newsidx_stemset__alone(const struct newsidx_stemset *s, const char *stem,
+			   size_t len);
 void newsidx_stemset__free(struct newsidx_stemset *s);
 
 /*

@@ -5,10 +5,13 @@
  * The body is run through the same analyzer as the index, so a match is
  * decided on stems: searching "railways" marks "railway", and a compound
  * such as "high-speed" is marked when its parts or its joined form were
- * searched.  The window with the most distinct query stems wins, then
- * the one with the most matches, then the earliest; the text returned
- * has its white space collapsed and carries byte ranges of the marks so
- * that callers can render them (bold, colour, JSON offsets) as they like.
+ * searched.  A word searched only inside a phrase (quoted, or a part of
+ * a compound) is marked only where the whole phrase stands: "speed" of
+ * "high-speed" is not marked in "to speed up".  The window with the most
+ * distinct query stems wins, then the one with the most matches, then
+ * the earliest; the text returned has its white space collapsed and
+ * carries byte ranges of the marks so that callers can render them
+ * (bold, colour, JSON offsets) as they like.
  */
 #include "config.h"
 
@@ -20,24 +23,6 @@
 #include "query/query.h"
 #include "store/store.h"
 #include "util/util.h"
-
-int newsidx_stemset__add(struct newsidx_stemset *s, const char *stem,
-			 size_t len)
-{
-	char *p;
-
-	if (newsidx_stemset__has(s, stem, len))
-		return 0;
-	if (NEWSIDX_ARRAY_GROW(s->stems, s->n, s->cap, 8))
-		return -1;
-	p = malloc(len + 1);
-	if (!p)
-		return -1;
-	memcpy(p, stem, len);
-	p[len] = '\0';
-	s->stems[s->n++] = p;
-	return 0;
-}
 
 static long stem_index(const struct newsidx_stemset *s, const char *stem,
 		       size_t len)
@@ -51,10 +36,67 @@ static long stem_index(const struct newsidx_stemset *s, const char *stem,
 	return -1;
 }
 
+/* Add stem if new (not alone); its index, or -1 out of memory. */
+static long add_stem(struct newsidx_stemset *s, const char *stem, size_t len)
+{
+	long i = stem_index(s, stem, len);
+	char *p;
+
+	if (i >= 0)
+		return i;
+	if (NEWSIDX_ARRAY_GROW(s->stems, s->n, s->cap, 8) ||
+	    NEWSIDX_ARRAY_GROW(s->alone, s->n, s->capalone, 8))
+		return -1;
+	p = malloc(len + 1);
+	if (!p)
+		return -1;
+	memcpy(p, stem, len);
+	p[len] = '\0';
+	s->alone[s->n] = 0;
+	s->stems[s->n++] = p;
+	return (long)s->n - 1;
+}
+
+int newsidx_stemset__add(struct newsidx_stemset *s, const char *stem,
+			 size_t len)
+{
+	long i = add_stem(s, stem, len);
+
+	if (i < 0)
+		return -1;
+	s->alone[i] = 1;
+	return 0;
+}
+
+int newsidx_stemset__add_phrase(struct newsidx_stemset *s,
+				const char *const *stem, const size_t *len,
+				size_t n)
+{
+	size_t i;
+
+	for (i = 0; i <= n; i++) {
+		long id = i < n ? add_stem(s, stem[i], len[i]) : -1;
+
+		if ((i < n && id < 0) ||
+		    NEWSIDX_ARRAY_GROW(s->phrases, s->nphr, s->capphr, 16))
+			return -1;
+		s->phrases[s->nphr++] = id;
+	}
+	return 0;
+}
+
 int newsidx_stemset__has(const struct newsidx_stemset *s, const char *stem,
 			 size_t len)
 {
 	return stem_index(s, stem, len) >= 0;
+}
+
+int newsidx_stemset__alone(const struct newsidx_stemset *s, const char *stem,
+			   size_t len)
+{
+	long i = stem_index(s, stem, len);
+
+	return i >= 0 && s->alone[i];
 }
 
 void newsidx_stemset__free(struct newsidx_stemset *s)
@@ -64,12 +106,23 @@ void newsidx_stemset__free(struct newsidx_stemset *s)
 	for (i = 0; i < s->n; i++)
 		free(s->stems[i]);
 	free(s->stems);
+	free(s->alone);
+	free(s->phrases);
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * A word of the body.  stem is what the window counts and the marks
+ * show: the index of the matched stem, or -1.  own is the word's own
+ * stem in the set (or -1); joined is that of the joined form of the
+ * compound the word is a part of (or -1), and compound the start of
+ * that compound (or (size_t)-1).
+ */
 struct word {
 	size_t start, end;
-	long stem; /* index in the stem set, or -1 */
+	long stem;
+	long own, joined;
+	size_t compound;
 };
 
 struct collect {
@@ -90,13 +143,12 @@ static int collect_token(void *ctx, const struct newsidx_token *tok)
 	stem = newsidx_analyzer__stem(c->an, tok->text, tok->len, &slen);
 	id = stem ? stem_index(c->stems, stem, slen) : -1;
 	if (tok->flags & NEWSIDX_TOK_JOINED) {
-		/* The joined form matched: mark its parts, which were
-		 * reported just before it. */
-		if (id < 0)
-			return 0;
-		for (i = c->n; i > 0 && c->w[i - 1].start >= tok->start; i--)
-			if (c->w[i - 1].stem < 0)
-				c->w[i - 1].stem = id;
+		/* The joined form: its parts were reported just before
+		 * it. */
+		for (i = c->n; i > 0 && c->w[i - 1].start >= tok->start; i--) {
+			c->w[i - 1].joined = id;
+			c->w[i - 1].compound = tok->start;
+		}
 		return 0;
 	}
 	if (NEWSIDX_ARRAY_GROW(c->w, c->n, c->cap, 256)) {
@@ -105,9 +157,67 @@ static int collect_token(void *ctx, const struct newsidx_token *tok)
 	}
 	c->w[c->n].start = tok->start;
 	c->w[c->n].end = tok->end;
-	c->w[c->n].stem = id;
+	c->w[c->n].stem = -1;
+	c->w[c->n].own = id;
+	c->w[c->n].joined = -1;
+	c->w[c->n].compound = (size_t)-1;
 	c->n++;
 	return 0;
+}
+
+/*
+ * Whether the phrase p (stem indices ended by -1) matches the words
+ * from i on; *end is then one past its last word.  A stem of the
+ * phrase matches a word with that stem, or the whole of a compound
+ * whose joined form has it ("highspeed" in the query, "high-speed" in
+ * the text).
+ */
+static int phrase_at(const struct word *w, size_t n, size_t i,
+		     const long *p, size_t *end)
+{
+	for (; *p >= 0; p++) {
+		if (i < n && w[i].own == *p) {
+			i++;
+		} else if (i < n && w[i].joined == *p &&
+			   (i == 0 || w[i - 1].compound != w[i].compound)) {
+			size_t at = w[i].compound;
+
+			while (i < n && w[i].compound == at)
+				i++;
+		} else {
+			return 0;
+		}
+	}
+	*end = i;
+	return 1;
+}
+
+/* Decide which words are marked: those whose stem (or whose compound's
+ * joined form) matches alone, and the words of each phrase match. */
+static void mark_words(struct word *w, size_t n,
+		       const struct newsidx_stemset *s)
+{
+	size_t i, j, end;
+	const long *p;
+
+	for (i = 0; i < n; i++) {
+		if (w[i].own >= 0 && s->alone[w[i].own])
+			w[i].stem = w[i].own;
+		else if (w[i].joined >= 0 && s->alone[w[i].joined])
+			w[i].stem = w[i].joined;
+	}
+	for (p = s->phrases; p && p < s->phrases + s->nphr; p++) {
+		for (i = 0; i < n; i++) {
+			if (!phrase_at(w, n, i, p, &end))
+				continue;
+			for (j = i; j < end; j++)
+				if (w[j].stem < 0)
+					w[j].stem =
+					    w[j].own >= 0 ? w[j].own : w[j].joined;
+		}
+		while (*p >= 0)
+			p++;
+	}
 }
 
 /*
@@ -214,6 +324,7 @@ newsidx_status_t newsidx_snippet__make(struct newsidx_analyzer *an,
 		*text = newsidx_strdup("");
 		return *text ? NEWSIDX_OK : NEWSIDX_NOMEM;
 	}
+	mark_words(c.w, c.n, stems);
 	best_window(c.w, c.n, stems->n, nwords ? nwords : 30, &ws, &we);
 	from = ws == 0 ? 0 : c.w[ws].start;
 	to = we == c.n ? len : c.w[we - 1].end;
