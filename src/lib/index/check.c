@@ -327,7 +327,7 @@ static newsidx_status_t check_tables(const char *path, struct checker *c,
 	for (tries = 1;; tries++) {
 		xapc_db_t *rd = NULL;
 		struct newsidx_pin pin;
-		int opened, changed = 0;
+		int first, opened, changed = 0;
 
 		/* Pinned, the generation stays whole while checked, even
 		 * if a compaction retires it meanwhile. */
@@ -338,7 +338,8 @@ static newsidx_status_t check_tables(const char *path, struct checker *c,
 			newsidx_layout__unpin(path, &pin);
 			return NEWSIDX_IO;
 		}
-		opened = xapc_db_open(&rd, dir, XAPC_DB_READONLY) == XAPC_OK;
+		first = xapc_db_open(&rd, dir, XAPC_DB_READONLY);
+		opened = first == XAPC_OK;
 		nerr = 0;
 		rep = err = NULL;
 		mark(c, dir, "Xapian's check crashed reading it");
@@ -355,11 +356,21 @@ static newsidx_status_t check_tables(const char *path, struct checker *c,
 				changed = 1;
 		} else {
 			xapc_db_t *again = NULL;
+			int second = xapc_db_open(&again, dir,
+						  XAPC_DB_READONLY);
 
-			changed = xapc_db_open(&again, dir,
-					       XAPC_DB_READONLY) == XAPC_OK;
+			/* Opening failed before and works now, or either
+			 * failed because a commit discarded what it read. */
+			changed = second == XAPC_OK ||
+				  second == XAPC_ERR_MODIFIED ||
+				  first == XAPC_ERR_MODIFIED;
 			xapc_db_free(again);
 		}
+		/* Xapian's check says so itself when a commit discarded the
+		 * revision it was reading. */
+		if ((rep && strstr(rep, "DatabaseModifiedError")) ||
+		    (err && strstr(err, "DatabaseModifiedError")))
+			changed = 1;
 		xapc_db_free(rd);
 		newsidx_layout__unpin(path, &pin);
 		live_dir(path, now, sizeof(now), dir, sizeof(dir));
