@@ -148,30 +148,38 @@ newsidx_status_t newsidx_db__analyzer(struct newsidx_db *db,
 		*out = db->an;
 		return NEWSIDX_OK;
 	}
-	/* A handful of languages per index is the norm; a small cache of
-	 * analyzers avoids re-creating stemmers article by article. */
-	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++) {
-		struct newsidx_analyzer *a = db->an_lang[i];
-
-		if (!a)
-			break;
+	/* A handful of languages per index is the norm: a list of the
+	 * analyzers made avoids re-creating stemmers article by article. */
+	for (i = 0; i < db->nan_lang; i++) {
 		if (strcmp(db->an_lang_code[i], lang) == 0) {
-			*out = a;
+			*out = db->an_lang[i];
 			return NEWSIDX_OK;
 		}
 	}
-	if (i == sizeof(db->an_lang) / sizeof(db->an_lang[0])) {
-		i--;
-		newsidx_analyzer__free(db->an_lang[i]);
-		db->an_lang[i] = NULL;
+	if (db->nan_lang == db->capan_lang) {
+		size_t cap = db->capan_lang ? db->capan_lang * 2 : 8;
+		struct newsidx_analyzer **a;
+		char(*c)[24];
+
+		a = realloc(db->an_lang, cap * sizeof(*a));
+		if (!a)
+			return newsidx_db__fail(db, NEWSIDX_NOMEM,
+						"out of memory");
+		db->an_lang = a;
+		c = realloc(db->an_lang_code, cap * sizeof(*c));
+		if (!c)
+			return newsidx_db__fail(db, NEWSIDX_NOMEM,
+						"out of memory");
+		db->an_lang_code = c;
+		db->capan_lang = cap;
 	}
+	i = db->nan_lang;
 	st = newsidx_analyzer__new(&db->an_lang[i], lang);
-	if (st) {
-		db->an_lang[i] = NULL;
+	if (st)
 		return newsidx_db__fail(db, st, "unknown language '%s'", lang);
-	}
 	snprintf(db->an_lang_code[i], sizeof(db->an_lang_code[i]), "%s",
 		 lang);
+	db->nan_lang++;
 	*out = db->an_lang[i];
 	return NEWSIDX_OK;
 }
@@ -803,8 +811,10 @@ void newsidx_db_free(newsidx_db_t *db)
 	newsidx_layout__unlock(db->lockfd);
 	free(db->synonyms);
 	newsidx_analyzer__free(db->an);
-	for (i = 0; i < sizeof(db->an_lang) / sizeof(db->an_lang[0]); i++)
+	for (i = 0; i < db->nan_lang; i++)
 		newsidx_analyzer__free(db->an_lang[i]);
+	free(db->an_lang);
+	free(db->an_lang_code);
 	newsidx_unpacker__free(db->unpack);
 	newsidx_stemcodes__free(db->codes);
 	free(db->codes_raw);

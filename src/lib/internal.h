@@ -109,8 +109,13 @@ struct newsidx_db {
 	char errmsg[1024];
 	unsigned pending;       /* documents since the last commit */
 	struct newsidx_analyzer *an;  /* the default (English) analyzer */
-	struct newsidx_analyzer *an_lang[8]; /* other languages, cached */
-	char an_lang_code[8][24];
+	/* Other languages' analyzers, made when first asked for and kept
+	 * until the handle closes: a pointer handed out stays valid, so a
+	 * search may hold the analyzers of every language of the index at
+	 * once (there are a few dozen stemmers at most). */
+	struct newsidx_analyzer **an_lang;
+	char (*an_lang_code)[24];
+	size_t nan_lang, capan_lang;
 	struct newsidx_unpacker *unpack; /* packed records, with the
 					    dictionary last used */
 	struct newsidx_stemcodes *codes; /* the stem codes last read, and */

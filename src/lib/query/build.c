@@ -81,6 +81,197 @@ int newsidx_build__tokens(struct builder *b, const char *text,
 	return 0;
 }
 
+/*
+ * Search across languages.  Each article is stemmed in its own
+ * language, so a word typed in another language than the query's
+ * ("sanktionen" in an English search) finds nothing under the query's
+ * stem.  When a search does not name its language, each word is also
+ * stemmed in every other language the index holds, and a form that
+ * differs and occurs joins the word as an alternative, weighted by how
+ * well it fits: by its share of the articles that hold the word's form
+ * in their own language (the other form in articles of that language,
+ * the query's form in articles of the query's language).  A word whose
+ * query-language form no article of that language has ("sanktionen") is
+ * read wholly in the language that has it; an English word that another
+ * stemmer cuts to a stem of its own ("rates" to the German "rat") keeps
+ * its English reading, and the other form is left out when it fits less
+ * than XLANG_MIN_FIT.  The counts stop at XLANG_COUNT_CAP articles.
+ */
+#define XLANG_MIN_FIT 0.2
+#define XLANG_COUNT_CAP 1000
+
+struct lang_seen {
+	char code[XLANG_MAX][24];
+	unsigned freq[XLANG_MAX];
+	size_t n;
+};
+
+static int keep_lang(void *ctx, const char *term, size_t len,
+		     unsigned count)
+{
+	struct lang_seen *l = ctx;
+	size_t i, at;
+
+	if (len < 2 || len - 1 >= sizeof(l->code[0]) || count == 0)
+		return 0;
+	/* Keep the XLANG_MAX commonest, in order of frequency. */
+	for (at = 0; at < l->n && l->freq[at] >= count; at++)
+		;
+	if (at == XLANG_MAX)
+		return 0;
+	if (l->n < XLANG_MAX)
+		l->n++;
+	for (i = l->n - 1; i > at; i--) {
+		memcpy(l->code[i], l->code[i - 1], sizeof(l->code[i]));
+		l->freq[i] = l->freq[i - 1];
+	}
+	memcpy(l->code[at], term + 1, len - 1);
+	l->code[at][len - 1] = '\0';
+	l->freq[at] = count;
+	return 0;
+}
+
+static newsidx_status_t other_languages(struct builder *b)
+{
+	struct lang_seen l = { .n = 0 };
+	const char *mine = newsidx_analyzer__stemmer_name(b->an);
+	size_t i, j;
+
+	if (xapc_db_allterms(b->db->x, NEWSIDX_PREFIX_LANG, keep_lang, &l) !=
+	    XAPC_OK)
+		return NEWSIDX_OK; /* searched in the query's language only */
+	for (i = 0; i < l.n && b->nxl < XLANG_MAX; i++) {
+		struct newsidx_analyzer *a;
+		const char *name;
+
+		if (newsidx_db__analyzer(b->db, l.code[i], &a) != NEWSIDX_OK)
+			continue; /* a language without an analyzer */
+		name = newsidx_analyzer__stemmer_name(a);
+		if (!name || (mine && strcmp(name, mine) == 0))
+			continue;
+		for (j = 0; j < b->nxl; j++)
+			if (strcmp(newsidx_analyzer__stemmer_name(b->xl[j]),
+				   name) == 0)
+				break;
+		if (j == b->nxl) {
+			memcpy(b->xl_code[b->nxl], l.code[i], sizeof(l.code[i]));
+			b->xl[b->nxl++] = a;
+		}
+	}
+	return NEWSIDX_OK;
+}
+
+/* How many articles in language code hold term, up to XLANG_COUNT_CAP
+ * (0 also when the count fails: the form is then left out). */
+static unsigned lang_freq(struct builder *b, const char *term, size_t len,
+			  const char *code)
+{
+	xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+	char lt[32];
+	xapc_query_t *sub[2], *q;
+	xapc_mset_t *m = NULL;
+	unsigned n = 0;
+	int ll = snprintf(lt, sizeof(lt), NEWSIDX_PREFIX_LANG "%s", code);
+
+	sub[0] = xapc_query_term(term, len, 1, 0);
+	sub[1] = xapc_query_term(lt, (size_t)ll, 1, 0);
+	q = sub[0] && sub[1] ? xapc_query_combine(XAPC_OP_AND, sub, 2, 0)
+			     : NULL;
+	xapc_query_free(sub[0]);
+	xapc_query_free(sub[1]);
+	if (!q)
+		return 0;
+	p.weighting = XAPC_WEIGHT_BOOL;
+	p.maxitems = 0;
+	p.check_at_least = XLANG_COUNT_CAP;
+	p.docid_order = XAPC_DOCID_DONT_CARE;
+	if (xapc_db_query(b->db->x, q, &p, &m) == XAPC_OK)
+		n = (unsigned)xapc_mset_matches_lower_bound(m);
+	xapc_mset_free(m);
+	xapc_query_free(q);
+	return n;
+}
+
+static unsigned term_freq(struct builder *b, const char *term, size_t len)
+{
+	xapc_doccount_t n = 0;
+
+	if (xapc_db_termfreq(b->db->x, term, len, &n) != XAPC_OK)
+		return 0;
+	return (unsigned)n;
+}
+
+/*
+ * The word t, whose query-language term is q (prefix + stem, its
+ * document frequency fq), with the forms of the index's other languages
+ * added as weighted alternatives.  Takes q; NULL when out of memory.
+ */
+static xapc_query_t *other_forms(struct builder *b, const char *prefix,
+				 const struct qtok *t, xapc_query_t *q)
+{
+	char seen[XLANG_MAX][NEWSIDX_MAX_TOKEN * 4 + 8], term[sizeof(seen[0])];
+	xapc_query_t *alt[XLANG_MAX + 1];
+	size_t plen = strlen(prefix), nseen = 0, nalt = 0, i, j, slen;
+	unsigned fq = 0;
+	const char *stem;
+
+	if (b->nxl == 0 || !q)
+		return q;
+	stem = newsidx_analyzer__stem(b->an, t->text, t->len, &slen);
+	if (!stem || plen + slen >= sizeof(term))
+		return q;
+	memcpy(seen[nseen], prefix, plen);
+	memcpy(seen[nseen] + plen, stem, slen);
+	seen[nseen][plen + slen] = '\0';
+	fq = lang_freq(b, seen[nseen], plen + slen, b->lang);
+	nseen++;
+	alt[nalt++] = q;
+	for (i = 0; i < b->nxl; i++) {
+		unsigned f;
+		double fit;
+		xapc_query_t *x, *s;
+
+		stem = newsidx_analyzer__stem(b->xl[i], t->text, t->len, &slen);
+		if (!stem || plen + slen >= sizeof(term))
+			continue;
+		memcpy(term, prefix, plen);
+		memcpy(term + plen, stem, slen);
+		term[plen + slen] = '\0';
+		for (j = 0; j < nseen && strcmp(seen[j], term) != 0; j++)
+			;
+		if (j < nseen)
+			continue;
+		memcpy(seen[nseen++], term, plen + slen + 1);
+		f = lang_freq(b, term, plen + slen, b->xl_code[i]);
+		if (f == 0)
+			continue;
+		fit = fq == 0 ? 1.0 : (double)f / ((double)f + fq);
+		if (fit < XLANG_MIN_FIT)
+			continue;
+		if (b->stems && newsidx_stemset__add(b->stems, stem, slen))
+			goto oom;
+		x = xapc_query_term(term, plen + slen, 1, 0);
+		if (!x)
+			goto oom;
+		if (fit < 1.0) {
+			s = xapc_query_scale(x, fit);
+			xapc_query_free(x);
+			if (!s)
+				goto oom;
+			x = s;
+		}
+		alt[nalt++] = x;
+	}
+	if (nalt == 1)
+		return q;
+	q = xapc_query_combine(XAPC_OP_OR, alt, nalt, 0);
+	newsidx_build__free_all(alt, nalt);
+	return q ? q : newsidx_build__nomem(b);
+oom:
+	newsidx_build__free_all(alt, nalt);
+	return newsidx_build__nomem(b);
+}
+
 /* The term for a text token: its stem, with the field's prefix. */
 static xapc_query_t *text_term(struct builder *b, const char *prefix,
 			       const struct qtok *t, int alone, uint64_t *hash)
@@ -337,6 +528,83 @@ static void highlight_words(struct builder *b, const struct qtoks *tk,
  * parts or as the joined form, so "high-speed", "high speed" and
  * "highspeed" in a document all match "high-speed" in a query.
  */
+/* 1 when one of the phrase's words has a stem, in b->an's language,
+ * that no article has. */
+static int phrase_missing(struct builder *b, const char *prefix,
+			  const struct qtoks *tk, const size_t *idx, size_t n)
+{
+	char term[NEWSIDX_MAX_TOKEN * 4 + 8];
+	size_t plen = strlen(prefix), k, slen;
+	const char *stem;
+
+	for (k = 0; k < n; k++) {
+		stem = newsidx_analyzer__stem(b->an, tk->t[idx[k]].text,
+					      tk->t[idx[k]].len, &slen);
+		if (!stem || plen + slen >= sizeof(term))
+			return 1;
+		memcpy(term, prefix, plen);
+		memcpy(term + plen, stem, slen);
+		if (term_freq(b, term, plen + slen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A phrase across languages: when one of its words is unknown in the
+ * query's language ("sanktionen gegen russland" in an English search),
+ * the phrase is read in the first other language of the index in which
+ * every word occurs, and replaces q (which could match nothing).
+ * Takes q; NULL when out of memory.
+ */
+static xapc_query_t *other_phrase(struct builder *b, const char *prefix,
+				  const struct qtoks *tk, const size_t *idx,
+				  size_t n, const unsigned char *title,
+				  xapc_query_t *q)
+{
+	struct newsidx_analyzer *mine = b->an;
+	xapc_query_t **subs, **boosts = b->title, *p = NULL;
+	uint64_t *h;
+	size_t i, k = 0;
+
+	if (!q || b->nxl == 0 || !phrase_missing(b, prefix, tk, idx, n))
+		return q;
+	for (i = 0; i < b->nxl; i++) {
+		b->an = b->xl[i];
+		if (!phrase_missing(b, prefix, tk, idx, n))
+			break;
+	}
+	if (i == b->nxl) {
+		b->an = mine;
+		return q;
+	}
+	subs = calloc(n, sizeof(*subs));
+	h = calloc(n, sizeof(*h));
+	b->title = NULL; /* the title boost keeps the query's forms */
+	for (k = 0; subs && h && k < n; k++) {
+		subs[k] = text_term(b, prefix, &tk->t[idx[k]], 0, &h[k]);
+		if (!subs[k])
+			break;
+	}
+	if (k == n) {
+		p = newsidx_phrase__query(b, subs, h, title, n, (unsigned)n,
+					  1);
+		highlight_words(b, tk, idx, n);
+	}
+	b->title = boosts;
+	b->an = mine;
+	if (subs)
+		newsidx_build__free_all(subs, k);
+	free(subs);
+	free(h);
+	if (!p) {
+		xapc_query_free(q);
+		return newsidx_build__nomem(b);
+	}
+	xapc_query_free(q);
+	return p;
+}
+
 static xapc_query_t *text_query(struct builder *b, const char *prefix,
 				const char *text, int *stopword)
 {
@@ -405,11 +673,13 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 							  tk.t[0].len);
 	}
 	if (np == 1) {
-		alt[nalt] = plain[0];
+		alt[nalt] = other_forms(b, prefix, &tk.t[pidx[0]], plain[0]);
 		plain[0] = NULL;
 	} else {
-		alt[nalt] = newsidx_phrase__query(b, plain, ph, title, np,
-						  (unsigned)np, 1);
+		alt[nalt] = other_phrase(
+			b, prefix, &tk, pidx, np, title,
+			newsidx_phrase__query(b, plain, ph, title, np,
+					      (unsigned)np, 1));
 	}
 	if (!alt[nalt++])
 		goto oom;
@@ -1080,12 +1350,19 @@ newsidx_status_t newsidx_build__prepare(struct newsidx_db *db,
 					const newsidx_search_options_t *o,
 					struct builder *b)
 {
+	newsidx_status_t st;
+
 	memset(b, 0, sizeof(*b));
 	b->db = db;
 	if (newsidx_db__usable(db))
 		return NEWSIDX_VERSION_MISMATCH;
 	b->compact = newsidx_db__compact_positions(db);
-	return newsidx_db__analyzer(db, o->lang, &b->an);
+	st = newsidx_db__analyzer(db, o->lang, &b->an);
+	snprintf(b->lang, sizeof(b->lang), "%s",
+		 o->lang && *o->lang ? o->lang : "en");
+	if (st || (o->lang && *o->lang))
+		return st;
+	return other_languages(b);
 }
 
 /* The analyzer for the query's language and the parsed query. */

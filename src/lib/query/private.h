@@ -66,9 +66,20 @@ struct newsidx_results {
 struct posmemo;
 
 /* A query being built from a parse tree, and what the build found. */
+/* The most languages besides the query's that a search stems its words
+ * in (the index's commonest ones). */
+#define XLANG_MAX 12
+
 struct builder {
 	struct newsidx_db *db;
 	struct newsidx_analyzer *an;
+	/* Search across languages: the analyzers of the other languages
+	 * the index holds, when the search did not name its language
+	 * (build.c, other_forms). */
+	struct newsidx_analyzer *xl[XLANG_MAX];
+	char xl_code[XLANG_MAX][24];
+	size_t nxl;
+	char lang[24]; /* the query's language: its "L" term's code */
 	struct newsidx_stemset *stems;
 	/* The title forms of the scored words, for the title boost. */
 	xapc_query_t **title;

@@ -76,8 +76,15 @@ newsidx_status_t newsidx_results__fill(struct newsidx_db *db,
 						db->path);
 		r->n = i + 1;
 		if (o->snippets) {
+			struct newsidx_analyzer *a = an;
+
+			/* The body as it was indexed: in its own language,
+			 * whose stems the query's forms were matched with. */
+			if (s->lang && *s->lang &&
+			    newsidx_db__analyzer(db, s->lang, &a) != NEWSIDX_OK)
+				a = an;
 			st = newsidx_snippet__make(
-				an, s->body, s->body_len, stems,
+				a, s->body, s->body_len, stems,
 				o->snippet_words, &r->snippets[i], &r->hl[i],
 				&nhl);
 			if (st)
