@@ -3,6 +3,7 @@
  * bench/run.
  *
  * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies]
+ *               [--lang CODE]
  *               [--exact-count] [--each]
  *               INDEX QUERIES
  *
@@ -95,13 +96,14 @@ static void report(const char *cls, struct q *qs, size_t nq, int repeat)
 static int usage(void)
 {
 	fprintf(stderr, "usage: qbench [--repeat R] [--snippets] [--limit K] "
-			"[--all-copies] [--exact-count] [--each] INDEX "
+			"[--all-copies] [--exact-count] [--each] [--lang CODE] INDEX "
 			"QUERIES\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
+	const char *lang = NULL;
 	int repeat = 5, snippets = 0, all_copies = 0, exact = 0, each = 0, a,
 	    r;
 	size_t limit = 10, nq = 0, cap = 0, i, zero = 0, errors = 0;
@@ -117,6 +119,8 @@ int main(int argc, char **argv)
 			snippets = 1;
 		else if (strcmp(argv[a], "--all-copies") == 0)
 			all_copies = 1;
+		else if (strcmp(argv[a], "--lang") == 0 && a + 1 < argc)
+			lang = argv[++a];
 		else if (strcmp(argv[a], "--exact-count") == 0)
 			exact = 1;
 		else if (strcmp(argv[a], "--each") == 0)
@@ -182,6 +186,7 @@ int main(int argc, char **argv)
 	so.limit = limit;
 	so.snippets = snippets;
 	so.all_copies = all_copies;
+	so.lang = lang; /* NULL: every language of the index */
 	if (exact)
 		so.exact_up_to = SIZE_MAX;
 

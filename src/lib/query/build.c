@@ -98,7 +98,7 @@ int newsidx_build__tokens(struct builder *b, const char *text,
  * than XLANG_MIN_FIT.  The counts stop at XLANG_COUNT_CAP articles.
  */
 #define XLANG_MIN_FIT 0.2
-#define XLANG_COUNT_CAP 1000
+#define XLANG_COUNT_CAP 250
 
 struct lang_seen {
 	char code[XLANG_MAX][24];
@@ -213,6 +213,7 @@ static xapc_query_t *other_forms(struct builder *b, const char *prefix,
 	xapc_query_t *alt[XLANG_MAX + 1];
 	size_t plen = strlen(prefix), nseen = 0, nalt = 0, i, j, slen;
 	unsigned fq = 0;
+	int have_fq = 0;
 	const char *stem;
 
 	if (b->nxl == 0 || !q)
@@ -223,7 +224,6 @@ static xapc_query_t *other_forms(struct builder *b, const char *prefix,
 	memcpy(seen[nseen], prefix, plen);
 	memcpy(seen[nseen] + plen, stem, slen);
 	seen[nseen][plen + slen] = '\0';
-	fq = lang_freq(b, seen[nseen], plen + slen, b->lang);
 	nseen++;
 	alt[nalt++] = q;
 	for (i = 0; i < b->nxl; i++) {
@@ -242,9 +242,16 @@ static xapc_query_t *other_forms(struct builder *b, const char *prefix,
 		if (j < nseen)
 			continue;
 		memcpy(seen[nseen++], term, plen + slen + 1);
+		/* The cheap test first: most forms no article has. */
+		if (term_freq(b, term, plen + slen) == 0)
+			continue;
 		f = lang_freq(b, term, plen + slen, b->xl_code[i]);
 		if (f == 0)
 			continue;
+		if (!have_fq) {
+			fq = lang_freq(b, seen[0], strlen(seen[0]), b->lang);
+			have_fq = 1;
+		}
 		fit = fq == 0 ? 1.0 : (double)f / ((double)f + fq);
 		if (fit < XLANG_MIN_FIT)
 			continue;
