@@ -53,6 +53,8 @@ __all__ = [
 
 _c = _lib.load()
 
+__version__ = "0.3.0"
+
 # The facets by the names of the JSON documents (and of search --facet).
 # The last four are the bits the library assigns to country, organisation,
 # person and topic facets; a library that does not count them yet
@@ -553,13 +555,19 @@ class Index:
         """Add or replace articles: a dict or a list of dicts with the
         members of the JSON Lines format (id, title, body, date, url,
         source, place, lang, authors, topics).  An article replaces the
-        stored one with the same id (else url); give one of them, as an
-        article without either is named after name and its position in
-        this call.  Committed before returning.  Options as for
+        stored one with the same id (else url); one with neither raises
+        InvalidArgument and nothing is added.  name names the input in
+        the messages of rejections ("python:2: ...").  Committed before returning.  Options as for
         index_paths() (source, lang, max_article_bytes, batch_size).
         Raises Rejected for a bad article (the others are added)."""
         if isinstance(articles, dict):
             articles = [articles]
+        for i, a in enumerate(articles):
+            # Without either, the article's id would be name#N, and the
+            # next call's article N would silently replace it.
+            if isinstance(a, dict) and not (a.get("id") or a.get("url")):
+                raise InvalidArgument("article %d has neither id nor url"
+                                      % (i + 1), 3)
         lines = [json.dumps(a, ensure_ascii=False) for a in articles]
         data = ("\n".join(lines) + "\n").encode("utf-8")
         return self._index(options, lambda db, io, stats:
@@ -683,8 +691,8 @@ class Index:
             elif k in ("version",) or k not in _lib.SEARCH_DEFAULTS:
                 raise TypeError("unknown search option '%s'" % k)
             else:
-                setattr(so, k, type(_lib.SEARCH_DEFAULTS[k])(v)
-                        if k not in ("exact_up_to",) else int(v))
+                # int or float, as the default; bools become 0 or 1.
+                setattr(so, k, type(_lib.SEARCH_DEFAULTS[k])(v))
         return so
 
     def _results(self, r, query, so) -> Results:

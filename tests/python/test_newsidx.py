@@ -287,6 +287,12 @@ class Writing(unittest.TestCase):
             self.assertTrue(e.rejects[0][0].startswith("batch:2"),
                             e.rejects)
             self.assertEqual(ix.show("ok-1").title, "Good")
+            # Neither id nor url: refused before anything is indexed.
+            with self.assertRaises(newsidx.InvalidArgument):
+                ix.add([{"id": "ok-2", "title": "Fine", "body": "Text."},
+                        {"title": "No id", "body": "Text."}])
+            with self.assertRaises(newsidx.NotFound):
+                ix.show("ok-2")
 
     def test_index_paths_rejects(self):
         hostile = os.path.join(FIXTURES, "hostile")
@@ -406,6 +412,12 @@ class Install(unittest.TestCase):
             where, version = r.stdout.split()
             self.assertTrue(where.startswith(venv), where)
             self.assertEqual(version, newsidx.library_version())
+            # The package's version is the library's it was made with.
+            with open(os.path.join(src, "pyproject.toml")) as f:
+                self.assertIn('version = "%s"' % newsidx.__version__,
+                              f.read())
+            self.assertEqual(newsidx.__version__,
+                             newsidx.library_version())
         finally:
             shutil.rmtree(d)
 
