@@ -223,6 +223,15 @@ def _error(status: int, message: str) -> NewsidxError:
 # ---- what calls return ------------------------------------------------
 
 
+def _text(s: str, what: str) -> bytes:
+    """s for the library: UTF-8, and refused when a NUL would cut it."""
+    if not isinstance(s, str):
+        raise TypeError("%s must be a str, not %s" % (what, type(s).__name__))
+    if "\0" in s:
+        raise InvalidArgument("%s holds a NUL character" % what, 3)
+    return s.encode("utf-8")
+
+
 def _s(b) -> str:
     return b.decode("utf-8", "replace") if b else ""
 
@@ -480,7 +489,7 @@ class Index:
         with self._lock:
             r = _lib.results_p()
             self._check(_c.newsidx_search(ctypes.byref(r), self._handle(),
-                                          q.encode("utf-8"),
+                                          _text(q, "query"),
                                           ctypes.byref(so)))
             return self._results(r, q, so)
 
@@ -492,7 +501,7 @@ class Index:
         with self._lock:
             r = _lib.results_p()
             self._check(_c.newsidx_article_similar(
-                ctypes.byref(r), self._handle(), id.encode("utf-8"),
+                ctypes.byref(r), self._handle(), _text(id, "id"),
                 ctypes.byref(so)))
             return self._results(r, "similar:" + id, so)
 
@@ -502,7 +511,7 @@ class Index:
             a = ctypes.POINTER(_lib.Article)()
             self._check(_c.newsidx_article_get(ctypes.byref(a),
                                                self._handle(),
-                                               id.encode("utf-8")))
+                                               _text(id, "id")))
             try:
                 x = a.contents
                 body = ctypes.string_at(x.body, x.body_len) if x.body \
@@ -572,7 +581,7 @@ class Index:
         data = ("\n".join(lines) + "\n").encode("utf-8")
         return self._index(options, lambda db, io, stats:
                            _c.newsidx_index_buffer(
-                               db, name.encode("utf-8"), data, len(data),
+                               db, _text(name, "name"), data, len(data),
                                io, stats))
 
     def index_paths(self, paths, **options) -> IndexStats:
@@ -613,7 +622,7 @@ class Index:
         """Delete the article with this id; raises NotFound."""
         with self._lock:
             self._check(_c.newsidx_db_delete_id(self._handle(),
-                                                id.encode("utf-8")))
+                                                _text(id, "id")))
 
     def commit(self) -> None:
         """Make what was indexed durable and visible to readers."""
@@ -687,7 +696,7 @@ class Index:
                     bits |= FACETS[name]
                 so.facets = bits
             elif k == "lang":
-                so.lang = v.encode("utf-8") if v else None
+                so.lang = _text(v, "lang") if v else None
             elif k in ("version",) or k not in _lib.SEARCH_DEFAULTS:
                 raise TypeError("unknown search option '%s'" % k)
             else:

@@ -178,6 +178,11 @@ class Reading(Fixture):
             self.ix.search("x", sort="sideways")
         with self.assertRaises(newsidx.InvalidArgument):
             self.ix.search("x", facets=["weather"])
+        # A NUL would cut the query short in C: refused, not truncated.
+        with self.assertRaises(newsidx.InvalidArgument):
+            self.ix.search("lighthouse\0 OR quokka")
+        with self.assertRaises(TypeError):
+            self.ix.show(b"good-c1")
 
     def test_query_syntax_error(self):
         with self.assertRaises(newsidx.QuerySyntaxError) as cm:
