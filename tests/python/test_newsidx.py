@@ -11,6 +11,7 @@ import ctypes
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -396,6 +397,12 @@ class Install(unittest.TestCase):
             shutil.copytree(os.path.join(top, "python"), src,
                             ignore=shutil.ignore_patterns(
                                 "build", "*.egg-info", "__pycache__"))
+            # make distcheck's source tree is read-only, and so would be
+            # the copy, where pip writes its build.
+            for root, dirs, files in os.walk(src):
+                for name in dirs + files + [""]:
+                    p = os.path.join(root, name)
+                    os.chmod(p, os.stat(p).st_mode | stat.S_IWUSR)
             venv = os.path.join(d, "venv")
             py = os.environ.get("PYTHON", sys.executable)
             subprocess.run([py, "-m", "venv", "--system-site-packages",
