@@ -886,8 +886,8 @@ static struct MHD_Daemon *start(struct server *s, const char *listen,
 	if (!loopback)
 		fprintf(stderr, "newsidx: warning: %s is reachable from other "
 				"machines; the API has no TLS and no "
-				"authentication: put a reverse proxy in "
-				"front\n",
+				"authentication for reading: put a reverse "
+				"proxy in front\n",
 			host);
 	fflush(stderr);
 	return d;
