@@ -206,7 +206,8 @@
   }
 
   /* "+N similar": the other copies of the hit's near-duplicate group,
-   * found among the articles most like it. */
+   * which match the same search: the search again with every copy, its
+   * first 100 hits looked through for the group. */
   function copiesNode(h) {
     if (!h.copies) return null;
     const box = el('div');
@@ -220,10 +221,8 @@
         list.hidden = open;
         if (open || list.childElementCount) return;
         try {
-          const p = new URLSearchParams({
-            all_copies: 'true', limit: String(Math.min(100, h.copies + 20))
-          });
-          const doc = await api('/api/articles/' + encodeURIComponent(h.id) + '/similar', p);
+          const p = searchParams(readState(), { all_copies: 'true', limit: '100' });
+          const doc = await api('/api/search', p);
           const same = doc.hits.filter((o) => h.group && o.group === h.group && o.id !== h.id);
           for (const o of same)
             list.append(el('li', {}, articleLink(o), ' ', metaNode(o)));
@@ -331,7 +330,7 @@
     chart.replaceChildren();
     fig.hidden = series.length < 2;
     if (fig.hidden) return;
-    const W = 640, H = 120, pad = 18;
+    const W = 800, H = 70, pad = 18;
     const max = Math.max(...series.map((s) => s[1]), 1);
     const bw = (W - 2) / series.length;
     const root = svg('svg', {

@@ -168,6 +168,18 @@ async function main() {
     check(await page.isHidden('#article'), 'back returns to the results');
   });
 
+  await part('+N similar', async () => {
+    await search(page, 'eclipse Mazatlan');
+    const more = page.locator('#results .hit .more').first();
+    const label = await more.textContent();
+    check(/^\+1 similar$/.test(label), 'a hit with a copy offers it', label);
+    await more.click();
+    await page.waitForSelector('#results .copies:not([hidden]) li a');
+    check(await more.getAttribute('aria-expanded') === 'true', 'the copies expand');
+    const copy = await page.textContent('#results .copies li a');
+    check(/eclipse/i.test(copy), 'the copy is listed', copy);
+  });
+
   await part('markup in a title is text', async () => {
     await search(page, 'Quillmouth');
     await page.waitForSelector('#results .hit');
