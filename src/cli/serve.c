@@ -514,6 +514,11 @@ static enum MHD_Result begin(struct server *s, struct MHD_Connection *c,
 
 	if (f && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
 		return respond_file(c, x, f);
+	if (f) {
+		x->rq.allow = "GET, HEAD";
+		return respond_error(s, c, x, 405,
+				     "method not allowed; allowed: GET, HEAD");
+	}
 	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &ps);
 	if (ps.bad)
 		return respond_error(s, c, x, 400,

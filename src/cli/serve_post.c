@@ -249,9 +249,12 @@ json_t *cli_post_articles(const char *index, enum cli_post_kind kind,
 	pthread_mutex_unlock(&write_mu);
 	if (st && st != NEWSIDX_REJECTED) {
 		json_decref(rj.errors);
-		*status = st == NEWSIDX_LOCKED || st == NEWSIDX_NOMEM ? 503
-			  : st == NEWSIDX_INVALID_ARGUMENT	       ? 400
-									       : 500;
+		if (st == NEWSIDX_LOCKED || st == NEWSIDX_NOMEM)
+			*status = 503;
+		else if (st == NEWSIDX_INVALID_ARGUMENT)
+			*status = 400;
+		else
+			*status = 500;
 		return cli_error_json(*status, msg);
 	}
 	*status = stats.articles == 0 && stats.rejected ? 400 : 200;
