@@ -134,6 +134,16 @@ async function main() {
     await page.waitForSelector('#timeline:not([hidden]) rect.bar');
     const bars = await page.locator('#chart rect.bar').count();
     check(bars >= 2, 'the timeline draws a bar per month', bars);
+    const bar = page.locator('#chart rect.bar[data-month="2024-03"]');
+    const want = Number(/: (\d+) matches/.exec(await bar.getAttribute('aria-label'))[1]);
+    await bar.focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => new URLSearchParams(location.search).get('from') === '2024-03' &&
+      !/^Searching/.test(document.getElementById('status').textContent));
+    check(Number(await page.getAttribute('#status', 'data-total')) === want,
+      "a month's bar, chosen from the keyboard, filters to its count", want);
+    await page.goBack();
+    await page.waitForFunction(() => !new URLSearchParams(location.search).has('from'));
     await page.fill('#from', '2024-03-01');
     await page.fill('#to', '2024-03-31');
     await page.click('#apply-dates');
