@@ -90,7 +90,8 @@ enum cli_api {
 	CLI_API_SEARCH,     /* GET /api/search */
 	CLI_API_ARTICLE,    /* GET /api/articles/{id} */
 	CLI_API_SIMILAR,    /* GET /api/articles/{id}/similar */
-	CLI_API_STATS       /* GET /api/stats */
+	CLI_API_STATS,      /* GET /api/stats */
+	CLI_API_POST        /* POST /api/articles */
 };
 
 /* What a request may ask for; the server's options. */
@@ -132,5 +133,60 @@ int cli_api_route(struct cli_api_request *rq, const char *method,
 
 /* Free what cli_api_route() allocated in rq. */
 void cli_api_request_clear(struct cli_api_request *rq);
+
+/* ---- serve.c -------------------------------------------------------- */
+
+/* {"error": msg, "status": status}; msg need not be UTF-8. */
+json_t *cli_error_json(unsigned status, const char *msg);
+
+/* ---- serve_static.c: the files of the web page ---------------------- */
+
+#define CLI_WEB_NFILES 4
+
+/* One file of the page, read when the server starts. */
+struct cli_web_file {
+	const char *path; /* what a request names: "/", "/app.js" */
+	const char *type; /* its Content-Type */
+	char *body;
+	size_t len;
+	char etag[24]; /* a quoted hash of body */
+};
+
+struct cli_web {
+	struct cli_web_file files[CLI_WEB_NFILES];
+	int loaded;
+};
+
+/* The web root: given (--web-root) when not NULL, else the installed
+ * one when it holds index.html, else the source tree's. */
+const char *cli_web_root(const char *given);
+/* Read the page's files from root; -1 with a one-line err. */
+int cli_web_load(struct cli_web *w, const char *root, char *err,
+		 size_t errlen);
+/* The file a request path names, or NULL; borrowed from w. */
+const struct cli_web_file *cli_web_find(const struct cli_web *w,
+					const char *path);
+void cli_web_free(struct cli_web *w);
+
+/* ---- serve_post.c: POST /api/articles ------------------------------- */
+
+enum cli_post_kind { CLI_POST_NONE, CLI_POST_JSONL, CLI_POST_FEED };
+
+/* Read the token of --token-file into *token (free it); -1 with a
+ * one-line err when the file cannot be read, others may read it, or it
+ * holds no token of 16 characters or more. */
+int cli_token_load(const char *file, char **token, char *err,
+		   size_t errlen);
+/* 1 when the Authorization header authorization is "Bearer TOKEN"; the
+ * comparison takes the same time wherever the two differ. */
+int cli_token_ok(const char *token, const char *authorization);
+/* The kind of body a Content-Type names, or CLI_POST_NONE. */
+enum cli_post_kind cli_post_kind(const char *content_type);
+/* Index a body of the kind given into the index at index, waiting at
+ * most wait seconds for the writer lock; the response document, its
+ * HTTP status in *status.  Writes are serialised. */
+json_t *cli_post_articles(const char *index, enum cli_post_kind kind,
+			  const char *body, size_t len, double wait,
+			  unsigned *status);
 
 #endif

@@ -208,6 +208,10 @@ const char cli_usage_serve[] =
 	"  GET /api/articles/ID/similar  articles like it\n"
 	"  GET /api/stats                the index's description\n"
 	"  GET /healthz                  {\"status\":\"ok\"} while running\n"
+	"  POST /api/articles            index a JSON Lines or RSS/Atom body\n"
+	"                                (only with --token-file; needs\n"
+	"                                Authorization: Bearer TOKEN)\n"
+	"  GET /                         the web page for searching\n"
 	"Errors are JSON too: {\"error\": MESSAGE, \"status\": CODE}.  One\n"
 	"access-log line per request goes to stderr.  SIGTERM and SIGINT\n"
 	"finish the requests under way, then stop (exit 0).  There is no\n"
@@ -225,7 +229,8 @@ const char cli_usage_serve[] =
 	"                           with Retry-After (default 64)\n"
 	"  --max-connections N      open connections (default 256)\n"
 	"  --max-request-bytes N    request line and headers, and any body\n"
-	"                           (default 32768)\n"
+	"                           but a POST's (default 32768)\n"
+	"  --max-post-bytes N       the body of a POST (default 8388608)\n"
 	"  --max-query-bytes N      the query with its filters (default and\n"
 	"                           at most 8192)\n"
 	"  --max-limit N            hits a page may ask for (default 100)\n"
@@ -235,7 +240,12 @@ const char cli_usage_serve[] =
 	"                           after this long (default 10)\n"
 	"  --cors ORIGIN            let pages from ORIGIN read the API\n"
 	"                           (default: no CORS header)\n"
-	"  --log-json               log requests as JSON lines\n";
+	"  --log-json               log requests as JSON lines\n"
+	"  --web-root DIR           the web page's files (default: those\n"
+	"                           installed with newsidx)\n"
+	"  --token-file FILE        allow POST /api/articles with the token\n"
+	"                           in FILE (16 characters or more; FILE\n"
+	"                           must not be readable by others)\n";
 
 const char cli_usage_search[] =
 	"usage: newsidx search [OPTIONS] QUERY...\n"

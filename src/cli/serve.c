@@ -23,6 +23,11 @@
  *
  * Shutdown: SIGTERM or SIGINT stops accepting connections
  * (MHD_quiesce_daemon), lets the admitted requests finish, then stops.
+ *
+ * The web page's files (serve_static.c) are answered before routing,
+ * without the index; POST /api/articles (serve_post.c) is checked for
+ * its token, type and size before its body is read, and then admitted
+ * like a read.
  */
 #include "config.h"
 
@@ -55,6 +60,11 @@ struct server {
 	double timeout;
 	const char *cors;
 	int log_json;
+	const char *web_root;   /* --web-root, or NULL */
+	struct cli_web web;     /* the page's files */
+	const char *token_file; /* --token-file, or NULL: no writes */
+	char *token;
+	size_t max_post_bytes;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cv;     /* a reader came back, or a request ended */
@@ -75,6 +85,9 @@ struct exchange {
 	size_t bytes, body;
 	char method[16];
 	char *path;
+	enum cli_post_kind kind; /* a POST's body */
+	char *upload;
+	size_t upload_len;
 	char client[INET6_ADDRSTRLEN];
 };
 
@@ -108,7 +121,7 @@ static json_t *text_json(const char *s)
 	return j;
 }
 
-static json_t *error_json(unsigned status, const char *msg)
+json_t *cli_error_json(unsigned status, const char *msg)
 {
 	json_t *o = json_object();
 
@@ -172,6 +185,9 @@ static enum MHD_Result respond(struct server *s, struct MHD_Connection *c,
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, x->rq.allow);
 	if (status == 503)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (status == 401)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Bearer realm=\"newsidx\"");
 	pthread_mutex_lock(&s->mu);
 	if (s->stopping)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION,
@@ -190,7 +206,7 @@ static enum MHD_Result respond_error(struct server *s,
 				     struct exchange *x, unsigned status,
 				     const char *msg)
 {
-	return respond(s, c, x, status, error_json(status, msg));
+	return respond(s, c, x, status, cli_error_json(status, msg));
 }
 
 /* Borrow a reader, waiting up to --timeout for one; *db is NULL when
@@ -277,6 +293,7 @@ static newsidx_status_t call(newsidx_db_t *db,
 			*doc = cli_info_json(info);
 		break;
 	case CLI_API_HEALTH:
+	case CLI_API_POST: /* answered by serve_request() without a reader */
 		break;
 	}
 	if (!st && r)
@@ -318,6 +335,105 @@ static int transient(newsidx_status_t st)
 	       st == NEWSIDX_NO_INDEX;
 }
 
+/* The page's own script and style only; nothing inline, nothing from
+ * elsewhere. */
+static const char page_csp[] =
+	"default-src 'none'; script-src 'self'; style-src 'self'; "
+	"img-src 'self'; connect-src 'self'; base-uri 'none'; "
+	"form-action 'self'; frame-ancestors 'none'";
+
+/* Send a file of the page, or 304 when the client has this version. */
+static enum MHD_Result respond_file(struct MHD_Connection *c,
+				    struct exchange *x,
+				    const struct cli_web_file *f)
+{
+	const char *inm = MHD_lookup_connection_value(
+		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	unsigned status = inm && strcmp(inm, f->etag) == 0 ? 304 : 200;
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		status == 200 ? f->len : 0, f->body, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, f->type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, f->etag);
+	/* Revalidated on each load, so an upgrade shows at once; the ETag
+	 * makes that a 304 without a body. */
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+				"no-cache");
+	MHD_add_response_header(r, "Content-Security-Policy", page_csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	x->status = status;
+	x->bytes = status == 200 ? f->len : 0;
+	x->responded = 1;
+	return ret;
+}
+
+/* What a POST must pass before its body is read: writes are on, the
+ * token, the type, the declared size.  0 when it may go on. */
+static int refuse_post(struct server *s, struct MHD_Connection *c,
+		       struct exchange *x, enum MHD_Result *ret)
+{
+	const char *len = MHD_lookup_connection_value(
+		c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	char msg[160];
+
+	if (!s->token)
+		*ret = respond_error(s, c, x, 403,
+				     "writing is off: the server was started "
+				     "without --token-file");
+	else if (!cli_token_ok(s->token,
+			       MHD_lookup_connection_value(
+				       c, MHD_HEADER_KIND,
+				       MHD_HTTP_HEADER_AUTHORIZATION)))
+		*ret = respond_error(s, c, x, 401,
+				     "missing or wrong 'Authorization: Bearer "
+				     "TOKEN'");
+	else if (!(x->kind = cli_post_kind(MHD_lookup_connection_value(
+			   c, MHD_HEADER_KIND,
+			   MHD_HTTP_HEADER_CONTENT_TYPE))))
+		*ret = respond_error(s, c, x, 415,
+				     "Content-Type must be "
+				     "application/x-ndjson, application/jsonl, "
+				     "application/rss+xml, "
+				     "application/atom+xml or application/xml");
+	else if (len && strtoull(len, NULL, 10) > s->max_post_bytes) {
+		snprintf(msg, sizeof(msg),
+			 "request body too large: at most %zu bytes "
+			 "(--max-post-bytes)",
+			 s->max_post_bytes);
+		*ret = respond_error(s, c, x, 413, msg);
+	} else
+		return 0;
+	return -1;
+}
+
+/* Take the next piece of a POST's body; 413 past --max-post-bytes. */
+static enum MHD_Result take_upload(struct server *s,
+				   struct MHD_Connection *c,
+				   struct exchange *x, const char *data,
+				   size_t n)
+{
+	char *p;
+
+	if (x->upload_len + n > s->max_post_bytes)
+		return respond_error(s, c, x, 413,
+				     "request body too large "
+				     "(--max-post-bytes)");
+	p = realloc(x->upload, x->upload_len + n + 1);
+	if (!p)
+		return respond_error(s, c, x, 503, "out of memory");
+	x->upload = p;
+	memcpy(p + x->upload_len, data, n);
+	x->upload_len += n;
+	p[x->upload_len] = '\0';
+	return MHD_YES;
+}
+
 static enum MHD_Result serve_request(struct server *s,
 				     struct MHD_Connection *c,
 				     struct exchange *x)
@@ -328,6 +444,15 @@ static enum MHD_Result serve_request(struct server *s,
 	char msg[512];
 	int tries;
 
+	if (x->rq.what == CLI_API_POST) {
+		unsigned status = 500;
+
+		if (!x->upload_len)
+			return respond_error(s, c, x, 400, "empty body");
+		doc = cli_post_articles(s->index, x->kind, x->upload,
+					x->upload_len, s->timeout, &status);
+		return respond(s, c, x, status, doc);
+	}
 	for (tries = 0;; tries++) {
 		st = borrow(s, &db);
 		if (!db)
@@ -384,7 +509,16 @@ static enum MHD_Result begin(struct server *s, struct MHD_Connection *c,
 {
 	struct cli_api_param p[64];
 	struct params ps = { p, 0, sizeof(p) / sizeof(p[0]), 0 };
+	const struct cli_web_file *f = cli_web_find(&s->web, url);
+	enum MHD_Result ret;
 
+	if (f && (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0))
+		return respond_file(c, x, f);
+	if (f) {
+		x->rq.allow = "GET, HEAD";
+		return respond_error(s, c, x, 405,
+				     "method not allowed; allowed: GET, HEAD");
+	}
 	MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &ps);
 	if (ps.bad)
 		return respond_error(s, c, x, 400,
@@ -399,6 +533,8 @@ static enum MHD_Result begin(struct server *s, struct MHD_Connection *c,
 		return respond(s, c, x, 200,
 			       json_pack("{s:s, s:s}", "status", "ok",
 					 "version", newsidx_version()));
+	if (x->rq.what == CLI_API_POST && refuse_post(s, c, x, &ret))
+		return ret;
 	pthread_mutex_lock(&s->mu);
 	if (s->admitted < s->max_requests) {
 		s->admitted++;
@@ -448,8 +584,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		*ctx = x;
 		return begin(s, c, x, url, method);
 	}
+	if (*upload_size && x->rq.what == CLI_API_POST && !x->responded) {
+		size_t n = *upload_size;
+
+		*upload_size = 0;
+		x->body += n;
+		return take_upload(s, c, x, upload, n);
+	}
 	if (*upload_size) {
-		/* The API reads no body: count it against the limit and
+		/* The reads take no body: count it against the limit and
 		 * drop it. */
 		x->body += *upload_size;
 		*upload_size = 0;
@@ -525,6 +668,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **ctx,
 	pthread_cond_broadcast(&s->cv);
 	pthread_mutex_unlock(&s->mu);
 	cli_api_request_clear(&x->rq);
+	free(x->upload);
 	free(x->path);
 	free(x);
 	*ctx = NULL;
@@ -619,6 +763,9 @@ static int parse_options(int argc, char **argv, struct server *s,
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "cors", required_argument, NULL, 'C' },
 		{ "log-json", no_argument, NULL, 'j' },
+		{ "web-root", required_argument, NULL, 'W' },
+		{ "token-file", required_argument, NULL, 'K' },
+		{ "max-post-bytes", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -677,6 +824,16 @@ static int parse_options(int argc, char **argv, struct server *s,
 		case 'j':
 			s->log_json = 1;
 			break;
+		case 'W':
+			s->web_root = optarg;
+			break;
+		case 'K':
+			s->token_file = optarg;
+			break;
+		case 'P':
+			rc = count_opt("max-post-bytes", optarg, 1024,
+				       (size_t)1 << 30, &s->max_post_bytes);
+			break;
 		case 'h':
 			fputs(cli_usage_serve, stdout);
 			return 0;
@@ -734,8 +891,8 @@ static struct MHD_Daemon *start(struct server *s, const char *listen,
 	if (!loopback)
 		fprintf(stderr, "newsidx: warning: %s is reachable from other "
 				"machines; the API has no TLS and no "
-				"authentication: put a reverse proxy in "
-				"front\n",
+				"authentication for reading: put a reverse "
+				"proxy in front\n",
 			host);
 	fflush(stderr);
 	return d;
@@ -765,6 +922,22 @@ static void stop(struct server *s, struct MHD_Daemon *d)
 	MHD_stop_daemon(d);
 }
 
+/* Read the web page's files.  The API works without them: a missing
+ * default web root is a warning, a missing --web-root an error (-1). */
+static int load_web(struct server *s)
+{
+	const char *root = cli_web_root(s->web_root);
+	char err[600];
+
+	if (!cli_web_load(&s->web, root, err, sizeof(err)))
+		return 0;
+	fputs(s->web_root ? "newsidx: " : "newsidx: warning: no web page: ",
+	      stderr);
+	cli_puts(stderr, err);
+	fputc('\n', stderr);
+	return s->web_root ? -1 : 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	struct server s;
@@ -788,9 +961,20 @@ int cmd_serve(int argc, char **argv)
 	s.lim.max_limit = 100;
 	s.lim.max_offset = 10000;
 	s.timeout = 10;
+	s.max_post_bytes = (size_t)8 << 20;
 	rc = parse_options(argc, argv, &s, &listen);
 	if (rc >= 0)
 		return rc;
+	if (s.token_file) {
+		char err[600];
+
+		if (cli_token_load(s.token_file, &s.token, err, sizeof(err))) {
+			fprintf(stderr, "newsidx: ");
+			cli_puts(stderr, err);
+			fputc('\n', stderr);
+			return EXIT_USAGE;
+		}
+	}
 	if (parse_listen(listen, &ss, &sslen, &loopback))
 		return cli_usage_error("bad --listen '%s' (ADDR:PORT, "
 				       "[ADDR6]:PORT or PORT)",
@@ -812,6 +996,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	s.idle[s.nidle++] = db;
 	s.nopen = 1;
+	if (load_web(&s)) {
+		newsidx_db_free(db);
+		free(s.idle);
+		free(s.token);
+		return EXIT_USAGE;
+	}
 	pthread_mutex_init(&s.mu, NULL);
 	pthread_mutex_init(&s.log_mu, NULL);
 	pthread_cond_init(&s.cv, NULL);
@@ -836,6 +1026,8 @@ int cmd_serve(int argc, char **argv)
 	while (s.nidle)
 		newsidx_db_free(s.idle[--s.nidle]);
 	free(s.idle);
+	free(s.token);
+	cli_web_free(&s.web);
 	pthread_cond_destroy(&s.cv);
 	pthread_mutex_destroy(&s.mu);
 	pthread_mutex_destroy(&s.log_mu);

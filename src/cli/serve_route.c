@@ -470,6 +470,7 @@ int cli_api_route(struct cli_api_request *rq, const char *method,
 	static const char articles[] = "/api/articles/",
 			  similar[] = "/similar";
 	const newsidx_search_options_t init = NEWSIDX_SEARCH_OPTIONS_INIT;
+	char buf[48];
 	size_t len;
 
 	memset(rq, 0, sizeof(*rq));
@@ -496,10 +497,21 @@ int cli_api_route(struct cli_api_request *rq, const char *method,
 			return 0;
 		return build_query(rq, params, n, lim);
 	}
+	if (strcmp(path, "/api/articles") == 0) {
+		rq->what = CLI_API_POST;
+		rq->allow = "POST";
+		if (strcmp(method, "POST") != 0)
+			refuse(rq, 405, "method %s not allowed; allowed: POST",
+			       shown(method, buf));
+		else if (n)
+			refuse(rq, 400, "POST /api/articles takes no "
+					"parameters");
+		return 0;
+	}
 	if (strncmp(path, articles, sizeof(articles) - 1) != 0 ||
 	    !path[sizeof(articles) - 1])
 		return refuse(rq, 404, "no such path; the API has /api/search, "
-				       "/api/articles/ID, "
+				       "/api/articles (POST), /api/articles/ID, "
 				       "/api/articles/ID/similar, /api/stats "
 				       "and /healthz");
 	/* Ids may hold slashes (a URL, a file's path): the id is all that

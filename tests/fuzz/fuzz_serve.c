@@ -9,7 +9,7 @@
  * what the sanitizers catch, it checks the promises every request must
  * keep: an error is 400, 404 or 405 with a one-line message (405 with
  * the methods allowed); a search is within the limits; an article
- * request has its id.  Build with
+ * request has its id; a write is a POST without parameters.  Build with
  *   clang -fsanitize=fuzzer,address,undefined -I. -Iinclude -Isrc/cli \
  *     $(pkg-config --cflags jansson) tests/fuzz/fuzz_serve.c \
  *     src/cli/serve_route.c
@@ -77,6 +77,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case CLI_API_ARTICLE:
 			if (!rq.id)
+				abort();
+			break;
+		case CLI_API_POST:
+			/* Only a POST without parameters may write. */
+			if (strcmp(field[0], "POST") != 0 || n)
 				abort();
 			break;
 		case CLI_API_HEALTH:
