@@ -70,6 +70,8 @@ struct cli_facet {
 	unsigned bit; /* NEWSIDX_FACET_* */
 };
 extern const struct cli_facet cli_facets[];
+#define CLI_FACET_NAMES                                                      \
+	"country, place, org, person, topic, source, lang, year or month"
 extern const size_t cli_nfacets;
 
 /* One hit, as in search's "hits" and each line of --jsonl. */

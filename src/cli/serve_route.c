@@ -29,9 +29,11 @@
  * rather than beside the documents in json.c, so that this file links
  * on its own into its fuzz harness. */
 const struct cli_facet cli_facets[] = {
-	{ "source", NEWSIDX_FACET_SOURCE }, { "place", NEWSIDX_FACET_PLACE },
-	{ "lang", NEWSIDX_FACET_LANG },     { "year", NEWSIDX_FACET_YEAR },
-	{ "month", NEWSIDX_FACET_MONTH },
+	{ "source", NEWSIDX_FACET_SOURCE },   { "place", NEWSIDX_FACET_PLACE },
+	{ "lang", NEWSIDX_FACET_LANG },       { "year", NEWSIDX_FACET_YEAR },
+	{ "month", NEWSIDX_FACET_MONTH },     { "country", NEWSIDX_FACET_COUNTRY },
+	{ "org", NEWSIDX_FACET_ORG },         { "person", NEWSIDX_FACET_PERSON },
+	{ "topic", NEWSIDX_FACET_TOPIC },
 };
 const size_t cli_nfacets = sizeof(cli_facets) / sizeof(cli_facets[0]);
 
@@ -261,9 +263,9 @@ static int apply_option(struct cli_api_request *rq, const char *key,
 	int b;
 
 	if (strcmp(key, "limit") == 0) {
-		if (parse_count(v, lim->max_limit, &so->limit) ||
-		    so->limit == 0)
-			return refuse(rq, 400, "bad limit: a number from 1 to "
+		/* 0: counts only, the totals and facets. */
+		if (parse_count(v, lim->max_limit, &so->limit))
+			return refuse(rq, 400, "bad limit: a number from 0 to "
 					       "%zu",
 				      lim->max_limit),
 			       -1;
@@ -286,8 +288,7 @@ static int apply_option(struct cli_api_request *rq, const char *key,
 			       -1;
 	} else if (strcmp(key, "facet") == 0 || strcmp(key, "facets") == 0) {
 		if (parse_facets(v, &so->facets, bad, sizeof(bad)))
-			return refuse(rq, 400, "bad facet '%s': source, "
-					       "place, lang, year or month",
+			return refuse(rq, 400, "bad facet '%s': " CLI_FACET_NAMES,
 				      bad),
 			       -1;
 	} else if (strcmp(key, "lang") == 0) {
