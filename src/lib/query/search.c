@@ -126,6 +126,8 @@ static newsidx_status_t run_page(struct newsidx_db *db,
 			      : (xapc_doccount_t)(undated - from);
 	tp.spy_slots = NULL;
 	tp.n_spy_slots = 0;
+	tp.spies = NULL;
+	tp.n_spies = 0;
 	return newsidx_run__query(db, q, &tp, tail);
 }
 
