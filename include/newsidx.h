@@ -39,7 +39,7 @@ extern "C" {
 
 /* The version of this header.  NEWSIDX_VERSION_NUM is 0xMMmmpp. */
 #define NEWSIDX_VERSION_MAJOR 0
-#define NEWSIDX_VERSION_MINOR 3
+#define NEWSIDX_VERSION_MINOR 4
 #define NEWSIDX_VERSION_PATCH 0
 #define NEWSIDX_VERSION_NUM                                              \
 	((NEWSIDX_VERSION_MAJOR << 16) | (NEWSIDX_VERSION_MINOR << 8) |  \
@@ -452,7 +452,7 @@ newsidx_index_clear_filters(newsidx_db_t *db, const char *path);
 #define NEWSIDX_SORT_NEWEST 1    /* newest first, then score */
 #define NEWSIDX_SORT_OLDEST 2    /* oldest first, then score */
 
-#define NEWSIDX_SEARCH_OPTIONS_VERSION 2
+#define NEWSIDX_SEARCH_OPTIONS_VERSION 3
 
 /* A value and how many articles have it. */
 typedef struct newsidx_count {
@@ -466,13 +466,25 @@ typedef struct newsidx_count {
 #define NEWSIDX_FACET_LANG 0x04
 #define NEWSIDX_FACET_YEAR 0x08
 #define NEWSIDX_FACET_MONTH 0x10
+/* @since 0.4: the fields an article has several values of; each value
+ * counts once per article.  Countries are ISO 3166-1 alpha-2 codes
+ * ("JP"), organisations canonical upper-case ids ("NATO"), people
+ * canonical names, topics lower case; see
+ * newsidx_results_facet_label() for names to display. */
+#define NEWSIDX_FACET_COUNTRY 0x20
+#define NEWSIDX_FACET_ORG 0x40
+#define NEWSIDX_FACET_PERSON 0x80
+#define NEWSIDX_FACET_TOPIC 0x100
 
 /* Options for newsidx_search().  Initialise with
  * NEWSIDX_SEARCH_OPTIONS_INIT. */
 typedef struct newsidx_search_options {
 	int version;            /* NEWSIDX_SEARCH_OPTIONS_VERSION */
 	size_t offset;          /* hits to skip, for paging */
-	size_t limit;           /* hits to return; 0: 10 */
+	size_t limit;           /* hits to return; 0: counts only (the
+				   totals and facets, no hits) with
+				   version 3 or later (@since 0.4), 10
+				   before */
 	int sort;               /* NEWSIDX_SORT_* */
 	int snippets;           /* nonzero: make snippets (the default) */
 	unsigned snippet_words; /* about this many words; 0: 30 */
@@ -627,10 +639,24 @@ NEWSIDX_API int newsidx_results_relaxed(const newsidx_results_t *r);
  * match, most frequent first (months and years in time order), when the
  * search asked for it; *out is owned by the results object.  Returns the
  * number of values (0 when not asked for).  @since 0.1
+ *
+ * Each count is exact and counts matching articles, wire copies
+ * included, as newsidx_results_total() does: so the count of a value
+ * equals the total of the same search with that value's filter added
+ * (topic:"crude", country:JP).  Ties are in value order (@since 0.4).
  */
 NEWSIDX_API size_t newsidx_results_facet(const newsidx_results_t *r,
 					 unsigned facet,
 					 const newsidx_count_t **out);
+
+/*
+ * The name to display for value i of a facet's counts (as
+ * newsidx_results_facet() lists them): "Japan" for the country "JP"
+ * when the index's gazetteer names it, else the value itself.  Owned by
+ * the results object; NULL when i is out of range.  @since 0.4
+ */
+NEWSIDX_API const char *newsidx_results_facet_label(const newsidx_results_t *r,
+						    unsigned facet, size_t i);
 
 /*
  * A corrected query when some of its words are unknown to the index and
@@ -848,6 +874,124 @@ NEWSIDX_API newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db,
 /* Free memory the library gave to the caller; NULL is accepted.
  * @since 0.1 */
 NEWSIDX_API void newsidx_free(void *p);
+
+/* ------------------------------------------------------------------ */
+/* Trends                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Periods for newsidx_trend_options.by.  Weeks are ISO 8601 weeks
+ * ("2024-W10", Monday to Sunday). */
+#define NEWSIDX_BY_DAY 0
+#define NEWSIDX_BY_WEEK 1
+#define NEWSIDX_BY_MONTH 2
+#define NEWSIDX_BY_YEAR 3
+
+#define NEWSIDX_TREND_OPTIONS_VERSION 1
+
+/* Options for newsidx_trend().  Initialise with
+ * NEWSIDX_TREND_OPTIONS_INIT.  @since 0.4 */
+typedef struct newsidx_trend_options {
+	int version;         /* NEWSIDX_TREND_OPTIONS_VERSION */
+	int by;              /* NEWSIDX_BY_* */
+	unsigned facet;      /* 0, or one NEWSIDX_FACET_* (not year or
+				month): a series for each of its top
+				values besides the total */
+	size_t top;          /* how many values get a series; 0: 5 */
+	const char *from;    /* "YYYY", "YYYY-MM" or "YYYY-MM-DD": the
+				first period; NULL: that of the first
+				match */
+	const char *to;      /* likewise the last period (inclusive);
+				NULL: that of the last match */
+	const char *lang;    /* language of the query; NULL: English */
+	int terms;           /* nonzero: list the significant terms of
+				the matches from..to instead of series
+				(newsidx_trend_term()) */
+	size_t max_terms;    /* with terms: how many; 0: 20 */
+} newsidx_trend_options_t;
+
+#define NEWSIDX_TREND_OPTIONS_INIT                                            \
+	{ NEWSIDX_TREND_OPTIONS_VERSION, NEWSIDX_BY_MONTH, 0, 5, NULL, NULL,  \
+	  NULL, 0, 0 }
+
+/* The counts over time of one search.  Opaque.  @since 0.4 */
+typedef struct newsidx_trend newsidx_trend_t;
+
+/* A term, country, organisation, person or topic over-represented in
+ * the matches of a period.  Strings are owned by the trend object.
+ * @since 0.4 */
+typedef struct newsidx_sigterm {
+	const char *kind;  /* "word" (a stem), "country", "org", "person"
+			      or "topic" */
+	const char *value; /* as facets and filters have it */
+	const char *label; /* the name to display */
+	size_t fg;         /* matches in the period that have it */
+	size_t bg;         /* articles of the rest of the archive that
+			      have it */
+	double score;      /* Dunning's log-likelihood ratio G2 */
+} newsidx_sigterm_t;
+
+/*
+ * Count the matches of query per period (by day, ISO week, month or
+ * year) from opts->from to opts->to; periods without a match are there
+ * with 0.  Matches are articles, wire copies included, as
+ * newsidx_results_total() counts them, and a match without a date is
+ * counted in no period.  With opts->facet, one more series per value of
+ * the opts->top values with the most matches.
+ *
+ * With opts->terms, the significant terms of the period instead: the
+ * words, countries, organisations, people and topics whose share of
+ * the period's matches most exceeds their share of the rest of the
+ * archive, scored by Dunning's log-likelihood ratio (see newsidx(1)).
+ *
+ * *out is set only on success; free it with newsidx_trend_free().
+ * Returns NEWSIDX_OK; NEWSIDX_INVALID_ARGUMENT for a bad date or
+ * option (described on the handle); NEWSIDX_QUERY_SYNTAX;
+ * NEWSIDX_TOO_MANY_TERMS; NEWSIDX_CORRUPT; NEWSIDX_NOMEM;
+ * NEWSIDX_ENGINE.  @since 0.4
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_trend(newsidx_trend_t **out, newsidx_db_t *db, const char *query,
+	      const newsidx_trend_options_t *opts);
+
+/* The number of periods; 0 for NULL.  @since 0.4 */
+NEWSIDX_API size_t newsidx_trend_periods(const newsidx_trend_t *t);
+
+/* Period i's name: "2024-03-07", "2024-W10", "2024-03" or "2024";
+ * NULL out of range.  Owned by t.  @since 0.4 */
+NEWSIDX_API const char *newsidx_trend_period(const newsidx_trend_t *t,
+					     size_t i);
+
+/* The number of series: 1 (the total) plus one per facet value.
+ * @since 0.4 */
+NEWSIDX_API size_t newsidx_trend_series(const newsidx_trend_t *t);
+
+/* Series s's value ("" for the total, series 0) and its display name
+ * (newsidx_results_facet_label()); NULL out of range.  Owned by t.
+ * @since 0.4 */
+NEWSIDX_API const char *newsidx_trend_series_value(const newsidx_trend_t *t,
+						   size_t s);
+NEWSIDX_API const char *newsidx_trend_series_label(const newsidx_trend_t *t,
+						   size_t s);
+
+/* The matches of series s in period i; 0 out of range.  @since 0.4 */
+NEWSIDX_API size_t newsidx_trend_count(const newsidx_trend_t *t, size_t s,
+				       size_t i);
+
+/* The matches of series s over all periods.  @since 0.4 */
+NEWSIDX_API size_t newsidx_trend_sum(const newsidx_trend_t *t, size_t s);
+
+/* With newsidx_trend_options.terms: the number of significant terms,
+ * and term i, best first (NULL out of range; owned by t).  The
+ * foreground is the period's matches, the background the rest of the
+ * archive; their sizes in articles.  @since 0.4 */
+NEWSIDX_API size_t newsidx_trend_terms(const newsidx_trend_t *t);
+NEWSIDX_API const newsidx_sigterm_t *newsidx_trend_term(const newsidx_trend_t *t,
+							size_t i);
+NEWSIDX_API size_t newsidx_trend_foreground(const newsidx_trend_t *t);
+NEWSIDX_API size_t newsidx_trend_background(const newsidx_trend_t *t);
+
+/* Free a trend; NULL is accepted.  @since 0.4 */
+NEWSIDX_API void newsidx_trend_free(newsidx_trend_t *t);
 
 /* ------------------------------------------------------------------ */
 /* Deprecated names                                                    */

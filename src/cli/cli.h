@@ -25,7 +25,7 @@ extern const char *cli_index_dir;
 extern const char cli_usage_main[], cli_usage_index[], cli_usage_search[],
 	cli_usage_stats[], cli_usage_check[], cli_usage_compact[],
 	cli_usage_rebuild[], cli_usage_delete[], cli_usage_similar[],
-	cli_usage_show[], cli_usage_serve[];
+	cli_usage_show[], cli_usage_serve[], cli_usage_trend[];
 
 /* The one place where statuses become exit codes. */
 int cli_exit_code(newsidx_status_t st);
@@ -60,6 +60,7 @@ int cmd_check(int argc, char **argv);
 int cmd_compact(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_trend(int argc, char **argv);
 
 /* ---- json.c: the JSON documents the commands print and serve sends -- */
 
@@ -70,6 +71,8 @@ struct cli_facet {
 	unsigned bit; /* NEWSIDX_FACET_* */
 };
 extern const struct cli_facet cli_facets[];
+#define CLI_FACET_NAMES                                                      \
+	"country, place, org, person, topic, source, lang, year or month"
 extern const size_t cli_nfacets;
 
 /* One hit, as in search's "hits" and each line of --jsonl. */
@@ -91,7 +94,8 @@ enum cli_api {
 	CLI_API_ARTICLE,    /* GET /api/articles/{id} */
 	CLI_API_SIMILAR,    /* GET /api/articles/{id}/similar */
 	CLI_API_STATS,      /* GET /api/stats */
-	CLI_API_POST        /* POST /api/articles */
+	CLI_API_POST,       /* POST /api/articles */
+	CLI_API_TREND       /* GET /api/trend */
 };
 
 /* What a request may ask for; the server's options. */
@@ -116,6 +120,9 @@ struct cli_api_request {
 	int status;  /* 0, or the HTTP status of the error to send */
 	const char *allow; /* the methods the path takes (for a 405) */
 	char error[320];   /* the error message: one line */
+	/* trend: the options; from and to point into dates */
+	newsidx_trend_options_t trend;
+	char dates[64];
 };
 
 /*
@@ -130,6 +137,28 @@ struct cli_api_request {
 int cli_api_route(struct cli_api_request *rq, const char *method,
 		  const char *path, const struct cli_api_param *params,
 		  size_t n, const struct cli_api_limits *lim);
+
+/* ---- trends: cmd_trend.c, and serve_route.c for what a request may
+ * ask (the names of periods and their parsing) ---------------------- */
+
+/* "day", "week", "month", "year" by NEWSIDX_BY_*. */
+extern const char *const cli_trend_by_names[4];
+/* NEWSIDX_BY_* of "day", "week", "month" or "year"; -1 for none. */
+int cli_trend_by(const char *s);
+/* A period "DATE" or "DATE..DATE" (either side may be empty) copied into
+ * buf (cap bytes) and split into *from and *to (NULL when open); -1 when
+ * it does not fit or names no date. */
+int cli_trend_period(const char *range, const char **from, const char **to,
+		     char *buf, size_t cap);
+/* The facet's name ("country") of a NEWSIDX_FACET_* bit, or NULL. */
+const char *cli_facet_name(unsigned bit);
+/* The document of trend --json and GET /api/trend. */
+json_t *cli_trend_json(const newsidx_trend_t *t, const char *query,
+		       const newsidx_trend_options_t *o);
+/* Run the trend a routed request asks for, into *doc. */
+newsidx_status_t cli_api_trend(newsidx_db_t *db,
+			       const struct cli_api_request *rq,
+			       json_t **doc);
 
 /* Free what cli_api_route() allocated in rq. */
 void cli_api_request_clear(struct cli_api_request *rq);

@@ -113,8 +113,16 @@ static void print_text(const newsidx_results_t *r, const char *what,
 			continue;
 		printf("\nby %s:\n", cli_facets[k].name);
 		for (i = 0; i < n; i++) {
+			const char *label =
+				newsidx_results_facet_label(r, cli_facets[k].bit,
+							    i);
+
 			printf("  %8zu  ", c[i].count);
 			cli_puts(stdout, c[i].value);
+			if (label && strcmp(label, c[i].value) != 0) {
+				fputs("  ", stdout);
+				cli_puts(stdout, label);
+			}
 			fputc('\n', stdout);
 		}
 	}
@@ -216,8 +224,8 @@ static int parse_facets(const char *list, unsigned *out)
 			if (strcmp(tok, cli_facets[k].name) == 0)
 				break;
 		if (k == cli_nfacets)
-			return cli_usage_error("bad --facet '%s' (source, "
-					       "place, lang, year or month)",
+			return cli_usage_error("bad --facet '%s' ("
+					       CLI_FACET_NAMES ")",
 					       tok);
 		*out |= cli_facets[k].bit;
 	}
@@ -259,8 +267,8 @@ static int search_option(int c, const char *optarg, struct search_args *a)
 		cli_index_dir = optarg;
 		break;
 	case 'n':
-		if (cli_parse_size(optarg, &so->limit) || so->limit == 0 ||
-		    so->limit > 100000)
+		/* 0: counts only, the totals and facets. */
+		if (cli_parse_size(optarg, &so->limit) || so->limit > 100000)
 			return cli_usage_error("bad --limit '%s'", optarg);
 		break;
 	case 'o':

@@ -109,11 +109,17 @@ json_t *cli_results_json(const newsidx_results_t *r, const char *query,
 			json_decref(list);
 			continue;
 		}
-		for (i = 0; list && i < n; i++)
+		for (i = 0; list && i < n; i++) {
+			const char *label = newsidx_results_facet_label(
+				r, cli_facets[k].bit, i);
+
 			json_array_append_new(
-				list, json_pack("{s:s, s:I}", "value",
-						c[i].value, "count",
-						(json_int_t)c[i].count));
+				list,
+				json_pack("{s:s, s:s, s:I}", "value",
+					  c[i].value, "label",
+					  label ? label : c[i].value, "count",
+					  (json_int_t)c[i].count));
+		}
 		err |= json_object_set_new(facets, cli_facets[k].name, list);
 	}
 	err |= json_object_set_new(doc, "facets", facets);

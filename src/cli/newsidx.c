@@ -39,6 +39,8 @@ const char cli_usage_main[] =
 	"  rebuild           re-index everything into a fresh index\n"
 	"  delete ID...      delete articles (or: delete --query QUERY)\n"
 	"  serve             answer searches over HTTP with JSON\n"
+	"  trend QUERY...    counts over time; significant terms of a"
+	" period\n"
 	"  help [COMMAND]    show help for a command\n"
 	"\n"
 	"options:\n"
@@ -207,6 +209,9 @@ const char cli_usage_serve[] =
 	"  GET /api/articles/ID          one article (ID percent-encoded)\n"
 	"  GET /api/articles/ID/similar  articles like it\n"
 	"  GET /api/stats                the index's description\n"
+	"  GET /api/trend?q=QUERY        counts over time (trend --json); also\n"
+	"                                by, facet, top, from, to, lang, and\n"
+	"                                terms with period, max\n"
 	"  GET /healthz                  {\"status\":\"ok\"} while running\n"
 	"  POST /api/articles            index a JSON Lines or RSS/Atom body\n"
 	"                                (only with --token-file; needs\n"
@@ -247,6 +252,36 @@ const char cli_usage_serve[] =
 	"                           in FILE (16 characters or more; FILE\n"
 	"                           must not be readable by others)\n";
 
+const char cli_usage_trend[] =
+	"usage: newsidx trend [OPTIONS] QUERY...\n"
+	"       newsidx trend --terms --period RANGE [OPTIONS] QUERY...\n"
+	"\n"
+	"Count the articles matching QUERY (every word required) per day,\n"
+	"week, month or year; periods without a match count 0.  On a\n"
+	"terminal the counts are drawn as bars (with --facet, a sparkline\n"
+	"per value).  With --terms, list the words, countries, organisations,\n"
+	"people and topics over-represented in the matches of RANGE against\n"
+	"the rest of the archive (log-likelihood G2 >= 10.83, p < 0.001).\n"
+	"\n"
+	"options:\n"
+	"  --index DIR         the index directory\n"
+	"  --by PERIOD         day, week (ISO), month (default) or year\n"
+	"  --from DATE         first period (YYYY, YYYY-MM or YYYY-MM-DD;\n"
+	"                      default: the query's date: filter, else the\n"
+	"                      first match)\n"
+	"  --to DATE           last period, likewise\n"
+	"  --facet FIELD       a series per top value of country, place, org,\n"
+	"                      person, topic, source or lang\n"
+	"  --top N             how many values get a series (default 5)\n"
+	"  --terms             significant terms of the period instead\n"
+	"  --period RANGE      DATE or DATE..DATE: --from and --to at once\n"
+	"  --max N             terms listed of each kind (default 20)\n"
+	"  --lang CODE         language of the query (default en)\n"
+	"  --json              print one JSON document (see newsidx(1))\n"
+	"  --csv               print CSV: period,total,VALUE... per line\n"
+	"  --plain             a plain table, even on a terminal (also when\n"
+	"                      NO_COLOR is set or output is not a terminal)\n";
+
 const char cli_usage_search[] =
 	"usage: newsidx search [OPTIONS] QUERY...\n"
 	"\n"
@@ -281,15 +316,19 @@ const char cli_usage_search[] =
 	"\n"
 	"options (before or after the query; -- ends them):\n"
 	"  --index DIR            the index directory\n"
-	"  -n, --limit N          show N hits (default 10)\n"
+	"  -n, --limit N          show N hits (default 10); 0: only the\n"
+	"                         counts (totals and facets)\n"
 	"  --offset N             skip the first N hits\n"
 	"  --sort ORDER           relevance (default), date (oldest first),\n"
 	"                         -date (newest first); undated articles\n"
 	"                         last\n"
 	"  --recent[=DAYS]        boost recent articles; the boost halves\n"
 	"                         every DAYS days (default 30)\n"
-	"  --facet LIST           count matches per source, place, lang, year\n"
-	"                         or month (comma-separated, repeatable)\n"
+	"  --facet LIST           count matches per country, place, org,\n"
+	"                         person, topic, source, lang, year or month\n"
+	"                         (comma-separated, repeatable); a count is\n"
+	"                         the total the search has with that filter\n"
+	"                         added (copies included)\n"
 	"  --all-copies           list every wire copy, not one per group\n"
 	"  --exact-count          count phrase matches exactly, however many\n"
 	"                         (default: estimated above 1,000 candidates)\n"
@@ -500,6 +539,7 @@ static const struct {
 	{ "similar", cmd_similar, cli_usage_similar },
 	{ "show", cmd_show, cli_usage_show },
 	{ "serve", cmd_serve, cli_usage_serve },
+	{ "trend", cmd_trend, cli_usage_trend },
 };
 
 static int cmd_help(int argc, char **argv)

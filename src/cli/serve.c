@@ -292,6 +292,9 @@ static newsidx_status_t call(newsidx_db_t *db,
 		if (!st)
 			*doc = cli_info_json(info);
 		break;
+	case CLI_API_TREND:
+		st = cli_api_trend(db, rq, doc);
+		break;
 	case CLI_API_HEALTH:
 	case CLI_API_POST: /* answered by serve_request() without a reader */
 		break;

@@ -29,9 +29,11 @@
  * rather than beside the documents in json.c, so that this file links
  * on its own into its fuzz harness. */
 const struct cli_facet cli_facets[] = {
-	{ "source", NEWSIDX_FACET_SOURCE }, { "place", NEWSIDX_FACET_PLACE },
-	{ "lang", NEWSIDX_FACET_LANG },     { "year", NEWSIDX_FACET_YEAR },
-	{ "month", NEWSIDX_FACET_MONTH },
+	{ "source", NEWSIDX_FACET_SOURCE },   { "place", NEWSIDX_FACET_PLACE },
+	{ "lang", NEWSIDX_FACET_LANG },       { "year", NEWSIDX_FACET_YEAR },
+	{ "month", NEWSIDX_FACET_MONTH },     { "country", NEWSIDX_FACET_COUNTRY },
+	{ "org", NEWSIDX_FACET_ORG },         { "person", NEWSIDX_FACET_PERSON },
+	{ "topic", NEWSIDX_FACET_TOPIC },
 };
 const size_t cli_nfacets = sizeof(cli_facets) / sizeof(cli_facets[0]);
 
@@ -261,9 +263,9 @@ static int apply_option(struct cli_api_request *rq, const char *key,
 	int b;
 
 	if (strcmp(key, "limit") == 0) {
-		if (parse_count(v, lim->max_limit, &so->limit) ||
-		    so->limit == 0)
-			return refuse(rq, 400, "bad limit: a number from 1 to "
+		/* 0: counts only, the totals and facets. */
+		if (parse_count(v, lim->max_limit, &so->limit))
+			return refuse(rq, 400, "bad limit: a number from 0 to "
 					       "%zu",
 				      lim->max_limit),
 			       -1;
@@ -286,8 +288,7 @@ static int apply_option(struct cli_api_request *rq, const char *key,
 			       -1;
 	} else if (strcmp(key, "facet") == 0 || strcmp(key, "facets") == 0) {
 		if (parse_facets(v, &so->facets, bad, sizeof(bad)))
-			return refuse(rq, 400, "bad facet '%s': source, "
-					       "place, lang, year or month",
+			return refuse(rq, 400, "bad facet '%s': " CLI_FACET_NAMES,
 				      bad),
 			       -1;
 	} else if (strcmp(key, "lang") == 0) {
@@ -463,6 +464,162 @@ static int reading(struct cli_api_request *rq, const char *method)
 	return 0;
 }
 
+/* NEWSIDX_BY_* by name.  Here, with the periods, so that this file links
+ * on its own into its fuzz harness. */
+const char *const cli_trend_by_names[4] = { "day", "week", "month", "year" };
+
+int cli_trend_by(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < 4; i++)
+		if (strcmp(s, cli_trend_by_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int cli_trend_period(const char *range, const char **from, const char **to,
+		     char *buf, size_t cap)
+{
+	const char *dots = strstr(range, "..");
+
+	if (strlen(range) >= cap)
+		return -1;
+	memcpy(buf, range, strlen(range) + 1);
+	if (!dots) {
+		*from = *to = buf;
+		return *buf ? 0 : -1;
+	}
+	buf[dots - range] = '\0';
+	*from = *buf ? buf : NULL;
+	*to = buf[dots - range + 2] ? buf + (dots - range) + 2 : NULL;
+	return *from || *to ? 0 : -1;
+}
+
+/* The parameters GET /api/trend takes; the same as `newsidx trend`. */
+static const char *const trend_params[] = { "q",     "by",   "facet",
+					    "top",   "from", "to",
+					    "lang",  "terms", "period",
+					    "max" };
+#define NTREND (sizeof(trend_params) / sizeof(trend_params[0]))
+
+/* One trend parameter into rq->trend; -1 after refusing it. */
+static int trend_param(struct cli_api_request *rq, const char *k,
+		       const char *v, char **at)
+{
+	newsidx_trend_options_t *o = &rq->trend;
+	size_t n, left = sizeof(rq->dates) - (size_t)(*at - rq->dates);
+	int b;
+
+	if (strcmp(k, "q") == 0)
+		return 0;
+	if (!v && strcmp(k, "terms") != 0)
+		return refuse(rq, 400, "%s needs a value", k), -1;
+	if (strcmp(k, "by") == 0) {
+		if ((o->by = cli_trend_by(v)) < 0)
+			return refuse(rq, 400, "bad by: day, week, month or "
+					       "year"),
+			       -1;
+	} else if (strcmp(k, "facet") == 0) {
+		unsigned bits = 0;
+		char bad[48];
+
+		if (parse_facets(v, &bits, bad, sizeof(bad)) || !bits ||
+		    (bits & (bits - 1)) ||
+		    (bits & (NEWSIDX_FACET_YEAR | NEWSIDX_FACET_MONTH)))
+			return refuse(rq, 400, "bad facet: one of country, "
+					       "place, org, person, topic, "
+					       "source or lang"),
+			       -1;
+		o->facet = bits;
+	} else if (strcmp(k, "top") == 0 || strcmp(k, "max") == 0) {
+		if (parse_count(v, k[0] == 't' ? 100 : 1000, &n) || n == 0)
+			return refuse(rq, 400, "bad %s: a number from 1 to "
+					       "%d",
+				      k, k[0] == 't' ? 100 : 1000),
+			       -1;
+		*(k[0] == 't' ? &o->top : &o->max_terms) = n;
+	} else if (strcmp(k, "lang") == 0) {
+		if (!only(v, "abcdefghijklmnopqrstuvwxyz") || strlen(v) > 12 ||
+		    !*v)
+			return refuse(rq, 400, "bad lang: a language code "
+					       "such as en"),
+			       -1;
+		free(rq->lang);
+		rq->lang = strdup(v);
+		o->lang = rq->lang;
+		if (!rq->lang)
+			return -1;
+	} else if (strcmp(k, "terms") == 0) {
+		if ((b = parse_bool(v)) < 0)
+			return refuse(rq, 400, "bad terms: true or false"), -1;
+		o->terms = b;
+	} else {
+		/* from, to, period: dates, copied into rq->dates; the
+		 * library checks them. */
+		if (!only(v, "0123456789-.") || strlen(v) + 1 > left ||
+		    strlen(v) > 22)
+			return refuse(rq, 400, "bad %s: a date YYYY[-MM[-DD]]%s",
+				      k, k[0] == 'p' ? " or a range A..B" : ""),
+			       -1;
+		memcpy(*at, v, strlen(v) + 1);
+		if (k[0] == 'p') {
+			if (cli_trend_period(v, &o->from, &o->to, *at,
+					     left))
+				return refuse(rq, 400, "bad period: a date "
+						       "or a range A..B"),
+				       -1;
+		} else if (strchr(v, '.')) {
+			return refuse(rq, 400, "bad %s: a date YYYY[-MM[-DD]]",
+				      k),
+			       -1;
+		} else {
+			*(k[0] == 'f' ? &o->from : &o->to) = *at;
+		}
+		*at += strlen(v) + 1;
+	}
+	return 0;
+}
+
+/* GET /api/trend: the query and the trend options. */
+static int route_trend(struct cli_api_request *rq,
+		       const struct cli_api_param *params, size_t n,
+		       const struct cli_api_limits *lim)
+{
+	const newsidx_trend_options_t init = NEWSIDX_TREND_OPTIONS_INIT;
+	char *at = rq->dates, buf[48];
+	const char *q = NULL;
+	size_t i, j, k;
+
+	rq->trend = init;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < NTREND; k++)
+			if (strcmp(params[i].key, trend_params[k]) == 0)
+				break;
+		if (k == NTREND)
+			return refuse(rq, 400, "unknown parameter '%s'",
+				      shown(params[i].key, buf));
+		for (j = 0; j < i; j++)
+			if (strcmp(params[i].key, params[j].key) == 0)
+				return refuse(rq, 400, "parameter '%s' given "
+						       "twice",
+					      shown(params[i].key, buf));
+		if (k == 0)
+			q = params[i].value;
+		if (trend_param(rq, params[i].key, params[i].value, &at))
+			return rq->status ? 0 : -1;
+	}
+	if (!q || !*q)
+		return refuse(rq, 400, "missing q: the query");
+	if (rq->trend.terms && !rq->trend.from && !rq->trend.to)
+		return refuse(rq, 400, "terms need a period (or from, to)");
+	if (strlen(q) > lim->max_query_bytes)
+		return refuse(rq, 400, "query of %zu bytes; at most %zu",
+			      strlen(q), lim->max_query_bytes);
+	rq->query = strdup(q);
+	return rq->query ? 0 : -1;
+}
+
 int cli_api_route(struct cli_api_request *rq, const char *method,
 		  const char *path, const struct cli_api_param *params,
 		  size_t n, const struct cli_api_limits *lim)
@@ -486,6 +643,12 @@ int cli_api_route(struct cli_api_request *rq, const char *method,
 		if (reading(rq, method) && n)
 			refuse(rq, 400, "/api/stats takes no parameters");
 		return 0;
+	}
+	if (strcmp(path, "/api/trend") == 0) {
+		rq->what = CLI_API_TREND;
+		if (!reading(rq, method))
+			return 0;
+		return route_trend(rq, params, n, lim);
 	}
 	if (strcmp(path, "/api/search") == 0) {
 		rq->what = CLI_API_SEARCH;
@@ -512,8 +675,8 @@ int cli_api_route(struct cli_api_request *rq, const char *method,
 	    !path[sizeof(articles) - 1])
 		return refuse(rq, 404, "no such path; the API has /api/search, "
 				       "/api/articles (POST), /api/articles/ID, "
-				       "/api/articles/ID/similar, /api/stats "
-				       "and /healthz");
+				       "/api/articles/ID/similar, /api/stats, "
+				       "/api/trend and /healthz");
 	/* Ids may hold slashes (a URL, a file's path): the id is all that
 	 * follows /api/articles/, bar a final /similar. */
 	path += sizeof(articles) - 1;

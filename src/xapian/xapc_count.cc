@@ -276,7 +276,7 @@ void MatchCount::start(xapc_db_t *db, Xapian::Database &d,
 {
     use_loose = p.version >= 4 && p.count_loose && p.count_sample > 0 &&
                 p.exact_count == XAPC_COUNT_MATCHES && !p.percent_cutoff &&
-                !(p.weight_cutoff > 0) && p.n_spy_slots == 0;
+                !(p.weight_cutoff > 0) && !spying(p);
     if (use_loose)
         loose_q = visible(db, arg_query(p.count_loose));
     if (p.version >= 2 && p.count_query &&
@@ -284,7 +284,7 @@ void MatchCount::start(xapc_db_t *db, Xapian::Database &d,
         !db->path.empty() && !p.percent_cutoff &&
         !(p.weight_cutoff > 0) &&
         query.get_type() != Xapian::Query::LEAF_TERM &&
-        (p.collapse_max || p.n_spy_slots == 0))
+        (p.collapse_max || !spying(p)))
     {
         count_q = visible(db, arg_query(p.count_query));
         par.start(d, db->path, count_q, use_loose ? &loose_q : nullptr,

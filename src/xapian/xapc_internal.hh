@@ -225,6 +225,27 @@ struct Facet {
     std::vector<std::pair<std::string, Xapian::doccount>> items;
 };
 
+// Whether a search counts values (facets), which needs every match seen.
+inline bool spying(const xapc_enquire_params_t &p)
+{
+    return p.n_spy_slots || (p.version >= 6 && p.n_spies);
+}
+
+// A spy counting the parts of a slot's values (xapc_spy.cc; see
+// xapc_spy_t).
+class PartSpy : public Xapian::MatchSpy {
+    xapc_spy_t spec;
+    Xapian::doccount total = 0;
+    std::map<std::string, Xapian::doccount> counts;
+    std::vector<std::string> seen;
+
+  public:
+    explicit PartSpy(const xapc_spy_t &s);
+    void operator()(const Xapian::Document &doc, double wt) override;
+    // The counts, most first, ties in key order.
+    void copy_to(Facet &f) const;
+};
+
 } // namespace xapc
 
 struct xapc_mset {

@@ -424,6 +424,8 @@ const xapc_enquire_params_t *checked(const xapc_enquire_params_t *p)
         fail(XAPC_ERR_INVALID, "unsupported xapc_enquire_params version");
     if (p->n_spy_slots && !p->spy_slots)
         fail(XAPC_ERR_INVALID, "spy_slots is NULL");
+    if (p->version >= 6 && p->n_spies && !p->spies)
+        fail(XAPC_ERR_INVALID, "spies is NULL");
     if (p->n_copy_values && !p->copy_values)
         fail(XAPC_ERR_INVALID, "copy_values is NULL");
     if (p->percent_cutoff < 0 || p->percent_cutoff > 100)
@@ -542,27 +544,13 @@ void copy_hits(xapc_mset &m, const Xapian::MSet &ms,
     }
 }
 
-// The values each spy saw, most frequent first.
-void copy_facets(
-    xapc_mset &m,
-    const std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> &spies)
+// The values each spy saw, most frequent first, ties in value order.
+void copy_facets(xapc_mset &m,
+                 const std::vector<std::unique_ptr<PartSpy>> &spies)
 {
     m.facets.resize(spies.size());
-    for (size_t i = 0; i < spies.size(); ++i) {
-        const Xapian::ValueCountMatchSpy &spy = *spies[i];
-        Facet &f = m.facets[i];
-        f.total = static_cast<Xapian::doccount>(spy.get_total());
-        // values_begin() is in value order; a stable sort by count
-        // then gives "count descending, value ascending".
-        for (auto vi = spy.values_begin(); vi != spy.values_end(); ++vi)
-            f.items.emplace_back(*vi, vi.get_termfreq());
-        std::stable_sort(
-            f.items.begin(), f.items.end(),
-            [](const std::pair<std::string, Xapian::doccount> &a,
-               const std::pair<std::string, Xapian::doccount> &b) {
-                return a.second > b.second;
-            });
-    }
+    for (size_t i = 0; i < spies.size(); ++i)
+        spies[i]->copy_to(m.facets[i]);
 }
 
 const Hit *hit_at(const xapc_mset_t *m, size_t i)
@@ -586,14 +574,19 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         p = checked(p);
 
         // Declared before the Enquire, which only borrows them.
-        std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+        std::vector<std::unique_ptr<PartSpy>> spies;
         std::unique_ptr<Xapian::MatchDecider> decider;
         Xapian::Enquire enq(d);
         set_page_query(enq, decider, db, d, q, query, *p);
         set_weighting(enq, *p);
         set_order(enq, *p);
         for (size_t i = 0; i < p->n_spy_slots; ++i) {
-            spies.emplace_back(new Xapian::ValueCountMatchSpy(p->spy_slots[i]));
+            xapc_spy_t whole = { p->spy_slots[i], 0, 0, 0, 0, 0 };
+            spies.emplace_back(new PartSpy(whole));
+            enq.add_matchspy(spies.back().get());
+        }
+        for (size_t i = 0; p->version >= 6 && i < p->n_spies; ++i) {
+            spies.emplace_back(new PartSpy(p->spies[i]));
             enq.add_matchspy(spies.back().get());
         }
 

@@ -310,7 +310,26 @@ typedef enum xapc_docid_order {
     XAPC_DOCID_DONT_CARE = 2   /* ties: any order, may be faster */
 } xapc_docid_order_t;
 
-#define XAPC_ENQUIRE_PARAMS_VERSION 5
+#define XAPC_ENQUIRE_PARAMS_VERSION 6
+
+/*
+ * A counting spy of xapc_enquire_params.spies (version 6): how the values
+ * of one slot are counted over the examined documents.  A value may hold
+ * several parts joined by `split`; each distinct part counts once per
+ * document.  `prefix` keeps only the first bytes of each part (a date
+ * "YYYYMMDDhhmmss" cut to its day, month or year).  With `by` set, the
+ * key counted is the part, a NUL byte, and the value of slot `by_slot`
+ * cut to `by_prefix` bytes (for a series per value over time); a
+ * document without a `by` value is not counted then.
+ */
+typedef struct xapc_spy {
+    xapc_slot_t slot;
+    char split;            /* 0: the value is one part */
+    size_t prefix;         /* 0: the whole part */
+    int by;                /* 0: count parts alone */
+    xapc_slot_t by_slot;
+    size_t by_prefix;      /* 0: the whole value */
+} xapc_spy_t;
 
 /* Values of xapc_enquire_params.exact_count. */
 #define XAPC_COUNT_RESULTS 1
@@ -411,13 +430,19 @@ typedef struct xapc_enquire_params {
      * with k2 = 0, k1 > 0 and b > 0: otherwise Xapian reads no lengths,
      * or needs its own. */
     int doc_lengths;
+    /* Version 6.  NULL: counting spies (see xapc_spy_t) that come after
+     * those of spy_slots, in the facets of the results; their counts,
+     * like those of spy_slots, are exact over the examined documents
+     * (see check_at_least).  Borrowed for the call. */
+    const xapc_spy_t *spies;
+    size_t n_spies;              /* 0 */
 } xapc_enquire_params_t;
 
 #define XAPC_ENQUIRE_PARAMS_INIT                                            \
     { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
       0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
       XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, \
-      0, XAPC_LENGTHS_AUTO }
+      0, XAPC_LENGTHS_AUTO, NULL, 0 }
 
 /**
  * Run a query and copy the requested page of results.
@@ -542,7 +567,8 @@ XAPC_API const char *xapc_mset_value(const xapc_mset_t *m, size_t i,
 /**
  * Return the number of distinct values a spy saw.
  * @param m    the results.
- * @param spy  index into the spy_slots array of the search.
+ * @param spy  index into the spy_slots array of the search, then on
+ *             into its spies array.
  */
 XAPC_API size_t xapc_mset_facet_count(const xapc_mset_t *m, size_t spy);
 

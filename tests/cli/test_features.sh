@@ -73,7 +73,7 @@ for f in source place lang year month; do
 	esac
 	want=$(jqout "[.hits[] | $key | select(. != \"\")] | group_by(.) |
 		map({value: .[0], count: length}) | sort_by(.value) | tojson")
-	got=$(jqout ".facets.$f | sort_by(.value) | tojson")
+	got=$(jqout ".facets.$f | map(del(.label)) | sort_by(.value) | tojson")
 	expect_eq "$got" "$want" "facet $f counts every match"
 done
 run --index "$IDX" search japan --facet source,year

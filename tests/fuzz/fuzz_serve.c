@@ -9,7 +9,8 @@
  * what the sanitizers catch, it checks the promises every request must
  * keep: an error is 400, 404 or 405 with a one-line message (405 with
  * the methods allowed); a search is within the limits; an article
- * request has its id; a write is a POST without parameters.  Build with
+ * request has its id; a write is a POST without parameters; a trend's
+ * options are sound and its dates point into the request.  Build with
  *   clang -fsanitize=fuzzer,address,undefined -I. -Iinclude -Isrc/cli \
  *     $(pkg-config --cflags jansson) tests/fuzz/fuzz_serve.c \
  *     src/cli/serve_route.c
@@ -69,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 			/* fall through */
 		case CLI_API_SIMILAR:
-			if (rq.so.limit < 1 || rq.so.limit > lim.max_limit ||
+			/* limit 0: counts only */
+			if (rq.so.limit > lim.max_limit ||
 			    rq.so.offset > lim.max_offset)
 				abort();
 			if (rq.what == CLI_API_SIMILAR && (!rq.id || !rq.query))
@@ -82,6 +84,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case CLI_API_POST:
 			/* Only a POST without parameters may write. */
 			if (strcmp(field[0], "POST") != 0 || n)
+				abort();
+			break;
+		case CLI_API_TREND:
+			/* dates point into the request; a period has a bound */
+			if (!rq.query || strlen(rq.query) > lim.max_query_bytes ||
+			    rq.trend.by < NEWSIDX_BY_DAY ||
+			    rq.trend.by > NEWSIDX_BY_YEAR ||
+			    (rq.trend.facet & (rq.trend.facet - 1)) ||
+			    (rq.trend.terms && !rq.trend.from && !rq.trend.to) ||
+			    (rq.trend.from &&
+			     (rq.trend.from < rq.dates ||
+			      rq.trend.from >= rq.dates + sizeof(rq.dates))))
 				abort();
 			break;
 		case CLI_API_HEALTH:

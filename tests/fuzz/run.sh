@@ -74,6 +74,8 @@ printf '\002\223\372\226{\202\314\203j\203\205\201[\203X' \
 	>"$T/corpus-encoding/sjis"
 printf 'GET\000/api/search\000q\000"high-speed railway" OR japan\000limit\00020\000facet\000source,month\000place\000New Delhi\000from\0002024-03\000since\0007d' \
 	>"$T/corpus-serve/search"
+printf 'GET\000/api/trend\000q\000shipping\000by\000week\000facet\000topic\000top\0003\000from\0002024-01\000to\0002024-06-30\000terms\000\377\000period\0002024-03..2024-04' \
+	>"$T/corpus-serve/trend"
 printf 'GET\000/api/articles/https://x.example/a b/similar\000offset\0005\000all_copies\000\377' \
 	>"$T/corpus-serve/similar"
 printf '# archive\n*.dtd\n!keep.dtd\n/top/\n**/tmp/**\n[a-c]?[!x]\\ \n' \

@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -229,6 +230,79 @@ static int set_value(struct prep *p, unsigned slot, const char *v)
 	return p->xst;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * The topic slot (NEWSIDX_SLOT_TOPIC): the article's topics, split at
+ * commas and semicolons (the parsers join lists with ", "), each trimmed,
+ * ASCII lower case, with single spaces, then sorted, without repeats,
+ * joined by "\n", so that the topic facet counts each topic once.
+ */
+static int set_topics(struct prep *p, const char *topics)
+{
+	size_t len = topics ? strlen(topics) : 0, n = 0, i, at = 0;
+	char *buf, **parts, *w;
+	int x;
+
+	if (!len)
+		return 0;
+	buf = malloc(2 * len + 2);
+	parts = calloc(len / 2 + 2, sizeof(*parts));
+	if (!buf || !parts) {
+		free(buf);
+		free(parts);
+		return p->xst = XAPC_ERR_NOMEM;
+	}
+	w = buf;
+	for (i = 0; i <= len; i++) {
+		char c = topics[i];
+
+		if (c && c != ',' && c != ';')
+			continue;
+		parts[n] = w;
+		for (; at < i; at++) {
+			unsigned char ch = (unsigned char)topics[at];
+
+			if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+				if (w > parts[n] && w[-1] != ' ')
+					*w++ = ' ';
+				continue;
+			}
+			*w++ = (char)(ch < 0x80 ? tolower(ch) : ch);
+		}
+		if (w > parts[n] && w[-1] == ' ')
+			w--;
+		*w++ = '\0';
+		if (*parts[n])
+			n++;
+		at = i + 1;
+	}
+	qsort(parts, n, sizeof(*parts), cmp_str);
+	{
+		struct newsidx_buf out = { 0 };
+		int rc = 0;
+
+		for (i = 0; i < n; i++) {
+			if (i && strcmp(parts[i], parts[i - 1]) == 0)
+				continue;
+			if (out.len)
+				newsidx_buf__putc(&out, '\n', &rc);
+			newsidx_buf__puts(&out, parts[i], &rc);
+		}
+		if (rc)
+			x = p->xst = XAPC_ERR_NOMEM;
+		else
+			x = set_value(p, NEWSIDX_SLOT_TOPIC, out.data);
+		newsidx_buf__free(&out);
+	}
+	free(parts);
+	free(buf);
+	return x;
+}
+
 /* "en-GB", "EN", "English" -> "en"; the library stores 2-letter codes. */
 void newsidx_document__lang_code(const char *in, char out[8])
 {
@@ -392,6 +466,8 @@ static int add_fields(struct prep *p, const struct newsidx_article *a,
 		x = set_value(p, NEWSIDX_SLOT_PLACE, a->place);
 	if (!x)
 		x = set_value(p, NEWSIDX_SLOT_LANG, a->lang);
+	if (!x)
+		x = set_topics(p, a->topics);
 	if (!x && a->date[0]) {
 		char month[8], term[16];
 

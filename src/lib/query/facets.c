@@ -1,9 +1,19 @@
 /*
  * facets.c: facet counts over every match of a search.
  *
- * Each facet asked for is a value slot that Xapian spies on while it
- * matches; its counts are copied into the results object, years folded
- * from months and time facets put in time order.
+ * Each facet asked for is a value slot that a spy counts while Xapian
+ * matches (xapc_spy_t): the slots of single values (source, place,
+ * language, month) whole, those of several values (countries,
+ * organisations, people, topics) part by part, each part once per
+ * article.  The counts are copied into the results object, years folded
+ * from months, time facets put in time order and the rest most frequent
+ * first, ties in value order.  A display label for each value comes
+ * from the labeller, when one is set (a gazetteer names "JP" "Japan").
+ *
+ * The counts are of articles, wire copies included: the spies see every
+ * matching document before copies are folded into one hit, as the total
+ * counts them, so a value's count equals the total of the same search
+ * with the value's filter added.
  */
 #include "config.h"
 
@@ -12,22 +22,64 @@
 
 #include "query/private.h"
 
-/* The value slot counted for each NEWSIDX_FACET_* bit number; years are
- * folded from months. */
-static const xapc_slot_t facet_slot[NFACETS] = {
-	NEWSIDX_SLOT_SOURCE, NEWSIDX_SLOT_PLACE, NEWSIDX_SLOT_LANG,
-	NEWSIDX_SLOT_MONTH, NEWSIDX_SLOT_MONTH
+/* How each NEWSIDX_FACET_* bit number is counted; years are folded
+ * from months. */
+static const struct {
+	xapc_slot_t slot;
+	char split;
+} facet_spec[NFACETS] = {
+	{ NEWSIDX_SLOT_SOURCE, 0 },    { NEWSIDX_SLOT_PLACE, 0 },
+	{ NEWSIDX_SLOT_LANG, 0 },      { NEWSIDX_SLOT_MONTH, 0 },
+	{ NEWSIDX_SLOT_MONTH, 0 },     { NEWSIDX_SLOT_COUNTRY, '\n' },
+	{ NEWSIDX_SLOT_ORG, '\n' },    { NEWSIDX_SLOT_PERSON, '\n' },
+	{ NEWSIDX_SLOT_TOPIC, '\n' },
 };
+
+static newsidx_facet_label_fn labeller;
+
+void newsidx_facets__set_labeller(newsidx_facet_label_fn fn)
+{
+	labeller = fn;
+}
+
+int newsidx_facets__bit(unsigned facet)
+{
+	int i;
+
+	for (i = 0; i < NFACETS; i++)
+		if (facet == (1u << i))
+			return i;
+	return -1;
+}
+
+void newsidx_facets__spy(unsigned facet, xapc_spy_t *spy)
+{
+	int i = newsidx_facets__bit(facet);
+
+	memset(spy, 0, sizeof(*spy));
+	if (i < 0)
+		return;
+	spy->slot = facet_spec[i].slot;
+	spy->split = facet_spec[i].split;
+	if ((1u << i) == NEWSIDX_FACET_YEAR)
+		spy->prefix = 4;
+}
+
+int newsidx_facets__label(struct newsidx_db *db, unsigned facet,
+			  const char *value, char *buf, size_t cap)
+{
+	return labeller && labeller(db, facet, value, buf, cap) > 0;
+}
 
 /* The spies are in bit order, which is the order newsidx_facets__fill
  * reads their counts in. */
-size_t newsidx_facets__spies(unsigned facets, xapc_slot_t *spies)
+size_t newsidx_facets__spies(unsigned facets, xapc_spy_t *spies)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < NFACETS; i++)
 		if (facets & (1u << i))
-			spies[n++] = facet_slot[i];
+			newsidx_facets__spy(1u << i, &spies[n++]);
 	return n;
 }
 
@@ -55,14 +107,39 @@ static int cmp_count_value(const void *a, const void *b)
 		      ((const newsidx_count_t *)b)->value);
 }
 
-newsidx_status_t newsidx_facets__fill(const newsidx_search_options_t *o,
+/* The labels of facet f's values: the labeller's, else the value. */
+static newsidx_status_t fill_labels(struct newsidx_db *db,
+				    struct newsidx_results *r, size_t f)
+{
+	size_t j;
+
+	r->facet_label[f] = calloc(r->nfacet[f] + 1, sizeof(char *));
+	if (!r->facet_label[f])
+		return NEWSIDX_NOMEM;
+	for (j = 0; j < r->nfacet[f]; j++) {
+		char buf[256];
+		const char *v = r->facet[f][j].value;
+
+		if (newsidx_facets__label(db, 1u << f, v, buf, sizeof(buf))) {
+			r->facet_label[f][j] = keep_value(r, buf, strlen(buf));
+			if (!r->facet_label[f][j])
+				return NEWSIDX_NOMEM;
+		} else {
+			r->facet_label[f][j] = v;
+		}
+	}
+	return NEWSIDX_OK;
+}
+
+newsidx_status_t newsidx_facets__fill(struct newsidx_db *db,
+				      const newsidx_search_options_t *o,
 				      const xapc_mset_t *m,
 				      struct newsidx_results *r)
 {
-	size_t f, spy = 0, j, k, n;
+	size_t f, spy = 0, j, n;
+	newsidx_status_t st;
 
 	for (f = 0; f < NFACETS; f++) {
-		int years = (1u << f) == NEWSIDX_FACET_YEAR;
 		newsidx_count_t *c;
 
 		if (!(o->facets & (1u << f)))
@@ -72,31 +149,28 @@ newsidx_status_t newsidx_facets__fill(const newsidx_search_options_t *o,
 		if (!c)
 			return NEWSIDX_NOMEM;
 		r->facet[f] = c;
+		/* Distinct keys from the spy: years come cut to four
+		 * bytes, so no two entries share a value. */
 		for (j = 0; j < n; j++) {
 			const char *v;
 			size_t len;
 			xapc_doccount_t cnt;
 
 			xapc_mset_facet(m, spy, j, &v, &len, &cnt);
-			if (years && len > 4)
-				len = 4;
-			for (k = 0; k < r->nfacet[f]; k++)
-				if (strlen(c[k].value) == len &&
-				    memcmp(c[k].value, v, len) == 0)
-					break;
-			if (k == r->nfacet[f]) {
-				c[k].value = keep_value(r, v, len);
-				if (!c[k].value)
-					return NEWSIDX_NOMEM;
-				r->nfacet[f]++;
-			}
-			c[k].count += cnt;
+			c[j].value = keep_value(r, v, len);
+			if (!c[j].value)
+				return NEWSIDX_NOMEM;
+			c[j].count = cnt;
+			r->nfacet[f]++;
 		}
-		/* Time reads in order; the rest most frequent first, as
-		 * the spies give them. */
+		/* Time reads in order; the rest most frequent first, ties
+		 * by value, as the spies give them. */
 		if ((1u << f) == NEWSIDX_FACET_YEAR ||
 		    (1u << f) == NEWSIDX_FACET_MONTH)
 			qsort(c, r->nfacet[f], sizeof(*c), cmp_count_value);
+		st = fill_labels(db, r, f);
+		if (st)
+			return st;
 		spy++;
 	}
 	return NEWSIDX_OK;

@@ -99,6 +99,8 @@ newsidx_status_t newsidx_feedback__model(struct newsidx_db *db,
 	p.maxitems = FB_DOCS;
 	p.spy_slots = NULL;
 	p.n_spy_slots = 0;
+	p.spies = NULL;
+	p.n_spies = 0;
 	p.sort = XAPC_SORT_RELEVANCE;
 	st = newsidx_run__query(db, q, &p, &m);
 	if (st)

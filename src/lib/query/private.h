@@ -34,7 +34,8 @@
  * the weight (see feedback.c). */
 #define FB_LAMBDA 0.7
 
-#define NFACETS 5
+/* The NEWSIDX_FACET_* bits, 0x01 to 0x100. */
+#define NFACETS 9
 
 /* The values copied with each hit, by their place in the list that
  * run.c asks for and results.c reads. */
@@ -58,6 +59,9 @@ struct newsidx_results {
 	 * facet_values. */
 	newsidx_count_t *facet[NFACETS];
 	size_t nfacet[NFACETS];
+	/* Their display labels, parallel to facet[]: the value itself or
+	 * a string of facet_values. */
+	const char **facet_label[NFACETS];
 	char **facet_values;
 	size_t nfacet_values;
 };
@@ -217,9 +221,10 @@ void newsidx_dates__since(unsigned n, char unit, char out[16]);
 /* ------------------------------------------------------------------ */
 
 /* The enquire parameters of a page from the options; spies receives the
- * facets' value slots (room for NFACETS). */
+ * facets' spies (room for NFACETS).  Options of version 3 or later with
+ * limit 0 ask for counts only: no page. */
 void newsidx_run__params(const newsidx_search_options_t *o,
-			 xapc_enquire_params_t *p, xapc_slot_t *spies);
+			 xapc_enquire_params_t *p, xapc_spy_t *spies);
 
 /* Run q with p, reopening and retrying when a writer changed the index;
  * errors are described on the handle. */
@@ -262,12 +267,24 @@ newsidx_status_t newsidx_results__fill(struct newsidx_db *db,
 /* interface to query/facets.c: facet counts                          */
 /* ------------------------------------------------------------------ */
 
-/* The value slots to spy on for the NEWSIDX_FACET_* bits in facets,
- * into spies (room for NFACETS); returns how many. */
-size_t newsidx_facets__spies(unsigned facets, xapc_slot_t *spies);
+/* The spies counting the NEWSIDX_FACET_* bits in facets, into spies
+ * (room for NFACETS), in bit order; returns how many. */
+size_t newsidx_facets__spies(unsigned facets, xapc_spy_t *spies);
 
-/* Copy the spies' exact counts into the results, per facet. */
-newsidx_status_t newsidx_facets__fill(const newsidx_search_options_t *o,
+/* The spy of one facet (a single bit); all zero for an unknown one. */
+void newsidx_facets__spy(unsigned facet, xapc_spy_t *spy);
+
+/* The bit number of a single NEWSIDX_FACET_* bit, or -1. */
+int newsidx_facets__bit(unsigned facet);
+
+/* The labeller's label of a facet value into buf: 1, or 0 for none. */
+int newsidx_facets__label(struct newsidx_db *db, unsigned facet,
+			  const char *value, char *buf, size_t cap);
+
+/* Copy the spies' exact counts into the results, per facet, with
+ * their labels. */
+newsidx_status_t newsidx_facets__fill(struct newsidx_db *db,
+				      const newsidx_search_options_t *o,
 				      const xapc_mset_t *m,
 				      struct newsidx_results *r);
 

@@ -30,8 +30,10 @@ void newsidx_results_free(newsidx_results_t *r)
 	free(r->hits);
 	free(r->groups);
 	free(r->suggestion);
-	for (i = 0; i < NFACETS; i++)
+	for (i = 0; i < NFACETS; i++) {
 		free(r->facet[i]);
+		free((void *)r->facet_label[i]);
+	}
 	for (i = 0; i < r->nfacet_values; i++)
 		free(r->facet_values[i]);
 	free(r->facet_values);
@@ -167,6 +169,16 @@ size_t newsidx_results_facet(const newsidx_results_t *r, unsigned facet,
 			return r->nfacet[i];
 		}
 	return 0;
+}
+
+const char *newsidx_results_facet_label(const newsidx_results_t *r,
+					unsigned facet, size_t i)
+{
+	int f = newsidx_facets__bit(facet);
+
+	if (!r || f < 0 || !r->facet_label[f] || i >= r->nfacet[f])
+		return NULL;
+	return r->facet_label[f][i];
 }
 
 const char *newsidx_results_suggestion(const newsidx_results_t *r)

@@ -49,7 +49,8 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 			 * every matching article, is made exact by a cheaper
 			 * weightless count, and copies are folded only as far
 			 * as the page needs. */
-			p->check_at_least = p->n_spy_slots ? count : 0;
+			p->check_at_least =
+				p->n_spy_slots || p->n_spies ? count : 0;
 			p->exact_count = XAPC_COUNT_MATCHES;
 			p->count_query = cq;
 			p->count_query_self = cq ? cq2 : NULL;
@@ -129,7 +130,7 @@ static xapc_query_t *loose_query(const struct builder *b,
 				 const struct newsidx_qnode *root,
 				 const xapc_enquire_params_t *p)
 {
-	if (!b->npos || b->pos_neg || p->n_spy_slots ||
+	if (!b->npos || b->pos_neg || p->n_spy_slots || p->n_spies ||
 	    b->exact_up_to == SIZE_MAX)
 		return NULL;
 	return count_query(b, root, 1);
@@ -219,12 +220,15 @@ static const xapc_slot_t copied_slots[NCOPIED] = { NEWSIDX_SLOT_GROUP,
 						   NEWSIDX_SLOT_DOC };
 
 void newsidx_run__params(const newsidx_search_options_t *o,
-			 xapc_enquire_params_t *p, xapc_slot_t *spies)
+			 xapc_enquire_params_t *p, xapc_spy_t *spies)
 {
 	p->bm25_k1 = o->bm25_k1 >= 0 ? o->bm25_k1 : 1.2;
 	p->bm25_b = o->bm25_b >= 0 ? o->bm25_b : 0.75;
 	p->first = (xapc_doccount_t)o->offset;
-	p->maxitems = (xapc_doccount_t)(o->limit ? o->limit : 10);
+	if (o->limit)
+		p->maxitems = (xapc_doccount_t)o->limit;
+	else
+		p->maxitems = o->version >= 3 ? 0 : 10; /* 0: counts only */
 	if (o->sort == NEWSIDX_SORT_NEWEST || o->sort == NEWSIDX_SORT_OLDEST) {
 		p->sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
 		p->sort_slot = NEWSIDX_SLOT_DATE;
@@ -237,6 +241,6 @@ void newsidx_run__params(const newsidx_search_options_t *o,
 	}
 	p->copy_values = copied_slots;
 	p->n_copy_values = NCOPIED;
-	p->n_spy_slots = newsidx_facets__spies(o->facets, spies);
-	p->spy_slots = p->n_spy_slots ? spies : NULL;
+	p->n_spies = newsidx_facets__spies(o->facets, spies);
+	p->spies = p->n_spies ? spies : NULL;
 }

@@ -126,6 +126,8 @@ static newsidx_status_t run_page(struct newsidx_db *db,
 			      : (xapc_doccount_t)(undated - from);
 	tp.spy_slots = NULL;
 	tp.n_spy_slots = 0;
+	tp.spies = NULL;
+	tp.n_spies = 0;
 	return newsidx_run__query(db, q, &tp, tail);
 }
 
@@ -211,7 +213,12 @@ static int page_counts_all(const xapc_mset_t *m,
 	size_t i, k = 0, size = xapc_mset_size(m);
 	int below = 0;
 
-	if (opts->sort != NEWSIDX_SORT_RELEVANCE || opts->offset != 0)
+	size_t page = opts->limit ? opts->limit
+				  : opts->version >= 3 ? 0 : 10;
+
+	/* Counts only (no page): nothing to read off. */
+	if (opts->sort != NEWSIDX_SORT_RELEVANCE || opts->offset != 0 ||
+	    page == 0)
 		return 0;
 	for (i = 0; i < size; i++) {
 		if (xapc_mset_weight(m, i) < bonus) {
@@ -222,7 +229,7 @@ static int page_counts_all(const xapc_mset_t *m,
 			return 0;
 		k++;
 	}
-	if (!below && size >= (opts->limit ? opts->limit : 10))
+	if (!below && size >= page)
 		return 0;
 	*n = k;
 	return 1;
@@ -293,7 +300,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	struct newsidx_results *r = NULL;
 	xapc_mset_t *m = NULL, *tail = NULL;
 	xapc_query_t *q = NULL, *title[64];
-	xapc_slot_t spies[NFACETS];
+	xapc_spy_t spies[NFACETS];
 	struct builder b;
 	newsidx_status_t st;
 
@@ -408,7 +415,7 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	if (!st && b.soft)
 		unbonus(r, b.nfb ? SOFT_BONUS * FB_LAMBDA : SOFT_BONUS);
 	if (!st)
-		st = newsidx_facets__fill(opts, m, r);
+		st = newsidx_facets__fill(db, opts, m, r);
 	if (!st && opts->suggest)
 		newsidx_suggest__make(&b, query, root, r);
 out:

@@ -63,7 +63,7 @@ newsidx_status_t newsidx_article_similar(newsidx_results_t **out,
 	xapc_expand_params_t ep = XAPC_EXPAND_PARAMS_INIT;
 	struct newsidx_stemset stems = { 0 };
 	struct newsidx_results *r = NULL;
-	xapc_slot_t spies[NFACETS];
+	xapc_spy_t spies[NFACETS];
 	xapc_query_t **terms = NULL, *q = NULL, *self = NULL;
 	xapc_eset_t *e = NULL;
 	xapc_mset_t *m = NULL;
@@ -173,7 +173,7 @@ newsidx_status_t newsidx_article_similar(newsidx_results_t **out,
 			 xapc_mset_matches_upper_bound(m);
 	st = newsidx_results__fill(db, b.an, m, &stems, opts, r);
 	if (!st)
-		st = newsidx_facets__fill(opts, m, r);
+		st = newsidx_facets__fill(db, opts, m, r);
 out:
 	if (terms)
 		newsidx_build__free_all(terms, nterms);

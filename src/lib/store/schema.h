@@ -89,6 +89,16 @@
  *   NEWSIDX_SLOT_DOC    8  the stored record (below), packed: "Z" and a
  *                          zstd frame, with the index's dictionary when
  *                          the frame names one (store/docdata.c)
+ *   NEWSIDX_SLOT_COUNTRY 9  the article's countries, ISO 3166-1 alpha-2
+ *                          ("JP"), sorted, joined by "\n"; absent when
+ *                          none (these four slots are the multi-valued
+ *                          facets, counted part by part)
+ *   NEWSIDX_SLOT_ORG    10  its organisations' canonical ids ("NATO"),
+ *                          likewise
+ *   NEWSIDX_SLOT_PERSON 11  its people's canonical names, likewise
+ *   NEWSIDX_SLOT_TOPIC  12  its topics, each trimmed, lower case (ASCII)
+ *                          and with single spaces, likewise
+ *   (13 and 14 are reserved for the indexing sequence and time.)
  *
  * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
  * letters only, among the first words of a long article) of each
@@ -244,7 +254,11 @@ enum newsidx_slot {
 	NEWSIDX_SLOT_GROUP = 5,
 	NEWSIDX_SLOT_SIG = 6,
 	NEWSIDX_SLOT_POS = 7,
-	NEWSIDX_SLOT_DOC = 8
+	NEWSIDX_SLOT_DOC = 8,
+	NEWSIDX_SLOT_COUNTRY = 9,
+	NEWSIDX_SLOT_ORG = 10,
+	NEWSIDX_SLOT_PERSON = 11,
+	NEWSIDX_SLOT_TOPIC = 12
 };
 
 /* Near-duplicate detection: MinHash over word 4-grams, banded for lookup.

@@ -1,0 +1,71 @@
+// xapc_spy.cc - counting the values of the matches: the spies of facets
+// and trends.
+//
+// Xapian's ValueCountMatchSpy counts a slot's whole value.  The fields
+// an article has several of (countries, organisations, people, topics)
+// hold all their values in one slot, joined by a separator, and a trend
+// needs a date cut to its day, month or year, or counted per value of
+// another field.  PartSpy does all three: it splits the value, keeps a
+// prefix of each part, counts each distinct key once per document, and
+// may pair each part with a second slot's value.  Counts are exact over
+// the documents the matcher examines (xapc_enquire_params.check_at_least
+// decides which); the order given is count descending, then key.
+
+#include "xapc_internal.hh"
+
+namespace xapc {
+
+PartSpy::PartSpy(const xapc_spy_t &s) : spec(s) {}
+
+void PartSpy::operator()(const Xapian::Document &doc, double)
+{
+    ++total;
+    const std::string v = doc.get_value(spec.slot);
+    if (v.empty())
+        return;
+    std::string by;
+    if (spec.by) {
+        by = doc.get_value(spec.by_slot);
+        if (by.empty())
+            return;
+        if (spec.by_prefix && by.size() > spec.by_prefix)
+            by.resize(spec.by_prefix);
+    }
+    // The keys of this document, so that a repeated part counts once.
+    seen.clear();
+    size_t at = 0;
+    while (at <= v.size()) {
+        size_t end = spec.split ? v.find(spec.split, at) : std::string::npos;
+        if (end == std::string::npos)
+            end = v.size();
+        size_t n = end - at;
+        if (spec.prefix && n > spec.prefix)
+            n = spec.prefix;
+        if (n) {
+            std::string key(v, at, n);
+            if (spec.by) {
+                key.push_back('\0');
+                key += by;
+            }
+            if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+                ++counts[key];
+                seen.push_back(std::move(key));
+            }
+        }
+        at = end + 1;
+    }
+}
+
+void PartSpy::copy_to(Facet &f) const
+{
+    f.total = total;
+    f.items.assign(counts.begin(), counts.end());
+    std::sort(f.items.begin(), f.items.end(),
+              [](const std::pair<std::string, Xapian::doccount> &a,
+                 const std::pair<std::string, Xapian::doccount> &b) {
+                  return a.second != b.second ? a.second > b.second
+                                              : a.first < b.first;
+              });
+}
+
+} // namespace xapc
