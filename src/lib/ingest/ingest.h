@@ -91,6 +91,17 @@ newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     size_t len);
 
 /* ------------------------------------------------------------------ */
+/* interface to ingest/record.c: articles that outlive the parser      */
+/* ------------------------------------------------------------------ */
+
+/* A copy of an article that owns all its strings, body included, for a
+ * caller that analyses it after on_article has returned (another
+ * thread): NULL when memory ran out.  newsidx_article__free() frees
+ * it; NULL is accepted. */
+struct newsidx_article *newsidx_article__dup(const struct newsidx_article *a);
+void newsidx_article__free(struct newsidx_article *a);
+
+/* ------------------------------------------------------------------ */
 /* interface to ingest/encoding.c: character encodings                */
 /* ------------------------------------------------------------------ */
 
