@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <check.h>
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,10 +70,10 @@ static unsigned rnd(unsigned n)
 }
 
 static const char story[] =
-	"Coastal towns prepared sandbags on Tuesday as the river rose past "
-	"its banks after a week of heavy rain across the valley, and "
-	"officials opened shelters in three schools for families from the "
-	"lowest streets near the old harbour wall";
+    "Coastal towns prepared sandbags on Tuesday as the river rose past "
+    "its banks after a week of heavy rain across the valley, and "
+    "officials opened shelters in three schools for families from the "
+    "lowest streets near the old harbour wall";
 
 /*
  * One JSON Lines file of n articles (more than the queues hold, so the
@@ -88,11 +89,12 @@ static void write_jsonl(const char *sub, unsigned n)
 	for (i = 0; i < n; i++) {
 		unsigned w1 = rnd(40), w2 = rnd(40), w3 = rnd(1000);
 
-		fprintf(fp,
-			"{\"id\":\"a%u\",\"title\":\"Item %u\",\"body\":\"word%u "
-			"and word%u in market news %u with code%u\","
-			"\"date\":\"20%02u-0%u-1%u\"}\n",
-			i, i, w1, w2, w3, i, 10 + i % 7, 1 + i % 9, i % 10);
+		fprintf(
+		    fp,
+		    "{\"id\":\"a%u\",\"title\":\"Item %u\",\"body\":\"word%u "
+		    "and word%u in market news %u with code%u\","
+		    "\"date\":\"20%02u-0%u-1%u\"}\n",
+		    i, i, w1, w2, w3, i, 10 + i % 7, 1 + i % 9, i % 10);
 		if (i == 5 || i == n / 2 || i == n - 3)
 			fprintf(fp,
 				"{\"id\":\"dup\",\"title\":\"Version %u\","
@@ -110,9 +112,8 @@ static void write_jsonl(const char *sub, unsigned n)
 	ck_assert_int_eq(fclose(fp), 0);
 }
 
-static newsidx_status_t load(newsidx_db_t *db, const char *sub,
-			     unsigned jobs, unsigned shards,
-			     newsidx_index_stats_t *st)
+static newsidx_status_t load(newsidx_db_t *db, const char *sub, unsigned jobs,
+			     unsigned shards, newsidx_index_stats_t *st)
 {
 	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
 	char p[400];
@@ -125,8 +126,7 @@ static newsidx_status_t load(newsidx_db_t *db, const char *sub,
 }
 
 /* The ids of the first hits of q, in rank order, as one string. */
-static void ranked_ids(newsidx_db_t *db, const char *q, char *out,
-		       size_t size)
+static void ranked_ids(newsidx_db_t *db, const char *q, char *out, size_t size)
 {
 	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
 	newsidx_results_t *r = NULL;
@@ -190,8 +190,8 @@ static void sort_words(char *s)
  * unless any_order (the shards of a bulk load number the documents in
  * their own way, so equal scores may come in another order). */
 static void same_answers(newsidx_db_t *a, newsidx_db_t *b,
-			 const char *const *queries, size_t n,
-			 const char *what, int any_order)
+			 const char *const *queries, size_t n, const char *what,
+			 int any_order)
 {
 	static char ra[65536], rb[65536];
 	size_t i, d;
@@ -223,8 +223,9 @@ static void title_is(newsidx_db_t *db, const char *id, const char *title)
 START_TEST(test_one_file_equals_one_thread)
 {
 	static const char *const queries[] = {
-		"market", "word3", "word7 word11", "\"market news\"",
-		"date:2012", "sandbags", "revised", "item", "code105",
+	    "market",	       "word3",	    "word7 word11",
+	    "\"market news\"", "date:2012", "sandbags",
+	    "revised",	       "item",	    "code105",
 	};
 	const unsigned n = 1500;
 	newsidx_db_t *one = open_writer("one"), *four = open_writer("four"),
@@ -403,10 +404,10 @@ static void write_sgml(const char *sub, unsigned n)
 
 START_TEST(test_warc_and_sgml_split)
 {
-	static const char *const wq[] = { "harbour", "word3", "pilots word7",
-					  "report" };
-	static const char *const sq[] = { "grain", "word3", "wheat word7",
-					  "traders" };
+	static const char *const wq[] = {"harbour", "word3", "pilots word7",
+					 "report"};
+	static const char *const sq[] = {"grain", "word3", "wheat word7",
+					 "traders"};
 	newsidx_db_t *w1 = open_writer("w1"), *w3 = open_writer("w3"),
 		     *s1 = open_writer("s1"), *s3 = open_writer("s3");
 	newsidx_index_stats_t st;
@@ -432,6 +433,54 @@ START_TEST(test_warc_and_sgml_split)
 }
 END_TEST
 
+/* The generation directories of index name. */
+static unsigned gens(const char *name)
+{
+	char p[400];
+	DIR *d;
+	struct dirent *de;
+	unsigned n = 0;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	d = opendir(p);
+	ck_assert_ptr_nonnull(d);
+	while ((de = readdir(d)) != NULL)
+		n += strncmp(de->d_name, "gen-", 4) == 0;
+	closedir(d);
+	return n;
+}
+
+/*
+ * One file loaded in shards gives the space of the generation it
+ * replaced back before the call returns when no reader holds it; a
+ * reader open during the load keeps answering, and its next search
+ * moves it to the new generation, which removes the old one.
+ */
+START_TEST(test_one_file_load_gives_space_back)
+{
+	newsidx_db_t *w = open_writer("quiet"), *w2 = open_writer("held"),
+		     *r = NULL;
+	newsidx_index_stats_t st;
+	char p[400];
+
+	write_jsonl("in", 600);
+	ck_assert_int_eq(load(w, "in", 2, 2, &st), NEWSIDX_REJECTED);
+	ck_assert_uint_eq(st.shards, 2);
+	ck_assert_uint_eq(gens("quiet"), 1);
+	snprintf(p, sizeof(p), "%s/held", dir);
+	ck_assert_int_eq(newsidx_db_open(&r, p, NULL), NEWSIDX_OK);
+	ck_assert_uint_eq(total(r, "market"), 0);
+	ck_assert_int_eq(load(w2, "in", 2, 2, &st), NEWSIDX_REJECTED);
+	ck_assert_uint_eq(st.shards, 2);
+	ck_assert_uint_eq(gens("held"), 2);
+	ck_assert_uint_eq(total(r, "market"), 600);
+	ck_assert_uint_eq(gens("held"), 1);
+	newsidx_db_free(r);
+	newsidx_db_free(w);
+	newsidx_db_free(w2);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("split");
@@ -444,6 +493,7 @@ int main(void)
 	tcase_add_test(tc, test_one_file_equals_one_thread);
 	tcase_add_test(tc, test_stopped_inside_file_is_prefix);
 	tcase_add_test(tc, test_warc_and_sgml_split);
+	tcase_add_test(tc, test_one_file_load_gives_space_back);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

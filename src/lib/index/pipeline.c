@@ -100,8 +100,7 @@ static void analyse(struct worker *wk, struct item *slot,
 
 /* Take a slot to analyse, under the lock: NULL when none waits.  Its
  * article goes to *a. */
-static struct item *take_record(struct pipeline *pl,
-				struct newsidx_article **a)
+static struct item *take_record(struct pipeline *pl, struct newsidx_article **a)
 {
 	struct item *slot = pl->thead;
 
@@ -218,7 +217,8 @@ static int parse_file(struct worker *wk)
 	struct newsidx_ingest ing;
 	struct item *end;
 
-	if (!job->hashed && newsidx_state__hash_file(job->in->abspath, &job->hash))
+	if (!job->hashed &&
+	    newsidx_state__hash_file(job->in->abspath, &job->hash))
 		job->hash = 0; /* unreadable: ingest reports why */
 	memset(&ing, 0, sizeof(ing));
 	ing.name = job->in->name;
@@ -227,8 +227,7 @@ static int parse_file(struct worker *wk)
 	ing.on_article = par_article;
 	ing.on_reject = par_reject;
 	ing.ctx = wk;
-	ing.encoding = pl->w->opts->version >= 5 ? pl->w->opts->encoding
-						  : NULL;
+	ing.encoding = pl->w->opts->version >= 5 ? pl->w->opts->encoding : NULL;
 	wk->rejected = 0;
 	if (newsidx_ingest__run(&ing, job->in->name, NULL, 0) ==
 	    NEWSIDX_NOMEM) {
@@ -343,9 +342,8 @@ static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 			w->stats->title_only += it->title_only;
 			if (it->file_rejected)
 				w->stats->rejected_files++;
-			st = newsidx_state__finish_file(w, job->in, &job->fw,
-							it->hash,
-							it->file_rejected);
+			st = newsidx_state__finish_file(
+			    w, job->in, &job->fw, it->hash, it->file_rejected);
 			w->stats->bytes_done += job->in->size;
 			if (!st && newsidx_batch__progress(w))
 				st = NEWSIDX_INTERRUPTED;
