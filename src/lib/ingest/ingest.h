@@ -16,7 +16,10 @@
 /* ------------------------------------------------------------------ */
 
 /* One article as parsed from any format.  All strings are malloc'd or
- * NULL, except body which may point into the reader's buffer. */
+ * NULL, except body which may point into the reader's buffer.  A new
+ * string member must also be freed in newsidx_article__clear() and
+ * copied in newsidx_article__dup() (record.c): the copy starts as a
+ * shallow one, and a member left shared would be freed twice. */
 struct newsidx_article {
 	char *id;
 	char *title;

@@ -8,8 +8,10 @@
  * hands it to on_article with the character encoding it was read in;
  * bad input is reported through newsidx_record__reject(), one line,
  * counted, the first kept for the file's state; a title is made
- * from the first sentence of the body when a format gives none; and an
- * article's strings are freed by newsidx_article__clear().
+ * from the first sentence of the body when a format gives none; an
+ * article's strings are freed by newsidx_article__clear(); and
+ * newsidx_article__dup() copies an article, body included, for a caller
+ * that analyses it in another thread after on_article returned.
  *
  * Not responsible for reading input or recognising formats: the parsers
  * call down into this file, never the other way.
