@@ -4,7 +4,7 @@
  * vocabulary.
  *
  * usage: mkcorpus [--articles N] [--files K] [--seed S] [--queries FILE]
- *                 REUTERS-DIR OUTDIR
+ *                 [--warc FILE] REUTERS-DIR OUTDIR
  *
  * Reads the 22 reut2-*.sgm files of REUTERS-DIR (a minimal scanner: the
  * TITLE, DATELINE, BODY, TOPICS and PLACES of each <REUTERS> story;
@@ -26,6 +26,13 @@
  * uniform over 1970-01-01 .. 2024-12-31, to the second.  Everything
  * comes from one seeded generator (splitmix64, integers only), so the
  * same arguments give the same bytes on every machine.
+ *
+ * --warc FILE writes the same articles once more as one WARC file, the
+ * shape of a crawl: each article a `response` record whose HTTP payload
+ * is an HTML page (its title, its date in article:published_time, the
+ * source in og:site_name, the body's paragraphs in <p> elements inside
+ * <article>) at https://news.example/ID, with a `request` record before
+ * it, as crawlers write them.
  *
  * --queries FILE writes the query log: one query a line as
  *   QID <TAB> newsidx query <TAB> stock Xapian query <TAB> FTS5 query
@@ -1031,18 +1038,98 @@ static int placecmp(const void *a, const void *b)
 	return strcmp(x->place, y->place);
 }
 
+/* s with &, < and > escaped for HTML text. */
+static void html_str(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '&')
+			buf_adds(b, "&amp;");
+		else if (s[i] == '<')
+			buf_adds(b, "&lt;");
+		else if (s[i] == '>')
+			buf_adds(b, "&gt;");
+		else
+			buf_addc(b, s[i]);
+	}
+}
+
+/* One article as a WARC request and response record pair. */
+static int warc_article(FILE *w, struct buf *page, struct buf *rec,
+			const char *id, const char *title, const char *body,
+			const char *date)
+{
+	const char *p = body;
+	char head[512];
+	int hn;
+
+	page->n = 0;
+	buf_adds(page, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+		       "<meta charset=\"utf-8\"><title>");
+	html_str(page, title, strlen(title));
+	buf_adds(page, "</title>\n<meta property=\"og:site_name\" "
+		       "content=\"Reuters\">\n<meta property=\""
+		       "article:published_time\" content=\"");
+	buf_adds(page, date);
+	buf_adds(page, "\">\n</head><body><article><h1>");
+	html_str(page, title, strlen(title));
+	buf_adds(page, "</h1>\n");
+	/* Paragraphs are separated by a blank line. */
+	while (*p) {
+		const char *e = strstr(p, "\n\n");
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+
+		buf_adds(page, "<p>");
+		html_str(page, p, n);
+		buf_adds(page, "</p>\n");
+		p += n;
+		while (*p == '\n')
+			p++;
+	}
+	buf_adds(page, "</article></body></html>\n");
+	rec->n = 0;
+	hn = snprintf(head, sizeof head,
+		      "HTTP/1.1 200 OK\r\nContent-Type: text/html; "
+		      "charset=utf-8\r\nContent-Length: %zu\r\n\r\n",
+		      page->n);
+	buf_add(rec, head, (size_t)hn);
+	buf_add(rec, page->p, page->n);
+	fprintf(w,
+		"WARC/1.0\r\nWARC-Type: request\r\n"
+		"WARC-Record-ID: <urn:uuid:q-%s>\r\n"
+		"WARC-Date: %s\r\n"
+		"WARC-Target-URI: https://news.example/%s\r\n"
+		"Content-Type: application/http; msgtype=request\r\n"
+		"Content-Length: %zu\r\n\r\n"
+		"GET /%s HTTP/1.1\r\n\r\n\r\n\r\n",
+		id, date, id, strlen(id) + 18, id);
+	fprintf(w,
+		"WARC/1.0\r\nWARC-Type: response\r\n"
+		"WARC-Record-ID: <urn:uuid:r-%s>\r\n"
+		"WARC-Date: %s\r\n"
+		"WARC-Target-URI: https://news.example/%s\r\n"
+		"Content-Type: application/http; msgtype=response\r\n"
+		"Content-Length: %zu\r\n\r\n",
+		id, date, id, rec->n);
+	if (fwrite(rec->p, 1, rec->n, w) != rec->n)
+		return -1;
+	return fputs("\r\n\r\n", w) < 0 ? -1 : 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: mkcorpus [--articles N] [--files K] [--seed S] "
-			"[--queries FILE] REUTERS-DIR OUTDIR\n");
+			"[--queries FILE] [--warc FILE] REUTERS-DIR OUTDIR\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	unsigned long n = 200000, nfiles = 1, seed = 1987;
-	const char *qpath = NULL, *in, *out;
-	struct buf art = { 0 }, line = { 0 };
+	const char *qpath = NULL, *wpath = NULL, *in, *out;
+	struct buf art = { 0 }, line = { 0 }, page = { 0 }, rec = { 0 };
+	FILE *warc = NULL;
 	unsigned long long text_bytes = 0, json_bytes = 0;
 	size_t i, nsamples = 0, step, *used = NULL;
 	struct sample *samples;
@@ -1065,6 +1152,8 @@ int main(int argc, char **argv)
 			return usage();
 		if (strcmp(argv[a], "--queries") == 0) {
 			qpath = v;
+		} else if (strcmp(argv[a], "--warc") == 0) {
+			wpath = v;
 		} else {
 			unsigned long x = strtoul(v, &end, 10);
 
@@ -1095,6 +1184,10 @@ int main(int argc, char **argv)
 	}
 	if (qpath && !(qlog = fopen(qpath, "w"))) {
 		fprintf(stderr, "%s: %s: %s\n", me, qpath, strerror(errno));
+		return 1;
+	}
+	if (wpath && !(warc = fopen(wpath, "w"))) {
+		fprintf(stderr, "%s: %s: %s\n", me, wpath, strerror(errno));
 		return 1;
 	}
 	words = xrealloc(NULL, capwords * sizeof *words);
@@ -1206,6 +1299,15 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		json_bytes += line.n;
+		if (warc && warc_article(warc, &page, &rec, id, st->title,
+					 art.p, date) != 0) {
+			fprintf(stderr, "%s: writing %s failed\n", me, wpath);
+			return 1;
+		}
+	}
+	if (warc && fclose(warc) != 0) {
+		fprintf(stderr, "%s: writing %s failed\n", me, wpath);
+		return 1;
 	}
 	if (f && fclose(f) != 0) {
 		fprintf(stderr, "%s: writing %s failed\n", me, out);
@@ -1241,5 +1343,7 @@ int main(int argc, char **argv)
 	free(queries);
 	free(art.p);
 	free(line.p);
+	free(page.p);
+	free(rec.p);
 	return 0;
 }

@@ -8,6 +8,7 @@
 # it; BENCH_SPEED_FLAGS passes options (e.g. --quick).
 
 EXTRA_DIST += bench/run bench/mkcorpus.c bench/qbench.c bench/rss.c \
+	bench/LuceneIndex.java \
 	bench/perf.md bench/perf.mk
 
 bench-speed: newsidx$(EXEEXT) libnewsidx.la

@@ -121,6 +121,11 @@ struct item {
 	size_t body_len;
 	int replace;   /* bulk: its id was seen before in the run */
 	struct item *next; /* in its file's queue */
+	/* Pipeline: a record parsed but not yet analysed holds its article
+	 * and waits on the analysis queue (tnext); ready once prepared. */
+	struct newsidx_article *art;
+	struct item *tnext;
+	int ready;
 	/* The end of a file: its results. */
 	int end;
 	size_t file;
@@ -494,19 +499,26 @@ struct job {
 #define NEWSIDX_QUEUE_CAP 256
 
 /*
- * Worker threads parse and prepare files, one file per worker at a time,
- * taking them in order, and queue each file's prepared articles, then an
- * end-of-file item, on that file's queue.  The writer (the calling
- * thread) is the only thread that touches the index, and it takes the
- * files in order, each to its end, as one thread would: an id repeated
- * across files keeps its last file's text, the documents get the same
- * numbers and the same near-duplicate groups whatever the threads'
- * timing, and a stopped run has read a first part of the files.  A
- * worker ahead of the writer's file stops when AHEAD_CAP (pipeline.c)
- * articles wait in all the files ahead, and every file's queue holds at
- * most NEWSIDX_QUEUE_CAP, so memory stays bounded.  The worker on the
- * writer's file is never held by the others: the files ahead of it are
- * taken after it.  Rejects from any thread take mu (batch.c).
+ * Worker threads parse files, one file per worker at a time, taking them
+ * in order, and split them into records (JSON Lines lines, WARC records,
+ * SGML stories, feed items, whole files): each record gets its place, a
+ * slot, on its file's queue at once, in the order of the input, and
+ * waits on one analysis queue that every worker takes from, so that all
+ * threads analyse one large file.  A slot becomes ready once prepared;
+ * then an end-of-file item follows the file's last slot.  The writer
+ * (the calling thread) is the only thread that touches the index, and it
+ * takes the files in order, each slot in order and only when ready, as
+ * one thread would: an id repeated within a file or across files keeps
+ * its last copy's text, the documents get the same numbers and the same
+ * near-duplicate groups whatever the threads' timing, and a stopped run
+ * has written a first part of the input.  A worker ahead of the
+ * writer's file stops when AHEAD_CAP (pipeline.c) slots wait in all the
+ * files ahead, and every file's queue holds at most NEWSIDX_QUEUE_CAP,
+ * so memory stays bounded; a worker held for room analyses records in
+ * the meantime, so the slot the writer waits for is always analysed.
+ * The worker on the writer's file is never held by the others: the
+ * files ahead of it are taken after it.  Rejects from any thread take
+ * mu (batch.c).
  */
 struct pipeline {
 	pthread_mutex_t mu;
@@ -517,6 +529,9 @@ struct pipeline {
 	struct job *jobs;
 	size_t njobs, next;
 	unsigned running;
+	unsigned parsing;       /* workers reading a file */
+	struct item *thead, *ttail; /* slots waiting for analysis */
+	pthread_cond_t work;    /* a record to analyse, or the end */
 	int stop;
 	newsidx_status_t err;   /* a worker's failure */
 	char errmsg[512];

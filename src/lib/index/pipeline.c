@@ -1,11 +1,13 @@
 /*
- * pipeline.c: indexing in threads.  Worker threads parse and prepare the
- * files (ingest, then document.c), while the calling thread, the only
- * one that touches the index, writes their articles in the files' order
- * (batch.c, or a bulk load's shards).  How the queues are ordered and
- * bounded is told beside struct pipeline in index/index.h; the locking
- * here is what makes that hold, and CI runs the load tests under
- * ThreadSanitizer.
+ * pipeline.c: indexing in threads.  Worker threads read the files and
+ * split them into records, and every worker analyses records (ingest's
+ * article to document.c's document) whichever file they come from, so
+ * one large JSON Lines file, WARC or feed keeps all threads busy.  The
+ * calling thread, the only one that touches the index, writes the
+ * prepared articles in the input's order (batch.c, or a bulk load's
+ * shards).  How the queues are ordered and bounded is told beside
+ * struct pipeline in index/index.h; the locking here is what makes that
+ * hold, and CI runs the load tests under ThreadSanitizer.
  *
  * Which files need reading, and whether a bulk load is worth it, is
  * decided before (writer.c); a run of one thread does without this file.
@@ -21,11 +23,11 @@
 
 #include "index/index.h"
 
-/* Articles prepared ahead of the file the writer is on, in all files. */
+/* Records queued ahead of the file the writer is on, in all files. */
 #define AHEAD_CAP 1024
 
-/* A preparing thread, with its own preparer (and so its own analyzers),
- * and the file it reads. */
+/* A thread of the pipeline, with its own preparer (and so its own
+ * analyzers), and the file it reads when it reads one. */
 struct worker {
 	struct pipeline *pl;
 	struct prep prep;
@@ -34,45 +36,6 @@ struct worker {
 	pthread_t thread;
 	int started;
 };
-
-/* 1 when an item of file f must wait for room (under the lock). */
-static int no_room(const struct pipeline *pl, size_t f)
-{
-	if (pl->jobs[f].qn >= NEWSIDX_QUEUE_CAP)
-		return 1;
-	/* The files ahead of the writer's hold pl->n less its file's. */
-	return f != pl->cur && pl->n - pl->jobs[pl->cur].qn >= AHEAD_CAP;
-}
-
-/* Queue it on its file's queue, when there is room; -1 when stopping. */
-static int push(struct pipeline *pl, struct item *it)
-{
-	struct job *job = &pl->jobs[it->file];
-
-	it->next = NULL;
-	pthread_mutex_lock(&pl->mu);
-	while (!pl->stop && no_room(pl, it->file)) {
-		pl->waiting++;
-		pthread_cond_wait(&pl->room, &pl->mu);
-		pl->waiting--;
-	}
-	if (pl->stop) {
-		pthread_mutex_unlock(&pl->mu);
-		newsidx_item__free(it);
-		return -1;
-	}
-	if (job->qtail)
-		job->qtail->next = it;
-	else
-		job->qhead = it;
-	job->qtail = it;
-	job->qn++;
-	pl->n++;
-	if (it->file == pl->cur)
-		pthread_cond_signal(&pl->more);
-	pthread_mutex_unlock(&pl->mu);
-	return 0;
-}
 
 static void halt(struct pipeline *pl, newsidx_status_t err, const char *msg)
 {
@@ -85,26 +48,157 @@ static void halt(struct pipeline *pl, newsidx_status_t err, const char *msg)
 	__atomic_store_n(&pl->stop, 1, __ATOMIC_RELAXED);
 	pthread_cond_broadcast(&pl->room);
 	pthread_cond_broadcast(&pl->more);
+	pthread_cond_broadcast(&pl->work);
 	pthread_mutex_unlock(&pl->mu);
 }
 
+/* A slot, its article too when it was never analysed. */
+static void slot_free(struct item *it)
+{
+	if (it)
+		newsidx_article__free(it->art);
+	newsidx_item__free(it);
+}
+
+/*
+ * Analyse the record of a slot taken off the analysis queue (without
+ * the lock), then fill the slot with the prepared article (under it).
+ * The slot stays on its file's queue throughout: only its contents
+ * change, and the writer reads them once ready is set.
+ */
+static void analyse(struct worker *wk, struct item *slot,
+		    struct newsidx_article *a)
+{
+	struct pipeline *pl = wk->pl;
+	struct item *it = NULL;
+	char err[512];
+	newsidx_status_t st;
+
+	st = newsidx_document__prepare(&wk->prep, a, &it, err, sizeof(err));
+	newsidx_article__free(a);
+	if (st) {
+		halt(pl, st, err);
+		return;
+	}
+	pthread_mutex_lock(&pl->mu);
+	{
+		struct item *next = slot->next;
+		size_t file = slot->file;
+
+		*slot = *it;
+		slot->next = next;
+		slot->file = file;
+		slot->art = NULL;
+		slot->ready = 1;
+	}
+	if (slot->file == pl->cur)
+		pthread_cond_signal(&pl->more);
+	pthread_mutex_unlock(&pl->mu);
+	/* Its parts are the slot's now. */
+	free(it);
+}
+
+/* Take a slot to analyse, under the lock: NULL when none waits.  Its
+ * article goes to *a. */
+static struct item *take_record(struct pipeline *pl, struct newsidx_article **a)
+{
+	struct item *slot = pl->thead;
+
+	if (!slot)
+		return NULL;
+	pl->thead = slot->tnext;
+	if (!pl->thead)
+		pl->ttail = NULL;
+	slot->tnext = NULL;
+	*a = slot->art;
+	slot->art = NULL;
+	return slot;
+}
+
+/* 1 when an item of file f must wait for room (under the lock). */
+static int no_room(const struct pipeline *pl, size_t f)
+{
+	if (pl->jobs[f].qn >= NEWSIDX_QUEUE_CAP)
+		return 1;
+	/* The files ahead of the writer's hold pl->n less its file's. */
+	return f != pl->cur && pl->n - pl->jobs[pl->cur].qn >= AHEAD_CAP;
+}
+
+/*
+ * Queue a slot (a record to analyse, it->art set) or an end-of-file
+ * item on its file's queue, when there is room, analysing records in
+ * the meantime; -1 when stopping (the item is freed).
+ */
+static int push(struct worker *wk, struct item *it)
+{
+	struct pipeline *pl = wk->pl;
+	struct job *job = &pl->jobs[it->file];
+
+	it->next = NULL;
+	pthread_mutex_lock(&pl->mu);
+	while (!pl->stop && no_room(pl, it->file)) {
+		struct newsidx_article *a;
+		struct item *slot = take_record(pl, &a);
+
+		if (slot) {
+			pthread_mutex_unlock(&pl->mu);
+			analyse(wk, slot, a);
+			pthread_mutex_lock(&pl->mu);
+			continue;
+		}
+		pl->waiting++;
+		pthread_cond_wait(&pl->room, &pl->mu);
+		pl->waiting--;
+	}
+	if (pl->stop) {
+		pthread_mutex_unlock(&pl->mu);
+		slot_free(it);
+		return -1;
+	}
+	if (job->qtail)
+		job->qtail->next = it;
+	else
+		job->qhead = it;
+	job->qtail = it;
+	job->qn++;
+	pl->n++;
+	if (it->art) {
+		if (pl->ttail)
+			pl->ttail->tnext = it;
+		else
+			pl->thead = it;
+		pl->ttail = it;
+		pthread_cond_signal(&pl->work);
+		/* A worker held for room can analyse it. */
+		if (pl->waiting)
+			pthread_cond_broadcast(&pl->room);
+	} else if (it->file == pl->cur) {
+		pthread_cond_signal(&pl->more);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return 0;
+}
+
+/* A record parsed: its slot goes on its file's queue, in the input's
+ * order, and its copy on the analysis queue. */
 static newsidx_status_t par_article(void *ctx, struct newsidx_article *a)
 {
 	struct worker *wk = ctx;
-	struct item *it;
-	char err[512];
-	newsidx_status_t st;
+	struct item *slot;
 
 	/* An early way out only: the queue re-checks under the lock. */
 	if (__atomic_load_n(&wk->pl->stop, __ATOMIC_RELAXED))
 		return NEWSIDX_INTERRUPTED;
-	st = newsidx_document__prepare(&wk->prep, a, &it, err, sizeof(err));
-	if (st) {
-		halt(wk->pl, st, err);
-		return st;
+	slot = calloc(1, sizeof(*slot));
+	if (slot)
+		slot->art = newsidx_article__dup(a);
+	if (!slot || !slot->art) {
+		free(slot);
+		halt(wk->pl, NEWSIDX_NOMEM, "out of memory");
+		return NEWSIDX_NOMEM;
 	}
-	it->file = wk->file;
-	return push(wk->pl, it) ? NEWSIDX_INTERRUPTED : NEWSIDX_OK;
+	slot->file = wk->file;
+	return push(wk, slot) ? NEWSIDX_INTERRUPTED : NEWSIDX_OK;
 }
 
 static void par_reject(void *ctx, const char *where, const char *reason)
@@ -115,66 +209,95 @@ static void par_reject(void *ctx, const char *where, const char *reason)
 	newsidx_batch__reject(wk->pl->w, where, reason);
 }
 
+/* Read file wk->file into records, then queue its end; -1 to stop. */
+static int parse_file(struct worker *wk)
+{
+	struct pipeline *pl = wk->pl;
+	struct job *job = &pl->jobs[wk->file];
+	struct newsidx_ingest ing;
+	struct item *end;
+
+	if (!job->hashed &&
+	    newsidx_state__hash_file(job->in->abspath, &job->hash))
+		job->hash = 0; /* unreadable: ingest reports why */
+	memset(&ing, 0, sizeof(ing));
+	ing.name = job->in->name;
+	ing.abspath = job->in->abspath;
+	ing.max_article = pl->w->opts->max_article_bytes;
+	ing.on_article = par_article;
+	ing.on_reject = par_reject;
+	ing.ctx = wk;
+	ing.encoding = pl->w->opts->version >= 5 ? pl->w->opts->encoding : NULL;
+	wk->rejected = 0;
+	if (newsidx_ingest__run(&ing, job->in->name, NULL, 0) ==
+	    NEWSIDX_NOMEM) {
+		halt(pl, NEWSIDX_NOMEM, "out of memory");
+		return -1;
+	}
+	end = calloc(1, sizeof(*end));
+	if (!end) {
+		halt(pl, NEWSIDX_NOMEM, "out of memory");
+		return -1;
+	}
+	end->end = 1;
+	end->ready = 1;
+	end->file = wk->file;
+	end->hash = job->hash;
+	end->file_rejected = wk->rejected;
+	/* Read by the writer once it takes the end item, which the queue's
+	 * lock orders after this. */
+	free(job->fw.reason);
+	job->fw.reason = ing.reason[0] ? newsidx_strdup(ing.reason) : NULL;
+	end->skipped = ing.skipped;
+	end->unprocessed = ing.unprocessed;
+	end->title_only = ing.title_only;
+	return push(wk, end);
+}
+
+/* A worker: analyse the records waiting, else read the next file, until
+ * no file is left to read and no record to analyse, or the run stops. */
 static void *work(void *arg)
 {
 	struct worker *wk = arg;
 	struct pipeline *pl = wk->pl;
 
-	for (;;) {
-		struct newsidx_ingest ing;
-		struct item *end;
-		struct job *job;
-
-		pthread_mutex_lock(&pl->mu);
-		if (pl->stop || pl->next >= pl->njobs) {
-			pthread_mutex_unlock(&pl->mu);
-			break;
-		}
-		wk->file = pl->next++;
-		pthread_mutex_unlock(&pl->mu);
-		job = &pl->jobs[wk->file];
-		if (!job->hashed &&
-		    newsidx_state__hash_file(job->in->abspath, &job->hash))
-			job->hash = 0; /* unreadable: ingest reports why */
-		memset(&ing, 0, sizeof(ing));
-		ing.name = job->in->name;
-		ing.abspath = job->in->abspath;
-		ing.max_article = pl->w->opts->max_article_bytes;
-		ing.on_article = par_article;
-		ing.on_reject = par_reject;
-		ing.ctx = wk;
-		ing.encoding = pl->w->opts->version >= 5
-				       ? pl->w->opts->encoding
-				       : NULL;
-		wk->rejected = 0;
-		if (newsidx_ingest__run(&ing, job->in->name, NULL, 0) ==
-		    NEWSIDX_NOMEM) {
-			halt(pl, NEWSIDX_NOMEM, "out of memory");
-			break;
-		}
-		end = calloc(1, sizeof(*end));
-		if (!end) {
-			halt(pl, NEWSIDX_NOMEM, "out of memory");
-			break;
-		}
-		end->end = 1;
-		end->file = wk->file;
-		end->hash = job->hash;
-		end->file_rejected = wk->rejected;
-		/* Read by the writer once it takes the end item, which the
-		 * queue's lock orders after this. */
-		free(job->fw.reason);
-		job->fw.reason = ing.reason[0] ? newsidx_strdup(ing.reason)
-					       : NULL;
-		end->skipped = ing.skipped;
-		end->unprocessed = ing.unprocessed;
-		end->title_only = ing.title_only;
-		if (push(pl, end))
-			break;
-	}
 	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		struct newsidx_article *a;
+		struct item *slot;
+
+		if (pl->stop)
+			break;
+		slot = take_record(pl, &a);
+		if (slot) {
+			pthread_mutex_unlock(&pl->mu);
+			analyse(wk, slot, a);
+			pthread_mutex_lock(&pl->mu);
+			continue;
+		}
+		if (pl->next < pl->njobs) {
+			int stop;
+
+			wk->file = pl->next++;
+			pl->parsing++;
+			pthread_mutex_unlock(&pl->mu);
+			stop = parse_file(wk);
+			pthread_mutex_lock(&pl->mu);
+			pl->parsing--;
+			if (!pl->parsing)
+				pthread_cond_broadcast(&pl->work);
+			if (stop)
+				break;
+			continue;
+		}
+		/* Records can come only from a file still being read. */
+		if (!pl->parsing)
+			break;
+		pthread_cond_wait(&pl->work, &pl->mu);
+	}
 	pl->running--;
 	pthread_cond_broadcast(&pl->more);
+	pthread_cond_broadcast(&pl->work);
 	pthread_mutex_unlock(&pl->mu);
 	return NULL;
 }
@@ -190,9 +313,10 @@ static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 		struct item *it;
 
 		pthread_mutex_lock(&pl->mu);
-		while (job->qn == 0 && pl->running > 0)
+		while ((job->qn == 0 || !job->qhead->ready) &&
+		       pl->running > 0 && !pl->stop)
 			pthread_cond_wait(&pl->more, &pl->mu);
-		if (job->qn == 0) {
+		if (job->qn == 0 || !job->qhead->ready) {
 			/* The workers stopped before this file's end. */
 			pthread_mutex_unlock(&pl->mu);
 			break;
@@ -218,9 +342,8 @@ static newsidx_status_t drain(struct writer *w, struct pipeline *pl)
 			w->stats->title_only += it->title_only;
 			if (it->file_rejected)
 				w->stats->rejected_files++;
-			st = newsidx_state__finish_file(w, job->in, &job->fw,
-							it->hash,
-							it->file_rejected);
+			st = newsidx_state__finish_file(
+			    w, job->in, &job->fw, it->hash, it->file_rejected);
 			w->stats->bytes_done += job->in->size;
 			if (!st && newsidx_batch__progress(w))
 				st = NEWSIDX_INTERRUPTED;
@@ -247,12 +370,13 @@ static void drop_queued(struct pipeline *pl)
 			struct item *it = pl->jobs[i].qhead;
 
 			pl->jobs[i].qhead = it->next;
-			newsidx_item__free(it);
+			slot_free(it);
 		}
 		pl->jobs[i].qtail = NULL;
 		pl->jobs[i].qn = 0;
 	}
 	pl->n = 0;
+	pl->thead = pl->ttail = NULL;
 }
 
 /* Read the files that need it with nworkers preparing threads. */
@@ -272,6 +396,7 @@ newsidx_status_t newsidx_pipeline__run(struct writer *w, struct job *jobs,
 	pthread_mutex_init(&pl.mu, NULL);
 	pthread_cond_init(&pl.more, NULL);
 	pthread_cond_init(&pl.room, NULL);
+	pthread_cond_init(&pl.work, NULL);
 	pl.jobs = jobs;
 	pl.njobs = njobs;
 	pl.w = w;
@@ -312,6 +437,7 @@ newsidx_status_t newsidx_pipeline__run(struct writer *w, struct job *jobs,
 	pthread_mutex_destroy(&pl.mu);
 	pthread_cond_destroy(&pl.more);
 	pthread_cond_destroy(&pl.room);
+	pthread_cond_destroy(&pl.work);
 	free(wk);
 	return st;
 }

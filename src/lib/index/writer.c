@@ -84,7 +84,8 @@ static unsigned jobs_wanted(const newsidx_index_options_t *o)
 	return n > 0 ? (unsigned)n : 1;
 }
 
-/* Read every file that changed: in threads when there is more than one. */
+/* Read every file that changed: in threads when the options allow more
+ * than one. */
 static newsidx_status_t read_inputs(struct writer *w, struct inputs *ins)
 {
 	struct job *jobs = calloc(ins->n ? ins->n : 1, sizeof(*jobs));
@@ -107,14 +108,14 @@ static newsidx_status_t read_inputs(struct writer *w, struct inputs *ins)
 	}
 	if (!st && newsidx_batch__progress(w))
 		st = NEWSIDX_INTERRUPTED;
-	if (!st && n > 0 && nw > 1 && n > 1) {
+	/* Threads split even one file into records (pipeline.c). */
+	if (!st && n > 0 && nw > 1) {
 		unsigned sh = newsidx_bulk__shards(w, jobs, n, nw);
 
 		if (sh > 1)
 			st = newsidx_bulk__start(w, sh);
 		if (!st)
-			st = newsidx_pipeline__run(w, jobs, n,
-						   nw < n ? nw : (unsigned)n);
+			st = newsidx_pipeline__run(w, jobs, n, nw);
 	} else {
 		for (i = 0; i < n && !st; i++) {
 			uint64_t hash = jobs[i].hash;

@@ -16,7 +16,10 @@
 /* ------------------------------------------------------------------ */
 
 /* One article as parsed from any format.  All strings are malloc'd or
- * NULL, except body which may point into the reader's buffer. */
+ * NULL, except body which may point into the reader's buffer.  A new
+ * string member must also be freed in newsidx_article__clear() and
+ * copied in newsidx_article__dup() (record.c): the copy starts as a
+ * shallow one, and a member left shared would be freed twice. */
 struct newsidx_article {
 	char *id;
 	char *title;
@@ -89,6 +92,17 @@ struct newsidx_ingest {
 newsidx_status_t newsidx_ingest__run(struct newsidx_ingest *ing,
 				     const char *path, const void *data,
 				     size_t len);
+
+/* ------------------------------------------------------------------ */
+/* interface to ingest/record.c: articles that outlive the parser      */
+/* ------------------------------------------------------------------ */
+
+/* A copy of an article that owns all its strings, body included, for a
+ * caller that analyses it after on_article has returned (another
+ * thread): NULL when memory ran out.  newsidx_article__free() frees
+ * it; NULL is accepted. */
+struct newsidx_article *newsidx_article__dup(const struct newsidx_article *a);
+void newsidx_article__free(struct newsidx_article *a);
 
 /* ------------------------------------------------------------------ */
 /* interface to ingest/encoding.c: character encodings                */

@@ -8,8 +8,10 @@
  * hands it to on_article with the character encoding it was read in;
  * bad input is reported through newsidx_record__reject(), one line,
  * counted, the first kept for the file's state; a title is made
- * from the first sentence of the body when a format gives none; and an
- * article's strings are freed by newsidx_article__clear().
+ * from the first sentence of the body when a format gives none; an
+ * article's strings are freed by newsidx_article__clear(); and
+ * newsidx_article__dup() copies an article, body included, for a caller
+ * that analyses it in another thread after on_article returned.
  *
  * Not responsible for reading input or recognising formats: the parsers
  * call down into this file, never the other way.
@@ -36,6 +38,61 @@ void newsidx_article__clear(struct newsidx_article *a)
 	free(a->authors);
 	free(a->topics);
 	memset(a, 0, sizeof(*a));
+}
+
+/* A copy of s, or NULL for NULL; *bad is set when memory ran out. */
+static char *dup_or_null(const char *s, int *bad)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = newsidx_strdup(s);
+	if (!d)
+		*bad = 1;
+	return d;
+}
+
+struct newsidx_article *newsidx_article__dup(const struct newsidx_article *a)
+{
+	struct newsidx_article *c = malloc(sizeof(*c));
+	int bad = 0;
+
+	if (!c)
+		return NULL;
+	*c = *a;
+	c->id = dup_or_null(a->id, &bad);
+	c->title = dup_or_null(a->title, &bad);
+	c->place = dup_or_null(a->place, &bad);
+	c->source = dup_or_null(a->source, &bad);
+	c->url = dup_or_null(a->url, &bad);
+	c->path = dup_or_null(a->path, &bad);
+	c->lang = dup_or_null(a->lang, &bad);
+	c->authors = dup_or_null(a->authors, &bad);
+	c->topics = dup_or_null(a->topics, &bad);
+	/* The body may point into the parser's buffer: the copy owns one. */
+	c->body = malloc(a->body_len + 1);
+	if (c->body) {
+		if (a->body_len)
+			memcpy(c->body, a->body, a->body_len);
+		c->body[a->body_len] = '\0';
+	} else {
+		bad = 1;
+	}
+	if (bad) {
+		newsidx_article__free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void newsidx_article__free(struct newsidx_article *a)
+{
+	if (!a)
+		return;
+	free(a->body);
+	newsidx_article__clear(a);
+	free(a);
 }
 
 void newsidx_record__reject(struct newsidx_ingest *ing, const char *where,
