@@ -216,6 +216,13 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 					 struct newsidx_stored *out);
 void newsidx_stored__clear(struct newsidx_stored *s);
 
+/* The hash of an article's text, its title (NULL as "") and body: what
+ * decides whether a replaced article keeps its indexing sequence.  The
+ * writer hashes the article it is given, and a stored record's title
+ * and body give the same hash for the same text. */
+uint64_t newsidx_docdata__text_hash(const char *title, const char *body,
+				    size_t body_len);
+
 /*
  * Packed records: the document data as a zstd frame in value slot
  * NEWSIDX_SLOT_DOC, compressed with the index's dictionary (metadata
