@@ -39,7 +39,7 @@ extern "C" {
 
 /* The version of this header.  NEWSIDX_VERSION_NUM is 0xMMmmpp. */
 #define NEWSIDX_VERSION_MAJOR 0
-#define NEWSIDX_VERSION_MINOR 3
+#define NEWSIDX_VERSION_MINOR 4
 #define NEWSIDX_VERSION_PATCH 0
 #define NEWSIDX_VERSION_NUM                                              \
 	((NEWSIDX_VERSION_MAJOR << 16) | (NEWSIDX_VERSION_MINOR << 8) |  \
