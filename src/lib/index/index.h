@@ -578,25 +578,6 @@ newsidx_status_t newsidx_bulk__put(struct writer *w, struct item *it,
 newsidx_status_t newsidx_bulk__end(struct writer *w, newsidx_status_t st);
 
 /* ------------------------------------------------------------------ */
-/* interface to index/watch.c: the stored form of a watch             */
-/* ------------------------------------------------------------------ */
-
-/* A watch as stored (metadata newsidx.watch:NAME, see store/schema.h). */
-struct wrec {
-	char *query;
-	char *lang;                /* NULL: none given */
-	unsigned long long cursor; /* the last sequence passed */
-	char added[24];            /* "YYYY-MM-DDTHH:MM:SSZ" */
-	char run[24];              /* the same, or "" */
-};
-
-/* Parse the stored form of a watch (len bytes at v) into r: 0; -1 when
- * it is malformed; -2 out of memory.  newsidx_watch__free() frees r
- * after a success. */
-int newsidx_watch__parse(const char *v, size_t len, struct wrec *r);
-void newsidx_watch__free(struct wrec *r);
-
-/* ------------------------------------------------------------------ */
 /* interface to index/writer.c: a run of newsidx_index_path/_buffer   */
 /* ------------------------------------------------------------------ */
 

@@ -28,17 +28,8 @@
 
 #include "index/index.h"
 
-#define MAGIC "NXW1\n"
-#define MAGIC_LEN 5
 #define NAME_MAX_LEN 64
 #define DEFAULT_MAX 10000
-
-void newsidx_watch__free(struct wrec *r)
-{
-	free(r->query);
-	free(r->lang);
-	memset(r, 0, sizeof(*r));
-}
 
 static int valid_name(const char *name)
 {
@@ -55,128 +46,6 @@ static int valid_name(const char *name)
 			return 0;
 	}
 	return 1;
-}
-
-static int valid_stamp(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n != 20)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!(s[i] >= '0' && s[i] <= '9') &&
-		    !strchr("-T:Z", s[i]))
-			return 0;
-	return 1;
-}
-
-/*
- * Parse a stored watch: "NXW1\n", lines "KEY VALUE\n" in any order,
- * and "query " with the query to the end.  0; -1 when malformed; -2 out
- * of memory.  Newsidx wrote it, but the index is a file anyone can
- * damage: every field is checked.
- */
-int newsidx_watch__parse(const char *v, size_t len, struct wrec *r)
-{
-	const char *p = v, *end = v + len;
-
-	memset(r, 0, sizeof(*r));
-	if (len < MAGIC_LEN || memcmp(v, MAGIC, MAGIC_LEN) != 0)
-		return -1;
-	p += MAGIC_LEN;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *sp = memchr(p, ' ', (size_t)(end - p));
-		size_t klen, vlen;
-		const char *val;
-
-		if (!sp || (nl && nl < sp))
-			goto bad;
-		klen = (size_t)(sp - p);
-		val = sp + 1;
-		if (klen == 5 && !memcmp(p, "query", 5)) {
-			vlen = (size_t)(end - val);
-			if (vlen == 0 || memchr(val, '\0', vlen))
-				goto bad;
-			r->query = malloc(vlen + 1);
-			if (!r->query)
-				goto nomem;
-			memcpy(r->query, val, vlen);
-			r->query[vlen] = '\0';
-			break;
-		}
-		if (!nl)
-			goto bad;
-		vlen = (size_t)(nl - val);
-		if (klen == 6 && !memcmp(p, "cursor", 6)) {
-			size_t i;
-
-			if (vlen == 0 || vlen > 19)
-				goto bad;
-			r->cursor = 0;
-			for (i = 0; i < vlen; i++) {
-				if (val[i] < '0' || val[i] > '9')
-					goto bad;
-				r->cursor = r->cursor * 10 +
-					    (unsigned long long)(val[i] - '0');
-			}
-		} else if ((klen == 5 && !memcmp(p, "added", 5)) ||
-			   (klen == 3 && !memcmp(p, "run", 3))) {
-			if (!valid_stamp(val, vlen))
-				goto bad;
-			memcpy(klen == 5 ? r->added : r->run, val, vlen);
-			(klen == 5 ? r->added : r->run)[vlen] = '\0';
-		} else if (klen == 4 && !memcmp(p, "lang", 4)) {
-			if (vlen == 0 || vlen > 32 || r->lang ||
-			    memchr(val, '\0', vlen))
-				goto bad;
-			r->lang = malloc(vlen + 1);
-			if (!r->lang)
-				goto nomem;
-			memcpy(r->lang, val, vlen);
-			r->lang[vlen] = '\0';
-		}
-		/* Other keys are a later version's: skipped. */
-		p = nl + 1;
-	}
-	if (!r->query || !r->added[0])
-		goto bad;
-	return 0;
-bad:
-	newsidx_watch__free(r);
-	return -1;
-nomem:
-	newsidx_watch__free(r);
-	return -2;
-}
-
-static char *wrec_format(const struct wrec *r, size_t *len)
-{
-	struct newsidx_buf b = { 0 };
-	char line[64];
-	int rc = 0;
-
-	newsidx_buf__append(&b, MAGIC, MAGIC_LEN, &rc);
-	snprintf(line, sizeof(line), "cursor %llu\nadded %s\n", r->cursor,
-		 r->added);
-	newsidx_buf__append(&b, line, strlen(line), &rc);
-	if (r->run[0]) {
-		snprintf(line, sizeof(line), "run %s\n", r->run);
-		newsidx_buf__append(&b, line, strlen(line), &rc);
-	}
-	if (r->lang && r->lang[0]) {
-		newsidx_buf__append(&b, "lang ", 5, &rc);
-		newsidx_buf__append(&b, r->lang, strlen(r->lang), &rc);
-		newsidx_buf__append(&b, "\n", 1, &rc);
-	}
-	newsidx_buf__append(&b, "query ", 6, &rc);
-	newsidx_buf__append(&b, r->query, strlen(r->query), &rc);
-	if (rc) {
-		newsidx_buf__free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return b.data;
 }
 
 static void now_iso(char out[24])
@@ -196,7 +65,7 @@ static void watch_key(char *key, size_t size, const char *name)
 /* The watch called name into r: NEWSIDX_OK, NEWSIDX_NOT_FOUND (no
  * message), NEWSIDX_CORRUPT, NEWSIDX_NOMEM or an engine status. */
 static newsidx_status_t get_watch(struct newsidx_db *db, const char *name,
-				  struct wrec *r)
+				  struct newsidx_watchrec *r)
 {
 	char key[128], *v = NULL;
 	size_t len = 0;
@@ -213,7 +82,7 @@ static newsidx_status_t get_watch(struct newsidx_db *db, const char *name,
 		free(v);
 		return NEWSIDX_NOT_FOUND;
 	}
-	rc = newsidx_watch__parse(v, len, r);
+	rc = newsidx_watchrec__parse(v, len, r);
 	free(v);
 	if (rc == -2)
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
@@ -227,13 +96,13 @@ static newsidx_status_t get_watch(struct newsidx_db *db, const char *name,
 
 /* Store r as the watch called name (not committed); a status. */
 static newsidx_status_t put_watch(struct newsidx_db *db, const char *name,
-				  const struct wrec *r)
+				  const struct newsidx_watchrec *r)
 {
 	char key[128], *v;
 	size_t len = 0;
 	int x;
 
-	v = wrec_format(r, &len);
+	v = newsidx_watchrec__format(r, &len);
 	if (!v)
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	watch_key(key, sizeof(key), name);
@@ -312,7 +181,7 @@ newsidx_status_t newsidx_watch_add(newsidx_db_t *db, const char *name,
 	newsidx_watch_options_t defaults = NEWSIDX_WATCH_OPTIONS_INIT;
 	newsidx_search_options_t so;
 	newsidx_results_t *res = NULL;
-	struct wrec r;
+	struct newsidx_watchrec r;
 	newsidx_status_t st;
 	char *q;
 
@@ -330,7 +199,7 @@ newsidx_status_t newsidx_watch_add(newsidx_db_t *db, const char *name,
 					"'-', not starting with '.' or '-')",
 					name);
 	st = get_watch(db, name, &r);
-	newsidx_watch__free(&r);
+	newsidx_watchrec__free(&r);
 	if (st == NEWSIDX_OK)
 		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
 					"watch '%s' exists; remove it first",
@@ -374,7 +243,7 @@ newsidx_status_t newsidx_watch_add(newsidx_db_t *db, const char *name,
 newsidx_status_t newsidx_watch_remove(newsidx_db_t *db, const char *name)
 {
 	char key[128];
-	struct wrec r;
+	struct newsidx_watchrec r;
 	newsidx_status_t st;
 	int x;
 
@@ -387,7 +256,7 @@ newsidx_status_t newsidx_watch_remove(newsidx_db_t *db, const char *name)
 		return newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
 					"no watch '%.70s'", name);
 	st = get_watch(db, name, &r);
-	newsidx_watch__free(&r);
+	newsidx_watchrec__free(&r);
 	/* A damaged watch can still be removed. */
 	if (st == NEWSIDX_NOT_FOUND)
 		return newsidx_db__fail(db, st, "no watch '%s'", name);
@@ -405,7 +274,7 @@ struct wlist {
 	newsidx_watches_t pub;
 	newsidx_watch_t *v;
 	size_t cap;
-	struct wrec *recs;
+	struct newsidx_watchrec *recs;
 	char **names;
 	struct newsidx_db *db;
 	newsidx_status_t st;
@@ -416,7 +285,7 @@ static int list_one(void *ctx, const char *key, size_t klen)
 	struct wlist *l = ctx;
 	size_t plen = strlen(NEWSIDX_META_WATCH_PREFIX), n = l->pub.n;
 	char name[NAME_MAX_LEN + 1];
-	struct wrec r;
+	struct newsidx_watchrec r;
 
 	if (klen <= plen || klen - plen > NAME_MAX_LEN)
 		return 0; /* not a name newsidx_watch_add() takes */
@@ -425,10 +294,10 @@ static int list_one(void *ctx, const char *key, size_t klen)
 	if (n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 8;
 		newsidx_watch_t *v = realloc(l->v, cap * sizeof(*v));
-		struct wrec *recs = v ? realloc(l->recs, cap * sizeof(*recs))
-				      : NULL;
-		char **names = recs ? realloc(l->names, cap * sizeof(*names))
-				    : NULL;
+		struct newsidx_watchrec *recs =
+			v ? realloc(l->recs, cap * sizeof(*recs)) : NULL;
+		char **names =
+			recs ? realloc(l->names, cap * sizeof(*names)) : NULL;
 
 		if (v)
 			l->v = v;
@@ -451,7 +320,7 @@ static int list_one(void *ctx, const char *key, size_t klen)
 		return 1;
 	l->names[n] = newsidx_strdup(name);
 	if (!l->names[n]) {
-		newsidx_watch__free(&r);
+		newsidx_watchrec__free(&r);
 		l->st = newsidx_db__fail(l->db, NEWSIDX_NOMEM, "out of memory");
 		return 1;
 	}
@@ -468,7 +337,7 @@ void newsidx_watches_free(newsidx_watches_t *w)
 	if (!l)
 		return;
 	for (i = 0; i < l->pub.n; i++) {
-		newsidx_watch__free(&l->recs[i]);
+		newsidx_watchrec__free(&l->recs[i]);
 		free(l->names[i]);
 	}
 	free(l->recs);
@@ -555,7 +424,7 @@ static unsigned long long sequence_of(struct newsidx_db *db, const char *id)
 static newsidx_status_t save_cursor(struct newsidx_db *w, const char *name,
 				    unsigned long long upto)
 {
-	struct wrec r;
+	struct newsidx_watchrec r;
 	newsidx_status_t st = get_watch(w, name, &r);
 
 	if (st == NEWSIDX_NOT_FOUND)
@@ -566,7 +435,7 @@ static newsidx_status_t save_cursor(struct newsidx_db *w, const char *name,
 		r.cursor = upto;
 	now_iso(r.run);
 	st = put_watch(w, name, &r);
-	newsidx_watch__free(&r);
+	newsidx_watchrec__free(&r);
 	return st ? st : newsidx_db_commit(w);
 }
 
@@ -611,7 +480,7 @@ newsidx_status_t newsidx_watch_run(newsidx_db_t *db, const char *name,
 	unsigned long long upto = 0, to;
 	newsidx_search_options_t so;
 	newsidx_results_t *res = NULL;
-	struct wrec r;
+	struct newsidx_watchrec r;
 	newsidx_status_t st;
 	size_t n = 0, max;
 	char *q;
@@ -638,7 +507,7 @@ newsidx_status_t newsidx_watch_run(newsidx_db_t *db, const char *name,
 			st = newsidx_db__fail(db, NEWSIDX_INTERRUPTED,
 					      "watch '%s': delivery failed",
 					      name);
-		newsidx_watch__free(&r);
+		newsidx_watchrec__free(&r);
 		return st;
 	}
 	/* Each sequence belongs to one live article at most, so the range
@@ -646,7 +515,7 @@ newsidx_status_t newsidx_watch_run(newsidx_db_t *db, const char *name,
 	to = upto;
 	q = run_query(r.query, r.cursor + 1, to);
 	if (!q) {
-		newsidx_watch__free(&r);
+		newsidx_watchrec__free(&r);
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	}
 	search_options(&so, r.lang);
@@ -683,6 +552,6 @@ newsidx_status_t newsidx_watch_run(newsidx_db_t *db, const char *name,
 		*reported = n;
 	if (!st && !opts->keep_cursor)
 		st = advance(db, name, to, opts->lock_timeout, n);
-	newsidx_watch__free(&r);
+	newsidx_watchrec__free(&r);
 	return st;
 }

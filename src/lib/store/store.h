@@ -193,6 +193,31 @@ int newsidx_pos__match(void *c, const char *value, size_t len);
 
 
 /* ------------------------------------------------------------------ */
+/* interface to store/watchrec.c: the stored form of a watch          */
+/* ------------------------------------------------------------------ */
+
+/* A watch as stored (metadata newsidx.watch:NAME, see store/schema.h). */
+struct newsidx_watchrec {
+	char *query;
+	char *lang;                /* NULL: none given */
+	unsigned long long cursor; /* the last sequence passed */
+	char added[24];            /* "YYYY-MM-DDTHH:MM:SSZ" */
+	char run[24];              /* the same, or "" */
+};
+
+/* Parse the stored form of a watch (len bytes at v) into r: 0; -1 when
+ * it is malformed; -2 out of memory.  newsidx_watchrec__free() frees r
+ * after a success (and any record, also one set by hand to zero). */
+int newsidx_watchrec__parse(const char *v, size_t len,
+			    struct newsidx_watchrec *r);
+void newsidx_watchrec__free(struct newsidx_watchrec *r);
+
+/* The stored form of r, malloc'd (NUL-terminated, *len without the
+ * NUL), or NULL when out of memory. */
+char *newsidx_watchrec__format(const struct newsidx_watchrec *r,
+			       size_t *len);
+
+/* ------------------------------------------------------------------ */
 /* interface to store/docdata.c: the stored document data             */
 /* ------------------------------------------------------------------ */
 
