@@ -45,7 +45,7 @@ zshc() {
 }
 
 commands=$("$NEWSIDX" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' | sort)
-expect_eq "$(echo "$commands" | wc -l | tr -d ' ')" "11" "help lists 11 commands"
+expect_eq "$(echo "$commands" | wc -l | tr -d ' ')" "12" "help lists 12 commands"
 search_opts=$("$NEWSIDX" help search | grep -o -- '--[a-z][a-z-]*' | sort -u)
 index_opts=$("$NEWSIDX" help index | grep -o -- '--[a-z][a-z-]*' | sort -u)
 
@@ -74,10 +74,10 @@ for sh in bashc zshc; do
 windows-1252" "$sh: --encoding offers encodings"
 done
 expect_eq "$(zshc "$NEWSIDX" search "")" \
-	"$(printf '%s\n' author: date: id: lang: place: since: source: title: topic: url:)" \
+	"$(printf '%s\n' author: date: id: indexed: lang: place: since: source: title: topic: url:)" \
 	"zsh: every field"
 # Every field the query language knows is offered.
-for f in title place source author topic lang url id date since; do
+for f in title place source author topic lang url id date since indexed; do
 	"$NEWSIDX" help search | grep -q "$f:" && ok ||
 		fail "help search names $f:"
 	expect_eq "$(bashc "$NEWSIDX" search "$f")" "$f:" "bash: field $f"
