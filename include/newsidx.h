@@ -565,8 +565,10 @@ typedef struct newsidx_results newsidx_results_t;
  * for fewer than four words), "phrases",
  * AND, OR, NOT, -word, +word, parentheses, NEAR/n, field prefixes
  * (title:, place:, source:, lang:, author:, url:, id:) and dates
- * (date:2024-03-07, date:2024-03..2024-04, date:..2024-01-01, since:7d);
- * see newsidx(1).  A reader that finds the index changed under it
+ * (date:2024-03-07, date:2024-03..2024-04, date:..2024-01-01, since:7d),
+ * and, @since 0.4, when articles were indexed (indexed:24h,
+ * indexed:2024-03-07.., indexed:#120.. by indexing sequence: see the
+ * watches below); see newsidx(1).  A reader that finds the index changed under it
  * reopens and retries on its own.
  *
  * opts may be NULL for defaults.  *out is set only on success; free it
