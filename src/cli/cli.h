@@ -66,6 +66,9 @@ int cmd_watch(int argc, char **argv);
 
 /* The watches as a JSON array (NULL when out of memory). */
 json_t *cli_watches_json(const newsidx_watches_t *w);
+/* Add the index's last sequence and its watches to a stats document,
+ * as stats --json and the server's /api/stats give them. */
+newsidx_status_t cli_stats_add_watches(json_t *o, newsidx_db_t *db);
 /* The watches as text, two lines each. */
 void cli_watches_print(FILE *f, const newsidx_watches_t *w);
 

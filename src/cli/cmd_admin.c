@@ -127,11 +127,7 @@ int cmd_stats(int argc, char **argv)
 	if (json) {
 		json_t *o = cli_info_json(info);
 
-		if (o && (json_object_set_new(o, "sequence",
-					      json_integer((json_int_t)
-							   watches->sequence)) ||
-			  json_object_set_new(o, "watches",
-					      cli_watches_json(watches)))) {
+		if (o && cli_stats_add_watches(o, db)) {
 			json_decref(o);
 			o = NULL;
 		}

@@ -70,6 +70,19 @@ json_t *cli_watches_json(const newsidx_watches_t *w)
 	return a;
 }
 
+newsidx_status_t cli_stats_add_watches(json_t *o, newsidx_db_t *db)
+{
+	newsidx_watches_t *w = NULL;
+	newsidx_status_t st = newsidx_watch_list(&w, db);
+
+	if (!st && (json_object_set_new(o, "sequence",
+					json_integer((json_int_t)w->sequence)) ||
+		    json_object_set_new(o, "watches", cli_watches_json(w))))
+		st = NEWSIDX_NOMEM;
+	newsidx_watches_free(w);
+	return st;
+}
+
 void cli_watches_print(FILE *f, const newsidx_watches_t *w)
 {
 	size_t i;
