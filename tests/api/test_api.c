@@ -61,8 +61,8 @@ START_TEST(test_version_and_status)
 {
 	int i, j;
 
-	ck_assert_str_eq(newsidx_version(), "0.3.0");
-	ck_assert_int_eq(NEWSIDX_VERSION_NUM, 0x000300);
+	ck_assert_str_eq(newsidx_version(), "0.4.0");
+	ck_assert_int_eq(NEWSIDX_VERSION_NUM, 0x000400);
 	for (i = 0; i <= (int)NEWSIDX_DELETE_REFUSED; i++) {
 		const char *s = newsidx_status_str((newsidx_status_t)i);
 
