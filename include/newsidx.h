@@ -451,6 +451,9 @@ newsidx_index_clear_filters(newsidx_db_t *db, const char *path);
  * for NEWSIDX_SORT_OLDEST, which put them first before). */
 #define NEWSIDX_SORT_NEWEST 1    /* newest first, then score */
 #define NEWSIDX_SORT_OLDEST 2    /* oldest first, then score */
+/* In the order indexed (the indexing sequence), first indexed first;
+ * articles indexed before 0.4 have none and come first.  @since 0.4 */
+#define NEWSIDX_SORT_INDEXED 3
 
 #define NEWSIDX_SEARCH_OPTIONS_VERSION 3
 
@@ -574,8 +577,10 @@ typedef struct newsidx_results newsidx_results_t;
  * for fewer than four words), "phrases",
  * AND, OR, NOT, -word, +word, parentheses, NEAR/n, field prefixes
  * (title:, place:, source:, lang:, author:, url:, id:) and dates
- * (date:2024-03-07, date:2024-03..2024-04, date:..2024-01-01, since:7d);
- * see newsidx(1).  A reader that finds the index changed under it
+ * (date:2024-03-07, date:2024-03..2024-04, date:..2024-01-01, since:7d),
+ * and, @since 0.4, when articles were indexed (indexed:24h,
+ * indexed:2024-03-07.., indexed:#120.. by indexing sequence: see the
+ * watches below); see newsidx(1).  A reader that finds the index changed under it
  * reopens and retries on its own.
  *
  * opts may be NULL for defaults.  *out is set only on success; free it
@@ -992,6 +997,142 @@ NEWSIDX_API size_t newsidx_trend_background(const newsidx_trend_t *t);
 
 /* Free a trend; NULL is accepted.  @since 0.4 */
 NEWSIDX_API void newsidx_trend_free(newsidx_trend_t *t);
+
+/* ------------------------------------------------------------------ */
+/* Watches: standing queries that report what is new                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A watch is a named query kept in the index with a cursor: the last
+ * indexing sequence it has reported.  Every article written gets the
+ * next sequence (and keeps it when it comes again with the same title
+ * and body), so a watch sees what entered the index since its last
+ * run, judged by when newsidx indexed it, not by the article's date: a
+ * back-dated story indexed today is new.  Watches survive compaction
+ * and rebuilds.  The query language is newsidx_search()'s, with every
+ * word required; indexed:#N..M filters by sequence the same way.
+ */
+
+#define NEWSIDX_WATCH_OPTIONS_VERSION 1
+
+/* Options for newsidx_watch_add().  Initialise with
+ * NEWSIDX_WATCH_OPTIONS_INIT.  @since 0.4 */
+typedef struct newsidx_watch_options {
+	int version;         /* NEWSIDX_WATCH_OPTIONS_VERSION */
+	const char *lang;    /* language of the query; NULL: English */
+	int from_start;      /* nonzero: the first run reports the matching
+				articles already indexed too; 0: only those
+				indexed after the watch was added */
+} newsidx_watch_options_t;
+
+#define NEWSIDX_WATCH_OPTIONS_INIT { NEWSIDX_WATCH_OPTIONS_VERSION, NULL, 0 }
+
+/* A watch as newsidx_watch_list() gives it.  @since 0.4 */
+typedef struct newsidx_watch {
+	const char *name;
+	const char *query;
+	const char *lang;     /* "" for English */
+	unsigned long long cursor; /* the last indexing sequence it passed:
+				      the next run reports articles after
+				      it */
+	const char *added;    /* UTC, "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *last_run; /* UTC of the last run that delivered, ""
+				 before the first */
+} newsidx_watch_t;
+
+/* The watches of an index, by name.  Owned by the list.  @since 0.4 */
+typedef struct newsidx_watches {
+	size_t n;
+	const newsidx_watch_t *v;
+	unsigned long long sequence; /* the index's last indexing sequence */
+} newsidx_watches_t;
+
+/*
+ * Add a watch called name (1 to 64 letters, digits, '.', '_' or '-',
+ * not starting with '.' or '-') for query, with its cursor at the
+ * index's last sequence (or at the start with opts->from_start), and
+ * commit.  db must be a writer.  opts may be NULL.  Returns NEWSIDX_OK;
+ * NEWSIDX_INVALID_ARGUMENT for a bad name, a name in use, or an unknown
+ * language; NEWSIDX_QUERY_SYNTAX as newsidx_search(); NEWSIDX_READ_ONLY;
+ * NEWSIDX_NOMEM or an engine status.  The handle's message says why.
+ * @since 0.4
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_watch_add(newsidx_db_t *db, const char *name, const char *query,
+		  const newsidx_watch_options_t *opts);
+
+/*
+ * Remove the watch called name and commit.  Returns NEWSIDX_OK,
+ * NEWSIDX_NOT_FOUND, NEWSIDX_READ_ONLY or an engine status.  @since 0.4
+ */
+NEWSIDX_API newsidx_status_t newsidx_watch_remove(newsidx_db_t *db,
+						  const char *name);
+
+/*
+ * The index's watches, by name, into *out (free it with
+ * newsidx_watches_free()).  Any handle.  Returns NEWSIDX_OK,
+ * NEWSIDX_CORRUPT for a damaged watch (named in the message),
+ * NEWSIDX_NOMEM or an engine status.  @since 0.4
+ */
+NEWSIDX_API newsidx_status_t newsidx_watch_list(newsidx_watches_t **out,
+						newsidx_db_t *db);
+
+/* Free a list of watches; NULL is accepted.  @since 0.4 */
+NEWSIDX_API void newsidx_watches_free(newsidx_watches_t *w);
+
+/*
+ * Delivers a run's articles: called once with the new articles in the
+ * order indexed (page not NULL, when there are some), then once with
+ * page NULL, where the caller makes the delivery durable (flushes its
+ * output, waits for the program it fed).  Nonzero from either call
+ * means the delivery failed: the cursor stays, and the next run
+ * reports the same articles again.  @since 0.4
+ */
+typedef int (*newsidx_watch_fn)(void *ctx, const char *name,
+				const newsidx_results_t *page);
+
+#define NEWSIDX_WATCH_RUN_OPTIONS_VERSION 1
+
+/* Options for newsidx_watch_run().  Initialise with
+ * NEWSIDX_WATCH_RUN_OPTIONS_INIT.  @since 0.4 */
+typedef struct newsidx_watch_run_options {
+	int version;         /* NEWSIDX_WATCH_RUN_OPTIONS_VERSION */
+	double lock_timeout; /* seconds to wait for the writer lock to save
+				the cursor when db is a reader (see
+				newsidx_open_options) */
+	size_t max;          /* articles reported per run at most (the
+				first indexed; the rest come next run);
+				0: 10,000 */
+	int snippets;        /* nonzero: make snippets for the hits */
+	int keep_cursor;     /* nonzero: report but leave the cursor */
+} newsidx_watch_run_options_t;
+
+#define NEWSIDX_WATCH_RUN_OPTIONS_INIT { NEWSIDX_WATCH_RUN_OPTIONS_VERSION, 60.0, 0, 1, 0 }
+
+/*
+ * Run the watch called name: report through fn the articles that match
+ * its query and were indexed after its cursor, then move the cursor
+ * past them, and past everything else indexed since, and commit.  The
+ * search reads db as it stands, so an indexing run that commits
+ * meanwhile is seen at the next run, never lost.  The cursor moves
+ * only after fn's last call returned 0: with db itself when it is a
+ * writer, else with a writer handle of its own that waits up to
+ * opts->lock_timeout for the lock and holds it for one small commit,
+ * so a concurrent indexing run waits milliseconds, not the delivery.
+ * *reported (may be NULL) receives how many articles went to fn.
+ * opts may be NULL.
+ *
+ * Returns NEWSIDX_OK (delivered, or nothing new); NEWSIDX_INTERRUPTED
+ * when fn failed (the cursor stays); NEWSIDX_LOCKED when the articles
+ * were delivered but another writer held the lock past lock_timeout
+ * (the cursor stays, and they come again); NEWSIDX_NOT_FOUND for no
+ * such watch; NEWSIDX_CORRUPT for a damaged one; NEWSIDX_QUERY_SYNTAX,
+ * NEWSIDX_NOMEM or an engine status.  @since 0.4
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_watch_run(newsidx_db_t *db, const char *name, newsidx_watch_fn fn,
+		  void *ctx, const newsidx_watch_run_options_t *opts,
+		  size_t *reported);
 
 /* ------------------------------------------------------------------ */
 /* Deprecated names                                                    */

@@ -25,7 +25,8 @@ extern const char *cli_index_dir;
 extern const char cli_usage_main[], cli_usage_index[], cli_usage_search[],
 	cli_usage_stats[], cli_usage_check[], cli_usage_compact[],
 	cli_usage_rebuild[], cli_usage_delete[], cli_usage_similar[],
-	cli_usage_show[], cli_usage_serve[], cli_usage_trend[];
+	cli_usage_show[], cli_usage_serve[], cli_usage_trend[],
+	cli_usage_watch[];
 
 /* The one place where statuses become exit codes. */
 int cli_exit_code(newsidx_status_t st);
@@ -61,6 +62,17 @@ int cmd_compact(int argc, char **argv);
 int cmd_delete(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_trend(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+/* ---- cmd_watch.c: the watches, as watch list and stats show them --- */
+
+/* The watches as a JSON array (NULL when out of memory). */
+json_t *cli_watches_json(const newsidx_watches_t *w);
+/* Add the index's last sequence and its watches to a stats document,
+ * as stats --json and the server's /api/stats give them. */
+newsidx_status_t cli_stats_add_watches(json_t *o, newsidx_db_t *db);
+/* The watches as text, two lines each. */
+void cli_watches_print(FILE *f, const newsidx_watches_t *w);
 
 /* ---- json.c: the JSON documents the commands print and serve sends -- */
 

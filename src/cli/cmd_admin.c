@@ -95,6 +95,7 @@ static newsidx_status_t open_reader(newsidx_db_t **db, int any_schema)
 
 int cmd_stats(int argc, char **argv)
 {
+	newsidx_watches_t *watches = NULL;
 	newsidx_info_t *info = NULL;
 	newsidx_db_t *db = NULL;
 	newsidx_status_t st;
@@ -115,9 +116,21 @@ int cmd_stats(int argc, char **argv)
 		newsidx_db_free(db);
 		return rc;
 	}
+	/* The watches and the sequence they follow. */
+	st = newsidx_watch_list(&watches, db);
+	if (st) {
+		rc = cli_fail(st, db);
+		newsidx_info_free(info);
+		newsidx_db_free(db);
+		return rc;
+	}
 	if (json) {
 		json_t *o = cli_info_json(info);
 
+		if (o && cli_stats_add_watches(o, db)) {
+			json_decref(o);
+			o = NULL;
+		}
 		if (o) {
 			json_dumpf(o, stdout, JSON_INDENT(2));
 			fputc('\n', stdout);
@@ -159,6 +172,11 @@ int cmd_stats(int argc, char **argv)
 		else
 			printf("records:      compressed without a "
 			       "dictionary\n");
+		printf("sequence:     %llu (given to the last article "
+		       "indexed)\n",
+		       watches->sequence);
+		printf("watches:      %zu\n", watches->n);
+		cli_watches_print(stdout, watches);
 		/* Failed files are not read again until they change: say
 		 * which and why, as the run that failed them did. */
 		if (info->failed && info->failed_files) {
@@ -194,6 +212,7 @@ int cmd_stats(int argc, char **argv)
 			printf("  %8zu  %s\n", info->months[i].count,
 			       info->months[i].value);
 	}
+	newsidx_watches_free(watches);
 	newsidx_info_free(info);
 	newsidx_db_free(db);
 	return 0;

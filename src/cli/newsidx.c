@@ -41,6 +41,8 @@ const char cli_usage_main[] =
 	"  serve             answer searches over HTTP with JSON\n"
 	"  trend QUERY...    counts over time; significant terms of a"
 	" period\n"
+	"  watch add|list|rm|run  standing queries: what is new since the"
+	" last run\n"
 	"  help [COMMAND]    show help for a command\n"
 	"\n"
 	"options:\n"
@@ -157,7 +159,8 @@ const char cli_usage_stats[] =
 	"usage: newsidx stats [--json]\n"
 	"\n"
 	"Print the number of articles and terms, the size on disk, the last\n"
-	"update, the schema, and the articles per source and per month.\n";
+	"update, the schema, the last indexing sequence and the watches\n"
+	"(newsidx watch), and the articles per source and per month.\n";
 
 const char cli_usage_check[] =
 	"usage: newsidx check [--json]\n"
@@ -193,6 +196,36 @@ const char cli_usage_delete[] =
 	"\n"
 	"Delete the articles with these ids, or every article matching QUERY\n"
 	"(the search language; see 'newsidx help search').\n";
+
+const char cli_usage_watch[] =
+	"usage: newsidx watch add NAME QUERY... [--lang CODE] [--from-start]\n"
+	"       newsidx watch list [--json]\n"
+	"       newsidx watch rm NAME\n"
+	"       newsidx watch run [NAME] [--json | --jsonl | --exec CMD]\n"
+	"                         [--max N] [--keep-cursor] "
+	"[--lock-timeout SECONDS]\n"
+	"\n"
+	"A watch is a query kept in the index.  'watch run' reports the\n"
+	"articles that match it and entered the index since its last\n"
+	"successful run, judged by when newsidx indexed them, not by their\n"
+	"date; a replaced article comes again only when its text changed.\n"
+	"A new watch reports only what is indexed after 'watch add', unless\n"
+	"--from-start.  Every word of the query is required.  Without NAME,\n"
+	"every watch runs.\n"
+	"  --json          one JSON document per watch run\n"
+	"  --jsonl         one JSON object per article, with \"watch\"\n"
+	"  --exec CMD      run 'sh -c CMD' once per watch with new articles,\n"
+	"                  as JSON Lines on its standard input, the watch in\n"
+	"                  $NEWSIDX_WATCH and their number in\n"
+	"                  $NEWSIDX_WATCH_COUNT\n"
+	"  --max N         report at most N articles a run (default 10000);\n"
+	"                  the rest come next run\n"
+	"  --keep-cursor   report without moving the cursor\n"
+	"The cursor moves only once the output was written and flushed, or\n"
+	"CMD exited 0.  Exit status: 0 delivered or nothing new; 1 not\n"
+	"delivered (they come again next run); 2 usage error or unknown\n"
+	"watch; 75 delivered, but the index stayed locked by another writer\n"
+	"so the cursor did not move (they come again).\n";
 
 const char cli_usage_serve[] =
 	"usage: newsidx serve [OPTIONS]\n"
@@ -305,6 +338,11 @@ const char cli_usage_search[] =
 	"  date:2024-03-07     on that day; date:2024-03..2024-04 and"
 	" date:..2024-01-01\n"
 	"  since:7d            in the last 7 days (d, w, m, y)\n"
+	"  indexed:24h         indexed in the last 24 hours (h, d, w, m, y);"
+	" also\n"
+	"  indexed:2024-03-07.. and indexed:#120.. (indexing sequence), by"
+	" when\n"
+	"                      newsidx indexed it, whatever its date\n"
 	"Words typed side by side rank the articles with every word first,\n"
 	"as if all were required, then those with some of them; the output\n"
 	"counts both.  Phrases, +words, field words and AND stay required.\n"
@@ -541,6 +579,7 @@ static const struct {
 	{ "show", cmd_show, cli_usage_show },
 	{ "serve", cmd_serve, cli_usage_serve },
 	{ "trend", cmd_trend, cli_usage_trend },
+	{ "watch", cmd_watch, cli_usage_watch },
 };
 
 static int cmd_help(int argc, char **argv)

@@ -291,6 +291,8 @@ static newsidx_status_t call(newsidx_db_t *db,
 		st = newsidx_db_info(db, &info);
 		if (!st)
 			*doc = cli_info_json(info);
+		if (!st && *doc)
+			st = cli_stats_add_watches(*doc, db);
 		break;
 	case CLI_API_TREND:
 		st = cli_api_trend(db, rq, doc);

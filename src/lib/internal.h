@@ -105,6 +105,9 @@ struct newsidx_db {
 	int mismatch;           /* another schema/stemmer, opened anyway */
 	int fresh;              /* a rebuild's new generation, opened by its
 				   directory (newsidx_db__open_fresh) */
+	struct newsidx_db *prior; /* a rebuild's new generation: the index
+				     it replaces, whose articles lend
+				     their indexing sequence (borrowed) */
 	char *synonyms;         /* the synonym list file, NULL: built in */
 	char errmsg[1024];
 	unsigned pending;       /* documents since the last commit */

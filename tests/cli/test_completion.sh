@@ -74,10 +74,10 @@ for sh in bashc zshc; do
 windows-1252" "$sh: --encoding offers encodings"
 done
 expect_eq "$(zshc "$NEWSIDX" search "")" \
-	"$(printf '%s\n' author: date: id: lang: place: since: source: title: topic: url:)" \
+	"$(printf '%s\n' author: date: id: indexed: lang: place: since: source: title: topic: url:)" \
 	"zsh: every field"
 # Every field the query language knows is offered.
-for f in title place source author topic lang url id date since; do
+for f in title place source author topic lang url id date since indexed; do
 	"$NEWSIDX" help search | grep -q "$f:" && ok ||
 		fail "help search names $f:"
 	expect_eq "$(bashc "$NEWSIDX" search "$f")" "$f:" "bash: field $f"

@@ -47,6 +47,9 @@ $CLANG $FLAGS -o "$T/fuzz_docdata" \
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_ignore" "$top_srcdir/tests/fuzz/fuzz_ignore.c" \
 	"$S/index/ignore.c" || fail=1
+# shellcheck disable=SC2086
+$CLANG $FLAGS -o "$T/fuzz_watch" "$top_srcdir/tests/fuzz/fuzz_watch.c" \
+	"$S/store/watchrec.c" "$S/util/util.c" || fail=1
 # The server's routing: the CLI's own file, with the CLI's headers.
 # shellcheck disable=SC2086
 $CLANG $FLAGS -I"$top_srcdir/src/cli" -o "$T/fuzz_serve" \
@@ -59,7 +62,8 @@ cp "$top_srcdir"/tests/fixtures/good/* "$top_srcdir"/tests/fixtures/hostile/* \
 printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
 F="$top_srcdir/tests/fixtures/formats"
-for h in feed html warc sgml meta positions docdata ignore encoding serve; do
+for h in feed html warc sgml meta positions docdata ignore encoding serve \
+	watch; do
 	mkdir -p "$T/corpus-$h"
 done
 # Seeds for the decoder: the first byte picks what is forced, the
@@ -80,6 +84,10 @@ printf 'GET\000/api/articles/https://x.example/a b/similar\000offset\0005\000all
 	>"$T/corpus-serve/similar"
 printf '# archive\n*.dtd\n!keep.dtd\n/top/\n**/tmp/**\n[a-c]?[!x]\\ \n' \
 	>"$T/corpus-ignore/seed"
+printf 'NXW1\ncursor 42\nadded 2024-03-07T09:00:00Z\nrun 2024-03-08T06:00:00Z\nlang en\nquery railway country:IN indexed:#3..' \
+	>"$T/corpus-watch/seed"
+printf 'railway indexed:24h OR indexed:2024-03-07.. OR indexed:#120..180' \
+	>"$T/corpus-query/indexed"
 printf 'Japan and India agreed on new steps.' >"$T/corpus-docdata/seed"
 printf '\005\003\044\001\000\001\001\001\002\000\003\001\001' \
 	>"$T/corpus-positions/seed"
@@ -91,7 +99,7 @@ cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
 printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
 printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
 for h in query ingest feed html warc sgml meta positions docdata ignore \
-	encoding serve; do
+	encoding serve watch; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then

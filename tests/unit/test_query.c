@@ -187,6 +187,20 @@ static const struct good good[] = {
 	{ "date:2024 -since:7d",
 	  "AND(date:[20240101000000..20241231235959], NOT(since:7d))" },
 
+	/* indexed: by time or by sequence */
+	{ "indexed:24h", "indexed:24h" },
+	{ "indexed:7D", "indexed:7d" },
+	{ "indexed:2024-03-07",
+	  "indexed:[20240307000000..20240307235959]" },
+	{ "indexed:2024-03-07..", "indexed:[20240307000000..]" },
+	{ "indexed:..2024-03", "indexed:[..20240331235959]" },
+	{ "indexed:#120..", "indexed:[#120..#0]" },
+	{ "indexed:#120..180", "indexed:[#120..#180]" },
+	{ "indexed:#..180", "indexed:[#0..#180]" },
+	{ "indexed:#7", "indexed:[#7..#7]" },
+	{ "railway -indexed:1w",
+	  "AND(word:\"railway\", NOT(indexed:1w))" },
+
 	/* the example of the specification */
 	{ "high-speed (title:india OR \"trade deficit\") -china "
 	  "date:2024-03..2024-04",
@@ -291,6 +305,19 @@ static const struct bad bad[] = {
 	{ "since:-7d", 6, "invalid period '-7d'" },
 	{ "since:99999999999999999999d", 6, "invalid period" },
 	{ "since:", 0, "field 'since' needs a value" },
+
+	/* indexed */
+	{ "indexed:7x", 8, "invalid date '7x'" },
+	{ "indexed:0h", 8, "invalid period '0h'" },
+	{ "indexed:h", 8, "invalid period 'h'" },
+	{ "indexed:#", 8, "invalid sequence range '#'" },
+	{ "indexed:#0", 8, "invalid sequence range '#0'" },
+	{ "indexed:#..", 8, "invalid sequence range '#..'" },
+	{ "indexed:#9..3", 8, "invalid sequence range '#9..3'" },
+	{ "indexed:#1x", 8, "invalid sequence range '#1x'" },
+	{ "indexed:#99999999999999999999..", 8, "invalid sequence range" },
+	{ "indexed:(24h)", 8, "needs a plain value" },
+	{ "indexed:", 0, "field 'indexed' needs a value" },
 
 	/* empty field values and lone wildcards */
 	{ "title:", 0, "field 'title' needs a value" },

@@ -2,8 +2,9 @@
  * batch.c: the writer thread's part of every article, whichever way it
  * was prepared (in this thread by writer.c, or by the pipeline's
  * workers): a new record dictionary stored, the near-duplicate group
- * found, the spelling words counted, then the document written, replacing
- * any copy with its id.  Commits come every batch_size articles so that
+ * found, the spelling words counted, its indexing sequence given
+ * (sequence.c), then the document written, replacing any copy with its
+ * id.  Commits come every batch_size articles so that
  * a crash loses at most one batch.  Progress and rejected inputs are
  * reported to the caller from here as well.
  *
@@ -148,6 +149,8 @@ newsidx_status_t newsidx_batch__write(struct writer *w, struct item *it,
 
 	if (!x)
 		x = newsidx_db__live_count(w->db, it->qterm, it->qlen, &had);
+	if (!x)
+		x = newsidx_sequence__stamp(w, it, had);
 	docid = x ? 0 : stored_as_is(w, it, had);
 	if (!x && !docid)
 		x = xapc_db_replace_doc_by_term(w->db->x, it->qterm, it->qlen,

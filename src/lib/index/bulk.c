@@ -454,6 +454,11 @@ newsidx_status_t newsidx_bulk__put(struct writer *w, struct item *it,
 	struct shard *s = &bk->sh[(h >> 32) % bk->n];
 	int x = newsidx_batch__group_and_spell(w, it), seen;
 
+	/* The load's index was empty: only a rebuild's prior generation
+	 * can hold an earlier copy.  The sequence goes into the metadata
+	 * generation, which the merge keeps. */
+	if (!x)
+		x = newsidx_sequence__stamp(w, it, 0);
 	if (x) {
 		newsidx_item__free(it);
 		return w->fatal = newsidx_db__xfail(w->db, x, "writing to");

@@ -563,6 +563,8 @@ newsidx_status_t newsidx_document__prepare(struct prep *p,
 					strlen(a->id));
 	it->id = newsidx_strdup(a->id);
 	it->body_len = a->body_len;
+	it->text_hash = newsidx_docdata__text_hash(a->title, a->body,
+						   a->body_len);
 	if (!st && p->spell.len) {
 		it->spell = malloc(p->spell.len);
 		if (it->spell) {

@@ -6,18 +6,21 @@
  * The writer's files call each other bottom up, never back:
  *
  *   document.c  spelling.c  state.c       (call nothing in index/)
+ *   sequence.c
  *   ignore.c
  *   group.c  train.c                      (document.c)
- *   batch.c                               (group, spelling, train)
+ *   batch.c                               (group, spelling, train,
+ *                                          sequence)
  *   walk.c                                (batch: rejected paths;
  *                                          ignore; state: filters)
- *   bulk.c                                (batch, spelling, state, document)
+ *   bulk.c                                (batch, spelling, state,
+ *                                          document, sequence)
  *   pipeline.c                            (document, batch, state, bulk)
  *   writer.c                              (all of the above)
  *
- * stats.c, check.c, compact.c, rebuild.c and delete.c implement public
- * functions alone and share nothing here; rebuild.c calls the public
- * newsidx_index_path() of writer.c.
+ * stats.c, check.c, compact.c, rebuild.c, delete.c and watch.c
+ * implement public functions alone and share nothing here; rebuild.c
+ * calls the public newsidx_index_path() of writer.c.
  *
  * Every struct a writer's run uses lives here, in the section of the
  * file that owns it, because struct writer holds most of them by value.
@@ -119,6 +122,7 @@ struct item {
 	char *spell;
 	size_t spell_len;
 	size_t body_len;
+	uint64_t text_hash; /* of its title and body (sequence.c) */
 	int replace;   /* bulk: its id was seen before in the run */
 	struct item *next; /* in its file's queue */
 	/* Pipeline: a record parsed but not yet analysed holds its article
@@ -162,6 +166,28 @@ newsidx_status_t newsidx_document__prepare(struct prep *p,
 
 /* Free a prepared article or end-of-file item; NULL is accepted. */
 void newsidx_item__free(struct item *it);
+
+/* ------------------------------------------------------------------ */
+/* interface to index/sequence.c: the indexing sequence and time      */
+/* ------------------------------------------------------------------ */
+
+/* Read the index's last sequence (metadata newsidx.sequence) into
+ * w->seq at the start of a run: NEWSIDX_OK, or NEWSIDX_CORRUPT or an
+ * engine status with the message on the handle. */
+newsidx_status_t newsidx_sequence__load(struct writer *w);
+
+/*
+ * Give a prepared article its sequence and time (value slots
+ * NEWSIDX_SLOT_SEQ and NEWSIDX_SLOT_INDEXED), in the writer's thread
+ * and in input order.  An article that replaces one with the same id
+ * and the same title and body keeps that one's; any other gets the
+ * next sequence and the time now.  had: the live articles with its id
+ * in the index written to (0 in a bulk load, whose index was empty);
+ * a rebuild's generation also looks in the generation it replaces
+ * (db->prior).  A binding status.
+ */
+int newsidx_sequence__stamp(struct writer *w, struct item *it,
+			    unsigned had);
 
 /* ------------------------------------------------------------------ */
 /* interface to index/spelling.c: the batch's spelling words          */
@@ -592,6 +618,8 @@ struct writer {
 	int binary_bands;          /* band terms in the binary form */
 	int delete_refused;        /* vanished files' articles kept: too
 				      many (state.c) */
+	uint64_t seq;              /* the last indexing sequence given
+				      (sequence.c) */
 };
 
 

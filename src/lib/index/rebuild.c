@@ -8,6 +8,9 @@
  * changes its positions layout or schema, and how a lean index gives
  * back the space of the articles it lists deleted.
  *
+ * The last indexing sequence and the watches are copied over, and each
+ * article read again keeps the sequence it had (sequence.c).
+ *
  * Each path is read again with the filters stored with it (state.c),
  * unless the options bring include or exclude patterns, which then
  * replace those of every path, as they would in newsidx_index_path().
@@ -109,6 +112,53 @@ static newsidx_status_t root_options(struct newsidx_db *db, const char *root,
 	return NEWSIDX_OK;
 }
 
+/* Copy each metadata key listed from ctx's source to its target. */
+struct keep {
+	xapc_db_t *from, *to;
+	int x;
+};
+
+static int keep_key(void *ctx, const char *key, size_t klen)
+{
+	struct keep *k = ctx;
+	char name[512], *v = NULL;
+	size_t len = 0;
+
+	if (klen >= sizeof(name))
+		return 0; /* newsidx's keys are shorter */
+	memcpy(name, key, klen);
+	name[klen] = '\0';
+	k->x = xapc_db_get_metadata(k->from, name, &v, &len);
+	if (!k->x && len)
+		k->x = xapc_db_set_metadata(k->to, name, v, len);
+	free(v);
+	return k->x != 0;
+}
+
+/*
+ * What the inputs cannot give again: the last indexing sequence, so
+ * that new articles stay new, and the watches with their cursors.  Each
+ * article read again takes its sequence from db (fresh->prior), so a
+ * rebuild makes nothing look new to a watch.
+ */
+static newsidx_status_t keep_sequence(struct newsidx_db *db,
+				      struct newsidx_db *fresh)
+{
+	struct keep k = { db->x, fresh->x, 0 };
+	int x = xapc_db_metadata_keys(db->x, NEWSIDX_META_SEQUENCE, keep_key,
+				      &k);
+
+	if (!x && !k.x)
+		x = xapc_db_metadata_keys(db->x, NEWSIDX_META_WATCH_PREFIX,
+					  keep_key, &k);
+	if (!x)
+		x = k.x;
+	if (x)
+		return newsidx_db__xfail(fresh, x, "writing to");
+	fresh->prior = db;
+	return NEWSIDX_OK;
+}
+
 newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 				    const newsidx_index_options_t *opts,
 				    newsidx_index_stats_t *stats)
@@ -157,6 +207,8 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 				       ? newsidx_db__compact_positions(db)
 				       : want == NEWSIDX_POSITIONS_COMPACT);
 	}
+	if (!st)
+		st = keep_sequence(db, fresh);
 	for (i = 0; !st && i < r.n; i++) {
 		newsidx_index_options_t o;
 		struct filters f;

@@ -218,6 +218,9 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	st = newsidx_train__layout(&w);
 	if (st)
 		return st;
+	st = newsidx_sequence__load(&w);
+	if (st)
+		return st;
 	w.term_lists = newsidx_db__term_lists(db);
 	st = newsidx_train__packer(&w);
 	if (st)

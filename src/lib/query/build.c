@@ -1258,6 +1258,10 @@ static struct part build(struct builder *b, const struct newsidx_qnode *n,
 		p.q = newsidx_dates__query(b, lo, "");
 		break;
 	}
+	case NEWSIDX_Q_INDEXED:
+		p.filter = 1;
+		p.q = newsidx_dates__indexed(b, n);
+		break;
 	}
 	return p;
 }

@@ -1,5 +1,6 @@
 /*
- * dates.c: date filters (date: and since:) as Xapian queries.
+ * dates.c: date filters (date: and since:) as Xapian queries, and
+ * indexed:, which reads the indexing time and sequence values.
  *
  * The writer gives each article a term for its year, its month and its
  * day; a date range becomes the OR of the fewest such terms that cover
@@ -40,6 +41,65 @@ void newsidx_dates__since(unsigned n, char unit, char out[16])
 	now = timegm(&tm);
 	gmtime_r(&now, &tm);
 	strftime(out, 16, "%Y%m%d000000", &tm);
+}
+
+/* indexed:Nu -> the time exactly N units before now (UTC), to the
+ * second: "what came in the last 24 hours" means that, not whole days. */
+static void indexed_since(unsigned n, char unit, char out[16])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	switch (unit) {
+	case 'h':
+		tm.tm_hour -= (int)n;
+		break;
+	case 'w':
+		tm.tm_mday -= 7 * (int)n;
+		break;
+	case 'm':
+		tm.tm_mon -= (int)n;
+		break;
+	case 'y':
+		tm.tm_year -= (int)n;
+		break;
+	default:
+		tm.tm_mday -= (int)n;
+		break;
+	}
+	now = timegm(&tm);
+	gmtime_r(&now, &tm);
+	strftime(out, 16, "%Y%m%d%H%M%S", &tm);
+}
+
+xapc_query_t *newsidx_dates__indexed(struct builder *b,
+				     const struct newsidx_qnode *n)
+{
+	char lo[24], hi[24];
+	xapc_slot_t slot = NEWSIDX_SLOT_INDEXED;
+	xapc_query_t *q;
+
+	/* Every value has a fixed width, so byte order is their order;
+	 * the bounds of an open side lie below or above every value. */
+	if (n->by_seq) {
+		slot = NEWSIDX_SLOT_SEQ;
+		snprintf(lo, sizeof(lo), "%016llx", n->seq_lo);
+		if (n->seq_hi)
+			snprintf(hi, sizeof(hi), "%016llx", n->seq_hi);
+		else
+			snprintf(hi, sizeof(hi), "~");
+	} else if (n->since_n) {
+		indexed_since(n->since_n, n->since_unit, lo);
+		snprintf(hi, sizeof(hi), "~");
+	} else {
+		snprintf(lo, sizeof(lo), "%s", n->lo[0] ? n->lo : "0");
+		snprintf(hi, sizeof(hi), "%s", n->hi[0] ? n->hi : "~");
+	}
+	q = xapc_query_value_range(slot, lo, strlen(lo), hi, strlen(hi));
+	if (!q)
+		newsidx_build__nomem(b);
+	return q;
 }
 
 /* The years that hold articles, from the index's year terms. */

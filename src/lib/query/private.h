@@ -216,6 +216,12 @@ xapc_query_t *newsidx_dates__query(struct builder *b, const char *lo,
 /* since:Nu -> the start (UTC) of the day N units ago, as a date bound. */
 void newsidx_dates__since(unsigned n, char unit, char out[16]);
 
+/* indexed: as a range of the indexing time or sequence values
+ * (NEWSIDX_SLOT_INDEXED, NEWSIDX_SLOT_SEQ); NULL when out of memory,
+ * with b->st set. */
+xapc_query_t *newsidx_dates__indexed(struct builder *b,
+				     const struct newsidx_qnode *n);
+
 /* ------------------------------------------------------------------ */
 /* interface to query/run.c: running a built query                    */
 /* ------------------------------------------------------------------ */

@@ -51,12 +51,12 @@
 /* The known fields.  date and since build their own node types. */
 enum field_id {
 	F_TITLE, F_SOURCE, F_PLACE, F_LANG, F_AUTHOR, F_URL, F_ID, F_TOPIC,
-	F_DATE, F_SINCE, F_COUNT
+	F_DATE, F_SINCE, F_INDEXED, F_COUNT
 };
 
 static const char *const field_names[F_COUNT] = {
 	"title", "source", "place", "lang", "author", "url", "id", "topic",
-	"date", "since"
+	"date", "since", "indexed"
 };
 
 enum tok_kind {
@@ -660,6 +660,87 @@ static struct newsidx_qnode *parse_since(struct parser *p, size_t off,
 	return node;
 }
 
+/* Decimal digits [s, e) as a sequence number above 0; -1 if not. */
+static int seq_number(const char *s, const char *e, unsigned long long *out)
+{
+	unsigned long long v = 0;
+
+	if (s == e || e - s > 18)
+		return -1;
+	for (; s < e; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (unsigned long long)(*s - '0');
+	}
+	*out = v;
+	return v ? 0 : -1;
+}
+
+/*
+ * indexed:VALUE where VALUE is [vs, ve): #N, #N.., #..M or #N..M
+ * (sequences); N followed by a unit (the time since); else what date:
+ * takes.
+ */
+static struct newsidx_qnode *parse_indexed(struct parser *p, size_t off,
+					   size_t vs, size_t ve)
+{
+	const char *q = p->q, *dots;
+	char unit = (char)lower(q[ve - 1]), buf[EXCERPT + 4];
+	unsigned long long lo = 0, hi = 0;
+	struct newsidx_qnode *n;
+	size_t i;
+
+	if (q[vs] == '#') {
+		dots = NULL;
+		for (i = vs + 1; i + 1 < ve; i++)
+			if (q[i] == '.' && q[i + 1] == '.') {
+				dots = q + i;
+				break;
+			}
+		if (dots ? (dots == q + vs + 1 && dots + 2 == q + ve) ||
+				   (dots > q + vs + 1 &&
+				    seq_number(q + vs + 1, dots, &lo)) ||
+				   (dots + 2 < q + ve &&
+				    seq_number(dots + 2, q + ve, &hi)) ||
+				   (lo && hi && lo > hi)
+			 : seq_number(q + vs + 1, q + ve, &lo)) {
+			fail(p, vs, "invalid sequence range '%s' (use e.g. "
+			     "#120.. or #120..180)",
+			     excerpt(buf, q + vs, ve - vs));
+			return NULL;
+		}
+		n = new_node(p, NEWSIDX_Q_INDEXED, off);
+		if (n) {
+			n->by_seq = 1;
+			n->seq_lo = lo;
+			n->seq_hi = dots ? hi : lo;
+		}
+		return n;
+	}
+	if (unit == 'h' || unit == 'd' || unit == 'w' || unit == 'm' ||
+	    unit == 'y') {
+		for (i = vs; i + 1 < ve && q[i] >= '0' && q[i] <= '9'; i++)
+			;
+		if (i == vs || i + 1 != ve ||
+		    seq_number(q + vs, q + ve - 1, &lo) || lo > MAX_SINCE) {
+			fail(p, vs, "invalid period '%s' (use e.g. 24h, 7d, "
+			     "2w, 3m or 1y)",
+			     excerpt(buf, q + vs, ve - vs));
+			return NULL;
+		}
+		n = new_node(p, NEWSIDX_Q_INDEXED, off);
+		if (n) {
+			n->since_n = (unsigned)lo;
+			n->since_unit = unit;
+		}
+		return n;
+	}
+	n = parse_date(p, off, vs, ve);
+	if (n)
+		n->type = NEWSIDX_Q_INDEXED;
+	return n;
+}
+
 /* ---- parser ---- */
 
 static struct newsidx_qnode *parse_or(struct parser *p, const char *field);
@@ -770,7 +851,8 @@ static struct newsidx_qnode *parse_field(struct parser *p,
 		fail(p, t->off, "field '%s' needs a value", name);
 		return NULL;
 	}
-	if (t->field == F_DATE || t->field == F_SINCE) {
+	if (t->field == F_DATE || t->field == F_SINCE ||
+	    t->field == F_INDEXED) {
 		if (vs == ve) {
 			fail(p, vs, "field '%s' needs a plain value, "
 			     "not a group or phrase", name);
@@ -779,6 +861,8 @@ static struct newsidx_qnode *parse_field(struct parser *p,
 		p->pos = ve;
 		if (t->field == F_DATE)
 			return parse_date(p, t->off, vs, ve);
+		if (t->field == F_INDEXED)
+			return parse_indexed(p, t->off, vs, ve);
 		return parse_since(p, t->off, vs, ve);
 	}
 	if (q[vs] == '(')
@@ -1142,6 +1226,23 @@ static void render(struct sbuf *b, const struct newsidx_qnode *n)
 		snprintf(num, sizeof(num), "since:%u%c", n->since_n,
 			 n->since_unit ? n->since_unit : '?');
 		puts_str(b, num);
+		return;
+	case NEWSIDX_Q_INDEXED:
+		if (n->by_seq) {
+			snprintf(num, sizeof(num), "indexed:[#%llu..#%llu]",
+				 n->seq_lo, n->seq_hi);
+			puts_str(b, num);
+		} else if (n->since_n) {
+			snprintf(num, sizeof(num), "indexed:%u%c", n->since_n,
+				 n->since_unit ? n->since_unit : '?');
+			puts_str(b, num);
+		} else {
+			puts_str(b, "indexed:[");
+			put(b, n->lo, stamp_len(n->lo));
+			put(b, "..", 2);
+			put(b, n->hi, stamp_len(n->hi));
+			put(b, "]", 1);
+		}
 		return;
 	case NEWSIDX_Q_AND:
 		puts_str(b, "AND(");

@@ -38,11 +38,14 @@ struct newsidx_db;
  * A word is a run of characters other than white space, quotes and
  * parentheses; a hyphen inside a word is part of it (high-speed), and a
  * leading '-' or '+' is the operator only at the start of a word.
- * Fields: title, source, place, lang, author, url, id, topic, date, since.
+ * Fields: title, source, place, lang, author, url, id, topic, date, since,
+ * indexed.
  * A word such as "foo:bar" whose prefix is not a known field is an
  * ordinary word.  date: takes YYYY, YYYY-MM or YYYY-MM-DD, or a range
  * A..B where either side may be empty.  since: takes N followed by d, w,
- * m or y (days, weeks, months, years).
+ * m or y (days, weeks, months, years).  indexed: takes what date: takes,
+ * or N followed by h, d, w, m or y (the time since, to the second), or
+ * #N, #N.., #..M or #N..M (indexing sequences).
  */
 
 enum newsidx_qtype {
@@ -53,7 +56,10 @@ enum newsidx_qtype {
 	NEWSIDX_Q_NOT,      /* kids[0]: must not match (unary) */
 	NEWSIDX_Q_NEAR,     /* kids: words/phrases within window */
 	NEWSIDX_Q_DATE,     /* lo/hi: inclusive bounds, "" when open */
-	NEWSIDX_Q_SINCE     /* since_n and since_unit */
+	NEWSIDX_Q_SINCE,    /* since_n and since_unit */
+	NEWSIDX_Q_INDEXED   /* when indexed: seq_lo/seq_hi when by_seq, else
+			       since_n and since_unit when since_n, else
+			       lo/hi */
 };
 
 /*
@@ -90,7 +96,9 @@ struct newsidx_qnode {
 	char lo[16];       /* DATE: "YYYYMMDDhhmmss" lower bound or "" */
 	char hi[16];       /* DATE: "YYYYMMDDhhmmss" upper bound or "" */
 	unsigned since_n;  /* SINCE: the number */
-	char since_unit;   /* SINCE: 'd', 'w', 'm' or 'y' */
+	char since_unit;   /* SINCE: 'd', 'w', 'm' or 'y'; INDEXED: 'h' too */
+	int by_seq;        /* INDEXED: a range of sequences */
+	unsigned long long seq_lo, seq_hi; /* INDEXED: inclusive; 0: open */
 	size_t offset;     /* byte offset in the query string */
 	size_t span_off;   /* WORD/PHRASE: where text was typed */
 	size_t span_len;   /* WORD/PHRASE: strlen(text) */

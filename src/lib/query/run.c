@@ -233,6 +233,10 @@ void newsidx_run__params(const newsidx_search_options_t *o,
 		p->sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
 		p->sort_slot = NEWSIDX_SLOT_DATE;
 		p->sort_reverse = o->sort == NEWSIDX_SORT_NEWEST;
+	} else if (o->sort == NEWSIDX_SORT_INDEXED) {
+		/* Fixed-width values: byte order is the order indexed. */
+		p->sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
+		p->sort_slot = NEWSIDX_SLOT_SEQ;
 	}
 	/* One hit per group of wire copies, with the count of the rest. */
 	if (!o->all_copies) {

@@ -156,6 +156,18 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 	return NEWSIDX_OK;
 }
 
+uint64_t newsidx_docdata__text_hash(const char *title, const char *body,
+				    size_t body_len)
+{
+	/* A missing title is stored as none, and read back as "". */
+	uint64_t t = title && *title ? newsidx_hash64(title, strlen(title))
+				     : 0;
+	uint64_t b = body && body_len ? newsidx_hash64(body, body_len) : 0;
+
+	/* Not symmetric, so that a title moved into the body differs. */
+	return t * 0x9e3779b97f4a7c15ULL ^ b;
+}
+
 void newsidx_stored__clear(struct newsidx_stored *s)
 {
 	free(s->id);

@@ -57,6 +57,9 @@
  * date: and since: have no terms of their own: a date filter is the
  * union of the year, month and day terms inside its range, and reads
  * the date value only for a day cut by a bound that is not midnight.
+ * indexed: has none either: it is a range of the values in
+ * NEWSIDX_SLOT_INDEXED (indexed:24h, indexed:2024-03-07..) or, written
+ * indexed:#N..M, in NEWSIDX_SLOT_SEQ.
  *
  * Boolean terms have wdf 0, so they do not change document lengths, and
  * queries on them filter without scoring.  A term longer than
@@ -98,7 +101,21 @@
  *   NEWSIDX_SLOT_PERSON 11  its people's canonical names, likewise
  *   NEWSIDX_SLOT_TOPIC  12  its topics, each trimmed, lower case (ASCII)
  *                          and with single spaces, likewise
- *   (13 and 14 are reserved for the indexing sequence and time.)
+ *   NEWSIDX_SLOT_SEQ   13  the indexing sequence: 16 lower-case hex
+ *                          digits (sorts as text) of the number the
+ *                          article got from newsidx.sequence when it was
+ *                          written; a replacement with the same title
+ *                          and body keeps it, one with another text gets
+ *                          the next.  Absent in articles written before
+ *                          0.4.  What indexed:#N.. and watches read.
+ *   NEWSIDX_SLOT_INDEXED 14 UTC time the article got its sequence,
+ *                          "YYYYMMDDhhmmss" like the date; indexed:7d,
+ *                          indexed:2024-03-07.. read it
+ *
+ * The sequence and time survive a compaction (values are copied) and a
+ * rebuild, which reads the inputs again into a new generation and gives
+ * each article whose title and body are unchanged the sequence and time
+ * it had in the generation it replaces (index/sequence.c).
  *
  * Spelling: every distinct word (normalised, unstemmed, 3 to 32 bytes,
  * letters only, among the first words of a long article) of each
@@ -199,6 +216,15 @@
  *                            "filters 1" and the path's --include and
  *                            --exclude patterns, each after a NUL as
  *                            "+PATTERN" or "-PATTERN" (index/state.c)
+ *   newsidx.sequence         the last indexing sequence given, decimal;
+ *                            set in the commit that writes the article
+ *                            (index/sequence.c); absent: none yet
+ *   newsidx.watch:NAME       a standing query (index/watch.c): "NXW1",
+ *                            then lines "KEY VALUE": cursor (the last
+ *                            sequence reported, decimal), added and
+ *                            run (UTC, ISO 8601; run absent until the
+ *                            first delivery), lang, and query (the
+ *                            query text, last: it runs to the end)
  *
  * Schema 4 added the compact positions, schema 5 the packed records,
  * schema 6 the hashed file terms and coded positions, schema 7 indexes
@@ -244,6 +270,8 @@
 #define NEWSIDX_META_COMPACTED "newsidx.compacted"
 #define NEWSIDX_META_FILE_PREFIX "newsidx.file:"
 #define NEWSIDX_META_ROOT_PREFIX "newsidx.root:"
+#define NEWSIDX_META_SEQUENCE "newsidx.sequence"
+#define NEWSIDX_META_WATCH_PREFIX "newsidx.watch:"
 
 enum newsidx_slot {
 	NEWSIDX_SLOT_DATE = 0,
@@ -258,7 +286,9 @@ enum newsidx_slot {
 	NEWSIDX_SLOT_COUNTRY = 9,
 	NEWSIDX_SLOT_ORG = 10,
 	NEWSIDX_SLOT_PERSON = 11,
-	NEWSIDX_SLOT_TOPIC = 12
+	NEWSIDX_SLOT_TOPIC = 12,
+	NEWSIDX_SLOT_SEQ = 13,
+	NEWSIDX_SLOT_INDEXED = 14
 };
 
 /* Near-duplicate detection: MinHash over word 4-grams, banded for lookup.

@@ -193,6 +193,31 @@ int newsidx_pos__match(void *c, const char *value, size_t len);
 
 
 /* ------------------------------------------------------------------ */
+/* interface to store/watchrec.c: the stored form of a watch          */
+/* ------------------------------------------------------------------ */
+
+/* A watch as stored (metadata newsidx.watch:NAME, see store/schema.h). */
+struct newsidx_watchrec {
+	char *query;
+	char *lang;                /* NULL: none given */
+	unsigned long long cursor; /* the last sequence passed */
+	char added[24];            /* "YYYY-MM-DDTHH:MM:SSZ" */
+	char run[24];              /* the same, or "" */
+};
+
+/* Parse the stored form of a watch (len bytes at v) into r: 0; -1 when
+ * it is malformed; -2 out of memory.  newsidx_watchrec__free() frees r
+ * after a success (and any record, also one set by hand to zero). */
+int newsidx_watchrec__parse(const char *v, size_t len,
+			    struct newsidx_watchrec *r);
+void newsidx_watchrec__free(struct newsidx_watchrec *r);
+
+/* The stored form of r, malloc'd (NUL-terminated, *len without the
+ * NUL), or NULL when out of memory. */
+char *newsidx_watchrec__format(const struct newsidx_watchrec *r,
+			       size_t *len);
+
+/* ------------------------------------------------------------------ */
 /* interface to store/docdata.c: the stored document data             */
 /* ------------------------------------------------------------------ */
 
@@ -215,6 +240,13 @@ newsidx_status_t newsidx_docdata__decode(const void *data, size_t len,
 					 int want_body,
 					 struct newsidx_stored *out);
 void newsidx_stored__clear(struct newsidx_stored *s);
+
+/* The hash of an article's text, its title (NULL as "") and body: what
+ * decides whether a replaced article keeps its indexing sequence.  The
+ * writer hashes the article it is given, and a stored record's title
+ * and body give the same hash for the same text. */
+uint64_t newsidx_docdata__text_hash(const char *title, const char *body,
+				    size_t body_len);
 
 /*
  * Packed records: the document data as a zstd frame in value slot
