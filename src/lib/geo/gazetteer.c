@@ -46,7 +46,8 @@ struct entry {
 
 struct first {
 	uint64_t hash; /* 0: empty */
-	unsigned maxn;
+	unsigned short maxn;  /* words of the longest name it starts */
+	unsigned short title; /* of the longest title it starts */
 };
 
 struct newsidx_gaz {
@@ -67,6 +68,8 @@ struct newsidx_gaz {
 	char key[MAX_KEY];
 	size_t keylen;
 	unsigned words;
+	int lenient; /* the built-in data: a name the analyzer cuts no
+			word from (some scripts) is skipped, not an error */
 };
 
 static uint64_t hkey(const char *s, size_t n)
@@ -114,7 +117,7 @@ static struct entry *own_find(const struct newsidx_gaz *g, const char *key,
 }
 
 static int set_first(struct newsidx_gaz *g, const char *w, size_t len,
-		     unsigned n)
+		     unsigned n, int title)
 {
 	uint64_t h = hkey(w, len);
 	size_t j;
@@ -141,11 +144,14 @@ static int set_first(struct newsidx_gaz *g, const char *w, size_t len,
 	     j = (j + 1) & (g->capfirst - 1))
 		if (g->first[j].hash == h) {
 			if (g->first[j].maxn < n)
-				g->first[j].maxn = n;
+				g->first[j].maxn = (unsigned short)n;
+			if (title && g->first[j].title < n)
+				g->first[j].title = (unsigned short)n;
 			return 0;
 		}
 	g->first[j].hash = h;
-	g->first[j].maxn = n;
+	g->first[j].maxn = (unsigned short)n;
+	g->first[j].title = (unsigned short)(title ? n : 0);
 	g->nfirst++;
 	return 0;
 }
@@ -218,7 +224,7 @@ static int add_name(struct newsidx_gaz *g, enum newsidx_geo_kind kind,
 		flags |= NEWSIDX_GEO_CAPS;
 	h = hkey(g->key, g->keylen);
 	w = strcspn(g->key, " ");
-	if (set_first(g, g->key, w, g->words))
+	if (set_first(g, g->key, w, g->words, !!(flags & NEWSIDX_GEO_TITLE)))
 		return -1;
 	e = own_find(g, g->key, g->keylen, h);
 	if (e) {
@@ -395,6 +401,10 @@ static int load_line(struct newsidx_gaz *g, const char *s, const char *e,
 					snprintf(code, sizeof(code), "%s",
 						 pkey);
 				}
+				if (ne - ns >= MAX_KEY && g->lenient) {
+					p = q ? q + 1 : e;
+					continue;
+				}
 				if (ne - ns >= MAX_KEY) {
 					snprintf(err, errlen,
 						 "name longer than %d bytes",
@@ -405,7 +415,7 @@ static int load_line(struct newsidx_gaz *g, const char *s, const char *e,
 					     code, ns, (size_t)(ne - ns));
 				if (r < 0)
 					return -2;
-				if (r > 0) {
+				if (r > 0 && !g->lenient) {
 					snprintf(err, errlen,
 						 "name \"%.*s\" has no words",
 						 (int)(ne - ns > 40 ? 40
@@ -530,6 +540,7 @@ static void load_builtin(void)
 
 	if (!g)
 		return;
+	g->lenient = 1;
 	/* The built-in data is checked by the tests; a failure here can
 	 * only be memory. */
 	if (load(g, newsidx_gazetteer_default,
@@ -636,7 +647,7 @@ int newsidx_gaz__find(const struct newsidx_gaz *g, const char *key,
 }
 
 unsigned newsidx_gaz__first(const struct newsidx_gaz *g, const char *w,
-			    size_t len)
+			    size_t len, int titles)
 {
 	uint64_t h = hkey(w, len);
 	unsigned best = 0;
@@ -649,8 +660,11 @@ unsigned newsidx_gaz__first(const struct newsidx_gaz *g, const char *w,
 		for (j = h & (g->capfirst - 1); g->first[j].hash;
 		     j = (j + 1) & (g->capfirst - 1))
 			if (g->first[j].hash == h) {
-				if (g->first[j].maxn > best)
-					best = g->first[j].maxn;
+				unsigned m = titles ? g->first[j].title
+						    : g->first[j].maxn;
+
+				if (m > best)
+					best = m;
 				break;
 			}
 	}
@@ -713,4 +727,37 @@ const char *newsidx_gaz__country_name(const struct newsidx_gaz *g,
 				return g->pool.data + g->names[i][1];
 	}
 	return NULL;
+}
+
+void newsidx_gaz__field_value(const struct newsidx_gaz *g, const char *field,
+			      const char *text, char *out, size_t outlen)
+{
+	struct newsidx_geo_hit hit;
+	size_t i, o = 0, n = strlen(text);
+	int found = g && newsidx_gaz__lookup(g, text, n, &hit);
+
+	if (strcmp(field, "person") == 0) {
+		if (found && hit.kind == NEWSIDX_GEO_PERSON) {
+			snprintf(out, outlen, "%s", hit.code);
+			return;
+		}
+		person_key(NULL, text, n, out, outlen);
+		return;
+	}
+	if (found && (strcmp(field, "org") == 0
+			      ? hit.kind == NEWSIDX_GEO_ORG
+			      : (hit.kind != NEWSIDX_GEO_ORG &&
+				 hit.kind != NEWSIDX_GEO_PERSON &&
+				 strlen(hit.code) == 2))) {
+		snprintf(out, outlen, "%s", hit.code);
+		return;
+	}
+	/* Unknown: the value itself as a code ("XX" matches nothing). */
+	for (i = 0; i < n && o + 1 < outlen; i++)
+		if (text[i] != ' ')
+			out[o++] = (char)(text[i] >= 'a' && text[i] <= 'z'
+						  ? text[i] - 32
+						  : text[i]);
+	if (outlen)
+		out[o] = '\0';
 }

@@ -97,6 +97,13 @@ int newsidx_gaz__lookup(const struct newsidx_gaz *g, const char *name,
 int newsidx_gaz__country(const struct newsidx_gaz *g, const char *name,
 			 size_t len, char cc[3]);
 
+/* The term value (after the prefix) of a query's country:, org: or
+ * person: value text, into out: the alpha-2 code, the organisation id
+ * or the canonical name the gazetteer gives; an unknown value as is,
+ * in the field's case (it then matches what was indexed under it). */
+void newsidx_gaz__field_value(const struct newsidx_gaz *g, const char *field,
+			      const char *text, char *out, size_t outlen);
+
 /* The English name of a country (the first name of its first country
  * line), or NULL when the code is unknown.  Owned by g. */
 const char *newsidx_gaz__country_name(const struct newsidx_gaz *g,
@@ -109,9 +116,9 @@ int newsidx_gaz__find(const struct newsidx_gaz *g, const char *key,
 		      size_t len, struct newsidx_geo_hit *hit);
 
 /* The most words a name starting with the normalised word w[0..len)
- * has, or 0 when no name starts with it. */
+ * has (with titles set: a title), or 0 when none starts with it. */
 unsigned newsidx_gaz__first(const struct newsidx_gaz *g, const char *w,
-			    size_t len);
+			    size_t len, int titles);
 
 /* ------------------------------------------------------------------ */
 /* interface to geo/tagger.c: an article's countries, place, orgs,     */

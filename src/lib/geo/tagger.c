@@ -379,7 +379,8 @@ static size_t person_after(struct newsidx_tagger *t, size_t k)
 			name[o++] = ' ';
 		memcpy(name + o, w->text, w->len);
 		o += w->len;
-		if (w->len == 1 && w->dot)
+		/* An initial is written "s." however the text has it. */
+		if (w->len == 1)
 			name[o++] = '.';
 		n++;
 		if (w->stop || (w->dot && w->len > 1))
@@ -415,9 +416,11 @@ static void step(struct newsidx_tagger *t)
 	unsigned maxn;
 	size_t n, used = 1;
 
-	if (!w0->cap || t->nwin == 0)
+	if (t->nwin == 0 || !w0->len)
 		goto drop;
-	maxn = newsidx_gaz__first(t->g, w0->text, w0->len);
+	/* Titles are often in lower case ("foreign minister Yoko
+	 * Kamikawa"); every other name must be capitalised. */
+	maxn = newsidx_gaz__first(t->g, w0->text, w0->len, !w0->cap);
 	if (!maxn) {
 		if (known_surname(t, w0))
 			used = 1; /* linked, nothing new to tag */
@@ -430,7 +433,8 @@ static void step(struct newsidx_tagger *t)
 		int caps_ok = 1;
 
 		win_key(t, n);
-		if (!newsidx_gaz__find(t->g, t->key, t->keylen, &hit))
+		if (!newsidx_gaz__find(t->g, t->key, t->keylen, &hit) ||
+		    (!w0->cap && !(hit.flags & NEWSIDX_GEO_TITLE)))
 			continue;
 		if (hit.flags & NEWSIDX_GEO_CAPS) {
 			for (i = 0; i < n; i++)
@@ -448,7 +452,8 @@ static void step(struct newsidx_tagger *t)
 		used = n;
 		if (hit.flags & NEWSIDX_GEO_TITLE && !t->naive) {
 			used += person_after(t, n);
-			if (used > n || hit.kind == NEWSIDX_GEO_NONE)
+			if (used > n || hit.kind == NEWSIDX_GEO_NONE ||
+			    !w0->cap)
 				break;
 		}
 		if (hit.flags & NEWSIDX_GEO_IGNORE)

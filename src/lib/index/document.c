@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "index/index.h"
+#include "geo/geo.h"
 
 /*
  * List a word for the spelling vocabulary once per article: plain words
@@ -143,6 +144,7 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 
 	if (!p->title && !(tok->flags & NEWSIDX_TOK_JOINED))
 		newsidx_dedup__add(&p->mh, tok->text, tok->len);
+	newsidx_tagger__token(p->tagger, tok, p->raw, p->raw_len, !p->title);
 	/* The first words of a long article give its vocabulary; the
 	 * bound keeps the per-article table sparse. */
 	if (p->spell_count++ < NEWSIDX_SPELL_SLOTS / 2)
@@ -262,6 +264,9 @@ newsidx_status_t newsidx_prep__init(struct prep *p, const struct writer *w)
 	p->compact = w->compact;
 	p->packer = w->packer;
 	p->binary_bands = w->binary_bands;
+	p->gaz = newsidx_db__gazetteer(w->db);
+	if (!p->gaz || newsidx_tagger__new(&p->tagger, p->gaz))
+		return NEWSIDX_NOMEM;
 	return newsidx_analyzer__new(&p->an_en, "en");
 }
 
@@ -270,6 +275,7 @@ void newsidx_prep__free(struct prep *p)
 	size_t i;
 
 	newsidx_analyzer__free(p->an_en);
+	newsidx_tagger__free(p->tagger);
 	for (i = 0; i < sizeof(p->an_lang) / sizeof(p->an_lang[0]); i++)
 		newsidx_analyzer__free(p->an_lang[i]);
 	xapc_doc_free(p->doc);
@@ -330,10 +336,16 @@ static int add_text(struct prep *p, const struct newsidx_article *a,
 	int x;
 
 	p->title = 1;
-	if (a->title)
-		newsidx_analyzer__tokenize(p->an, a->title, strlen(a->title),
-					   1, add_text_token, p, &next);
+	newsidx_tagger__start(p->tagger, a->place);
+	if (a->title) {
+		p->raw = a->title;
+		p->raw_len = strlen(a->title);
+		newsidx_analyzer__tokenize(p->an, a->title, p->raw_len, 1,
+					   add_text_token, p, &next);
+	}
 	p->title = 0;
+	p->raw = a->body;
+	p->raw_len = a->body_len;
 	if (!p->xst)
 		newsidx_analyzer__tokenize(p->an, a->body, a->body_len,
 					   next + NEWSIDX_TITLE_GAP,
@@ -366,7 +378,7 @@ static int add_text(struct prep *p, const struct newsidx_article *a,
 static int add_fields(struct prep *p, const struct newsidx_article *a,
 		      xapc_doc_t *doc)
 {
-	int x = add_words(p, NEWSIDX_PREFIX_PLACE, a->place);
+	int x = newsidx_document__add_tags(p, a);
 
 	if (!x)
 		x = add_words(p, NEWSIDX_PREFIX_SOURCE, a->source);
@@ -388,8 +400,6 @@ static int add_fields(struct prep *p, const struct newsidx_article *a,
 		x = set_value(p, NEWSIDX_SLOT_DATE, a->date);
 	if (!x)
 		x = set_value(p, NEWSIDX_SLOT_SOURCE, a->source);
-	if (!x)
-		x = set_value(p, NEWSIDX_SLOT_PLACE, a->place);
 	if (!x)
 		x = set_value(p, NEWSIDX_SLOT_LANG, a->lang);
 	if (!x && a->date[0]) {
