@@ -36,9 +36,9 @@
 #define LEAD_TOKENS 60
 
 /* Tuned on the training part of Reuters-21578 (bench/geo.md). */
-#define DEF_THRESHOLD 2.0
-#define DEF_DATELINE 2.0
-#define DEF_TITLE 2.0
+#define DEF_THRESHOLD 4.0
+#define DEF_DATELINE 4.0
+#define DEF_TITLE 3.0
 #define DEF_LEAD 1.5
 
 struct wtok {
