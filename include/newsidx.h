@@ -766,6 +766,18 @@ typedef struct newsidx_info {
 	const newsidx_failed_file_t *failed; /* the failed_files, by
 					path; NULL when there are none.
 					@since 0.3 */
+	const char *gazetteer;       /* the version of the gazetteer that
+					tagged the articles of the last
+					indexing run ("" when none did);
+					"+local:HASH" ends it when the
+					user's additions took part.
+					@since 0.4 */
+	const char *gazetteer_current; /* the version this library would
+					tag with now (its built-in data
+					and the additions the index
+					keeps); when it differs from
+					gazetteer, a rebuild tags the
+					archive again.  @since 0.4 */
 } newsidx_info_t;
 
 /*
