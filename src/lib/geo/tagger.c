@@ -35,6 +35,9 @@
 #define MAX_TAGS 64
 #define LEAD_TOKENS 60
 
+/* The i-th token of the window (WIN is a power of two). */
+#define W(t, i) (&(t)->win[((t)->head + (i)) & (WIN - 1)])
+
 /* Tuned on the training part of Reuters-21578 (bench/geo.md). */
 #define DEF_THRESHOLD 4.0
 #define DEF_DATELINE 4.0
@@ -65,8 +68,8 @@ struct strset {
 struct newsidx_tagger {
 	const struct newsidx_gaz *g;
 	struct newsidx_analyzer *an;
-	struct wtok win[WIN];
-	size_t nwin;
+	struct wtok win[WIN]; /* a ring: the i-th token is W(t, i) */
+	size_t head, nwin;
 	unsigned body_tokens;
 	int caps_zone[2]; /* the title / the body is written in capitals */
 	int seen_zone[2];
@@ -122,6 +125,7 @@ static void clear(struct newsidx_tagger *t)
 	t->place = NULL;
 	t->nsc = 0;
 	t->nwin = 0;
+	t->head = 0;
 	t->body_tokens = 0;
 	t->seen_zone[0] = t->seen_zone[1] = 0;
 	t->caps_zone[0] = t->caps_zone[1] = 0;
@@ -339,8 +343,8 @@ static void win_key(struct newsidx_tagger *t, size_t n)
 	for (i = 0; i < n; i++) {
 		if (i)
 			t->key[t->keylen++] = ' ';
-		memcpy(t->key + t->keylen, t->win[i].text, t->win[i].len);
-		t->keylen += t->win[i].len;
+		memcpy(t->key + t->keylen, W(t, i)->text, W(t, i)->len);
+		t->keylen += W(t, i)->len;
 	}
 	t->key[t->keylen] = '\0';
 }
@@ -357,13 +361,18 @@ static size_t person_after(struct newsidx_tagger *t, size_t k)
 	char name[200];
 	size_t i, o = 0, n = 0;
 
-	if (t->caps_zone[t->win[k - 1].zone ? 1 : 0])
+	if (t->caps_zone[W(t, k - 1)[0].zone ? 1 : 0])
+		return 0;
+	/* "his counterpart. Kishida said": a title that ends a sentence
+	 * names no one; an abbreviation ("Gen.", "Mr.") has its dot. */
+	if ((W(t, k - 1)[0].dot && W(t, k - 1)[0].len > 3) || W(t, k - 1)[0].stop)
 		return 0;
 	for (i = k; i < t->nwin && n < 3; i++) {
-		const struct wtok *w = &t->win[i];
+		const struct wtok *w = W(t, i);
 		struct newsidx_geo_hit hit;
 
-		if (!w->cap || (w->allcaps && w->len > 1) ||
+		/* Never from the title into the body. */
+		if (!w->cap || (w->zone == 0) != (W(t, k - 1)[0].zone == 0) || (w->allcaps && w->len > 1) ||
 		    newsidx_analyzer__is_stopword(t->an, w->text, w->len))
 			break;
 		/* "Prime Minister Narendra Modi" but not "Minister Japan". */
@@ -387,7 +396,7 @@ static size_t person_after(struct newsidx_tagger *t, size_t k)
 			break;
 	}
 	/* A single initial is not a name. */
-	if (!n || (n == 1 && t->win[k].len == 1))
+	if (!n || (n == 1 && W(t, k)->len == 1))
 		return 0;
 	name[o] = '\0';
 	set_add(t, &t->persons, name);
@@ -412,7 +421,7 @@ static int known_surname(const struct newsidx_tagger *t, const struct wtok *w)
 /* Match at the front of the window and drop what was read. */
 static void step(struct newsidx_tagger *t)
 {
-	struct wtok *w0 = &t->win[0];
+	struct wtok *w0 = W(t, 0);
 	unsigned maxn;
 	size_t n, used = 1;
 
@@ -438,7 +447,7 @@ static void step(struct newsidx_tagger *t)
 			continue;
 		if (hit.flags & NEWSIDX_GEO_CAPS) {
 			for (i = 0; i < n; i++)
-				if (!t->win[i].allcaps)
+				if (!W(t, i)->allcaps)
 					caps_ok = 0;
 			/* A capitals-only name in a title written in
 			 * capitals: unless a common word ("WHO", "US"). */
@@ -485,7 +494,7 @@ static void step(struct newsidx_tagger *t)
 drop:
 	if (used > t->nwin)
 		used = t->nwin;
-	memmove(t->win, t->win + used, (t->nwin - used) * sizeof(t->win[0]));
+	t->head = (t->head + used) & (WIN - 1);
 	t->nwin -= used;
 }
 
@@ -519,7 +528,8 @@ void newsidx_tagger__token(struct newsidx_tagger *t,
 	}
 	if (t->nwin == WIN)
 		step(t);
-	w = &t->win[t->nwin++];
+	w = W(t, t->nwin);
+	t->nwin++;
 	if (tok->len >= MAX_WORD) {
 		w->len = 0;
 		w->cap = 0;
