@@ -146,7 +146,7 @@ typedef struct newsidx_open_options {
 				 line, members separated by commas) to
 				 load into the index; NULL: the list
 				 shipped with newsidx */
-	/* Version 2 (@since 0.4): */
+	/* Version 2 (@since 0.3): */
 	const char *gazetteer; /* writers: a gazetteer additions file (the
 				  format of the installed gazetteer.txt)
 				  that adds names to, or overrides names
@@ -771,13 +771,13 @@ typedef struct newsidx_info {
 					indexing run ("" when none did);
 					"+local:HASH" ends it when the
 					user's additions took part.
-					@since 0.4 */
+					@since 0.3 */
 	const char *gazetteer_current; /* the version this library would
 					tag with now (its built-in data
 					and the additions the index
 					keeps); when it differs from
 					gazetteer, a rebuild tags the
-					archive again.  @since 0.4 */
+					archive again.  @since 0.3 */
 } newsidx_info_t;
 
 /*
