@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,26 @@
 #include "geo/geo.h"
 #include "store/store.h"
 #include "xapc.h"
+
+/* The handle's message, set here rather than through db.c, which calls
+ * this file (no two files of a layer call each other). */
+static newsidx_status_t gfail(struct newsidx_db *db, newsidx_status_t st,
+			      const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(db->errmsg, sizeof(db->errmsg), fmt, ap);
+	va_end(ap);
+	return st;
+}
+
+static newsidx_status_t gxfail(struct newsidx_db *db, int x, const char *what)
+{
+	return gfail(db, x == XAPC_ERR_NOMEM ? NEWSIDX_NOMEM : NEWSIDX_ENGINE,
+		     "%s %s: %s", what, db->path ? db->path : "index",
+		     xapc_db_errmsg(db->x));
+}
 
 newsidx_status_t newsidx_db__load_gazetteer(struct newsidx_db *db,
 					    const char *file)
@@ -32,7 +53,7 @@ newsidx_status_t newsidx_db__load_gazetteer(struct newsidx_db *db,
 	int x;
 
 	if (!base)
-		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		return gfail(db, NEWSIDX_NOMEM, "out of memory");
 	newsidx_gaz__free(db->gaz);
 	db->gaz = NULL;
 	db->gaz_loaded = 1;
@@ -40,7 +61,7 @@ newsidx_status_t newsidx_db__load_gazetteer(struct newsidx_db *db,
 		st = newsidx_gaz__load_file(&db->gaz, base, file, err,
 					    sizeof(err));
 		if (st)
-			return newsidx_db__fail(db, st, "%s", err);
+			return gfail(db, st, "%s", err);
 		db->gaz_file = 1;
 		return NEWSIDX_OK;
 	}
@@ -48,14 +69,14 @@ newsidx_status_t newsidx_db__load_gazetteer(struct newsidx_db *db,
 	x = xapc_db_get_metadata(db->x, NEWSIDX_META_GAZETTEER_LOCAL, &text,
 				 &len);
 	if (x)
-		return newsidx_db__xfail(db, x, "reading");
+		return gxfail(db, x, "reading");
 	if (len) {
 		st = newsidx_gaz__load(&db->gaz, base, text, len,
 				       NEWSIDX_META_GAZETTEER_LOCAL, err,
 				       sizeof(err));
 		if (st) {
 			free(text);
-			return newsidx_db__fail(db, NEWSIDX_CORRUPT, "%s", err);
+			return gfail(db, NEWSIDX_CORRUPT, "%s", err);
 		}
 	}
 	free(text);
@@ -77,7 +98,7 @@ newsidx_status_t newsidx_db__record_gazetteer(struct newsidx_db *db,
 	int x;
 
 	if (!g)
-		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+		return gfail(db, NEWSIDX_NOMEM, "out of memory");
 	v = newsidx_gaz__version(g);
 	x = xapc_db_set_metadata(db->x, NEWSIDX_META_GAZETTEER, v, strlen(v));
 	if (!x && db->gaz_file) {
@@ -89,21 +110,21 @@ newsidx_status_t newsidx_db__record_gazetteer(struct newsidx_db *db,
 		int rc = 0;
 
 		if (!f)
-			return newsidx_db__fail(db, NEWSIDX_IO,
+			return gfail(db, NEWSIDX_IO,
 						"cannot read %s again", file);
 		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 			newsidx_buf__append(&b, chunk, n, &rc);
 		fclose(f);
 		if (rc) {
 			newsidx_buf__free(&b);
-			return newsidx_db__fail(db, NEWSIDX_NOMEM,
+			return gfail(db, NEWSIDX_NOMEM,
 						"out of memory");
 		}
 		x = xapc_db_set_metadata(db->x, NEWSIDX_META_GAZETTEER_LOCAL,
 					 b.data ? b.data : "", b.len);
 		newsidx_buf__free(&b);
 	}
-	return x ? newsidx_db__xfail(db, x, "writing") : NEWSIDX_OK;
+	return x ? gxfail(db, x, "writing") : NEWSIDX_OK;
 }
 
 newsidx_status_t newsidx_db__inherit_gazetteer(struct newsidx_db *fresh,
@@ -115,7 +136,7 @@ newsidx_status_t newsidx_db__inherit_gazetteer(struct newsidx_db *fresh,
 
 	if (db->gazetteer) {
 		if (!(fresh->gazetteer = newsidx_strdup(db->gazetteer)))
-			return newsidx_db__fail(fresh, NEWSIDX_NOMEM,
+			return gfail(fresh, NEWSIDX_NOMEM,
 						"out of memory");
 		return newsidx_db__load_gazetteer(fresh, fresh->gazetteer);
 	}
@@ -126,6 +147,6 @@ newsidx_status_t newsidx_db__inherit_gazetteer(struct newsidx_db *fresh,
 					 text, len);
 	free(text);
 	if (x)
-		return newsidx_db__xfail(fresh, x, "copying the gazetteer to");
+		return gxfail(fresh, x, "copying the gazetteer to");
 	return newsidx_db__load_gazetteer(fresh, NULL);
 }
