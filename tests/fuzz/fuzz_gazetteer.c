@@ -73,7 +73,12 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	/* Text with no NUL: the tagger's input is UTF-8 text. */
 	if (memchr(text, '\0', size) || !newsidx_utf8__valid(text, size, NULL))
 		goto out;
-	cut = strcspn(text, "\n");
+	{
+		/* The input is not NUL-terminated: no str* on it. */
+		const char *nl = memchr(text, '\n', size);
+
+		cut = nl ? (size_t)(nl - text) : size;
+	}
 	place = strndup(text, cut < 200 ? cut : 200);
 	newsidx_tagger__start(t, place);
 	f.t = t;
