@@ -47,3 +47,13 @@ bench: newsidx$(EXEEXT) bench/evaluate$(EXEEXT) bench/eval_newsidx$(EXEEXT)
 	$(SHELL) $(srcdir)/bench/eval --newsidx $(abs_builddir)/newsidx \
 		time $(BENCH_TIME) cranfield $(BENCH_CRANFIELD)
 .PHONY: bench
+
+# Country tagging accuracy on Reuters-21578 (bench/geo-eval): built only
+# by `make bench/geo_eval`, against the convenience library because it
+# drives the tagger directly.
+EXTRA_PROGRAMS += bench/geo_eval
+bench_geo_eval_SOURCES = bench/geo_eval.c
+bench_geo_eval_CPPFLAGS = $(AM_CPPFLAGS)
+bench_geo_eval_LDADD = libnewsidx_core.la
+nodist_EXTRA_bench_geo_eval_SOURCES = dummy.cxx
+EXTRA_DIST += bench/geo-eval bench/geo.md bench/reuters-places.tsv

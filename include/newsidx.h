@@ -131,7 +131,7 @@ typedef struct newsidx_db newsidx_db_t;
 #define NEWSIDX_OPEN_READ 0  /* read-only; the index must exist */
 #define NEWSIDX_OPEN_WRITE 1 /* writable; created when missing */
 
-#define NEWSIDX_OPEN_OPTIONS_VERSION 1
+#define NEWSIDX_OPEN_OPTIONS_VERSION 2
 
 /* Options for newsidx_db_open().  Initialise with NEWSIDX_OPEN_OPTIONS_INIT. */
 typedef struct newsidx_open_options {
@@ -146,9 +146,20 @@ typedef struct newsidx_open_options {
 				 line, members separated by commas) to
 				 load into the index; NULL: the list
 				 shipped with newsidx */
+	/* Version 2 (@since 0.3): */
+	const char *gazetteer; /* writers: a gazetteer additions file (the
+				  format of the installed gazetteer.txt)
+				  that adds names to, or overrides names
+				  of, the built-in gazetteer articles are
+				  tagged with; the index keeps it for
+				  later runs and for queries.  NULL: the
+				  additions the index keeps, if any.  A
+				  bad line fails the open with
+				  NEWSIDX_INVALID_ARGUMENT and "FILE:LINE:
+				  reason" as the message */
 } newsidx_open_options_t;
 
-#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL }
+#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL, NULL }
 
 /*
  * Open the index in the directory path.
@@ -786,6 +797,18 @@ typedef struct newsidx_info {
 	const newsidx_failed_file_t *failed; /* the failed_files, by
 					path; NULL when there are none.
 					@since 0.3 */
+	const char *gazetteer;       /* the version of the gazetteer that
+					tagged the articles of the last
+					indexing run ("" when none did);
+					"+local:HASH" ends it when the
+					user's additions took part.
+					@since 0.3 */
+	const char *gazetteer_current; /* the version this library would
+					tag with now (its built-in data
+					and the additions the index
+					keeps); when it differs from
+					gazetteer, a rebuild tags the
+					archive again.  @since 0.3 */
 } newsidx_info_t;
 
 /*

@@ -156,6 +156,15 @@ int cmd_stats(int argc, char **argv)
 			       : " (outdated: run newsidx rebuild)");
 		printf("stemmer:      %s (%s)\n", info->stemmer,
 		       info->stemmer_version);
+		if (!*info->gazetteer)
+			printf("gazetteer:    %s (no article tagged yet)\n",
+			       info->gazetteer_current);
+		else if (strcmp(info->gazetteer, info->gazetteer_current))
+			printf("gazetteer:    %s (outdated: the data is now "
+			       "%s; run newsidx rebuild to tag again)\n",
+			       info->gazetteer, info->gazetteer_current);
+		else
+			printf("gazetteer:    %s\n", info->gazetteer);
 		if (info->stem_codes)
 			printf("positions:    %s, %zu stems coded short\n",
 			       info->positions, info->stem_codes);

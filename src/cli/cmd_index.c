@@ -198,6 +198,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "force", no_argument, NULL, 'F' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "synonyms", required_argument, NULL, 'y' },
+		{ "gazetteer", required_argument, NULL, 'G' },
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "shards", required_argument, NULL, 'S' },
 		{ "no-compact", no_argument, NULL, 'C' },
@@ -216,6 +217,9 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 	a->oo.synonyms = getenv("NEWSIDX_SYNONYMS");
 	if (a->oo.synonyms && !*a->oo.synonyms)
 		a->oo.synonyms = NULL;
+	a->oo.gazetteer = getenv("NEWSIDX_GAZETTEER");
+	if (a->oo.gazetteer && !*a->oo.gazetteer)
+		a->oo.gazetteer = NULL;
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -295,6 +299,11 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 			break;
 		case 'y':
 			a->oo.synonyms = optarg;
+			break;
+		case 'G':
+			if (!*optarg)
+				return cli_usage_error("bad --gazetteer ''");
+			a->oo.gazetteer = optarg;
 			break;
 		case 'C':
 			a->no_compact = 1;

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -173,7 +174,7 @@ static json_t *failed_json(const newsidx_info_t *info)
 
 json_t *cli_info_json(const newsidx_info_t *info)
 {
-	return json_pack(
+	json_t *o = json_pack(
 		"{s:s, s:I, s:I, s:I, s:s, s:i, s:i, s:s, s:s, s:s, "
 		"s:I, s:I, s:b, s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
 		"index", info->path, "articles", (json_int_t)info->articles,
@@ -192,4 +193,16 @@ json_t *cli_info_json(const newsidx_info_t *info)
 		counts_json(info->sources, info->nsources), "months",
 		counts_json(info->months, info->nmonths), "failed",
 		failed_json(info));
+
+	/* The gazetteer that tagged the index, and the one in use now. */
+	if (o)
+		json_object_set_new(
+			o, "gazetteer",
+			json_pack("{s:s, s:s, s:b}", "index", info->gazetteer,
+				  "current", info->gazetteer_current,
+				  "outdated",
+				  *info->gazetteer &&
+					  strcmp(info->gazetteer,
+						 info->gazetteer_current) != 0));
+	return o;
 }

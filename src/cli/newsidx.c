@@ -111,6 +111,13 @@ const char cli_usage_index[] =
 	"                           default)\n"
 	"  --synonyms FILE          the synonym list to load (default: the\n"
 	"                           shipped one, or $NEWSIDX_SYNONYMS)\n"
+	"  --gazetteer FILE         names to add to or override in the\n"
+	"                           gazetteer articles are tagged with\n"
+	"                           (countries, places, organisations,\n"
+	"                           people; the format of the installed\n"
+	"                           gazetteer.txt); kept in the index for\n"
+	"                           later runs (default: $NEWSIDX_GAZETTEER,\n"
+	"                           else the additions the index keeps)\n"
 	"  --lock-timeout SECONDS   wait this long for another writer"
 	" (default 60;\n"
 	"                           0 fails at once with exit code 75)\n"
@@ -153,14 +160,18 @@ const char cli_usage_rebuild[] =
 	"rebuilds write parallel shards and merge them (--shards).  Takes\n"
 	"the options of 'newsidx index' except --no-delete, --max-delete and\n"
 	"--force; --lean and --no-lean change how positions are kept (else\n"
-	"the index's own way is kept).\n";
+	"the index's own way is kept).  Articles are tagged again with the\n"
+	"gazetteer of this build and the index's additions (or --gazetteer\n"
+	"FILE), which 'newsidx stats' shows when it has changed.\n";
 
 const char cli_usage_stats[] =
 	"usage: newsidx stats [--json]\n"
 	"\n"
 	"Print the number of articles and terms, the size on disk, the last\n"
-	"update, the schema, the last indexing sequence and the watches\n"
-	"(newsidx watch), and the articles per source and per month.\n";
+	"update, the schema, the gazetteer version the articles were tagged\n"
+	"with (and the current one when they differ), the last indexing\n"
+	"sequence and the watches (newsidx watch), and the articles per\n"
+	"source and per month.\n";
 
 const char cli_usage_check[] =
 	"usage: newsidx check [--json]\n"
@@ -335,6 +346,11 @@ const char cli_usage_search[] =
 	"  title:word          in the title; also place: source: author:"
 	" topic:\n"
 	"  lang:en url:URL id:ID\n"
+	"  country:japan       tagged with Japan: also country:JP,\n"
+	"                      country:japanese, country:日本 (any name the\n"
+	"                      gazetteer knows); org:NATO, person:\"s.\n"
+	"                      jaishankar\"; place:lithuania also finds\n"
+	"                      articles datelined Vilnius\n"
 	"  date:2024-03-07     on that day; date:2024-03..2024-04 and"
 	" date:..2024-01-01\n"
 	"  since:7d            in the last 7 days (d, w, m, y)\n"

@@ -21,6 +21,7 @@
 
 #include "internal.h"
 #include "analyzer/analyzer.h"
+#include "geo/geo.h"
 #include "store/store.h"
 #include "util/util.h"
 #include "xapc.h"
@@ -686,6 +687,11 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	if (!st && db->writable && !db->mismatch)
 		st = load_synonyms(db, db->synonyms);
+	if (opts->version >= 2 && opts->gazetteer &&
+	    !(db->gazetteer = newsidx_strdup(opts->gazetteer)))
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	if (!st && db->writable && !db->mismatch)
+		st = newsidx_db__load_gazetteer(db, db->gazetteer);
 	return st;
 }
 
@@ -810,6 +816,8 @@ void newsidx_db_free(newsidx_db_t *db)
 		newsidx_layout__unpin(db->path, &db->pin);
 	newsidx_layout__unlock(db->lockfd);
 	free(db->synonyms);
+	free(db->gazetteer);
+	newsidx_gaz__free(db->gaz);
 	newsidx_analyzer__free(db->an);
 	for (i = 0; i < db->nan_lang; i++)
 		newsidx_analyzer__free(db->an_lang[i]);
@@ -846,6 +854,14 @@ newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 					"index %s is open read-only", db->path);
 	gmtime_r(&t, &tm);
 	strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (db->gaz_used) {
+		newsidx_status_t st = newsidx_db__record_gazetteer(
+			db, db->gazetteer);
+
+		if (st)
+			return st;
+		db->gaz_used = 0;
+	}
 	x = xapc_db_set_metadata(db->x, NEWSIDX_META_UPDATED, now, strlen(now));
 	if (!x)
 		x = xapc_db_commit(db->x);

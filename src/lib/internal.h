@@ -109,6 +109,13 @@ struct newsidx_db {
 				     it replaces, whose articles lend
 				     their indexing sequence (borrowed) */
 	char *synonyms;         /* the synonym list file, NULL: built in */
+	char *gazetteer;        /* the gazetteer additions file, or NULL */
+	struct newsidx_gaz *gaz; /* additions over the built-in gazetteer,
+				    NULL: none (geodb.c) */
+	int gaz_loaded;         /* gaz was looked for */
+	int gaz_file;           /* gaz came from the file, not the index */
+	int gaz_used;           /* articles were tagged since the last
+				   commit: record the gazetteer */
 	char errmsg[1024];
 	unsigned pending;       /* documents since the last commit */
 	struct newsidx_analyzer *an;  /* the default (English) analyzer */
@@ -127,6 +134,34 @@ struct newsidx_db {
 	unsigned codes_gen;              /* changes when codes change */
 	struct newsidx_pin pin;          /* a reader's generation */
 };
+
+/* ------------------------------------------------------------------ */
+/* interface to geodb.c: the handle's gazetteer                        */
+/* ------------------------------------------------------------------ */
+
+struct newsidx_gaz;
+
+/* Load the gazetteer of the handle: the built-in data and, over it, the
+ * additions file (a writer's --gazetteer), or when file is NULL the
+ * additions the index keeps.  A bad line fails with its file and line
+ * in the message. */
+newsidx_status_t newsidx_db__load_gazetteer(struct newsidx_db *db,
+					    const char *file);
+
+/* The handle's gazetteer, loaded on first use (built in when the index
+ * keeps no additions); NULL only when memory ran out.  Owned by db. */
+const struct newsidx_gaz *newsidx_db__gazetteer(struct newsidx_db *db);
+
+/* Record the version of the gazetteer that tagged articles, and the
+ * additions file when one was given (metadata newsidx.gazetteer and
+ * newsidx.gazetteer_local), in the commit being made. */
+newsidx_status_t newsidx_db__record_gazetteer(struct newsidx_db *db,
+					      const char *file);
+
+/* A rebuild's fresh index tags with what db did: its additions file,
+ * or the additions it keeps (copied into fresh). */
+newsidx_status_t newsidx_db__inherit_gazetteer(struct newsidx_db *fresh,
+					       struct newsidx_db *db);
 
 /* 0 when the index has no term lists (metadata newsidx.termlist "none":
  * a compact index made since schema 7), else 1. */

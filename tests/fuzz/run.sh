@@ -50,6 +50,12 @@ $CLANG $FLAGS -o "$T/fuzz_ignore" "$top_srcdir/tests/fuzz/fuzz_ignore.c" \
 # shellcheck disable=SC2086
 $CLANG $FLAGS -o "$T/fuzz_watch" "$top_srcdir/tests/fuzz/fuzz_watch.c" \
 	"$S/store/watchrec.c" "$S/util/util.c" || fail=1
+# The gazetteer additions and the tagger, with the built-in data made.
+# shellcheck disable=SC2086
+$CLANG $FLAGS -o "$T/fuzz_gazetteer" "$top_srcdir/tests/fuzz/fuzz_gazetteer.c" \
+	"$S/geo/gazetteer.c" "$S/geo/tagger.c" \
+	"$top_builddir/src/lib/geo/gazetteer_data.c" \
+	"$S/util/"*.c "$S/analyzer/"*.c $LIBS || fail=1
 # The server's routing: the CLI's own file, with the CLI's headers.
 # shellcheck disable=SC2086
 $CLANG $FLAGS -I"$top_srcdir/src/cli" -o "$T/fuzz_serve" \
@@ -63,7 +69,7 @@ printf '"high-speed railway" OR title:(india -japan) date:2024-03..2024-04' \
 	>"$T/corpus-query/seed"
 F="$top_srcdir/tests/fixtures/formats"
 for h in feed html warc sgml meta positions docdata ignore encoding serve \
-	watch; do
+	watch gazetteer; do
 	mkdir -p "$T/corpus-$h"
 done
 # Seeds for the decoder: the first byte picks what is forced, the
@@ -89,6 +95,9 @@ printf 'NXW1\ncursor 42\nadded 2024-03-07T09:00:00Z\nrun 2024-03-08T06:00:00Z\nl
 printf 'railway indexed:24h OR indexed:2024-03-07.. OR indexed:#120..180' \
 	>"$T/corpus-query/indexed"
 printf 'Japan and India agreed on new steps.' >"$T/corpus-docdata/seed"
+cp "$top_srcdir"/tests/fixtures/geo/*.txt "$T/corpus-gazetteer/"
+printf 'Kansas City; USA, Amberland\ncountry LT Amberland\ntitle Minister\norg UN U.N.; UN\nMinister Mara Quill of Amberland said the UN met.\n' \
+	>"$T/corpus-gazetteer/seed"
 printf '\005\003\044\001\000\001\001\001\002\000\003\001\001' \
 	>"$T/corpus-positions/seed"
 cp "$F"/*.xml "$F"/*.xml.gz "$T/corpus-feed/"
@@ -99,7 +108,7 @@ cp "$F"/*.xml "$F"/*.html "$F"/*.warc* "$F"/*.sgm "$T/corpus-ingest/"
 printf 'Thu, 07 Mar 2024 10:30:00 +0530' >"$T/corpus-meta/date"
 printf 'TOKYO, March 7 (Reuters) - Japan said' >"$T/corpus-meta/dateline"
 for h in query ingest feed html warc sgml meta positions docdata ignore \
-	encoding serve watch; do
+	encoding serve watch gazetteer; do
 	if ! "$T/fuzz_$h" -max_total_time="$secs" -max_len=65536 \
 		-rss_limit_mb=1024 -timeout=10 \
 		-artifact_prefix="$T/" "$T/corpus-$h" >"$T/$h.log" 2>&1; then

@@ -21,12 +21,13 @@ rank() {
 	src/xapian/*) echo 0 ;;
 	src/lib/util/*) echo 1 ;;
 	src/lib/analyzer/*) echo 2 ;;
-	src/lib/ingest/*) echo 3 ;;
-	src/lib/store/*) echo 4 ;;
-	src/lib/query/*) echo 6 ;;
-	src/lib/index/*) echo 7 ;;
+	src/lib/geo/*) echo 3 ;;
+	src/lib/ingest/*) echo 4 ;;
+	src/lib/store/*) echo 5 ;;
+	src/lib/query/*) echo 7 ;;
+	src/lib/index/*) echo 8 ;;
 	src/lib/*/*) echo 99 ;;
-	src/lib/*) echo 5 ;;
+	src/lib/*) echo 6 ;;
 	*) echo 99 ;;
 	esac
 }

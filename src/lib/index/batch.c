@@ -167,6 +167,7 @@ newsidx_status_t newsidx_batch__write(struct writer *w, struct item *it,
 	else
 		w->stats->added++;
 	w->stats->articles++;
+	w->db->gaz_used = 1;
 	w->stats->bytes += it->body_len;
 	if (++w->db->pending >= (w->opts->batch_size ? w->opts->batch_size
 						       : DEFAULT_BATCH)) {

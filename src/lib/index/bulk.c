@@ -477,6 +477,7 @@ newsidx_status_t newsidx_bulk__put(struct writer *w, struct item *it,
 	else
 		w->stats->added++;
 	w->stats->articles++;
+	w->db->gaz_used = 1;
 	w->stats->bytes += it->body_len;
 	fw->narticles++;
 	pthread_mutex_lock(&bk->mu);

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "index/index.h"
+#include "geo/geo.h"
 
 /*
  * List a word for the spelling vocabulary once per article: plain words
@@ -144,6 +145,7 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 
 	if (!p->title && !(tok->flags & NEWSIDX_TOK_JOINED))
 		newsidx_dedup__add(&p->mh, tok->text, tok->len);
+	newsidx_tagger__token(p->tagger, tok, p->raw, p->raw_len, !p->title);
 	/* The first words of a long article give its vocabulary; the
 	 * bound keeps the per-article table sparse. */
 	if (p->spell_count++ < NEWSIDX_SPELL_SLOTS / 2)
@@ -230,79 +232,6 @@ static int set_value(struct prep *p, unsigned slot, const char *v)
 	return p->xst;
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/*
- * The topic slot (NEWSIDX_SLOT_TOPIC): the article's topics, split at
- * commas and semicolons (the parsers join lists with ", "), each trimmed,
- * ASCII lower case, with single spaces, then sorted, without repeats,
- * joined by "\n", so that the topic facet counts each topic once.
- */
-static int set_topics(struct prep *p, const char *topics)
-{
-	size_t len = topics ? strlen(topics) : 0, n = 0, i, at = 0;
-	char *buf, **parts, *w;
-	int x;
-
-	if (!len)
-		return 0;
-	buf = malloc(2 * len + 2);
-	parts = calloc(len / 2 + 2, sizeof(*parts));
-	if (!buf || !parts) {
-		free(buf);
-		free(parts);
-		return p->xst = XAPC_ERR_NOMEM;
-	}
-	w = buf;
-	for (i = 0; i <= len; i++) {
-		char c = topics[i];
-
-		if (c && c != ',' && c != ';')
-			continue;
-		parts[n] = w;
-		for (; at < i; at++) {
-			unsigned char ch = (unsigned char)topics[at];
-
-			if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-				if (w > parts[n] && w[-1] != ' ')
-					*w++ = ' ';
-				continue;
-			}
-			*w++ = (char)(ch < 0x80 ? tolower(ch) : ch);
-		}
-		if (w > parts[n] && w[-1] == ' ')
-			w--;
-		*w++ = '\0';
-		if (*parts[n])
-			n++;
-		at = i + 1;
-	}
-	qsort(parts, n, sizeof(*parts), cmp_str);
-	{
-		struct newsidx_buf out = { 0 };
-		int rc = 0;
-
-		for (i = 0; i < n; i++) {
-			if (i && strcmp(parts[i], parts[i - 1]) == 0)
-				continue;
-			if (out.len)
-				newsidx_buf__putc(&out, '\n', &rc);
-			newsidx_buf__puts(&out, parts[i], &rc);
-		}
-		if (rc)
-			x = p->xst = XAPC_ERR_NOMEM;
-		else
-			x = set_value(p, NEWSIDX_SLOT_TOPIC, out.data);
-		newsidx_buf__free(&out);
-	}
-	free(parts);
-	free(buf);
-	return x;
-}
-
 /* "en-GB", "EN", "English" -> "en"; the library stores 2-letter codes. */
 void newsidx_document__lang_code(const char *in, char out[8])
 {
@@ -336,6 +265,9 @@ newsidx_status_t newsidx_prep__init(struct prep *p, const struct writer *w)
 	p->compact = w->compact;
 	p->packer = w->packer;
 	p->binary_bands = w->binary_bands;
+	p->gaz = newsidx_db__gazetteer(w->db);
+	if (!p->gaz || newsidx_tagger__new(&p->tagger, p->gaz))
+		return NEWSIDX_NOMEM;
 	return newsidx_analyzer__new(&p->an_en, "en");
 }
 
@@ -344,6 +276,7 @@ void newsidx_prep__free(struct prep *p)
 	size_t i;
 
 	newsidx_analyzer__free(p->an_en);
+	newsidx_tagger__free(p->tagger);
 	for (i = 0; i < sizeof(p->an_lang) / sizeof(p->an_lang[0]); i++)
 		newsidx_analyzer__free(p->an_lang[i]);
 	xapc_doc_free(p->doc);
@@ -404,10 +337,16 @@ static int add_text(struct prep *p, const struct newsidx_article *a,
 	int x;
 
 	p->title = 1;
-	if (a->title)
-		newsidx_analyzer__tokenize(p->an, a->title, strlen(a->title),
-					   1, add_text_token, p, &next);
+	newsidx_tagger__start(p->tagger, a->place);
+	if (a->title) {
+		p->raw = a->title;
+		p->raw_len = strlen(a->title);
+		newsidx_analyzer__tokenize(p->an, a->title, p->raw_len, 1,
+					   add_text_token, p, &next);
+	}
 	p->title = 0;
+	p->raw = a->body;
+	p->raw_len = a->body_len;
 	if (!p->xst)
 		newsidx_analyzer__tokenize(p->an, a->body, a->body_len,
 					   next + NEWSIDX_TITLE_GAP,
@@ -440,7 +379,7 @@ static int add_text(struct prep *p, const struct newsidx_article *a,
 static int add_fields(struct prep *p, const struct newsidx_article *a,
 		      xapc_doc_t *doc)
 {
-	int x = add_words(p, NEWSIDX_PREFIX_PLACE, a->place);
+	int x = newsidx_document__add_tags(p, a);
 
 	if (!x)
 		x = add_words(p, NEWSIDX_PREFIX_SOURCE, a->source);
@@ -463,11 +402,8 @@ static int add_fields(struct prep *p, const struct newsidx_article *a,
 	if (!x)
 		x = set_value(p, NEWSIDX_SLOT_SOURCE, a->source);
 	if (!x)
-		x = set_value(p, NEWSIDX_SLOT_PLACE, a->place);
-	if (!x)
 		x = set_value(p, NEWSIDX_SLOT_LANG, a->lang);
-	if (!x)
-		x = set_topics(p, a->topics);
+	/* The topic slot is set with the tags (index/tags.c). */
 	if (!x && a->date[0]) {
 		char month[8], term[16];
 

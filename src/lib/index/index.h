@@ -109,6 +109,11 @@ struct prep {
 	int binary_bands;           /* band terms in the binary form */
 	void *zctx;                 /* this thread's compression state */
 	struct newsidx_buf pack;    /* the packed record */
+	/* Geo tagging (tags.c): the tagger is fed every token. */
+	struct newsidx_tagger *tagger;
+	const struct newsidx_gaz *gaz; /* the handle's, borrowed */
+	const char *raw;            /* the text being tokenized */
+	size_t raw_len;
 };
 
 /* A prepared article, or the end of a file, on its way to the writer. */
@@ -145,6 +150,12 @@ struct item {
  * also after a failure. */
 newsidx_status_t newsidx_prep__init(struct prep *p, const struct writer *w);
 void newsidx_prep__free(struct prep *p);
+
+/* The article's geo tags, from the tokens its tagger was fed: XC, XO, XN
+ * and place terms, the place, country, org, person and topic slots
+ * (tags.c).  A binding status. */
+int newsidx_document__add_tags(struct prep *p,
+			       const struct newsidx_article *a);
 
 /* The preparer's analyzer of a language code: English for "" and "en"
  * and for languages libstemmer does not know.  Borrowed from p. */

@@ -195,6 +195,8 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 	}
 	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
 	st = newsidx_db__open_fresh(&fresh, dst, db->synonyms);
+	if (!st)
+		st = newsidx_db__inherit_gazetteer(fresh, db);
 	if (!st) {
 		/* The fresh index keeps the old one's positions layout
 		 * unless the options choose one. */

@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "geo/geo.h"
 #include "store/store.h"
 #include "util/util.h"
 #include "xapc.h"
@@ -145,10 +146,11 @@ static const char *const meta_keys[] = {
 	NEWSIDX_META_UPDATED,    NEWSIDX_META_STEMMER,
 	NEWSIDX_META_STEMMER_VERSION, NEWSIDX_META_SCHEMA,
 	NEWSIDX_META_POSITIONS,  NEWSIDX_META_TERMLIST,
-	NEWSIDX_META_DICTIONARY, NEWSIDX_META_STEMCODES
+	NEWSIDX_META_DICTIONARY, NEWSIDX_META_STEMCODES,
+	NEWSIDX_META_GAZETTEER
 };
 enum { UPDATED, STEMMER, STEMVER, SCHEMA, POSITIONS, TERMLIST, DICTIONARY,
-       STEMCODES, NMETA };
+       STEMCODES, GAZETTEER, NMETA };
 
 /* Everything info reads from the index, all from one revision. */
 struct reading {
@@ -357,6 +359,20 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	i->pub.stem_codes =
 		rd.len[STEMCODES] >= 4 ? (rd.len[STEMCODES] - 4) / 8 : 0;
 	i->pub.term_lists = strcmp(rd.meta[TERMLIST], "none") != 0;
+	{
+		/* What tagged the articles, and what a rebuild would tag
+		 * with: the built-in data and the additions kept. */
+		const struct newsidx_gaz *g = newsidx_db__gazetteer(db);
+		const char *cur = g ? newsidx_gaz__version(g) : "";
+
+		i->pub.gazetteer = keep(i, rd.meta[GAZETTEER],
+					strlen(rd.meta[GAZETTEER]));
+		i->pub.gazetteer_current = keep(i, cur, strlen(cur));
+		if (!i->pub.gazetteer)
+			i->pub.gazetteer = "";
+		if (!i->pub.gazetteer_current)
+			i->pub.gazetteer_current = "";
+	}
 	i->pub.deleted = rd.deleted;
 	i->pub.terms = rd.terms;
 	i->pub.path = i->path ? i->path : "";

@@ -257,7 +257,8 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 		st = newsidx_train__finish(&w);
 	newsidx_packer__free(w.packer);
 	/* Also when interrupted: what finished is kept. */
-	if ((!st || st == NEWSIDX_INTERRUPTED) && db->pending) {
+	if ((!st || st == NEWSIDX_INTERRUPTED) &&
+	    (db->pending || db->gaz_used)) {
 		cst = newsidx_batch__commit(&w);
 		if (cst)
 			st = cst;

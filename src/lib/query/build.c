@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "query/private.h"
+#include "geo/geo.h"
 
 /*
  * How a query of words ranks.  The plain words of the top level (typed
@@ -787,7 +788,7 @@ static xapc_query_t *words_query(struct builder *b, const char *prefix,
 static xapc_query_t *exact_query(struct builder *b, const char *field,
 				 const char *prefix, const char *text)
 {
-	char term[NEWSIDX_MAX_TERM + 24], low[16];
+	char term[NEWSIDX_MAX_TERM + 24], low[16], geo[NEWSIDX_MAX_TERM];
 	size_t len, i;
 	xapc_query_t *q;
 
@@ -799,6 +800,15 @@ static xapc_query_t *exact_query(struct builder *b, const char *field,
 						: text[i]);
 		low[i] = '\0';
 		text = low;
+	}
+	if (strcmp(prefix, NEWSIDX_PREFIX_COUNTRY) == 0 ||
+	    strcmp(prefix, NEWSIDX_PREFIX_ORG) == 0 ||
+	    strcmp(prefix, NEWSIDX_PREFIX_PERSON) == 0) {
+		/* Any name the gazetteer knows: country:japan, :JP,
+		 * :japanese and :日本 are one term. */
+		newsidx_gaz__field_value(newsidx_db__gazetteer(b->db), field,
+					 text, geo, sizeof(geo));
+		text = geo;
 	}
 	len = newsidx_schema__term(term, prefix, text, strlen(text));
 	q = xapc_query_term(term, len, 1, 0);

@@ -51,12 +51,12 @@
 /* The known fields.  date and since build their own node types. */
 enum field_id {
 	F_TITLE, F_SOURCE, F_PLACE, F_LANG, F_AUTHOR, F_URL, F_ID, F_TOPIC,
-	F_DATE, F_SINCE, F_INDEXED, F_COUNT
+	F_COUNTRY, F_ORG, F_PERSON, F_DATE, F_SINCE, F_INDEXED, F_COUNT
 };
 
 static const char *const field_names[F_COUNT] = {
 	"title", "source", "place", "lang", "author", "url", "id", "topic",
-	"date", "since", "indexed"
+	"country", "org", "person", "date", "since", "indexed"
 };
 
 enum tok_kind {

@@ -29,9 +29,23 @@
  *                                 occurrence so they weigh more
  *   title:    "S"     free text   stems of the title
  *   place:    "XP"    boolean     normalised words of the dateline place
+ *                                 as given, and of the English name of
+ *                                 its country and of the countries of a
+ *                                 format's own list (Reuters' PLACES),
+ *                                 so place:lithuania finds Vilnius
  *   source:   "XS"    boolean     normalised words of the source/outlet
  *   author:   "A"     boolean     normalised words of the authors
  *   topic:    "XT"    boolean     normalised words of topics/categories
+ *   country:  "XC"    boolean     ISO 3166-1 alpha-2, upper case ("XCJP"),
+ *                                 of each country the article is about
+ *                                 (geo/tagger.c); a query value is
+ *                                 mapped through the gazetteer, so
+ *                                 country:japan, :JP, :japanese and :日本
+ *                                 are one term
+ *   org:      "XO"    boolean     an organisation's canonical id, upper
+ *                                 case ("XONATO", "XOUN")
+ *   person:   "XN"    boolean     a person's canonical name, lower case,
+ *                                 single spaces ("XNs. jaishankar")
  *   lang:     "L"     boolean     ISO 639-1 code ("Len"); every article
  *                                 has one: its own, the run's, or "en"
  *   url:      "U"     boolean     the url (hashed if long, see below)
@@ -76,7 +90,9 @@
  * Value slots:
  *   NEWSIDX_SLOT_DATE   0  UTC date "YYYYMMDDhhmmss" (sorts as text)
  *   NEWSIDX_SLOT_SOURCE 1  source as displayed
- *   NEWSIDX_SLOT_PLACE  2  place as displayed
+ *   NEWSIDX_SLOT_PLACE  2  the dateline place, normalised: one value,
+ *                          the city ("Kansas City" of Reuters' "Kansas
+ *                          City; USA, West Germany")
  *   NEWSIDX_SLOT_LANG   3  ISO 639-1 code
  *   NEWSIDX_SLOT_MONTH  4  "YYYY-MM" of the date, for facets
  *   NEWSIDX_SLOT_GROUP  5  near-duplicate group: 16 hex digits, the same
@@ -195,6 +211,16 @@
  *                            synonym list in the synonym table; another
  *                            list replaces the table at the next open
  *                            by a writer
+ *   newsidx.gazetteer        the version of the gazetteer that tagged
+ *                            the articles of the last commit that
+ *                            indexed some (newsidx_gaz__version: the
+ *                            built-in data's version line, and
+ *                            "+local:" and a hash with additions)
+ *   newsidx.gazetteer_local  the user's gazetteer additions (the text
+ *                            of the --gazetteer file), which later
+ *                            writers without one and readers mapping
+ *                            country:/org:/place: values load over the
+ *                            built-in data (geodb.c)
  *   newsidx.compacted        "BYTES ARTICLES": the live generation's
  *                            size on disk and its article count when
  *                            it was last written whole (a compaction,
@@ -248,6 +274,9 @@
 #define NEWSIDX_PREFIX_SOURCE "XS"
 #define NEWSIDX_PREFIX_AUTHOR "A"
 #define NEWSIDX_PREFIX_TOPIC "XT"
+#define NEWSIDX_PREFIX_COUNTRY "XC"
+#define NEWSIDX_PREFIX_ORG "XO"
+#define NEWSIDX_PREFIX_PERSON "XN"
 #define NEWSIDX_PREFIX_LANG "L"
 #define NEWSIDX_PREFIX_URL "U"
 #define NEWSIDX_PREFIX_ID "Q"
@@ -268,6 +297,8 @@
 #define NEWSIDX_META_BANDS "newsidx.bands"
 #define NEWSIDX_META_SYNONYMS "newsidx.synonyms"
 #define NEWSIDX_META_COMPACTED "newsidx.compacted"
+#define NEWSIDX_META_GAZETTEER "newsidx.gazetteer"
+#define NEWSIDX_META_GAZETTEER_LOCAL "newsidx.gazetteer_local"
 #define NEWSIDX_META_FILE_PREFIX "newsidx.file:"
 #define NEWSIDX_META_ROOT_PREFIX "newsidx.root:"
 #define NEWSIDX_META_SEQUENCE "newsidx.sequence"

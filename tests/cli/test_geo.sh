@@ -1,0 +1,89 @@
+#!/bin/sh
+# End-to-end: countries, places, organisations and people tagged at index
+# time (the gazetteer, geo/), and queried in any form the gazetteer knows.
+. "$top_srcdir/tests/cli/lib.sh"
+
+IDX="$T/idx"
+GEO=$FIXTURES/geo
+EAM=2024-03-07-india-japan-eam-tokyo.txt
+"$NEWSIDX" --index "$IDX" index "$CORPUS" "$GEO/baltic.xml" ||
+	fail "indexing the corpus"
+
+q() { "$NEWSIDX" --index "$IDX" search --json --limit 500 "$@"; }
+ids() { q "$@" | jq -r '.hits[].id' | sort | tr '\n' ' '; }
+
+# The EAM report: India and Japan, and both ministers by their titles
+# ("external affairs minister S Jaishankar", "his Japanese counterpart
+# Yoko Kamikawa"), the initial written "s." as canonical names are.
+eam=$(ids "country:IN country:JP person:\"s. jaishankar\" person:\"yoko kamikawa\"")
+case $eam in
+*"$EAM"*) ok ;;
+*) fail "EAM report tagged IN, JP, S. Jaishankar and Yoko Kamikawa: got '$eam'" ;;
+esac
+# The four forms of Japan are one filter, and it finds something.
+jp=$(ids country:JP)
+[ -n "$jp" ] || fail "country:JP finds nothing"
+for form in country:japan country:japanese 'country:日本' country:jpn 'country:Japan'; do
+	expect_eq "$(ids "$form")" "$jp" "$form is country:JP"
+done
+# An unknown country matches nothing rather than failing.
+expect_eq "$(q country:atlantis | jq .total)" 0 "country:atlantis"
+
+# place:lithuania finds the story datelined Vilnius, and only it; the
+# place itself is normalised to the city.
+lt=$(ids place:lithuania)
+case $lt in
+*baltic-1*) ok ;;
+*) fail "place:lithuania finds the Vilnius story: got '$lt'" ;;
+esac
+case $lt in
+*baltic-2*) fail "place:lithuania finds the Tallinn story" ;;
+*) ok ;;
+esac
+expect_eq "$(ids place:estonia | tr -d ' ' | sed 's/.*baltic-2.*/found/')" \
+	found "place:estonia finds the Tallinn story"
+expect_eq "$(q place:vilnius | jq -r '.hits[0].place')" Vilnius \
+	"the place is the city"
+
+# Organisations by any name or abbreviation.
+expect_eq "$(ids org:wto)" "$(ids 'org:"World Trade Organization"')" \
+	"org:wto is the WTO"
+
+# A user's additions: a new country name, organisation and person; a
+# second run without --gazetteer keeps them (the index holds them).
+run --index "$IDX" index --gazetteer "$GEO/additions.txt" "$GEO/amberland.jsonl"
+expect_rc 0 "indexing with additions"
+expect_eq "$(ids country:LT | grep -c amber-1)" 1 "an added name tags"
+expect_eq "$(ids org:HANSA | tr -d ' ')" amber-1 "an added organisation"
+expect_eq "$(ids 'person:"quill mara"' | tr -d ' ')" amber-1 "an added person"
+expect_eq "$(ids country:amberland)" "$(ids country:LT)" \
+	"queries map added names too"
+run --index "$IDX" stats --json
+expect_eq "$(jqout .gazetteer.outdated)" false "stats: tagged with the current data"
+case $(jqout .gazetteer.index) in
+*+local:*) ok ;;
+*) fail "stats names the additions: $(jqout .gazetteer.index)" ;;
+esac
+
+# A bad line of the additions fails with its file and line, and indexes
+# nothing.
+run --index "$IDX" index --gazetteer "$GEO/bad-additions.txt" "$GEO/amberland.jsonl"
+expect_rc 2 "a bad additions file (a bad argument)"
+expect_err "bad-additions.txt:2: unknown kind \"rgion\"" "file:line of the bad line"
+expect_eq "$(wc -l <"$T/err" | tr -d ' ')" 1 "one line"
+NEWSIDX_GAZETTEER="$GEO/bad-additions.txt"
+export NEWSIDX_GAZETTEER
+run --index "$IDX" index "$GEO/amberland.jsonl"
+unset NEWSIDX_GAZETTEER
+expect_rc 2 "NEWSIDX_GAZETTEER is read"
+run --index "$IDX" index --gazetteer "$T/none.txt" "$GEO/amberland.jsonl"
+expect_rc 1 "a missing additions file"
+expect_err "none.txt" "names the missing file"
+
+# stats shows the version in text and JSON.
+run --index "$IDX" stats
+expect_out "^gazetteer:    1+iso" "stats shows the gazetteer version"
+run --index "$IDX" stats --json
+expect_out '"gazetteer"' "stats --json has the gazetteer"
+
+finish
