@@ -43,7 +43,8 @@ static const struct {
 } filters[] = {
 	{ "title", "title" },   { "source", "source" }, { "place", "place" },
 	{ "author", "author" }, { "topic", "topic" },   { "url", "url" },
-	{ "language", "lang" },
+	{ "language", "lang" }, { "country", "country" }, { "org", "org" },
+	{ "person", "person" },
 };
 #define NFILTERS (sizeof(filters) / sizeof(filters[0]))
 

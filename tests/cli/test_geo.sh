@@ -49,6 +49,21 @@ expect_eq "$(q place:vilnius | jq -r '.hits[0].place')" Vilnius \
 expect_eq "$(ids org:wto)" "$(ids 'org:"World Trade Organization"')" \
 	"org:wto is the WTO"
 
+# The country facet: codes with their names, each count equal to the
+# total of the same query with that country's filter added.
+q --limit 0 --facet country,person japan >"$T/facet.json"
+expect_eq "$(jq -r '.facets.country[] | select(.value == "JP") | .label' \
+	"$T/facet.json")" "Japan" "the country facet names JP Japan"
+for cc in $(jq -r '.facets.country[].value' "$T/facet.json"); do
+	want=$(jq -r --arg c "$cc" \
+		'.facets.country[] | select(.value == $c) | .count' \
+		"$T/facet.json")
+	got=$(q --limit 0 "japan country:$cc" | jq -r '.total')
+	expect_eq "$got" "$want" "facet count of $cc agrees with country:$cc"
+done
+expect_eq "$(jq -r '.facets.person[] | select(.value == "s. jaishankar") |
+	.label' "$T/facet.json")" "S. Jaishankar" "a person's display name"
+
 # A user's additions: a new country name, organisation and person; a
 # second run without --gazetteer keeps them (the index holds them).
 run --index "$IDX" index --gazetteer "$GEO/additions.txt" "$GEO/amberland.jsonl"

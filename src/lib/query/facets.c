@@ -8,7 +8,7 @@
  * article.  The counts are copied into the results object, years folded
  * from months, time facets put in time order and the rest most frequent
  * first, ties in value order.  A display label for each value comes
- * from the labeller, when one is set (a gazetteer names "JP" "Japan").
+ * from the index's gazetteer for countries ("JP" is "Japan").
  *
  * The counts are of articles, wire copies included: the spies see every
  * matching document before copies are folded into one hit, as the total
@@ -17,9 +17,11 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "geo/geo.h"
 #include "query/private.h"
 
 /* How each NEWSIDX_FACET_* bit number is counted; years are folded
@@ -34,13 +36,6 @@ static const struct {
 	{ NEWSIDX_SLOT_ORG, '\n' },    { NEWSIDX_SLOT_PERSON, '\n' },
 	{ NEWSIDX_SLOT_TOPIC, '\n' },
 };
-
-static newsidx_facet_label_fn labeller;
-
-void newsidx_facets__set_labeller(newsidx_facet_label_fn fn)
-{
-	labeller = fn;
-}
 
 int newsidx_facets__bit(unsigned facet)
 {
@@ -65,10 +60,36 @@ void newsidx_facets__spy(unsigned facet, xapc_spy_t *spy)
 		spy->prefix = 4;
 }
 
+/* Countries are named by the index's gazetteer ("JP": "Japan"); other
+ * values are their own labels. */
 int newsidx_facets__label(struct newsidx_db *db, unsigned facet,
 			  const char *value, char *buf, size_t cap)
 {
-	return labeller && labeller(db, facet, value, buf, cap) > 0;
+	const struct newsidx_gaz *g;
+	const char *name;
+
+	if (!value || !*value || cap == 0)
+		return 0;
+	if (facet == NEWSIDX_FACET_PERSON) {
+		/* People are kept in lower case: "s. jaishankar" is shown
+		 * "S. Jaishankar" (ASCII letters starting a word). */
+		size_t i;
+
+		snprintf(buf, cap, "%s", value);
+		for (i = 0; buf[i]; i++)
+			if ((i == 0 || buf[i - 1] == ' ' || buf[i - 1] == '-') &&
+			    buf[i] >= 'a' && buf[i] <= 'z')
+				buf[i] = (char)(buf[i] - 'a' + 'A');
+		return 1;
+	}
+	if (facet != NEWSIDX_FACET_COUNTRY)
+		return 0;
+	g = newsidx_db__gazetteer(db);
+	name = g ? newsidx_gaz__country_name(g, value) : NULL;
+	if (!name)
+		return 0;
+	snprintf(buf, cap, "%s", name);
+	return 1;
 }
 
 /* The spies are in bit order, which is the order newsidx_facets__fill

@@ -210,18 +210,6 @@ newsidx_status_t newsidx_snippet__make(struct newsidx_analyzer *an,
 /* interface to query/facets.c: display labels of facet values         */
 /* ------------------------------------------------------------------ */
 
-/*
- * A labeller names a facet's values for display: it writes the label of
- * value (of facet, a single NEWSIDX_FACET_* bit) for the index db into
- * buf (cap bytes, NUL-terminated) and returns 1, or returns 0 when it has
- * none, and the label is then the value.  A gazetteer connects one with
- * newsidx_facets__set_labeller() (NULL: none) before searches run; it is
- * called from any thread that searches.
- */
-typedef int (*newsidx_facet_label_fn)(struct newsidx_db *db, unsigned facet,
-				      const char *value, char *buf,
-				      size_t cap);
-void newsidx_facets__set_labeller(newsidx_facet_label_fn fn);
 
 
 #endif /* NEWSIDX_QUERY_H */
