@@ -346,16 +346,40 @@ void newsidx_watches_free(newsidx_watches_t *w)
 	free(l);
 }
 
+static newsidx_status_t list_once(newsidx_watches_t **out,
+				  newsidx_db_t *db);
+
+/*
+ * The watches, read again on a fresh revision when a writer's commit
+ * discarded the one being read (a reader beside a cron run), as stats
+ * reads the rest of the index.
+ */
 newsidx_status_t newsidx_watch_list(newsidx_watches_t **out,
 				    newsidx_db_t *db)
+{
+	newsidx_status_t st;
+	int tries;
+
+	if (!out || !db)
+		return NEWSIDX_INVALID_ARGUMENT;
+	st = list_once(out, db);
+	for (tries = 0; st == NEWSIDX_MODIFIED && tries < 20; tries++) {
+		st = newsidx_db__reopen(db, tries > 0);
+		if (st == NEWSIDX_OK || st == NEWSIDX_MODIFIED ||
+		    st == NEWSIDX_CORRUPT)
+			st = st ? NEWSIDX_MODIFIED : list_once(out, db);
+	}
+	return st;
+}
+
+static newsidx_status_t list_once(newsidx_watches_t **out,
+				  newsidx_db_t *db)
 {
 	struct wlist *l;
 	newsidx_status_t st;
 	size_t i;
 	int x;
 
-	if (!out || !db)
-		return NEWSIDX_INVALID_ARGUMENT;
 	*out = NULL;
 	l = calloc(1, sizeof(*l));
 	if (!l)
