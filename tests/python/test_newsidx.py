@@ -70,6 +70,17 @@ class Layout(unittest.TestCase):
             else:
                 self.assertEqual(float(c), float(py), name)
 
+    def test_trend_defaults(self):
+        defaults = {ln[1]: ln[2] for ln in self.lines
+                    if ln[0] == "trend_default"}
+        self.assertEqual(set(defaults), set(_lib.TREND_DEFAULTS))
+        for name, c in defaults.items():
+            py = _lib.TREND_DEFAULTS[name]
+            if name in ("from", "to", "lang"):
+                self.assertEqual(int(c), py is not None, name)
+            else:
+                self.assertEqual(int(c), py, name)
+
     def test_other_defaults(self):
         zero = {ln[1]: ln[2] for ln in self.lines if ln[0] == "zero"}
         self.assertEqual(zero, {"index_options": "1", "open_options": "1"})
