@@ -240,6 +240,29 @@ class Reading(Fixture):
         self.assertEqual(st.files, 3)
         self.assertEqual(st.sources.get("Fixture Wire"), 3)
 
+    def test_counts_only(self):
+        # limit=0: the totals and facets, no hits; labels as the CLI's.
+        res = self.ix.search("lighthouse", limit=0,
+                             facets=["source", "country", "topic"])
+        self.assertEqual(res.to_dict(),
+                         cli(self.path, "search", "--json", "--limit", "0",
+                             "--facet", "source,country,topic",
+                             "lighthouse"))
+        self.assertEqual(res.hits, [])
+        self.assertGreater(res.total, 3)
+        for name in ("source", "country", "topic"):
+            for v in res.facets[name]:
+                self.assertEqual(set(v), {"value", "label", "count"})
+                self.assertTrue(v["label"])
+
+    def test_stats_gazetteer(self):
+        st = self.ix.stats()
+        self.assertEqual(set(st.gazetteer), {"index", "current", "outdated"})
+        self.assertTrue(st.gazetteer["current"])
+        self.assertFalse(st.gazetteer["outdated"])
+        self.assertGreaterEqual(st.sequence, st.articles)
+        self.assertEqual(st.watches, self.ix.watches())
+
     def test_read_only(self):
         with self.assertRaises(newsidx.ReadOnly) as cm:
             self.ix.add({"id": "x", "title": "t", "body": "b"})
@@ -290,6 +313,24 @@ class Writing(unittest.TestCase):
         # What was added is committed: a reader sees it.
         with newsidx.Index(self.path) as ro:
             self.assertEqual(ro.search("ferry").total, 1)
+
+    def test_watches_in_stats(self):
+        with newsidx.Index(self.path, create=True) as ix:
+            ix.add({"id": "w-1", "title": "Harbour crane", "body": "A crane."})
+        subprocess.run([PROGRAM, "--index", self.path, "watch", "add",
+                        "cranes", "crane"], check=True,
+                       stdout=subprocess.DEVNULL)
+        with newsidx.Index(self.path, create=True) as ix:
+            ix.add({"id": "w-2", "title": "Second crane", "body": "Cranes."})
+        with newsidx.Index(self.path) as ix:
+            st = ix.stats()
+            self.assertEqual(st.to_dict(), cli(self.path, "stats", "--json"))
+            self.assertEqual([w["name"] for w in ix.watches()], ["cranes"])
+            w = st.watches[0]
+            self.assertEqual(w["query"], "crane")
+            self.assertEqual(w["last_run"], "")
+            self.assertEqual(w["behind"], st.sequence - w["cursor"])
+            self.assertGreater(w["behind"], 0)
 
     def test_add_rejects_bad_articles(self):
         with newsidx.Index(self.path, create=True) as ix:
