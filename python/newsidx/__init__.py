@@ -42,7 +42,7 @@ from typing import Any, Dict, List, Optional
 from . import _lib
 
 __all__ = [
-    "Index", "Results", "Hit", "Article", "Stats", "IndexStats",
+    "Index", "Results", "Hit", "Article", "Stats", "IndexStats", "Trend",
     "NewsidxError", "OutOfMemory", "InvalidArgument", "IOFailure",
     "IndexUnusable", "NoIndex", "Corrupt", "VersionMismatch", "Busy",
     "Locked", "Modified", "QueryError", "QuerySyntaxError", "TooManyTerms",
@@ -78,6 +78,13 @@ _SORTS = {
     "oldest": _lib.SORT_OLDEST,
     "date": _lib.SORT_OLDEST,
     "indexed": _lib.SORT_INDEXED,
+}
+
+_BY = {
+    "day": _lib.BY_DAY,
+    "week": _lib.BY_WEEK,
+    "month": _lib.BY_MONTH,
+    "year": _lib.BY_YEAR,
 }
 
 _POSITIONS = {
@@ -362,6 +369,28 @@ class Stats(_Record):
 
 
 @dataclass
+class Trend(_Record):
+    """The counts of a query over time: the document of `newsidx trend
+    --json`.  periods names each period ("2024-03-07", "2024-W10",
+    "2024-03" or "2024"); series lists {"value" (None for the total),
+    "label" ("total" for it), "sum", "counts" (one per period)}, the
+    total first, then one per top value of the facet.  from_ and to are
+    what was asked for (None: the first and last match); to_dict()
+    names the first "from"."""
+    query: str
+    from_: Optional[str]
+    to: Optional[str]
+    by: str
+    facet: Optional[str]
+    periods: List[str]
+    series: List[Dict[str, Any]]
+
+    def to_dict(self) -> Dict[str, Any]:
+        d = super().to_dict()
+        return {("from" if k == "from_" else k): v for k, v in d.items()}
+
+
+@dataclass
 class IndexStats(_Record):
     """What an add() or index_paths() call did (newsidx_index_stats_t);
     rejects lists (where, reason) for each rejected input."""
@@ -618,6 +647,60 @@ class Index:
             return seq, out
         finally:
             _c.newsidx_watches_free(p)
+
+    def trend(self, q: str, by: str = "month", facet: Optional[str] = None,
+              top: int = 5, from_: Optional[str] = None,
+              to: Optional[str] = None, lang: Optional[str] = None) -> Trend:
+        """Count the matches of a query (every word required) per
+        period, as `newsidx trend --json`: by "day", "week" (ISO),
+        "month" or "year"; periods without a match count 0.  facet (a
+        FACETS name but year and month) adds a series for each of its
+        top values with the most matches.  from_ and to ("YYYY",
+        "YYYY-MM" or "YYYY-MM-DD") bound the periods; None: those of
+        the first and last match.  Raises InvalidArgument for a bad
+        option or date, QuerySyntaxError."""
+        if by not in _BY:
+            raise InvalidArgument("bad by '%s' (%s)"
+                                  % (by, ", ".join(_BY)), 3)
+        to_opts = _lib.TrendOptions(**_lib.TREND_DEFAULTS)
+        to_opts.by = _BY[by]
+        if facet is not None:
+            if facet not in FACETS or facet in ("year", "month"):
+                raise InvalidArgument(
+                    "bad facet '%s' (%s)" % (facet, ", ".join(
+                        f for f in FACETS if f not in ("year", "month"))),
+                    3)
+            to_opts.facet = FACETS[facet]
+        to_opts.top = int(top)
+        if from_ is not None:
+            setattr(to_opts, "from", _text(from_, "from_"))
+        if to is not None:
+            to_opts.to = _text(to, "to")
+        if lang:
+            to_opts.lang = _text(lang, "lang")
+        with self._lock:
+            t = _lib.trend_p()
+            self._check(_c.newsidx_trend(ctypes.byref(t), self._handle(),
+                                         _text(q, "query"),
+                                         ctypes.byref(to_opts)))
+            try:
+                np = _c.newsidx_trend_periods(t)
+                periods = [_s(_c.newsidx_trend_period(t, i))
+                           for i in range(np)]
+                series = []
+                for k in range(_c.newsidx_trend_series(t)):
+                    series.append({
+                        "value": _s(_c.newsidx_trend_series_value(t, k))
+                        if k else None,
+                        "label": _s(_c.newsidx_trend_series_label(t, k))
+                        if k else "total",
+                        "sum": _c.newsidx_trend_sum(t, k),
+                        "counts": [_c.newsidx_trend_count(t, k, i)
+                                   for i in range(np)]})
+            finally:
+                _c.newsidx_trend_free(t)
+        return Trend(query=q, from_=from_, to=to, by=by, facet=facet,
+                     periods=periods, series=series)
 
     # -- writing --
 

@@ -263,6 +263,26 @@ class Reading(Fixture):
         self.assertGreaterEqual(st.sequence, st.articles)
         self.assertEqual(st.watches, self.ix.watches())
 
+    def test_trend(self):
+        tr = self.ix.trend("lighthouse")
+        self.assertEqual(tr.to_dict(),
+                         cli(self.path, "trend", "--json", "lighthouse"))
+        self.assertEqual(tr.series[0]["label"], "total")
+        self.assertEqual(tr.series[0]["sum"],
+                         self.ix.search("+lighthouse", limit=0).total)
+        tr = self.ix.trend("lighthouse", by="day", facet="country", top=3,
+                           from_="2020", to="2025")
+        self.assertEqual(tr.to_dict(),
+                         cli(self.path, "trend", "--json", "--by", "day",
+                             "--facet", "country", "--top", "3", "--from",
+                             "2020", "--to", "2025", "lighthouse"))
+        with self.assertRaises(newsidx.InvalidArgument):
+            self.ix.trend("lighthouse", by="fortnight")
+        with self.assertRaises(newsidx.InvalidArgument):
+            self.ix.trend("lighthouse", facet="month")
+        with self.assertRaises(newsidx.InvalidArgument):
+            self.ix.trend("lighthouse", from_="March")
+
     def test_read_only(self):
         with self.assertRaises(newsidx.ReadOnly) as cm:
             self.ix.add({"id": "x", "title": "t", "body": "b"})
