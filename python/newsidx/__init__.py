@@ -11,10 +11,10 @@
         for hit in res.hits:
             print(hit.rank, hit.date, hit.title, hit.snippet)
 
-Everything a search, similar, show or stats call returns carries the
-fields of the JSON documents of `newsidx search --json` (and similar,
-show, stats): the same names, the same values, and to_dict() gives the
-document itself.  Highlights are [start, end) offsets in code points,
+Everything a search, similar, show, stats or trend call returns carries
+the fields of the JSON documents of `newsidx search --json` (and
+similar, show, stats, trend): the same names, the same values, and
+to_dict() gives the document itself.  Highlights are [start, end) offsets in code points,
 so that hit.snippet[start:end] is the matched text.
 
 Failures raise an exception of the status's class (a subclass of
