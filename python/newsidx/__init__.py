@@ -14,8 +14,9 @@
 Everything a search, similar, show, stats or trend call returns carries
 the fields of the JSON documents of `newsidx search --json` (and
 similar, show, stats, trend): the same names, the same values, and
-to_dict() gives the document itself.  Highlights are [start, end) offsets in code points,
-so that hit.snippet[start:end] is the matched text.
+to_dict() gives the document itself.  Highlights are [start, end)
+offsets in code points, so that hit.snippet[start:end] is the matched
+text.
 
 Failures raise an exception of the status's class (a subclass of
 NewsidxError, grouped by family: QueryError, IndexUnusable, Busy,

@@ -352,6 +352,23 @@ class Writing(unittest.TestCase):
             self.assertEqual(w["behind"], st.sequence - w["cursor"])
             self.assertGreater(w["behind"], 0)
 
+    def test_gazetteer_additions(self):
+        g = os.path.join(self.dir, "additions.txt")
+        with open(g, "w") as f:
+            f.write("org QWXZ Quokka Wildlife Exchange\n")
+        with newsidx.Index(self.path, create=True, gazetteer=g) as ix:
+            ix.add({"id": "q1", "title": "Quokka Wildlife Exchange opens",
+                    "body": "The Quokka Wildlife Exchange opened."})
+            res = ix.search("quokka", facets=["org"])
+            self.assertEqual([v["value"] for v in res.facets["org"]],
+                             ["QWXZ"])
+            self.assertIn("+local:", ix.stats().gazetteer["index"])
+        with open(g, "w") as f:
+            f.write("this is not a line\n")
+        with self.assertRaises(newsidx.InvalidArgument) as cm:
+            newsidx.Index(self.path, create=True, gazetteer=g)
+        self.assertIn("additions.txt:1:", str(cm.exception))
+
     def test_add_rejects_bad_articles(self):
         with newsidx.Index(self.path, create=True) as ix:
             with self.assertRaises(newsidx.Rejected) as cm:
