@@ -346,6 +346,9 @@ class Writing(unittest.TestCase):
             st = ix.stats()
             self.assertEqual(st.to_dict(), cli(self.path, "stats", "--json"))
             self.assertEqual([w["name"] for w in ix.watches()], ["cranes"])
+            self.assertEqual({"sequence": st.sequence,
+                              "watches": ix.watches()},
+                             cli(self.path, "watch", "list", "--json"))
             w = st.watches[0]
             self.assertEqual(w["query"], "crane")
             self.assertEqual(w["last_run"], "")
