@@ -11,11 +11,12 @@
         for hit in res.hits:
             print(hit.rank, hit.date, hit.title, hit.snippet)
 
-Everything a search, similar, show or stats call returns carries the
-fields of the JSON documents of `newsidx search --json` (and similar,
-show, stats): the same names, the same values, and to_dict() gives the
-document itself.  Highlights are [start, end) offsets in code points,
-so that hit.snippet[start:end] is the matched text.
+Everything a search, similar, show, stats or trend call returns carries
+the fields of the JSON documents of `newsidx search --json` (and
+similar, show, stats, trend): the same names, the same values, and
+to_dict() gives the document itself.  Highlights are [start, end)
+offsets in code points, so that hit.snippet[start:end] is the matched
+text.
 
 Failures raise an exception of the status's class (a subclass of
 NewsidxError, grouped by family: QueryError, IndexUnusable, Busy,
@@ -42,7 +43,7 @@ from typing import Any, Dict, List, Optional
 from . import _lib
 
 __all__ = [
-    "Index", "Results", "Hit", "Article", "Stats", "IndexStats",
+    "Index", "Results", "Hit", "Article", "Stats", "IndexStats", "Trend",
     "NewsidxError", "OutOfMemory", "InvalidArgument", "IOFailure",
     "IndexUnusable", "NoIndex", "Corrupt", "VersionMismatch", "Busy",
     "Locked", "Modified", "QueryError", "QuerySyntaxError", "TooManyTerms",
@@ -53,12 +54,12 @@ __all__ = [
 
 _c = _lib.load()
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 # The facets by the names of the JSON documents (and of search --facet).
-# The last four are the bits the library assigns to country, organisation,
-# person and topic facets; a library that does not count them yet
-# returns no values for them.
+# The last four (@since 0.4) count fields an article has several values
+# of: countries (ISO 3166-1 codes), organisations, people and topics;
+# each value comes with the label to display ("Japan" for "JP").
 FACETS = {
     "source": 0x01,
     "place": 0x02,
@@ -77,6 +78,14 @@ _SORTS = {
     "-date": _lib.SORT_NEWEST,
     "oldest": _lib.SORT_OLDEST,
     "date": _lib.SORT_OLDEST,
+    "indexed": _lib.SORT_INDEXED,
+}
+
+_BY = {
+    "day": _lib.BY_DAY,
+    "week": _lib.BY_WEEK,
+    "month": _lib.BY_MONTH,
+    "year": _lib.BY_YEAR,
 }
 
 _POSITIONS = {
@@ -283,7 +292,10 @@ class Hit(_Record):
 @dataclass
 class Results(_Record):
     """A page of results: the document of `newsidx search --json`.
-    facets maps each facet asked for to [{"value", "count"}...]."""
+    facets maps each facet asked for to [{"value", "label", "count"}...],
+    label being the name to display ("Japan" for the country "JP", else
+    the value itself).  A search with limit=0 counts only: the totals
+    and facets, no hits."""
     query: str
     total: int
     total_exact: bool
@@ -326,7 +338,12 @@ class Article(_Record):
 class Stats(_Record):
     """The index described: the document of `newsidx stats --json`.
     sources and months map a value to its count; failed lists
-    {"path", "reason"}."""
+    {"path", "reason"}; gazetteer is {"index", "current", "outdated"}:
+    the gazetteer version that tagged the articles ("" when none did),
+    the one the library would tag with now, and whether a rebuild
+    would tag them again; sequence is the index's last indexing
+    sequence; watches lists {"name", "query", "lang", "cursor",
+    "behind", "added", "last_run"} (see Index.watches())."""
     index: str
     articles: int
     terms: int
@@ -347,6 +364,31 @@ class Stats(_Record):
     sources: Dict[str, int]
     months: Dict[str, int]
     failed: List[Dict[str, str]]
+    gazetteer: Dict[str, Any]
+    sequence: int
+    watches: List[Dict[str, Any]]
+
+
+@dataclass
+class Trend(_Record):
+    """The counts of a query over time: the document of `newsidx trend
+    --json`.  periods names each period ("2024-03-07", "2024-W10",
+    "2024-03" or "2024"); series lists {"value" (None for the total),
+    "label" ("total" for it), "sum", "counts" (one per period)}, the
+    total first, then one per top value of the facet.  from_ and to are
+    what was asked for (None: the first and last match); to_dict()
+    names the first "from"."""
+    query: str
+    from_: Optional[str]
+    to: Optional[str]
+    by: str
+    facet: Optional[str]
+    periods: List[str]
+    series: List[Dict[str, Any]]
+
+    def to_dict(self) -> Dict[str, Any]:
+        d = super().to_dict()
+        return {("from" if k == "from_" else k): v for k, v in d.items()}
 
 
 @dataclass
@@ -405,11 +447,15 @@ class Index:
 
     lock_timeout: seconds a writer waits for another writer's lock (0:
     fail at once with Locked).  synonyms: a writer's synonym list file.
+    gazetteer: a writer's gazetteer additions file (the format of the
+    installed gazetteer.txt), kept by the index for later runs and
+    queries; a bad line raises InvalidArgument ("FILE:LINE: reason").
     """
 
     def __init__(self, path: str, create: bool = False,
                  writable: Optional[bool] = None, lock_timeout: float = 0.0,
-                 synonyms: Optional[str] = None):
+                 synonyms: Optional[str] = None,
+                 gazetteer: Optional[str] = None):
         self._lock = threading.Lock()
         self._db = None
         self.path = os.fspath(path)
@@ -418,7 +464,8 @@ class Index:
             _lib.OPEN_OPTIONS_VERSION,
             _lib.OPEN_WRITE if self.writable else _lib.OPEN_READ,
             float(lock_timeout), 0,
-            os.fsencode(synonyms) if synonyms is not None else None)
+            os.fsencode(synonyms) if synonyms is not None else None,
+            os.fsencode(gazetteer) if gazetteer is not None else None)
         db = _lib.db_p()
         st = _c.newsidx_db_open(ctypes.byref(db), os.fsencode(self.path),
                                 ctypes.byref(opts))
@@ -475,8 +522,10 @@ class Index:
         """Run a query of the query language (see newsidx(1)) and return
         a page of results.
 
-        Options, as `newsidx search` has them: limit (10), offset (0),
-        sort ("relevance", "newest" or "-date", "oldest" or "date"),
+        Options, as `newsidx search` has them: limit (10; 0 counts
+        only: the totals and facets, no hits), offset (0), sort
+        ("relevance", "newest" or "-date", "oldest" or "date",
+        "indexed": in the order indexed),
         facets (a list of FACETS names), snippets (True),
         snippet_words (30), relax (True), all_copies (False), lang,
         suggest (True), feedback (0 automatic, 1 always, -1 never),
@@ -529,10 +578,16 @@ class Index:
 
     def stats(self) -> Stats:
         """Describe the index: counts, size, schema, articles per source
-        and per month, the files that failed."""
+        and per month, the files that failed, the gazetteer, the last
+        indexing sequence and the watches."""
         with self._lock:
             p = ctypes.POINTER(_lib.Info)()
             self._check(_c.newsidx_db_info(self._handle(), ctypes.byref(p)))
+            try:
+                sequence, watches = self._watch_list()
+            except BaseException:
+                _c.newsidx_info_free(p)
+                raise
             try:
                 i = p.contents
                 failed = []
@@ -554,9 +609,99 @@ class Index:
                     files=i.files, failed_files=i.failed_files,
                     sources=dict(_counts(i.sources, i.nsources)),
                     months=dict(_counts(i.months, i.nmonths)),
-                    failed=failed)
+                    failed=failed,
+                    gazetteer={
+                        "index": _s(i.gazetteer),
+                        "current": _s(i.gazetteer_current),
+                        # Tagged with another version than now's.
+                        "outdated": bool(i.gazetteer) and
+                        i.gazetteer != i.gazetteer_current},
+                    sequence=sequence, watches=watches)
             finally:
                 _c.newsidx_info_free(p)
+
+    def watches(self) -> List[Dict[str, Any]]:
+        """The index's watches (standing queries, see `newsidx watch`),
+        by name, as `newsidx stats --json` lists them: {"name", "query",
+        "lang" ("" for English), "cursor" (the last indexing sequence
+        reported), "behind" (sequences indexed since), "added",
+        "last_run" ("" before the first)}."""
+        with self._lock:
+            return self._watch_list()[1]
+
+    def _watch_list(self):
+        """(the last indexing sequence, the watches); the lock is held."""
+        p = ctypes.POINTER(_lib.Watches)()
+        self._check(_c.newsidx_watch_list(ctypes.byref(p), self._handle()))
+        try:
+            w = p.contents
+            seq = w.sequence
+            out = []
+            for k in range(w.n):
+                x = w.v[k]
+                out.append({"name": _s(x.name), "query": _s(x.query),
+                            "lang": _s(x.lang), "cursor": x.cursor,
+                            "behind": seq - x.cursor if seq > x.cursor
+                            else 0,
+                            "added": _s(x.added),
+                            "last_run": _s(x.last_run)})
+            return seq, out
+        finally:
+            _c.newsidx_watches_free(p)
+
+    def trend(self, q: str, by: str = "month", facet: Optional[str] = None,
+              top: int = 5, from_: Optional[str] = None,
+              to: Optional[str] = None, lang: Optional[str] = None) -> Trend:
+        """Count the matches of a query (every word required) per
+        period, as `newsidx trend --json`: by "day", "week" (ISO),
+        "month" or "year"; periods without a match count 0.  facet (a
+        FACETS name but year and month) adds a series for each of its
+        top values with the most matches.  from_ and to ("YYYY",
+        "YYYY-MM" or "YYYY-MM-DD") bound the periods; None: those of
+        the first and last match.  Raises InvalidArgument for a bad
+        option or date, QuerySyntaxError."""
+        if by not in _BY:
+            raise InvalidArgument("bad by '%s' (%s)"
+                                  % (by, ", ".join(_BY)), 3)
+        to_opts = _lib.TrendOptions(**_lib.TREND_DEFAULTS)
+        to_opts.by = _BY[by]
+        if facet is not None:
+            if facet not in FACETS or facet in ("year", "month"):
+                raise InvalidArgument(
+                    "bad facet '%s' (%s)" % (facet, ", ".join(
+                        f for f in FACETS if f not in ("year", "month"))),
+                    3)
+            to_opts.facet = FACETS[facet]
+        to_opts.top = int(top)
+        if from_ is not None:
+            setattr(to_opts, "from", _text(from_, "from_"))
+        if to is not None:
+            to_opts.to = _text(to, "to")
+        if lang:
+            to_opts.lang = _text(lang, "lang")
+        with self._lock:
+            t = _lib.trend_p()
+            self._check(_c.newsidx_trend(ctypes.byref(t), self._handle(),
+                                         _text(q, "query"),
+                                         ctypes.byref(to_opts)))
+            try:
+                np = _c.newsidx_trend_periods(t)
+                periods = [_s(_c.newsidx_trend_period(t, i))
+                           for i in range(np)]
+                series = []
+                for k in range(_c.newsidx_trend_series(t)):
+                    series.append({
+                        "value": _s(_c.newsidx_trend_series_value(t, k))
+                        if k else None,
+                        "label": _s(_c.newsidx_trend_series_label(t, k))
+                        if k else "total",
+                        "sum": _c.newsidx_trend_sum(t, k),
+                        "counts": [_c.newsidx_trend_count(t, k, i)
+                                   for i in range(np)]})
+            finally:
+                _c.newsidx_trend_free(t)
+        return Trend(query=q, from_=from_, to=to, by=by, facet=facet,
+                     periods=periods, series=series)
 
     # -- writing --
 
@@ -715,8 +860,13 @@ class Index:
                     continue
                 p = ctypes.POINTER(_lib.Count)()
                 n = _c.newsidx_results_facet(r, bit, ctypes.byref(p))
-                facets[name] = [{"value": v, "count": c}
-                                for v, c in _counts(p, n)]
+                facets[name] = []
+                for k, (v, c) in enumerate(_counts(p, n)):
+                    label = _c.newsidx_results_facet_label(r, bit, k)
+                    facets[name].append(
+                        {"value": v,
+                         "label": _s(label) if label is not None else v,
+                         "count": c})
             sug = _c.newsidx_results_suggestion(r)
             return Results(
                 query=query, total=_c.newsidx_results_total(r),

@@ -34,9 +34,10 @@ c_void_p = ctypes.c_void_p
 POINTER = ctypes.POINTER
 
 # Option structure versions this module fills in (newsidx.h).
-OPEN_OPTIONS_VERSION = 1
+OPEN_OPTIONS_VERSION = 2
 INDEX_OPTIONS_VERSION = 5
-SEARCH_OPTIONS_VERSION = 2
+SEARCH_OPTIONS_VERSION = 3
+TREND_OPTIONS_VERSION = 1
 
 OPEN_READ = 0
 OPEN_WRITE = 1
@@ -44,10 +45,16 @@ OPEN_WRITE = 1
 SORT_RELEVANCE = 0
 SORT_NEWEST = 1
 SORT_OLDEST = 2
+SORT_INDEXED = 3
 
 POSITIONS_KEEP = 0
 POSITIONS_TABLE = 1
 POSITIONS_COMPACT = 2
+
+BY_DAY = 0
+BY_WEEK = 1
+BY_MONTH = 2
+BY_YEAR = 3
 
 REJECT_FN = ctypes.CFUNCTYPE(None, c_void_p, c_char_p, c_char_p)
 
@@ -59,6 +66,8 @@ class OpenOptions(ctypes.Structure):
         ("lock_timeout", c_double),
         ("any_schema", c_int),
         ("synonyms", c_char_p),
+        # Version 2:
+        ("gazetteer", c_char_p),
     ]
 
 
@@ -243,7 +252,56 @@ class Info(ctypes.Structure):
         ("deleted", c_size_t),
         ("retired_bytes", c_ulonglong),
         ("failed", POINTER(FailedFile)),
+        ("gazetteer", c_char_p),
+        ("gazetteer_current", c_char_p),
     ]
+
+
+class Watch(ctypes.Structure):
+    _fields_ = [
+        ("name", c_char_p),
+        ("query", c_char_p),
+        ("lang", c_char_p),
+        ("cursor", c_ulonglong),
+        ("added", c_char_p),
+        ("last_run", c_char_p),
+    ]
+
+
+class Watches(ctypes.Structure):
+    _fields_ = [
+        ("n", c_size_t),
+        ("v", POINTER(Watch)),
+        ("sequence", c_ulonglong),
+    ]
+
+
+class TrendOptions(ctypes.Structure):
+    _fields_ = [
+        ("version", c_int),
+        ("by", c_int),
+        ("facet", c_uint),
+        ("top", c_size_t),
+        ("from", c_char_p),
+        ("to", c_char_p),
+        ("lang", c_char_p),
+        ("terms", c_int),
+        ("max_terms", c_size_t),
+    ]
+
+
+# NEWSIDX_TREND_OPTIONS_INIT, field by field.
+TREND_DEFAULTS = {
+    "version": TREND_OPTIONS_VERSION,
+    "by": BY_MONTH,
+    "facet": 0,
+    "top": 5,
+    "from": None,
+    "to": None,
+    "lang": None,
+    "terms": 0,
+    "max_terms": 0,
+}
 
 
 # Every structure, by its C name, for the layout test.
@@ -257,10 +315,14 @@ STRUCTS = {
     "newsidx_article_t": Article,
     "newsidx_failed_file_t": FailedFile,
     "newsidx_info_t": Info,
+    "newsidx_watch_t": Watch,
+    "newsidx_watches_t": Watches,
+    "newsidx_trend_options_t": TrendOptions,
 }
 
 db_p = c_void_p
 results_p = c_void_p
+trend_p = c_void_p
 
 # name: (restype, argtypes)
 PROTOTYPES = {
@@ -300,11 +362,27 @@ PROTOTYPES = {
     "newsidx_db_delete_id": (c_int, [db_p, c_char_p]),
     "newsidx_db_delete_query": (c_int, [db_p, c_char_p,
                                         POINTER(c_size_t)]),
+    # @since 0.4:
+    "newsidx_results_facet_label": (c_char_p, [results_p, c_uint,
+                                               c_size_t]),
+    "newsidx_watch_list": (c_int, [POINTER(POINTER(Watches)), db_p]),
+    "newsidx_watches_free": (None, [POINTER(Watches)]),
+    "newsidx_trend": (c_int, [POINTER(trend_p), db_p, c_char_p,
+                              POINTER(TrendOptions)]),
+    "newsidx_trend_periods": (c_size_t, [trend_p]),
+    "newsidx_trend_period": (c_char_p, [trend_p, c_size_t]),
+    "newsidx_trend_series": (c_size_t, [trend_p]),
+    "newsidx_trend_series_value": (c_char_p, [trend_p, c_size_t]),
+    "newsidx_trend_series_label": (c_char_p, [trend_p, c_size_t]),
+    "newsidx_trend_count": (c_size_t, [trend_p, c_size_t, c_size_t]),
+    "newsidx_trend_sum": (c_size_t, [trend_p, c_size_t]),
+    "newsidx_trend_free": (None, [trend_p]),
 }
 
 # The oldest library whose structures match the declarations above:
-# the fields marked @since 0.3 are read.
-MIN_VERSION = (0, 3)
+# the fields and functions marked @since 0.4 are used (facet labels,
+# watches, trends, counts-only searches).
+MIN_VERSION = (0, 4)
 
 
 def _candidates():

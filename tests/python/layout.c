@@ -5,8 +5,9 @@
  *
  * Prints "size STRUCT N", "field STRUCT NAME OFFSET SIZE" for every
  * field, "version NAME N" for the option versions and "default FIELD
- * VALUE" for each field of NEWSIDX_SEARCH_OPTIONS_INIT (pointers as 0
- * or 1 for NULL or not).
+ * VALUE" for each field of NEWSIDX_SEARCH_OPTIONS_INIT and "trend_default
+ * FIELD VALUE" for each of NEWSIDX_TREND_OPTIONS_INIT (pointers as 0 or
+ * 1 for NULL or not).
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@ int main(void)
 	static const newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
 	static const newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
 	static const newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	static const newsidx_trend_options_t to = NEWSIDX_TREND_OPTIONS_INIT;
 
 	SIZE(newsidx_open_options_t);
 	FIELD(newsidx_open_options_t, version);
@@ -30,6 +32,7 @@ int main(void)
 	FIELD(newsidx_open_options_t, lock_timeout);
 	FIELD(newsidx_open_options_t, any_schema);
 	FIELD(newsidx_open_options_t, synonyms);
+	FIELD(newsidx_open_options_t, gazetteer);
 
 	SIZE(newsidx_index_stats_t);
 	FIELD(newsidx_index_stats_t, files);
@@ -162,6 +165,32 @@ int main(void)
 	FIELD(newsidx_info_t, deleted);
 	FIELD(newsidx_info_t, retired_bytes);
 	FIELD(newsidx_info_t, failed);
+	FIELD(newsidx_info_t, gazetteer);
+	FIELD(newsidx_info_t, gazetteer_current);
+
+	SIZE(newsidx_watch_t);
+	FIELD(newsidx_watch_t, name);
+	FIELD(newsidx_watch_t, query);
+	FIELD(newsidx_watch_t, lang);
+	FIELD(newsidx_watch_t, cursor);
+	FIELD(newsidx_watch_t, added);
+	FIELD(newsidx_watch_t, last_run);
+
+	SIZE(newsidx_watches_t);
+	FIELD(newsidx_watches_t, n);
+	FIELD(newsidx_watches_t, v);
+	FIELD(newsidx_watches_t, sequence);
+
+	SIZE(newsidx_trend_options_t);
+	FIELD(newsidx_trend_options_t, version);
+	FIELD(newsidx_trend_options_t, by);
+	FIELD(newsidx_trend_options_t, facet);
+	FIELD(newsidx_trend_options_t, top);
+	FIELD(newsidx_trend_options_t, from);
+	FIELD(newsidx_trend_options_t, to);
+	FIELD(newsidx_trend_options_t, lang);
+	FIELD(newsidx_trend_options_t, terms);
+	FIELD(newsidx_trend_options_t, max_terms);
 
 	printf("version OPEN_OPTIONS_VERSION %d\n", NEWSIDX_OPEN_OPTIONS_VERSION);
 	printf("version INDEX_OPTIONS_VERSION %d\n",
@@ -173,6 +202,13 @@ int main(void)
 	printf("version SORT_RELEVANCE %d\n", NEWSIDX_SORT_RELEVANCE);
 	printf("version SORT_NEWEST %d\n", NEWSIDX_SORT_NEWEST);
 	printf("version SORT_OLDEST %d\n", NEWSIDX_SORT_OLDEST);
+	printf("version SORT_INDEXED %d\n", NEWSIDX_SORT_INDEXED);
+	printf("version TREND_OPTIONS_VERSION %d\n",
+	       NEWSIDX_TREND_OPTIONS_VERSION);
+	printf("version BY_DAY %d\n", NEWSIDX_BY_DAY);
+	printf("version BY_WEEK %d\n", NEWSIDX_BY_WEEK);
+	printf("version BY_MONTH %d\n", NEWSIDX_BY_MONTH);
+	printf("version BY_YEAR %d\n", NEWSIDX_BY_YEAR);
 	printf("version POSITIONS_TABLE %d\n", NEWSIDX_POSITIONS_TABLE);
 	printf("version POSITIONS_COMPACT %d\n", NEWSIDX_POSITIONS_COMPACT);
 	printf("facet source %d\n", NEWSIDX_FACET_SOURCE);
@@ -180,6 +216,10 @@ int main(void)
 	printf("facet lang %d\n", NEWSIDX_FACET_LANG);
 	printf("facet year %d\n", NEWSIDX_FACET_YEAR);
 	printf("facet month %d\n", NEWSIDX_FACET_MONTH);
+	printf("facet country %d\n", NEWSIDX_FACET_COUNTRY);
+	printf("facet org %d\n", NEWSIDX_FACET_ORG);
+	printf("facet person %d\n", NEWSIDX_FACET_PERSON);
+	printf("facet topic %d\n", NEWSIDX_FACET_TOPIC);
 
 	printf("default version %d\n", so.version);
 	printf("default offset %zu\n", so.offset);
@@ -200,6 +240,16 @@ int main(void)
 	printf("default feedback %d\n", so.feedback);
 	printf("default exact_up_to %zu\n", so.exact_up_to);
 
+	printf("trend_default version %d\n", to.version);
+	printf("trend_default by %d\n", to.by);
+	printf("trend_default facet %u\n", to.facet);
+	printf("trend_default top %zu\n", to.top);
+	printf("trend_default from %d\n", to.from != NULL);
+	printf("trend_default to %d\n", to.to != NULL);
+	printf("trend_default lang %d\n", to.lang != NULL);
+	printf("trend_default terms %d\n", to.terms);
+	printf("trend_default max_terms %zu\n", to.max_terms);
+
 	/* The other two _INIT macros: the module relies on every field but
 	 * the version being zero or NULL, and on a reader by default. */
 	printf("zero index_options %d\n",
@@ -214,6 +264,7 @@ int main(void)
 		       io.n_exclude == 0);
 	printf("zero open_options %d\n",
 	       oo.mode == NEWSIDX_OPEN_READ && oo.lock_timeout == 0.0 &&
-		       oo.any_schema == 0 && oo.synonyms == NULL);
+		       oo.any_schema == 0 && oo.synonyms == NULL &&
+		       oo.gazetteer == NULL);
 	return 0;
 }

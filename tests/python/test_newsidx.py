@@ -70,6 +70,17 @@ class Layout(unittest.TestCase):
             else:
                 self.assertEqual(float(c), float(py), name)
 
+    def test_trend_defaults(self):
+        defaults = {ln[1]: ln[2] for ln in self.lines
+                    if ln[0] == "trend_default"}
+        self.assertEqual(set(defaults), set(_lib.TREND_DEFAULTS))
+        for name, c in defaults.items():
+            py = _lib.TREND_DEFAULTS[name]
+            if name in ("from", "to", "lang"):
+                self.assertEqual(int(c), py is not None, name)
+            else:
+                self.assertEqual(int(c), py, name)
+
     def test_other_defaults(self):
         zero = {ln[1]: ln[2] for ln in self.lines if ln[0] == "zero"}
         self.assertEqual(zero, {"index_options": "1", "open_options": "1"})
@@ -229,6 +240,49 @@ class Reading(Fixture):
         self.assertEqual(st.files, 3)
         self.assertEqual(st.sources.get("Fixture Wire"), 3)
 
+    def test_counts_only(self):
+        # limit=0: the totals and facets, no hits; labels as the CLI's.
+        res = self.ix.search("lighthouse", limit=0,
+                             facets=["source", "country", "topic"])
+        self.assertEqual(res.to_dict(),
+                         cli(self.path, "search", "--json", "--limit", "0",
+                             "--facet", "source,country,topic",
+                             "lighthouse"))
+        self.assertEqual(res.hits, [])
+        self.assertGreater(res.total, 3)
+        for name in ("source", "country", "topic"):
+            for v in res.facets[name]:
+                self.assertEqual(set(v), {"value", "label", "count"})
+                self.assertTrue(v["label"])
+
+    def test_stats_gazetteer(self):
+        st = self.ix.stats()
+        self.assertEqual(set(st.gazetteer), {"index", "current", "outdated"})
+        self.assertTrue(st.gazetteer["current"])
+        self.assertFalse(st.gazetteer["outdated"])
+        self.assertGreaterEqual(st.sequence, st.articles)
+        self.assertEqual(st.watches, self.ix.watches())
+
+    def test_trend(self):
+        tr = self.ix.trend("lighthouse")
+        self.assertEqual(tr.to_dict(),
+                         cli(self.path, "trend", "--json", "lighthouse"))
+        self.assertEqual(tr.series[0]["label"], "total")
+        self.assertEqual(tr.series[0]["sum"],
+                         self.ix.search("+lighthouse", limit=0).total)
+        tr = self.ix.trend("lighthouse", by="day", facet="country", top=3,
+                           from_="2020", to="2025")
+        self.assertEqual(tr.to_dict(),
+                         cli(self.path, "trend", "--json", "--by", "day",
+                             "--facet", "country", "--top", "3", "--from",
+                             "2020", "--to", "2025", "lighthouse"))
+        with self.assertRaises(newsidx.InvalidArgument):
+            self.ix.trend("lighthouse", by="fortnight")
+        with self.assertRaises(newsidx.InvalidArgument):
+            self.ix.trend("lighthouse", facet="month")
+        with self.assertRaises(newsidx.InvalidArgument):
+            self.ix.trend("lighthouse", from_="March")
+
     def test_read_only(self):
         with self.assertRaises(newsidx.ReadOnly) as cm:
             self.ix.add({"id": "x", "title": "t", "body": "b"})
@@ -279,6 +333,44 @@ class Writing(unittest.TestCase):
         # What was added is committed: a reader sees it.
         with newsidx.Index(self.path) as ro:
             self.assertEqual(ro.search("ferry").total, 1)
+
+    def test_watches_in_stats(self):
+        with newsidx.Index(self.path, create=True) as ix:
+            ix.add({"id": "w-1", "title": "Harbour crane", "body": "A crane."})
+        subprocess.run([PROGRAM, "--index", self.path, "watch", "add",
+                        "cranes", "crane"], check=True,
+                       stdout=subprocess.DEVNULL)
+        with newsidx.Index(self.path, create=True) as ix:
+            ix.add({"id": "w-2", "title": "Second crane", "body": "Cranes."})
+        with newsidx.Index(self.path) as ix:
+            st = ix.stats()
+            self.assertEqual(st.to_dict(), cli(self.path, "stats", "--json"))
+            self.assertEqual([w["name"] for w in ix.watches()], ["cranes"])
+            self.assertEqual({"sequence": st.sequence,
+                              "watches": ix.watches()},
+                             cli(self.path, "watch", "list", "--json"))
+            w = st.watches[0]
+            self.assertEqual(w["query"], "crane")
+            self.assertEqual(w["last_run"], "")
+            self.assertEqual(w["behind"], st.sequence - w["cursor"])
+            self.assertGreater(w["behind"], 0)
+
+    def test_gazetteer_additions(self):
+        g = os.path.join(self.dir, "additions.txt")
+        with open(g, "w") as f:
+            f.write("org QWXZ Quokka Wildlife Exchange\n")
+        with newsidx.Index(self.path, create=True, gazetteer=g) as ix:
+            ix.add({"id": "q1", "title": "Quokka Wildlife Exchange opens",
+                    "body": "The Quokka Wildlife Exchange opened."})
+            res = ix.search("quokka", facets=["org"])
+            self.assertEqual([v["value"] for v in res.facets["org"]],
+                             ["QWXZ"])
+            self.assertIn("+local:", ix.stats().gazetteer["index"])
+        with open(g, "w") as f:
+            f.write("this is not a line\n")
+        with self.assertRaises(newsidx.InvalidArgument) as cm:
+            newsidx.Index(self.path, create=True, gazetteer=g)
+        self.assertIn("additions.txt:1:", str(cm.exception))
 
     def test_add_rejects_bad_articles(self):
         with newsidx.Index(self.path, create=True) as ix:
