@@ -22,7 +22,10 @@ ${CC:-cc} -I"$top_srcdir/include" -o "$T/layout" \
 
 # A sanitizer build's library needs its runtime loaded first, and the
 # interpreter's own allocations, never freed at exit, are not ours.
-if ldd "$lib" | grep -q libasan; then
+# (gcc links a shared library's ASan runtime into the program, not the
+# library: the library then only has undefined __asan_ symbols.)
+if ldd "$lib" | grep -q libasan ||
+	nm -D --undefined-only "$lib" 2>/dev/null | grep -q ' __asan_'; then
 	pre=$(${CC:-cc} -print-file-name=libasan.so)
 	ldd "$lib" | grep -q libubsan &&
 		pre="$pre $(${CC:-cc} -print-file-name=libubsan.so)"
