@@ -64,6 +64,27 @@ done
 expect_eq "$(jq -r '.facets.person[] | select(.value == "s. jaishankar") |
 	.label' "$T/facet.json")" "S. Jaishankar" "a person's display name"
 
+# A plain word that names a country also finds the articles tagged
+# with it that lack the word, below those that have it.
+mkdir -p "$T/alias"
+cat >"$T/alias/a.jsonl" <<'JSON'
+{"id":"al-tokyo","title":"Cabinet approves budget","body":"TOKYO, May 2 (Wire) - The cabinet approved a record budget on Tuesday, Tokyo officials said, with more spending on defence and child care.","date":"2024-05-02"}
+{"id":"al-word","title":"Japan exports rise","body":"Exports from Japan rose for a third month as car shipments to Europe recovered, customs data showed.","date":"2024-05-03"}
+{"id":"al-f1","title":"Rain in Lagos","body":"LAGOS, May 5 (Wire) - Heavy rain flooded roads in Nigeria's largest city.","date":"2024-05-05"}
+{"id":"al-f2","title":"Wheat prices","body":"CHICAGO, May 6 (Wire) - Wheat futures fell on forecasts of a large American harvest.","date":"2024-05-06"}
+{"id":"al-f3","title":"Copper output","body":"SANTIAGO, May 7 (Wire) - Chile's copper output rose as a new mine opened.","date":"2024-05-07"}
+{"id":"al-none","title":"Lima fishing season","body":"LIMA, May 4 (Wire) - Peru opened the anchovy fishing season early after surveys found large stocks off the coast.","date":"2024-05-04"}
+JSON
+"$NEWSIDX" --index "$T/aidx" index "$T/alias" >/dev/null 2>&1
+aq() { "$NEWSIDX" --index "$T/aidx" search --json --limit 50 "$@" |
+	jq -r '[.hits[].id] | join(",")'; }
+expect_eq "$(aq 'country:JP' | tr , '\n' | sort | paste -sd, -)" \
+	"al-tokyo,al-word" "the Tokyo story is tagged JP"
+expect_eq "$(aq japan)" "al-word,al-tokyo" \
+	"japan: the word first, then the story tagged JP"
+expect_eq "$(aq japanese)" "al-word,al-tokyo" "japanese likewise"
+expect_eq "$(aq '"japan"')" "al-word" "a quoted word is the word only"
+
 # A user's additions: a new country name, organisation and person; a
 # second run without --gazetteer keeps them (the index holds them).
 run --index "$IDX" index --gazetteer "$GEO/additions.txt" "$GEO/amberland.jsonl"

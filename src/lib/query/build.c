@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -536,6 +537,78 @@ static void highlight_words(struct builder *b, const struct qtoks *tk,
  * parts or as the joined form, so "high-speed", "high speed" and
  * "highspeed" in a document all match "high-speed" in a query.
  */
+/*
+ * A word that names a country ("japan", "japanese", "nippon", "日本")
+ * also finds the articles tagged with that country (country:JP) that
+ * lack the word, below those that have it: they score COUNTRY_SHARE of
+ * the tag's idf, about half of what one occurrence of the word gives,
+ * and an article with the word keeps the word's own weight (the larger
+ * of the two).  Only in an index that holds country tags.
+ */
+#define COUNTRY_SHARE 0.5
+
+static int any_term(void *ctx, const char *term, size_t len, unsigned count)
+{
+	(void)term;
+	(void)len;
+	(void)count;
+	*(int *)ctx = 1;
+	return 1; /* one is enough */
+}
+
+static xapc_query_t *country_alias(struct builder *b, const struct qtok *t,
+				   xapc_query_t *q)
+{
+	const struct newsidx_gaz *g;
+	struct newsidx_geo_hit hit;
+	char term[8];
+	xapc_query_t *sub[2], *alias, *both;
+	xapc_doccount_t n = 0;
+	unsigned tf;
+	double idf;
+	int tagged = 0;
+
+	if (b->tags_known == 0) {
+		xapc_db_allterms(b->db->x, NEWSIDX_PREFIX_COUNTRY, any_term,
+				 &tagged);
+		b->tags_known = tagged ? 1 : -1;
+	}
+	if (b->tags_known < 0)
+		return q;
+	g = newsidx_db__gazetteer(b->db);
+	if (!g || !newsidx_gaz__lookup(g, t->text, t->len, &hit))
+		return q;
+	if ((hit.kind != NEWSIDX_GEO_COUNTRY &&
+	     hit.kind != NEWSIDX_GEO_DEMONYM &&
+	     hit.kind != NEWSIDX_GEO_ALIAS) ||
+	    !hit.code || strlen(hit.code) != 2)
+		return q;
+	snprintf(term, sizeof(term), NEWSIDX_PREFIX_COUNTRY "%s", hit.code);
+	tf = term_freq(b, term, strlen(term));
+	if (tf == 0 || xapc_db_doccount(b->db->x, &n) != XAPC_OK || n <= tf)
+		return q;
+	idf = log(((double)n - tf + 0.5) / (tf + 0.5));
+	if (idf <= 0)
+		return q;
+	sub[0] = xapc_query_fixed_weight(COUNTRY_SHARE * idf);
+	sub[1] = xapc_query_term(term, strlen(term), 1, 0);
+	alias = sub[0] && sub[1]
+			? xapc_query_combine(XAPC_OP_FILTER, sub, 2, 0)
+			: NULL;
+	xapc_query_free(sub[0]);
+	xapc_query_free(sub[1]);
+	if (!alias) {
+		xapc_query_free(q);
+		return newsidx_build__nomem(b);
+	}
+	sub[0] = q;
+	sub[1] = alias;
+	both = xapc_query_combine(XAPC_OP_MAX, sub, 2, 0);
+	xapc_query_free(q);
+	xapc_query_free(alias);
+	return both ? both : newsidx_build__nomem(b);
+}
+
 /* 1 when one of the phrase's words has a stem, in b->an's language,
  * that no article has. */
 static int phrase_missing(struct builder *b, const char *prefix,
@@ -722,6 +795,9 @@ static xapc_query_t *text_query(struct builder *b, const char *prefix,
 		if (key)
 			q = add_synonyms(b, prefix, key, q);
 		free(key);
+		if (q && b->plain_word && np == 1 && !has_joined &&
+		    *prefix == '\0')
+			q = country_alias(b, &tk.t[0], q);
 	}
 	free(tk.t);
 	return q;
@@ -845,6 +921,7 @@ static xapc_query_t *leaf_query(struct builder *b,
 {
 	const struct newsidx_field *f = newsidx_schema__field(n->field);
 	const char *prefix = "";
+	xapc_query_t *q;
 
 	*filter = 0;
 	*stopword = 0;
@@ -859,12 +936,14 @@ static xapc_query_t *leaf_query(struct builder *b,
 	if (f && f->kind == NEWSIDX_FIELD_TEXT)
 		prefix = f->prefix;
 	if (n->wildcard) {
-		xapc_query_t *q = wildcard_query(b, prefix, n->text);
-
+		q = wildcard_query(b, prefix, n->text);
 		if (q || b->st)
 			return q;
 	}
-	return text_query(b, prefix, n->text, stopword);
+	b->plain_word = n->type == NEWSIDX_Q_WORD && !n->required && !f;
+	q = text_query(b, prefix, n->text, stopword);
+	b->plain_word = 0;
+	return q;
 }
 
 /* NEAR: the terms of each word or phrase, within window words. */

@@ -84,6 +84,9 @@ struct builder {
 	char xl_code[XLANG_MAX][24];
 	size_t nxl;
 	char lang[24]; /* the query's language: its "L" term's code */
+	int plain_word; /* the text being built is a word as typed */
+	int tags_known; /* 0: not looked; 1: the index has country tags;
+			   -1: it has none (build.c, country_alias) */
 	struct newsidx_stemset *stems;
 	/* The title forms of the scored words, for the title boost. */
 	xapc_query_t **title;
