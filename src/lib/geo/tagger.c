@@ -568,10 +568,16 @@ newsidx_status_t newsidx_tagger__finish(struct newsidx_tagger *t,
 		if (t->sc[i].place)
 			t->out_p[np++] = t->sc[i].cc;
 	}
-	qsort(t->out_c, nc, sizeof(t->out_c[0]), cmp_str);
-	qsort(t->out_p, np, sizeof(t->out_p[0]), cmp_str);
-	qsort(t->orgs.v, t->orgs.n, sizeof(t->orgs.v[0]), cmp_str);
-	qsort(t->persons.v, t->persons.n, sizeof(t->persons.v[0]), cmp_str);
+	/* (qsort must not see a NULL array, even an empty one.) */
+	if (nc)
+		qsort(t->out_c, nc, sizeof(t->out_c[0]), cmp_str);
+	if (np)
+		qsort(t->out_p, np, sizeof(t->out_p[0]), cmp_str);
+	if (t->orgs.n)
+		qsort(t->orgs.v, t->orgs.n, sizeof(t->orgs.v[0]), cmp_str);
+	if (t->persons.n)
+		qsort(t->persons.v, t->persons.n, sizeof(t->persons.v[0]),
+		      cmp_str);
 	out->place = t->place;
 	out->countries = t->out_c;
 	out->ncountries = nc;

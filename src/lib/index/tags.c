@@ -98,7 +98,8 @@ static int set_topics(struct prep *p, const char *topics)
 		if (o != start)
 			v[n++] = start;
 	}
-	qsort(v, n, sizeof(v[0]), cmp_str);
+	if (n)
+		qsort(v, n, sizeof(v[0]), cmp_str);
 	for (i = 0; i < n; i++)
 		if (!k || strcmp(v[k - 1], v[i]) != 0)
 			v[k++] = v[i];

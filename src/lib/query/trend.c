@@ -389,14 +389,16 @@ static newsidx_status_t top_values(struct newsidx_db *db, newsidx_trend_t *t,
 		vs[i].count = c;
 	}
 	/* Sum the periods of each value: sort by value, then merge. */
-	qsort(vs, n, sizeof(*vs), cmp_vkey);
+	if (n)
+		qsort(vs, n, sizeof(*vs), cmp_vkey);
 	for (i = 0; i < n; i++) {
 		if (k && cmp_vkey(&vs[k - 1], &vs[i]) == 0)
 			vs[k - 1].count += vs[i].count;
 		else
 			vs[k++] = vs[i];
 	}
-	qsort(vs, k, sizeof(*vs), cmp_vsum);
+	if (k)
+		qsort(vs, k, sizeof(*vs), cmp_vsum);
 	for (i = 0; i < k && i < top; i++)
 		if (add_series(db, t, facet, vs[i].v, vs[i].len)) {
 			free(vs);
@@ -763,7 +765,7 @@ static newsidx_status_t word_cands(struct newsidx_db *db,
 		newsidx_docwords__each(db, tl, doc, take_stem, &s);
 		xapc_doc_free(doc);
 	}
-	if (!s.nomem)
+	if (!s.nomem && s.n)
 		qsort(s.w, s.n, sizeof(*s.w), cmp_strp);
 	for (i = 0; !s.nomem && i < s.n; i = j) {
 		xapc_doccount_t df = 0;
@@ -874,7 +876,8 @@ static newsidx_status_t keep_terms(struct newsidx_db *db, newsidx_trend_t *t,
 {
 	size_t i, run = 0;
 
-	qsort(cs->c, cs->n, sizeof(*cs->c), cmp_cand);
+	if (cs->n)
+		qsort(cs->c, cs->n, sizeof(*cs->c), cmp_cand);
 	t->terms = calloc(cs->n + 1, sizeof(*t->terms));
 	t->strings = calloc(2 * cs->n + 1, sizeof(char *));
 	if (!t->terms || !t->strings)
