@@ -268,7 +268,7 @@ typedef struct newsidx_index_stats {
 typedef int (*newsidx_progress_fn)(void *ctx,
 				   const newsidx_index_stats_t *stats);
 
-#define NEWSIDX_INDEX_OPTIONS_VERSION 5
+#define NEWSIDX_INDEX_OPTIONS_VERSION 6
 
 /* Where an index keeps word positions (newsidx_index_options.positions). */
 #define NEWSIDX_POSITIONS_KEEP 0    /* the index's own; a new one: TABLE */
@@ -341,9 +341,18 @@ typedef struct newsidx_index_options {
 				       directory, besides each directory's
 				       .newsidxignore */
 	size_t n_exclude;
+	/* Version 6 (@since 0.4): */
+	int no_tags;               /* nonzero: find no countries,
+				      organisations or people in the
+				      articles of this run (no country:,
+				      org: or person: terms or facet
+				      values; place: and topic: stay);
+				      for measuring the tagger's cost and
+				      for archives that need no geography.
+				      newsidx_rebuild() tags them again */
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, 0 }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, 0, 0 }
 
 /*
  * Index a file, or every file under a directory recursively (in name

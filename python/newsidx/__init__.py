@@ -735,7 +735,7 @@ class Index:
         `newsidx index` does.  paths: one path or a list.
 
         Options: source, lang, encoding, include and exclude (lists of
-        gitignore patterns), force, retry_failed, no_delete,
+        gitignore patterns), force, retry_failed, no_delete, no_tags,
         max_delete_share, max_delete, max_article_bytes, batch_size,
         jobs, shards, positions ("table" or "compact", for an empty
         index), on_reject (a callable(where, reason); when given,
@@ -909,7 +909,7 @@ def _index_options(options, keep) -> _lib.IndexOptions:
                 raise InvalidArgument(
                     "bad positions '%s' (table, compact)" % v, 3)
             io.positions = _POSITIONS[v]
-        elif k in ("no_delete", "retry_failed", "force"):
+        elif k in ("no_delete", "retry_failed", "force", "no_tags"):
             setattr(io, k, 1 if v else 0)
         elif k in ("max_article_bytes", "batch_size", "jobs", "shards",
                    "max_delete_share", "max_delete"):

@@ -35,7 +35,7 @@ POINTER = ctypes.POINTER
 
 # Option structure versions this module fills in (newsidx.h).
 OPEN_OPTIONS_VERSION = 2
-INDEX_OPTIONS_VERSION = 5
+INDEX_OPTIONS_VERSION = 6
 SEARCH_OPTIONS_VERSION = 3
 TREND_OPTIONS_VERSION = 1
 
@@ -120,6 +120,7 @@ class IndexOptions(ctypes.Structure):
         ("n_include", c_size_t),
         ("exclude", POINTER(c_char_p)),
         ("n_exclude", c_size_t),
+        ("no_tags", c_int),
     ]
 
 

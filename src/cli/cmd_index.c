@@ -204,6 +204,7 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "no-compact", no_argument, NULL, 'C' },
 		{ "lean", no_argument, NULL, 'L' },
 		{ "no-lean", no_argument, NULL, 'N' },
+		{ "no-tags", no_argument, NULL, 'U' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -313,6 +314,9 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 			break;
 		case 'N':
 			a->io.positions = NEWSIDX_POSITIONS_TABLE;
+			break;
+		case 'U':
+			a->io.no_tags = 1;
 			break;
 		case 'J':
 			if (cli_parse_size(optarg, &n) || n == 0 || n > 256)

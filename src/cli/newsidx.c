@@ -109,6 +109,8 @@ const char cli_usage_index[] =
 	"                           common words\n"
 	"  --no-lean                a new index gets a position table (the\n"
 	"                           default)\n"
+	"  --no-tags                find no countries, organisations or\n"
+	"                           people in this run's articles\n"
 	"  --synonyms FILE          the synonym list to load (default: the\n"
 	"                           shipped one, or $NEWSIDX_SYNONYMS)\n"
 	"  --gazetteer FILE         names to add to or override in the\n"

@@ -122,4 +122,27 @@ expect_out "^gazetteer:    1+iso" "stats shows the gazetteer version"
 run --index "$IDX" stats --json
 expect_out '"gazetteer"' "stats --json has the gazetteer"
 
+# --no-tags: the same articles, no countries, organisations or people;
+# the dateline place and the topics stay.
+BARE="$T/bare"
+run --index "$BARE" index --no-tags "$CORPUS" "$GEO/baltic.xml"
+expect_rc 0 "index --no-tags"
+bq() { "$NEWSIDX" --index "$BARE" search --json --limit 500 "$@"; }
+expect_eq "$(bq country:JP | jq .total)" 0 "--no-tags: no country terms"
+expect_eq "$(bq 'person:"s. jaishankar"' | jq .total)" 0 \
+	"--no-tags: no person terms"
+expect_eq "$(bq --limit 0 --facet country japan | jq '.facets.country | length')" \
+	0 "--no-tags: no country facet values"
+expect_eq "$(bq japan | jq .total)" "$(q japan | jq .total)" \
+	"--no-tags: the words are all there"
+case $(bq place:vilnius | jq -r '.hits[].id') in
+*baltic-1*) ok ;;
+*) fail "--no-tags: place:vilnius still finds the Vilnius story" ;;
+esac
+# A rebuild tags them again.
+run --index "$BARE" rebuild
+expect_rc 0 "rebuild an untagged index"
+expect_eq "$(bq country:JP | jq -r '.hits[].id' | sort | tr '\n' ' ')" \
+	"$jp" "rebuild: tagged again"
+
 finish

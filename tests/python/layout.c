@@ -76,6 +76,7 @@ int main(void)
 	FIELD(newsidx_index_options_t, n_include);
 	FIELD(newsidx_index_options_t, exclude);
 	FIELD(newsidx_index_options_t, n_exclude);
+	FIELD(newsidx_index_options_t, no_tags);
 
 	SIZE(newsidx_count_t);
 	FIELD(newsidx_count_t, value);
@@ -261,7 +262,7 @@ int main(void)
 		       io.max_delete_share == 0 && io.max_delete == 0 &&
 		       io.encoding == NULL && io.include == NULL &&
 		       io.n_include == 0 && io.exclude == NULL &&
-		       io.n_exclude == 0);
+		       io.n_exclude == 0 && io.no_tags == 0);
 	printf("zero open_options %d\n",
 	       oo.mode == NEWSIDX_OPEN_READ && oo.lock_timeout == 0.0 &&
 		       oo.any_schema == 0 && oo.synonyms == NULL &&

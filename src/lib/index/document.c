@@ -145,7 +145,9 @@ static int add_text_token(void *ctx, const struct newsidx_token *tok)
 
 	if (!p->title && !(tok->flags & NEWSIDX_TOK_JOINED))
 		newsidx_dedup__add(&p->mh, tok->text, tok->len);
-	newsidx_tagger__token(p->tagger, tok, p->raw, p->raw_len, !p->title);
+	if (p->tagging)
+		newsidx_tagger__token(p->tagger, tok, p->raw, p->raw_len,
+				      !p->title);
 	/* The first words of a long article give its vocabulary; the
 	 * bound keeps the per-article table sparse. */
 	if (p->spell_count++ < NEWSIDX_SPELL_SLOTS / 2)
@@ -266,6 +268,7 @@ newsidx_status_t newsidx_prep__init(struct prep *p, const struct writer *w)
 	p->packer = w->packer;
 	p->binary_bands = w->binary_bands;
 	p->gaz = newsidx_db__gazetteer(w->db);
+	p->tagging = !(w->opts->version >= 6 && w->opts->no_tags);
 	if (!p->gaz || newsidx_tagger__new(&p->tagger, p->gaz))
 		return NEWSIDX_NOMEM;
 	return newsidx_analyzer__new(&p->an_en, "en");
@@ -337,7 +340,8 @@ static int add_text(struct prep *p, const struct newsidx_article *a,
 	int x;
 
 	p->title = 1;
-	newsidx_tagger__start(p->tagger, a->place);
+	if (p->tagging)
+		newsidx_tagger__start(p->tagger, a->place);
 	if (a->title) {
 		p->raw = a->title;
 		p->raw_len = strlen(a->title);

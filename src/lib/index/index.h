@@ -111,6 +111,7 @@ struct prep {
 	struct newsidx_buf pack;    /* the packed record */
 	/* Geo tagging (tags.c): the tagger is fed every token. */
 	struct newsidx_tagger *tagger;
+	int tagging; /* 0: --no-tags, the tagger is never fed */
 	const struct newsidx_gaz *gaz; /* the handle's, borrowed */
 	const char *raw;            /* the text being tokenized */
 	size_t raw_len;

@@ -114,7 +114,9 @@ int newsidx_document__add_tags(struct prep *p, const struct newsidx_article *a)
 	size_t i;
 	int x;
 
-	if (newsidx_tagger__finish(p->tagger, &t))
+	if (!p->tagging)
+		memset(&t, 0, sizeof(t));
+	else if (newsidx_tagger__finish(p->tagger, &t))
 		return p->xst = XAPC_ERR_NOMEM;
 	/* place: the dateline's words as given, and its country's name
 	 * (place:lithuania finds Vilnius). */
