@@ -217,16 +217,25 @@ runs() {
 	wc -l <"$T/runs"
 }
 
+# A check whose retries all met a commit says so and exits 75, as
+# documented; on a slow machine (a sanitizer build under load) that can
+# happen, but most checks must get through, and none may call the index
+# damaged.
 n=0
+passed=0
 start=$(runs)
 while [ "$n" -lt 40 ] || [ "$(runs)" -lt $((start + 2)) ]; do
 	run --index "$BUSY" check
-	if [ "$rc" -ne 0 ]; then
-		fail "check $n while a writer commits: exit $rc: $(head -c 300 "$T/out") $(head -c 300 "$T/err")"
-	fi
+	case $rc in
+	0) passed=$((passed + 1)) ;;
+	75) grep -q "check again when it is idle" "$T/err" ||
+		fail "check $n while a writer commits: exit 75 without saying why: $(head -c 300 "$T/err")" ;;
+	*) fail "check $n while a writer commits: exit $rc: $(head -c 300 "$T/out") $(head -c 300 "$T/err")" ;;
+	esac
 	n=$((n + 1))
 done
-ok
+[ "$passed" -ge $((n / 2)) ] && ok ||
+	fail "only $passed of $n checks got through a writer's commits"
 n=0
 start=$(runs)
 while [ "$n" -lt 300 ] || [ "$(runs)" -lt $((start + 2)) ]; do
