@@ -475,7 +475,7 @@ newsidx_index_clear_filters(newsidx_db_t *db, const char *path);
  * articles indexed before 0.4 have none and come first.  @since 0.4 */
 #define NEWSIDX_SORT_INDEXED 3
 
-#define NEWSIDX_SEARCH_OPTIONS_VERSION 3
+#define NEWSIDX_SEARCH_OPTIONS_VERSION 4
 
 /* A value and how many articles have it. */
 typedef struct newsidx_count {
@@ -547,12 +547,23 @@ typedef struct newsidx_search_options {
 				   (newsidx_results_total_exact());
 				   0: NEWSIDX_EXACT_UP_TO; SIZE_MAX:
 				   always exact */
+	/* Version 4 (@since 0.4): */
+	double time_limit;      /* seconds; 0: none.  A search that has
+				   spent this long examining matches stops
+				   examining those its page does not need:
+				   the total and the facet counts then come
+				   from the articles examined (the total
+				   an estimate, newsidx_results_total_exact()
+				   0), and newsidx_results_time_limited()
+				   says so.  The page's hits are ranked in
+				   full whatever the limit.  Negative:
+				   NEWSIDX_INVALID_ARGUMENT */
 } newsidx_search_options_t;
 
 /* The default of newsidx_search_options.exact_up_to. */
 #define NEWSIDX_EXACT_UP_TO 1000
 
-#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0, 0, 0 }
+#define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0, 0, 0, 0.0 }
 
 /* One search hit.  All pointers are owned by the results object. */
 typedef struct newsidx_hit {
@@ -658,6 +669,11 @@ newsidx_results_hit(const newsidx_results_t *r, size_t i);
  * for two plain words or more @since 0.3; for four words or more
  * before).  @since 0.1 */
 NEWSIDX_API int newsidx_results_relaxed(const newsidx_results_t *r);
+
+/* Nonzero when the search reached newsidx_search_options.time_limit:
+ * its total and facet counts cover the articles examined until then.
+ * @since 0.4 */
+NEWSIDX_API int newsidx_results_time_limited(const newsidx_results_t *r);
 
 /*
  * The counts of one facet (a single NEWSIDX_FACET_* bit) over every

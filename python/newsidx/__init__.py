@@ -305,6 +305,7 @@ class Results(_Record):
     limit: int
     relaxed: bool
     suggestion: Optional[str]
+    time_limited: bool
     facets: Dict[str, List[Dict[str, Any]]]
     hits: List[Hit]
 
@@ -530,7 +531,9 @@ class Index:
         snippet_words (30), relax (True), all_copies (False), lang,
         suggest (True), feedback (0 automatic, 1 always, -1 never),
         recent_halflife, recent_weight, title_weight, bm25_k1, bm25_b,
-        exact_up_to.
+        exact_up_to, time_limit (seconds; 0 none: past it, the total
+        and facet counts cover the articles examined, and the results'
+        time_limited is True).
 
         Raises QuerySyntaxError (the message shows where), TooManyTerms,
         and the other statuses of newsidx_search()."""
@@ -876,6 +879,7 @@ class Index:
                 offset=so.offset, limit=so.limit,
                 relaxed=bool(_c.newsidx_results_relaxed(r)),
                 suggestion=sug.decode("utf-8", "replace") if sug else None,
+                time_limited=bool(_c.newsidx_results_time_limited(r)),
                 facets=facets, hits=hits)
         finally:
             _c.newsidx_results_free(r)

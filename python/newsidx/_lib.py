@@ -36,7 +36,7 @@ POINTER = ctypes.POINTER
 # Option structure versions this module fills in (newsidx.h).
 OPEN_OPTIONS_VERSION = 2
 INDEX_OPTIONS_VERSION = 6
-SEARCH_OPTIONS_VERSION = 3
+SEARCH_OPTIONS_VERSION = 4
 TREND_OPTIONS_VERSION = 1
 
 OPEN_READ = 0
@@ -148,6 +148,7 @@ class SearchOptions(ctypes.Structure):
         ("title_weight", c_double),
         ("feedback", c_int),
         ("exact_up_to", c_size_t),
+        ("time_limit", c_double),
     ]
 
 
@@ -171,6 +172,7 @@ SEARCH_DEFAULTS = {
     "title_weight": 0.0,
     "feedback": 0,
     "exact_up_to": 0,
+    "time_limit": 0.0,
 }
 
 # NEWSIDX_INDEX_OPTIONS_INIT: everything zero or NULL but the version.
@@ -351,6 +353,7 @@ PROTOTYPES = {
     "newsidx_results_count": (c_size_t, [results_p]),
     "newsidx_results_hit": (POINTER(Hit), [results_p, c_size_t]),
     "newsidx_results_relaxed": (c_int, [results_p]),
+    "newsidx_results_time_limited": (c_int, [results_p]),
     "newsidx_results_facet": (c_size_t, [results_p, c_uint,
                                          POINTER(POINTER(Count))]),
     "newsidx_results_suggestion": (c_char_p, [results_p]),

@@ -115,6 +115,8 @@ struct cli_api_limits {
 	size_t max_query_bytes; /* of the query, its filters added */
 	size_t max_limit;       /* hits in a page */
 	size_t max_offset;      /* hits skipped */
+	double search_time;     /* seconds a search examines matches;
+				   0: no limit */
 };
 
 /* One decoded query-string parameter; value is NULL for "?key". */

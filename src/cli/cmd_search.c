@@ -105,6 +105,10 @@ static void print_text(const newsidx_results_t *r, const char *what,
 	else
 		printf("%s%zu article%s match%s\n", exact ? "" : "about ",
 		       total, total == 1 ? "" : "s", total == 1 ? "es" : "");
+	if (newsidx_results_time_limited(r))
+		printf("(the time limit of %g s was reached: counts cover "
+		       "the articles examined by then)\n",
+		       a->so.time_limit);
 	for (k = 0; k < cli_nfacets; k++) {
 		const newsidx_count_t *c;
 		size_t n = newsidx_results_facet(r, cli_facets[k].bit, &c);
@@ -251,6 +255,7 @@ static const struct option search_opts[] = {
 	{ "feedback", no_argument, NULL, 'F' },
 	{ "no-feedback", no_argument, NULL, 'N' },
 	{ "all-words", no_argument, NULL, 'W' },
+	{ "time-limit", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -295,6 +300,13 @@ static int search_option(int c, const char *optarg, struct search_args *a)
 		break;
 	case 'I':
 		a->format = IDS;
+		break;
+	case 'T':
+		if (cli_parse_seconds(optarg, &so->time_limit) ||
+		    so->time_limit > 3600)
+			return cli_usage_error("bad --time-limit '%s' (0 to "
+					       "3600 seconds)",
+					       optarg);
 		break;
 	case 'S':
 		so->snippets = 0;

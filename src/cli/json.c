@@ -101,6 +101,9 @@ json_t *cli_results_json(const newsidx_results_t *r, const char *query,
 				   json_boolean(newsidx_results_relaxed(r)));
 	err |= json_object_set_new(doc, "suggestion",
 				   sug ? json_string(sug) : json_null());
+	err |= json_object_set_new(
+		doc, "time_limited",
+		json_boolean(newsidx_results_time_limited(r)));
 	for (k = 0; !err && k < cli_nfacets; k++) {
 		const newsidx_count_t *c;
 		size_t n = newsidx_results_facet(r, cli_facets[k].bit, &c);

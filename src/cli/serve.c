@@ -766,6 +766,7 @@ static int parse_options(int argc, char **argv, struct server *s,
 		{ "max-limit", required_argument, NULL, 'l' },
 		{ "max-offset", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "search-time", required_argument, NULL, 'Q' },
 		{ "cors", required_argument, NULL, 'C' },
 		{ "log-json", no_argument, NULL, 'j' },
 		{ "web-root", required_argument, NULL, 'W' },
@@ -813,6 +814,13 @@ static int parse_options(int argc, char **argv, struct server *s,
 		case 'o':
 			rc = count_opt("max-offset", optarg, 0, 10000000,
 				       &s->lim.max_offset);
+			break;
+		case 'Q':
+			if (cli_parse_seconds(optarg, &s->lim.search_time) ||
+			    s->lim.search_time > 3600)
+				rc = cli_usage_error("bad --search-time '%s' "
+						     "(0 to 3600 seconds)",
+						     optarg);
 			break;
 		case 'T':
 			if (cli_parse_seconds(optarg, &s->timeout) ||
@@ -965,6 +973,7 @@ int cmd_serve(int argc, char **argv)
 	s.lim.max_query_bytes = 8192;
 	s.lim.max_limit = 100;
 	s.lim.max_offset = 10000;
+	s.lim.search_time = 5;
 	s.timeout = 10;
 	s.max_post_bytes = (size_t)8 << 20;
 	rc = parse_options(argc, argv, &s, &listen);

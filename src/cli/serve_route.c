@@ -633,6 +633,7 @@ int cli_api_route(struct cli_api_request *rq, const char *method,
 
 	memset(rq, 0, sizeof(*rq));
 	rq->so = init;
+	rq->so.time_limit = lim ? lim->search_time : 0;
 	if (strcmp(path, "/healthz") == 0) {
 		rq->what = CLI_API_HEALTH;
 		if (reading(rq, method) && n)

@@ -330,6 +330,9 @@ void MatchCount::set(xapc_mset &m, Xapian::Database &d,
                     p.collapse_max);
     } else if (counted) {
         m.estimated = m.lower = m.upper = par.count;
+    } else if (m.time_limited) {
+        // Out of time: Xapian's bounds from what it examined, and no
+        // second pass.
     } else if (use_loose && (p.collapse_max || m.lower != m.upper)) {
         set_counted(m,
                     count_sampled(d, query, loose_q, p.count_sample,

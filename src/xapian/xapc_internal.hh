@@ -250,6 +250,7 @@ class PartSpy : public Xapian::MatchSpy {
 
 struct xapc_mset {
     Xapian::doccount estimated = 0, lower = 0, upper = 0;
+    bool time_limited = false;
     std::vector<xapc::Hit> hits;
     std::vector<xapc::Facet> facets;
 };

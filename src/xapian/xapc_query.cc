@@ -11,6 +11,8 @@
 // expansion, which runs an Enquire too, is here as well.  The posting
 // sources and the match decider are xapc_weight.cc's.
 
+#include <chrono>
+
 #include "xapc_internal.hh"
 
 #include <cmath>
@@ -430,6 +432,8 @@ const xapc_enquire_params_t *checked(const xapc_enquire_params_t *p)
         fail(XAPC_ERR_INVALID, "copy_values is NULL");
     if (p->percent_cutoff < 0 || p->percent_cutoff > 100)
         fail(XAPC_ERR_INVALID, "percent_cutoff outside 0..100");
+    if (p->version >= 7 && !(p->time_limit >= 0))
+        fail(XAPC_ERR_INVALID, "time_limit is negative");
     return p;
 }
 
@@ -590,6 +594,11 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             enq.add_matchspy(spies.back().get());
         }
 
+        const double limit = p->version >= 7 ? p->time_limit : 0.0;
+        if (limit > 0)
+            enq.set_time_limit(limit);
+        const auto began = std::chrono::steady_clock::now();
+
         MatchCount count;
         count.start(db, d, query, *p);
         Xapian::MSet ms = enq.get_mset(p->first, p->maxitems,
@@ -598,6 +607,10 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         count.join(db, d, *p);
 
         std::unique_ptr<xapc_mset> m(new xapc_mset);
+        m->time_limited =
+            limit > 0 && std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - began)
+                                 .count() >= limit;
         count.set(*m, d, query, *p, ms);
         copy_hits(*m, ms, *p);
         copy_facets(*m, spies);
@@ -646,6 +659,11 @@ XAPC_API xapc_doccount_t xapc_mset_matches_upper_bound(const xapc_mset_t *m)
         map_exception(nullptr, __func__);
         return 0;
     }
+}
+
+XAPC_API int xapc_mset_time_limited(const xapc_mset_t *m)
+{
+    return m && m->time_limited ? 1 : 0;
 }
 
 XAPC_API xapc_docid_t xapc_mset_docid(const xapc_mset_t *m, size_t i)

@@ -310,7 +310,7 @@ typedef enum xapc_docid_order {
     XAPC_DOCID_DONT_CARE = 2   /* ties: any order, may be faster */
 } xapc_docid_order_t;
 
-#define XAPC_ENQUIRE_PARAMS_VERSION 6
+#define XAPC_ENQUIRE_PARAMS_VERSION 7
 
 /*
  * A counting spy of xapc_enquire_params.spies (version 6): how the values
@@ -436,13 +436,21 @@ typedef struct xapc_enquire_params {
      * (see check_at_least).  Borrowed for the call. */
     const xapc_spy_t *spies;
     size_t n_spies;              /* 0 */
+    /* Version 7.  0: no limit.  Seconds after which the ranked pass
+     * stops examining matches beyond what the page needs (Xapian's
+     * Enquire::set_time_limit(): check_at_least is dropped), so that
+     * spy counts and the total come from the documents examined so
+     * far, and no exact count follows it.  xapc_mset_time_limited()
+     * says whether the limit was reached.  The page itself is still
+     * ranked in full: Xapian cannot stop it. */
+    double time_limit;
 } xapc_enquire_params_t;
 
 #define XAPC_ENQUIRE_PARAMS_INIT                                            \
     { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
       0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
       XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, \
-      0, XAPC_LENGTHS_AUTO, NULL, 0 }
+      0, XAPC_LENGTHS_AUTO, NULL, 0, 0.0 }
 
 /**
  * Run a query and copy the requested page of results.
@@ -495,6 +503,14 @@ XAPC_API xapc_doccount_t xapc_mset_matches_lower_bound(const xapc_mset_t *m);
  * @param m  the results.
  */
 XAPC_API xapc_doccount_t xapc_mset_matches_upper_bound(const xapc_mset_t *m);
+
+/**
+ * Return 1 when the search ran into xapc_enquire_params.time_limit, so
+ * that its total and spy counts cover only the documents examined until
+ * then (the bounds stay true bounds), else 0.
+ * @param m  the results.
+ */
+XAPC_API int xapc_mset_time_limited(const xapc_mset_t *m);
 
 /**
  * Return the docid of a hit.

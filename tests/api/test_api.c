@@ -338,6 +338,28 @@ START_TEST(test_paging_and_sort)
 	ck_assert_int_eq(newsidx_search(&r, db, "harbour", &so), NEWSIDX_OK);
 	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "n10");
 	ck_assert_str_eq(newsidx_results_hit(r, 0)->snippet, "");
+	ck_assert_int_eq(newsidx_results_time_limited(r), 0);
+	newsidx_results_free(r);
+	/* A time limit reached at once: the same page, the total no
+	 * longer called exact; a negative one is refused. */
+	so.time_limit = 1e-9;
+	so.facets = NEWSIDX_FACET_MONTH;
+	ck_assert_int_eq(newsidx_search(&r, db, "harbour", &so), NEWSIDX_OK);
+	ck_assert_int_ne(newsidx_results_time_limited(r), 0);
+	ck_assert_int_eq(newsidx_results_total_exact(r), 0);
+	ck_assert_uint_eq(newsidx_results_count(r), 5);
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "n10");
+	newsidx_results_free(r);
+	so.time_limit = 600;
+	ck_assert_int_eq(newsidx_search(&r, db, "harbour", &so), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_results_time_limited(r), 0);
+	ck_assert_uint_eq(newsidx_results_total(r), 25);
+	ck_assert_int_ne(newsidx_results_total_exact(r), 0);
+	newsidx_results_free(r);
+	so.time_limit = -1;
+	ck_assert_int_eq(newsidx_search(&r, db, "harbour", &so),
+			 NEWSIDX_INVALID_ARGUMENT);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "time limit"));
 	newsidx_results_free(r);
 	newsidx_db_free(db);
 }

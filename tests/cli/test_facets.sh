@@ -75,4 +75,35 @@ expect_err "bad --facet 'colour' (country, place, org, person, topic" \
 run --index "$IDX" search --limit -1 shipping
 expect_rc 2 "a negative limit"
 
+# --- a time limit -----------------------------------------------------------
+# Without one, nothing says it was reached, and the counts are exact.
+run --index "$IDX" search --facet topic,source --limit 3 --json shipping
+expect_eq "$(jqout .time_limited)" false "no limit: not reached"
+full_ids=$(jqout '[.hits[].id] | join(",")')
+full_total=$(jqout .total)
+full_topics=$(jqout '[.facets.topic[].count] | add')
+# A generous limit is never reached.
+run --index "$IDX" search --time-limit 600 --facet topic,source --limit 3 --json shipping
+expect_eq "$(jqout .time_limited)" false "a generous limit: not reached"
+expect_eq "$(jqout .total_exact)" true "a generous limit: exact total"
+expect_eq "$(jqout .total)" "$full_total" "a generous limit: the same total"
+# A limit of a microsecond is reached before anything is examined: the
+# page is still ranked in full, the total is not called exact, and the
+# counts never exceed the full ones.
+run --index "$IDX" search --time-limit 0.000001 --facet topic,source --limit 3 --json shipping
+expect_rc 0 "a tiny limit"
+expect_eq "$(jqout .time_limited)" true "a tiny limit: reached"
+expect_eq "$(jqout .total_exact)" false "a tiny limit: the total an estimate"
+expect_eq "$(jqout '[.hits[].id] | join(",")')" "$full_ids" \
+	"a tiny limit: the same page"
+[ "$(jqout '[.facets.topic[].count] | add // 0')" -le "$full_topics" ] && ok ||
+	fail "a tiny limit: topic counts above the full ones"
+run --index "$IDX" search --time-limit 0.000001 shipping
+expect_out "time limit of 1e-06 s was reached" "text: says the limit was reached"
+run --index "$IDX" search --time-limit -1 shipping
+expect_rc 2 "a negative time limit"
+expect_err "bad --time-limit '-1'" "names the bad limit"
+run --index "$IDX" search --time-limit soon shipping
+expect_rc 2 "a time limit that is no number"
+
 finish

@@ -251,6 +251,23 @@ grep '^{' "$T/busy.log" |
 	grep -q . && ok ||
 	fail "--log-json: no stats line in $(grep '^{' "$T/busy.log" | tail -n 2)"
 
+# --- --search-time -----------------------------------------------------------
+# By default a search of this corpus never reaches it; a limit of a
+# microsecond is reached at once: the page is whole, the counts say so.
+start quick --listen 127.0.0.1:0 --search-time 0.000001
+get "/api/search?q=japan&limit=3&facet=country"
+expect_code 200 "a search past --search-time"
+expect_eq "$(jq -r .time_limited "$T/body")" true "--search-time: reached"
+expect_eq "$(jq -r .total_exact "$T/body")" false "--search-time: an estimate"
+expect_eq "$(jq -r '[.hits[].id] | join(",")' "$T/body")" \
+	"$("$NEWSIDX" --index "$IDX" search --json --limit 3 japan | jq -r '[.hits[].id] | join(",")')" \
+	"--search-time: the same page"
+kill -TERM $pid
+wait $pid
+run --index "$IDX" serve --search-time -2
+expect_rc 2 "a negative --search-time"
+expect_err "bad --search-time '-2'" "names it"
+
 # --- listening --------------------------------------------------------------
 start port --listen :0
 grep -q 'on http://127\.0\.0\.1:' "$T/port.log" && ok ||

@@ -101,6 +101,7 @@ int main(void)
 	FIELD(newsidx_search_options_t, title_weight);
 	FIELD(newsidx_search_options_t, feedback);
 	FIELD(newsidx_search_options_t, exact_up_to);
+	FIELD(newsidx_search_options_t, time_limit);
 
 	SIZE(newsidx_hit_t);
 	FIELD(newsidx_hit_t, id);
@@ -240,6 +241,7 @@ int main(void)
 	printf("default title_weight %.17g\n", so.title_weight);
 	printf("default feedback %d\n", so.feedback);
 	printf("default exact_up_to %zu\n", so.exact_up_to);
+	printf("default time_limit %.17g\n", so.time_limit);
 
 	printf("trend_default version %d\n", to.version);
 	printf("trend_default by %d\n", to.by);

@@ -1224,6 +1224,29 @@ START_TEST(test_bm25_params)
     p.version = 99;
     ck_assert_int_eq(xapc_db_query(db, q, &p, &m), XAPC_ERR_INVALID);
     ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(db), "version"));
+    p = (xapc_enquire_params_t)XAPC_ENQUIRE_PARAMS_INIT;
+    p.time_limit = -0.5;
+    ck_assert_int_eq(xapc_db_query(db, q, &p, &m), XAPC_ERR_INVALID);
+    ck_assert_ptr_nonnull(strstr(xapc_db_errmsg(db), "time_limit"));
+    /* A limit long enough is not reached; a limit of a nanosecond is,
+     * and the page is the same. */
+    p = (xapc_enquire_params_t)XAPC_ENQUIRE_PARAMS_INIT;
+    p.time_limit = 600;
+    ck_assert_int_eq(xapc_db_query(db, q, &p, &m), XAPC_OK);
+    ck_assert_int_eq(xapc_mset_time_limited(m), 0);
+    {
+        size_t n = xapc_mset_size(m);
+        xapc_docid_t first = n ? xapc_mset_docid(m, 0) : 0;
+        xapc_mset_free(m);
+        p.time_limit = 1e-9;
+        ck_assert_int_eq(xapc_db_query(db, q, &p, &m), XAPC_OK);
+        ck_assert_int_eq(xapc_mset_time_limited(m), 1);
+        ck_assert_uint_eq(xapc_mset_size(m), n);
+        if (n)
+            ck_assert_uint_eq(xapc_mset_docid(m, 0), first);
+        xapc_mset_free(m);
+    }
+    ck_assert_int_eq(xapc_mset_time_limited(NULL), 0);
     xapc_query_free(q);
     xapc_db_free(db);
 }

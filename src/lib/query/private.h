@@ -48,6 +48,7 @@ struct newsidx_results {
 	 * or relaxed). */
 	size_t total_all;
 	int relaxed;
+	int time_limited; /* the search reached its time limit */
 	size_t n;
 	newsidx_hit_t *hits;
 	struct newsidx_stored *stored;
@@ -105,6 +106,7 @@ struct builder {
 	int npos;      /* phrases and NEARs built */
 	int pos_neg;   /* one of them under a NOT */
 	size_t exact_up_to; /* see newsidx_search_options.exact_up_to */
+	double time_limit; /* seconds for each pass over the matches; 0: none */
 	/* The index's stem codes for the checks of a compact index, read
 	 * at the first check built (codes_gen: which ones). */
 	const struct newsidx_stemcodes *codes;

@@ -155,6 +155,11 @@ int newsidx_results_relaxed(const newsidx_results_t *r)
 	return r ? r->relaxed : 0;
 }
 
+int newsidx_results_time_limited(const newsidx_results_t *r)
+{
+	return r ? r->time_limited : 0;
+}
+
 size_t newsidx_results_facet(const newsidx_results_t *r, unsigned facet,
 			     const newsidx_count_t **out)
 {

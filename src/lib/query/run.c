@@ -200,6 +200,7 @@ newsidx_status_t newsidx_run__count_all(struct newsidx_db *db,
 						  "out of memory");
 	}
 	/* Only the count: no page, weights, folding or facets. */
+	p.time_limit = b->time_limit;
 	p.weighting = XAPC_WEIGHT_BOOL;
 	p.maxitems = 0;
 	p.docid_order = XAPC_DOCID_DONT_CARE;
@@ -207,7 +208,8 @@ newsidx_status_t newsidx_run__count_all(struct newsidx_db *db,
 	if (!st) {
 		*n = xapc_mset_matches_estimated(m);
 		*exact = xapc_mset_matches_lower_bound(m) ==
-			 xapc_mset_matches_upper_bound(m);
+				 xapc_mset_matches_upper_bound(m) &&
+			 !xapc_mset_time_limited(m);
 	}
 	xapc_mset_free(m);
 	xapc_query_free(q);
@@ -247,4 +249,6 @@ void newsidx_run__params(const newsidx_search_options_t *o,
 	p->n_copy_values = NCOPIED;
 	p->n_spies = newsidx_facets__spies(o->facets, spies);
 	p->spies = p->n_spies ? spies : NULL;
+	if (o->version >= 4)
+		p->time_limit = o->time_limit;
 }

@@ -311,10 +311,14 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!opts)
 		opts = &defaults;
+	if (opts->version >= 4 && !(opts->time_limit >= 0))
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"the time limit is negative");
 	st = newsidx_build__prepare_query(db, opts, query, &b, &root);
 	if (st)
 		return st;
 	bf->compact = b.compact;
+	b.time_limit = opts->version >= 4 ? opts->time_limit : 0;
 	newsidx_run__params(opts, &p, spies);
 	b.stems = &stems;
 	b.title = title;
@@ -387,8 +391,10 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 		r->relaxed = 1;
 	}
 	r->total = xapc_mset_matches_estimated(m);
+	r->time_limited = xapc_mset_time_limited(m);
 	r->total_exact = xapc_mset_matches_lower_bound(m) ==
-			 xapc_mset_matches_upper_bound(m);
+				 xapc_mset_matches_upper_bound(m) &&
+			 !r->time_limited;
 	r->total_all = r->relaxed && !b.soft ? 0 : r->total;
 	if (b.soft && !page_counts_all(m, opts,
 				       b.nfb ? SOFT_BONUS * FB_LAMBDA
