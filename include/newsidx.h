@@ -131,7 +131,7 @@ typedef struct newsidx_db newsidx_db_t;
 #define NEWSIDX_OPEN_READ 0  /* read-only; the index must exist */
 #define NEWSIDX_OPEN_WRITE 1 /* writable; created when missing */
 
-#define NEWSIDX_OPEN_OPTIONS_VERSION 2
+#define NEWSIDX_OPEN_OPTIONS_VERSION 3
 
 /* Options for newsidx_db_open().  Initialise with NEWSIDX_OPEN_OPTIONS_INIT. */
 typedef struct newsidx_open_options {
@@ -157,9 +157,18 @@ typedef struct newsidx_open_options {
 				  bad line fails the open with
 				  NEWSIDX_INVALID_ARGUMENT and "FILE:LINE:
 				  reason" as the message */
+	/* Version 3 (@since 0.4), for a set of shards (see
+	 * newsidx_db_open()): */
+	int partial;          /* nonzero: a shard that cannot be opened is
+				 left out and reported by
+				 newsidx_db_shard_missing(); the open fails
+				 only when every shard is missing.  0: the
+				 open fails, naming the shard */
+	double shard_timeout; /* seconds a remote shard has to connect and
+				 to answer each request; 0: 5 seconds */
 } newsidx_open_options_t;
 
-#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL, NULL }
+#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL, NULL, 0, 0.0 }
 
 /*
  * Open the index in the directory path.
@@ -168,6 +177,22 @@ typedef struct newsidx_open_options {
  * when it does not exist and records the schema version and the stemmer
  * in it; a reader or writer that finds a different schema version or
  * stemmer refuses the index rather than mixing terms.
+ *
+ * path may also name a set of shards (@since 0.4): a stub file in
+ * Xapian's format, one shard a line, "auto PATH" or "glass PATH" for a
+ * newsidx index directory (relative to the stub's directory), "remote
+ * HOST:PORT" for one served by xapian-tcpsrv, "remote :PROGRAM ARGS" for
+ * one served by a program (xapian-progsrv over ssh); blank lines and '#'
+ * comments are skipped.  A set opens read-only: a writer gets
+ * NEWSIDX_READ_ONLY ("PATH is a set of shards; write into one of its
+ * shards").  Every shard must pass the schema and stemmer check.  A
+ * shard that cannot be opened fails the open with a message naming its
+ * stub line (NEWSIDX_NETWORK for a remote one that is down or slower
+ * than opts->shard_timeout), unless opts->partial is set: then it is
+ * left out, the search runs on the others, and
+ * newsidx_db_shard_missing() names it.  Every search tries a missing
+ * shard again, so one that comes back is used without reopening.
+ * See doc/shards.md for what a set can and cannot do.
  *
  * Ownership: *out receives a handle the caller frees with
  * newsidx_db_free(), also when the open fails (then the handle only
@@ -185,6 +210,50 @@ typedef struct newsidx_open_options {
 NEWSIDX_API newsidx_status_t newsidx_db_open(newsidx_db_t **out,
 					     const char *path,
 					     const newsidx_open_options_t *opts);
+
+/*
+ * How many shards the handle's set has; 0 when it is a single index.
+ * Thread-safety: as the handle.  @since 0.4
+ */
+NEWSIDX_API size_t newsidx_db_shard_count(const newsidx_db_t *db);
+
+/*
+ * Shard i of a set: its stub line as written ("remote host:7001"), or
+ * NULL when i is out of range.  Owned by the handle; valid until it is
+ * freed.  @since 0.4
+ */
+NEWSIDX_API const char *newsidx_db_shard_line(const newsidx_db_t *db,
+					      size_t i);
+
+/*
+ * Where shard i of a set is: a local index directory (resolved against
+ * the stub's directory), host:port, or ":PROGRAM ARGS"; NULL when i is
+ * out of range.  Owned by the handle; valid until it is freed.
+ * @since 0.4
+ */
+NEWSIDX_API const char *newsidx_db_shard_where(const newsidx_db_t *db,
+					       size_t i);
+
+/*
+ * 1 when shard i of a set is remote, else 0.  @since 0.4
+ */
+NEWSIDX_API int newsidx_db_shard_remote(const newsidx_db_t *db, size_t i);
+
+/*
+ * Why shard i of a set is missing from the last open or search (one
+ * line), or NULL when it was searched.  Only a handle opened with the
+ * partial option keeps a missing shard; callers report each one beside
+ * the results, which then come from the other shards.  Owned by the
+ * handle; valid until its next search or its free.  @since 0.4
+ */
+NEWSIDX_API const char *newsidx_db_shard_missing(const newsidx_db_t *db,
+						 size_t i);
+
+/*
+ * How many articles shard i of a set holds (0 when it is missing or i
+ * is out of range).  May ask a remote shard.  @since 0.4
+ */
+NEWSIDX_API size_t newsidx_db_shard_articles(newsidx_db_t *db, size_t i);
 
 /*
  * Close the index and free the handle.  A writer commits what it has

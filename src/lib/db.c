@@ -276,9 +276,14 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 
 int newsidx_db__compact_positions(struct newsidx_db *db)
 {
-	char *v = get_meta(db, NEWSIDX_META_POSITIONS);
-	int compact = v && strcmp(v, "compact") == 0;
+	char *v;
+	int compact;
 
+	/* A combined handle would give the first shard's layout only. */
+	if (db->is_set)
+		return newsidx_shards__any_compact(db);
+	v = get_meta(db, NEWSIDX_META_POSITIONS);
+	compact = v && strcmp(v, "compact") == 0;
 	free(v);
 	return compact;
 }
@@ -378,10 +383,20 @@ static char *dict_of(void *ctx, size_t *len)
 	return newsidx_db__dictionary(ctx, len);
 }
 
-newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
+newsidx_status_t newsidx_db__record(struct newsidx_db *db,
+				    unsigned long docid, const char *packed,
 				    size_t plen, const char *data, size_t dlen,
 				    const void **rec, size_t *rec_len)
 {
+	/* Each shard packs with its own dictionary. */
+	if (db->is_set) {
+		struct newsidx_db *sub = newsidx_shards__of(db, docid, NULL);
+
+		if (!sub)
+			return NEWSIDX_CORRUPT;
+		return newsidx_db__record(sub, 0, packed, plen, data, dlen,
+					  rec, rec_len);
+	}
 	if (packed && plen)
 		return newsidx_docdata__unpack(&db->unpack, packed, plen,
 					       dict_of, db, rec, rec_len);
@@ -402,13 +417,19 @@ newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
 
 	if (!packed)
 		return NEWSIDX_CORRUPT;
-	return newsidx_db__record(db, packed, plen, data, dlen, rec, rec_len);
+	return newsidx_db__record(db, xapc_doc_docid(doc), packed, plen, data,
+				  dlen, rec, rec_len);
 }
 
 int newsidx_db__term_lists(struct newsidx_db *db)
 {
-	char *v = get_meta(db, NEWSIDX_META_TERMLIST);
-	int none = v && strcmp(v, "none") == 0;
+	char *v;
+	int none;
+
+	if (db->is_set)
+		return newsidx_shards__all_term_lists(db);
+	v = get_meta(db, NEWSIDX_META_TERMLIST);
+	none = v && strcmp(v, "none") == 0;
 
 	free(v);
 	return !none;
@@ -613,6 +634,8 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 		return newsidx_db__fail(db, st, "cannot create the analyzer");
 	db->writable = opts->mode == NEWSIDX_OPEN_WRITE;
 	db->lockfd = -1;
+	if (newsidx_shards__is_set(path))
+		return newsidx_shards__open(db, opts);
 	if (!db->writable && !newsidx_layout__exists(path))
 		return newsidx_db__fail(db, NEWSIDX_NO_INDEX,
 					"no index at %s", path);
@@ -693,6 +716,46 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	if (!st && db->writable && !db->mismatch)
 		st = newsidx_db__load_gazetteer(db, db->gazetteer);
 	return st;
+}
+
+newsidx_status_t newsidx_db__wrap(struct newsidx_db **out, const char *name,
+				  struct xapc_db *x, int rc)
+{
+	struct newsidx_db *db = calloc(1, sizeof(*db));
+	newsidx_status_t st;
+	char *marks;
+	size_t len = 0;
+
+	*out = db;
+	if (!db) {
+		xapc_db_free(x);
+		return NEWSIDX_NOMEM;
+	}
+	db->lockfd = -1;
+	db->pin.fd = -1;
+	db->x = x;
+	db->path = newsidx_strdup(name);
+	if (!db->path)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	if (rc)
+		return newsidx_db__xfail(db, rc, "opening");
+	st = newsidx_analyzer__new(&db->an, "en");
+	if (st)
+		return newsidx_db__fail(db, st, "cannot create the analyzer");
+	st = check_schema(db);
+	if (st)
+		return st;
+	/* A remote database cannot hide the articles a lean index lists
+	 * deleted: the server would need our posting source. */
+	marks = meta_blob(db, NEWSIDX_META_DELETED, &len);
+	free(marks);
+	if (len > 4)
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"%s lists deleted articles, which a "
+					"remote shard cannot hide; compact it "
+					"first",
+					name);
+	return NEWSIDX_OK;
 }
 
 newsidx_status_t newsidx_db__usable(struct newsidx_db *db)
@@ -812,6 +875,7 @@ void newsidx_db_free(newsidx_db_t *db)
 	if (db->x && db->writable && db->pending)
 		newsidx_db_commit(db);
 	xapc_db_free(db->x);
+	newsidx_shards__free(db);
 	if (db->path)
 		newsidx_layout__unpin(db->path, &db->pin);
 	newsidx_layout__unlock(db->lockfd);
@@ -890,6 +954,8 @@ newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
 
 	if (db->writable)
 		return NEWSIDX_OK;
+	if (db->is_set)
+		return newsidx_shards__reopen(db, by_path);
 	/* A compaction or rebuild switched to a new generation: move to
 	 * it, which lets the retired one go. */
 	if (!by_path && !newsidx_layout__moved(db->path, &db->pin) &&

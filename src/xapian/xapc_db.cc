@@ -361,6 +361,42 @@ XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
     }
 }
 
+XAPC_API xapc_status_t xapc_db_open_program(xapc_db_t **out,
+                                            const char *program,
+                                            const char *args,
+                                            unsigned int timeout_ms)
+{
+    xapc_db_t *db = nullptr;
+    try {
+        if (!out)
+            fail(XAPC_ERR_INVALID, "out is NULL"); // nowhere to put a handle
+        *out = nullptr;
+        db = new xapc_db;
+        *out = db;
+        need(program, "program is NULL");
+        if (!*program)
+            fail(XAPC_ERR_INVALID, "program is empty");
+        db->rdb = Xapian::Remote::open(program, args ? args : "",
+                                       timeout_ms);
+        return XAPC_OK;
+    } catch (...) {
+        return open_fail(out, db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_new_combined(xapc_db_t **out)
+{
+    try {
+        if (!out)
+            fail(XAPC_ERR_INVALID, "out is NULL");
+        *out = nullptr;
+        *out = new xapc_db; // a default Database has no shards yet
+        return XAPC_OK;
+    } catch (...) {
+        return map_exception(nullptr, __func__);
+    }
+}
+
 XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
 {
     try {
@@ -374,7 +410,9 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
             fail(XAPC_ERR_INVALID, "other database handle is not usable");
         if (other->closed)
             fail(XAPC_ERR_CLOSED, "other database has been closed");
-        if (!db->marks_key.empty() || !other->marks_key.empty())
+        // An empty list hides nothing: such a shard combines as it is.
+        if (!db->marks_key.empty() ||
+            (!other->marks_key.empty() && !hidden_list(other).empty()))
             fail(XAPC_ERR_INVALID, "handles that track deleted documents "
                                    "cannot be combined");
         db->rdb.add_database(other->db());
