@@ -182,6 +182,9 @@ struct newsidx_db *newsidx_shards__of(struct newsidx_db *db,
 int newsidx_shards__any_compact(struct newsidx_db *db);
 int newsidx_shards__all_term_lists(struct newsidx_db *db);
 
+/* 1 when db is a set with a remote shard. */
+int newsidx_shards__any_remote(struct newsidx_db *db);
+
 void newsidx_shards__free(struct newsidx_db *db);
 
 /* ------------------------------------------------------------------ */

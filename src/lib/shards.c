@@ -482,6 +482,16 @@ int newsidx_shards__any_compact(struct newsidx_db *db)
 	return 0;
 }
 
+int newsidx_shards__any_remote(struct newsidx_db *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->nshards; i++)
+		if (db->shards[i].remote)
+			return 1;
+	return 0;
+}
+
 int newsidx_shards__all_term_lists(struct newsidx_db *db)
 {
 	size_t i;

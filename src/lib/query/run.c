@@ -35,6 +35,14 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 	newsidx_status_t st;
 	int x = XAPC_OK, tries, by_path = 0;
 
+	/* Facet and trend counts come from newsidx's own match spies, which
+	 * Xapian's remote protocol cannot carry: said, never skipped. */
+	if ((p->n_spy_slots || p->n_spies) && newsidx_shards__any_remote(db))
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"facets and trends are unavailable for "
+					"remote shards (%s); search without "
+					"them, or use shards on this machine",
+					db->path);
 	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
 		xapc_doccount_t count = 0;
 

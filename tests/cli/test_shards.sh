@@ -1,0 +1,173 @@
+#!/bin/sh
+# End-to-end: a set of shards.  The bundled corpus is indexed once whole
+# and once split into two shard indexes; a stub file names the shards on
+# this machine, another names them served by two xapian-tcpsrv processes
+# on 127.0.0.1.  The same queries give the same ids, in the same order,
+# with scores equal to 9 decimals, over the single index and both sets.
+# Then a server is stopped: the error names its shard; --partial gives
+# the rest with a warning (text and JSON); the server started again on the
+# same port is used again.  Writes into a set are refused.
+. "$top_srcdir/tests/cli/lib.sh"
+
+command -v xapian-tcpsrv >/dev/null ||
+	{ echo "xapian-tcpsrv is needed (xapian-tools, tools/install-deps)"; exit 1; }
+command -v jq >/dev/null || { echo "jq is needed (tools/install-deps)"; exit 1; }
+
+# The same files by the same paths, so that each article has the same id.
+C=$(cd "$CORPUS" && pwd)
+run --index "$T/one" index "$C"
+expect_rc 0 "index the corpus whole"
+run --index "$T/s1" index "$C"/2023-* "$C"/2024-0[1-3]-* "$C/wire"
+expect_rc 0 "index shard 1"
+run --index "$T/s2" index "$C"/2024-0[4-9]-* "$C"/2024-1* "$C/archive"
+expect_rc 0 "index shard 2"
+run --index "$T/one" stats --json
+total=$(jqout .articles)
+n1=$("$NEWSIDX" --index "$T/s1" stats --json | jq .articles)
+n2=$("$NEWSIDX" --index "$T/s2" stats --json | jq .articles)
+expect_eq "$((n1 + n2))" "$total" "the shards hold the articles of the whole"
+
+# A local set: relative paths are relative to the stub's directory.
+printf '# the corpus in two shards\n\nauto s1\nglass %s/s2\n' "$T" >"$T/local.stub"
+
+# Servers: xapian-tcpsrv in a session of its own (on SIGTERM it signals
+# its whole process group), on a free port tried until one is taken.
+pids=
+trap 'for p in $pids; do kill "$p" 2>/dev/null; done; rm -rf "$T"' EXIT
+
+# serve DIR [PORT]: start a server of DIR; sets $port and $spid.
+serve() {
+	tries=0
+	while [ $tries -lt 30 ]; do
+		port=${2:-$((20000 + ($$ * 7 + tries * 131 + $(date +%N | sed 's/^0*//;s/^$/0/') % 997) % 30000))}
+		setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$1" \
+			>"$T/tcpsrv.$port.log" 2>&1 &
+		spid=$!
+		i=0
+		while [ $i -lt 100 ] && kill -0 "$spid" 2>/dev/null &&
+			! grep -q Listening "$T/tcpsrv.$port.log"; do
+			sleep 0.05
+			i=$((i + 1))
+		done
+		if grep -q Listening "$T/tcpsrv.$port.log" &&
+			kill -0 "$spid" 2>/dev/null; then
+			pids="$pids $spid"
+			return 0
+		fi
+		kill "$spid" 2>/dev/null
+		tries=$((tries + 1))
+	done
+	fail "no xapian-tcpsrv could start: $(cat "$T/tcpsrv.$port.log")"
+	finish
+}
+
+serve "$T/s1"
+port1=$port pid1=$spid
+serve "$T/s2"
+port2=$port pid2=$spid
+printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$port1" "$port2" \
+	>"$T/remote.stub"
+
+# ids and scores of a search, one "id score" line a hit.
+hits() {
+	"$NEWSIDX" --index "$1" search --json --limit 100 "$2" 2>"$T/err" |
+		jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"'
+}
+
+for q in japan semiconductor '"high-speed railway"' 'Jaishankar Tokyo' \
+	'place:japan' 'india date:2024-01..2024-06' 'trade OR election' \
+	'railway -japan' 'country:in' 'source:"Asia Wire"' 'olympics' \
+	'deforestation amazon'; do
+	hits "$T/one" "$q" >"$T/h.one"
+	[ -s "$T/h.one" ] || fail "'$q' finds nothing in the single index"
+	for set in local remote; do
+		hits "$T/$set.stub" "$q" >"$T/h.$set"
+		if cmp -s "$T/h.one" "$T/h.$set"; then ok; else
+			fail "'$q' over the $set set differs: $(diff "$T/h.one" "$T/h.$set" | head -5)"
+		fi
+	done
+done
+
+# Facets, totals and sorting by date: the same document over local
+# shards; over remote ones facets are refused plainly (newsidx's match
+# spies do not cross Xapian's remote protocol), never silently left out.
+run --index "$T/one" search --json --facet place,source --sort -date japan
+jq -S '{total, facets, ids: [.hits[].id]}' "$T/out" >"$T/f.one"
+run --index "$T/local.stub" search --json --facet place,source --sort -date japan
+expect_rc 0 "facets over the local set"
+jq -S '{total, facets, ids: [.hits[].id]}' "$T/out" >"$T/f.local"
+cmp -s "$T/f.one" "$T/f.local" && ok ||
+	fail "facets over the local set differ: $(diff "$T/f.one" "$T/f.local" | head -5)"
+run --index "$T/remote.stub" search --json --facet place japan
+expect_rc 2 "facets over the remote set"
+expect_err "facets and trends are unavailable for remote shards" "said plainly"
+run --index "$T/remote.stub" search --json --sort -date japan
+jq -S '{total, ids: [.hits[].id]}' "$T/out" >"$T/d.remote"
+jq -S '{total, ids}' "$T/f.one" >"$T/d.one"
+cmp -s "$T/d.one" "$T/d.remote" && ok ||
+	fail "sorting by date over the remote set differs: $(diff "$T/d.one" "$T/d.remote" | head -5)"
+for set in local remote; do
+	run --index "$T/$set.stub" search --json japan
+	expect_eq "$(jqout '.missing_shards | length')" 0 "no shard missing ($set)"
+done
+
+# show and similar read each record with its own shard's dictionary.
+run --index "$T/remote.stub" show aw-2024-0109-001
+expect_rc 0 "show over the remote set"
+expect_out "coast guards" "show's title"
+run --index "$T/local.stub" similar aw-2024-0109-001
+expect_rc 0 "similar over the local set"
+
+# stats per shard.
+run --index "$T/remote.stub" stats --json
+expect_rc 0 "stats of the remote set"
+expect_eq "$(jqout .articles)" "$total" "stats: the total"
+expect_eq "$(jqout '[.shards[].articles] | add')" "$total" "stats: shards add up"
+expect_eq "$(jqout '.shards[0].remote')" true "stats: a remote shard"
+expect_eq "$(jqout '.shards[1].shard')" "remote 127.0.0.1:$port2" "stats: the stub line"
+run --index "$T/local.stub" stats --json
+expect_eq "$(jqout '.shards[0].remote')" false "stats: a local shard"
+
+# A shard down: an error naming it, at once here (refused) and within the
+# timeout in any case.
+kill "$pid2"
+wait "$pid2" 2>/dev/null
+start=$(date +%s)
+run --shard-timeout 3 --index "$T/remote.stub" search japan
+end=$(date +%s)
+expect_rc 1 "a shard down fails the search"
+expect_err "remote 127.0.0.1:$port2" "the error names the shard"
+[ $((end - start)) -le 20 ] && ok || fail "the dead shard took $((end - start)) s"
+run --partial --index "$T/remote.stub" search japan
+expect_rc 0 "--partial searches the rest"
+expect_err "warning: shard 'remote 127.0.0.1:$port2' is missing" "--partial warns"
+expect_out "articles match" "--partial gives results"
+run --partial --index "$T/remote.stub" search --json japan
+expect_rc 0 "--partial with --json"
+expect_eq "$(jqout '.missing_shards[0].shard')" "remote 127.0.0.1:$port2" \
+	"missing_shards names the shard"
+part=$(jqout .total)
+[ "$part" -gt 0 ] && [ "$part" -lt "$(hits "$T/one" japan | wc -l)" ] && ok ||
+	fail "--partial total $part"
+
+# It comes back on the same port: used again.
+serve "$T/s2" "$port2"
+hits "$T/remote.stub" japan >"$T/h.back"
+hits "$T/one" japan >"$T/h.one"
+cmp -s "$T/h.one" "$T/h.back" && ok || fail "the shard back is not used again"
+
+# Writes into a set are refused with one line.
+for cmd in "index $C/wire" "compact" "rebuild" "delete aw-2024-0109-001"; do
+	# shellcheck disable=SC2086
+	run --index "$T/local.stub" $cmd
+	expect_rc 1 "$cmd into a set"
+	expect_err "is a set of shards; write into one of its shards" "$cmd refused"
+done
+
+# A malformed stub names its line.
+printf 'auto s1\nbogus thing\n' >"$T/bad.stub"
+run --index "$T/bad.stub" search japan
+expect_rc 2 "a malformed stub"
+expect_err "bad.stub:2: unknown kind of shard 'bogus'" "the line is named"
+
+finish
