@@ -274,14 +274,11 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 	return st;
 }
 
-int newsidx_db__compact_positions(struct newsidx_db *db)
+int newsidx_db__compact_index(struct newsidx_db *db)
 {
 	char *v;
 	int compact;
 
-	/* A combined handle would give the first shard's layout only. */
-	if (db->is_set)
-		return newsidx_shards__any_compact(db);
 	v = get_meta(db, NEWSIDX_META_POSITIONS);
 	compact = v && strcmp(v, "compact") == 0;
 	free(v);
@@ -383,20 +380,11 @@ static char *dict_of(void *ctx, size_t *len)
 	return newsidx_db__dictionary(ctx, len);
 }
 
-newsidx_status_t newsidx_db__record(struct newsidx_db *db,
-				    unsigned long docid, const char *packed,
-				    size_t plen, const char *data, size_t dlen,
-				    const void **rec, size_t *rec_len)
+newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
+					  const char *packed, size_t plen,
+					  const char *data, size_t dlen,
+					  const void **rec, size_t *rec_len)
 {
-	/* Each shard packs with its own dictionary. */
-	if (db->is_set) {
-		struct newsidx_db *sub = newsidx_shards__of(db, docid, NULL);
-
-		if (!sub)
-			return NEWSIDX_CORRUPT;
-		return newsidx_db__record(sub, 0, packed, plen, data, dlen,
-					  rec, rec_len);
-	}
 	if (packed && plen)
 		return newsidx_docdata__unpack(&db->unpack, packed, plen,
 					       dict_of, db, rec, rec_len);
@@ -407,27 +395,11 @@ newsidx_status_t newsidx_db__record(struct newsidx_db *db,
 	return NEWSIDX_OK;
 }
 
-newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
-				       const void **rec, size_t *rec_len)
-{
-	size_t dlen = 0, plen = 0;
-	const char *data = xapc_doc_data(doc, &dlen);
-	const char *packed =
-		data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen) : NULL;
-
-	if (!packed)
-		return NEWSIDX_CORRUPT;
-	return newsidx_db__record(db, xapc_doc_docid(doc), packed, plen, data,
-				  dlen, rec, rec_len);
-}
-
-int newsidx_db__term_lists(struct newsidx_db *db)
+int newsidx_db__term_lists_index(struct newsidx_db *db)
 {
 	char *v;
 	int none;
 
-	if (db->is_set)
-		return newsidx_shards__all_term_lists(db);
 	v = get_meta(db, NEWSIDX_META_TERMLIST);
 	none = v && strcmp(v, "none") == 0;
 
@@ -604,8 +576,9 @@ static newsidx_status_t load_synonyms(struct newsidx_db *db, const char *file)
 	return st;
 }
 
-newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
-				 const newsidx_open_options_t *opts)
+newsidx_status_t newsidx_db__open_index(newsidx_db_t **out, const char *path,
+				       const newsidx_open_options_t *opts,
+				       int set)
 {
 	newsidx_open_options_t defaults = NEWSIDX_OPEN_OPTIONS_INIT;
 	struct newsidx_db *db;
@@ -634,8 +607,8 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 		return newsidx_db__fail(db, st, "cannot create the analyzer");
 	db->writable = opts->mode == NEWSIDX_OPEN_WRITE;
 	db->lockfd = -1;
-	if (newsidx_shards__is_set(path))
-		return newsidx_shards__open(db, opts);
+	if (set)
+		return NEWSIDX_OK; /* shards.c opens the shards */
 	if (!db->writable && !newsidx_layout__exists(path))
 		return newsidx_db__fail(db, NEWSIDX_NO_INDEX,
 					"no index at %s", path);
@@ -866,7 +839,7 @@ newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 	return NEWSIDX_OK;
 }
 
-void newsidx_db_free(newsidx_db_t *db)
+void newsidx_db__free_index(newsidx_db_t *db)
 {
 	size_t i;
 
@@ -875,7 +848,6 @@ void newsidx_db_free(newsidx_db_t *db)
 	if (db->x && db->writable && db->pending)
 		newsidx_db_commit(db);
 	xapc_db_free(db->x);
-	newsidx_shards__free(db);
 	if (db->path)
 		newsidx_layout__unpin(db->path, &db->pin);
 	newsidx_layout__unlock(db->lockfd);
@@ -944,7 +916,7 @@ size_t newsidx_db_count(newsidx_db_t *db)
 	return n;
 }
 
-newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
+newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)
 {
 	xapc_db_t *x = NULL;
 	int changed = 0, rc;
@@ -954,8 +926,6 @@ newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
 
 	if (db->writable)
 		return NEWSIDX_OK;
-	if (db->is_set)
-		return newsidx_shards__reopen(db, by_path);
 	/* A compaction or rebuild switched to a new generation: move to
 	 * it, which lets the retired one go. */
 	if (!by_path && !newsidx_layout__moved(db->path, &db->pin) &&

@@ -187,6 +187,24 @@ int newsidx_shards__any_remote(struct newsidx_db *db);
 
 void newsidx_shards__free(struct newsidx_db *db);
 
+/* What db.c does for one index, under the entry points of the same
+ * names that shards.c gives sets too: newsidx_db_open() (with set: only
+ * the handle is made, shards.c opens the shards), newsidx_db_free(),
+ * newsidx_db__reopen(), newsidx_db__record() (no docid: one index has
+ * one dictionary), newsidx_db__compact_positions() and
+ * newsidx_db__term_lists(). */
+newsidx_status_t newsidx_db__open_index(newsidx_db_t **out, const char *path,
+					const newsidx_open_options_t *opts,
+					int set);
+void newsidx_db__free_index(newsidx_db_t *db);
+newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path);
+newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
+					  const char *packed, size_t plen,
+					  const char *data, size_t dlen,
+					  const void **rec, size_t *rec_len);
+int newsidx_db__compact_index(struct newsidx_db *db);
+int newsidx_db__term_lists_index(struct newsidx_db *db);
+
 /* ------------------------------------------------------------------ */
 /* interface to geodb.c: the handle's gazetteer                        */
 /* ------------------------------------------------------------------ */

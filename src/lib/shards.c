@@ -477,7 +477,7 @@ int newsidx_shards__any_compact(struct newsidx_db *db)
 	size_t i;
 
 	for (i = 0; i < db->nlive; i++)
-		if (newsidx_db__compact_positions(db->live[i]))
+		if (newsidx_db__compact_index(db->live[i]))
 			return 1;
 	return 0;
 }
@@ -497,9 +497,83 @@ int newsidx_shards__all_term_lists(struct newsidx_db *db)
 	size_t i;
 
 	for (i = 0; i < db->nlive; i++)
-		if (!newsidx_db__term_lists(db->live[i]))
+		if (!newsidx_db__term_lists_index(db->live[i]))
 			return 0;
 	return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* The handle's entry points that differ for a set; db.c does the rest */
+/* ------------------------------------------------------------------ */
+
+newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
+				 const newsidx_open_options_t *opts)
+{
+	newsidx_open_options_t defaults = NEWSIDX_OPEN_OPTIONS_INIT;
+	int set = newsidx_shards__is_set(path);
+	newsidx_status_t st = newsidx_db__open_index(out, path, opts, set);
+
+	if (st || !set)
+		return st;
+	return newsidx_shards__open(*out, opts ? opts : &defaults);
+}
+
+void newsidx_db_free(newsidx_db_t *db)
+{
+	if (!db)
+		return;
+	newsidx_shards__free(db);
+	newsidx_db__free_index(db);
+}
+
+newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
+{
+	if (db->is_set && !db->writable)
+		return newsidx_shards__reopen(db, by_path);
+	return newsidx_db__reopen_index(db, by_path);
+}
+
+newsidx_status_t newsidx_db__record(struct newsidx_db *db,
+				    unsigned long docid, const char *packed,
+				    size_t plen, const char *data, size_t dlen,
+				    const void **rec, size_t *rec_len)
+{
+	/* Each shard packs with its own dictionary. */
+	if (db->is_set) {
+		db = newsidx_shards__of(db, docid, NULL);
+		if (!db)
+			return NEWSIDX_CORRUPT;
+	}
+	return newsidx_db__record_index(db, packed, plen, data, dlen, rec,
+					rec_len);
+}
+
+newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
+				       const void **rec, size_t *rec_len)
+{
+	size_t dlen = 0, plen = 0;
+	const char *data = xapc_doc_data(doc, &dlen);
+	const char *packed =
+		data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen) : NULL;
+
+	if (!packed)
+		return NEWSIDX_CORRUPT;
+	return newsidx_db__record(db, xapc_doc_docid(doc), packed, plen, data,
+				  dlen, rec, rec_len);
+}
+
+
+int newsidx_db__compact_positions(struct newsidx_db *db)
+{
+	/* A combined handle would give the first shard's layout only. */
+	return db->is_set ? newsidx_shards__any_compact(db)
+			  : newsidx_db__compact_index(db);
+}
+
+int newsidx_db__term_lists(struct newsidx_db *db)
+{
+	return db->is_set ? newsidx_shards__all_term_lists(db)
+			  : newsidx_db__term_lists_index(db);
 }
 
 /* ------------------------------------------------------------------ */
