@@ -128,6 +128,26 @@ expect_eq "$(jqout '.shards[1].shard')" "remote 127.0.0.1:$port2" "stats: the st
 run --index "$T/local.stub" stats --json
 expect_eq "$(jqout '.shards[0].remote')" false "stats: a local shard"
 
+# tcpsrv serves the index directory: its stub names the live generation,
+# so a new connection after a compaction reads the new one.
+gen_before=$(cat "$T/s1/XAPIANDB")
+run --index "$T/s1" compact
+expect_rc 0 "compact a served shard"
+[ "$(cat "$T/s1/XAPIANDB")" != "$gen_before" ] && ok ||
+	fail "compact did not switch generations"
+hits "$T/remote.stub" japan >"$T/h.compacted"
+hits "$T/one" japan >"$T/h.one"
+cmp -s "$T/h.one" "$T/h.compacted" && ok ||
+	fail "the remote set after a compaction differs: $(head -3 "$T/err")"
+printf 'Japan opens a new shard line\n\n2024-12-01 Tokyo: Japan opens a new railway line.\n' \
+	>"$T/new.txt"
+run --index "$T/s2" index "$T/new.txt"
+expect_rc 0 "index into a served shard"
+run --index "$T/one" index "$T/new.txt"
+expect_rc 0 "the same article into the single index"
+run --index "$T/remote.stub" stats --json
+expect_eq "$(jqout .articles)" "$((total + 1))" "the new article is seen remotely"
+
 # A shard down: an error naming it, at once here (refused) and within the
 # timeout in any case.
 kill "$pid2"
