@@ -381,9 +381,15 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 	size_t i;
 	int x;
 
+	/* A handle on no shard stands in while they are opened, and stays
+	 * when one fails: the handle remains usable, and its next search
+	 * opens the shards again. */
 	xapc_db_free(db->x);
 	db->x = NULL;
 	db->nlive = 0;
+	x = xapc_db_new_combined(&db->x);
+	if (x)
+		return newsidx_db__xfail(db, x, "opening");
 	if (!db->syn_owned)
 		db->syn = NULL; /* a local shard's, which is reopened */
 	for (i = 0; i < db->nshards; i++) {
@@ -404,7 +410,6 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 		snprintf(db->errmsg, sizeof(db->errmsg), "%s", firstmsg);
 		return first;
 	}
-	x = xapc_db_new_combined(&db->x);
 	for (i = 0; !x && i < db->nlive; i++)
 		x = xapc_db_add_database(db->x, db->live[i]->x);
 	if (x)

@@ -148,6 +148,34 @@ expect_rc 0 "the same article into the single index"
 run --index "$T/remote.stub" stats --json
 expect_eq "$(jqout .articles)" "$((total + 1))" "the new article is seen remotely"
 
+# serve_set NAME ARGS...: a server over the remote set; sets $sbase.
+serve_set() {
+	name=$1
+	shift
+	"$NEWSIDX" "$@" --index "$T/remote.stub" serve --listen :0 \
+		2>"$T/$name.log" &
+	spid=$!
+	pids="$pids $spid"
+	sport=
+	i=0
+	while [ -z "$sport" ] && [ $i -lt 300 ] && kill -0 "$spid" 2>/dev/null; do
+		sport=$(sed -n 's|^newsidx: serving .* on http://.*:\([0-9]*\)/$|\1|p' \
+			"$T/$name.log")
+		[ -n "$sport" ] || sleep 0.1
+		i=$((i + 1))
+	done
+	[ -n "$sport" ] || fail "serve over the set: $(cat "$T/$name.log")"
+	sbase=http://127.0.0.1:$sport
+}
+if command -v curl >/dev/null; then
+	serve_set serve-partial --partial
+	base=$sbase hpid=$spid hport=$sport
+	serve_set serve-strict
+	base_strict=$sbase spid_strict=$spid
+	curl -s "$base_strict/api/search?q=japan" >"$T/out"
+	expect_eq "$(jqout '.missing_shards | length')" 0 "serve: no shard missing"
+fi
+
 # A shard down: an error naming it, at once here (refused) and within the
 # timeout in any case.
 kill "$pid2"
@@ -170,11 +198,33 @@ part=$(jqout .total)
 [ "$part" -gt 0 ] && [ "$part" -lt "$(hits "$T/one" japan | wc -l)" ] && ok ||
 	fail "--partial total $part"
 
+# serve over the remote set, with and without --partial, while the
+# shard goes down: named in the error or beside the results.
+if [ -n "${hport:-}" ]; then
+	curl -s "$base/api/search?q=japan" >"$T/out"
+	expect_eq "$(jqout '.missing_shards[0].shard')" "remote 127.0.0.1:$port2" \
+		"serve --partial names the missing shard"
+	code=$(curl -s -o "$T/out" -w '%{http_code}' "$base_strict/api/search?q=japan")
+	[ "$code" -ge 400 ] && ok || fail "serve without --partial: $code"
+	expect_out "remote 127.0.0.1:$port2" "serve's error names the shard"
+fi
+
 # It comes back on the same port: used again.
 serve "$T/s2" "$port2"
 hits "$T/remote.stub" japan >"$T/h.back"
 hits "$T/one" japan >"$T/h.one"
 cmp -s "$T/h.one" "$T/h.back" && ok || fail "the shard back is not used again"
+if [ -n "${hport:-}" ]; then
+	curl -s "$base/api/search?q=japan&limit=100" >"$T/out"
+	expect_eq "$(jqout '.missing_shards | length')" 0 "serve uses the shard again"
+	expect_eq "$(jqout .total)" "$(wc -l <"$T/h.one" | tr -d ' ')" \
+		"serve's total with the shard back"
+	curl -s "$base_strict/api/search?q=japan&limit=100" >"$T/out"
+	expect_eq "$(jqout .total)" "$(wc -l <"$T/h.one" | tr -d ' ')" \
+		"serve without --partial answers again"
+	kill "$hpid" "$spid_strict"
+	wait "$hpid" "$spid_strict" 2>/dev/null
+fi
 
 # Writes into a set are refused with one line.
 for cmd in "index $C/wire" "compact" "rebuild" "delete aw-2024-0109-001"; do
