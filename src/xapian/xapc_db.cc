@@ -355,6 +355,7 @@ XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
         } else {
             db->rdb = Xapian::Remote::open(host, port, timeout_ms, timeout_ms);
         }
+        db->remote = true;
         return XAPC_OK;
     } catch (...) {
         return open_fail(out, db, __func__);
@@ -378,6 +379,7 @@ XAPC_API xapc_status_t xapc_db_open_program(xapc_db_t **out,
             fail(XAPC_ERR_INVALID, "program is empty");
         db->rdb = Xapian::Remote::open(program, args ? args : "",
                                        timeout_ms);
+        db->remote = true;
         return XAPC_OK;
     } catch (...) {
         return open_fail(out, db, __func__);
@@ -416,6 +418,7 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
             fail(XAPC_ERR_INVALID, "handles that track deleted documents "
                                    "cannot be combined");
         db->rdb.add_database(other->db());
+        db->remote = db->remote || other->remote;
         db->path.clear();
         return XAPC_OK;
     } catch (...) {

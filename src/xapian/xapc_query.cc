@@ -546,7 +546,7 @@ void copy_hits(xapc_mset &m, const Xapian::MSet &ms,
 
 // The values each spy saw, most frequent first, ties in value order.
 void copy_facets(xapc_mset &m,
-                 const std::vector<std::unique_ptr<PartSpy>> &spies)
+                 std::vector<std::unique_ptr<PartSpy>> &spies)
 {
     m.facets.resize(spies.size());
     for (size_t i = 0; i < spies.size(); ++i)
@@ -582,12 +582,12 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         set_order(enq, *p);
         for (size_t i = 0; i < p->n_spy_slots; ++i) {
             xapc_spy_t whole = { p->spy_slots[i], 0, 0, 0, 0, 0 };
-            spies.emplace_back(new PartSpy(whole));
-            enq.add_matchspy(spies.back().get());
+            spies.emplace_back(new PartSpy(whole, db->remote));
+            enq.add_matchspy(spies.back()->spy());
         }
         for (size_t i = 0; p->version >= 6 && i < p->n_spies; ++i) {
-            spies.emplace_back(new PartSpy(p->spies[i]));
-            enq.add_matchspy(spies.back().get());
+            spies.emplace_back(new PartSpy(p->spies[i], db->remote));
+            enq.add_matchspy(spies.back()->spy());
         }
 
         MatchCount count;

@@ -35,14 +35,22 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 	newsidx_status_t st;
 	int x = XAPC_OK, tries, by_path = 0;
 
-	/* Facet and trend counts come from newsidx's own match spies, which
-	 * Xapian's remote protocol cannot carry: said, never skipped. */
-	if ((p->n_spy_slots || p->n_spies) && newsidx_shards__any_remote(db))
-		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
-					"facets and trends are unavailable for "
-					"remote shards (%s); search without "
-					"them, or use shards on this machine",
+	/* Over remote shards the binding counts facets and trends with
+	 * Xapian's own spy, which reads one slot: a series per value of a
+	 * field (trend --by) has none, and is said unavailable, never
+	 * skipped. */
+	if (newsidx_shards__any_remote(db)) {
+		size_t i;
+
+		for (i = 0; i < p->n_spies; i++)
+			if (p->spies[i].by)
+				return newsidx_db__fail(
+					db, NEWSIDX_INVALID_ARGUMENT,
+					"a trend per value of a field is "
+					"unavailable for remote shards (%s); "
+					"use shards on this machine",
 					db->path);
+	}
 	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
 		xapc_doccount_t count = 0;
 
