@@ -725,7 +725,7 @@ newsidx_status_t newsidx_db__wrap(struct newsidx_db **out, const char *name,
 	if (len > 4)
 		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
 					"%s lists deleted articles, which a "
-					"remote shard cannot hide; compact it "
+					"remote shard cannot hide; rebuild it "
 					"first",
 					name);
 	return NEWSIDX_OK;

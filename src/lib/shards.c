@@ -216,7 +216,6 @@ static newsidx_status_t open_shard(struct newsidx_db *db,
 	newsidx_open_options_t o = NEWSIDX_OPEN_OPTIONS_INIT;
 	unsigned ms = (unsigned)(db->shard_timeout * 1000.0 + 0.5);
 	struct newsidx_db *sub = NULL;
-	xapc_doccount_t deleted = 0;
 	newsidx_status_t st;
 	xapc_db_t *x = NULL;
 	char why[1200];
@@ -268,15 +267,6 @@ static newsidx_status_t open_shard(struct newsidx_db *db,
 		if (!x)
 			return NEWSIDX_NOMEM;
 		st = newsidx_db__wrap(&sub, s->where, x, rc);
-	}
-	if (!st && xapc_db_deleted_count(sub->x, &deleted) == XAPC_OK &&
-	    deleted) {
-		st = NEWSIDX_INVALID_ARGUMENT;
-		snprintf(why, sizeof(why),
-			 "%s lists %lu deleted articles, which a set of "
-			 "shards cannot hide; compact it first",
-			 s->where, (unsigned long)deleted);
-		goto fail;
 	}
 	if (st) {
 		snprintf(why, sizeof(why), "%s",
@@ -459,6 +449,10 @@ newsidx_status_t newsidx_shards__reopen(struct newsidx_db *db, int by_path)
 			again = 1;
 		else if (!s->remote &&
 			 newsidx_layout__moved(s->where, &s->db->pin))
+			again = 1;
+		/* A lean shard's list of deleted articles is read by its own
+		 * handle, at its open. */
+		else if (!s->remote && !newsidx_db__term_lists_index(s->db))
 			again = 1;
 	}
 	if (!again && db->x && xapc_db_reopen(db->x, NULL) == XAPC_OK)

@@ -247,9 +247,12 @@ XAPC_API xapc_status_t xapc_db_new_combined(xapc_db_t **out);
  * @param other  any usable handle other than db.
  * Ownership: other stays owned by the caller and may be freed right away;
  * db keeps its own reference to the underlying databases.
+ * The documents other hides (xapc_db_track_deleted()) stay hidden in db,
+ * when other is one local database with a UUID (glass).
  * @return XAPC_OK, XAPC_ERR_INVALID (db writable, same handle, failed or
- *         NULL handle, either handle hiding documents marked deleted:
- *         see xapc_db_track_deleted()), XAPC_ERR_CLOSED, XAPC_ERR_NOMEM.
+ *         NULL handle; db tracking deleted documents itself; other
+ *         hiding documents while remote, combined or without a UUID),
+ *         XAPC_ERR_CLOSED, XAPC_ERR_NOMEM.
  * Thread-safety: both handles are in use during the call.
  */
 XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other);

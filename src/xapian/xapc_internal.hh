@@ -140,6 +140,10 @@ namespace xapc {
 struct Deferred;
 struct DocLens;
 class ValueMemo;
+// The documents marked deleted in the shards of a combined handle: each
+// marked shard's UUID and its own (local) docids, sorted.
+using ShardMarks = std::vector<
+    std::pair<std::string, std::shared_ptr<const std::vector<Xapian::docid>>>>;
 }
 
 struct xapc_db {
@@ -170,6 +174,11 @@ struct xapc_db {
     bool marks_dirty = false;
     std::shared_ptr<const std::vector<Xapian::docid>> saved_hidden;
     bool saved_dirty = false;
+    // A combined handle over shards that mark deletions: their lists
+    // (the queries' posting source reads the one of the shard it runs
+    // on), and the combined docids of `hidden` made from them.
+    std::shared_ptr<xapc::ShardMarks> shard_marks;
+    std::vector<Xapian::doccount> shard_of_marks;
     // The length of every document, for a read-only handle on one
     // database (see DocLens), and the work Xapian's own length lookups
     // were estimated to cost at this revision while there was none.

@@ -13,6 +13,12 @@ command -v xapian-tcpsrv >/dev/null ||
 	{ echo "xapian-tcpsrv is needed (xapian-tools, tools/install-deps)"; exit 1; }
 command -v jq >/dev/null || { echo "jq is needed (tools/install-deps)"; exit 1; }
 
+# ids and scores of a search, one "id score" line a hit.
+hits() {
+	"$NEWSIDX" --index "$1" search --json --limit 100 "$2" 2>"$T/err" |
+		jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"'
+}
+
 # The same files by the same paths, so that each article has the same id.
 C=$(cd "$CORPUS" && pwd)
 run --index "$T/one" index "$C"
@@ -29,6 +35,32 @@ expect_eq "$((n1 + n2))" "$total" "the shards hold the articles of the whole"
 
 # A local set: relative paths are relative to the stub's directory.
 printf '# the corpus in two shards\n\nauto s1\nglass %s/s2\n' "$T" >"$T/local.stub"
+
+# Lean shards (no term lists, compact positions): articles deleted from a
+# shard are listed there, and stay hidden in the set; phrases, which each
+# shard codes with its own stem table, are refused plainly.
+run --index "$T/lone" index --lean "$C"
+expect_rc 0 "index the corpus whole, lean"
+"$NEWSIDX" --index "$T/l1" index --lean "$C"/2023-* "$C"/2024-0[1-3]-* "$C/wire" >/dev/null
+"$NEWSIDX" --index "$T/l2" index --lean "$C"/2024-0[4-9]-* "$C"/2024-1* "$C/archive" >/dev/null
+printf 'auto l1\nauto l2\n' >"$T/lean.stub"
+for i in lone l1; do
+	run --index "$T/$i" delete aw-2024-0109-001
+	expect_rc 0 "delete from $i"
+done
+for q in japan 'india OR railway' 'country:jp'; do
+	hits "$T/lone" "$q" >"$T/h.lone"
+	hits "$T/lean.stub" "$q" >"$T/h.lean"
+	[ -s "$T/h.lone" ] || fail "'$q' finds nothing in the lean index"
+	cmp -s "$T/h.lone" "$T/h.lean" && ok ||
+		fail "'$q' over lean shards differs: $(diff "$T/h.lone" "$T/h.lean" | head -5)"
+done
+grep -q aw-2024-0109-001 "$T/h.lean" && fail "a deleted article shows in the set" || ok
+run --index "$T/lean.stub" show aw-2024-0109-001
+expect_rc 1 "show of an article deleted from a shard"
+run --index "$T/lean.stub" search '"high-speed railway"'
+expect_rc 2 "a phrase over lean shards"
+expect_err "keeps compact positions" "said plainly"
 
 # Servers: xapian-tcpsrv in a session of its own (on SIGTERM it signals
 # its whole process group), on a free port tried until one is taken.
@@ -67,12 +99,6 @@ serve "$T/s2"
 port2=$port pid2=$spid
 printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$port1" "$port2" \
 	>"$T/remote.stub"
-
-# ids and scores of a search, one "id score" line a hit.
-hits() {
-	"$NEWSIDX" --index "$1" search --json --limit 100 "$2" 2>"$T/err" |
-		jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"'
-}
 
 for q in japan semiconductor '"high-speed railway"' 'Jaishankar Tokyo' \
 	'place:japan' 'india date:2024-01..2024-06' 'trade OR election' \
