@@ -99,6 +99,9 @@ serve "$T/s2"
 port2=$port pid2=$spid
 printf 'remote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$port1" "$port2" \
 	>"$T/remote.stub"
+# Xapian's program form, as over ssh, here without it.
+printf 'remote :xapian-progsrv %s/s1\nremote :xapian-progsrv %s/s2\n' "$T" "$T" \
+	>"$T/prog.stub"
 
 for q in japan semiconductor '"high-speed railway"' 'Jaishankar Tokyo' \
 	'place:japan' 'india date:2024-01..2024-06' 'trade OR election' \
@@ -106,7 +109,7 @@ for q in japan semiconductor '"high-speed railway"' 'Jaishankar Tokyo' \
 	'deforestation amazon'; do
 	hits "$T/one" "$q" >"$T/h.one"
 	[ -s "$T/h.one" ] || fail "'$q' finds nothing in the single index"
-	for set in local remote; do
+	for set in local remote prog; do
 		hits "$T/$set.stub" "$q" >"$T/h.$set"
 		if cmp -s "$T/h.one" "$T/h.$set"; then ok; else
 			fail "'$q' over the $set set differs: $(diff "$T/h.one" "$T/h.$set" | head -5)"
