@@ -450,12 +450,17 @@ class Index:
     gazetteer: a writer's gazetteer additions file (the format of the
     installed gazetteer.txt), kept by the index for later runs and
     queries; a bad line raises InvalidArgument ("FILE:LINE: reason").
+    path may name a stub file listing a set of shards (doc/shards.md),
+    opened read-only: partial=True searches without a shard that cannot
+    be opened, and shard_timeout is the seconds a remote shard has to
+    answer (0: 5).
     """
 
     def __init__(self, path: str, create: bool = False,
                  writable: Optional[bool] = None, lock_timeout: float = 0.0,
                  synonyms: Optional[str] = None,
-                 gazetteer: Optional[str] = None):
+                 gazetteer: Optional[str] = None,
+                 partial: bool = False, shard_timeout: float = 0.0):
         self._lock = threading.Lock()
         self._db = None
         self.path = os.fspath(path)
@@ -465,7 +470,8 @@ class Index:
             _lib.OPEN_WRITE if self.writable else _lib.OPEN_READ,
             float(lock_timeout), 0,
             os.fsencode(synonyms) if synonyms is not None else None,
-            os.fsencode(gazetteer) if gazetteer is not None else None)
+            os.fsencode(gazetteer) if gazetteer is not None else None,
+            1 if partial else 0, float(shard_timeout))
         db = _lib.db_p()
         st = _c.newsidx_db_open(ctypes.byref(db), os.fsencode(self.path),
                                 ctypes.byref(opts))

@@ -34,7 +34,7 @@ c_void_p = ctypes.c_void_p
 POINTER = ctypes.POINTER
 
 # Option structure versions this module fills in (newsidx.h).
-OPEN_OPTIONS_VERSION = 2
+OPEN_OPTIONS_VERSION = 3
 INDEX_OPTIONS_VERSION = 5
 SEARCH_OPTIONS_VERSION = 3
 TREND_OPTIONS_VERSION = 1
@@ -68,6 +68,9 @@ class OpenOptions(ctypes.Structure):
         ("synonyms", c_char_p),
         # Version 2:
         ("gazetteer", c_char_p),
+        # Version 3:
+        ("partial", c_int),
+        ("shard_timeout", c_double),
     ]
 
 
