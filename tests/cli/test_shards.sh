@@ -265,6 +265,38 @@ if [ -n "${hport:-}" ]; then
 	wait "$hpid" "$spid_strict" 2>/dev/null
 fi
 
+# A slow shard: one that takes the connection and never answers gives
+# the error naming it after --shard-timeout, or the rest with --partial.
+if command -v python3 >/dev/null; then
+	python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+held = []
+while True:
+    held.append(s.accept()[0])
+' >"$T/slow.port" &
+	pids="$pids $!"
+	i=0
+	while [ ! -s "$T/slow.port" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	slow=$(cat "$T/slow.port")
+	printf 'auto s1\nremote 127.0.0.1:%s\n' "$slow" >"$T/slow.stub"
+	start=$(date +%s)
+	run --shard-timeout 1 --index "$T/slow.stub" search japan
+	end=$(date +%s)
+	expect_rc 1 "a slow shard fails the search"
+	expect_err "shard 'remote 127.0.0.1:$slow'" "the error names the slow shard"
+	[ $((end - start)) -le 15 ] && ok || fail "the slow shard took $((end - start)) s"
+	run --partial --shard-timeout 1 --index "$T/slow.stub" search japan
+	expect_rc 0 "--partial without the slow shard"
+	expect_err "warning: shard 'remote 127.0.0.1:$slow' is missing" "--partial warns of it"
+fi
+
 # Writes into a set are refused with one line.
 for cmd in "index $C/wire" "compact" "rebuild" "delete aw-2024-0109-001"; do
 	# shellcheck disable=SC2086
