@@ -52,6 +52,11 @@ const char *cli_index_path(void);
 extern int cli_partial;
 extern double cli_shard_timeout;
 
+/* When the index path names a set of shards (a stub file: the library's
+ * rule), print that command applies to each shard alone and return the
+ * usage exit code; else -1. */
+int cli_refuse_set(const char *command);
+
 /* Read-only open options carrying --partial and --shard-timeout. */
 void cli_read_options(newsidx_open_options_t *oo);
 

@@ -365,6 +365,9 @@ int cmd_check(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("check takes no arguments");
+	rc = cli_refuse_set("check");
+	if (rc >= 0)
+		return rc;
 	path = cli_index_path();
 	if (json)
 		l.list = json_array();

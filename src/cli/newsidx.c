@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -548,6 +549,22 @@ int cli_fail(newsidx_status_t st, newsidx_db_t *db)
 	advise(st, db);
 	fputc('\n', stderr);
 	return cli_exit_code(st);
+}
+
+int cli_refuse_set(const char *command)
+{
+	struct stat st;
+	const char *path = cli_index_path();
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	fputs("newsidx: ", stderr);
+	cli_puts(stderr, path);
+	fprintf(stderr,
+		" is a set of shards; %s each of its shards: newsidx --index "
+		"SHARD %s\n",
+		command, command);
+	return EXIT_USAGE;
 }
 
 void cli_read_options(newsidx_open_options_t *oo)

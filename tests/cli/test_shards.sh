@@ -305,6 +305,14 @@ for cmd in "index $C/wire" "compact" "rebuild" "delete aw-2024-0109-001"; do
 	expect_err "is a set of shards; write into one of its shards" "$cmd refused"
 done
 
+# check and watch work on one index: said at once.
+for cmd in check "watch list"; do
+	# shellcheck disable=SC2086
+	run --index "$T/local.stub" $cmd
+	expect_rc 2 "$cmd on a set"
+	expect_err "is a set of shards; ${cmd%% *} each of its shards" "$cmd refused"
+done
+
 # A malformed stub names its line.
 printf 'auto s1\nbogus thing\n' >"$T/bad.stub"
 run --index "$T/bad.stub" search japan
