@@ -883,7 +883,9 @@ typedef struct newsidx_info {
 /*
  * Describe the index: counts, size, last update, schema, and articles
  * per source and per month.  Free *out with newsidx_info_free().
- * Returns NEWSIDX_OK, NEWSIDX_NOMEM or an engine status.  @since 0.1
+ * Returns NEWSIDX_OK, NEWSIDX_NOMEM or an engine status;
+ * NEWSIDX_INVALID_ARGUMENT for a set of shards (@since 0.4: describe
+ * each shard, see newsidx_db_shard_count()).  @since 0.1
  */
 NEWSIDX_API newsidx_status_t newsidx_db_info(newsidx_db_t *db,
 					     newsidx_info_t **out);
@@ -1164,7 +1166,8 @@ NEWSIDX_API newsidx_status_t newsidx_watch_remove(newsidx_db_t *db,
  * The index's watches, by name, into *out (free it with
  * newsidx_watches_free()).  Any handle.  Returns NEWSIDX_OK,
  * NEWSIDX_CORRUPT for a damaged watch (named in the message),
- * NEWSIDX_NOMEM or an engine status.  @since 0.4
+ * NEWSIDX_INVALID_ARGUMENT for a set of shards (each shard keeps its
+ * own watches), NEWSIDX_NOMEM or an engine status.  @since 0.4
  */
 NEWSIDX_API newsidx_status_t newsidx_watch_list(newsidx_watches_t **out,
 						newsidx_db_t *db);
@@ -1219,7 +1222,8 @@ typedef struct newsidx_watch_run_options {
  * were delivered but another writer held the lock past lock_timeout
  * (the cursor stays, and they come again); NEWSIDX_NOT_FOUND for no
  * such watch; NEWSIDX_CORRUPT for a damaged one; NEWSIDX_QUERY_SYNTAX,
- * NEWSIDX_NOMEM or an engine status.  @since 0.4
+ * NEWSIDX_INVALID_ARGUMENT for a set of shards, NEWSIDX_NOMEM or an
+ * engine status.  @since 0.4
  */
 NEWSIDX_API newsidx_status_t
 newsidx_watch_run(newsidx_db_t *db, const char *name, newsidx_watch_fn fn,

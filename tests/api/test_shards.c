@@ -137,6 +137,18 @@ START_TEST(test_set_equals_one_index)
 		newsidx_results_free(a);
 		newsidx_results_free(b);
 	}
+	/* What one index keeps alone is refused, not read from a shard. */
+	{
+		newsidx_info_t *info = NULL;
+		newsidx_watches_t *w = NULL;
+
+		ck_assert_int_eq(newsidx_db_info(set, &info),
+				 NEWSIDX_INVALID_ARGUMENT);
+		ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(set),
+					     "is a set of shards"));
+		ck_assert_int_eq(newsidx_watch_list(&w, set),
+				 NEWSIDX_INVALID_ARGUMENT);
+	}
 	newsidx_db_free(one);
 	newsidx_db_free(set);
 }
