@@ -26,8 +26,8 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <inttypes.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,13 +44,13 @@
 #define DEFAULT_TIMEOUT 5.0
 
 struct newsidx_shard {
-	char *line;    /* the stub line, trimmed: how the shard is named */
-	char *where;   /* local: the index directory; remote: host:port or
-			  the program and its arguments */
+	char *line;  /* the stub line, trimmed: how the shard is named */
+	char *where; /* local: the index directory; remote: host:port or
+			the program and its arguments */
 	int remote;
 	int lineno;
 	struct newsidx_db *db; /* NULL while missing */
-	char *missing; /* why it is missing, NULL when in use */
+	char *missing;	       /* why it is missing, NULL when in use */
 };
 
 int newsidx_shards__is_set(const char *path)
@@ -98,8 +98,8 @@ void newsidx_shards__free(struct newsidx_db *db)
 
 /* Append a shard parsed from one stub line; the message on db names the
  * stub and line when the line is malformed. */
-static newsidx_status_t add_line(struct newsidx_db *db, char *line,
-				 int lineno, size_t *cap)
+static newsidx_status_t add_line(struct newsidx_db *db, char *line, int lineno,
+				 size_t *cap)
 {
 	struct newsidx_shard *s;
 	char *arg, path[PATH_MAX];
@@ -257,11 +257,10 @@ static newsidx_status_t open_shard(struct newsidx_db *db,
 			colon = strrchr(host, ':');
 			*colon = '\0';
 			port = strtol(colon + 1, NULL, 10);
-			rc = xapc_db_open_remote(&x, *host ? host : "localhost",
-						 port > 0 && port < 65536
-							 ? (unsigned)port
-							 : 0,
-						 ms, 0);
+			rc = xapc_db_open_remote(
+			    &x, *host ? host : "localhost",
+			    port > 0 && port < 65536 ? (unsigned)port : 0, ms,
+			    0);
 			free(host);
 		}
 		if (!x)
@@ -278,8 +277,8 @@ static newsidx_status_t open_shard(struct newsidx_db *db,
 fail:
 	newsidx_db_free(sub);
 	s->missing = newsidx_strdup(why);
-	return newsidx_db__fail(db, st, "shard '%s' (%s line %d): %s",
-				s->line, db->path, s->lineno, why);
+	return newsidx_db__fail(db, st, "shard '%s' (%s line %d): %s", s->line,
+				db->path, s->lineno, why);
 }
 
 static void drop_synonyms(struct newsidx_db *db)
@@ -297,10 +296,10 @@ static void drop_synonyms(struct newsidx_db *db)
 /*
  * The synonym table a set's queries read.  Xapian's remote protocol does
  * not carry synonym tables, so a set with no shard on this machine
- * rebuilds the table in a scratch database from the list the shards were indexed
- * with, when that is the built-in one (the shards record the list's
- * hash); a shard indexed with a list of its own cannot be searched that
- * way, which is said rather than searched without synonyms.
+ * rebuilds the table in a scratch database from the list the shards were
+ * indexed with, when that is the built-in one (the shards record the
+ * list's hash); a shard indexed with a list of its own cannot be searched
+ * that way, which is said rather than searched without synonyms.
  */
 static newsidx_status_t pick_synonyms(struct newsidx_db *db)
 {
@@ -327,12 +326,13 @@ static newsidx_status_t pick_synonyms(struct newsidx_db *db)
 		return newsidx_db__xfail(db, x, "reading the synonyms of");
 	if (have && hlen && strcmp(have, want) != 0) {
 		free(have);
-		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
-					"shard '%s' was indexed with a synonym "
-					"list of its own, which a set of remote "
-					"shards cannot read; add a local shard "
-					"to %s",
-					db->live[0]->path, db->path);
+		return newsidx_db__fail(
+		    db, NEWSIDX_INVALID_ARGUMENT,
+		    "shard '%s' was indexed with a synonym "
+		    "list of its own, which a set of remote "
+		    "shards cannot read; add a local shard "
+		    "to %s",
+		    db->live[0]->path, db->path);
 	}
 	free(have);
 	/* Xapian's in-memory backend has no synonym table: a scratch glass
@@ -424,8 +424,8 @@ newsidx_status_t newsidx_shards__open(struct newsidx_db *db,
 					db->path);
 	db->partial = opts->version >= 3 && opts->partial;
 	db->shard_timeout = opts->version >= 3 && opts->shard_timeout > 0
-				    ? opts->shard_timeout
-				    : DEFAULT_TIMEOUT;
+				? opts->shard_timeout
+				: DEFAULT_TIMEOUT;
 	st = read_stub(db);
 	if (st)
 		return st;
@@ -461,8 +461,7 @@ newsidx_status_t newsidx_shards__reopen(struct newsidx_db *db, int by_path)
 }
 
 struct newsidx_db *newsidx_shards__of(struct newsidx_db *db,
-				      unsigned long docid,
-				      unsigned long *local)
+				      unsigned long docid, unsigned long *local)
 {
 	if (!db->nlive || !docid)
 		return NULL;
@@ -532,9 +531,9 @@ newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
 	return newsidx_db__reopen_index(db, by_path);
 }
 
-newsidx_status_t newsidx_db__record(struct newsidx_db *db,
-				    unsigned long docid, const char *packed,
-				    size_t plen, const char *data, size_t dlen,
+newsidx_status_t newsidx_db__record(struct newsidx_db *db, unsigned long docid,
+				    const char *packed, size_t plen,
+				    const char *data, size_t dlen,
 				    const void **rec, size_t *rec_len)
 {
 	/* Each shard packs with its own dictionary. */
@@ -548,19 +547,18 @@ newsidx_status_t newsidx_db__record(struct newsidx_db *db,
 }
 
 newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
-				       const void **rec, size_t *rec_len)
+					const void **rec, size_t *rec_len)
 {
 	size_t dlen = 0, plen = 0;
 	const char *data = xapc_doc_data(doc, &dlen);
 	const char *packed =
-		data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen) : NULL;
+	    data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen) : NULL;
 
 	if (!packed)
 		return NEWSIDX_CORRUPT;
 	return newsidx_db__record(db, xapc_doc_docid(doc), packed, plen, data,
 				  dlen, rec, rec_len);
 }
-
 
 int newsidx_db__compact_positions(struct newsidx_db *db)
 {

@@ -19,17 +19,17 @@
 static char dir[256];
 
 static const char *const articles[] = {
-	"Japan and India agree on a railway\n\n"
-	"date 2024-03-07 Tokyo: Japan and India agreed on a high-speed "
-	"railway and on semiconductors.\n",
-	"Kenya brings the internet to villages\n\n"
-	"date 2024-06-04 Nairobi: Rural Kenya gets internet by satellite; "
-	"the railway waits.\n",
-	"Japan opens a chip plant\n\n"
-	"date 2024-02-24 Kumamoto: A semiconductor plant opens in Japan.\n",
-	"Turkey votes\n\n"
-	"date 2024-04-01 Ankara: Local elections in Turkey change the "
-	"map.\n",
+    "Japan and India agree on a railway\n\n"
+    "date 2024-03-07 Tokyo: Japan and India agreed on a high-speed "
+    "railway and on semiconductors.\n",
+    "Kenya brings the internet to villages\n\n"
+    "date 2024-06-04 Nairobi: Rural Kenya gets internet by satellite; "
+    "the railway waits.\n",
+    "Japan opens a chip plant\n\n"
+    "date 2024-02-24 Kumamoto: A semiconductor plant opens in Japan.\n",
+    "Turkey votes\n\n"
+    "date 2024-04-01 Ankara: Local elections in Turkey change the "
+    "map.\n",
 };
 
 static void setup(void)
@@ -96,9 +96,9 @@ static newsidx_db_t *open_read(const char *name, int partial,
 
 START_TEST(test_set_equals_one_index)
 {
-	static const char *const queries[] = { "japan", "railway",
-					       "semiconductor", "turkey",
-					       "date:2024-03..2024-06" };
+	static const char *const queries[] = {"japan", "railway",
+					      "semiconductor", "turkey",
+					      "date:2024-03..2024-06"};
 	newsidx_db_t *one, *set;
 	size_t q, i;
 
@@ -144,8 +144,8 @@ START_TEST(test_set_equals_one_index)
 
 		ck_assert_int_eq(newsidx_db_info(set, &info),
 				 NEWSIDX_INVALID_ARGUMENT);
-		ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(set),
-					     "is a set of shards"));
+		ck_assert_ptr_nonnull(
+		    strstr(newsidx_db_errmsg(set), "is a set of shards"));
 		ck_assert_int_eq(newsidx_watch_list(&w, set),
 				 NEWSIDX_INVALID_ARGUMENT);
 	}
@@ -180,8 +180,8 @@ START_TEST(test_missing_shard)
 	build("s1", 0, 2);
 	write_stub("set.stub", "auto s1\nauto gone\n");
 	db = open_read("set.stub", 0, NEWSIDX_NO_INDEX);
-	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db),
-				     "shard 'auto gone'"));
+	ck_assert_ptr_nonnull(
+	    strstr(newsidx_db_errmsg(db), "shard 'auto gone'"));
 	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "line 2"));
 	newsidx_db_free(db);
 
