@@ -858,7 +858,12 @@ XAPC_API xapc_status_t xapc_db_expand(xapc_db_t *db,
             rset.add_document(docids[i]);
         TermDecider decider(p->prefix ? p->prefix : "",
                             p->unprefixed_only != 0);
-        int flags = p->exact_termfreq ? Xapian::Enquire::USE_EXACT_TERMFREQ : 0;
+        // Over shards, Xapian otherwise estimates a term's frequency from
+        // the shards holding the given documents: the terms would differ
+        // from those of one database holding the same documents.
+        int flags = p->exact_termfreq || d.size() > 1
+                        ? Xapian::Enquire::USE_EXACT_TERMFREQ
+                        : 0;
         Xapian::ESet es =
             enq.get_eset(p->maxterms, rset, flags, &decider, p->min_weight);
 

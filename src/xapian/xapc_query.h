@@ -621,8 +621,9 @@ typedef struct xapc_expand_params {
      * documents were found with, so that only new terms are suggested). */
     const xapc_query_t *exclude_query;
     double min_weight;         /* 0: skip terms weighing less */
-    /* 0: nonzero computes exact term frequencies across shards (slower);
-     * only matters for multi-database handles. */
+    /* Nonzero computes exact term frequencies across shards (slower);
+     * only matters for multi-database handles, which since shards were
+     * searched as one index always compute them exactly. */
     int exact_termfreq;
 } xapc_expand_params_t;
 

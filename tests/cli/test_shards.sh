@@ -150,12 +150,31 @@ for set in local remote; do
 	expect_eq "$(jqout '.missing_shards | length')" 0 "no shard missing ($set)"
 done
 
-# show and similar read each record with its own shard's dictionary.
+# show reads each record with its own shard's dictionary; similar takes
+# the article's terms weighed with exact frequencies over all shards.
 run --index "$T/remote.stub" show aw-2024-0109-001
 expect_rc 0 "show over the remote set"
 expect_out "coast guards" "show's title"
-run --index "$T/local.stub" similar aw-2024-0109-001
-expect_rc 0 "similar over the local set"
+"$NEWSIDX" --index "$T/one" similar --json aw-2024-0109-001 |
+	jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"' >"$T/s.one"
+[ -s "$T/s.one" ] || fail "similar finds nothing in the single index"
+for set in local remote; do
+	"$NEWSIDX" --index "$T/$set.stub" similar --json aw-2024-0109-001 |
+		jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"' >"$T/s.$set"
+	cmp -s "$T/s.one" "$T/s.$set" && ok ||
+		fail "similar over the $set set differs: $(diff "$T/s.one" "$T/s.$set" | head -5)"
+done
+
+# --recent weighs with a posting source of ours, which Xapian cannot send
+# to a server: the same over local shards, refused plainly over remote.
+"$NEWSIDX" --index "$T/one" search --json --recent japan |
+	jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"' >"$T/r.one"
+"$NEWSIDX" --index "$T/local.stub" search --json --recent japan |
+	jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"' >"$T/r.local"
+cmp -s "$T/r.one" "$T/r.local" && ok || fail "--recent over the local set differs"
+run --index "$T/remote.stub" search --recent japan
+expect_rc 2 "--recent over the remote set"
+expect_err "needs a part that runs only on shards on this machine" "said plainly"
 
 # stats per shard.
 run --index "$T/remote.stub" stats --json

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "query/private.h"
 
@@ -87,6 +88,15 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 					"a wildcard matches more than %d "
 					"terms; make it longer",
 					WILDCARD_MAX);
+	/* Xapian refuses to send a part of ours (a posting source such as
+	 * --recent's, a match decider) to a server: said plainly. */
+	if (x && newsidx_shards__any_remote(db) &&
+	    strstr(xapc_db_errmsg(db->x), "UnimplementedError"))
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"this search needs a part that runs "
+					"only on shards on this machine, and "
+					"%s has remote ones (%s)",
+					db->path, xapc_db_errmsg(db->x));
 	if (x)
 		return newsidx_db__xfail(db, x, "searching");
 	return NEWSIDX_OK;
