@@ -232,6 +232,14 @@ if command -v curl >/dev/null; then
 	base_strict=$sbase spid_strict=$spid
 	curl -s "$base_strict/api/search?q=japan" >"$T/out"
 	expect_eq "$(jqout '.missing_shards | length')" 0 "serve: no shard missing"
+	# A served shard compacted, then written: serve sees the article.
+	"$NEWSIDX" --index "$T/s1" compact
+	printf 'Zanzibar ferry\n\n2024-05-01 Zanzibar: a ferry to Zanzibar.\n' \
+		>"$T/zan.txt"
+	"$NEWSIDX" --index "$T/s1" index "$T/zan.txt"
+	"$NEWSIDX" --index "$T/one" index "$T/zan.txt"
+	curl -s "$base_strict/api/search?q=zanzibar" >"$T/out"
+	expect_eq "$(jqout .total)" 1 "serve sees a commit after a shard's compaction"
 fi
 
 # A shard down: an error naming it, at once here (refused) and within the
