@@ -131,7 +131,7 @@ typedef struct newsidx_db newsidx_db_t;
 #define NEWSIDX_OPEN_READ 0  /* read-only; the index must exist */
 #define NEWSIDX_OPEN_WRITE 1 /* writable; created when missing */
 
-#define NEWSIDX_OPEN_OPTIONS_VERSION 2
+#define NEWSIDX_OPEN_OPTIONS_VERSION 3
 
 /* Options for newsidx_db_open().  Initialise with NEWSIDX_OPEN_OPTIONS_INIT. */
 typedef struct newsidx_open_options {
@@ -157,9 +157,18 @@ typedef struct newsidx_open_options {
 				  bad line fails the open with
 				  NEWSIDX_INVALID_ARGUMENT and "FILE:LINE:
 				  reason" as the message */
+	/* Version 3 (@since 0.4), for a set of shards (see
+	 * newsidx_db_open()): */
+	int partial;          /* nonzero: a shard that cannot be opened is
+				 left out and reported by
+				 newsidx_db_shard_missing(); the open fails
+				 only when every shard is missing.  0: the
+				 open fails, naming the shard */
+	double shard_timeout; /* seconds a remote shard has to connect and
+				 to answer each request; 0: 5 seconds */
 } newsidx_open_options_t;
 
-#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL, NULL }
+#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL, NULL, 0, 0.0 }
 
 /*
  * Open the index in the directory path.
@@ -168,6 +177,22 @@ typedef struct newsidx_open_options {
  * when it does not exist and records the schema version and the stemmer
  * in it; a reader or writer that finds a different schema version or
  * stemmer refuses the index rather than mixing terms.
+ *
+ * path may also name a set of shards (@since 0.4): a stub file in
+ * Xapian's format, one shard a line, "auto PATH" or "glass PATH" for a
+ * newsidx index directory (relative to the stub's directory), "remote
+ * HOST:PORT" for one served by xapian-tcpsrv, "remote :PROGRAM ARGS" for
+ * one served by a program (xapian-progsrv over ssh); blank lines and '#'
+ * comments are skipped.  A set opens read-only: a writer gets
+ * NEWSIDX_READ_ONLY ("PATH is a set of shards; write into one of its
+ * shards").  Every shard must pass the schema and stemmer check.  A
+ * shard that cannot be opened fails the open with a message naming its
+ * stub line (NEWSIDX_NETWORK for a remote one that is down or slower
+ * than opts->shard_timeout), unless opts->partial is set: then it is
+ * left out, the search runs on the others, and
+ * newsidx_db_shard_missing() names it.  Every search tries a missing
+ * shard again, so one that comes back is used without reopening.
+ * See doc/shards.md for what a set can and cannot do.
  *
  * Ownership: *out receives a handle the caller frees with
  * newsidx_db_free(), also when the open fails (then the handle only
@@ -185,6 +210,50 @@ typedef struct newsidx_open_options {
 NEWSIDX_API newsidx_status_t newsidx_db_open(newsidx_db_t **out,
 					     const char *path,
 					     const newsidx_open_options_t *opts);
+
+/*
+ * How many shards the handle's set has; 0 when it is a single index.
+ * Thread-safety: as the handle.  @since 0.4
+ */
+NEWSIDX_API size_t newsidx_db_shard_count(const newsidx_db_t *db);
+
+/*
+ * Shard i of a set: its stub line as written ("remote host:7001"), or
+ * NULL when i is out of range.  Owned by the handle; valid until it is
+ * freed.  @since 0.4
+ */
+NEWSIDX_API const char *newsidx_db_shard_line(const newsidx_db_t *db,
+					      size_t i);
+
+/*
+ * Where shard i of a set is: a local index directory (resolved against
+ * the stub's directory), host:port, or ":PROGRAM ARGS"; NULL when i is
+ * out of range.  Owned by the handle; valid until it is freed.
+ * @since 0.4
+ */
+NEWSIDX_API const char *newsidx_db_shard_where(const newsidx_db_t *db,
+					       size_t i);
+
+/*
+ * 1 when shard i of a set is remote, else 0.  @since 0.4
+ */
+NEWSIDX_API int newsidx_db_shard_remote(const newsidx_db_t *db, size_t i);
+
+/*
+ * Why shard i of a set is missing from the last open or search (one
+ * line), or NULL when it was searched.  Only a handle opened with the
+ * partial option keeps a missing shard; callers report each one beside
+ * the results, which then come from the other shards.  Owned by the
+ * handle; valid until its next search or its free.  @since 0.4
+ */
+NEWSIDX_API const char *newsidx_db_shard_missing(const newsidx_db_t *db,
+						 size_t i);
+
+/*
+ * How many articles shard i of a set holds (0 when it is missing or i
+ * is out of range).  May ask a remote shard.  @since 0.4
+ */
+NEWSIDX_API size_t newsidx_db_shard_articles(newsidx_db_t *db, size_t i);
 
 /*
  * Close the index and free the handle.  A writer commits what it has
@@ -556,7 +625,9 @@ typedef struct newsidx_search_options {
 				   an estimate, newsidx_results_total_exact()
 				   0), and newsidx_results_time_limited()
 				   says so.  The page's hits are ranked in
-				   full whatever the limit.  Negative:
+				   full whatever the limit.  Not applied
+				   over a set with remote shards (Xapian's
+				   limit is unreliable there).  Negative:
 				   NEWSIDX_INVALID_ARGUMENT */
 } newsidx_search_options_t;
 
@@ -839,7 +910,9 @@ typedef struct newsidx_info {
 /*
  * Describe the index: counts, size, last update, schema, and articles
  * per source and per month.  Free *out with newsidx_info_free().
- * Returns NEWSIDX_OK, NEWSIDX_NOMEM or an engine status.  @since 0.1
+ * Returns NEWSIDX_OK, NEWSIDX_NOMEM or an engine status;
+ * NEWSIDX_INVALID_ARGUMENT for a set of shards (@since 0.4: describe
+ * each shard, see newsidx_db_shard_count()).  @since 0.1
  */
 NEWSIDX_API newsidx_status_t newsidx_db_info(newsidx_db_t *db,
 					     newsidx_info_t **out);
@@ -1120,7 +1193,8 @@ NEWSIDX_API newsidx_status_t newsidx_watch_remove(newsidx_db_t *db,
  * The index's watches, by name, into *out (free it with
  * newsidx_watches_free()).  Any handle.  Returns NEWSIDX_OK,
  * NEWSIDX_CORRUPT for a damaged watch (named in the message),
- * NEWSIDX_NOMEM or an engine status.  @since 0.4
+ * NEWSIDX_INVALID_ARGUMENT for a set of shards (each shard keeps its
+ * own watches), NEWSIDX_NOMEM or an engine status.  @since 0.4
  */
 NEWSIDX_API newsidx_status_t newsidx_watch_list(newsidx_watches_t **out,
 						newsidx_db_t *db);
@@ -1175,7 +1249,8 @@ typedef struct newsidx_watch_run_options {
  * were delivered but another writer held the lock past lock_timeout
  * (the cursor stays, and they come again); NEWSIDX_NOT_FOUND for no
  * such watch; NEWSIDX_CORRUPT for a damaged one; NEWSIDX_QUERY_SYNTAX,
- * NEWSIDX_NOMEM or an engine status.  @since 0.4
+ * NEWSIDX_INVALID_ARGUMENT for a set of shards, NEWSIDX_NOMEM or an
+ * engine status.  @since 0.4
  */
 NEWSIDX_API newsidx_status_t
 newsidx_watch_run(newsidx_db_t *db, const char *name, newsidx_watch_fn fn,

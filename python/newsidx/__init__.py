@@ -451,12 +451,17 @@ class Index:
     gazetteer: a writer's gazetteer additions file (the format of the
     installed gazetteer.txt), kept by the index for later runs and
     queries; a bad line raises InvalidArgument ("FILE:LINE: reason").
+    path may name a stub file listing a set of shards (doc/shards.md),
+    opened read-only: partial=True searches without a shard that cannot
+    be opened, and shard_timeout is the seconds a remote shard has to
+    answer (0: 5).
     """
 
     def __init__(self, path: str, create: bool = False,
                  writable: Optional[bool] = None, lock_timeout: float = 0.0,
                  synonyms: Optional[str] = None,
-                 gazetteer: Optional[str] = None):
+                 gazetteer: Optional[str] = None,
+                 partial: bool = False, shard_timeout: float = 0.0):
         self._lock = threading.Lock()
         self._db = None
         self.path = os.fspath(path)
@@ -466,7 +471,8 @@ class Index:
             _lib.OPEN_WRITE if self.writable else _lib.OPEN_READ,
             float(lock_timeout), 0,
             os.fsencode(synonyms) if synonyms is not None else None,
-            os.fsencode(gazetteer) if gazetteer is not None else None)
+            os.fsencode(gazetteer) if gazetteer is not None else None,
+            1 if partial else 0, float(shard_timeout))
         db = _lib.db_p()
         st = _c.newsidx_db_open(ctypes.byref(db), os.fsencode(self.path),
                                 ctypes.byref(opts))
@@ -518,6 +524,25 @@ class Index:
         """The number of articles in the index."""
         with self._lock:
             return _c.newsidx_db_count(self._handle())
+
+    def shards(self) -> List[Dict[str, Any]]:
+        """The shards of a set opened from a stub file, as `stats --json`
+        lists them: [{"shard": its stub line, "where": a directory,
+        host:port or :PROGRAM, "remote": bool, "articles": int, "error":
+        why it is missing from the last search (partial=True), or
+        None}]; [] for a single index."""
+        with self._lock:
+            db = self._handle()
+            out = []
+            for i in range(_c.newsidx_db_shard_count(db)):
+                why = _c.newsidx_db_shard_missing(db, i)
+                out.append({
+                    "shard": _s(_c.newsidx_db_shard_line(db, i)),
+                    "where": _s(_c.newsidx_db_shard_where(db, i)),
+                    "remote": bool(_c.newsidx_db_shard_remote(db, i)),
+                    "articles": _c.newsidx_db_shard_articles(db, i),
+                    "error": _s(why) if why is not None else None})
+            return out
 
     def search(self, q: str, **options) -> Results:
         """Run a query of the query language (see newsidx(1)) and return

@@ -34,7 +34,7 @@ c_void_p = ctypes.c_void_p
 POINTER = ctypes.POINTER
 
 # Option structure versions this module fills in (newsidx.h).
-OPEN_OPTIONS_VERSION = 2
+OPEN_OPTIONS_VERSION = 3
 INDEX_OPTIONS_VERSION = 6
 SEARCH_OPTIONS_VERSION = 4
 TREND_OPTIONS_VERSION = 1
@@ -68,6 +68,9 @@ class OpenOptions(ctypes.Structure):
         ("synonyms", c_char_p),
         # Version 2:
         ("gazetteer", c_char_p),
+        # Version 3:
+        ("partial", c_int),
+        ("shard_timeout", c_double),
     ]
 
 
@@ -337,6 +340,12 @@ PROTOTYPES = {
     "newsidx_db_errmsg": (c_char_p, [db_p]),
     "newsidx_db_commit": (c_int, [db_p]),
     "newsidx_db_count": (c_size_t, [db_p]),
+    "newsidx_db_shard_count": (c_size_t, [db_p]),
+    "newsidx_db_shard_line": (c_char_p, [db_p, c_size_t]),
+    "newsidx_db_shard_where": (c_char_p, [db_p, c_size_t]),
+    "newsidx_db_shard_remote": (c_int, [db_p, c_size_t]),
+    "newsidx_db_shard_missing": (c_char_p, [db_p, c_size_t]),
+    "newsidx_db_shard_articles": (c_size_t, [db_p, c_size_t]),
     "newsidx_index_path": (c_int, [db_p, c_char_p, POINTER(IndexOptions),
                                    POINTER(IndexStats)]),
     "newsidx_index_buffer": (c_int, [db_p, c_char_p, c_char_p, c_size_t,

@@ -48,6 +48,25 @@ void cli_puts(FILE *f, const char *s);
 /* The index directory: --index, else $NEWSIDX_INDEX, else ./index. */
 const char *cli_index_path(void);
 
+/* The global --partial and --shard-timeout, for a set of shards. */
+extern int cli_partial;
+extern double cli_shard_timeout;
+
+/* When the index path names a set of shards (a stub file: the library's
+ * rule), print that command applies to each shard alone and return the
+ * usage exit code; else -1. */
+int cli_refuse_set(const char *command);
+
+/* Read-only open options carrying --partial and --shard-timeout. */
+void cli_read_options(newsidx_open_options_t *oo);
+
+/* Open the index (or set of shards) to read it. */
+newsidx_status_t cli_open_reader(newsidx_db_t **db);
+
+/* Warn on stderr of each shard missing from the last search, naming it;
+ * the results came from the others. */
+void cli_warn_missing(newsidx_db_t *db);
+
 int cli_parse_size(const char *s, size_t *out);
 int cli_parse_seconds(const char *s, double *out);
 
@@ -91,6 +110,14 @@ extern const size_t cli_nfacets;
 json_t *cli_hit_json(const newsidx_hit_t *h);
 /* A page of results (search and similar --json); query is what the
  * document names as the query, so the options that were asked. */
+/* The shards of a set missing from its last search, as a JSON array of
+ * {"shard": stub line, "error": why}; empty when none is. */
+json_t *cli_missing_json(const newsidx_db_t *db);
+
+/* The shards of a set, as a JSON array of {"shard", "where", "remote",
+ * "articles", "error"} (error null for a shard in use). */
+json_t *cli_shards_json(newsidx_db_t *db);
+
 json_t *cli_results_json(const newsidx_results_t *r, const char *query,
 			 const newsidx_search_options_t *so);
 /* A whole article (show --json). */

@@ -83,6 +83,7 @@ static newsidx_status_t open_reader(newsidx_db_t **db, int any_schema)
 	newsidx_status_t st;
 	int tries;
 
+	cli_read_options(&oo);
 	oo.any_schema = any_schema;
 	for (tries = 0;; tries++) {
 		st = newsidx_db_open(db, cli_index_path(), &oo);
@@ -91,6 +92,50 @@ static newsidx_status_t open_reader(newsidx_db_t **db, int any_schema)
 		newsidx_db_free(*db);
 		*db = NULL;
 	}
+}
+
+/* Stats of a set of shards: each shard's stub line, where it is, whether
+ * it is remote, its articles, and the total.  The full statistics of a
+ * shard are those of `newsidx --index SHARD stats`. */
+static int stats_of_set(newsidx_db_t *db, int json)
+{
+	size_t i, n = newsidx_db_shard_count(db);
+
+	if (json) {
+		json_t *o = json_pack("{s:s, s:I, s:o, s:o}", "index",
+				      newsidx_db_path(db), "articles",
+				      (json_int_t)newsidx_db_count(db),
+				      "shards", cli_shards_json(db),
+				      "missing_shards", cli_missing_json(db));
+
+		if (!o || json_dumpf(o, stdout, JSON_INDENT(2)))
+			return cli_fail(NEWSIDX_NOMEM, NULL);
+		fputc('\n', stdout);
+		json_decref(o);
+		return 0;
+	}
+	fputs("set of shards: ", stdout);
+	cli_puts(stdout, newsidx_db_path(db));
+	printf("\narticles:      %zu in %zu shards\n", newsidx_db_count(db),
+	       n);
+	for (i = 0; i < n; i++) {
+		const char *why = newsidx_db_shard_missing(db, i);
+
+		fputs("  ", stdout);
+		cli_puts(stdout, newsidx_db_shard_line(db, i));
+		if (why) {
+			fputs(": missing: ", stdout);
+			cli_puts(stdout, why);
+			fputc('\n', stdout);
+		} else {
+			printf(": %zu articles%s\n",
+			       newsidx_db_shard_articles(db, i),
+			       newsidx_db_shard_remote(db, i) ? " (remote)"
+							      : "");
+		}
+	}
+	cli_warn_missing(db);
+	return 0;
 }
 
 int cmd_stats(int argc, char **argv)
@@ -109,6 +154,11 @@ int cmd_stats(int argc, char **argv)
 		return cli_usage_error("stats takes no arguments");
 	/* Stats also describe an index to rebuild. */
 	st = open_reader(&db, 1);
+	if (!st && newsidx_db_shard_count(db)) {
+		rc = stats_of_set(db, json);
+		newsidx_db_free(db);
+		return rc;
+	}
 	if (!st)
 		st = newsidx_db_info(db, &info);
 	if (st) {
@@ -315,6 +365,9 @@ int cmd_check(int argc, char **argv)
 		return rc;
 	if (optind < argc)
 		return cli_usage_error("check takes no arguments");
+	rc = cli_refuse_set("check");
+	if (rc >= 0)
+		return rc;
 	path = cli_index_path();
 	if (json)
 		l.list = json_array();

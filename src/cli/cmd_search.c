@@ -170,12 +170,15 @@ static void print_text(const newsidx_results_t *r, const char *what,
 	}
 }
 
-static int print_json(const newsidx_results_t *r, const char *query,
-		      const struct search_args *a)
+static int print_json(newsidx_db_t *db, const newsidx_results_t *r,
+		      const char *query, const struct search_args *a)
 {
 	json_t *doc = cli_results_json(r, query, &a->so);
 	int err = !doc;
 
+	if (!err && newsidx_db_shard_count(db))
+		err = json_object_set_new(doc, "missing_shards",
+					  cli_missing_json(db)) != 0;
 	if (!err)
 		err = json_dumpf(doc, stdout, JSON_INDENT(2)) ||
 		      fputc('\n', stdout) == EOF;
@@ -183,14 +186,15 @@ static int print_json(const newsidx_results_t *r, const char *query,
 	return err;
 }
 
-static int print_results(const newsidx_results_t *r, const char *query,
-			 const struct search_args *a)
+static int print_results(newsidx_db_t *db, const newsidx_results_t *r,
+			 const char *query, const struct search_args *a)
 {
 	size_t i;
 
+	cli_warn_missing(db);
 	switch (a->format) {
 	case JSON:
-		return print_json(r, query, a);
+		return print_json(db, r, query, a);
 	case JSONL:
 		for (i = 0; i < newsidx_results_count(r); i++) {
 			json_t *o = cli_hit_json(newsidx_results_hit(r, i));
@@ -469,7 +473,7 @@ static int finish(newsidx_status_t st, newsidx_db_t *db,
 
 	if (st)
 		rc = cli_fail(st, db);
-	else if (print_results(r, what, a))
+	else if (print_results(db, r, what, a))
 		rc = cli_fail(NEWSIDX_NOMEM, NULL);
 	if (fflush(stdout) != 0 && !rc) {
 		fprintf(stderr, "newsidx: writing output: %s\n",
@@ -501,7 +505,7 @@ int cmd_search(int argc, char **argv)
 	free(words);
 	if (!query)
 		return cli_fail(NEWSIDX_NOMEM, NULL);
-	st = newsidx_db_open(&db, cli_index_path(), NULL);
+	st = cli_open_reader(&db);
 	if (!st && a.explain) {
 		char *ex = NULL;
 
@@ -554,7 +558,7 @@ int cmd_similar(int argc, char **argv)
 		return cli_usage_error("similar needs exactly one article ID");
 	}
 	snprintf(what, sizeof(what), "similar:%s", words[0]);
-	st = newsidx_db_open(&db, cli_index_path(), NULL);
+	st = cli_open_reader(&db);
 	if (!st) {
 		char *abs;
 
@@ -609,7 +613,7 @@ int cmd_show(int argc, char **argv)
 	}
 	if (optind + 1 != argc)
 		return cli_usage_error("show needs exactly one article ID");
-	st = newsidx_db_open(&db, cli_index_path(), NULL);
+	st = cli_open_reader(&db);
 	if (!st) {
 		char *abs;
 

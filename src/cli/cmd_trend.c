@@ -415,7 +415,7 @@ int cmd_trend(int argc, char **argv)
 	query = join_args(argc - optind, argv + optind);
 	if (!query)
 		return cli_fail(NEWSIDX_NOMEM, NULL);
-	st = newsidx_db_open(&db, cli_index_path(), NULL);
+	st = cli_open_reader(&db);
 	if (!st)
 		st = newsidx_trend(&t, db, query, &o);
 	if (st) {

@@ -602,6 +602,10 @@ int cmd_watch(int argc, char **argv)
 	}
 	argc -= optind;
 	argv += optind;
+	/* Watches and their cursors are kept by one index. */
+	c = cli_refuse_set("watch");
+	if (c >= 0)
+		return c;
 	if (!strcmp(sub, "add"))
 		return watch_add(argc, argv, &a);
 	if (!strcmp(sub, "rm"))

@@ -209,3 +209,40 @@ json_t *cli_info_json(const newsidx_info_t *info)
 						 info->gazetteer_current) != 0));
 	return o;
 }
+
+json_t *cli_missing_json(const newsidx_db_t *db)
+{
+	json_t *a = json_array();
+	size_t i, n = newsidx_db_shard_count(db);
+
+	for (i = 0; a && i < n; i++) {
+		const char *why = newsidx_db_shard_missing(db, i);
+
+		if (why)
+			json_array_append_new(
+				a, json_pack("{s:s, s:s}", "shard",
+					     newsidx_db_shard_line(db, i),
+					     "error", why));
+	}
+	return a;
+}
+
+json_t *cli_shards_json(newsidx_db_t *db)
+{
+	json_t *a = json_array();
+	size_t i, n = newsidx_db_shard_count(db);
+
+	for (i = 0; a && i < n; i++) {
+		const char *why = newsidx_db_shard_missing(db, i);
+
+		json_array_append_new(
+			a, json_pack("{s:s, s:s, s:b, s:I, s:o}", "shard",
+				     newsidx_db_shard_line(db, i), "where",
+				     newsidx_db_shard_where(db, i), "remote",
+				     newsidx_db_shard_remote(db, i), "articles",
+				     (json_int_t)newsidx_db_shard_articles(db, i),
+				     "error",
+				     why ? json_string(why) : json_null()));
+	}
+	return a;
+}

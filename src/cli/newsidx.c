@@ -17,13 +17,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 const char *cli_index_dir;
+int cli_partial;
+double cli_shard_timeout;
 
 const char cli_usage_main[] =
-	"usage: newsidx [--index DIR] COMMAND [OPTIONS] [ARGS]\n"
+	"usage: newsidx [--index DIR] [--partial] [--shard-timeout S] COMMAND"
+	" [OPTIONS]\n"
+	"               [ARGS]\n"
 	"\n"
 	"Full-text search for a news archive.\n"
 	"\n"
@@ -47,7 +52,13 @@ const char cli_usage_main[] =
 	"\n"
 	"options:\n"
 	"  --index DIR       the index directory (default: $NEWSIDX_INDEX,"
-	" else ./index)\n"
+	" else ./index),\n"
+	"                    or a stub file naming a set of shards\n"
+	"  --partial         search a set of shards without those that are"
+	" down,\n"
+	"                    warning of each\n"
+	"  --shard-timeout S seconds a remote shard has to answer (default"
+	" 5)\n"
 	"  -h, --help        show this help\n"
 	"  -V, --version     show the version\n"
 	"\n"
@@ -548,6 +559,56 @@ int cli_fail(newsidx_status_t st, newsidx_db_t *db)
 	return cli_exit_code(st);
 }
 
+int cli_refuse_set(const char *command)
+{
+	struct stat st;
+	const char *path = cli_index_path();
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return -1;
+	fputs("newsidx: ", stderr);
+	cli_puts(stderr, path);
+	fprintf(stderr,
+		" is a set of shards; %s each of its shards: newsidx --index "
+		"SHARD %s\n",
+		command, command);
+	return EXIT_USAGE;
+}
+
+void cli_read_options(newsidx_open_options_t *oo)
+{
+	newsidx_open_options_t d = NEWSIDX_OPEN_OPTIONS_INIT;
+
+	*oo = d;
+	oo->partial = cli_partial;
+	oo->shard_timeout = cli_shard_timeout;
+}
+
+newsidx_status_t cli_open_reader(newsidx_db_t **db)
+{
+	newsidx_open_options_t oo;
+
+	cli_read_options(&oo);
+	return newsidx_db_open(db, cli_index_path(), &oo);
+}
+
+void cli_warn_missing(newsidx_db_t *db)
+{
+	size_t i, n = newsidx_db_shard_count(db);
+
+	for (i = 0; i < n; i++) {
+		const char *why = newsidx_db_shard_missing(db, i);
+
+		if (!why)
+			continue;
+		fputs("newsidx: warning: shard '", stderr);
+		cli_puts(stderr, newsidx_db_shard_line(db, i));
+		fputs("' is missing from these results: ", stderr);
+		cli_puts(stderr, why);
+		fputc('\n', stderr);
+	}
+}
+
 const char *cli_index_path(void)
 {
 	const char *env = getenv("NEWSIDX_INDEX");
@@ -626,6 +687,8 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "index", required_argument, NULL, 'i' },
+		{ "partial", no_argument, NULL, 'p' },
+		{ "shard-timeout", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -638,6 +701,16 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'i':
 			cli_index_dir = optarg;
+			break;
+		case 'p':
+			cli_partial = 1;
+			break;
+		case 's':
+			if (cli_parse_seconds(optarg, &cli_shard_timeout) ||
+			    cli_shard_timeout <= 0)
+				return cli_usage_error("bad --shard-timeout "
+						       "'%s'",
+						       optarg);
 			break;
 		case 'h':
 			fputs(cli_usage_main, stdout);

@@ -239,7 +239,12 @@ static newsidx_status_t borrow(struct server *s, newsidx_db_t **db)
 	pthread_mutex_unlock(&s->mu);
 	if (*db)
 		return NEWSIDX_OK;
-	st = newsidx_db_open(db, s->index, NULL);
+	{
+		newsidx_open_options_t oo;
+
+		cli_read_options(&oo);
+		st = newsidx_db_open(db, s->index, &oo);
+	}
 	if (!*db) {
 		pthread_mutex_lock(&s->mu);
 		s->nopen--;
@@ -288,6 +293,13 @@ static newsidx_status_t call(newsidx_db_t *db,
 			*doc = cli_article_json(art);
 		break;
 	case CLI_API_STATS:
+		if (newsidx_db_shard_count(db)) {
+			*doc = json_pack("{s:s, s:I, s:o}", "index",
+					 newsidx_db_path(db), "articles",
+					 (json_int_t)newsidx_db_count(db),
+					 "shards", cli_shards_json(db));
+			break;
+		}
 		st = newsidx_db_info(db, &info);
 		if (!st)
 			*doc = cli_info_json(info);
@@ -303,6 +315,10 @@ static newsidx_status_t call(newsidx_db_t *db,
 	}
 	if (!st && r)
 		*doc = cli_results_json(r, rq->query, &rq->so);
+	/* A set searched without a shard says so beside every answer. */
+	if (!st && *doc && json_is_object(*doc) && newsidx_db_shard_count(db))
+		json_object_set_new(*doc, "missing_shards",
+				    cli_missing_json(db));
 	if (!st && !*doc)
 		st = NEWSIDX_NOMEM;
 	newsidx_results_free(r);
@@ -997,7 +1013,12 @@ int cmd_serve(int argc, char **argv)
 		s.max_connections = s.max_requests;
 	s.index = cli_index_path();
 	/* Refuse at once an index that is not there or not readable. */
-	st = newsidx_db_open(&db, s.index, NULL);
+	{
+		newsidx_open_options_t oo;
+
+		cli_read_options(&oo);
+		st = newsidx_db_open(&db, s.index, &oo);
+	}
 	if (st) {
 		rc = cli_fail(st, db);
 		newsidx_db_free(db);

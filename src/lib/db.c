@@ -274,11 +274,13 @@ static newsidx_status_t check_schema(struct newsidx_db *db)
 	return st;
 }
 
-int newsidx_db__compact_positions(struct newsidx_db *db)
+int newsidx_db__compact_index(struct newsidx_db *db)
 {
-	char *v = get_meta(db, NEWSIDX_META_POSITIONS);
-	int compact = v && strcmp(v, "compact") == 0;
+	char *v;
+	int compact;
 
+	v = get_meta(db, NEWSIDX_META_POSITIONS);
+	compact = v && strcmp(v, "compact") == 0;
 	free(v);
 	return compact;
 }
@@ -378,9 +380,10 @@ static char *dict_of(void *ctx, size_t *len)
 	return newsidx_db__dictionary(ctx, len);
 }
 
-newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
-				    size_t plen, const char *data, size_t dlen,
-				    const void **rec, size_t *rec_len)
+newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
+					  const char *packed, size_t plen,
+					  const char *data, size_t dlen,
+					  const void **rec, size_t *rec_len)
 {
 	if (packed && plen)
 		return newsidx_docdata__unpack(&db->unpack, packed, plen,
@@ -392,23 +395,13 @@ newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
 	return NEWSIDX_OK;
 }
 
-newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
-				       const void **rec, size_t *rec_len)
+int newsidx_db__term_lists_index(struct newsidx_db *db)
 {
-	size_t dlen = 0, plen = 0;
-	const char *data = xapc_doc_data(doc, &dlen);
-	const char *packed =
-		data ? xapc_doc_value(doc, NEWSIDX_SLOT_DOC, &plen) : NULL;
+	char *v;
+	int none;
 
-	if (!packed)
-		return NEWSIDX_CORRUPT;
-	return newsidx_db__record(db, packed, plen, data, dlen, rec, rec_len);
-}
-
-int newsidx_db__term_lists(struct newsidx_db *db)
-{
-	char *v = get_meta(db, NEWSIDX_META_TERMLIST);
-	int none = v && strcmp(v, "none") == 0;
+	v = get_meta(db, NEWSIDX_META_TERMLIST);
+	none = v && strcmp(v, "none") == 0;
 
 	free(v);
 	return !none;
@@ -583,8 +576,9 @@ static newsidx_status_t load_synonyms(struct newsidx_db *db, const char *file)
 	return st;
 }
 
-newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
-				 const newsidx_open_options_t *opts)
+newsidx_status_t newsidx_db__open_index(newsidx_db_t **out, const char *path,
+				       const newsidx_open_options_t *opts,
+				       int set)
 {
 	newsidx_open_options_t defaults = NEWSIDX_OPEN_OPTIONS_INIT;
 	struct newsidx_db *db;
@@ -613,6 +607,8 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 		return newsidx_db__fail(db, st, "cannot create the analyzer");
 	db->writable = opts->mode == NEWSIDX_OPEN_WRITE;
 	db->lockfd = -1;
+	if (set)
+		return NEWSIDX_OK; /* shards.c opens the shards */
 	if (!db->writable && !newsidx_layout__exists(path))
 		return newsidx_db__fail(db, NEWSIDX_NO_INDEX,
 					"no index at %s", path);
@@ -693,6 +689,46 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	if (!st && db->writable && !db->mismatch)
 		st = newsidx_db__load_gazetteer(db, db->gazetteer);
 	return st;
+}
+
+newsidx_status_t newsidx_db__wrap(struct newsidx_db **out, const char *name,
+				  struct xapc_db *x, int rc)
+{
+	struct newsidx_db *db = calloc(1, sizeof(*db));
+	newsidx_status_t st;
+	char *marks;
+	size_t len = 0;
+
+	*out = db;
+	if (!db) {
+		xapc_db_free(x);
+		return NEWSIDX_NOMEM;
+	}
+	db->lockfd = -1;
+	db->pin.fd = -1;
+	db->x = x;
+	db->path = newsidx_strdup(name);
+	if (!db->path)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	if (rc)
+		return newsidx_db__xfail(db, rc, "opening");
+	st = newsidx_analyzer__new(&db->an, "en");
+	if (st)
+		return newsidx_db__fail(db, st, "cannot create the analyzer");
+	st = check_schema(db);
+	if (st)
+		return st;
+	/* A remote database cannot hide the articles a lean index lists
+	 * deleted: the server would need our posting source. */
+	marks = meta_blob(db, NEWSIDX_META_DELETED, &len);
+	free(marks);
+	if (len > 4)
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"%s lists deleted articles, which a "
+					"remote shard cannot hide; rebuild it "
+					"first",
+					name);
+	return NEWSIDX_OK;
 }
 
 newsidx_status_t newsidx_db__usable(struct newsidx_db *db)
@@ -803,7 +839,7 @@ newsidx_status_t newsidx_db__switch(struct newsidx_db *db, const char *gen,
 	return NEWSIDX_OK;
 }
 
-void newsidx_db_free(newsidx_db_t *db)
+void newsidx_db__free_index(newsidx_db_t *db)
 {
 	size_t i;
 
@@ -880,7 +916,7 @@ size_t newsidx_db_count(newsidx_db_t *db)
 	return n;
 }
 
-newsidx_status_t newsidx_db__reopen(struct newsidx_db *db, int by_path)
+newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)
 {
 	xapc_db_t *x = NULL;
 	int changed = 0, rc;

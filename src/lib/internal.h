@@ -133,7 +133,77 @@ struct newsidx_db {
 	size_t codes_len;
 	unsigned codes_gen;              /* changes when codes change */
 	struct newsidx_pin pin;          /* a reader's generation */
+	/* A set of shards (shards.c): the stub's shards, those in use in
+	 * the order of the combined handle x, and how they are opened. */
+	int is_set;
+	struct newsidx_shard *shards;
+	size_t nshards;
+	struct newsidx_db **live;        /* borrowed from shards */
+	size_t nlive;
+	int partial;                     /* search without a missing shard */
+	struct xapc_db *syn;             /* the synonym table a set's queries
+					    read: a local shard's (borrowed)
+					    or, when all are remote, one in
+					    memory (owned: syn_owned) */
+	int syn_owned;
+	char *syn_dir;                   /* where the owned one lives */
+	double shard_timeout;            /* seconds, for remote shards */
 };
+
+/* ------------------------------------------------------------------ */
+/* interface to lib/shards.c: a set of shards searched as one          */
+/* ------------------------------------------------------------------ */
+
+struct newsidx_shard;
+
+/* 1 when path names a stub file (a set of shards), not a directory. */
+int newsidx_shards__is_set(const char *path);
+
+/* Read the stub db->path and open its shards into db->x; a writer is
+ * refused (NEWSIDX_READ_ONLY).  A shard that cannot be opened fails the
+ * open with a message naming its line, unless opts asks for partial
+ * results: then it is recorded as missing. */
+newsidx_status_t newsidx_shards__open(struct newsidx_db *db,
+				      const newsidx_open_options_t *opts);
+
+/* Follow the shards to their latest commits; a missing shard is tried
+ * again, a local shard whose generation moved is opened anew. */
+newsidx_status_t newsidx_shards__reopen(struct newsidx_db *db, int by_path);
+
+/* The shard (an index handle of its own) that holds document docid of
+ * the combined handle, and its id there in *local (may be NULL); NULL
+ * when db is no set. */
+struct newsidx_db *newsidx_shards__of(struct newsidx_db *db,
+				      unsigned long docid,
+				      unsigned long *local);
+
+/* 1 when a shard in use keeps compact positions; 1 when every shard in
+ * use has term lists. */
+int newsidx_shards__any_compact(struct newsidx_db *db);
+int newsidx_shards__all_term_lists(struct newsidx_db *db);
+
+/* 1 when db is a set with a remote shard. */
+int newsidx_shards__any_remote(struct newsidx_db *db);
+
+void newsidx_shards__free(struct newsidx_db *db);
+
+/* What db.c does for one index, under the entry points of the same
+ * names that shards.c gives sets too: newsidx_db_open() (with set: only
+ * the handle is made, shards.c opens the shards), newsidx_db_free(),
+ * newsidx_db__reopen(), newsidx_db__record() (no docid: one index has
+ * one dictionary), newsidx_db__compact_positions() and
+ * newsidx_db__term_lists(). */
+newsidx_status_t newsidx_db__open_index(newsidx_db_t **out, const char *path,
+					const newsidx_open_options_t *opts,
+					int set);
+void newsidx_db__free_index(newsidx_db_t *db);
+newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path);
+newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
+					  const char *packed, size_t plen,
+					  const char *data, size_t dlen,
+					  const void **rec, size_t *rec_len);
+int newsidx_db__compact_index(struct newsidx_db *db);
+int newsidx_db__term_lists_index(struct newsidx_db *db);
 
 /* ------------------------------------------------------------------ */
 /* interface to geodb.c: the handle's gazetteer                        */
@@ -200,11 +270,20 @@ int newsidx_db__set_stemcodes(struct newsidx_db *db, const void *codes,
 
 /* The stored record of a document: unpacked from packed (its value of
  * NEWSIDX_SLOT_DOC) when that is not empty, else its document data (an
- * index of schema 4 or older).  *rec is valid until the next call on
- * the handle.  NEWSIDX_CORRUPT when it cannot be read. */
-newsidx_status_t newsidx_db__record(struct newsidx_db *db, const char *packed,
+ * index of schema 4 or older).  docid, the document's id in db, picks
+ * the shard whose dictionary packed it when db is a set of shards.  *rec
+ * is valid until the next call on the handle.  NEWSIDX_CORRUPT when it
+ * cannot be read. */
+newsidx_status_t newsidx_db__record(struct newsidx_db *db,
+				    unsigned long docid, const char *packed,
 				    size_t plen, const char *data, size_t dlen,
 				    const void **rec, size_t *rec_len);
+
+/* Wrap x, a database opened by other means (a remote shard, whose open
+ * returned rc), in a read-only handle named name, checked for this
+ * build's schema and stemmer like any index. */
+newsidx_status_t newsidx_db__wrap(struct newsidx_db **out, const char *name,
+				  struct xapc_db *x, int rc);
 
 /* The same for a document read from the index (NEWSIDX_CORRUPT also
  * when the document cannot be read). */

@@ -210,6 +210,36 @@ XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
                                            int writable);
 
 /**
+ * Open a database served by a program, such as xapian-progsrv run through
+ * ssh ("ssh", "host xapian-progsrv /srv/idx"): Xapian's remote protocol
+ * over the program's standard input and output.
+ * Failure semantics of *out are those of xapc_db_open().
+ * @param out         receives the handle (see xapc_db_open()).
+ * @param program     the program to run, looked up in PATH.
+ * @param args        its arguments, split at spaces; NULL for none.
+ * @param timeout_ms  the per-operation timeout in milliseconds; 0 waits
+ *                    forever.
+ * Ownership: the caller frees *out with xapc_db_free() whatever the status.
+ * @return XAPC_OK, XAPC_ERR_NETWORK, XAPC_ERR_INVALID, XAPC_ERR_NOMEM and
+ *         the database statuses the server reports.
+ * Thread-safety: reentrant.
+ */
+XAPC_API xapc_status_t xapc_db_open_program(xapc_db_t **out,
+                                            const char *program,
+                                            const char *args,
+                                            unsigned int timeout_ms);
+
+/**
+ * Make a read-only handle on no database at all, to which
+ * xapc_db_add_database() then adds shards.
+ * @param out  receives the handle; NULL only when memory ran out.
+ * Ownership: the caller frees *out with xapc_db_free().
+ * @return XAPC_OK, XAPC_ERR_INVALID (out NULL), XAPC_ERR_NOMEM.
+ * Thread-safety: reentrant.
+ */
+XAPC_API xapc_status_t xapc_db_new_combined(xapc_db_t **out);
+
+/**
  * Add the databases (shards) of other to db so that db searches them all.
  * Document ids become interleaved across shards, as in Xapian: with n
  * shards, document d of shard k (0-based) gets id (d - 1) * n + k + 1.
@@ -217,8 +247,12 @@ XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
  * @param other  any usable handle other than db.
  * Ownership: other stays owned by the caller and may be freed right away;
  * db keeps its own reference to the underlying databases.
+ * The documents other hides (xapc_db_track_deleted()) stay hidden in db,
+ * when other is one local database with a UUID (glass).
  * @return XAPC_OK, XAPC_ERR_INVALID (db writable, same handle, failed or
- *         NULL handle), XAPC_ERR_CLOSED, XAPC_ERR_NOMEM.
+ *         NULL handle; db tracking deleted documents itself; other
+ *         hiding documents while remote, combined or without a UUID),
+ *         XAPC_ERR_CLOSED, XAPC_ERR_NOMEM.
  * Thread-safety: both handles are in use during the call.
  */
 XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other);

@@ -355,9 +355,47 @@ XAPC_API xapc_status_t xapc_db_open_remote(xapc_db_t **out, const char *host,
         } else {
             db->rdb = Xapian::Remote::open(host, port, timeout_ms, timeout_ms);
         }
+        db->remote = true;
         return XAPC_OK;
     } catch (...) {
         return open_fail(out, db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_open_program(xapc_db_t **out,
+                                            const char *program,
+                                            const char *args,
+                                            unsigned int timeout_ms)
+{
+    xapc_db_t *db = nullptr;
+    try {
+        if (!out)
+            fail(XAPC_ERR_INVALID, "out is NULL"); // nowhere to put a handle
+        *out = nullptr;
+        db = new xapc_db;
+        *out = db;
+        need(program, "program is NULL");
+        if (!*program)
+            fail(XAPC_ERR_INVALID, "program is empty");
+        db->rdb = Xapian::Remote::open(program, args ? args : "",
+                                       timeout_ms);
+        db->remote = true;
+        return XAPC_OK;
+    } catch (...) {
+        return open_fail(out, db, __func__);
+    }
+}
+
+XAPC_API xapc_status_t xapc_db_new_combined(xapc_db_t **out)
+{
+    try {
+        if (!out)
+            fail(XAPC_ERR_INVALID, "out is NULL");
+        *out = nullptr;
+        *out = new xapc_db; // a default Database has no shards yet
+        return XAPC_OK;
+    } catch (...) {
+        return map_exception(nullptr, __func__);
     }
 }
 
@@ -374,10 +412,38 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
             fail(XAPC_ERR_INVALID, "other database handle is not usable");
         if (other->closed)
             fail(XAPC_ERR_CLOSED, "other database has been closed");
-        if (!db->marks_key.empty() || !other->marks_key.empty())
+        // A shard's marked documents stay hidden in the combined handle
+        // (see ShardMarks); an empty list hides nothing.
+        bool marks = !other->marks_key.empty() && !hidden_list(other).empty();
+        if (!db->marks_key.empty() || other->shard_marks ||
+            (marks && (other->remote || other->db().size() != 1)))
             fail(XAPC_ERR_INVALID, "handles that track deleted documents "
                                    "cannot be combined");
+        std::string uuid = marks ? other->db().get_uuid() : std::string();
+        if (marks && uuid.empty())
+            fail(XAPC_ERR_INVALID, "a database without a UUID that tracks "
+                                   "deleted documents cannot be combined");
+        Xapian::doccount at =
+            static_cast<Xapian::doccount>(db->rdb.size());
         db->rdb.add_database(other->db());
+        if (marks) {
+            if (!db->shard_marks)
+                db->shard_marks = std::make_shared<ShardMarks>();
+            db->shard_marks->emplace_back(uuid, other->hidden);
+            db->shard_of_marks.push_back(at);
+        }
+        if (db->shard_marks) {
+            // Shard k's document l is document (l - 1) * n + k + 1 here.
+            Xapian::doccount n =
+                static_cast<Xapian::doccount>(db->rdb.size());
+            auto all = std::make_shared<std::vector<Xapian::docid>>();
+            for (size_t s = 0; s < db->shard_marks->size(); ++s)
+                for (Xapian::docid l : *(*db->shard_marks)[s].second)
+                    all->push_back((l - 1) * n + db->shard_of_marks[s] + 1);
+            std::sort(all->begin(), all->end());
+            db->hidden = std::move(all);
+        }
+        db->remote = db->remote || other->remote;
         db->path.clear();
         return XAPC_OK;
     } catch (...) {

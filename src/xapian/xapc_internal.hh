@@ -140,6 +140,10 @@ namespace xapc {
 struct Deferred;
 struct DocLens;
 class ValueMemo;
+// The documents marked deleted in the shards of a combined handle: each
+// marked shard's UUID and its own (local) docids, sorted.
+using ShardMarks = std::vector<
+    std::pair<std::string, std::shared_ptr<const std::vector<Xapian::docid>>>>;
 }
 
 struct xapc_db {
@@ -148,6 +152,9 @@ struct xapc_db {
     Xapian::Database rdb;
     Xapian::WritableDatabase wdb;
     bool writable = false;
+    // A remote database, or a combined one with a remote shard: only
+    // what Xapian can send to a server may run on it (see PartSpy).
+    bool remote = false;
     // The path of a read-only handle on one database (for a second
     // handle of the same index); empty for writable, remote and
     // combined handles.
@@ -167,6 +174,11 @@ struct xapc_db {
     bool marks_dirty = false;
     std::shared_ptr<const std::vector<Xapian::docid>> saved_hidden;
     bool saved_dirty = false;
+    // A combined handle over shards that mark deletions: their lists
+    // (the queries' posting source reads the one of the shard it runs
+    // on), and the combined docids of `hidden` made from them.
+    std::shared_ptr<xapc::ShardMarks> shard_marks;
+    std::vector<Xapian::doccount> shard_of_marks;
     // The length of every document, for a read-only handle on one
     // database (see DocLens), and the work Xapian's own length lookups
     // were estimated to cost at this revision while there was none.
@@ -233,17 +245,35 @@ inline bool spying(const xapc_enquire_params_t &p)
 
 // A spy counting the parts of a slot's values (xapc_spy.cc; see
 // xapc_spy_t).
+//
+// A remote database cannot run a spy of ours (the server would need its
+// class), but it runs Xapian's own ValueCountMatchSpy, which counts whole
+// values.  Over remote shards (remote true) a PartSpy therefore has one
+// count the whole values, and makes its part counts from them: a
+// document's keys depend on its value alone, so the counts are the same.
+// A spy with `by` reads two slots and has no such stand-in: it is
+// refused (XAPC_ERR_INVALID) over remote shards.
 class PartSpy : public Xapian::MatchSpy {
     xapc_spy_t spec;
     Xapian::doccount total = 0;
     std::map<std::string, Xapian::doccount> counts;
     std::vector<std::string> seen;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> whole;
+
+    // Count the keys of value v (paired with by), n documents' worth.
+    void count(const std::string &v, const std::string &by,
+               Xapian::doccount n);
 
   public:
-    explicit PartSpy(const xapc_spy_t &s);
+    PartSpy(const xapc_spy_t &s, bool remote);
     void operator()(const Xapian::Document &doc, double wt) override;
+    // The spy to give the Enquire: this one, or its stand-in.
+    Xapian::MatchSpy *spy()
+    {
+        return whole ? static_cast<Xapian::MatchSpy *>(whole.get()) : this;
+    }
     // The counts, most first, ties in key order.
-    void copy_to(Facet &f) const;
+    void copy_to(Facet &f);
 };
 
 } // namespace xapc

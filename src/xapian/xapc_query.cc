@@ -550,7 +550,7 @@ void copy_hits(xapc_mset &m, const Xapian::MSet &ms,
 
 // The values each spy saw, most frequent first, ties in value order.
 void copy_facets(xapc_mset &m,
-                 const std::vector<std::unique_ptr<PartSpy>> &spies)
+                 std::vector<std::unique_ptr<PartSpy>> &spies)
 {
     m.facets.resize(spies.size());
     for (size_t i = 0; i < spies.size(); ++i)
@@ -586,15 +586,19 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         set_order(enq, *p);
         for (size_t i = 0; i < p->n_spy_slots; ++i) {
             xapc_spy_t whole = { p->spy_slots[i], 0, 0, 0, 0, 0 };
-            spies.emplace_back(new PartSpy(whole));
-            enq.add_matchspy(spies.back().get());
+            spies.emplace_back(new PartSpy(whole, db->remote));
+            enq.add_matchspy(spies.back()->spy());
         }
         for (size_t i = 0; p->version >= 6 && i < p->n_spies; ++i) {
-            spies.emplace_back(new PartSpy(p->spies[i]));
-            enq.add_matchspy(spies.back().get());
+            spies.emplace_back(new PartSpy(p->spies[i], db->remote));
+            enq.add_matchspy(spies.back()->spy());
         }
 
-        const double limit = p->version >= 7 ? p->time_limit : 0.0;
+        // Xapian documents its time limit as unreliable with remote
+        // databases among several: a handle with a remote shard runs
+        // without one.
+        const double limit =
+            p->version >= 7 && !db->remote ? p->time_limit : 0.0;
         if (limit > 0)
             enq.set_time_limit(limit);
         const auto began = std::chrono::steady_clock::now();
@@ -876,7 +880,12 @@ XAPC_API xapc_status_t xapc_db_expand(xapc_db_t *db,
             rset.add_document(docids[i]);
         TermDecider decider(p->prefix ? p->prefix : "",
                             p->unprefixed_only != 0);
-        int flags = p->exact_termfreq ? Xapian::Enquire::USE_EXACT_TERMFREQ : 0;
+        // Over shards, Xapian otherwise estimates a term's frequency from
+        // the shards holding the given documents: the terms would differ
+        // from those of one database holding the same documents.
+        int flags = p->exact_termfreq || d.size() > 1
+                        ? Xapian::Enquire::USE_EXACT_TERMFREQ
+                        : 0;
         Xapian::ESet es =
             enq.get_eset(p->maxterms, rset, flags, &decider, p->min_weight);
 

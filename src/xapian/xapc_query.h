@@ -442,7 +442,8 @@ typedef struct xapc_enquire_params {
      * spy counts and the total come from the documents examined so
      * far, and no exact count follows it.  xapc_mset_time_limited()
      * says whether the limit was reached.  The page itself is still
-     * ranked in full: Xapian cannot stop it. */
+     * ranked in full: Xapian cannot stop it.  Ignored on a handle with
+     * a remote database, where Xapian documents it as unreliable. */
     double time_limit;
 } xapc_enquire_params_t;
 
@@ -637,8 +638,9 @@ typedef struct xapc_expand_params {
      * documents were found with, so that only new terms are suggested). */
     const xapc_query_t *exclude_query;
     double min_weight;         /* 0: skip terms weighing less */
-    /* 0: nonzero computes exact term frequencies across shards (slower);
-     * only matters for multi-database handles. */
+    /* Nonzero computes exact term frequencies across shards (slower);
+     * only matters for multi-database handles, which since shards were
+     * searched as one index always compute them exactly. */
     int exact_termfreq;
 } xapc_expand_params_t;
 

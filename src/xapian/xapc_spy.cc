@@ -15,7 +15,43 @@
 
 namespace xapc {
 
-PartSpy::PartSpy(const xapc_spy_t &s) : spec(s) {}
+PartSpy::PartSpy(const xapc_spy_t &s, bool remote) : spec(s)
+{
+    if (!remote)
+        return;
+    if (spec.by)
+        fail(XAPC_ERR_INVALID, "counts of one value per value of another "
+                               "slot cannot run on a remote database");
+    whole.reset(new Xapian::ValueCountMatchSpy(spec.slot));
+}
+
+void PartSpy::count(const std::string &v, const std::string &by,
+                    Xapian::doccount n)
+{
+    // The keys of this value, so that a repeated part counts once.
+    seen.clear();
+    size_t at = 0;
+    while (at <= v.size()) {
+        size_t end = spec.split ? v.find(spec.split, at) : std::string::npos;
+        if (end == std::string::npos)
+            end = v.size();
+        size_t len = end - at;
+        if (spec.prefix && len > spec.prefix)
+            len = spec.prefix;
+        if (len) {
+            std::string key(v, at, len);
+            if (spec.by) {
+                key.push_back('\0');
+                key += by;
+            }
+            if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+                counts[key] += n;
+                seen.push_back(std::move(key));
+            }
+        }
+        at = end + 1;
+    }
+}
 
 void PartSpy::operator()(const Xapian::Document &doc, double)
 {
@@ -31,33 +67,17 @@ void PartSpy::operator()(const Xapian::Document &doc, double)
         if (spec.by_prefix && by.size() > spec.by_prefix)
             by.resize(spec.by_prefix);
     }
-    // The keys of this document, so that a repeated part counts once.
-    seen.clear();
-    size_t at = 0;
-    while (at <= v.size()) {
-        size_t end = spec.split ? v.find(spec.split, at) : std::string::npos;
-        if (end == std::string::npos)
-            end = v.size();
-        size_t n = end - at;
-        if (spec.prefix && n > spec.prefix)
-            n = spec.prefix;
-        if (n) {
-            std::string key(v, at, n);
-            if (spec.by) {
-                key.push_back('\0');
-                key += by;
-            }
-            if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
-                ++counts[key];
-                seen.push_back(std::move(key));
-            }
-        }
-        at = end + 1;
-    }
+    count(v, by, 1);
 }
 
-void PartSpy::copy_to(Facet &f) const
+void PartSpy::copy_to(Facet &f)
 {
+    if (whole) {
+        total = whole->get_total();
+        counts.clear();
+        for (auto it = whole->values_begin(); it != whole->values_end(); ++it)
+            count(*it, std::string(), it.get_termfreq());
+    }
     f.total = total;
     f.items.assign(counts.begin(), counts.end());
     std::sort(f.items.begin(), f.items.end(),

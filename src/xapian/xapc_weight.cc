@@ -116,19 +116,38 @@ namespace {
 
 // The marked docids, as a query's posting source: ANDed-NOT with a query,
 // it hides them.
+//
+// Over a combined database, Xapian runs a copy of the source on each
+// shard, with the shard's own docids: with shards set, init() takes the
+// list of the shard it is given, known by its UUID (none: nothing hidden).
 class DocidListSource : public Xapian::PostingSource {
     std::shared_ptr<const std::vector<Xapian::docid>> ids;
+    std::shared_ptr<const ShardMarks> shards;
     size_t i = 0;
     bool started = false;
 
   public:
     explicit DocidListSource(
-        std::shared_ptr<const std::vector<Xapian::docid>> v)
-        : ids(std::move(v)) {}
-    void init(const Xapian::Database &) override
+        std::shared_ptr<const std::vector<Xapian::docid>> v,
+        std::shared_ptr<const ShardMarks> s = nullptr)
+        : ids(std::move(v)), shards(std::move(s))
+    {
+        if (!ids)
+            ids = std::make_shared<const std::vector<Xapian::docid>>();
+    }
+    void init(const Xapian::Database &d) override
     {
         i = 0;
         started = false;
+        if (!shards)
+            return;
+        static const auto none =
+            std::make_shared<const std::vector<Xapian::docid>>();
+        ids = none;
+        const std::string uuid = d.get_uuid();
+        for (const auto &e : *shards)
+            if (!uuid.empty() && e.first == uuid)
+                ids = e.second;
     }
     Xapian::doccount get_termfreq_min() const override
     {
@@ -160,7 +179,7 @@ class DocidListSource : public Xapian::PostingSource {
     Xapian::docid get_docid() const override { return (*ids)[i]; }
     DocidListSource *clone() const override
     {
-        return new DocidListSource(ids);
+        return new DocidListSource(ids, shards);
     }
     std::string name() const override { return "xapc::DocidListSource"; }
 };
@@ -172,6 +191,11 @@ Xapian::Query xapc::visible(xapc_db_t *db, const Xapian::Query &q)
 {
     if (hidden_list(db).empty())
         return q;
+    if (db->shard_marks)
+        return Xapian::Query(
+            Xapian::Query::OP_AND_NOT, q,
+            Xapian::Query(
+                (new DocidListSource(nullptr, db->shard_marks))->release()));
     return Xapian::Query(Xapian::Query::OP_AND_NOT, q,
                          Xapian::Query((new DocidListSource(db->hidden))
                                            ->release()));

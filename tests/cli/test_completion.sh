@@ -86,6 +86,7 @@ mkdir -p "$T/dir/corpus-a"
 expect_eq "$(cd "$T/dir" && bashc "$NEWSIDX" index corp)" "corpus-a" \
 	"bash: index completes paths"
 expect_eq "$(zshc "$NEWSIDX" index corp)" "FILES " "zsh: index completes paths"
-expect_eq "$(zshc "$NEWSIDX" --index "")" "FILES -/" "zsh: --index takes a directory"
+expect_eq "$(zshc "$NEWSIDX" --index "")" "FILES " \
+	"zsh: --index takes a directory or a stub file of shards"
 
 finish

@@ -33,6 +33,8 @@ int main(void)
 	FIELD(newsidx_open_options_t, any_schema);
 	FIELD(newsidx_open_options_t, synonyms);
 	FIELD(newsidx_open_options_t, gazetteer);
+	FIELD(newsidx_open_options_t, partial);
+	FIELD(newsidx_open_options_t, shard_timeout);
 
 	SIZE(newsidx_index_stats_t);
 	FIELD(newsidx_index_stats_t, files);
@@ -268,6 +270,7 @@ int main(void)
 	printf("zero open_options %d\n",
 	       oo.mode == NEWSIDX_OPEN_READ && oo.lock_timeout == 0.0 &&
 		       oo.any_schema == 0 && oo.synonyms == NULL &&
-		       oo.gazetteer == NULL);
+		       oo.gazetteer == NULL && oo.partial == 0 &&
+		       oo.shard_timeout == 0.0);
 	return 0;
 }

@@ -207,6 +207,33 @@ class Reading(Fixture):
         # The handle goes on working after an error.
         self.assertGreater(self.ix.search("quokka").total, 0)
 
+    def test_shards(self):
+        # One index is no set; a stub of two local shards searches both,
+        # and says what each holds.
+        self.assertEqual(self.ix.shards(), [])
+        other = os.path.join(self.dir, "other")
+        with newsidx.Index(other, create=True) as ix:
+            ix.add([{"id": "shard-b-1", "title": "Lighthouse keepers",
+                     "body": "A lighthouse on the second shard."}])
+        stub = os.path.join(self.dir, "all.stub")
+        with open(stub, "w") as f:
+            f.write("# two shards\nauto idx\nauto other\n")
+        with newsidx.Index(stub) as s:
+            shards = s.shards()
+            self.assertEqual([x["shard"] for x in shards],
+                             ["auto idx", "auto other"])
+            self.assertEqual([x["remote"] for x in shards], [False, False])
+            self.assertEqual([x["articles"] for x in shards],
+                             [len(self.ix), 1])
+            self.assertEqual(len(s), len(self.ix) + 1)
+            ids = [h.id for h in s.search("lighthouse", limit=100)]
+            self.assertIn("shard-b-1", ids)
+            self.assertEqual(
+                len(ids),
+                len(self.ix.search("lighthouse", limit=100).hits) + 1)
+            with self.assertRaises(newsidx.NewsidxError):
+                s.add([{"id": "x", "body": "refused"}])
+
     def test_suggestion(self):
         res = self.ix.search("lighthuose")
         self.assertEqual(res.to_dict(),

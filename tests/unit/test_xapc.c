@@ -2589,6 +2589,57 @@ START_TEST(test_multi_db)
 }
 END_TEST
 
+/* A combined handle made from nothing hides what its shards list deleted:
+ * their docids interleave, shard k's document l being (l - 1) * n + k + 1. */
+START_TEST(test_combined_marks)
+{
+    xapc_db_t *w = open_db("m1", XAPC_DB_CREATE_OR_OPEN | XAPC_DB_NO_SYNC |
+                                     XAPC_DB_NO_TERMLIST);
+    xapc_db_t *r1, *r2, *all = NULL;
+    xapc_docid_t b;
+    xapc_doccount_t n = 0;
+    xapc_doc_t *got = NULL;
+    char ids[256];
+    unsigned cnt;
+
+    ck_assert_int_eq(xapc_db_track_deleted(w, "del"), XAPC_OK);
+    add_art(w, "a", "apple");
+    b = add_art(w, "b", "apple");
+    add_art(w, "c", "apple");
+    ck_assert_int_eq(xapc_db_delete_doc(w, b), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    xapc_db_free(w);
+    w = open_db("m2", XAPC_DB_CREATE_OR_OPEN | XAPC_DB_NO_SYNC);
+    add_art(w, "d", "apple");
+    add_art(w, "e", "apple");
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    xapc_db_free(w);
+
+    r1 = open_db("m1", XAPC_DB_READONLY);
+    r2 = open_db("m2", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_track_deleted(r1, "del"), XAPC_OK);
+    ck_assert_int_eq(xapc_db_new_combined(&all), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_database(all, r1), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_database(all, r2), XAPC_OK);
+    ck_assert_int_eq(xapc_db_doccount(all, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 4);
+    /* b, the second document of shard 0 of 2, is document 3 here. */
+    ck_assert_int_eq(xapc_db_get_doc(all, 3, &got), XAPC_ERR_NOT_FOUND);
+    hits_of(all, "apple", ids, sizeof ids, &cnt);
+    ck_assert_uint_eq(cnt, 4);
+    ck_assert_ptr_null(strchr(ids, '3'));
+    ids[0] = '\0';
+    ck_assert_int_eq(xapc_db_postings(all, "Qb", 2, collect_ids, ids),
+                     XAPC_OK);
+    ck_assert_str_eq(ids, "");
+    /* A combined handle that hides is not combined again. */
+    ck_assert_int_eq(xapc_db_add_database(r2, all), XAPC_ERR_INVALID);
+    xapc_db_free(all);
+    xapc_db_free(r1);
+    xapc_db_free(r2);
+}
+END_TEST
+
 START_TEST(test_wildcard)
 {
     xapc_db_t *db = open_w("db");
@@ -2712,6 +2763,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_check);
     tcase_add_test(tc, test_stub_file);
     tcase_add_test(tc, test_multi_db);
+    tcase_add_test(tc, test_combined_marks);
     tcase_add_test(tc, test_wildcard);
     tcase_add_test(tc, test_remote_closed_port);
     suite_add_tcase(s, tc);

@@ -333,6 +333,12 @@ newsidx_status_t newsidx_db_info(newsidx_db_t *db, newsidx_info_t **out)
 	if (!db || !db->x || !out)
 		return NEWSIDX_INVALID_ARGUMENT;
 	*out = NULL;
+	/* Its metadata would be the first shard's alone. */
+	if (db->is_set)
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"%s is a set of shards; describe each "
+					"of its shards (newsidx_db_shard_count())",
+					db->path);
 	i = calloc(1, sizeof(*i));
 	if (!i)
 		return NEWSIDX_NOMEM;

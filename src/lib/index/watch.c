@@ -174,6 +174,16 @@ static newsidx_status_t check_writer(struct newsidx_db *db)
 	return newsidx_db__usable(db);
 }
 
+/* Watches and their cursors are kept by one index; a set's metadata
+ * would be its first shard's alone. */
+static newsidx_status_t set_refused(newsidx_db_t *db)
+{
+	return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+				"%s is a set of shards; watches are kept by "
+				"each of its shards",
+				db->path);
+}
+
 newsidx_status_t newsidx_watch_add(newsidx_db_t *db, const char *name,
 				   const char *query,
 				   const newsidx_watch_options_t *opts)
@@ -362,6 +372,8 @@ newsidx_status_t newsidx_watch_list(newsidx_watches_t **out,
 
 	if (!out || !db)
 		return NEWSIDX_INVALID_ARGUMENT;
+	if (db->is_set)
+		return set_refused(db);
 	st = list_once(out, db);
 	for (tries = 0; st == NEWSIDX_MODIFIED && tries < 20; tries++) {
 		st = newsidx_db__reopen(db, tries > 0);
@@ -513,6 +525,8 @@ newsidx_status_t newsidx_watch_run(newsidx_db_t *db, const char *name,
 		*reported = 0;
 	if (!db || !name || !fn)
 		return NEWSIDX_INVALID_ARGUMENT;
+	if (db->is_set)
+		return set_refused(db);
 	if (!opts)
 		opts = &defaults;
 	max = opts->max ? opts->max : DEFAULT_MAX;

@@ -391,7 +391,8 @@ static xapc_query_t *add_synonyms(struct builder *b, const char *prefix,
 
 	if (!q)
 		return q;
-	x = newsidx_synonyms__of(b->db->x, key, &syn, &nsyn);
+	x = newsidx_synonyms__of(b->db->syn ? b->db->syn : b->db->x, key,
+				 &syn, &nsyn);
 	if (x > 0) /* searched without them; the handle says why */
 		newsidx_db__xfail(b->db, x, "reading");
 	if (x || !nsyn) {

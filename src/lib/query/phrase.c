@@ -109,6 +109,17 @@ xapc_query_t *newsidx_phrase__query(struct builder *b, xapc_query_t **subs,
 				       subs, n, window);
 		return q ? q : newsidx_build__nomem(b);
 	}
+	if (b->db->is_set) {
+		/* Each shard codes its stems with its own table, which one
+		 * check across the set cannot read. */
+		b->st = newsidx_db__fail(
+			b->db, NEWSIDX_INVALID_ARGUMENT,
+			"phrases and NEAR over a set of shards need Xapian's "
+			"position table, and a shard of %s keeps compact "
+			"positions",
+			b->db->path);
+		return NULL;
+	}
 	if (!b->codes_loaded) {
 		int bad;
 

@@ -66,8 +66,8 @@ newsidx_status_t newsidx_results__fill(struct newsidx_db *db,
 		const void *rec;
 		newsidx_status_t st;
 
-		st = newsidx_db__record(db, packed, plen, data, len, &rec,
-					&len);
+		st = newsidx_db__record(db, xapc_mset_docid(m, i), packed,
+					plen, data, len, &rec, &len);
 		if (!st)
 			st = newsidx_docdata__decode(rec, len, o->snippets, s);
 		if (st)

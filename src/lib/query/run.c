@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "query/private.h"
 
@@ -35,6 +36,22 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 	newsidx_status_t st;
 	int x = XAPC_OK, tries, by_path = 0;
 
+	/* Over remote shards the binding counts facets and trends with
+	 * Xapian's own spy, which reads one slot: a series per value of a
+	 * field (trend --by) has none, and is said unavailable, never
+	 * skipped. */
+	if (newsidx_shards__any_remote(db)) {
+		size_t i;
+
+		for (i = 0; i < p->n_spies; i++)
+			if (p->spies[i].by)
+				return newsidx_db__fail(
+					db, NEWSIDX_INVALID_ARGUMENT,
+					"a trend per value of a field is "
+					"unavailable for remote shards (%s); "
+					"use shards on this machine",
+					db->path);
+	}
 	for (tries = 0; tries <= MODIFIED_RETRIES; tries++) {
 		xapc_doccount_t count = 0;
 
@@ -71,6 +88,15 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 					"a wildcard matches more than %d "
 					"terms; make it longer",
 					WILDCARD_MAX);
+	/* Xapian refuses to send a part of ours (a posting source such as
+	 * --recent's, a match decider) to a server: said plainly. */
+	if (x && newsidx_shards__any_remote(db) &&
+	    strstr(xapc_db_errmsg(db->x), "UnimplementedError"))
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"this search needs a part that runs "
+					"only on shards on this machine, and "
+					"%s has remote ones (%s)",
+					db->path, xapc_db_errmsg(db->x));
 	if (x)
 		return newsidx_db__xfail(db, x, "searching");
 	return NEWSIDX_OK;

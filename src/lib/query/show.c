@@ -110,7 +110,8 @@ newsidx_status_t newsidx_article_get(newsidx_article_t **out,
 		st = newsidx_db__xfail(db, x ? x : XAPC_ERR_XAPIAN, "reading");
 		goto fail;
 	}
-	st = newsidx_db__record(db, packed, plen, data, len, &rec, &len);
+	st = newsidx_db__record(db, docid, packed, plen, data, len, &rec,
+				&len);
 	if (!st)
 		st = newsidx_docdata__decode(rec, len, 1, &sh->s);
 	if (st) {
