@@ -602,9 +602,28 @@ static xapc_query_t *country_alias(struct builder *b, const struct qtok *t,
 		xapc_query_free(q);
 		return newsidx_build__nomem(b);
 	}
-	sub[0] = q;
-	sub[1] = alias;
-	both = xapc_query_combine(XAPC_OP_MAX, sub, 2, 0);
+	if (b->db->nshards > 1) {
+		/* Xapian 1.4.22's OP_MAX reads freed memory when it runs
+		 * over several databases (a subquery that ends early in
+		 * one shard): a set takes the tag's weight only for the
+		 * articles without the word, the word's own otherwise. */
+		sub[0] = alias;
+		sub[1] = q;
+		both = xapc_query_combine(XAPC_OP_AND_NOT, sub, 2, 0);
+		xapc_query_free(alias);
+		if (!both) {
+			xapc_query_free(q);
+			return newsidx_build__nomem(b);
+		}
+		alias = both;
+		sub[0] = q;
+		sub[1] = alias;
+		both = xapc_query_combine(XAPC_OP_OR, sub, 2, 0);
+	} else {
+		sub[0] = q;
+		sub[1] = alias;
+		both = xapc_query_combine(XAPC_OP_MAX, sub, 2, 0);
+	}
 	xapc_query_free(q);
 	xapc_query_free(alias);
 	return both ? both : newsidx_build__nomem(b);
