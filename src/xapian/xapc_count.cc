@@ -274,9 +274,12 @@ void MatchCount::start(xapc_db_t *db, Xapian::Database &d,
                        const Xapian::Query &query,
                        const xapc_enquire_params_t &p)
 {
+    // The sampled estimate counts slices of docids through a posting
+    // source of ours, which Xapian cannot send to a remote shard: a
+    // handle with one counts exactly.
     use_loose = p.version >= 4 && p.count_loose && p.count_sample > 0 &&
                 p.exact_count == XAPC_COUNT_MATCHES && !p.percent_cutoff &&
-                !(p.weight_cutoff > 0) && !spying(p);
+                !(p.weight_cutoff > 0) && !spying(p) && !db->remote;
     if (use_loose)
         loose_q = visible(db, arg_query(p.count_loose));
     if (p.version >= 2 && p.count_query &&

@@ -234,6 +234,30 @@ class Reading(Fixture):
             with self.assertRaises(newsidx.NewsidxError):
                 s.add([{"id": "x", "body": "refused"}])
 
+    def test_remote_shard_count(self):
+        # A phrase's total is estimated from samples of the docids once it
+        # has more candidates than exact_up_to; over a remote shard
+        # (xapian-progsrv here) that cannot run, and the count is exact.
+        path = os.path.join(self.dir, "keepers")
+        arts = [{"id": "keeper-%02d" % i, "title": "Keepers %d" % i,
+                 "body": "The lighthouse keeper of island %d wrote %s."
+                         % (i, "twice" if i % 2 else "a lighthouse log")}
+                for i in range(40)]
+        with newsidx.Index(path, create=True) as ix:
+            ix.add(arts)
+            want = ix.search('"lighthouse keeper"', exact_up_to=5,
+                             all_copies=True).total
+        self.assertEqual(want, 40)
+        stub = os.path.join(self.dir, "remote.stub")
+        with open(stub, "w") as f:
+            f.write("remote :xapian-progsrv %s\n" % path)
+        with newsidx.Index(stub) as s:
+            self.assertEqual(s.shards()[0]["remote"], True)
+            res = s.search('"lighthouse keeper"', exact_up_to=5, limit=3,
+                           all_copies=True)
+            self.assertEqual(res.total, want)
+            self.assertEqual(len(res.hits), 3)
+
     def test_suggestion(self):
         res = self.ix.search("lighthuose")
         self.assertEqual(res.to_dict(),
