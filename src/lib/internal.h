@@ -148,6 +148,17 @@ struct newsidx_db {
 	int syn_owned;
 	char *syn_dir;                   /* where the owned one lives */
 	double shard_timeout;            /* seconds, for remote shards */
+	int set_tags;                    /* the set has country tags: 1 yes,
+					    -1 no, 0 not asked since the
+					    last commit seen */
+	int reopened;                    /* newsidx_search() followed the
+					    index to its latest commit
+					    before building its query: the
+					    run's first reopen is skipped */
+	void *set_langs;                 /* the languages the set holds
+					    (query/build.c's, one malloc'd
+					    block), NULL: not asked since
+					    the last commit seen */
 };
 
 /* ------------------------------------------------------------------ */

@@ -51,6 +51,10 @@ struct newsidx_shard {
 	int lineno;
 	struct newsidx_db *db; /* NULL while missing */
 	char *missing;	       /* why it is missing, NULL when in use */
+	/* A remote shard's positions layout, asked once for each commit
+	 * seen rather than at every search (each ask is a round trip):
+	 * 0 not known, 1 Xapian's position table, 2 compact. */
+	int layout;
 };
 
 int newsidx_shards__is_set(const char *path)
@@ -91,6 +95,8 @@ void newsidx_shards__free(struct newsidx_db *db)
 		free_shard(&db->shards[i]);
 	free(db->shards);
 	free(db->live);
+	free(db->set_langs);
+	db->set_langs = NULL;
 	db->shards = NULL;
 	db->live = NULL;
 	db->nshards = db->nlive = 0;
@@ -364,6 +370,19 @@ static newsidx_status_t pick_synonyms(struct newsidx_db *db)
 }
 
 /* Open every shard and combine those in use into db->x. */
+/* Drop what the set keeps of its shards' metadata: they may have
+ * changed. */
+static void forget(struct newsidx_db *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->nshards; i++)
+		db->shards[i].layout = 0;
+	db->set_tags = 0;
+	free(db->set_langs);
+	db->set_langs = NULL;
+}
+
 static newsidx_status_t open_all(struct newsidx_db *db)
 {
 	newsidx_status_t st, first = NEWSIDX_OK;
@@ -377,6 +396,7 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 	xapc_db_free(db->x);
 	db->x = NULL;
 	db->nlive = 0;
+	forget(db);
 	x = xapc_db_new_combined(&db->x);
 	if (x)
 		return newsidx_db__xfail(db, x, "opening");
@@ -438,7 +458,7 @@ newsidx_status_t newsidx_shards__open(struct newsidx_db *db,
 newsidx_status_t newsidx_shards__reopen(struct newsidx_db *db, int by_path)
 {
 	size_t i;
-	int again = by_path;
+	int again = by_path, changed = 1;
 
 	/* A missing shard is asked again at every search, so that one that
 	 * came back is used without a restart. */
@@ -455,8 +475,11 @@ newsidx_status_t newsidx_shards__reopen(struct newsidx_db *db, int by_path)
 		else if (!s->remote && !newsidx_db__term_lists_index(s->db))
 			again = 1;
 	}
-	if (!again && db->x && xapc_db_reopen(db->x, NULL) == XAPC_OK)
+	if (!again && db->x && xapc_db_reopen(db->x, &changed) == XAPC_OK) {
+		if (changed)
+			forget(db);
 		return NEWSIDX_OK;
+	}
 	return open_all(db);
 }
 
@@ -474,9 +497,21 @@ int newsidx_shards__any_compact(struct newsidx_db *db)
 {
 	size_t i;
 
-	for (i = 0; i < db->nlive; i++)
-		if (newsidx_db__compact_index(db->live[i]))
+	for (i = 0; i < db->nshards; i++) {
+		struct newsidx_shard *s = &db->shards[i];
+
+		if (!s->db)
+			continue;
+		if (!s->remote) {
+			if (newsidx_db__compact_index(s->db))
+				return 1;
+			continue;
+		}
+		if (!s->layout)
+			s->layout = newsidx_db__compact_index(s->db) ? 2 : 1;
+		if (s->layout == 2)
 			return 1;
+	}
 	return 0;
 }
 

@@ -746,24 +746,32 @@ static void print_check(void *ctx, const char *where, const char *what)
 /* A check while a writer commits finds nothing wrong with a sound
  * index: what a commit spoiled is checked again.  Before, about one
  * check in two reported damage ("Block overwritten", articles without
- * their id term). */
+ * their id term).  When every retry meets a commit (a slow, loaded
+ * machine), the check says NEWSIDX_MODIFIED, "check again when it is
+ * idle", as documented: never damage, and most checks get through. */
 START_TEST(test_check_while_writing)
 {
 	struct busy_writer w;
-	unsigned checks;
+	unsigned checks, passed = 0;
 
 	busy_writer_start(&w);
 	for (checks = 0; checks < 30 || busy_writer_commits(&w) < 60;
 	     checks++) {
 		unsigned long problems = 99;
+		newsidx_status_t st;
 
-		ck_assert_int_eq(newsidx_db_check(path, print_check, NULL,
-						  &problems),
-				 NEWSIDX_OK);
-		ck_assert_msg(problems == 0, "check %u: %lu problems", checks,
-			      problems);
+		st = newsidx_db_check(path, print_check, NULL, &problems);
+		ck_assert_msg(st == NEWSIDX_OK || st == NEWSIDX_MODIFIED,
+			      "check %u: status %d", checks, (int)st);
+		if (st == NEWSIDX_OK) {
+			ck_assert_msg(problems == 0, "check %u: %lu problems",
+				      checks, problems);
+			passed++;
+		}
 	}
 	busy_writer_stop(&w);
+	ck_assert_msg(passed * 2 >= checks, "%u of %u checks got through",
+		      passed, checks);
 }
 END_TEST
 

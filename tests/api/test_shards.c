@@ -205,6 +205,51 @@ START_TEST(test_missing_shard)
 }
 END_TEST
 
+/* A set keeps what it knows of its shards (the languages they hold, whether
+ * they have country tags) only until a shard commits: an open handle finds
+ * an article in a language that came with a new commit. */
+START_TEST(test_set_sees_new_languages)
+{
+	static const char de[] =
+	    "{\"id\": \"de-1\", \"lang\": \"de\", \"date\": \"2024-05-02\", "
+	    "\"title\": \"Neue Sanktionen gegen Russland\", \"body\": "
+	    "\"Die Regierung beschloss am Donnerstag neue Sanktionen gegen "
+	    "Russland und weitere Massnahmen gegen die Banken des Landes.\"}\n";
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	newsidx_db_t *db, *w = NULL;
+	char p[400];
+
+	build("s1", 0, 2);
+	build("s2", 2, 4);
+	write_stub("set.stub", "auto s1\nauto s2\n");
+	db = open_read("set.stub", 0, NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_search(&r, db, "sanktionen", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_count(r), 0);
+	newsidx_results_free(r);
+	r = NULL;
+
+	snprintf(p, sizeof(p), "%s/s2", dir);
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	ck_assert_int_eq(newsidx_db_open(&w, p, &oo), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_index_buffer(w, "de.jsonl", de, strlen(de),
+					      NULL, NULL),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_commit(w), NEWSIDX_OK);
+	newsidx_db_free(w);
+
+	/* "sanktionen" is read as German only once the set knows that a
+	 * shard holds German articles. */
+	ck_assert_int_eq(newsidx_search(&r, db, "sanktionen", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_count(r), 1);
+	ck_assert_str_eq(newsidx_results_hit(r, 0)->id, "de-1");
+	newsidx_results_free(r);
+	newsidx_db_free(db);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("shards");
@@ -217,6 +262,7 @@ int main(void)
 	tcase_add_test(tc, test_set_equals_one_index);
 	tcase_add_test(tc, test_set_is_read_only);
 	tcase_add_test(tc, test_missing_shard);
+	tcase_add_test(tc, test_set_sees_new_languages);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -139,9 +139,20 @@ static newsidx_status_t other_languages(struct builder *b)
 	const char *mine = newsidx_analyzer__stemmer_name(b->an);
 	size_t i, j;
 
-	if (xapc_db_allterms(b->db->x, NEWSIDX_PREFIX_LANG, keep_lang, &l) !=
-	    XAPC_OK)
-		return NEWSIDX_OK; /* searched in the query's language only */
+	/* A set keeps the list until it sees a new commit: asking is a
+	 * round trip to each remote shard. */
+	if (b->db->is_set && b->db->set_langs) {
+		memcpy(&l, b->db->set_langs, sizeof(l));
+	} else {
+		if (xapc_db_allterms(b->db->x, NEWSIDX_PREFIX_LANG, keep_lang,
+				     &l) != XAPC_OK)
+			return NEWSIDX_OK; /* the query's language only */
+		if (b->db->is_set) {
+			b->db->set_langs = malloc(sizeof(l));
+			if (b->db->set_langs)
+				memcpy(b->db->set_langs, &l, sizeof(l));
+		}
+	}
 	for (i = 0; i < l.n && b->nxl < XLANG_MAX; i++) {
 		struct newsidx_analyzer *a;
 		const char *name;
@@ -569,10 +580,14 @@ static xapc_query_t *country_alias(struct builder *b, const struct qtok *t,
 	double idf;
 	int tagged = 0;
 
+	if (b->tags_known == 0 && b->db->is_set)
+		b->tags_known = b->db->set_tags; /* a round trip a shard */
 	if (b->tags_known == 0) {
 		xapc_db_allterms(b->db->x, NEWSIDX_PREFIX_COUNTRY, any_term,
 				 &tagged);
 		b->tags_known = tagged ? 1 : -1;
+		if (b->db->is_set)
+			b->db->set_tags = b->tags_known;
 	}
 	if (b->tags_known < 0)
 		return q;

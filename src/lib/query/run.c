@@ -57,7 +57,10 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 
 		/* Searches see the latest commit; a writer committing or a
 		 * generation switch never makes them fail. */
-		st = newsidx_db__reopen(db, by_path);
+		st = tries == 0 && db->reopened
+			     ? NEWSIDX_OK
+			     : newsidx_db__reopen(db, by_path);
+		db->reopened = 0;
 		if (st)
 			return st;
 		x = xapc_db_doccount(db->x, &count);

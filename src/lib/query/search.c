@@ -280,7 +280,17 @@ newsidx_status_t newsidx_search(newsidx_results_t **out, newsidx_db_t *db,
 
 	for (tries = 0;; tries++) {
 		memset(&bf, 0, sizeof(bf));
+		/* The query is built for the latest commit: the languages,
+		 * tags and layout it reads are those the search will meet. */
+		if (db && out && query && !db->writable) {
+			st = newsidx_db__reopen(db, 0);
+			if (st)
+				return st;
+			db->reopened = 1;
+		}
 		st = search_once(out, db, query, opts, &bf);
+		if (db)
+			db->reopened = 0;
 		if (st || tries == 2 || still_built_for(db, &bf))
 			return st;
 		newsidx_results_free(*out);

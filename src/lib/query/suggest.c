@@ -142,6 +142,10 @@ static char *correction(struct builder *b, const struct qtok *t)
 	xapc_doccount_t tf = 1;
 	char *fix = NULL;
 
+	/* A remote shard's spelling table cannot be read, and probing the
+	 * neighbours of a word would be hundreds of round trips. */
+	if (b->db->is_set && newsidx_shards__any_remote(b->db))
+		return NULL;
 	stem = newsidx_analyzer__stem(b->an, t->text, t->len, &slen);
 	if (!stem || xapc_db_termfreq(b->db->x, stem, slen, &tf))
 		return NULL;
