@@ -216,6 +216,20 @@ static newsidx_status_t read_stub(struct newsidx_db *db)
 
 /* Open one shard: a newsidx index directory, or a remote database checked
  * like one.  The reason it cannot be used goes to s->missing. */
+/* 1 when a remote shard is a server of several databases: Xapian then
+ * gives their UUIDs joined by ':'. */
+static int serves_several(xapc_db_t *x)
+{
+	char *uuid = NULL;
+	int several;
+
+	if (xapc_db_uuid(x, &uuid) != XAPC_OK)
+		return 0;
+	several = uuid && strchr(uuid, ':') != NULL;
+	free(uuid);
+	return several;
+}
+
 static newsidx_status_t open_shard(struct newsidx_db *db,
 				   struct newsidx_shard *s)
 {
@@ -272,6 +286,15 @@ static newsidx_status_t open_shard(struct newsidx_db *db,
 		if (!x)
 			return NEWSIDX_NOMEM;
 		st = newsidx_db__wrap(&sub, s->where, x, rc);
+		if (!st && serves_several(sub->x)) {
+			st = NEWSIDX_INVALID_ARGUMENT;
+			snprintf(why, sizeof(why),
+				 "the server presents several databases as "
+				 "one, whose first one's metadata would "
+				 "unpack the others' articles: serve each "
+				 "shard with a server of its own");
+			goto fail;
+		}
 	}
 	if (st) {
 		snprintf(why, sizeof(why), "%s",

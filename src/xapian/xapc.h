@@ -610,6 +610,13 @@ XAPC_API xapc_status_t xapc_db_get_metadata(xapc_db_t *db, const char *key,
                                             char **value, size_t *len);
 
 /**
+ * The database's UUID into *uuid (malloc'd, "" when the backend has
+ * none).  A database of several, combined here or behind one remote
+ * server, gives its databases' UUIDs joined by ':'.
+ */
+XAPC_API xapc_status_t xapc_db_uuid(xapc_db_t *db, char **uuid);
+
+/**
  * Call cb(ctx, key, len) for every metadata key starting with prefix, in
  * byte order.
  * @param db      the handle.

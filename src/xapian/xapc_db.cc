@@ -885,6 +885,19 @@ XAPC_API xapc_status_t xapc_db_get_metadata(xapc_db_t *db, const char *key,
     }
 }
 
+XAPC_API xapc_status_t xapc_db_uuid(xapc_db_t *db, char **uuid)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(uuid);
+        *uuid = nullptr;
+        *uuid = c_copy(d.get_uuid());
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
 XAPC_API xapc_status_t xapc_db_metadata_keys(xapc_db_t *db,
                                              const char *prefix,
                                              xapc_string_cb cb, void *ctx)

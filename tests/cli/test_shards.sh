@@ -72,8 +72,9 @@ serve() {
 	tries=0
 	while [ $tries -lt 30 ]; do
 		port=${2:-$((20000 + ($$ * 7 + tries * 131 + $(date +%N | sed 's/^0*//;s/^$/0/') % 997) % 30000))}
+		# shellcheck disable=SC2086 # SRV_EXTRA: more databases
 		setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$1" \
-			>"$T/tcpsrv.$port.log" 2>&1 &
+			${SRV_EXTRA:-} >"$T/tcpsrv.$port.log" 2>&1 &
 		spid=$!
 		i=0
 		while [ $i -lt 100 ] && kill -0 "$spid" 2>/dev/null &&
@@ -116,6 +117,16 @@ for q in japan semiconductor '"high-speed railway"' 'Jaishankar Tokyo' \
 		fi
 	done
 done
+
+# A server of two databases presents them as one, with the first one's
+# metadata: refused, never searched with the wrong record dictionary.
+SRV_EXTRA="$T/s2" serve "$T/s1"
+printf 'remote 127.0.0.1:%s\n' "$port" >"$T/two.stub"
+run --index "$T/two.stub" search japan
+[ "$rc" != 0 ] && ok || fail "a server of two databases was searched"
+expect_err "serve each shard with a server of its own" "said plainly"
+expect_err "two.stub line 1" "names the stub line"
+kill "$spid" 2>/dev/null
 
 # A word that names a country also finds the articles tagged with it.  One
 # index scores them by the higher of the word's and the tag's weight
