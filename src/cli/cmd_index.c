@@ -201,6 +201,8 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "gazetteer", required_argument, NULL, 'G' },
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "shards", required_argument, NULL, 'S' },
+		{ "period", required_argument, NULL, 'P' },
+		{ "reopen", no_argument, NULL, 'O' },
 		{ "no-compact", no_argument, NULL, 'C' },
 		{ "lean", no_argument, NULL, 'L' },
 		{ "no-lean", no_argument, NULL, 'N' },
@@ -328,6 +330,19 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 				return cli_usage_error("bad --shards '%s' (1 to "
 						       "8)", optarg);
 			a->io.shards = (unsigned)n;
+			break;
+		case 'P':
+			if (strcmp(optarg, "year") == 0)
+				a->oo.period = NEWSIDX_PERIOD_YEAR;
+			else if (strcmp(optarg, "month") == 0)
+				a->oo.period = NEWSIDX_PERIOD_MONTH;
+			else
+				return cli_usage_error("bad --period '%s' "
+						       "(year or month)",
+						       optarg);
+			break;
+		case 'O':
+			a->io.reopen = 1;
 			break;
 		case 'v':
 			a->verbose = 1;
@@ -653,7 +668,9 @@ int cmd_index(int argc, char **argv)
 	 * blocks they land in: compacting then halves the index in a
 	 * second or two.  A bulk load's merge already wrote compact
 	 * B-trees. */
-	if (!st && !a.no_compact && !stats.shards &&
+	/* A partitioned index compacts a shard when its period ends
+	 * (newsidx compact), never on its own. */
+	if (!st && !a.no_compact && !stats.shards && !newsidx_db_period(db) &&
 	    ((stats.added + stats.updated >= 10000 &&
 	      (stats.added + stats.updated) * 2 >= newsidx_db_count(db)) ||
 	     newsidx_db_compact_due(db)))

@@ -863,6 +863,7 @@ void newsidx_db__free_index(newsidx_db_t *db)
 	newsidx_stemcodes__free(db->codes);
 	free(db->codes_raw);
 	free(db->path);
+	free(db->stub);
 	free(db);
 }
 
@@ -883,6 +884,8 @@ newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 	struct tm tm;
 	int x;
 
+	if (db && db->part && db->writable)
+		return NEWSIDX_OK; /* each shard commits its own */
 	if (!db || !db->x)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)
@@ -911,6 +914,8 @@ size_t newsidx_db_count(newsidx_db_t *db)
 {
 	xapc_doccount_t n = 0;
 
+	if (db && db->part && db->writable)
+		return newsidx_shards__count_part(db);
 	if (!db || !db->x || xapc_db_doccount(db->x, &n))
 		return 0;
 	return n;

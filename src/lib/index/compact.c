@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "index/index.h"
 #include "store/schema.h"
 #include "xapc.h"
 
@@ -23,6 +24,8 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 	newsidx_status_t st;
 	int x;
 
+	if (db && db->part && db->writable)
+		return newsidx_partition__compact(db);
 	st = newsidx_db__stub_writer(db, cur, sizeof(cur));
 	if (st)
 		return st;

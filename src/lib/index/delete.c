@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "index/index.h"
 #include "query/query.h"
 #include "store/store.h"
 #include "xapc.h"
@@ -21,6 +22,8 @@ newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db, const char *id)
 	size_t n;
 	int x;
 
+	if (db && db->part && db->writable && id)
+		return newsidx_partition__delete(db, id, NULL, NULL);
 	if (!db || !db->x || !id)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)
@@ -49,6 +52,8 @@ newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db, const char *query,
 
 	if (deleted)
 		*deleted = 0;
+	if (db && db->part && db->writable && query)
+		return newsidx_partition__delete(db, NULL, query, deleted);
 	if (!db || !db->x || !query)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)

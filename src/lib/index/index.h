@@ -143,6 +143,11 @@ struct item {
 	int hashed;
 	int file_rejected;
 	unsigned long skipped, unprocessed, title_only;
+	/* Its place in the input (a partitioned index decides by it which
+	 * copy of an id wins across shards): the file's in the walk, the
+	 * record's in the file. */
+	size_t ofile;
+	unsigned long orec;
 };
 
 /* A preparer for the run of w (its options, layout and packer); it
@@ -296,6 +301,7 @@ struct input {
 	char *abspath; /* for ids, XF terms and file states */
 	unsigned long long size;
 	long long mtime_ns;
+	size_t order;  /* its place in the walk */
 };
 
 /* A file's state as remembered in the metadata. */
@@ -605,6 +611,78 @@ newsidx_status_t newsidx_bulk__put(struct writer *w, struct item *it,
 newsidx_status_t newsidx_bulk__end(struct writer *w, newsidx_status_t st);
 
 /* ------------------------------------------------------------------ */
+/* interface to index/partition.c: routing articles to period shards  */
+/* ------------------------------------------------------------------ */
+
+/* An article written into a shard by a run over a partitioned index:
+ * its id and its place in the input (path, file, record). */
+struct routed {
+	char *id;
+	size_t shard;
+	unsigned path;
+	size_t file;
+	unsigned long rec;
+};
+
+/*
+ * A run's routing, shared by its passes (one per shard, each an ordinary
+ * writer run over the same inputs that keeps only the articles of its
+ * shard's period): the periods met that have no shard yet, the ids each
+ * pass wrote, the rejections already said.  Workers of a pipeline call
+ * newsidx_route__keep() at once: mu guards it.
+ */
+struct route {
+	pthread_mutex_t mu;
+	int period;
+	const char *key;     /* the shard of this pass; NULL: none */
+	size_t shard;        /* its index in the run's list */
+	unsigned path;       /* the input path's number in the run */
+	int reopen;          /* write into closed shards (options) */
+	const char *dir;     /* the partitioned index */
+	char **found;        /* periods met in this pass, other than key */
+	size_t nfound, capfound;
+	struct routed *ids;  /* written in every pass */
+	size_t nids, capids;
+	uint64_t *said;      /* rejections reported: hashes */
+	size_t nsaid, capsaid;
+	int nomem;
+};
+
+/* 1 when article a goes into the shard of this pass; else its period is
+ * noted (or, in a closed shard, the article rejected once). */
+int newsidx_route__keep(struct writer *w, const struct newsidx_article *a);
+
+/* Note a written article (its id and place); a binding status. */
+int newsidx_route__note(struct writer *w, const struct item *it);
+
+/* 1 when this rejection was reported by an earlier pass: say it once. */
+int newsidx_route__said(struct writer *w, const char *where,
+			const char *reason);
+
+/* A writer's run over db as newsidx_index_path() (data NULL) or
+ * newsidx_index_buffer() does it, routed by r (NULL: not routed). */
+newsidx_status_t newsidx_writer__run(newsidx_db_t *db, const char *path,
+				     const void *data, size_t len,
+				     const newsidx_index_options_t *opts,
+				     newsidx_index_stats_t *stats,
+				     struct route *r);
+
+/* newsidx_db_delete_id() (id) and newsidx_db_delete_query() (query) on
+ * a partitioned index: in every shard. */
+newsidx_status_t newsidx_partition__delete(newsidx_db_t *db, const char *id,
+					   const char *query, size_t *deleted);
+
+/* newsidx_db_compact() on a partitioned index: each shard whose period
+ * ended and that is not closed yet is compacted, then closed. */
+newsidx_status_t newsidx_partition__compact(newsidx_db_t *db);
+
+/* newsidx_index_path()/_buffer() on a partitioned index (partition.c). */
+newsidx_status_t newsidx_partition__index(newsidx_db_t *db, const char *path,
+					  const void *data, size_t len,
+					  const newsidx_index_options_t *opts,
+					  newsidx_index_stats_t *stats);
+
+/* ------------------------------------------------------------------ */
 /* interface to index/writer.c: a run of newsidx_index_path/_buffer   */
 /* ------------------------------------------------------------------ */
 
@@ -632,6 +710,10 @@ struct writer {
 				      many (state.c) */
 	uint64_t seq;              /* the last indexing sequence given
 				      (sequence.c) */
+	struct route *route;       /* a pass over one shard of a
+				      partitioned index, or NULL */
+	size_t cur_file;           /* one thread: the file's place in the
+				      walk */
 };
 
 

@@ -32,9 +32,13 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 
 	if (w->fatal)
 		return w->fatal;
+	if (w->route && !newsidx_route__keep(w, a))
+		return NEWSIDX_OK; /* another shard's */
 	st = newsidx_document__prepare(&w->prep, a, &it, err, sizeof(err));
 	if (st)
 		return w->fatal = newsidx_db__fail(w->db, st, "%s", err);
+	it->ofile = w->cur_file;
+	it->orec = a->record;
 	st = newsidx_batch__write(w, it, &w->single);
 	newsidx_item__free(it);
 	return st;
@@ -121,6 +125,7 @@ static newsidx_status_t read_inputs(struct writer *w, struct inputs *ins)
 			uint64_t hash = jobs[i].hash;
 
 			w->single.fs = jobs[i].fw.fs;
+			w->cur_file = jobs[i].in->order;
 			if (!jobs[i].hashed &&
 			    newsidx_state__hash_file(jobs[i].in->abspath,
 						     &hash) != 0)
@@ -161,8 +166,10 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 			       ? newsidx_db__fail(w->db, st, "out of memory")
 			       : st;
 	}
-	for (i = 0; i < ins.n; i++)
+	for (i = 0; i < ins.n; i++) {
+		ins.v[i].order = i;
 		w->stats->bytes_total += ins.v[i].size;
+	}
 	w->stats->files_total += ins.n;
 	st = read_inputs(w, &ins);
 	/* Vanished files are judged only after a complete walk of a path
@@ -177,11 +184,11 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	return st;
 }
 
-/* A run of either entry point: a buffer when data is not NULL. */
-static newsidx_status_t run(newsidx_db_t *db, const char *path,
-			    const void *data, size_t len,
-			    const newsidx_index_options_t *opts,
-			    newsidx_index_stats_t *stats)
+newsidx_status_t newsidx_writer__run(newsidx_db_t *db, const char *path,
+				     const void *data, size_t len,
+				     const newsidx_index_options_t *opts,
+				     newsidx_index_stats_t *stats,
+				     struct route *r)
 {
 	newsidx_index_options_t defaults = NEWSIDX_INDEX_OPTIONS_INIT;
 	newsidx_index_stats_t local;
@@ -190,6 +197,9 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 
 	if (!db || !path)
 		return NEWSIDX_INVALID_ARGUMENT;
+	if (db->part && db->writable)
+		return newsidx_partition__index(db, path, data, len, opts,
+						stats);
 	if (!db->x)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)
@@ -208,6 +218,7 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	w.db = db;
 	w.opts = opts ? opts : &defaults;
 	w.stats = stats ? stats : &local;
+	w.route = r;
 	/* On an empty index, copies can only be among this run's articles:
 	 * look them up in memory rather than in Xapian. */
 	{
@@ -280,7 +291,7 @@ newsidx_status_t newsidx_index_path(newsidx_db_t *db, const char *path,
 				    const newsidx_index_options_t *opts,
 				    newsidx_index_stats_t *stats)
 {
-	return run(db, path, NULL, 0, opts, stats);
+	return newsidx_writer__run(db, path, NULL, 0, opts, stats, NULL);
 }
 
 newsidx_status_t newsidx_index_buffer(newsidx_db_t *db, const char *name,
@@ -290,6 +301,6 @@ newsidx_status_t newsidx_index_buffer(newsidx_db_t *db, const char *name,
 {
 	static const char empty[1] = "";
 
-	return run(db, name, data ? data : empty, data ? len : 0, opts,
-		   stats);
+	return newsidx_writer__run(db, name, data ? data : empty,
+				   data ? len : 0, opts, stats, NULL);
 }

@@ -1,0 +1,618 @@
+/*
+ * partition.c: writing a partitioned index (lib/partition.c has its
+ * layout): indexing routed to the shard of each article's period,
+ * deletions, the compaction that closes ended periods, and resharding.
+ *
+ * A run over a partitioned index is a pass per shard, each an ordinary
+ * writer run over the same inputs (writer.c) that keeps only the
+ * articles of its shard's period (newsidx_route__keep): every guarantee
+ * of one index then holds in each shard as it is, incremental runs, the
+ * input's order within a shard, vanished files, crash safety, and an
+ * article whose date moved to another period is dropped by its old
+ * shard, which reads its changed file and no longer finds it there.
+ * Periods met with no shard yet get one, which then has its pass.  A
+ * pass parses every changed file but analyses only its own articles.
+ *
+ * What no pass sees alone is an id written into two shards: an id
+ * repeated in the input with dates of two periods, or moved by a new
+ * file while its old file stays.  The ids every pass wrote are noted with
+ * their place in the input, and after the passes the last copy in input
+ * order stays, every other copy in any shard going.  A RUNNING mark
+ * lists the run's paths from its start until that is done: a run that
+ * finds it reads those paths again in full (force) first, so that the
+ * ids of a killed run are noted again and their copies settled.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "index/index.h"
+
+/* ------------------------------------------------------------------ */
+/* The route: what the passes of one run share                        */
+/* ------------------------------------------------------------------ */
+
+int newsidx_route__keep(struct writer *w, const struct newsidx_article *a)
+{
+	struct route *r = w->route;
+	char key[32], where[PATH_MAX + 64], why[200];
+	size_t i;
+	int closed = 0;
+
+	newsidx_part__key(a->date, r->period, key, sizeof(key));
+	if (r->key && strcmp(key, r->key) == 0)
+		return 1;
+	if (!r->reopen && newsidx_part__closed(r->dir, key))
+		closed = 1;
+	pthread_mutex_lock(&r->mu);
+	for (i = 0; i < r->nfound; i++)
+		if (strcmp(r->found[i], key) == 0)
+			break;
+	if (!closed && i == r->nfound) {
+		if (NEWSIDX_ARRAY_GROW(r->found, r->nfound, r->capfound, 8) ||
+		    !(r->found[r->nfound] = newsidx_strdup(key)))
+			r->nomem = 1;
+		else
+			r->nfound++;
+	}
+	pthread_mutex_unlock(&r->mu);
+	if (closed) {
+		snprintf(where, sizeof(where), "%s:record %lu",
+			 a->path ? a->path : "-", a->record);
+		snprintf(why, sizeof(why),
+			 "dated %.4s-%.2s-%.2s, in closed shard %s; not "
+			 "written (index --reopen writes into it)",
+			 a->date, a->date + 4, a->date + 6, key);
+		newsidx_batch__reject(w, where, why);
+	}
+	return 0;
+}
+
+int newsidx_route__note(struct writer *w, const struct item *it)
+{
+	struct route *r = w->route;
+	struct routed *d;
+
+	if (!r->key || !it->id)
+		return 0;
+	if (NEWSIDX_ARRAY_GROW(r->ids, r->nids, r->capids, 256))
+		return -1;
+	d = &r->ids[r->nids];
+	d->id = newsidx_strdup(it->id);
+	if (!d->id)
+		return -1;
+	d->shard = r->shard;
+	d->path = r->path;
+	d->file = it->ofile;
+	d->rec = it->orec;
+	r->nids++;
+	return 0;
+}
+
+int newsidx_route__said(struct writer *w, const char *where,
+			const char *reason)
+{
+	struct route *r = w->route;
+	uint64_t h = newsidx_hash64(where, strlen(where)) * 31 +
+		     newsidx_hash64(reason, strlen(reason));
+	size_t i;
+	int said = 0;
+
+	pthread_mutex_lock(&r->mu);
+	for (i = 0; i < r->nsaid && !said; i++)
+		said = r->said[i] == h;
+	if (!said && !NEWSIDX_ARRAY_GROW(r->said, r->nsaid, r->capsaid, 16))
+		r->said[r->nsaid++] = h;
+	pthread_mutex_unlock(&r->mu);
+	return said;
+}
+
+static void route_free(struct route *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfound; i++)
+		free(r->found[i]);
+	free(r->found);
+	for (i = 0; i < r->nids; i++)
+		free(r->ids[i].id);
+	free(r->ids);
+	free(r->said);
+	pthread_mutex_destroy(&r->mu);
+}
+
+/* ------------------------------------------------------------------ */
+/* Shards                                                              */
+/* ------------------------------------------------------------------ */
+
+/* Open shard name of the partitioned index db as a writer (created when
+ * new), with the set's synonyms and gazetteer. */
+static newsidx_status_t open_shard(struct newsidx_db *db, const char *name,
+				   struct newsidx_db **out)
+{
+	newsidx_open_options_t o = NEWSIDX_OPEN_OPTIONS_INIT;
+	char p[PATH_MAX];
+	newsidx_status_t st;
+
+	o.mode = NEWSIDX_OPEN_WRITE;
+	o.synonyms = db->synonyms;
+	o.gazetteer = db->gazetteer;
+	snprintf(p, sizeof(p), "%s/%s", db->path, name);
+	st = newsidx_db_open(out, p, &o);
+	if (st)
+		newsidx_db__fail(db, st, "shard %s: %s", name,
+				 *out ? newsidx_db_errmsg(*out)
+				      : "out of memory");
+	return st;
+}
+
+/* Add the shard of key to the set: made, then listed in the stub. */
+static newsidx_status_t add_shard(struct newsidx_db *db, char ***names,
+				  size_t *n, const char *key)
+{
+	struct newsidx_db *s = NULL;
+	char **v;
+	newsidx_status_t st = open_shard(db, key, &s);
+
+	newsidx_db_free(s);
+	if (st)
+		return st;
+	v = realloc(*names, (*n + 1) * sizeof(*v));
+	if (!v)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	*names = v;
+	v[*n] = newsidx_strdup(key);
+	if (!v[*n])
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	(*n)++;
+	return newsidx_part__put_list(db->path, v, *n, db->errmsg,
+				      sizeof(db->errmsg));
+}
+
+/* The caller's options, of whatever version, as this version's. */
+static void copy_options(const newsidx_index_options_t *opts,
+			 newsidx_index_options_t *o)
+{
+	newsidx_index_options_t init = NEWSIDX_INDEX_OPTIONS_INIT;
+
+	*o = init;
+	if (!opts)
+		return;
+	o->source = opts->source;
+	o->lang = opts->lang;
+	o->max_article_bytes = opts->max_article_bytes;
+	o->batch_size = opts->batch_size;
+	o->on_reject = opts->on_reject;
+	o->reject_ctx = opts->reject_ctx;
+	o->no_delete = opts->no_delete;
+	o->retry_failed = opts->retry_failed;
+	o->force = opts->force;
+	o->progress = opts->progress;
+	o->progress_ctx = opts->progress_ctx;
+	o->jobs = opts->jobs;
+	if (opts->version >= 3)
+		o->positions = opts->positions;
+	if (opts->version >= 4) {
+		o->max_delete_share = opts->max_delete_share;
+		o->max_delete = opts->max_delete;
+	}
+	if (opts->version >= 5) {
+		o->encoding = opts->encoding;
+		o->include = opts->include;
+		o->n_include = opts->n_include;
+		o->exclude = opts->exclude;
+		o->n_exclude = opts->n_exclude;
+	}
+	if (opts->version >= 6)
+		o->no_tags = opts->no_tags;
+	if (opts->version >= 7)
+		o->reopen = opts->reopen;
+}
+
+/* A pass's counts into the run's: articles add up; files, which every
+ * pass walks, are counted once. */
+static void merge_stats(newsidx_index_stats_t *to,
+			const newsidx_index_stats_t *p, int first)
+{
+	to->articles += p->articles;
+	to->rejected += p->rejected;
+	to->bytes += p->bytes;
+	to->added += p->added;
+	to->updated += p->updated;
+	to->deleted += p->deleted;
+	if (first || p->files > to->files) {
+		to->files = p->files;
+		to->unchanged = p->unchanged;
+		to->files_total = p->files_total;
+		to->bytes_total = p->bytes_total;
+		to->bytes_done = p->bytes_done;
+		to->skipped = p->skipped;
+		to->unprocessed = p->unprocessed;
+		to->title_only = p->title_only;
+		to->failed_unchanged = p->failed_unchanged;
+	}
+}
+
+/* The worse of two statuses of passes: a failure, else what the run
+ * returns with its work done. */
+static newsidx_status_t worse(newsidx_status_t a, newsidx_status_t b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	if (a == NEWSIDX_REJECTED)
+		return b;
+	return a;
+}
+
+static int soft(newsidx_status_t st)
+{
+	return st == NEWSIDX_OK || st == NEWSIDX_REJECTED ||
+	       st == NEWSIDX_DELETE_REFUSED;
+}
+
+/* One pass: the writer's run over shard names[i] (NULL: a scratch index
+ * that keeps nothing, to find the periods of the input). */
+static newsidx_status_t pass(struct newsidx_db *db, struct route *r,
+			     const char *name, size_t i, const char *path,
+			     const void *data, size_t len,
+			     const newsidx_index_options_t *o,
+			     newsidx_index_stats_t *stats, int first)
+{
+	newsidx_index_stats_t ps;
+	struct newsidx_db *s = NULL;
+	char scratch[PATH_MAX];
+	newsidx_status_t st;
+
+	memset(&ps, 0, sizeof(ps));
+	r->key = name;
+	r->shard = i;
+	if (name) {
+		st = open_shard(db, name, &s);
+	} else {
+		newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+
+		snprintf(scratch, sizeof(scratch), "%s/scan.tmp", db->path);
+		newsidx_layout__remove(scratch);
+		oo.mode = NEWSIDX_OPEN_WRITE;
+		st = newsidx_db_open(&s, scratch, &oo);
+		if (st)
+			newsidx_db__fail(db, st, "%s",
+					 s ? newsidx_db_errmsg(s)
+					   : "out of memory");
+	}
+	if (!st) {
+		st = newsidx_writer__run(s, path, data, len, o, &ps, r);
+		if (st && st != NEWSIDX_REJECTED)
+			newsidx_db__fail(db, st, "%s%s%s", name ? "shard " : "",
+					 name ? name : "",
+					 name ? ": " : "");
+		if (st && st != NEWSIDX_REJECTED) {
+			size_t l = strlen(db->errmsg);
+
+			snprintf(db->errmsg + l, sizeof(db->errmsg) - l, "%s",
+				 newsidx_db_errmsg(s));
+		} else if (st) {
+			snprintf(db->errmsg, sizeof(db->errmsg), "%s",
+				 newsidx_db_errmsg(s));
+		}
+	}
+	newsidx_db_free(s);
+	if (!name)
+		newsidx_layout__remove(scratch);
+	else
+		merge_stats(stats, &ps, first);
+	if (r->nomem)
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	return st;
+}
+
+static int cmp_routed(const void *a, const void *b)
+{
+	const struct routed *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	if (x->path != y->path)
+		return x->path < y->path ? -1 : 1;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->rec != y->rec)
+		return x->rec < y->rec ? -1 : 1;
+	return 0;
+}
+
+/* After the passes: each id written keeps its last copy in input order,
+ * and loses every other, in whichever shard. */
+static newsidx_status_t settle(struct newsidx_db *db, struct route *r,
+			       char **names, size_t n, char **ran,
+			       newsidx_index_stats_t *stats)
+{
+	size_t s, i, j;
+	newsidx_status_t st = NEWSIDX_OK;
+
+	if (r->nids == 0)
+		return NEWSIDX_OK;
+	qsort(r->ids, r->nids, sizeof(*r->ids), cmp_routed);
+	for (s = 0; s < n && !st; s++) {
+		struct newsidx_db *sh = NULL;
+		int x = 0;
+
+		st = open_shard(db, names[s], &sh);
+		for (i = 0; !st && !x && i < r->nids; i = j) {
+			char term[NEWSIDX_MAX_TERM + 24];
+			xapc_doccount_t tf = 0;
+			size_t tl;
+
+			for (j = i + 1; j < r->nids &&
+					strcmp(r->ids[j].id, r->ids[i].id) == 0;
+			     j++)
+				;
+			if (strcmp(ran[r->ids[j - 1].shard], names[s]) == 0)
+				continue; /* the winner's shard */
+			tl = newsidx_schema__term(term, NEWSIDX_PREFIX_ID,
+						  r->ids[i].id,
+						  strlen(r->ids[i].id));
+			x = newsidx_db__live_count(sh, term, tl, &tf);
+			if (!x && tf) {
+				x = xapc_db_delete_doc_by_term(sh->x, term, tl);
+				sh->pending++;
+				stats->deleted += tf;
+			}
+		}
+		if (!st && x)
+			st = newsidx_db__xfail(sh, x, "settling ids in");
+		if (!st && sh->pending)
+			st = newsidx_db_commit(sh);
+		if (st && sh)
+			newsidx_db__fail(db, st, "shard %s: %s", names[s],
+					 newsidx_db_errmsg(sh));
+		newsidx_db_free(sh);
+	}
+	return st;
+}
+
+/* 1 when name is in the n strings of v. */
+static int listed(char *const *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The passes of one run over path (or the buffer data): every shard
+ * not closed, and each shard made for a period met on the way, once;
+ * then the ids settled.  ran lists the shards passed, in order (the
+ * notes' shard numbers index it). */
+static newsidx_status_t route_run(struct newsidx_db *db, const char *path,
+				  const void *data, size_t len,
+				  const newsidx_index_options_t *o,
+				  newsidx_index_stats_t *stats)
+{
+	struct route r;
+	char **names = NULL, **ran = NULL;
+	size_t n = 0, nran = 0, capran = 0, i, k;
+	newsidx_status_t st = NEWSIDX_OK, worst = NEWSIDX_OK;
+
+	memset(&r, 0, sizeof(r));
+	pthread_mutex_init(&r.mu, NULL);
+	r.period = db->part;
+	r.dir = db->path;
+	r.reopen = o->reopen;
+	for (;;) {
+		const char *next = NULL;
+
+		newsidx_part__free_list(names, n);
+		st = newsidx_part__list(db->path, &names, &n);
+		if (st) {
+			st = newsidx_db__fail(db, st,
+					      "cannot read %s/XAPIANDB",
+					      db->path);
+			break;
+		}
+		/* A closed shard has no pass unless reopened: its period
+		 * is over, its files read. */
+		for (i = 0; i < n && !next; i++)
+			if (!listed(ran, nran, names[i]) &&
+			    (o->reopen ||
+			     !newsidx_part__closed(db->path, names[i])))
+				next = names[i];
+		if (!next && nran > 0)
+			break;
+		if (!next) {
+			/* No shard to read into: a pass that keeps nothing
+			 * finds the input's periods. */
+			st = pass(db, &r, NULL, 0, path, data, len, o, stats,
+				  1);
+			if (r.nfound == 0) {
+				worst = worse(worst, st);
+				break;
+			}
+		} else {
+			if (NEWSIDX_ARRAY_GROW(ran, nran, capran, 8) ||
+			    !(ran[nran] = newsidx_strdup(next))) {
+				st = newsidx_db__fail(db, NEWSIDX_NOMEM,
+						      "out of memory");
+				break;
+			}
+			nran++;
+			if (o->reopen && newsidx_part__closed(db->path, next))
+				st = newsidx_part__set_closed(
+				    db->path, next, NULL, db->errmsg,
+				    sizeof(db->errmsg));
+			if (!st)
+				st = pass(db, &r, next, nran - 1, path, data,
+					  len, o, stats, nran == 1);
+		}
+		worst = worse(worst, st);
+		if (!soft(st))
+			break;
+		st = NEWSIDX_OK;
+		for (k = 0; k < r.nfound && !st; k++)
+			if (!listed(names, n, r.found[k]))
+				st = add_shard(db, &names, &n, r.found[k]);
+		for (k = 0; k < r.nfound; k++)
+			free(r.found[k]);
+		r.nfound = 0;
+		if (st)
+			break;
+	}
+	if (!st && soft(worst))
+		st = settle(db, &r, names, n, ran, stats);
+	if (!st)
+		st = worst;
+	newsidx_part__free_list(names, n);
+	newsidx_part__free_list(ran, nran);
+	route_free(&r);
+	return st;
+}
+
+newsidx_status_t newsidx_partition__index(newsidx_db_t *db, const char *path,
+					  const void *data, size_t len,
+					  const newsidx_index_options_t *opts,
+					  newsidx_index_stats_t *stats)
+{
+	newsidx_index_options_t o;
+	newsidx_index_stats_t local;
+	newsidx_status_t st = NEWSIDX_OK;
+	char *left = newsidx_part__was_running(db->path), *line, *save = NULL;
+	char mark[PATH_MAX + 2];
+
+	memset(&local, 0, sizeof(local));
+	if (!stats)
+		stats = &local;
+	copy_options(opts, &o);
+	o.shards = 1; /* passes write one shard each, never a bulk load */
+	db->errmsg[0] = '\0';
+	/* A run killed before its ids were settled: its paths read again
+	 * in full, so that every copy it wrote is noted and settled. */
+	if (left) {
+		newsidx_index_options_t again = o;
+		newsidx_index_stats_t ignored;
+
+		again.force = 1;
+		for (line = strtok_r(left, "\n", &save); line && !st;
+		     line = strtok_r(NULL, "\n", &save)) {
+			memset(&ignored, 0, sizeof(ignored));
+			st = route_run(db, line, NULL, 0, &again, &ignored);
+			if (st == NEWSIDX_NO_INPUT || soft(st))
+				st = NEWSIDX_OK;
+		}
+		free(left);
+		if (st)
+			return st;
+	}
+	/* A buffer cannot be read again: it is written, not marked. */
+	if (!data) {
+		char real[PATH_MAX];
+
+		snprintf(mark, sizeof(mark), "%s\n",
+			 realpath(path, real) ? real : path);
+		st = newsidx_part__running(db->path, mark, db->errmsg,
+					   sizeof(db->errmsg));
+	}
+	if (!st)
+		st = route_run(db, path, data, len, &o, stats);
+	if (!data && (soft(st) || st == NEWSIDX_NO_INPUT)) {
+		newsidx_status_t cst = newsidx_part__running(
+		    db->path, NULL, db->errmsg, sizeof(db->errmsg));
+
+		if (cst)
+			st = cst;
+	}
+	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* Deletions and compaction over the shards                           */
+/* ------------------------------------------------------------------ */
+
+newsidx_status_t newsidx_partition__delete(newsidx_db_t *db, const char *id,
+					   const char *query, size_t *deleted)
+{
+	char **names = NULL;
+	size_t n = 0, i, total = 0;
+	newsidx_status_t st;
+
+	st = newsidx_part__list(db->path, &names, &n);
+	if (st)
+		return newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
+					db->path);
+	for (i = 0; i < n && !st; i++) {
+		struct newsidx_db *s = NULL;
+		size_t d = 0;
+
+		st = open_shard(db, names[i], &s);
+		if (!st && id) {
+			st = newsidx_db_delete_id(s, id);
+			if (!st)
+				total++;
+			else if (st == NEWSIDX_NOT_FOUND)
+				st = NEWSIDX_OK;
+		} else if (!st) {
+			st = newsidx_db_delete_query(s, query, &d);
+			total += d;
+		}
+		if (st && s)
+			newsidx_db__fail(db, st, "shard %s: %s", names[i],
+					 newsidx_db_errmsg(s));
+		newsidx_db_free(s);
+	}
+	newsidx_part__free_list(names, n);
+	if (deleted)
+		*deleted = total;
+	if (!st && id && total == 0)
+		return newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
+					"no article with id %s", id);
+	return st;
+}
+
+newsidx_status_t newsidx_partition__compact(newsidx_db_t *db)
+{
+	char **names = NULL, gen[256];
+	size_t n = 0, i;
+	newsidx_status_t st;
+
+	st = newsidx_part__list(db->path, &names, &n);
+	if (st)
+		return newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
+					db->path);
+	for (i = 0; i < n && !st; i++) {
+		struct newsidx_db *s = NULL;
+		char p[PATH_MAX];
+
+		/* Open periods stay as they are; a closed one was
+		 * compacted already, and nothing wrote into it since. */
+		if (!newsidx_part__ended(names[i]) ||
+		    newsidx_part__closed(db->path, names[i]))
+			continue;
+		st = open_shard(db, names[i], &s);
+		if (!st)
+			st = newsidx_db_compact(s);
+		snprintf(p, sizeof(p), "%s/%s", db->path, names[i]);
+		if (!st && !newsidx_layout__current(p, gen, sizeof(gen)))
+			snprintf(gen, sizeof(gen), "-");
+		if (st && s)
+			newsidx_db__fail(db, st, "shard %s: %s", names[i],
+					 newsidx_db_errmsg(s));
+		newsidx_db_free(s);
+		if (!st)
+			st = newsidx_part__set_closed(db->path, names[i], gen,
+						      db->errmsg,
+						      sizeof(db->errmsg));
+	}
+	newsidx_part__free_list(names, n);
+	return st;
+}
