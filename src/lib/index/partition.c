@@ -616,3 +616,196 @@ newsidx_status_t newsidx_partition__compact(newsidx_db_t *db)
 	newsidx_part__free_list(names, n);
 	return st;
 }
+
+/* ------------------------------------------------------------------ */
+/* Resharding                                                          */
+/* ------------------------------------------------------------------ */
+
+/* The input paths an index remembers, each with its stored filters. */
+struct reroot {
+	char *path;
+	struct filters f;
+};
+
+struct reroots {
+	struct newsidx_db *db;
+	struct reroot *v;
+	size_t n, cap;
+	int nomem;
+	newsidx_status_t st;
+};
+
+static int add_root(void *ctx, const char *key, size_t klen)
+{
+	struct reroots *r = ctx;
+	char name[PATH_MAX + 64], *v = NULL;
+	size_t len = 0, i;
+
+	if (klen >= sizeof(name))
+		return 0;
+	memcpy(name, key, klen);
+	name[klen] = '\0';
+	if (xapc_db_get_metadata(r->db->x, name, &v, &len) != XAPC_OK ||
+	    !len) {
+		free(v);
+		return 0;
+	}
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->v[i].path, v) == 0)
+			break;
+	if (i < r->n) {
+		free(v);
+		return 0;
+	}
+	if (NEWSIDX_ARRAY_GROW(r->v, r->n, r->cap, 8)) {
+		free(v);
+		r->nomem = 1;
+		return 1;
+	}
+	memset(&r->v[r->n], 0, sizeof(r->v[r->n]));
+	r->v[r->n].path = v;
+	r->st = newsidx_state__get_filters(r->db, v, &r->v[r->n].f);
+	r->n++;
+	return r->st != NEWSIDX_OK;
+}
+
+/* Gather the roots of index (or shard) directory dir into r. */
+static newsidx_status_t roots_of(const char *dir, struct reroots *r,
+				 char *err, size_t errlen)
+{
+	newsidx_db_t *db = NULL;
+	newsidx_status_t st = newsidx_db_open(&db, dir, NULL);
+	int x = 0;
+
+	if (!st) {
+		r->db = db;
+		x = xapc_db_metadata_keys(db->x, NEWSIDX_META_ROOT_PREFIX,
+					  add_root, r);
+		if (r->nomem)
+			st = NEWSIDX_NOMEM;
+		else if (r->st)
+			st = r->st;
+		else if (x)
+			st = newsidx_db__xfail(db, x, "reading");
+	}
+	if (st)
+		snprintf(err, errlen, "%s",
+			 db ? newsidx_db_errmsg(db) : "out of memory");
+	newsidx_db_free(db);
+	return st;
+}
+
+static void roots_free(struct reroots *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->v[i].path);
+		newsidx_state__free_filters(&r->v[i].f);
+	}
+	free(r->v);
+}
+
+newsidx_status_t newsidx_db_reshard(const char *path, int period,
+				    double lock_timeout,
+				    const newsidx_index_options_t *opts,
+				    newsidx_index_stats_t *stats, char *err,
+				    size_t errlen)
+{
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_db_t *old = NULL, *fresh = NULL;
+	struct reroots r;
+	char tmp[PATH_MAX], **names = NULL, p[PATH_MAX];
+	size_t n = 0, i;
+	newsidx_status_t st, worst = NEWSIDX_OK;
+	int part;
+
+	memset(&r, 0, sizeof(r));
+	if (!path || !err || period < 0 || period > NEWSIDX_PERIOD_MONTH)
+		return NEWSIDX_INVALID_ARGUMENT;
+	err[0] = '\0';
+	part = newsidx_part__is(path, NULL);
+	if (!part && !newsidx_layout__exists(path)) {
+		snprintf(err, errlen, "no index at %s", path);
+		return NEWSIDX_NO_INDEX;
+	}
+	/* The old layout's writer lock, held throughout. */
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	oo.lock_timeout = lock_timeout;
+	st = newsidx_db_open(&old, path, &oo);
+	if (st) {
+		snprintf(err, errlen, "%s",
+			 old ? newsidx_db_errmsg(old) : "out of memory");
+		newsidx_db_free(old);
+		return st;
+	}
+	if (part) {
+		st = newsidx_part__list(path, &names, &n);
+		for (i = 0; !st && i < n; i++) {
+			snprintf(p, sizeof(p), "%s/%s", path, names[i]);
+			st = roots_of(p, &r, err, errlen);
+		}
+		newsidx_part__free_list(names, n);
+	} else {
+		st = roots_of(path, &r, err, errlen);
+	}
+	if (!st && r.n == 0) {
+		snprintf(err, errlen,
+			 "index %s remembers no input paths to reshard from",
+			 path);
+		st = NEWSIDX_NOT_FOUND;
+	}
+	if (st)
+		goto out;
+	/* The new layout beside the old, from the paths read again. */
+	snprintf(tmp, sizeof(tmp), "%s.reshard", path);
+	newsidx_layout__remove(tmp);
+	oo.lock_timeout = 0;
+	oo.period = period;
+	oo.synonyms = old->synonyms;
+	oo.gazetteer = old->gazetteer;
+	st = newsidx_db_open(&fresh, tmp, &oo);
+	for (i = 0; !st && i < r.n; i++) {
+		newsidx_index_options_t o;
+
+		copy_options(opts, &o);
+		if (!o.n_include && !o.n_exclude) {
+			o.include = r.v[i].f.include;
+			o.n_include = r.v[i].f.n_include;
+			o.exclude = r.v[i].f.exclude;
+			o.n_exclude = r.v[i].f.n_exclude;
+		}
+		st = newsidx_index_path(fresh, r.v[i].path, &o, stats);
+		if (st == NEWSIDX_REJECTED) {
+			worst = st;
+			st = NEWSIDX_OK;
+		}
+	}
+	if (!st)
+		st = newsidx_db_commit(fresh);
+	if (st) {
+		snprintf(err, errlen, "resharding: %s",
+			 fresh ? newsidx_db_errmsg(fresh) : "out of memory");
+		newsidx_db_free(fresh);
+		newsidx_layout__remove(tmp);
+		goto out;
+	}
+	newsidx_db_free(fresh);
+	/* One step: the new layout takes the old one's name, the old one
+	 * the temporary name, which then goes. */
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, RENAME_EXCHANGE) != 0) {
+		snprintf(err, errlen, "cannot exchange %s and %s: %s", tmp,
+			 path, strerror(errno));
+		newsidx_layout__remove(tmp);
+		st = NEWSIDX_IO;
+		goto out;
+	}
+	newsidx_db_free(old);
+	old = NULL;
+	newsidx_layout__remove(tmp);
+	st = worst;
+out:
+	newsidx_db_free(old);
+	roots_free(&r);
+	return st;
+}
