@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,6 +382,16 @@ static newsidx_status_t settle(struct newsidx_db *db, struct route *r,
 	return st;
 }
 
+/* For the tests of crash safety: NEWSIDX_TEST_KILL_PASS=N kills the
+ * process with SIGKILL right after the Nth pass of a run committed. */
+static void test_kill(size_t passes)
+{
+	const char *e = getenv("NEWSIDX_TEST_KILL_PASS");
+
+	if (e && *e && strtoul(e, NULL, 10) == passes)
+		raise(SIGKILL);
+}
+
 /* 1 when name is in the n strings of v. */
 static int listed(char *const *v, size_t n, const char *name)
 {
@@ -460,6 +471,7 @@ static newsidx_status_t route_run(struct newsidx_db *db, const char *path,
 		if (!soft(st))
 			break;
 		st = NEWSIDX_OK;
+		test_kill(nran);
 		for (k = 0; k < r.nfound && !st; k++)
 			if (!listed(names, n, r.found[k]))
 				st = add_shard(db, &names, &n, r.found[k]);
