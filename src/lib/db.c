@@ -910,12 +910,10 @@ newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 	return NEWSIDX_OK;
 }
 
-size_t newsidx_db_count(newsidx_db_t *db)
+size_t newsidx_db__count_index(newsidx_db_t *db)
 {
 	xapc_doccount_t n = 0;
 
-	if (db && db->part && db->writable)
-		return newsidx_shards__count_part(db);
 	if (!db || !db->x || xapc_db_doccount(db->x, &n))
 		return 0;
 	return n;

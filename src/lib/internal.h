@@ -254,9 +254,7 @@ int newsidx_shards__any_remote(struct newsidx_db *db);
 
 void newsidx_shards__free(struct newsidx_db *db);
 
-/* The articles of the partitioned index of a writer's handle: its
- * shards read now. */
-size_t newsidx_shards__count_part(struct newsidx_db *db);
+
 
 /* What db.c does for one index, under the entry points of the same
  * names that shards.c gives sets too: newsidx_db_open() (with set: only
@@ -275,6 +273,9 @@ newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
 					  const void **rec, size_t *rec_len);
 int newsidx_db__compact_index(struct newsidx_db *db);
 int newsidx_db__term_lists_index(struct newsidx_db *db);
+/* newsidx_db_count() of one index (shards.c counts a partitioned
+ * index's writer by its shards). */
+size_t newsidx_db__count_index(newsidx_db_t *db);
 
 /* ------------------------------------------------------------------ */
 /* interface to geodb.c: the handle's gazetteer                        */

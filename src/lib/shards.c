@@ -650,13 +650,17 @@ newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 	return newsidx_shards__open(*out, opts);
 }
 
-size_t newsidx_shards__count_part(struct newsidx_db *db)
+size_t newsidx_db_count(newsidx_db_t *db)
 {
 	newsidx_db_t *r = NULL;
 	size_t n = 0;
 
+	/* A partitioned index's writer has no Xapian handle: its shards
+	 * are read now. */
+	if (!db || !db->part || !db->writable)
+		return newsidx_db__count_index(db);
 	if (newsidx_db_open(&r, db->path, NULL) == NEWSIDX_OK)
-		n = newsidx_db_count(r);
+		n = newsidx_db__count_index(r);
 	newsidx_db_free(r);
 	return n;
 }

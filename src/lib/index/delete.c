@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +17,47 @@
 #include "store/store.h"
 #include "xapc.h"
 
+/* Deleting from a partitioned index: from every shard. */
+static newsidx_status_t delete_part(newsidx_db_t *db, const char *id,
+				    const char *query, size_t *deleted)
+{
+	char **names = NULL;
+	size_t n = 0, i, total = 0;
+	newsidx_status_t st;
+
+	st = newsidx_part__list(db->path, &names, &n);
+	if (st)
+		return newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
+					db->path);
+	for (i = 0; i < n && !st; i++) {
+		struct newsidx_db *s = NULL;
+		size_t d = 0;
+
+		st = newsidx_route__open_shard(db, names[i], &s);
+		if (!st && id) {
+			st = newsidx_db_delete_id(s, id);
+			if (!st)
+				total++;
+			else if (st == NEWSIDX_NOT_FOUND)
+				st = NEWSIDX_OK;
+		} else if (!st) {
+			st = newsidx_db_delete_query(s, query, &d);
+			total += d;
+		}
+		if (st && s)
+			newsidx_db__fail(db, st, "shard %s: %s", names[i],
+					 newsidx_db_errmsg(s));
+		newsidx_db_free(s);
+	}
+	newsidx_part__free_list(names, n);
+	if (deleted)
+		*deleted = total;
+	if (!st && id && total == 0)
+		return newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
+					"no article with id %s", id);
+	return st;
+}
+
 newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db, const char *id)
 {
 	char term[NEWSIDX_MAX_TERM + 24];
@@ -23,7 +66,7 @@ newsidx_status_t newsidx_db_delete_id(newsidx_db_t *db, const char *id)
 	int x;
 
 	if (db && db->part && db->writable && id)
-		return newsidx_partition__delete(db, id, NULL, NULL);
+		return delete_part(db, id, NULL, NULL);
 	if (!db || !db->x || !id)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)
@@ -53,7 +96,7 @@ newsidx_status_t newsidx_db_delete_query(newsidx_db_t *db, const char *query,
 	if (deleted)
 		*deleted = 0;
 	if (db && db->part && db->writable && query)
-		return newsidx_partition__delete(db, NULL, query, deleted);
+		return delete_part(db, NULL, query, deleted);
 	if (!db || !db->x || !query)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)

@@ -611,7 +611,7 @@ newsidx_status_t newsidx_bulk__put(struct writer *w, struct item *it,
 newsidx_status_t newsidx_bulk__end(struct writer *w, newsidx_status_t st);
 
 /* ------------------------------------------------------------------ */
-/* interface to index/partition.c: routing articles to period shards  */
+/* interface to index/route.c: routing articles to period shards      */
 /* ------------------------------------------------------------------ */
 
 /* An article written into a shard by a run over a partitioned index:
@@ -648,9 +648,18 @@ struct route {
 	int nomem;
 };
 
-/* 1 when article a goes into the shard of this pass; else its period is
- * noted (or, in a closed shard, the article rejected once). */
-int newsidx_route__keep(struct writer *w, const struct newsidx_article *a);
+/* 1 when article a goes into the shard of this pass; else 0 and its
+ * period is noted, or -1 when that is a closed shard's: the article is
+ * to be rejected, where and why it says in where and why. */
+int newsidx_route__keep(struct route *r, const struct newsidx_article *a,
+			char *where, size_t wlen, char *why, size_t ylen);
+
+/* The writer of shard name of the partitioned index db (made when new),
+ * with the set's synonyms and gazetteer; the message on db names the
+ * shard when it fails. */
+newsidx_status_t newsidx_route__open_shard(struct newsidx_db *db,
+					   const char *name,
+					   struct newsidx_db **out);
 
 /* Note a written article (its id and place); a binding status. */
 int newsidx_route__note(struct writer *w, const struct item *it);
@@ -659,28 +668,16 @@ int newsidx_route__note(struct writer *w, const struct item *it);
 int newsidx_route__said(struct writer *w, const char *where,
 			const char *reason);
 
-/* A writer's run over db as newsidx_index_path() (data NULL) or
- * newsidx_index_buffer() does it, routed by r (NULL: not routed). */
+/* A writer's run over one index as newsidx_index_path() (data NULL) or
+ * newsidx_index_buffer() does it, routed by r (NULL: not routed); those
+ * two entry points are partition.c's, which routes the runs over a
+ * partitioned index. */
 newsidx_status_t newsidx_writer__run(newsidx_db_t *db, const char *path,
 				     const void *data, size_t len,
 				     const newsidx_index_options_t *opts,
 				     newsidx_index_stats_t *stats,
 				     struct route *r);
 
-/* newsidx_db_delete_id() (id) and newsidx_db_delete_query() (query) on
- * a partitioned index: in every shard. */
-newsidx_status_t newsidx_partition__delete(newsidx_db_t *db, const char *id,
-					   const char *query, size_t *deleted);
-
-/* newsidx_db_compact() on a partitioned index: each shard whose period
- * ended and that is not closed yet is compacted, then closed. */
-newsidx_status_t newsidx_partition__compact(newsidx_db_t *db);
-
-/* newsidx_index_path()/_buffer() on a partitioned index (partition.c). */
-newsidx_status_t newsidx_partition__index(newsidx_db_t *db, const char *path,
-					  const void *data, size_t len,
-					  const newsidx_index_options_t *opts,
-					  newsidx_index_stats_t *stats);
 
 /* ------------------------------------------------------------------ */
 /* interface to index/writer.c: a run of newsidx_index_path/_buffer   */

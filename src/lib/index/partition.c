@@ -36,85 +36,6 @@
 
 #include "index/index.h"
 
-/* ------------------------------------------------------------------ */
-/* The route: what the passes of one run share                        */
-/* ------------------------------------------------------------------ */
-
-int newsidx_route__keep(struct writer *w, const struct newsidx_article *a)
-{
-	struct route *r = w->route;
-	char key[32], where[PATH_MAX + 64], why[200];
-	size_t i;
-	int closed = 0;
-
-	newsidx_part__key(a->date, r->period, key, sizeof(key));
-	if (r->key && strcmp(key, r->key) == 0)
-		return 1;
-	if (!r->reopen && newsidx_part__closed(r->dir, key))
-		closed = 1;
-	pthread_mutex_lock(&r->mu);
-	for (i = 0; i < r->nfound; i++)
-		if (strcmp(r->found[i], key) == 0)
-			break;
-	if (!closed && i == r->nfound) {
-		if (NEWSIDX_ARRAY_GROW(r->found, r->nfound, r->capfound, 8) ||
-		    !(r->found[r->nfound] = newsidx_strdup(key)))
-			r->nomem = 1;
-		else
-			r->nfound++;
-	}
-	pthread_mutex_unlock(&r->mu);
-	if (closed) {
-		snprintf(where, sizeof(where), "%s:record %lu",
-			 a->path ? a->path : "-", a->record);
-		snprintf(why, sizeof(why),
-			 "dated %.4s-%.2s-%.2s, in closed shard %s; not "
-			 "written (index --reopen writes into it)",
-			 a->date, a->date + 4, a->date + 6, key);
-		newsidx_batch__reject(w, where, why);
-	}
-	return 0;
-}
-
-int newsidx_route__note(struct writer *w, const struct item *it)
-{
-	struct route *r = w->route;
-	struct routed *d;
-
-	if (!r->key || !it->id)
-		return 0;
-	if (NEWSIDX_ARRAY_GROW(r->ids, r->nids, r->capids, 256))
-		return -1;
-	d = &r->ids[r->nids];
-	d->id = newsidx_strdup(it->id);
-	if (!d->id)
-		return -1;
-	d->shard = r->shard;
-	d->path = r->path;
-	d->file = it->ofile;
-	d->rec = it->orec;
-	r->nids++;
-	return 0;
-}
-
-int newsidx_route__said(struct writer *w, const char *where,
-			const char *reason)
-{
-	struct route *r = w->route;
-	uint64_t h = newsidx_hash64(where, strlen(where)) * 31 +
-		     newsidx_hash64(reason, strlen(reason));
-	size_t i;
-	int said = 0;
-
-	pthread_mutex_lock(&r->mu);
-	for (i = 0; i < r->nsaid && !said; i++)
-		said = r->said[i] == h;
-	if (!said && !NEWSIDX_ARRAY_GROW(r->said, r->nsaid, r->capsaid, 16))
-		r->said[r->nsaid++] = h;
-	pthread_mutex_unlock(&r->mu);
-	return said;
-}
-
 static void route_free(struct route *r)
 {
 	size_t i;
@@ -133,34 +54,13 @@ static void route_free(struct route *r)
 /* Shards                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Open shard name of the partitioned index db as a writer (created when
- * new), with the set's synonyms and gazetteer. */
-static newsidx_status_t open_shard(struct newsidx_db *db, const char *name,
-				   struct newsidx_db **out)
-{
-	newsidx_open_options_t o = NEWSIDX_OPEN_OPTIONS_INIT;
-	char p[PATH_MAX];
-	newsidx_status_t st;
-
-	o.mode = NEWSIDX_OPEN_WRITE;
-	o.synonyms = db->synonyms;
-	o.gazetteer = db->gazetteer;
-	snprintf(p, sizeof(p), "%s/%s", db->path, name);
-	st = newsidx_db_open(out, p, &o);
-	if (st)
-		newsidx_db__fail(db, st, "shard %s: %s", name,
-				 *out ? newsidx_db_errmsg(*out)
-				      : "out of memory");
-	return st;
-}
-
 /* Add the shard of key to the set: made, then listed in the stub. */
 static newsidx_status_t add_shard(struct newsidx_db *db, char ***names,
 				  size_t *n, const char *key)
 {
 	struct newsidx_db *s = NULL;
 	char **v;
-	newsidx_status_t st = open_shard(db, key, &s);
+	newsidx_status_t st = newsidx_route__open_shard(db, key, &s);
 
 	newsidx_db_free(s);
 	if (st)
@@ -277,7 +177,7 @@ static newsidx_status_t pass(struct newsidx_db *db, struct route *r,
 	r->key = name;
 	r->shard = i;
 	if (name) {
-		st = open_shard(db, name, &s);
+		st = newsidx_route__open_shard(db, name, &s);
 	} else {
 		newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
 
@@ -348,7 +248,7 @@ static newsidx_status_t settle(struct newsidx_db *db, struct route *r,
 		struct newsidx_db *sh = NULL;
 		int x = 0;
 
-		st = open_shard(db, names[s], &sh);
+		st = newsidx_route__open_shard(db, names[s], &sh);
 		for (i = 0; !st && !x && i < r->nids; i = j) {
 			char term[NEWSIDX_MAX_TERM + 24];
 			xapc_doccount_t tf = 0;
@@ -491,10 +391,11 @@ static newsidx_status_t route_run(struct newsidx_db *db, const char *path,
 	return st;
 }
 
-newsidx_status_t newsidx_partition__index(newsidx_db_t *db, const char *path,
-					  const void *data, size_t len,
-					  const newsidx_index_options_t *opts,
-					  newsidx_index_stats_t *stats)
+/* newsidx_index_path()/_buffer() on a partitioned index. */
+static newsidx_status_t index_part(newsidx_db_t *db, const char *path,
+				   const void *data, size_t len,
+				   const newsidx_index_options_t *opts,
+				   newsidx_index_stats_t *stats)
 {
 	newsidx_index_options_t o;
 	newsidx_index_stats_t local;
@@ -544,88 +445,6 @@ newsidx_status_t newsidx_partition__index(newsidx_db_t *db, const char *path,
 		if (cst)
 			st = cst;
 	}
-	return st;
-}
-
-/* ------------------------------------------------------------------ */
-/* Deletions and compaction over the shards                           */
-/* ------------------------------------------------------------------ */
-
-newsidx_status_t newsidx_partition__delete(newsidx_db_t *db, const char *id,
-					   const char *query, size_t *deleted)
-{
-	char **names = NULL;
-	size_t n = 0, i, total = 0;
-	newsidx_status_t st;
-
-	st = newsidx_part__list(db->path, &names, &n);
-	if (st)
-		return newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
-					db->path);
-	for (i = 0; i < n && !st; i++) {
-		struct newsidx_db *s = NULL;
-		size_t d = 0;
-
-		st = open_shard(db, names[i], &s);
-		if (!st && id) {
-			st = newsidx_db_delete_id(s, id);
-			if (!st)
-				total++;
-			else if (st == NEWSIDX_NOT_FOUND)
-				st = NEWSIDX_OK;
-		} else if (!st) {
-			st = newsidx_db_delete_query(s, query, &d);
-			total += d;
-		}
-		if (st && s)
-			newsidx_db__fail(db, st, "shard %s: %s", names[i],
-					 newsidx_db_errmsg(s));
-		newsidx_db_free(s);
-	}
-	newsidx_part__free_list(names, n);
-	if (deleted)
-		*deleted = total;
-	if (!st && id && total == 0)
-		return newsidx_db__fail(db, NEWSIDX_NOT_FOUND,
-					"no article with id %s", id);
-	return st;
-}
-
-newsidx_status_t newsidx_partition__compact(newsidx_db_t *db)
-{
-	char **names = NULL, gen[256];
-	size_t n = 0, i;
-	newsidx_status_t st;
-
-	st = newsidx_part__list(db->path, &names, &n);
-	if (st)
-		return newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
-					db->path);
-	for (i = 0; i < n && !st; i++) {
-		struct newsidx_db *s = NULL;
-		char p[PATH_MAX];
-
-		/* Open periods stay as they are; a closed one was
-		 * compacted already, and nothing wrote into it since. */
-		if (!newsidx_part__ended(names[i]) ||
-		    newsidx_part__closed(db->path, names[i]))
-			continue;
-		st = open_shard(db, names[i], &s);
-		if (!st)
-			st = newsidx_db_compact(s);
-		snprintf(p, sizeof(p), "%s/%s", db->path, names[i]);
-		if (!st && !newsidx_layout__current(p, gen, sizeof(gen)))
-			snprintf(gen, sizeof(gen), "-");
-		if (st && s)
-			newsidx_db__fail(db, st, "shard %s: %s", names[i],
-					 newsidx_db_errmsg(s));
-		newsidx_db_free(s);
-		if (!st)
-			st = newsidx_part__set_closed(db->path, names[i], gen,
-						      db->errmsg,
-						      sizeof(db->errmsg));
-	}
-	newsidx_part__free_list(names, n);
 	return st;
 }
 
@@ -820,4 +639,33 @@ out:
 	newsidx_db_free(old);
 	roots_free(&r);
 	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* The writer's entry points                                          */
+/* ------------------------------------------------------------------ */
+
+newsidx_status_t newsidx_index_path(newsidx_db_t *db, const char *path,
+				    const newsidx_index_options_t *opts,
+				    newsidx_index_stats_t *stats)
+{
+	if (db && path && db->part && db->writable)
+		return index_part(db, path, NULL, 0, opts, stats);
+	return newsidx_writer__run(db, path, NULL, 0, opts, stats, NULL);
+}
+
+newsidx_status_t newsidx_index_buffer(newsidx_db_t *db, const char *name,
+				      const void *data, size_t len,
+				      const newsidx_index_options_t *opts,
+				      newsidx_index_stats_t *stats)
+{
+	static const char empty[1] = "";
+
+	if (!data) {
+		data = empty;
+		len = 0;
+	}
+	if (db && name && db->part && db->writable)
+		return index_part(db, name, data, len, opts, stats);
+	return newsidx_writer__run(db, name, data, len, opts, stats, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,8 +193,16 @@ static newsidx_status_t par_article(void *ctx, struct newsidx_article *a)
 	/* An early way out only: the queue re-checks under the lock. */
 	if (__atomic_load_n(&wk->pl->stop, __ATOMIC_RELAXED))
 		return NEWSIDX_INTERRUPTED;
-	if (wk->pl->w->route && !newsidx_route__keep(wk->pl->w, a))
-		return NEWSIDX_OK; /* another shard's */
+	if (wk->pl->w->route) {
+		char where[PATH_MAX + 64], why[200];
+		int k = newsidx_route__keep(wk->pl->w->route, a, where,
+					    sizeof(where), why, sizeof(why));
+
+		if (k < 0)
+			newsidx_batch__reject(wk->pl->w, where, why);
+		if (k <= 0)
+			return NEWSIDX_OK; /* another shard's */
+	}
 	slot = calloc(1, sizeof(*slot));
 	if (slot)
 		slot->art = newsidx_article__dup(a);

@@ -32,8 +32,16 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 
 	if (w->fatal)
 		return w->fatal;
-	if (w->route && !newsidx_route__keep(w, a))
-		return NEWSIDX_OK; /* another shard's */
+	if (w->route) {
+		char where[PATH_MAX + 64], why[200];
+		int k = newsidx_route__keep(w->route, a, where, sizeof(where),
+					    why, sizeof(why));
+
+		if (k < 0)
+			newsidx_batch__reject(w, where, why);
+		if (k <= 0)
+			return NEWSIDX_OK; /* another shard's */
+	}
 	st = newsidx_document__prepare(&w->prep, a, &it, err, sizeof(err));
 	if (st)
 		return w->fatal = newsidx_db__fail(w->db, st, "%s", err);
@@ -197,9 +205,6 @@ newsidx_status_t newsidx_writer__run(newsidx_db_t *db, const char *path,
 
 	if (!db || !path)
 		return NEWSIDX_INVALID_ARGUMENT;
-	if (db->part && db->writable)
-		return newsidx_partition__index(db, path, data, len, opts,
-						stats);
 	if (!db->x)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)
@@ -285,22 +290,4 @@ newsidx_status_t newsidx_writer__run(newsidx_db_t *db, const char *path,
 	if (!st && w.rejected)
 		st = NEWSIDX_REJECTED;
 	return st;
-}
-
-newsidx_status_t newsidx_index_path(newsidx_db_t *db, const char *path,
-				    const newsidx_index_options_t *opts,
-				    newsidx_index_stats_t *stats)
-{
-	return newsidx_writer__run(db, path, NULL, 0, opts, stats, NULL);
-}
-
-newsidx_status_t newsidx_index_buffer(newsidx_db_t *db, const char *name,
-				      const void *data, size_t len,
-				      const newsidx_index_options_t *opts,
-				      newsidx_index_stats_t *stats)
-{
-	static const char empty[1] = "";
-
-	return newsidx_writer__run(db, name, data ? data : empty,
-				   data ? len : 0, opts, stats, NULL);
 }
