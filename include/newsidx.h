@@ -267,6 +267,14 @@ NEWSIDX_API const char *newsidx_db_shard_missing(const newsidx_db_t *db,
 						 size_t i);
 
 /*
+ * 1 when the last search left shard i of a partitioned index out: its
+ * query has a date filter (date:, since:) that no article of the
+ * shard's period can match, so the shard was not asked.  0 otherwise.
+ * @since 0.4
+ */
+NEWSIDX_API int newsidx_db_shard_skipped(const newsidx_db_t *db, size_t i);
+
+/*
  * How many articles shard i of a set holds (0 when it is missing or i
  * is out of range).  May ask a remote shard.  @since 0.4
  */

@@ -114,6 +114,9 @@ json_t *cli_hit_json(const newsidx_hit_t *h);
 /* The shards of a set missing from its last search, as a JSON array of
  * {"shard": stub line, "error": why}; empty when none is. */
 json_t *cli_missing_json(const newsidx_db_t *db);
+/* The stub lines of the shards of a partitioned index that the last
+ * search left out (its dates could not match them). */
+json_t *cli_skipped_json(const newsidx_db_t *db);
 
 /* The shards of a set, as a JSON array of {"shard", "where", "remote",
  * "articles", "error"} (error null for a shard in use). */

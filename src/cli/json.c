@@ -227,6 +227,18 @@ json_t *cli_missing_json(const newsidx_db_t *db)
 	return a;
 }
 
+json_t *cli_skipped_json(const newsidx_db_t *db)
+{
+	json_t *a = json_array();
+	size_t i, n = newsidx_db_shard_count(db);
+
+	for (i = 0; a && i < n; i++)
+		if (newsidx_db_shard_skipped(db, i))
+			json_array_append_new(
+			    a, json_string(newsidx_db_shard_line(db, i)));
+	return a;
+}
+
 json_t *cli_shards_json(newsidx_db_t *db)
 {
 	json_t *a = json_array();

@@ -249,6 +249,16 @@ struct newsidx_db *newsidx_shards__of(struct newsidx_db *db,
 int newsidx_shards__any_compact(struct newsidx_db *db);
 int newsidx_shards__all_term_lists(struct newsidx_db *db);
 
+/* Narrow the combined handle of a partitioned index's reader to the
+ * shards whose periods can hold a date within [lo, hi] (inclusive,
+ * YYYYMMDDhhmmss, "" open); lo and hi NULL: every shard.  The shards
+ * stay open; a search narrows for its run (what it left out is then
+ * newsidx_db_shard_skipped()) and widens after (widen set: every shard
+ * again, what the search left out still said). */
+newsidx_status_t newsidx_shards__narrow(struct newsidx_db *db,
+					const char *lo, const char *hi,
+					int widen);
+
 /* 1 when db is a set with a remote shard. */
 int newsidx_shards__any_remote(struct newsidx_db *db);
 

@@ -51,6 +51,10 @@ struct newsidx_shard {
 	int lineno;
 	struct newsidx_db *db; /* NULL while missing */
 	char *missing;	       /* why it is missing, NULL when in use */
+	int skip;	       /* left out of the combined handle: a
+				  partitioned index's shard whose period the
+				  search's dates cannot match */
+	int skipped;	       /* left out of the last search */
 };
 
 int newsidx_shards__is_set(const char *path)
@@ -411,7 +415,7 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 			return st;
 	}
 	for (i = 0; i < db->nshards; i++)
-		if (db->shards[i].db)
+		if (db->shards[i].db && !db->shards[i].skip)
 			db->live[db->nlive++] = db->shards[i].db;
 	if (db->nlive == 0) {
 		snprintf(db->errmsg, sizeof(db->errmsg), "%s", firstmsg);
@@ -425,6 +429,61 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 	if (st)
 		return st;
 	db->errmsg[0] = '\0';
+	return NEWSIDX_OK;
+}
+
+/* 1 when shard name of a partitioned index (YYYY, YYYY-MM, undated)
+ * can hold an article dated within [lo, hi] (inclusive bounds,
+ * YYYYMMDDhhmmss; "" is open).  An undated article matches no date. */
+static int overlaps(const char *name, const char *lo, const char *hi)
+{
+	char from[32], to[32];
+
+	if (!newsidx_part__range(name, from, to, sizeof(from)))
+		return 0;
+	if (*hi && strcmp(from, hi) > 0)
+		return 0;
+	if (*lo && strcmp(to, lo) <= 0)
+		return 0;
+	return 1;
+}
+
+newsidx_status_t newsidx_shards__narrow(struct newsidx_db *db,
+					const char *lo, const char *hi,
+					int widen)
+{
+	size_t i;
+	int changed = 0, x;
+
+	if (!db || !db->is_set || !db->part)
+		return NEWSIDX_OK;
+	for (i = 0; i < db->nshards; i++) {
+		struct newsidx_shard *s = &db->shards[i];
+		const char *slash = strrchr(s->where, '/');
+		int skip = (lo || hi) &&
+			   !overlaps(slash ? slash + 1 : s->where,
+				     lo ? lo : "", hi ? hi : "");
+
+		if (skip != s->skip)
+			changed = 1;
+		s->skip = skip;
+		if (!widen)
+			s->skipped = skip;
+	}
+	if (!changed)
+		return NEWSIDX_OK;
+	/* The shards stay open: only the combined handle changes. */
+	xapc_db_free(db->x);
+	db->x = NULL;
+	db->nlive = 0;
+	x = xapc_db_new_combined(&db->x);
+	for (i = 0; !x && i < db->nshards; i++)
+		if (db->shards[i].db && !db->shards[i].skip) {
+			db->live[db->nlive++] = db->shards[i].db;
+			x = xapc_db_add_database(db->x, db->shards[i].db->x);
+		}
+	if (x)
+		return newsidx_db__xfail(db, x, "combining the shards of");
 	return NEWSIDX_OK;
 }
 
@@ -771,6 +830,13 @@ int newsidx_db_shard_remote(const newsidx_db_t *db, size_t i)
 	const struct newsidx_shard *s = shard_at(db, i);
 
 	return s ? s->remote : 0;
+}
+
+int newsidx_db_shard_skipped(const newsidx_db_t *db, size_t i)
+{
+	const struct newsidx_shard *s = shard_at(db, i);
+
+	return s ? s->skipped : 0;
 }
 
 const char *newsidx_db_shard_missing(const newsidx_db_t *db, size_t i)

@@ -105,12 +105,29 @@ static int is_dir(const char *name)
 	return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
+/* 1 when result lists a and b hold the same ids, in any order. */
+static int same_ids(const newsidx_results_t *a, const newsidx_results_t *b)
+{
+	size_t i, j, n = newsidx_results_count(a);
+
+	if (n != newsidx_results_count(b))
+		return 0;
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(newsidx_results_hit(a, i)->id,
+				   newsidx_results_hit(b, j)->id) == 0)
+				break;
+		if (j == n)
+			return 0;
+	}
+	return 1;
+}
+
 /* The same ids, in the same order, with the same scores. */
 static void same_results(newsidx_db_t *one, newsidx_db_t *part)
 {
 	static const char *const queries[] = {"japan", "railway",
-					      "semiconductor", "turkey",
-					      "railway date:2023-01..2024-06"};
+					      "semiconductor", "turkey"};
 	size_t q, i;
 
 	for (q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
@@ -157,6 +174,30 @@ START_TEST(test_partitioned_equals_one_index)
 	}
 	ck_assert_uint_eq(newsidx_db_count(part), NART);
 	same_results(one, part);
+	/* A date filter asks the shards of its years alone: the same hits
+	 * (scored over the shards asked). */
+	{
+		newsidx_results_t *a = NULL, *b = NULL;
+		const char *q = "railway date:2023-01..2024-06";
+
+		ck_assert_int_eq(newsidx_search(&a, one, q, NULL), NEWSIDX_OK);
+		ck_assert_int_eq(newsidx_search(&b, part, q, NULL), NEWSIDX_OK);
+		ck_assert_uint_eq(newsidx_results_count(a), 2);
+		ck_assert(same_ids(a, b));
+		ck_assert_int_eq(newsidx_db_shard_skipped(part, 0), 1);
+		ck_assert_int_eq(newsidx_db_shard_skipped(part, 1), 0);
+		ck_assert_int_eq(newsidx_db_shard_skipped(part, 2), 0);
+		ck_assert_int_eq(newsidx_db_shard_skipped(part, 3), 1);
+		ck_assert_int_eq(newsidx_db_shard_skipped(one, 0), 0);
+		newsidx_results_free(a);
+		newsidx_results_free(b);
+		/* The next search without dates asks every shard again. */
+		ck_assert_int_eq(newsidx_search(&b, part, "railway", NULL),
+				 NEWSIDX_OK);
+		ck_assert_uint_eq(newsidx_results_count(b), NART);
+		ck_assert_int_eq(newsidx_db_shard_skipped(part, 0), 0);
+		newsidx_results_free(b);
+	}
 	newsidx_db_free(one);
 	newsidx_db_free(part);
 }

@@ -83,6 +83,31 @@ expect_eq "$(articles "$T/part" undated)" 1 "the undated article in undated/"
 expect_eq "$(articles "$T/part" 2022)" 1 "the 2022 article in 2022/"
 same_hits "$T/one" "$T/part" "partitioned"
 
+# A date filter asks only the shards whose years it can match: the
+# same hits (scores are those of the shards asked, see doc/shards.md),
+# in the same order when sorted by date.
+for q in 'harbour date:2024' 'japan date:2024-01..2024-06' '(crane OR japan) date:2022..2023'; do
+	run --index "$T/part" search --json --limit 100 "$q"
+	expect_rc 0 "search '$q'"
+	jqout '[.hits[].id] | sort | join(" ")' >"$T/ids.p"
+	"$NEWSIDX" --index "$T/one" search --json --limit 100 "$q" |
+		jq -r '[.hits[].id] | sort | join(" ")' >"$T/ids.o"
+	[ -n "$(cat "$T/ids.o")" ] && cmp -s "$T/ids.o" "$T/ids.p" && ok ||
+		fail "'$q': other hits over the skipped shards: $(cat "$T/ids.o") / $(cat "$T/ids.p")"
+	for sort in date -date; do
+		a=$("$NEWSIDX" --index "$T/one" search --json --limit 100 --sort $sort "$q" | jq -r '[.hits[].id] | join(" ")')
+		b=$("$NEWSIDX" --index "$T/part" search --json --limit 100 --sort $sort "$q" | jq -r '[.hits[].id] | join(" ")')
+		expect_eq "$b" "$a" "'$q' sorted by $sort"
+	done
+done
+run --index "$T/part" search --json 'harbour date:2024'
+expect_eq "$(jqout '.skipped_shards | join(",")')" "auto 2022,auto 2023,auto 2025,auto undated" \
+	"a date filter skips the other years and undated/"
+run --index "$T/part" search --json 'harbour'
+expect_eq "$(jqout '.skipped_shards | length')" 0 "no date filter: every shard"
+run --index "$T/part" search --json 'harbour OR date:2024'
+expect_eq "$(jqout '.skipped_shards | length')" 0 "a date under OR skips nothing"
+
 # A second run with --period month on a year index is refused; a run
 # with no period keeps the layout.
 run --index "$T/part" index --period month "$IN"
