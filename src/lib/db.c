@@ -929,6 +929,11 @@ newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)
 
 	if (db->writable)
 		return NEWSIDX_OK;
+	/* Resharded into a partitioned index since it was opened: the
+	 * files this handle has open stay readable, and it keeps them
+	 * until the index is opened again. */
+	if (newsidx_part__is(db->path, NULL))
+		return NEWSIDX_OK;
 	/* A compaction or rebuild switched to a new generation: move to
 	 * it, which lets the retired one go. */
 	if (!by_path && !newsidx_layout__moved(db->path, &db->pin) &&

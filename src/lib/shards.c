@@ -536,6 +536,11 @@ newsidx_status_t newsidx_shards__reopen(struct newsidx_db *db, int by_path)
 	size_t i;
 	int again = by_path;
 
+	/* Resharded into a single index since it was opened: the shards'
+	 * files stay readable, and the handle keeps them until the index
+	 * is opened again. */
+	if (db->part && !newsidx_part__is(db->path, NULL))
+		return NEWSIDX_OK;
 	/* A partitioned index that gained a shard: its stub again. */
 	if (stub_changed(db)) {
 		newsidx_status_t st;

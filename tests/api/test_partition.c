@@ -265,7 +265,7 @@ END_TEST
 
 START_TEST(test_reshard)
 {
-	newsidx_db_t *one, *part;
+	newsidx_db_t *one, *part, *reader;
 	char p[400], err[512];
 
 	/* Paths are what a reshard reads again: files, not buffers. */
@@ -293,19 +293,24 @@ START_TEST(test_reshard)
 				 NEWSIDX_OK);
 		newsidx_db_free(db);
 	}
+	/* A reader open across the reshard keeps its results. */
+	reader = open_read("part");
 	snprintf(p, sizeof(p), "%s/part", dir);
 	ck_assert_int_eq(newsidx_db_reshard(p, NEWSIDX_PERIOD_YEAR, 0, NULL,
 					    NULL, err, sizeof(err)),
 			 NEWSIDX_OK);
 	ck_assert(is_dir("part/2023") && !is_dir("part.reshard"));
 	one = open_read("one");
-	part = open_read("part");
-	ck_assert_int_eq(newsidx_db_period(part), NEWSIDX_PERIOD_YEAR);
-	same_results(one, part);
-	newsidx_db_free(part);
+	same_results(one, reader);
+	newsidx_db_free(reader);
+	reader = open_read("part");
+	ck_assert_int_eq(newsidx_db_period(reader), NEWSIDX_PERIOD_YEAR);
+	same_results(one, reader);
 	ck_assert_int_eq(newsidx_db_reshard(p, NEWSIDX_PERIOD_NONE, 0, NULL,
 					    NULL, err, sizeof(err)),
 			 NEWSIDX_OK);
+	same_results(one, reader);
+	newsidx_db_free(reader);
 	part = open_read("part");
 	ck_assert_int_eq(newsidx_db_period(part), NEWSIDX_PERIOD_NONE);
 	same_results(one, part);
