@@ -6,21 +6,29 @@
  * The writer's files call each other bottom up, never back:
  *
  *   document.c  spelling.c  state.c       (call nothing in index/)
- *   sequence.c
+ *   sequence.c  route.c
  *   ignore.c
  *   group.c  train.c                      (document.c)
  *   batch.c                               (group, spelling, train,
- *                                          sequence)
+ *                                          sequence, route)
  *   walk.c                                (batch: rejected paths;
  *                                          ignore; state: filters)
  *   bulk.c                                (batch, spelling, state,
  *                                          document, sequence)
- *   pipeline.c                            (document, batch, state, bulk)
+ *   pipeline.c                            (document, batch, state, bulk,
+ *                                          route)
  *   writer.c                              (all of the above)
+ *   partition.c                           (writer, route, state: the
+ *                                          entry points
+ *                                          newsidx_index_path() and
+ *                                          _buffer(), which route the
+ *                                          runs over a partitioned
+ *                                          index, and resharding)
  *
  * stats.c, check.c, compact.c, rebuild.c, delete.c and watch.c
- * implement public functions alone and share nothing here; rebuild.c
- * calls the public newsidx_index_path() of writer.c.
+ * implement public functions alone and share little here (compact.c
+ * and delete.c open a partitioned index's shards with route.c);
+ * rebuild.c calls the public newsidx_index_path() of partition.c.
  *
  * Every struct a writer's run uses lives here, in the section of the
  * file that owns it, because struct writer holds most of them by value.

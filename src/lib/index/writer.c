@@ -1,8 +1,10 @@
 /*
- * writer.c: the index writer's entry points, newsidx_index_path() and
- * newsidx_index_buffer().  A run checks the handle, sets up what every
- * article needs (the positions layout, the packer, the form of the band
- * terms), walks the input paths (walk.c), keeps only the files whose
+ * writer.c: a run of the index writer over one index, behind the entry
+ * points newsidx_index_path() and newsidx_index_buffer() (partition.c,
+ * which also runs it once per shard of a partitioned index, each run
+ * keeping the articles of its shard's period).  A run checks the
+ * handle, sets up what every article needs (the positions layout, the
+ * packer, the form of the band terms), walks the input paths (walk.c), keeps only the files whose
  * state says they changed (state.c), reads them in this thread or in a
  * pipeline of threads (pipeline.c), as a bulk load of shards when the
  * load is large (bulk.c), then drops the articles of vanished files
