@@ -211,6 +211,14 @@ typedef struct newsidx_open_options {
  * shard again, so one that comes back is used without reopening.
  * See doc/shards.md for what a set can and cannot do.
  *
+ * path may also be a partitioned index directory (@since 0.4): one
+ * index per period of the articles' dates, made by a writer opened with
+ * opts->period.  A reader opens it as the set of its shards; a writer
+ * routes what newsidx_index_path() and newsidx_index_buffer() read to
+ * the shard of each article's date, and newsidx_db_delete_id(),
+ * _delete_query(), newsidx_db_compact() and newsidx_db_check() act on
+ * every shard.  See newsidx_db_period().
+ *
  * Ownership: *out receives a handle the caller frees with
  * newsidx_db_free(), also when the open fails (then the handle only
  * carries the message for newsidx_db_errmsg()); *out is NULL only when
