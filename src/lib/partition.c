@@ -153,8 +153,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-newsidx_status_t newsidx_part__list(const char *dir, char ***names,
-				    size_t *n)
+newsidx_status_t newsidx_part__list(const char *dir, char ***names, size_t *n)
 {
 	char p[PATH_MAX], line[PATH_MAX], kind[16], name[PATH_MAX];
 	char **v = NULL;
@@ -194,10 +193,10 @@ void newsidx_part__free_list(char **names, size_t n)
 	free(names);
 }
 
-newsidx_status_t newsidx_part__put_list(const char *dir, char **names,
-					size_t n, char *err, size_t errlen)
+newsidx_status_t newsidx_part__put_list(const char *dir, char **names, size_t n,
+					char *err, size_t errlen)
 {
-	struct newsidx_buf b = { 0 };
+	struct newsidx_buf b = {0};
 	size_t i;
 	int rc = 0;
 
@@ -283,8 +282,7 @@ newsidx_status_t newsidx_part__set_closed(const char *dir, const char *name,
 		return NEWSIDX_OK;
 	}
 	snprintf(text, sizeof(text), "%s\n", gen);
-	return put_file(p, CLOSED, text, err, errlen) ? NEWSIDX_IO
-						       : NEWSIDX_OK;
+	return put_file(p, CLOSED, text, err, errlen) ? NEWSIDX_IO : NEWSIDX_OK;
 }
 
 int newsidx_part__closed_gen(const char *dir, const char *name, char *gen,

@@ -227,8 +227,7 @@ START_TEST(test_moves_and_deletes)
 	ck_assert_uint_eq(newsidx_db_count(r), NART);
 	newsidx_db_free(r);
 	/* Another period is refused; deletions reach every shard. */
-	db = open_write("part", NEWSIDX_PERIOD_MONTH,
-			NEWSIDX_INVALID_ARGUMENT);
+	db = open_write("part", NEWSIDX_PERIOD_MONTH, NEWSIDX_INVALID_ARGUMENT);
 	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "reshard"));
 	newsidx_db_free(db);
 	db = open_write("part", NEWSIDX_PERIOD_YEAR, NEWSIDX_OK);

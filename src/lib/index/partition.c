@@ -194,8 +194,7 @@ static newsidx_status_t pass(struct newsidx_db *db, struct route *r,
 		st = newsidx_writer__run(s, path, data, len, o, &ps, r);
 		if (st && st != NEWSIDX_REJECTED)
 			newsidx_db__fail(db, st, "%s%s%s", name ? "shard " : "",
-					 name ? name : "",
-					 name ? ": " : "");
+					 name ? name : "", name ? ": " : "");
 		if (st && st != NEWSIDX_REJECTED) {
 			size_t l = strlen(db->errmsg);
 
@@ -328,8 +327,7 @@ static newsidx_status_t route_run(struct newsidx_db *db, const char *path,
 		newsidx_part__free_list(names, n);
 		st = newsidx_part__list(db->path, &names, &n);
 		if (st) {
-			st = newsidx_db__fail(db, st,
-					      "cannot read %s/XAPIANDB",
+			st = newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
 					      db->path);
 			break;
 		}
@@ -345,8 +343,8 @@ static newsidx_status_t route_run(struct newsidx_db *db, const char *path,
 		if (!next) {
 			/* No shard to read into: a pass that keeps nothing
 			 * finds the input's periods. */
-			st = pass(db, &r, NULL, 0, path, data, len, o, stats,
-				  1);
+			st =
+			    pass(db, &r, NULL, 0, path, data, len, o, stats, 1);
 			if (r.nfound == 0) {
 				worst = worse(worst, st);
 				break;
@@ -476,8 +474,7 @@ static int add_root(void *ctx, const char *key, size_t klen)
 		return 0;
 	memcpy(name, key, klen);
 	name[klen] = '\0';
-	if (xapc_db_get_metadata(r->db->x, name, &v, &len) != XAPC_OK ||
-	    !len) {
+	if (xapc_db_get_metadata(r->db->x, name, &v, &len) != XAPC_OK || !len) {
 		free(v);
 		return 0;
 	}
@@ -501,8 +498,8 @@ static int add_root(void *ctx, const char *key, size_t klen)
 }
 
 /* Gather the roots of index (or shard) directory dir into r. */
-static newsidx_status_t roots_of(const char *dir, struct reroots *r,
-				 char *err, size_t errlen)
+static newsidx_status_t roots_of(const char *dir, struct reroots *r, char *err,
+				 size_t errlen)
 {
 	newsidx_db_t *db = NULL;
 	newsidx_status_t st = newsidx_db_open(&db, dir, NULL);

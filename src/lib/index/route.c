@@ -13,7 +13,6 @@
 
 #include "index/index.h"
 
-
 int newsidx_route__keep(struct route *r, const struct newsidx_article *a,
 			char *where, size_t wlen, char *why, size_t ylen)
 {
@@ -39,8 +38,8 @@ int newsidx_route__keep(struct route *r, const struct newsidx_article *a,
 	}
 	pthread_mutex_unlock(&r->mu);
 	if (closed) {
-		snprintf(where, wlen, "%s:record %lu",
-			 a->path ? a->path : "-", a->record);
+		snprintf(where, wlen, "%s:record %lu", a->path ? a->path : "-",
+			 a->record);
 		snprintf(why, ylen,
 			 "dated %.4s-%.2s-%.2s, in closed shard %s; not "
 			 "written (index --reopen writes into it)",
@@ -71,8 +70,7 @@ int newsidx_route__note(struct writer *w, const struct item *it)
 	return 0;
 }
 
-int newsidx_route__said(struct writer *w, const char *where,
-			const char *reason)
+int newsidx_route__said(struct writer *w, const char *where, const char *reason)
 {
 	struct route *r = w->route;
 	uint64_t h = newsidx_hash64(where, strlen(where)) * 31 +
@@ -92,8 +90,8 @@ int newsidx_route__said(struct writer *w, const char *where,
 /* Open shard name of the partitioned index db as a writer (created when
  * new), with the set's synonyms and gazetteer. */
 newsidx_status_t newsidx_route__open_shard(struct newsidx_db *db,
-					  const char *name,
-					  struct newsidx_db **out)
+					   const char *name,
+					   struct newsidx_db **out)
 {
 	newsidx_open_options_t o = NEWSIDX_OPEN_OPTIONS_INIT;
 	char p[PATH_MAX];
