@@ -585,8 +585,12 @@ newsidx_status_t newsidx_db_reshard(const char *path, int period,
 	}
 	if (st)
 		goto out;
-	/* The new layout beside the old, from the paths read again. */
-	snprintf(tmp, sizeof(tmp), "%s.reshard", path);
+	/* The new layout beside the old, from the paths read again (a
+	 * trailing '/' would put it inside). */
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	while (strlen(tmp) > 1 && tmp[strlen(tmp) - 1] == '/')
+		tmp[strlen(tmp) - 1] = '\0';
+	strncat(tmp, ".reshard", sizeof(tmp) - strlen(tmp) - 1);
 	newsidx_layout__remove(tmp);
 	oo.lock_timeout = 0;
 	oo.period = period;
