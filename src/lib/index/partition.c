@@ -406,6 +406,25 @@ static newsidx_status_t index_part(newsidx_db_t *db, const char *path,
 		stats = &local;
 	copy_options(opts, &o);
 	o.shards = 1; /* passes write one shard each, never a bulk load */
+	/* A new shard keeps the positions layout of those before it. */
+	if (o.positions == NEWSIDX_POSITIONS_KEEP) {
+		char **names = NULL;
+		size_t n = 0;
+
+		if (newsidx_part__list(db->path, &names, &n) == NEWSIDX_OK &&
+		    n > 0) {
+			newsidx_db_t *s = NULL;
+			char p[PATH_MAX];
+
+			snprintf(p, sizeof(p), "%s/%s", db->path, names[0]);
+			if (newsidx_db_open(&s, p, NULL) == NEWSIDX_OK)
+				o.positions = newsidx_db__compact_positions(s)
+						  ? NEWSIDX_POSITIONS_COMPACT
+						  : NEWSIDX_POSITIONS_TABLE;
+			newsidx_db_free(s);
+		}
+		newsidx_part__free_list(names, n);
+	}
 	db->errmsg[0] = '\0';
 	/* A run killed before its ids were settled: its paths read again
 	 * in full, so that every copy it wrote is noted and settled. */
