@@ -238,4 +238,13 @@ run --index "$T/part" reshard --period bogus
 expect_rc 2 "a bad period is a usage error"
 [ -f "$T/part/XAPIANDB" ] && ok || fail "the old layout is gone"
 
+# A lean partitioned index: shards made by later runs are lean too.
+run --index "$T/lean" index --lean --period year "$C"/2023-*
+expect_rc 0 "a lean partitioned index"
+run --index "$T/lean" index "$C"
+expect_rc 0 "a later run adds the other years"
+for d in 2023 2024 2025; do
+	expect_eq "$("$NEWSIDX" --index "$T/lean/$d" stats --json | jq -r .positions)" compact "shard $d keeps the lean layout"
+done
+
 finish
