@@ -9,8 +9,10 @@
 # vanished file's articles leave every shard; stats --json and check
 # report per shard; a run killed between its passes (a test hook sends
 # SIGKILL) is repaired by the next; compact closes the ended periods,
-# whose articles are then refused unless --reopen; reshard to months, to
-# a single index and back keeps the results.
+# whose articles are then refused unless --reopen; a date filter skips
+# the shards it cannot match (same hits); reshard to months, to a single
+# index and back keeps the results, and a killed reshard leaves the old
+# layout; a lean partitioned index stays lean.
 . "$top_srcdir/tests/cli/lib.sh"
 
 command -v jq >/dev/null || { echo "jq is needed (tools/install-deps)"; exit 1; }
@@ -232,11 +234,20 @@ run --index "$T/one" reshard --period year
 expect_rc 0 "reshard single -> year"
 [ -d "$T/one/2024" ] && ok || fail "no year shards after reshard"
 same_hits "$T/part" "$T/one" "after reshard of the single index to years"
-# An interrupted reshard (the new layout half built) leaves the old.
-mkdir -p "$T/part.reshard/junk"
+# A reshard killed while it builds the new layout (after its first
+# shard's pass) leaves the old one as it was; the next reshard starts
+# afresh.
+NEWSIDX_TEST_KILL_PASS=1 "$NEWSIDX" --index "$T/part" reshard --period month >/dev/null 2>&1
+expect_eq "$?" 137 "the reshard was killed"
+[ -d "$T/part.reshard" ] && ok || fail "no half-built layout beside"
+[ -f "$T/part/PARTITIONED" ] && fail "the killed reshard changed the layout" || ok
+same_hits "$T/one" "$T/part" "after a killed reshard"
+run --index "$T/part" reshard --period month
+expect_rc 0 "reshard again after the killed one"
+[ -e "$T/part.reshard" ] && fail "the half-built layout stays" || ok
+same_hits "$T/one" "$T/part" "after the reshard done again"
 run --index "$T/part" reshard --period bogus
 expect_rc 2 "a bad period is a usage error"
-[ -f "$T/part/XAPIANDB" ] && ok || fail "the old layout is gone"
 
 # A lean partitioned index: shards made by later runs are lean too.
 run --index "$T/lean" index --lean --period year "$C"/2023-*
