@@ -110,6 +110,17 @@ expect_eq "$(jqout '.skipped_shards | length')" 0 "no date filter: every shard"
 run --index "$T/part" search --json 'harbour OR date:2024'
 expect_eq "$(jqout '.skipped_shards | length')" 0 "a date under OR skips nothing"
 
+# One writer at a time for the whole set.
+if command -v flock >/dev/null; then
+	flock "$T/part/lock" sleep 2 &
+	holder=$!
+	sleep 0.5
+	run --index "$T/part" index --lock-timeout 0 "$IN"
+	expect_rc 75 "a second writer of the set"
+	expect_err "locked by another writer" "the lock is said"
+	wait "$holder"
+fi
+
 # A second run with --period month on a year index is refused; a run
 # with no period keeps the layout.
 run --index "$T/part" index --period month "$IN"
