@@ -131,7 +131,14 @@ typedef struct newsidx_db newsidx_db_t;
 #define NEWSIDX_OPEN_READ 0  /* read-only; the index must exist */
 #define NEWSIDX_OPEN_WRITE 1 /* writable; created when missing */
 
-#define NEWSIDX_OPEN_OPTIONS_VERSION 3
+#define NEWSIDX_OPEN_OPTIONS_VERSION 4
+
+/* Periods of a partitioned index (newsidx_open_options.period): one
+ * shard per calendar year or month of the articles' dates (UTC), and
+ * one for undated articles.  @since 0.4 */
+#define NEWSIDX_PERIOD_NONE 0  /* a single index */
+#define NEWSIDX_PERIOD_YEAR 1  /* shards named YYYY */
+#define NEWSIDX_PERIOD_MONTH 2 /* shards named YYYY-MM */
 
 /* Options for newsidx_db_open().  Initialise with NEWSIDX_OPEN_OPTIONS_INIT. */
 typedef struct newsidx_open_options {
@@ -166,9 +173,19 @@ typedef struct newsidx_open_options {
 				 open fails, naming the shard */
 	double shard_timeout; /* seconds a remote shard has to connect and
 				 to answer each request; 0: 5 seconds */
+	/* Version 4 (@since 0.4): */
+	int period;           /* writers: NEWSIDX_PERIOD_YEAR or _MONTH
+				 makes a new (or empty) index directory a
+				 partitioned index, one shard per period;
+				 on an existing partitioned index it must
+				 be its period, and on a single index with
+				 articles it fails (NEWSIDX_INVALID_ARGUMENT:
+				 convert with newsidx_db_reshard()).
+				 NEWSIDX_PERIOD_NONE: whatever the index
+				 is; a new one is a single index */
 } newsidx_open_options_t;
 
-#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL, NULL, 0, 0.0 }
+#define NEWSIDX_OPEN_OPTIONS_INIT { NEWSIDX_OPEN_OPTIONS_VERSION, NEWSIDX_OPEN_READ, 0.0, 0, NULL, NULL, 0, 0.0, 0 }
 
 /*
  * Open the index in the directory path.
@@ -193,6 +210,14 @@ typedef struct newsidx_open_options {
  * newsidx_db_shard_missing() names it.  Every search tries a missing
  * shard again, so one that comes back is used without reopening.
  * See doc/shards.md for what a set can and cannot do.
+ *
+ * path may also be a partitioned index directory (@since 0.4): one
+ * index per period of the articles' dates, made by a writer opened with
+ * opts->period.  A reader opens it as the set of its shards; a writer
+ * routes what newsidx_index_path() and newsidx_index_buffer() read to
+ * the shard of each article's date, and newsidx_db_delete_id(),
+ * _delete_query(), newsidx_db_compact() and newsidx_db_check() act on
+ * every shard.  See newsidx_db_period().
  *
  * Ownership: *out receives a handle the caller frees with
  * newsidx_db_free(), also when the open fails (then the handle only
@@ -250,10 +275,36 @@ NEWSIDX_API const char *newsidx_db_shard_missing(const newsidx_db_t *db,
 						 size_t i);
 
 /*
+ * 1 when the last search left shard i of a partitioned index out: its
+ * query has a date filter (date:, since:) that no article of the
+ * shard's period can match, so the shard was not asked.  0 otherwise.
+ * @since 0.4
+ */
+NEWSIDX_API int newsidx_db_shard_skipped(const newsidx_db_t *db, size_t i);
+
+/*
  * How many articles shard i of a set holds (0 when it is missing or i
  * is out of range).  May ask a remote shard.  @since 0.4
  */
 NEWSIDX_API size_t newsidx_db_shard_articles(newsidx_db_t *db, size_t i);
+
+/*
+ * The period of a partitioned index (NEWSIDX_PERIOD_YEAR or _MONTH), or
+ * NEWSIDX_PERIOD_NONE for a single index or a set named by a stub file.
+ * A reader of a partitioned index is a set of shards, one a period: see
+ * newsidx_db_shard_count() and the functions after it; its shard lines
+ * are "auto 2024".  A writer routes each article to the shard of its
+ * date (newsidx_index_path()).  See doc/shards.md, "Partitioned
+ * indexes".  @since 0.4
+ */
+NEWSIDX_API int newsidx_db_period(const newsidx_db_t *db);
+
+/*
+ * 1 when shard i of a partitioned index is closed: compacted after its
+ * period ended, and written into by no run unless reopened (see
+ * newsidx_index_options.reopen).  0 otherwise.  @since 0.4
+ */
+NEWSIDX_API int newsidx_db_shard_closed(const newsidx_db_t *db, size_t i);
 
 /*
  * Close the index and free the handle.  A writer commits what it has
@@ -337,7 +388,7 @@ typedef struct newsidx_index_stats {
 typedef int (*newsidx_progress_fn)(void *ctx,
 				   const newsidx_index_stats_t *stats);
 
-#define NEWSIDX_INDEX_OPTIONS_VERSION 6
+#define NEWSIDX_INDEX_OPTIONS_VERSION 7
 
 /* Where an index keeps word positions (newsidx_index_options.positions). */
 #define NEWSIDX_POSITIONS_KEEP 0    /* the index's own; a new one: TABLE */
@@ -419,9 +470,17 @@ typedef struct newsidx_index_options {
 				      for measuring the tagger's cost and
 				      for archives that need no geography.
 				      newsidx_rebuild() tags them again */
+	/* Version 7 (@since 0.4), for a partitioned index: */
+	int reopen;                /* nonzero: an article dated in a
+				      closed shard's period reopens that
+				      shard and is written into it; 0:
+				      it is rejected ("FILE:RECORD: dated
+				      2023-05-02, in closed shard 2023
+				      ...") and the rest of the run goes
+				      on */
 } newsidx_index_options_t;
 
-#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, 0, 0 }
+#define NEWSIDX_INDEX_OPTIONS_INIT { NEWSIDX_INDEX_OPTIONS_VERSION, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, 0, NULL, 0, 0, 0 }
 
 /*
  * Index a file, or every file under a directory recursively (in name
@@ -978,6 +1037,26 @@ NEWSIDX_API int newsidx_db_compact_due(newsidx_db_t *db);
 NEWSIDX_API newsidx_status_t
 newsidx_db_rebuild(newsidx_db_t *db, const newsidx_index_options_t *opts,
 		   newsidx_index_stats_t *stats);
+
+/*
+ * Convert the index in directory path to another layout: period
+ * NEWSIDX_PERIOD_NONE makes a single index, _YEAR or _MONTH a
+ * partitioned one (also from another period).  The new layout is built
+ * beside the old one (in path.reshard) from the articles the old one
+ * holds, the paths it remembers read again into it, then the two
+ * directories are exchanged in one step (renameat2 RENAME_EXCHANGE) and
+ * the old one removed.  A reader keeps the files it has open; an
+ * interrupted reshard leaves the old layout as it was.  Takes the
+ * index's writer lock (waiting lock_timeout seconds).  opts and stats
+ * as for newsidx_index_path(); *err receives a one-line message when it
+ * fails.  Returns NEWSIDX_OK, NEWSIDX_NO_INDEX, NEWSIDX_LOCKED,
+ * NEWSIDX_NOT_FOUND (the index remembers no paths), NEWSIDX_IO or a
+ * status of indexing.  @since 0.4
+ */
+NEWSIDX_API newsidx_status_t
+newsidx_db_reshard(const char *path, int period, double lock_timeout,
+		   const newsidx_index_options_t *opts,
+		   newsidx_index_stats_t *stats, char *err, size_t errlen);
 
 /*
  * Delete the article with this id.  Returns NEWSIDX_OK,

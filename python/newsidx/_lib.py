@@ -34,8 +34,8 @@ c_void_p = ctypes.c_void_p
 POINTER = ctypes.POINTER
 
 # Option structure versions this module fills in (newsidx.h).
-OPEN_OPTIONS_VERSION = 3
-INDEX_OPTIONS_VERSION = 6
+OPEN_OPTIONS_VERSION = 4
+INDEX_OPTIONS_VERSION = 7
 SEARCH_OPTIONS_VERSION = 4
 TREND_OPTIONS_VERSION = 1
 
@@ -71,6 +71,8 @@ class OpenOptions(ctypes.Structure):
         # Version 3:
         ("partial", c_int),
         ("shard_timeout", c_double),
+        # Version 4:
+        ("period", c_int),
     ]
 
 
@@ -124,6 +126,8 @@ class IndexOptions(ctypes.Structure):
         ("exclude", POINTER(c_char_p)),
         ("n_exclude", c_size_t),
         ("no_tags", c_int),
+        # Version 7:
+        ("reopen", c_int),
     ]
 
 

@@ -24,7 +24,7 @@ extern const char *cli_index_dir;
 
 extern const char cli_usage_main[], cli_usage_index[], cli_usage_search[],
 	cli_usage_stats[], cli_usage_check[], cli_usage_compact[],
-	cli_usage_rebuild[], cli_usage_delete[], cli_usage_similar[],
+	cli_usage_rebuild[], cli_usage_reshard[], cli_usage_delete[], cli_usage_similar[],
 	cli_usage_show[], cli_usage_serve[], cli_usage_trend[],
 	cli_usage_watch[];
 
@@ -72,6 +72,7 @@ int cli_parse_seconds(const char *s, double *out);
 
 int cmd_index(int argc, char **argv);
 int cmd_rebuild(int argc, char **argv);
+int cmd_reshard(int argc, char **argv);
 int cmd_search(int argc, char **argv);
 int cmd_similar(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -113,6 +114,9 @@ json_t *cli_hit_json(const newsidx_hit_t *h);
 /* The shards of a set missing from its last search, as a JSON array of
  * {"shard": stub line, "error": why}; empty when none is. */
 json_t *cli_missing_json(const newsidx_db_t *db);
+/* The stub lines of the shards of a partitioned index that the last
+ * search left out (its dates could not match them). */
+json_t *cli_skipped_json(const newsidx_db_t *db);
 
 /* The shards of a set, as a JSON array of {"shard", "where", "remote",
  * "articles", "error"} (error null for a shard in use). */

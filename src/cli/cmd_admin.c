@@ -108,14 +108,26 @@ static int stats_of_set(newsidx_db_t *db, int json)
 				      "shards", cli_shards_json(db),
 				      "missing_shards", cli_missing_json(db));
 
+		if (o && newsidx_db_period(db))
+			json_object_set_new(
+			    o, "period",
+			    json_string(newsidx_db_period(db) ==
+						NEWSIDX_PERIOD_MONTH
+					    ? "month"
+					    : "year"));
 		if (!o || json_dumpf(o, stdout, JSON_INDENT(2)))
 			return cli_fail(NEWSIDX_NOMEM, NULL);
 		fputc('\n', stdout);
 		json_decref(o);
 		return 0;
 	}
-	fputs("set of shards: ", stdout);
+	fputs(newsidx_db_period(db) ? "partitioned index: " : "set of shards: ",
+	      stdout);
 	cli_puts(stdout, newsidx_db_path(db));
+	if (newsidx_db_period(db))
+		printf(" (by %s)", newsidx_db_period(db) == NEWSIDX_PERIOD_MONTH
+					? "month"
+					: "year");
 	printf("\narticles:      %zu in %zu shards\n", newsidx_db_count(db),
 	       n);
 	for (i = 0; i < n; i++) {
@@ -128,9 +140,11 @@ static int stats_of_set(newsidx_db_t *db, int json)
 			cli_puts(stdout, why);
 			fputc('\n', stdout);
 		} else {
-			printf(": %zu articles%s\n",
+			printf(": %zu articles%s%s\n",
 			       newsidx_db_shard_articles(db, i),
 			       newsidx_db_shard_remote(db, i) ? " (remote)"
+							      : "",
+			       newsidx_db_shard_closed(db, i) ? " (closed)"
 							      : "");
 		}
 	}

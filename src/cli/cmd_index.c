@@ -158,6 +158,7 @@ struct index_args {
 	const char *from;
 	int no_compact;
 	int no_filters;
+	int single; /* reshard --period single */
 };
 
 /* --include and --exclude patterns, pointing into argv; they live as
@@ -201,6 +202,8 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 		{ "gazetteer", required_argument, NULL, 'G' },
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "shards", required_argument, NULL, 'S' },
+		{ "period", required_argument, NULL, 'P' },
+		{ "reopen", no_argument, NULL, 'O' },
 		{ "no-compact", no_argument, NULL, 'C' },
 		{ "lean", no_argument, NULL, 'L' },
 		{ "no-lean", no_argument, NULL, 'N' },
@@ -328,6 +331,21 @@ static int parse_index_args(int argc, char **argv, struct index_args *a,
 				return cli_usage_error("bad --shards '%s' (1 to "
 						       "8)", optarg);
 			a->io.shards = (unsigned)n;
+			break;
+		case 'P':
+			if (strcmp(optarg, "year") == 0)
+				a->oo.period = NEWSIDX_PERIOD_YEAR;
+			else if (strcmp(optarg, "month") == 0)
+				a->oo.period = NEWSIDX_PERIOD_MONTH;
+			else if (rebuild && strcmp(optarg, "single") == 0)
+				a->single = 1;
+			else
+				return cli_usage_error("bad --period '%s' "
+						       "(year or month)",
+						       optarg);
+			break;
+		case 'O':
+			a->io.reopen = 1;
 			break;
 		case 'v':
 			a->verbose = 1;
@@ -550,7 +568,7 @@ static void start_run(struct index_args *a, struct run *r)
 int cmd_index(int argc, char **argv)
 {
 	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
-				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0, 0 };
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0, 0, 0 };
 	newsidx_index_stats_t stats;
 	struct run r;
 	newsidx_db_t *db = NULL;
@@ -653,7 +671,9 @@ int cmd_index(int argc, char **argv)
 	 * blocks they land in: compacting then halves the index in a
 	 * second or two.  A bulk load's merge already wrote compact
 	 * B-trees. */
-	if (!st && !a.no_compact && !stats.shards &&
+	/* A partitioned index compacts a shard when its period ends
+	 * (newsidx compact), never on its own. */
+	if (!st && !a.no_compact && !stats.shards && !newsidx_db_period(db) &&
 	    ((stats.added + stats.updated >= 10000 &&
 	      (stats.added + stats.updated) * 2 >= newsidx_db_count(db)) ||
 	     newsidx_db_compact_due(db)))
@@ -666,7 +686,7 @@ int cmd_index(int argc, char **argv)
 int cmd_rebuild(int argc, char **argv)
 {
 	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
-				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0, 0 };
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0, 0, 0 };
 	newsidx_index_stats_t stats;
 	struct run r;
 	newsidx_db_t *db = NULL;
@@ -688,4 +708,39 @@ int cmd_rebuild(int argc, char **argv)
 		st = newsidx_db_rebuild(db, &a.io, &stats);
 	report_path(db, st, &r);
 	return finish(db, st, &a, &stats, &r);
+}
+
+int cmd_reshard(int argc, char **argv)
+{
+	struct index_args a = { NEWSIDX_INDEX_OPTIONS_INIT,
+				NEWSIDX_OPEN_OPTIONS_INIT, 0, 0, NULL, 0, 0, 0 };
+	newsidx_index_stats_t stats;
+	struct run r;
+	newsidx_status_t st;
+	char err[1200];
+	int rc;
+
+	rc = parse_index_args(argc, argv, &a, 1);
+	if (rc >= 0)
+		return rc;
+	if (optind < argc)
+		return cli_usage_error("reshard takes no PATH; it re-reads "
+				       "the paths the index remembers");
+	if (!a.oo.period && !a.single)
+		return cli_usage_error("reshard needs --period year, month "
+				       "or single");
+	start_run(&a, &r);
+	catch_signals();
+	memset(&stats, 0, sizeof(stats));
+	st = newsidx_db_reshard(cli_index_path(), a.oo.period,
+				a.oo.lock_timeout, &a.io, &stats, err,
+				sizeof(err));
+	clear_bar(&r);
+	if (st && st != NEWSIDX_REJECTED) {
+		fputs("newsidx: ", stderr);
+		cli_puts(stderr, *err ? err : newsidx_status_str(st));
+		fputc('\n', stderr);
+		return cli_exit_code(st);
+	}
+	return finish(NULL, st, &a, &stats, &r);
 }

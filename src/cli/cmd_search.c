@@ -179,6 +179,10 @@ static int print_json(newsidx_db_t *db, const newsidx_results_t *r,
 	if (!err && newsidx_db_shard_count(db))
 		err = json_object_set_new(doc, "missing_shards",
 					  cli_missing_json(db)) != 0;
+	/* A partitioned index: the shards its dates did not need. */
+	if (!err && newsidx_db_period(db))
+		err = json_object_set_new(doc, "skipped_shards",
+					  cli_skipped_json(db)) != 0;
 	if (!err)
 		err = json_dumpf(doc, stdout, JSON_INDENT(2)) ||
 		      fputc('\n', stdout) == EOF;

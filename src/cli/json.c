@@ -227,6 +227,18 @@ json_t *cli_missing_json(const newsidx_db_t *db)
 	return a;
 }
 
+json_t *cli_skipped_json(const newsidx_db_t *db)
+{
+	json_t *a = json_array();
+	size_t i, n = newsidx_db_shard_count(db);
+
+	for (i = 0; a && i < n; i++)
+		if (newsidx_db_shard_skipped(db, i))
+			json_array_append_new(
+			    a, json_string(newsidx_db_shard_line(db, i)));
+	return a;
+}
+
 json_t *cli_shards_json(newsidx_db_t *db)
 {
 	json_t *a = json_array();
@@ -234,15 +246,20 @@ json_t *cli_shards_json(newsidx_db_t *db)
 
 	for (i = 0; a && i < n; i++) {
 		const char *why = newsidx_db_shard_missing(db, i);
+		json_t *o = json_pack(
+		    "{s:s, s:s, s:b, s:I, s:o}", "shard",
+		    newsidx_db_shard_line(db, i), "where",
+		    newsidx_db_shard_where(db, i), "remote",
+		    newsidx_db_shard_remote(db, i), "articles",
+		    (json_int_t)newsidx_db_shard_articles(db, i), "error",
+		    why ? json_string(why) : json_null());
 
-		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:b, s:I, s:o}", "shard",
-				     newsidx_db_shard_line(db, i), "where",
-				     newsidx_db_shard_where(db, i), "remote",
-				     newsidx_db_shard_remote(db, i), "articles",
-				     (json_int_t)newsidx_db_shard_articles(db, i),
-				     "error",
-				     why ? json_string(why) : json_null()));
+		/* A partitioned index's shard: closed or not. */
+		if (o && newsidx_db_period(db))
+			json_object_set_new(
+			    o, "closed",
+			    json_boolean(newsidx_db_shard_closed(db, i)));
+		json_array_append_new(a, o);
 	}
 	return a;
 }

@@ -42,6 +42,8 @@ const char cli_usage_main[] =
 	"  check             verify the index; nonzero exit when damaged\n"
 	"  compact           compact the index in place, atomically\n"
 	"  rebuild           re-index everything into a fresh index\n"
+	"  reshard --period P  convert to a partitioned index (year, month)\n"
+	"                    or back to a single one (single), atomically\n"
 	"  delete ID...      delete articles (or: delete --query QUERY)\n"
 	"  serve             answer searches over HTTP with JSON\n"
 	"  trend QUERY...    counts over time; significant terms of a"
@@ -111,7 +113,13 @@ const char cli_usage_index[] =
 	"                           for 16 MiB or more of files; 1: one)\n"
 	"  --no-compact             do not compact after a large load (a run\n"
 	"                           that added 10,000 articles or more and at\n"
-	"                           least half of the index is compacted)\n"	"  --lean                   a new index keeps word positions in\n"
+	"                           least half of the index is compacted)\n"
+	"  --period year|month      a new (or empty) index directory becomes\n"
+	"                           a partitioned index: one shard per year\n"
+	"                           (2024/) or month (2024-03/) of the\n"
+	"                           articles' dates, and undated/\n"
+	"  --reopen                 write articles dated in a closed shard's\n"
+	"                           period into it (else they are rejected)\n"	"  --lean                   a new index keeps word positions in\n"
 	"                           each article (1 or 2 bytes a word)\n"
 	"                           instead of Xapian's position table, and\n"
 	"                           no term lists (deleted articles are\n"
@@ -176,6 +184,17 @@ const char cli_usage_rebuild[] =
 	"the index's own way is kept).  Articles are tagged again with the\n"
 	"gazetteer of this build and the index's additions (or --gazetteer\n"
 	"FILE), which 'newsidx stats' shows when it has changed.\n";
+
+const char cli_usage_reshard[] =
+	"usage: newsidx reshard --period year|month|single [OPTIONS]\n"
+	"\n"
+	"Convert the index to another layout: partitioned by year or month\n"
+	"(one shard per period of the articles' dates), or a single index.\n"
+	"The new layout is built beside the old one (DIR.reshard) from every\n"
+	"path the index remembers, read again, then the two directories are\n"
+	"exchanged in one step and the old one removed.  Searches keep\n"
+	"working meanwhile; an interrupted reshard leaves the index as it\n"
+	"was.  Takes the options of 'newsidx rebuild'.\n";
 
 const char cli_usage_stats[] =
 	"usage: newsidx stats [--json]\n"
@@ -659,6 +678,7 @@ static const struct {
 	{ "check", cmd_check, cli_usage_check },
 	{ "compact", cmd_compact, cli_usage_compact },
 	{ "rebuild", cmd_rebuild, cli_usage_rebuild },
+	{ "reshard", cmd_reshard, cli_usage_reshard },
 	{ "delete", cmd_delete, cli_usage_delete },
 	{ "similar", cmd_similar, cli_usage_similar },
 	{ "show", cmd_show, cli_usage_show },

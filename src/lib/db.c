@@ -863,6 +863,7 @@ void newsidx_db__free_index(newsidx_db_t *db)
 	newsidx_stemcodes__free(db->codes);
 	free(db->codes_raw);
 	free(db->path);
+	free(db->stub);
 	free(db);
 }
 
@@ -883,6 +884,8 @@ newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 	struct tm tm;
 	int x;
 
+	if (db && db->part && db->writable)
+		return NEWSIDX_OK; /* each shard commits its own */
 	if (!db || !db->x)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)
@@ -907,7 +910,7 @@ newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 	return NEWSIDX_OK;
 }
 
-size_t newsidx_db_count(newsidx_db_t *db)
+size_t newsidx_db__count_index(newsidx_db_t *db)
 {
 	xapc_doccount_t n = 0;
 
@@ -925,6 +928,11 @@ newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)
 	char where[PATH_MAX];
 
 	if (db->writable)
+		return NEWSIDX_OK;
+	/* Resharded into a partitioned index since it was opened: the
+	 * files this handle has open stay readable, and it keeps them
+	 * until the index is opened again. */
+	if (newsidx_part__is(db->path, NULL))
 		return NEWSIDX_OK;
 	/* A compaction or rebuild switched to a new generation: move to
 	 * it, which lets the retired one go. */

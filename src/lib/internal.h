@@ -89,6 +89,65 @@ void newsidx_layout__disk_bytes(const char *dir, unsigned long long *total,
 
 
 /* ------------------------------------------------------------------ */
+/* interface to lib/partition.c: a partitioned index directory        */
+/* ------------------------------------------------------------------ */
+
+/* 1 when dir is a partitioned index (its PARTITIONED marker); *period
+ * (may be NULL) gets NEWSIDX_PERIOD_YEAR or _MONTH, NEWSIDX_PERIOD_NONE
+ * when the marker is of an unknown version or period. */
+int newsidx_part__is(const char *dir, int *period);
+
+/* "year", "month" -> NEWSIDX_PERIOD_*; NULL -> NONE; else -1. */
+int newsidx_part__period_parse(const char *s);
+const char *newsidx_part__period_name(int period);
+
+/* Make dir a partitioned index of no shard yet: an empty stub, then the
+ * marker.  The caller holds dir's lock. */
+newsidx_status_t newsidx_part__create(const char *dir, int period, char *err,
+				      size_t errlen);
+
+/* 1 when name is a shard's name for period: YYYY, YYYY-MM, undated. */
+int newsidx_part__valid_name(const char *name, int period);
+
+/* The shards the stub of dir lists, malloc'd names (free with
+ * newsidx_part__free_list); and writing the stub anew with names
+ * (sorted here), atomically. */
+newsidx_status_t newsidx_part__list(const char *dir, char ***names,
+				    size_t *n);
+void newsidx_part__free_list(char **names, size_t n);
+newsidx_status_t newsidx_part__put_list(const char *dir, char **names,
+					size_t n, char *err, size_t errlen);
+
+/* The shard of an article's date ("YYYYMMDDhhmmss", "" when unknown):
+ * "2024", "2024-03" or "undated". */
+void newsidx_part__key(const char *date, int period, char *key, size_t size);
+
+/* The dates a shard's period spans, [from, to) as YYYYMMDDhhmmss: 1, or
+ * 0 for "undated". */
+int newsidx_part__range(const char *key, char *from, char *to, size_t size);
+
+/* 1 when the shard's period has ended (UTC): it can be closed. */
+int newsidx_part__ended(const char *key);
+
+/* A closed shard (compacted after its period ended): 1 when closed; its
+ * CLOSED file names the generation it was compacted into. */
+int newsidx_part__closed(const char *dir, const char *name);
+int newsidx_part__closed_gen(const char *dir, const char *name, char *gen,
+			     size_t size);
+/* Close (gen given) or reopen (gen NULL) a shard. */
+newsidx_status_t newsidx_part__set_closed(const char *dir, const char *name,
+					  const char *gen, char *err,
+					  size_t errlen);
+
+/* The RUNNING mark of a write over the set, which lists its input
+ * paths a line each: set at its start (paths), removed (NULL) once
+ * every shard is consistent.  Found, a run was interrupted: its text,
+ * malloc'd; else NULL. */
+newsidx_status_t newsidx_part__running(const char *dir, const char *paths,
+				       char *err, size_t errlen);
+char *newsidx_part__was_running(const char *dir);
+
+/* ------------------------------------------------------------------ */
 /* interface to lib/db.c: the handle                                  */
 /* ------------------------------------------------------------------ */
 
@@ -159,6 +218,14 @@ struct newsidx_db {
 					    (query/build.c's, one malloc'd
 					    block), NULL: not asked since
 					    the last commit seen */
+	/* A partitioned index directory (partition.c): its period; for
+	 * a reader, the set of its shards above; a writer holds the
+	 * set's lock and no Xapian handle (index/partition.c writes). */
+	int part;                        /* NEWSIDX_PERIOD_*, 0: none */
+	char *stub;                      /* the set's stub file: path, or
+					    path/XAPIANDB */
+	const char *const *want;         /* shards a reader opens, NULL:
+					    all (newsidx_db__narrow) */
 };
 
 /* ------------------------------------------------------------------ */
@@ -193,10 +260,22 @@ struct newsidx_db *newsidx_shards__of(struct newsidx_db *db,
 int newsidx_shards__any_compact(struct newsidx_db *db);
 int newsidx_shards__all_term_lists(struct newsidx_db *db);
 
+/* Narrow the combined handle of a partitioned index's reader to the
+ * shards whose periods can hold a date within [lo, hi] (inclusive,
+ * YYYYMMDDhhmmss, "" open); lo and hi NULL: every shard.  The shards
+ * stay open; a search narrows for its run (what it left out is then
+ * newsidx_db_shard_skipped()) and widens after (widen set: every shard
+ * again, what the search left out still said). */
+newsidx_status_t newsidx_shards__narrow(struct newsidx_db *db,
+					const char *lo, const char *hi,
+					int widen);
+
 /* 1 when db is a set with a remote shard. */
 int newsidx_shards__any_remote(struct newsidx_db *db);
 
 void newsidx_shards__free(struct newsidx_db *db);
+
+
 
 /* What db.c does for one index, under the entry points of the same
  * names that shards.c gives sets too: newsidx_db_open() (with set: only
@@ -215,6 +294,9 @@ newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
 					  const void **rec, size_t *rec_len);
 int newsidx_db__compact_index(struct newsidx_db *db);
 int newsidx_db__term_lists_index(struct newsidx_db *db);
+/* newsidx_db_count() of one index (shards.c counts a partitioned
+ * index's writer by its shards). */
+size_t newsidx_db__count_index(newsidx_db_t *db);
 
 /* ------------------------------------------------------------------ */
 /* interface to geodb.c: the handle's gazetteer                        */

@@ -55,6 +55,10 @@ struct newsidx_shard {
 	 * seen rather than at every search (each ask is a round trip):
 	 * 0 not known, 1 Xapian's position table, 2 compact. */
 	int layout;
+	int skip;	       /* left out of the combined handle: a
+				  partitioned index's shard whose period the
+				  search's dates cannot match */
+	int skipped;	       /* left out of the last search */
 };
 
 int newsidx_shards__is_set(const char *path)
@@ -86,6 +90,20 @@ static void free_shard(struct newsidx_shard *s)
 	free(s->missing);
 }
 
+/* Forget the shards read from the stub (kept: the synonyms). */
+static void partial_reset(struct newsidx_db *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->nshards; i++)
+		free_shard(&db->shards[i]);
+	free(db->shards);
+	free(db->live);
+	db->shards = NULL;
+	db->live = NULL;
+	db->nshards = db->nlive = 0;
+}
+
 void newsidx_shards__free(struct newsidx_db *db)
 {
 	size_t i;
@@ -109,7 +127,7 @@ static newsidx_status_t add_line(struct newsidx_db *db, char *line, int lineno,
 {
 	struct newsidx_shard *s;
 	char *arg, path[PATH_MAX];
-	const char *kind;
+	const char *kind, *stub = db->stub ? db->stub : db->path;
 	int remote;
 
 	arg = line;
@@ -127,22 +145,22 @@ static newsidx_status_t add_line(struct newsidx_db *db, char *line, int lineno,
 		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
 					"%s:%d: unknown kind of shard '%s' "
 					"(auto, glass or remote)",
-					db->path, lineno, kind);
+					stub, lineno, kind);
 	if (!*arg)
 		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
-					"%s:%d: '%s' names no shard", db->path,
+					"%s:%d: '%s' names no shard", stub,
 					lineno, kind);
 	if (remote && *arg != ':' && !strrchr(arg, ':'))
 		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
 					"%s:%d: a remote shard is HOST:PORT or "
 					":PROGRAM ARGS",
-					db->path, lineno);
+					stub, lineno);
 	if (!remote && arg[0] != '/') {
-		const char *slash = strrchr(db->path, '/');
-		int dirlen = slash ? (int)(slash - db->path) : 1;
+		const char *slash = strrchr(stub, '/');
+		int dirlen = slash ? (int)(slash - stub) : 1;
 
 		snprintf(path, sizeof(path), "%.*s/%s", dirlen,
-			 slash ? db->path : ".", arg);
+			 slash ? stub : ".", arg);
 	} else {
 		snprintf(path, sizeof(path), "%s", arg);
 	}
@@ -184,18 +202,19 @@ static newsidx_status_t read_stub(struct newsidx_db *db)
 	size_t cap = 0;
 	int lineno = 0;
 	newsidx_status_t st = NEWSIDX_OK;
-	FILE *f = fopen(db->path, "r");
+	const char *stub = db->stub ? db->stub : db->path;
+	FILE *f = fopen(stub, "r");
 
 	if (!f)
 		return newsidx_db__fail(db, NEWSIDX_IO, "cannot read %s: %s",
-					db->path, strerror(errno));
+					stub, strerror(errno));
 	while (!st && fgets(buf, sizeof(buf), f)) {
 		char *l;
 
 		lineno++;
 		if (!strchr(buf, '\n') && !feof(f)) {
 			st = newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
-					      "%s:%d: line too long", db->path,
+					      "%s:%d: line too long", stub,
 					      lineno);
 			break;
 		}
@@ -205,7 +224,7 @@ static newsidx_status_t read_stub(struct newsidx_db *db)
 		st = add_line(db, l, lineno, &cap);
 	}
 	fclose(f);
-	if (!st && db->nshards == 0)
+	if (!st && db->nshards == 0 && !db->part)
 		st = newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
 				      "%s names no shard; a set of shards "
 				      "lists one per line ('auto PATH', "
@@ -425,6 +444,8 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 		return newsidx_db__xfail(db, x, "opening");
 	if (!db->syn_owned)
 		db->syn = NULL; /* a local shard's, which is reopened */
+	if (db->nshards == 0)
+		return NEWSIDX_OK; /* a partitioned index of no shard yet */
 	for (i = 0; i < db->nshards; i++) {
 		st = open_shard(db, &db->shards[i]);
 		if (st == NEWSIDX_NOMEM)
@@ -437,7 +458,7 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 			return st;
 	}
 	for (i = 0; i < db->nshards; i++)
-		if (db->shards[i].db)
+		if (db->shards[i].db && !db->shards[i].skip)
 			db->live[db->nlive++] = db->shards[i].db;
 	if (db->nlive == 0) {
 		snprintf(db->errmsg, sizeof(db->errmsg), "%s", firstmsg);
@@ -452,6 +473,80 @@ static newsidx_status_t open_all(struct newsidx_db *db)
 		return st;
 	db->errmsg[0] = '\0';
 	return NEWSIDX_OK;
+}
+
+/* 1 when shard name of a partitioned index (YYYY, YYYY-MM, undated)
+ * can hold an article dated within [lo, hi] (inclusive bounds,
+ * YYYYMMDDhhmmss; "" is open).  An undated article matches no date. */
+static int overlaps(const char *name, const char *lo, const char *hi)
+{
+	char from[32], to[32];
+
+	if (!newsidx_part__range(name, from, to, sizeof(from)))
+		return 0;
+	if (*hi && strcmp(from, hi) > 0)
+		return 0;
+	if (*lo && strcmp(to, lo) <= 0)
+		return 0;
+	return 1;
+}
+
+newsidx_status_t newsidx_shards__narrow(struct newsidx_db *db,
+					const char *lo, const char *hi,
+					int widen)
+{
+	size_t i;
+	int changed = 0, x;
+
+	if (!db || !db->is_set || !db->part)
+		return NEWSIDX_OK;
+	for (i = 0; i < db->nshards; i++) {
+		struct newsidx_shard *s = &db->shards[i];
+		const char *slash = strrchr(s->where, '/');
+		int skip = (lo || hi) &&
+			   !overlaps(slash ? slash + 1 : s->where,
+				     lo ? lo : "", hi ? hi : "");
+
+		if (skip != s->skip)
+			changed = 1;
+		s->skip = skip;
+		if (!widen)
+			s->skipped = skip;
+	}
+	if (!changed)
+		return NEWSIDX_OK;
+	/* The shards stay open: only the combined handle changes. */
+	xapc_db_free(db->x);
+	db->x = NULL;
+	db->nlive = 0;
+	x = xapc_db_new_combined(&db->x);
+	for (i = 0; !x && i < db->nshards; i++)
+		if (db->shards[i].db && !db->shards[i].skip) {
+			db->live[db->nlive++] = db->shards[i].db;
+			x = xapc_db_add_database(db->x, db->shards[i].db->x);
+		}
+	if (x)
+		return newsidx_db__xfail(db, x, "combining the shards of");
+	return NEWSIDX_OK;
+}
+
+/* The identity of a partitioned index's stub, which a new shard
+ * replaces: 1 when it changed since the last call (recorded in the
+ * handle's pin, which a set does not use otherwise). */
+static int stub_changed(struct newsidx_db *db)
+{
+	struct stat sb;
+	long long ns;
+
+	if (!db->part || stat(db->stub, &sb) != 0)
+		return 0;
+	ns = (long long)sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec;
+	if (db->pin.stub_ino == (unsigned long long)sb.st_ino &&
+	    db->pin.stub_ns == ns)
+		return 0;
+	db->pin.stub_ino = (unsigned long long)sb.st_ino;
+	db->pin.stub_ns = ns;
+	return 1;
 }
 
 newsidx_status_t newsidx_shards__open(struct newsidx_db *db,
@@ -469,10 +564,11 @@ newsidx_status_t newsidx_shards__open(struct newsidx_db *db,
 	db->shard_timeout = opts->version >= 3 && opts->shard_timeout > 0
 				? opts->shard_timeout
 				: DEFAULT_TIMEOUT;
+	stub_changed(db);
 	st = read_stub(db);
 	if (st)
 		return st;
-	db->live = calloc(db->nshards, sizeof(*db->live));
+	db->live = calloc(db->nshards ? db->nshards : 1, sizeof(*db->live));
 	if (!db->live)
 		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
 	return open_all(db);
@@ -482,6 +578,26 @@ newsidx_status_t newsidx_shards__reopen(struct newsidx_db *db, int by_path)
 {
 	size_t i;
 	int again = by_path, changed = 1;
+
+	/* Resharded into a single index since it was opened: the shards'
+	 * files stay readable, and the handle keeps them until the index
+	 * is opened again. */
+	if (db->part && !newsidx_part__is(db->path, NULL))
+		return NEWSIDX_OK;
+	/* A partitioned index that gained a shard: its stub again. */
+	if (stub_changed(db)) {
+		newsidx_status_t st;
+		partial_reset(db);
+		st = read_stub(db);
+		if (st)
+			return st;
+		db->live = calloc(db->nshards ? db->nshards : 1,
+				  sizeof(*db->live));
+		if (!db->live)
+			return newsidx_db__fail(db, NEWSIDX_NOMEM,
+						"out of memory");
+		return open_all(db);
+	}
 
 	/* A missing shard is asked again at every search, so that one that
 	 * came back is used without a restart. */
@@ -562,16 +678,129 @@ int newsidx_shards__all_term_lists(struct newsidx_db *db)
 /* The handle's entry points that differ for a set; db.c does the rest */
 /* ------------------------------------------------------------------ */
 
+/* The writer of a partitioned index: the set's lock, and the directory
+ * made partitioned when it is new; index/partition.c writes the
+ * shards. */
+static newsidx_status_t open_part_writer(struct newsidx_db *db,
+					 const newsidx_open_options_t *opts,
+					 int period)
+{
+	int want = opts->version >= 4 ? opts->period : NEWSIDX_PERIOD_NONE;
+	newsidx_status_t st;
+
+	db->is_set = 0;
+	st = newsidx_layout__lock(db->path, opts->lock_timeout, &db->lockfd,
+				  db->errmsg, sizeof(db->errmsg));
+	if (st)
+		return st;
+	if (!period) {
+		st = newsidx_part__create(db->path, want, db->errmsg,
+					  sizeof(db->errmsg));
+		if (st)
+			return st;
+		period = want;
+	}
+	if ((opts->synonyms &&
+	     !(db->synonyms = newsidx_strdup(opts->synonyms))) ||
+	    (opts->version >= 2 && opts->gazetteer &&
+	     !(db->gazetteer = newsidx_strdup(opts->gazetteer))))
+		return newsidx_db__fail(db, NEWSIDX_NOMEM, "out of memory");
+	if (want && want != period)
+		return newsidx_db__fail(
+		    db, NEWSIDX_INVALID_ARGUMENT,
+		    "%s is partitioned by %s, not by %s; newsidx reshard "
+		    "--period %s converts it",
+		    db->path, newsidx_part__period_name(period),
+		    newsidx_part__period_name(want),
+		    newsidx_part__period_name(want));
+	db->part = period;
+	return NEWSIDX_OK;
+}
+
 newsidx_status_t newsidx_db_open(newsidx_db_t **out, const char *path,
 				 const newsidx_open_options_t *opts)
 {
 	newsidx_open_options_t defaults = NEWSIDX_OPEN_OPTIONS_INIT;
-	int set = newsidx_shards__is_set(path);
-	newsidx_status_t st = newsidx_db__open_index(out, path, opts, set);
+	int period = NEWSIDX_PERIOD_NONE, part, set, want;
+	newsidx_status_t st;
+	char stub[PATH_MAX];
 
+	if (!opts)
+		opts = &defaults;
+	want = opts->version >= 4 ? opts->period : NEWSIDX_PERIOD_NONE;
+	part = path && newsidx_part__is(path, &period);
+	set = newsidx_shards__is_set(path) || part;
+	if (want && (want < 0 || want > NEWSIDX_PERIOD_MONTH)) {
+		st = newsidx_db__open_index(out, path, opts, 1);
+		return st ? st
+			  : newsidx_db__fail(*out, NEWSIDX_INVALID_ARGUMENT,
+					     "unknown period %d", want);
+	}
+	/* A new index made partitioned from the start. */
+	if (!part && want && opts->mode == NEWSIDX_OPEN_WRITE && path &&
+	    !newsidx_shards__is_set(path)) {
+		if (newsidx_layout__exists(path)) {
+			st = newsidx_db__open_index(out, path, opts, 1);
+			return st ? st
+				  : newsidx_db__fail(
+					*out, NEWSIDX_INVALID_ARGUMENT,
+					"%s is a single index; newsidx "
+					"reshard --period %s converts it",
+					path, newsidx_part__period_name(want));
+		}
+		set = part = 1;
+	}
+	st = newsidx_db__open_index(out, path, opts, set);
 	if (st || !set)
 		return st;
-	return newsidx_shards__open(*out, opts ? opts : &defaults);
+	if (part && opts->mode == NEWSIDX_OPEN_WRITE)
+		return open_part_writer(*out, opts, period);
+	if (part) {
+		if (!period)
+			return newsidx_db__fail(*out, NEWSIDX_VERSION_MISMATCH,
+						"%s/PARTITIONED is of a "
+						"version or period this "
+						"build does not know",
+						path);
+		(*out)->part = period;
+		snprintf(stub, sizeof(stub), "%s/XAPIANDB", path);
+		(*out)->stub = newsidx_strdup(stub);
+		if (!(*out)->stub)
+			return newsidx_db__fail(*out, NEWSIDX_NOMEM,
+						"out of memory");
+	}
+	return newsidx_shards__open(*out, opts);
+}
+
+size_t newsidx_db_count(newsidx_db_t *db)
+{
+	newsidx_db_t *r = NULL;
+	size_t n = 0;
+
+	/* A partitioned index's writer has no Xapian handle: its shards
+	 * are read now. */
+	if (!db || !db->part || !db->writable)
+		return newsidx_db__count_index(db);
+	if (newsidx_db_open(&r, db->path, NULL) == NEWSIDX_OK)
+		n = newsidx_db__count_index(r);
+	newsidx_db_free(r);
+	return n;
+}
+
+int newsidx_db_period(const newsidx_db_t *db)
+{
+	return db ? db->part : NEWSIDX_PERIOD_NONE;
+}
+
+int newsidx_db_shard_closed(const newsidx_db_t *db, size_t i)
+{
+	const char *slash;
+
+	if (!db || !db->part || i >= db->nshards || db->shards[i].remote)
+		return 0;
+	slash = strrchr(db->shards[i].where, '/');
+	return newsidx_part__closed(db->path, slash ? slash + 1
+						    : db->shards[i].where);
 }
 
 void newsidx_db_free(newsidx_db_t *db)
@@ -664,6 +893,13 @@ int newsidx_db_shard_remote(const newsidx_db_t *db, size_t i)
 	const struct newsidx_shard *s = shard_at(db, i);
 
 	return s ? s->remote : 0;
+}
+
+int newsidx_db_shard_skipped(const newsidx_db_t *db, size_t i)
+{
+	const struct newsidx_shard *s = shard_at(db, i);
+
+	return s ? s->skipped : 0;
 }
 
 const char *newsidx_db_shard_missing(const newsidx_db_t *db, size_t i)

@@ -45,7 +45,7 @@ zshc() {
 }
 
 commands=$("$NEWSIDX" help | sed -n 's/^  \([a-z][a-z]*\) .*/\1/p' | sort)
-expect_eq "$(echo "$commands" | wc -l | tr -d ' ')" "13" "help lists 13 commands"
+expect_eq "$(echo "$commands" | wc -l | tr -d ' ')" "14" "help lists 14 commands"
 search_opts=$("$NEWSIDX" help search | grep -o -- '--[a-z][a-z-]*' | sort -u)
 index_opts=$("$NEWSIDX" help index | grep -o -- '--[a-z][a-z-]*' | sort -u)
 

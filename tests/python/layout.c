@@ -35,6 +35,7 @@ int main(void)
 	FIELD(newsidx_open_options_t, gazetteer);
 	FIELD(newsidx_open_options_t, partial);
 	FIELD(newsidx_open_options_t, shard_timeout);
+	FIELD(newsidx_open_options_t, period);
 
 	SIZE(newsidx_index_stats_t);
 	FIELD(newsidx_index_stats_t, files);
@@ -79,6 +80,7 @@ int main(void)
 	FIELD(newsidx_index_options_t, exclude);
 	FIELD(newsidx_index_options_t, n_exclude);
 	FIELD(newsidx_index_options_t, no_tags);
+	FIELD(newsidx_index_options_t, reopen);
 
 	SIZE(newsidx_count_t);
 	FIELD(newsidx_count_t, value);
@@ -266,11 +268,12 @@ int main(void)
 		       io.max_delete_share == 0 && io.max_delete == 0 &&
 		       io.encoding == NULL && io.include == NULL &&
 		       io.n_include == 0 && io.exclude == NULL &&
-		       io.n_exclude == 0 && io.no_tags == 0);
+		       io.n_exclude == 0 && io.no_tags == 0 &&
+		       io.reopen == 0);
 	printf("zero open_options %d\n",
 	       oo.mode == NEWSIDX_OPEN_READ && oo.lock_timeout == 0.0 &&
 		       oo.any_schema == 0 && oo.synonyms == NULL &&
 		       oo.gazetteer == NULL && oo.partial == 0 &&
-		       oo.shard_timeout == 0.0);
+		       oo.shard_timeout == 0.0 && oo.period == 0);
 	return 0;
 }

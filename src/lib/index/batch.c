@@ -27,6 +27,10 @@
 void newsidx_batch__reject(struct writer *w, const char *where,
 			   const char *reason)
 {
+	/* A partitioned index reads a file once per shard: each
+	 * rejection is said once. */
+	if (w->route && newsidx_route__said(w, where, reason))
+		return;
 	if (w->pl)
 		pthread_mutex_lock(&w->pl->mu);
 	w->rejected++;
@@ -162,6 +166,9 @@ newsidx_status_t newsidx_batch__write(struct writer *w, struct item *it,
 						   "out of memory");
 	fw->seen[fw->nseen++] = docid;
 	fw->narticles++;
+	if (w->route && newsidx_route__note(w, it))
+		return w->fatal = newsidx_db__fail(w->db, NEWSIDX_NOMEM,
+						   "out of memory");
 	if (had)
 		w->stats->updated++;
 	else

@@ -777,6 +777,47 @@ static void report_crash(const struct relay *r, int ws, const char *path)
 		r->report(r->ctx, *r->where ? r->where : path, what);
 }
 
+/* The check of a partitioned index: each shard's, its problems named
+ * by the shard's files; a shard that cannot be checked at all is a
+ * problem too, named by its directory. */
+static newsidx_status_t check_part(const char *path, newsidx_reject_fn report,
+				   void *ctx, unsigned long *problems)
+{
+	char **names = NULL, p[PATH_MAX];
+	size_t n = 0, i;
+	newsidx_status_t st;
+
+	st = newsidx_part__list(path, &names, &n);
+	if (st) {
+		snprintf(p, sizeof(p), "%s/XAPIANDB", path);
+		if (report)
+			report(ctx, p, "cannot read the list of shards");
+		(*problems)++;
+		return NEWSIDX_OK;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned long found = 0;
+
+		snprintf(p, sizeof(p), "%s/%s", path, names[i]);
+		st = newsidx_db_check(p, report, ctx, &found);
+		*problems += found;
+		if (st == NEWSIDX_NOMEM)
+			break;
+		if (st) {
+			if (report)
+				report(ctx, p, st == NEWSIDX_NO_INDEX
+						   ? "shard missing: no index "
+						     "there"
+						   : newsidx_status_str(st));
+			if (!found)
+				(*problems)++;
+			st = NEWSIDX_OK;
+		}
+	}
+	newsidx_part__free_list(names, n);
+	return st;
+}
+
 newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 				  void *ctx, unsigned long *problems)
 {
@@ -789,6 +830,14 @@ newsidx_status_t newsidx_db_check(const char *path, newsidx_reject_fn report,
 		*problems = 0;
 	if (!path)
 		return NEWSIDX_INVALID_ARGUMENT;
+	if (newsidx_part__is(path, NULL)) {
+		unsigned long n = 0;
+
+		st = check_part(path, report, ctx, &n);
+		if (problems)
+			*problems = n;
+		return st;
+	}
 	if (!newsidx_layout__exists(path))
 		return NEWSIDX_NO_INDEX;
 	for (tries = 1;; tries++) {

@@ -13,8 +13,49 @@
 #include <stdlib.h>
 
 #include "internal.h"
+#include "index/index.h"
 #include "store/schema.h"
 #include "xapc.h"
+
+/* Compacting a partitioned index: each shard whose period ended and
+ * that is not closed yet is compacted, then closed. */
+static newsidx_status_t compact_part(newsidx_db_t *db)
+{
+	char **names = NULL, gen[256];
+	size_t n = 0, i;
+	newsidx_status_t st;
+
+	st = newsidx_part__list(db->path, &names, &n);
+	if (st)
+		return newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
+					db->path);
+	for (i = 0; i < n && !st; i++) {
+		struct newsidx_db *s = NULL;
+		char p[PATH_MAX];
+
+		/* Open periods stay as they are; a closed one was
+		 * compacted already, and nothing wrote into it since. */
+		if (!newsidx_part__ended(names[i]) ||
+		    newsidx_part__closed(db->path, names[i]))
+			continue;
+		st = newsidx_route__open_shard(db, names[i], &s);
+		if (!st)
+			st = newsidx_db_compact(s);
+		snprintf(p, sizeof(p), "%s/%s", db->path, names[i]);
+		if (!st && !newsidx_layout__current(p, gen, sizeof(gen)))
+			snprintf(gen, sizeof(gen), "-");
+		if (st && s)
+			newsidx_db__fail(db, st, "shard %s: %s", names[i],
+					 newsidx_db_errmsg(s));
+		newsidx_db_free(s);
+		if (!st)
+			st = newsidx_part__set_closed(db->path, names[i], gen,
+						      db->errmsg,
+						      sizeof(db->errmsg));
+	}
+	newsidx_part__free_list(names, n);
+	return st;
+}
 
 newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 {
@@ -23,6 +64,8 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 	newsidx_status_t st;
 	int x;
 
+	if (db && db->part && db->writable)
+		return compact_part(db);
 	st = newsidx_db__stub_writer(db, cur, sizeof(cur));
 	if (st)
 		return st;

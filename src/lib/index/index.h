@@ -6,21 +6,29 @@
  * The writer's files call each other bottom up, never back:
  *
  *   document.c  spelling.c  state.c       (call nothing in index/)
- *   sequence.c
+ *   sequence.c  route.c
  *   ignore.c
  *   group.c  train.c                      (document.c)
  *   batch.c                               (group, spelling, train,
- *                                          sequence)
+ *                                          sequence, route)
  *   walk.c                                (batch: rejected paths;
  *                                          ignore; state: filters)
  *   bulk.c                                (batch, spelling, state,
  *                                          document, sequence)
- *   pipeline.c                            (document, batch, state, bulk)
+ *   pipeline.c                            (document, batch, state, bulk,
+ *                                          route)
  *   writer.c                              (all of the above)
+ *   partition.c                           (writer, route, state: the
+ *                                          entry points
+ *                                          newsidx_index_path() and
+ *                                          _buffer(), which route the
+ *                                          runs over a partitioned
+ *                                          index, and resharding)
  *
  * stats.c, check.c, compact.c, rebuild.c, delete.c and watch.c
- * implement public functions alone and share nothing here; rebuild.c
- * calls the public newsidx_index_path() of writer.c.
+ * implement public functions alone and share little here (compact.c
+ * and delete.c open a partitioned index's shards with route.c);
+ * rebuild.c calls the public newsidx_index_path() of partition.c.
  *
  * Every struct a writer's run uses lives here, in the section of the
  * file that owns it, because struct writer holds most of them by value.
@@ -143,6 +151,11 @@ struct item {
 	int hashed;
 	int file_rejected;
 	unsigned long skipped, unprocessed, title_only;
+	/* Its place in the input (a partitioned index decides by it which
+	 * copy of an id wins across shards): the file's in the walk, the
+	 * record's in the file. */
+	size_t ofile;
+	unsigned long orec;
 };
 
 /* A preparer for the run of w (its options, layout and packer); it
@@ -296,6 +309,7 @@ struct input {
 	char *abspath; /* for ids, XF terms and file states */
 	unsigned long long size;
 	long long mtime_ns;
+	size_t order;  /* its place in the walk */
 };
 
 /* A file's state as remembered in the metadata. */
@@ -605,6 +619,75 @@ newsidx_status_t newsidx_bulk__put(struct writer *w, struct item *it,
 newsidx_status_t newsidx_bulk__end(struct writer *w, newsidx_status_t st);
 
 /* ------------------------------------------------------------------ */
+/* interface to index/route.c: routing articles to period shards      */
+/* ------------------------------------------------------------------ */
+
+/* An article written into a shard by a run over a partitioned index:
+ * its id and its place in the input (path, file, record). */
+struct routed {
+	char *id;
+	size_t shard;
+	unsigned path;
+	size_t file;
+	unsigned long rec;
+};
+
+/*
+ * A run's routing, shared by its passes (one per shard, each an ordinary
+ * writer run over the same inputs that keeps only the articles of its
+ * shard's period): the periods met that have no shard yet, the ids each
+ * pass wrote, the rejections already said.  Workers of a pipeline call
+ * newsidx_route__keep() at once: mu guards it.
+ */
+struct route {
+	pthread_mutex_t mu;
+	int period;
+	const char *key;     /* the shard of this pass; NULL: none */
+	size_t shard;        /* its index in the run's list */
+	unsigned path;       /* the input path's number in the run */
+	int reopen;          /* write into closed shards (options) */
+	const char *dir;     /* the partitioned index */
+	char **found;        /* periods met in this pass, other than key */
+	size_t nfound, capfound;
+	struct routed *ids;  /* written in every pass */
+	size_t nids, capids;
+	uint64_t *said;      /* rejections reported: hashes */
+	size_t nsaid, capsaid;
+	int nomem;
+};
+
+/* 1 when article a goes into the shard of this pass; else 0 and its
+ * period is noted, or -1 when that is a closed shard's: the article is
+ * to be rejected, where and why it says in where and why. */
+int newsidx_route__keep(struct route *r, const struct newsidx_article *a,
+			char *where, size_t wlen, char *why, size_t ylen);
+
+/* The writer of shard name of the partitioned index db (made when new),
+ * with the set's synonyms and gazetteer; the message on db names the
+ * shard when it fails. */
+newsidx_status_t newsidx_route__open_shard(struct newsidx_db *db,
+					   const char *name,
+					   struct newsidx_db **out);
+
+/* Note a written article (its id and place); a binding status. */
+int newsidx_route__note(struct writer *w, const struct item *it);
+
+/* 1 when this rejection was reported by an earlier pass: say it once. */
+int newsidx_route__said(struct writer *w, const char *where,
+			const char *reason);
+
+/* A writer's run over one index as newsidx_index_path() (data NULL) or
+ * newsidx_index_buffer() does it, routed by r (NULL: not routed); those
+ * two entry points are partition.c's, which routes the runs over a
+ * partitioned index. */
+newsidx_status_t newsidx_writer__run(newsidx_db_t *db, const char *path,
+				     const void *data, size_t len,
+				     const newsidx_index_options_t *opts,
+				     newsidx_index_stats_t *stats,
+				     struct route *r);
+
+
+/* ------------------------------------------------------------------ */
 /* interface to index/writer.c: a run of newsidx_index_path/_buffer   */
 /* ------------------------------------------------------------------ */
 
@@ -632,6 +715,10 @@ struct writer {
 				      many (state.c) */
 	uint64_t seq;              /* the last indexing sequence given
 				      (sequence.c) */
+	struct route *route;       /* a pass over one shard of a
+				      partitioned index, or NULL */
+	size_t cur_file;           /* one thread: the file's place in the
+				      walk */
 };
 
 

@@ -16,6 +16,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,11 +84,14 @@ static void analyse(struct worker *wk, struct item *slot,
 	pthread_mutex_lock(&pl->mu);
 	{
 		struct item *next = slot->next;
-		size_t file = slot->file;
+		size_t file = slot->file, ofile = slot->ofile;
+		unsigned long orec = slot->orec;
 
 		*slot = *it;
 		slot->next = next;
 		slot->file = file;
+		slot->ofile = ofile;
+		slot->orec = orec;
 		slot->art = NULL;
 		slot->ready = 1;
 	}
@@ -189,6 +193,16 @@ static newsidx_status_t par_article(void *ctx, struct newsidx_article *a)
 	/* An early way out only: the queue re-checks under the lock. */
 	if (__atomic_load_n(&wk->pl->stop, __ATOMIC_RELAXED))
 		return NEWSIDX_INTERRUPTED;
+	if (wk->pl->w->route) {
+		char where[PATH_MAX + 64], why[200];
+		int k = newsidx_route__keep(wk->pl->w->route, a, where,
+					    sizeof(where), why, sizeof(why));
+
+		if (k < 0)
+			newsidx_batch__reject(wk->pl->w, where, why);
+		if (k <= 0)
+			return NEWSIDX_OK; /* another shard's */
+	}
 	slot = calloc(1, sizeof(*slot));
 	if (slot)
 		slot->art = newsidx_article__dup(a);
@@ -198,6 +212,8 @@ static newsidx_status_t par_article(void *ctx, struct newsidx_article *a)
 		return NEWSIDX_NOMEM;
 	}
 	slot->file = wk->file;
+	slot->ofile = wk->pl->jobs[wk->file].in->order;
+	slot->orec = a->record;
 	return push(wk, slot) ? NEWSIDX_INTERRUPTED : NEWSIDX_OK;
 }
 

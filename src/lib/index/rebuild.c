@@ -170,6 +170,12 @@ newsidx_status_t newsidx_db_rebuild(newsidx_db_t *db,
 	size_t i;
 	int x;
 
+	if (db && db->part)
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"%s is a partitioned index; newsidx "
+					"reshard --period %s rebuilds it",
+					db->path,
+					newsidx_part__period_name(db->part));
 	st = newsidx_db__stub_writer(db, cur, sizeof(cur));
 	if (st)
 		return st;

@@ -677,6 +677,37 @@ void newsidx_state__free_filters(struct filters *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* newsidx_index_clear_filters() on a partitioned index: in each shard. */
+static newsidx_status_t clear_part(newsidx_db_t *db, const char *path)
+{
+	newsidx_open_options_t o = NEWSIDX_OPEN_OPTIONS_INIT;
+	char **names = NULL, p[PATH_MAX];
+	size_t n = 0, i;
+	newsidx_status_t st = newsidx_part__list(db->path, &names, &n);
+
+	if (st)
+		return newsidx_db__fail(db, st, "cannot read %s/XAPIANDB",
+					db->path);
+	o.mode = NEWSIDX_OPEN_WRITE;
+	o.synonyms = db->synonyms;
+	o.gazetteer = db->gazetteer;
+	for (i = 0; i < n && !st; i++) {
+		newsidx_db_t *s = NULL;
+
+		snprintf(p, sizeof(p), "%s/%s", db->path, names[i]);
+		st = newsidx_db_open(&s, p, &o);
+		if (!st)
+			st = newsidx_index_clear_filters(s, path);
+		if (st)
+			newsidx_db__fail(db, st, "shard %s: %s", names[i],
+					 s ? newsidx_db_errmsg(s)
+					   : "out of memory");
+		newsidx_db_free(s);
+	}
+	newsidx_part__free_list(names, n);
+	return st;
+}
+
 newsidx_status_t newsidx_index_clear_filters(newsidx_db_t *db,
 					     const char *path)
 {
@@ -684,6 +715,8 @@ newsidx_status_t newsidx_index_clear_filters(newsidx_db_t *db,
 	size_t len = 0;
 	int x;
 
+	if (db && path && db->part && db->writable)
+		return clear_part(db, path);
 	if (!db || !path || !db->x)
 		return NEWSIDX_INVALID_ARGUMENT;
 	if (!db->writable)

@@ -197,6 +197,8 @@ newsidx_status_t newsidx_watch_add(newsidx_db_t *db, const char *name,
 
 	if (!db || !name || !query)
 		return NEWSIDX_INVALID_ARGUMENT;
+	if (db->is_set || db->part)
+		return set_refused(db);
 	if (!opts)
 		opts = &defaults;
 	st = check_writer(db);
@@ -259,6 +261,8 @@ newsidx_status_t newsidx_watch_remove(newsidx_db_t *db, const char *name)
 
 	if (!db || !name)
 		return NEWSIDX_INVALID_ARGUMENT;
+	if (db->is_set || db->part)
+		return set_refused(db);
 	st = check_writer(db);
 	if (st)
 		return st;
@@ -372,7 +376,7 @@ newsidx_status_t newsidx_watch_list(newsidx_watches_t **out,
 
 	if (!out || !db)
 		return NEWSIDX_INVALID_ARGUMENT;
-	if (db->is_set)
+	if (db->is_set || db->part)
 		return set_refused(db);
 	st = list_once(out, db);
 	for (tries = 0; st == NEWSIDX_MODIFIED && tries < 20; tries++) {
@@ -525,7 +529,7 @@ newsidx_status_t newsidx_watch_run(newsidx_db_t *db, const char *name,
 		*reported = 0;
 	if (!db || !name || !fn)
 		return NEWSIDX_INVALID_ARGUMENT;
-	if (db->is_set)
+	if (db->is_set || db->part)
 		return set_refused(db);
 	if (!opts)
 		opts = &defaults;

@@ -1,8 +1,10 @@
 /*
- * writer.c: the index writer's entry points, newsidx_index_path() and
- * newsidx_index_buffer().  A run checks the handle, sets up what every
- * article needs (the positions layout, the packer, the form of the band
- * terms), walks the input paths (walk.c), keeps only the files whose
+ * writer.c: a run of the index writer over one index, behind the entry
+ * points newsidx_index_path() and newsidx_index_buffer() (partition.c,
+ * which also runs it once per shard of a partitioned index, each run
+ * keeping the articles of its shard's period).  A run checks the
+ * handle, sets up what every article needs (the positions layout, the
+ * packer, the form of the band terms), walks the input paths (walk.c), keeps only the files whose
  * state says they changed (state.c), reads them in this thread or in a
  * pipeline of threads (pipeline.c), as a bulk load of shards when the
  * load is large (bulk.c), then drops the articles of vanished files
@@ -32,9 +34,21 @@ static newsidx_status_t on_article(void *ctx, struct newsidx_article *a)
 
 	if (w->fatal)
 		return w->fatal;
+	if (w->route) {
+		char where[PATH_MAX + 64], why[200];
+		int k = newsidx_route__keep(w->route, a, where, sizeof(where),
+					    why, sizeof(why));
+
+		if (k < 0)
+			newsidx_batch__reject(w, where, why);
+		if (k <= 0)
+			return NEWSIDX_OK; /* another shard's */
+	}
 	st = newsidx_document__prepare(&w->prep, a, &it, err, sizeof(err));
 	if (st)
 		return w->fatal = newsidx_db__fail(w->db, st, "%s", err);
+	it->ofile = w->cur_file;
+	it->orec = a->record;
 	st = newsidx_batch__write(w, it, &w->single);
 	newsidx_item__free(it);
 	return st;
@@ -121,6 +135,7 @@ static newsidx_status_t read_inputs(struct writer *w, struct inputs *ins)
 			uint64_t hash = jobs[i].hash;
 
 			w->single.fs = jobs[i].fw.fs;
+			w->cur_file = jobs[i].in->order;
 			if (!jobs[i].hashed &&
 			    newsidx_state__hash_file(jobs[i].in->abspath,
 						     &hash) != 0)
@@ -161,8 +176,10 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 			       ? newsidx_db__fail(w->db, st, "out of memory")
 			       : st;
 	}
-	for (i = 0; i < ins.n; i++)
+	for (i = 0; i < ins.n; i++) {
+		ins.v[i].order = i;
 		w->stats->bytes_total += ins.v[i].size;
+	}
 	w->stats->files_total += ins.n;
 	st = read_inputs(w, &ins);
 	/* Vanished files are judged only after a complete walk of a path
@@ -177,11 +194,11 @@ static newsidx_status_t index_tree(struct writer *w, const char *path)
 	return st;
 }
 
-/* A run of either entry point: a buffer when data is not NULL. */
-static newsidx_status_t run(newsidx_db_t *db, const char *path,
-			    const void *data, size_t len,
-			    const newsidx_index_options_t *opts,
-			    newsidx_index_stats_t *stats)
+newsidx_status_t newsidx_writer__run(newsidx_db_t *db, const char *path,
+				     const void *data, size_t len,
+				     const newsidx_index_options_t *opts,
+				     newsidx_index_stats_t *stats,
+				     struct route *r)
 {
 	newsidx_index_options_t defaults = NEWSIDX_INDEX_OPTIONS_INIT;
 	newsidx_index_stats_t local;
@@ -208,6 +225,7 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	w.db = db;
 	w.opts = opts ? opts : &defaults;
 	w.stats = stats ? stats : &local;
+	w.route = r;
 	/* On an empty index, copies can only be among this run's articles:
 	 * look them up in memory rather than in Xapian. */
 	{
@@ -274,22 +292,4 @@ static newsidx_status_t run(newsidx_db_t *db, const char *path,
 	if (!st && w.rejected)
 		st = NEWSIDX_REJECTED;
 	return st;
-}
-
-newsidx_status_t newsidx_index_path(newsidx_db_t *db, const char *path,
-				    const newsidx_index_options_t *opts,
-				    newsidx_index_stats_t *stats)
-{
-	return run(db, path, NULL, 0, opts, stats);
-}
-
-newsidx_status_t newsidx_index_buffer(newsidx_db_t *db, const char *name,
-				      const void *data, size_t len,
-				      const newsidx_index_options_t *opts,
-				      newsidx_index_stats_t *stats)
-{
-	static const char empty[1] = "";
-
-	return run(db, name, data ? data : empty, data ? len : 0, opts,
-		   stats);
 }

@@ -263,3 +263,57 @@ xapc_query_t *newsidx_dates__query(struct builder *b, const char *lo,
 	free(y.v);
 	return q;
 }
+
+/* The tighter of two bounds: the later lower one (later: 1), or the
+ * earlier upper one; "" is open. */
+static void tighten(char *b, const char *other, int later)
+{
+	if (!*other)
+		return;
+	if (!*b || (later ? strcmp(other, b) > 0 : strcmp(other, b) < 0))
+		snprintf(b, 16, "%s", other);
+}
+
+int newsidx_dates__bounds(const struct newsidx_qnode *n, char lo[16],
+			  char hi[16])
+{
+	char l[16], h[16];
+	size_t i;
+	int any = 0;
+
+	lo[0] = hi[0] = '\0';
+	if (!n)
+		return 0;
+	switch (n->type) {
+	case NEWSIDX_Q_DATE:
+		snprintf(lo, 16, "%s", n->lo);
+		snprintf(hi, 16, "%s", n->hi);
+		return *lo || *hi;
+	case NEWSIDX_Q_SINCE:
+		newsidx_dates__since(n->since_n, n->since_unit, lo);
+		return 1;
+	case NEWSIDX_Q_AND:
+		/* Every match is within each operand's dates. */
+		for (i = 0; i < n->nkids; i++) {
+			if (!newsidx_dates__bounds(n->kids[i], l, h))
+				continue;
+			tighten(lo, l, 1);
+			tighten(hi, h, 0);
+			any = 1;
+		}
+		return any;
+	case NEWSIDX_Q_OR:
+		/* Within the widest of its operands', when each has some. */
+		for (i = 0; i < n->nkids; i++) {
+			if (!newsidx_dates__bounds(n->kids[i], l, h))
+				return lo[0] = hi[0] = '\0', 0;
+			if (i == 0 || (*lo && (!*l || strcmp(l, lo) < 0)))
+				snprintf(lo, 16, "%s", l);
+			if (i == 0 || (*hi && (!*h || strcmp(h, hi) > 0)))
+				snprintf(hi, 16, "%s", h);
+		}
+		return n->nkids > 0 && (*lo || *hi);
+	default:
+		return 0;
+	}
+}

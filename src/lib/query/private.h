@@ -221,6 +221,13 @@ xapc_query_t *newsidx_dates__query(struct builder *b, const char *lo,
 /* since:Nu -> the start (UTC) of the day N units ago, as a date bound. */
 void newsidx_dates__since(unsigned n, char unit, char out[16]);
 
+/* The dates every match of the query tree n lies within: 1 with the
+ * inclusive bounds in lo and hi (YYYYMMDDhhmmss, "" when open on that
+ * side), 0 when the query does not restrict dates (an OR with an
+ * operand that does not, a NOT). */
+int newsidx_dates__bounds(const struct newsidx_qnode *n, char lo[16],
+			  char hi[16]);
+
 /* indexed: as a range of the indexing time or sequence values
  * (NEWSIDX_SLOT_INDEXED, NEWSIDX_SLOT_SEQ); NULL when out of memory,
  * with b->st set. */

@@ -327,6 +327,19 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	st = newsidx_build__prepare_query(db, opts, query, &b, &root);
 	if (st)
 		return st;
+	/* A partitioned index asks only the shards whose periods the
+	 * query's dates can match (the query is built already: the same
+	 * terms), until the results are read. */
+	{
+		char lo[16], hi[16];
+
+		if (newsidx_dates__bounds(root, lo, hi))
+			st = newsidx_shards__narrow(db, lo, hi, 0);
+		else
+			st = newsidx_shards__narrow(db, NULL, NULL, 0);
+		if (st)
+			goto out;
+	}
 	bf->compact = b.compact;
 	b.time_limit = opts->version >= 4 ? opts->time_limit : 0;
 	newsidx_run__params(opts, &p, spies);
@@ -435,6 +448,12 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	if (!st && opts->suggest)
 		newsidx_suggest__make(&b, query, root, r);
 out:
+	{
+		newsidx_status_t wst = newsidx_shards__narrow(db, NULL, NULL, 1);
+
+		if (!st)
+			st = wst;
+	}
 	bf->codes_loaded = b.codes_loaded;
 	bf->codes_gen = b.codes_gen;
 	xapc_mset_free(m);
