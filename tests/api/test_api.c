@@ -340,8 +340,35 @@ START_TEST(test_paging_and_sort)
 	ck_assert_str_eq(newsidx_results_hit(r, 0)->snippet, "");
 	ck_assert_int_eq(newsidx_results_time_limited(r), 0);
 	newsidx_results_free(r);
-	/* A time limit reached at once: the same page, the total no
-	 * longer called exact; a negative one is refused. */
+	newsidx_db_free(db);
+}
+END_TEST
+
+/* A time limit reached at once: the same page, the total no longer
+ * called exact; a negative one is refused.  Xapian arms the limit with a
+ * POSIX timer whose expiry runs on glibc's helper thread. */
+START_TEST(test_time_limit)
+{
+	newsidx_db_t *db = writer();
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_results_t *r = NULL;
+	char buf[256];
+	int i;
+
+	for (i = 0; i < 25; i++) {
+		int n = snprintf(buf, sizeof(buf),
+				 "{\"id\":\"n%02d\",\"body\":\"harbour "
+				 "news %d\",\"date\":\"2024-01-%02d\"}\n",
+				 i, i, i + 1);
+
+		ck_assert_int_eq(newsidx_index_buffer(db, "n.jsonl", buf,
+						      (size_t)n, NULL, NULL),
+				 NEWSIDX_OK);
+	}
+	so.limit = 5;
+	so.offset = 10;
+	so.sort = NEWSIDX_SORT_OLDEST;
+	so.snippets = 0;
 	so.time_limit = 1e-9;
 	so.facets = NEWSIDX_FACET_MONTH;
 	ck_assert_int_eq(newsidx_search(&r, db, "harbour", &so), NEWSIDX_OK);
@@ -780,6 +807,7 @@ int main(void)
 	Suite *s = suite_create("api");
 	TCase *tc = tcase_create("api");
 	TCase *busy = tcase_create("busy");
+	TCase *timer = tcase_create("timer");
 	SRunner *sr;
 	int failed;
 
@@ -799,6 +827,12 @@ int main(void)
 	tcase_add_test(tc, test_soft_totals);
 	tcase_add_test(tc, test_deprecated_names);
 	suite_add_tcase(s, tc);
+	/* Tagged: ThreadSanitizer cannot follow glibc's timer helper
+	 * thread, so the TSAN build runs with CK_EXCLUDE_TAGS=timer. */
+	tcase_add_checked_fixture(timer, setup, teardown);
+	tcase_set_tags(timer, "timer");
+	tcase_add_test(timer, test_time_limit);
+	suite_add_tcase(s, timer);
 	/* A writer commits throughout these: they run for as long as it
 	 * takes it to commit enough, slower under a sanitizer. */
 	tcase_add_checked_fixture(busy, setup, teardown);
