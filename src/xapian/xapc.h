@@ -804,6 +804,28 @@ XAPC_API xapc_status_t xapc_db_synonym_keys(xapc_db_t *db, const char *prefix,
 #define XAPC_COMPACT_NO_RENUMBER 0x04 /* keep docids; they must not overlap */
 
 /**
+ * Write the documents of db that are not listed deleted
+ * (xapc_db_track_deleted()) into a new database at dest, under the same
+ * docids: each one's data, values (of slots 0 to 255), terms with their
+ * wdf, and positions.
+ * The terms come from the posting lists turned around, a slice of
+ * documents at a time (about 200 MB of memory at most), so a database
+ * without a termlist table can be written again exactly.  Then come all
+ * the metadata but the deleted list's key, the spelling words with their
+ * frequencies and the synonyms.  The new database has a termlist table
+ * when db has one.  db must be committed; its marks too.
+ * @param db      a local handle, read-only or writable.
+ * @param dest    a path where nothing is yet.
+ * @param errmsg  optional; receives a one-line message on failure.
+ * Ownership: the caller frees *errmsg with free().
+ * @return XAPC_OK, XAPC_ERR_INVALID (uncommitted deletions), or a common
+ *         database status.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_db_rewrite(xapc_db_t *db, const char *dest,
+                                       char **errmsg);
+
+/**
  * Compact one or more databases into a new one at dest (merging them).
  * The sources must not be written to meanwhile.
  * @param srcs    n database paths.

@@ -1156,6 +1156,157 @@ XAPC_API xapc_status_t xapc_compact(const char *const *srcs, size_t n,
     }
 }
 
+namespace {
+
+// One posting of a slice of documents, while the postings are turned
+// around into the documents' own term lists: the document (as an offset
+// into the slice), the term (an index into the slice's terms) and wdf.
+struct Turned {
+    Xapian::docid off;
+    uint32_t term;
+    Xapian::termcount wdf;
+};
+
+// The postings a slice may hold: 16M of 12 bytes, about 200 MB.
+const size_t REWRITE_BUDGET = size_t(16) << 20;
+
+// The value slots a rewrite looks for (newsidx uses fewer than 20).
+const Xapian::valueno REWRITE_SLOTS = 256;
+
+// Writes the live documents with docids in [lo, hi] into out.
+void rewrite_slice(Xapian::Database &d, xapc_db_t *db,
+                   Xapian::WritableDatabase &out, Xapian::docid lo,
+                   Xapian::docid hi, bool positions,
+                   const std::vector<Xapian::valueno> &slots)
+{
+    std::vector<std::string> terms;
+    std::vector<Turned> turned;
+    for (Xapian::TermIterator t = d.allterms_begin(); t != d.allterms_end();
+         ++t) {
+        const std::string term = *t;
+        Xapian::PostingIterator p = d.postlist_begin(term);
+        p.skip_to(lo);
+        bool named = false;
+        for (; p != d.postlist_end(term) && *p <= hi; ++p) {
+            if (!named) {
+                terms.push_back(term);
+                named = true;
+            }
+            turned.push_back(Turned{*p - lo,
+                                    static_cast<uint32_t>(terms.size() - 1),
+                                    p.get_wdf()});
+        }
+    }
+    // Each document's postings together, its terms in sorted order.
+    std::stable_sort(turned.begin(), turned.end(),
+                     [](const Turned &a, const Turned &b) {
+                         return a.off < b.off;
+                     });
+    size_t k = 0;
+    for (Xapian::PostingIterator p = d.postlist_begin(std::string());
+         p != d.postlist_end(std::string()); ++p) {
+        Xapian::docid id = *p;
+        if (id < lo)
+            continue;
+        if (id > hi)
+            break;
+        while (k < turned.size() && turned[k].off + lo < id)
+            ++k;
+        if (is_hidden(db, id))
+            continue;
+        Xapian::Document src = d.get_document(id);
+        Xapian::Document doc;
+        doc.set_data(src.get_data());
+        // Slot by slot: without a termlist table a document cannot
+        // list its values.
+        for (Xapian::valueno slot : slots) {
+            std::string v = src.get_value(slot);
+            if (!v.empty())
+                doc.add_value(slot, v);
+        }
+        for (; k < turned.size() && turned[k].off + lo == id; ++k) {
+            const std::string &term = terms[turned[k].term];
+            Xapian::termcount wdf = turned[k].wdf;
+            bool placed = false;
+            if (positions)
+                for (Xapian::PositionIterator q =
+                         d.positionlist_begin(id, term);
+                     q != d.positionlist_end(id, term); ++q) {
+                    doc.add_posting(term, *q, 0);
+                    placed = true;
+                }
+            if (wdf)
+                doc.add_term(term, wdf);
+            else if (!placed)
+                doc.add_boolean_term(term);
+        }
+        out.replace_document(id, doc);
+    }
+}
+
+} // namespace
+
+XAPC_API xapc_status_t xapc_db_rewrite(xapc_db_t *db, const char *dest,
+                                       char **errmsg)
+{
+    char buf[ERRBUF_SIZE];
+    buf[0] = '\0';
+    try {
+        if (errmsg)
+            *errmsg = nullptr;
+        Xapian::Database &d = use(db);
+        need(dest, "dest is NULL");
+        if (db->marks_dirty)
+            fail(XAPC_ERR_INVALID, "the handle has uncommitted deletions");
+        int flags = Xapian::DB_BACKEND_GLASS | Xapian::DB_CREATE;
+        if (db->no_termlist)
+            flags |= Xapian::DB_NO_TERMLIST;
+        Xapian::WritableDatabase out(dest, flags);
+        Xapian::docid last = d.get_lastdocid();
+        // A slice of documents as large as the budget allows, from the
+        // mean number of terms per document.
+        double mean = d.get_doccount() ? d.get_avlength() : 1;
+        if (mean < 1)
+            mean = 1;
+        Xapian::docid step = Xapian::docid(double(REWRITE_BUDGET) / mean);
+        if (step < 1024)
+            step = 1024;
+        bool positions = d.has_positions();
+        // The value slots in use, from their statistics.
+        std::vector<Xapian::valueno> slots;
+        for (Xapian::valueno slot = 0; slot < REWRITE_SLOTS; ++slot)
+            if (d.get_value_freq(slot))
+                slots.push_back(slot);
+        for (Xapian::docid lo = 1; last && lo <= last; lo += step) {
+            Xapian::docid hi = lo + step - 1;
+            if (hi < lo || hi > last)
+                hi = last;
+            rewrite_slice(d, db, out, lo, hi, positions, slots);
+            if (hi == last)
+                break;
+        }
+        for (Xapian::TermIterator k = d.metadata_keys_begin();
+             k != d.metadata_keys_end(); ++k)
+            if (*k != db->marks_key)
+                out.set_metadata(*k, d.get_metadata(*k));
+        for (Xapian::TermIterator w = d.spellings_begin();
+             w != d.spellings_end(); ++w)
+            out.add_spelling(*w, w.get_termfreq());
+        for (Xapian::TermIterator k = d.synonym_keys_begin();
+             k != d.synonym_keys_end(); ++k)
+            for (Xapian::TermIterator y = d.synonyms_begin(*k);
+                 y != d.synonyms_end(*k); ++y)
+                out.add_synonym(*k, *y);
+        out.commit();
+        out.close();
+        return XAPC_OK;
+    } catch (...) {
+        xapc_status_t st = map_exception(buf, __func__);
+        give_msg(errmsg, buf);
+        return st;
+    }
+}
+
 XAPC_API xapc_status_t xapc_check(const char *path, unsigned long *nerrors,
                                   char **report, char **errmsg)
 {

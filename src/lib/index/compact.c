@@ -4,7 +4,9 @@
  * layout.c) and switches the stub to it while holding the writer lock,
  * so readers keep searching the old generation until their next search
  * moves them over; and newsidx_db_compact_due(), which tells when that
- * would give back much of the index's space.
+ * would give back much of the index's space.  A lean index (no term
+ * lists) is first written again without the articles it lists deleted
+ * (xapc_db_rewrite()), which is how their space comes back.
  */
 #include "config.h"
 
@@ -60,7 +62,9 @@ static newsidx_status_t compact_part(newsidx_db_t *db)
 newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 {
 	char cur[256], gen[64], src[PATH_MAX], dst[PATH_MAX], *err = NULL;
+	char rewritten[PATH_MAX] = "";
 	const char *srcs[1];
+	xapc_doccount_t deleted = 0;
 	newsidx_status_t st;
 	int x;
 
@@ -77,6 +81,31 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 	snprintf(src, sizeof(src), "%s/%s", db->path, cur);
 	snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
 	srcs[0] = src;
+	/* A lean index's deleted articles: their documents are left out
+	 * of a rewrite of the live ones, which is then compacted in its
+	 * turn into the generation after it. */
+	if (!newsidx_db__term_lists(db) &&
+	    !xapc_db_deleted_count(db->x, &deleted) && deleted > 0) {
+		x = xapc_db_rewrite(db->x, dst, &err);
+		if (x) {
+			st = newsidx_db__fail(db, NEWSIDX_ENGINE,
+					      "rewriting %s without its deleted "
+					      "articles: %s",
+					      db->path, err ? err : "failed");
+			free(err);
+			newsidx_layout__remove(dst);
+			return st;
+		}
+		snprintf(rewritten, sizeof(rewritten), "%s", dst);
+		srcs[0] = rewritten;
+		st = newsidx_layout__next_gen(db->path, gen, sizeof(gen));
+		if (st) {
+			newsidx_layout__remove(rewritten);
+			return newsidx_db__fail(db, st, "cannot read %s",
+						db->path);
+		}
+		snprintf(dst, sizeof(dst), "%s/%s", db->path, gen);
+	}
 	/* Docids kept: the list of deleted articles names them. */
 	x = xapc_compact(srcs, 1, dst,
 			 newsidx_db__term_lists(db) ? 0
@@ -87,10 +116,15 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 				      db->path, err ? err : "failed");
 		free(err);
 		newsidx_layout__remove(dst);
+		if (*rewritten)
+			newsidx_layout__remove(rewritten);
 		return st;
 	}
 	free(err);
-	return newsidx_db__switch(db, gen, cur);
+	st = newsidx_db__switch(db, gen, cur);
+	if (*rewritten)
+		newsidx_layout__remove(rewritten);
+	return st;
 }
 
 /* An index never written whole is worth compacting from this size. */
@@ -100,7 +134,7 @@ int newsidx_db_compact_due(newsidx_db_t *db)
 {
 	unsigned long long live, bytes = 0;
 	unsigned long then = 0;
-	xapc_doccount_t now = 0;
+	xapc_doccount_t now = 0, deleted = 0;
 	char *v = NULL;
 	size_t len = 0;
 	double expected;
@@ -116,6 +150,13 @@ int newsidx_db_compact_due(newsidx_db_t *db)
 	measured = v && sscanf(v, "%llu %lu", &bytes, &then) == 2 &&
 		   bytes > 0;
 	free(v);
+	/* A lean index with a quarter of its articles listed deleted
+	 * gives their space back with a rewrite (newsidx_db_compact()). */
+	if (!newsidx_db__term_lists(db) &&
+	    !xapc_db_deleted_count(db->x, &deleted) && deleted > 0 &&
+	    (unsigned long long)deleted * 4 >=
+		    (unsigned long long)now + deleted)
+		return 1;
 	if (!measured)
 		return live >= UNMEASURED_BYTES;
 	expected = (double)bytes;
