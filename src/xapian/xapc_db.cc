@@ -1177,10 +1177,11 @@ const Xapian::valueno REWRITE_SLOTS = 256;
 void rewrite_slice(Xapian::Database &d, xapc_db_t *db,
                    Xapian::WritableDatabase &out, Xapian::docid lo,
                    Xapian::docid hi, bool positions,
-                   const std::vector<Xapian::valueno> &slots)
+                   const std::vector<Xapian::valueno> &slots, size_t reserve)
 {
     std::vector<std::string> terms;
     std::vector<Turned> turned;
+    turned.reserve(reserve);
     for (Xapian::TermIterator t = d.allterms_begin(); t != d.allterms_end();
          ++t) {
         const std::string term = *t;
@@ -1202,6 +1203,12 @@ void rewrite_slice(Xapian::Database &d, xapc_db_t *db,
                      [](const Turned &a, const Turned &b) {
                          return a.off < b.off;
                      });
+    std::vector<Xapian::ValueIterator> streams;
+    for (Xapian::valueno slot : slots) {
+        streams.push_back(d.valuestream_begin(slot));
+        if (streams.back() != d.valuestream_end(slot))
+            streams.back().skip_to(lo);
+    }
     size_t k = 0;
     for (Xapian::PostingIterator p = d.postlist_begin(std::string());
          p != d.postlist_end(std::string()); ++p) {
@@ -1214,15 +1221,17 @@ void rewrite_slice(Xapian::Database &d, xapc_db_t *db,
             ++k;
         if (is_hidden(db, id))
             continue;
-        Xapian::Document src = d.get_document(id);
         Xapian::Document doc;
-        doc.set_data(src.get_data());
-        // Slot by slot: without a termlist table a document cannot
-        // list its values.
-        for (Xapian::valueno slot : slots) {
-            std::string v = src.get_value(slot);
-            if (!v.empty())
-                doc.add_value(slot, v);
+        doc.set_data(d.get_document(id).get_data());
+        // Slot by slot, each read in docid order: without a termlist
+        // table a document cannot list its values.
+        for (size_t j = 0; j < slots.size(); ++j) {
+            Xapian::ValueIterator &v = streams[j];
+            const Xapian::ValueIterator end = d.valuestream_end(slots[j]);
+            if (v != end && v.get_docid() < id)
+                v.skip_to(id);
+            if (v != end && v.get_docid() == id)
+                doc.add_value(slots[j], *v);
         }
         for (; k < turned.size() && turned[k].off + lo == id; ++k) {
             const std::string &term = terms[turned[k].term];
@@ -1263,12 +1272,17 @@ XAPC_API xapc_status_t xapc_db_rewrite(xapc_db_t *db, const char *dest,
             flags |= Xapian::DB_NO_TERMLIST;
         Xapian::WritableDatabase out(dest, flags);
         Xapian::docid last = d.get_lastdocid();
-        // A slice of documents as large as the budget allows, from the
-        // mean number of terms per document.
-        double mean = d.get_doccount() ? d.get_avlength() : 1;
-        if (mean < 1)
-            mean = 1;
-        Xapian::docid step = Xapian::docid(double(REWRITE_BUDGET) / mean);
+        // A slice of documents as large as the budget allows: the
+        // postings in all, from the terms' frequencies, spread evenly
+        // over the docids.
+        double postings = 0;
+        for (Xapian::TermIterator t = d.allterms_begin();
+             t != d.allterms_end(); ++t)
+            postings += t.get_termfreq();
+        double per = last ? postings / last : 1;
+        if (per < 1)
+            per = 1;
+        Xapian::docid step = Xapian::docid(double(REWRITE_BUDGET) / per);
         if (step < 1024)
             step = 1024;
         bool positions = d.has_positions();
@@ -1281,7 +1295,8 @@ XAPC_API xapc_status_t xapc_db_rewrite(xapc_db_t *db, const char *dest,
             Xapian::docid hi = lo + step - 1;
             if (hi < lo || hi > last)
                 hi = last;
-            rewrite_slice(d, db, out, lo, hi, positions, slots);
+            rewrite_slice(d, db, out, lo, hi, positions, slots,
+                          size_t(per * (hi - lo + 1) * 1.05) + 1024);
             if (hi == last)
                 break;
         }

@@ -696,6 +696,130 @@ START_TEST(test_no_termlist_marks)
 }
 END_TEST
 
+static int collect_wdf(void *ctx, xapc_docid_t id, xapc_termcount_t wdf)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%s%u:%u", n ? "," : "", id, wdf);
+    return 0;
+}
+
+/* A database without a termlist, written again without its marked
+ * documents: the same docids, wdfs, values, data and metadata (but the
+ * marks' key), spellings and synonyms, and none of the marked ones. */
+START_TEST(test_rewrite)
+{
+    xapc_db_t *w = open_db("rw", XAPC_DB_CREATE | XAPC_DB_NO_SYNC |
+                                     XAPC_DB_NO_TERMLIST);
+    xapc_db_t *r;
+    xapc_doc_t *doc = NULL;
+    xapc_docid_t a, b, c, last = 0;
+    xapc_doccount_t n = 0;
+    char ids[256] = "", *v = NULL;
+    size_t len = 0;
+    const char *val;
+
+    ck_assert_int_eq(xapc_db_track_deleted(w, "del"), XAPC_OK);
+    a = add_art(w, "a", "apple banana apple");
+    b = add_art(w, "b", "apple cherry");
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_boolean_term(doc, "Qc", 2), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "apple", 5, 3), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_value(doc, 7, "pos\0x", 5), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_value(doc, 200, "far", 3), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_data(doc, "record c", 8), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(w, doc, &c), XAPC_OK);
+    xapc_doc_free(doc);
+    ck_assert_int_eq(xapc_db_delete_doc(w, b), XAPC_OK);
+    ck_assert_int_eq(xapc_db_set_metadata(w, "k", "v", 1), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_spelling(w, "apple", 5, 4), XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_synonym(w, "fruit", "apple"), XAPC_OK);
+    /* Uncommitted marks are refused. */
+    ck_assert_int_eq(xapc_db_rewrite(w, tpath("out0"), NULL),
+                     XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_rewrite(w, tpath("out"), NULL), XAPC_OK);
+    /* Where something is already, nothing is overwritten. */
+    {
+        char *err = NULL;
+        ck_assert_int_ne(xapc_db_rewrite(w, tpath("out"), &err), XAPC_OK);
+        ck_assert_ptr_nonnull(err);
+        free(err);
+    }
+    xapc_db_free(w);
+
+    {
+        char tl[4200];
+        struct stat sb;
+        snprintf(tl, sizeof tl, "%s/termlist.glass", tpath("out"));
+        ck_assert_int_ne(stat(tl, &sb), 0);
+    }
+    r = open_db("out", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_doccount(r, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_int_eq(xapc_db_lastdocid(r, &last), XAPC_OK);
+    ck_assert_uint_eq(last, c);
+    ck_assert_int_eq(xapc_db_postings(r, "apple", 5, collect_wdf, ids),
+                     XAPC_OK);
+    {
+        char want[64];
+        snprintf(want, sizeof want, "%u:2,%u:3", a, c);
+        ck_assert_str_eq(ids, want);
+    }
+    ids[0] = '\0';
+    ck_assert_int_eq(xapc_db_postings(r, "cherry", 6, collect_ids, ids),
+                     XAPC_OK);
+    ck_assert_str_eq(ids, "");
+    ids[0] = '\0';
+    ck_assert_int_eq(xapc_db_postings(r, "Qc", 2, collect_wdf, ids), XAPC_OK);
+    {
+        char want[64];
+        snprintf(want, sizeof want, "%u:0", c);
+        ck_assert_str_eq(ids, want);
+    }
+    {
+        struct strs ps = {0};
+        ck_assert_int_eq(
+            xapc_db_positions(r, a, "apple", 5, collect_pos, &ps), XAPC_OK);
+        ck_assert_str_eq(ps.buf, "1,3");
+    }
+    ck_assert_int_eq(xapc_db_get_doc(r, c, &doc), XAPC_OK);
+    val = xapc_doc_value(doc, 7, &len);
+    ck_assert_uint_eq(len, 5);
+    ck_assert_int_eq(memcmp(val, "pos\0x", 5), 0);
+    val = xapc_doc_value(doc, 200, &len);
+    ck_assert_uint_eq(len, 3);
+    val = xapc_doc_data(doc, &len);
+    ck_assert_uint_eq(len, 8);
+    ck_assert_int_eq(memcmp(val, "record c", 8), 0);
+    xapc_doc_free(doc);
+    doc = NULL;
+    ck_assert_int_eq(xapc_db_get_doc(r, b, &doc), XAPC_ERR_NOT_FOUND);
+    ck_assert_int_eq(xapc_db_get_metadata(r, "k", &v, &len), XAPC_OK);
+    ck_assert_uint_eq(len, 1);
+    free(v);
+    v = NULL;
+    ck_assert_int_eq(xapc_db_get_metadata(r, "del", &v, &len), XAPC_OK);
+    ck_assert_uint_eq(len, 0);
+    free(v);
+    {
+        struct strs sy = {0};
+        ck_assert_int_eq(xapc_db_synonyms(r, "fruit", collect, &sy),
+                         XAPC_OK);
+        ck_assert_str_eq(sy.buf, "apple");
+    }
+    {
+        char *sug = NULL;
+        ck_assert_int_eq(xapc_db_spelling_suggest(r, "appel", 5, 2, &sug),
+                         XAPC_OK);
+        ck_assert_ptr_nonnull(sug);
+        ck_assert_str_eq(sug, "apple");
+        free(sug);
+    }
+    xapc_db_free(r);
+}
+END_TEST
+
 /* Many marks: the parallel exact count and facets leave them out too. */
 START_TEST(test_no_termlist_counts)
 {
@@ -2763,6 +2887,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_docs_replace_delete_by_term);
     tcase_add_test(tc, test_doc_values_data_terms);
     tcase_add_test(tc, test_no_termlist_marks);
+    tcase_add_test(tc, test_rewrite);
     tcase_add_test(tc, test_no_termlist_counts);
     tcase_add_test(tc, test_term_too_long);
     tcase_add_test(tc, test_metadata);
