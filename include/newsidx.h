@@ -941,8 +941,9 @@ typedef struct newsidx_info {
 					lists deleted articles instead.
 					@since 0.2 */
 	size_t deleted;              /* articles listed deleted: hidden,
-					their space kept until a rebuild
-					(only without term lists).
+					their space kept until the next
+					compaction (only without term
+					lists).
 					@since 0.2 */
 	unsigned long long retired_bytes; /* of disk_bytes, those of
 					     retired generations that open

@@ -236,7 +236,7 @@ int cmd_stats(int argc, char **argv)
 			printf("positions:    %s\n", info->positions);
 		if (!info->term_lists)
 			printf("term lists:   none; %zu deleted articles "
-			       "kept until a rebuild\n",
+			       "kept until a compaction\n",
 			       info->deleted);
 		if (info->dictionary_bytes)
 			printf("records:      compressed with a %.1f KB "

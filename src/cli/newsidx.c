@@ -123,7 +123,7 @@ const char cli_usage_index[] =
 	"                           each article (1 or 2 bytes a word)\n"
 	"                           instead of Xapian's position table, and\n"
 	"                           no term lists (deleted articles are\n"
-	"                           listed until a rebuild): 65% smaller,\n"
+	"                           listed until a compaction): 65% smaller,\n"
 	"                           faster first loads, slower phrases of\n"
 	"                           common words\n"
 	"  --no-lean                a new index gets a position table (the\n"

@@ -112,7 +112,7 @@ static int same_value(xapc_doc_t *a, xapc_doc_t *b, unsigned slot)
 
 /*
  * In an index without term lists, where replacing an article leaves the
- * old one listed deleted until a rebuild, the article already stored as
+ * old one listed deleted until a compaction, the article already stored as
  * it is now is kept: a file that changed (a feed or a JSON Lines file
  * that grows) then costs only its new articles.  The stored record (its
  * fields, body and file), its positions and its group decide; the terms
