@@ -404,7 +404,8 @@ rm -rf "$P"
 # A lean index has no term lists, so Xapian cannot delete from it: the
 # articles of a changed or vanished file, replaced articles and deleted
 # ones are listed (metadata newsidx.deleted) and hidden from every read
-# until a rebuild.  A position-table index of the same files must agree.
+# until a compaction writes the index again without them.  A
+# position-table index of the same files must agree.
 L="$T/lean"
 rm -rf "$L" "$T/li" "$T/ti"
 make_corpus "$L" 3 100 gone

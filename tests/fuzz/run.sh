@@ -55,6 +55,7 @@ $CLANG $FLAGS -o "$T/fuzz_watch" "$top_srcdir/tests/fuzz/fuzz_watch.c" \
 $CLANG $FLAGS -o "$T/fuzz_gazetteer" "$top_srcdir/tests/fuzz/fuzz_gazetteer.c" \
 	"$S/geo/gazetteer.c" "$S/geo/tagger.c" \
 	"$top_builddir/src/lib/geo/gazetteer_data.c" \
+	"$top_builddir/src/lib/geo/gazetteer_keys_data.c" \
 	"$S/util/"*.c "$S/analyzer/"*.c $LIBS || fail=1
 # The server's routing: the CLI's own file, with the CLI's headers.
 # shellcheck disable=SC2086

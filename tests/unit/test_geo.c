@@ -21,6 +21,8 @@
 #include "analyzer/analyzer.h"
 #include "geo/geo.h"
 
+extern const char newsidx_gazetteer_keys[];
+
 static const struct newsidx_gaz *G(void)
 {
 	const struct newsidx_gaz *g = newsidx_gaz__builtin();
@@ -37,6 +39,27 @@ static const char *country(const struct newsidx_gaz *g, const char *name)
 		return "";
 	return cc;
 }
+
+/* The keys of the built-in names are made ahead (data/gazetteer-keys.txt)
+ * exactly as loading would make them, and loading uses them. */
+START_TEST(test_keys_made_ahead)
+{
+	char *keys = NULL;
+	size_t len = 0;
+
+	ck_assert_int_eq(newsidx_gaz__builtin_keys(&keys, &len), NEWSIDX_OK);
+	ck_assert_uint_eq(strlen(keys), len);
+	ck_assert_msg(strcmp(keys, newsidx_gazetteer_keys) == 0,
+		      "data/gazetteer-keys.txt is stale: run make "
+		      "gazetteer-keys");
+	ck_assert_int_eq(newsidx_gaz__builtin_keyed(), 1);
+	/* One line a name, after the header. */
+	ck_assert_uint_gt(len, 30000);
+	ck_assert_int_eq(strncmp(keys, "NXGK1 ", 6), 0);
+	free(keys);
+	ck_assert_str_eq(country(G(), "Deutschland"), "DE");
+}
+END_TEST
 
 START_TEST(test_lookups)
 {
@@ -286,6 +309,7 @@ static Suite *geo_suite(void)
 	Suite *s = suite_create("geo");
 	TCase *tc = tcase_create("gazetteer and tagger");
 
+	tcase_add_test(tc, test_keys_made_ahead);
 	tcase_add_test(tc, test_lookups);
 	tcase_add_test(tc, test_field_values);
 	tcase_add_test(tc, test_additions);

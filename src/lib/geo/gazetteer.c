@@ -17,6 +17,16 @@
  * and accents folded, "U.S." as "us", "G-7" as "g 7"), joined by single
  * spaces, so that the tagger, which sees the same tokens, and a query
  * value meet the same key.
+ *
+ * Making the keys of the built-in names (the analyzer over 39,000 names,
+ * most of them in other scripts) took most of a short command's time, so
+ * they are made ahead: data/gazetteer-keys.txt ("make gazetteer-keys",
+ * tools/gazkeys.c) holds each name's key in the order loading meets the
+ * names, under a line naming the hash of data/gazetteer.txt and the
+ * utf8proc version they were made with.  The built-in data uses them
+ * when both agree, and makes its keys itself otherwise, so a stale file
+ * or another utf8proc can cost time but never change a key; test_geo
+ * fails when the file is stale.
  */
 #include "config.h"
 
@@ -27,10 +37,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "geo/geo.h"
 #include "util/util.h"
 
 extern const char newsidx_gazetteer_default[];
+extern const char newsidx_gazetteer_keys[];
+
+/* The first word of data/gazetteer-keys.txt: its format. */
+#define KEYS_MAGIC "NXGK1"
 
 #define MAX_NAME_WORDS 12
 #define MAX_KEY 256
@@ -70,6 +86,9 @@ struct newsidx_gaz {
 	unsigned words;
 	int lenient; /* the built-in data: a name the analyzer cuts no
 			word from (some scripts) is skipped, not an error */
+	const char *keys, *keys_end; /* the next precomputed key */
+	int keys_bad;                /* they ran out, or were malformed */
+	struct newsidx_buf *record;  /* making the keys file: each key */
 };
 
 static uint64_t hkey(const char *s, size_t n)
@@ -77,6 +96,13 @@ static uint64_t hkey(const char *s, size_t n)
 	uint64_t h = newsidx_hash64(s, n);
 
 	return h ? h : 1;
+}
+
+/* The first slot of hash h in a table of cap (a power of two) slots:
+ * FNV-1a's low bits cluster similar names, so its bits are spread. */
+static size_t spread(uint64_t h, size_t cap)
+{
+	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
 }
 
 static int grow_table(struct newsidx_gaz *g)
@@ -87,7 +113,7 @@ static int grow_table(struct newsidx_gaz *g)
 	if (!t)
 		return -1;
 	for (i = 0; i < g->n; i++) {
-		size_t j = g->e[i].hash & (cap - 1);
+		size_t j = spread(g->e[i].hash, cap);
 
 		while (t[j])
 			j = (j + 1) & (cap - 1);
@@ -106,7 +132,7 @@ static struct entry *own_find(const struct newsidx_gaz *g, const char *key,
 
 	if (!g->nslot)
 		return NULL;
-	for (j = h & (g->nslot - 1); g->slot[j]; j = (j + 1) & (g->nslot - 1)) {
+	for (j = spread(h, g->nslot); g->slot[j]; j = (j + 1) & (g->nslot - 1)) {
 		struct entry *e = &g->e[g->slot[j] - 1];
 
 		if (e->hash == h && e->keylen == len &&
@@ -131,7 +157,7 @@ static int set_first(struct newsidx_gaz *g, const char *w, size_t len,
 		for (i = 0; i < g->capfirst; i++) {
 			if (!g->first[i].hash)
 				continue;
-			for (j = g->first[i].hash & (cap - 1); t[j].hash;
+			for (j = spread(g->first[i].hash, cap); t[j].hash;
 			     j = (j + 1) & (cap - 1))
 				;
 			t[j] = g->first[i];
@@ -140,7 +166,7 @@ static int set_first(struct newsidx_gaz *g, const char *w, size_t len,
 		g->first = t;
 		g->capfirst = cap;
 	}
-	for (j = h & (g->capfirst - 1); g->first[j].hash;
+	for (j = spread(h, g->capfirst); g->first[j].hash;
 	     j = (j + 1) & (g->capfirst - 1))
 		if (g->first[j].hash == h) {
 			if (g->first[j].maxn < n)
@@ -208,6 +234,32 @@ static int is_caps(const char *s, size_t n)
 	return letters >= 2;
 }
 
+/* The next precomputed key into g->key, as make_key() would make it. */
+static int next_key(struct newsidx_gaz *g)
+{
+	const char *nl;
+	size_t n, i;
+
+	if (g->keys >= g->keys_end ||
+	    !(nl = memchr(g->keys, '\n', (size_t)(g->keys_end - g->keys)))) {
+		g->keys_bad = 1;
+		return -1;
+	}
+	n = (size_t)(nl - g->keys);
+	if (n >= MAX_KEY) {
+		g->keys_bad = 1;
+		return -1;
+	}
+	memcpy(g->key, g->keys, n);
+	g->key[n] = '\0';
+	g->keylen = n;
+	g->keys = nl + 1;
+	g->words = n ? 1 : 0;
+	for (i = 0; i < n; i++)
+		g->words += g->key[i] == ' ';
+	return n ? 0 : -1;
+}
+
 /* Add one name; 0, 1 for a name without words, -1 out of memory. */
 static int add_name(struct newsidx_gaz *g, enum newsidx_geo_kind kind,
 		    unsigned flags, const char *code, const char *name,
@@ -218,8 +270,19 @@ static int add_name(struct newsidx_gaz *g, enum newsidx_geo_kind kind,
 	int rc = 0;
 	size_t w;
 
-	if (make_key(g, name, len))
-		return 1;
+	if (g->keys) {
+		if (next_key(g))
+			return 1;
+	} else if (make_key(g, name, len)) {
+		if (g->record)
+			newsidx_buf__putc(g->record, '\n', &rc);
+		return rc ? -1 : 1;
+	} else if (g->record) {
+		newsidx_buf__append(g->record, g->key, g->keylen, &rc);
+		newsidx_buf__putc(g->record, '\n', &rc);
+		if (rc)
+			return -1;
+	}
 	if (kind != NEWSIDX_GEO_NONE && is_caps(name, len))
 		flags |= NEWSIDX_GEO_CAPS;
 	h = hkey(g->key, g->keylen);
@@ -254,7 +317,7 @@ static int add_name(struct newsidx_gaz *g, enum newsidx_geo_kind kind,
 	if (rc)
 		return -1;
 	{
-		size_t j = h & (g->nslot - 1);
+		size_t j = spread(h, g->nslot);
 
 		while (g->slot[j])
 			j = (j + 1) & (g->nslot - 1);
@@ -462,6 +525,30 @@ static int load_line(struct newsidx_gaz *g, const char *s, const char *e,
 	return 0;
 }
 
+/* Room for the names of text at once (each ends at a ';' or a line's
+ * end), so that the tables do not grow name by name. */
+static int presize(struct newsidx_gaz *g, const char *text, size_t len)
+{
+	size_t names = 1, i, cap = 4096;
+	int rc = 0;
+
+	if (g->n || g->nslot || g->capfirst)
+		return 0;
+	for (i = 0; i < len; i++)
+		names += text[i] == ';' || text[i] == '\n';
+	if (NEWSIDX_ARRAY_GROW(g->e, names, g->cap, 1024))
+		return -1;
+	while (cap < 2 * names)
+		cap *= 2;
+	g->slot = calloc(cap, sizeof(*g->slot));
+	g->first = calloc(cap, sizeof(*g->first));
+	if (!g->slot || !g->first)
+		return -1;
+	g->nslot = g->capfirst = cap;
+	newsidx_buf__room(&g->pool, len + len / 2, &rc);
+	return rc ? -1 : 0;
+}
+
 static newsidx_status_t load(struct newsidx_gaz *g, const char *text,
 			     size_t len, const char *name, char *err,
 			     size_t errlen)
@@ -474,6 +561,10 @@ static newsidx_status_t load(struct newsidx_gaz *g, const char *text,
 	if (!newsidx_utf8__valid(text, len, NULL)) {
 		snprintf(err, errlen, "%s: not UTF-8", name);
 		return NEWSIDX_INVALID_ARGUMENT;
+	}
+	if (presize(g, text, len)) {
+		snprintf(err, errlen, "out of memory");
+		return NEWSIDX_NOMEM;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -531,25 +622,88 @@ void newsidx_gaz__free(struct newsidx_gaz *g)
 }
 
 static struct newsidx_gaz *builtin;
+static int builtin_keyed;
 static pthread_once_t builtin_once = PTHREAD_ONCE_INIT;
 
-static void load_builtin(void)
+/* The first line of the keys file for the built-in data, as made here. */
+static void keys_header(char *out, size_t size)
+{
+	snprintf(out, size, "%s %016" PRIx64 " %s\n", KEYS_MAGIC,
+		 newsidx_hash64(newsidx_gazetteer_default,
+				strlen(newsidx_gazetteer_default)),
+		 utf8proc_version());
+}
+
+/* The built-in data with its keys made ahead when keys is not NULL;
+ * NULL out of memory, or when those keys did not fit. */
+static struct newsidx_gaz *load_default(const char *keys,
+					struct newsidx_buf *record)
 {
 	struct newsidx_gaz *g = gaz_new(NULL);
 	char err[256];
 
 	if (!g)
-		return;
+		return NULL;
 	g->lenient = 1;
+	g->record = record;
+	if (keys) {
+		g->keys = keys;
+		g->keys_end = keys + strlen(keys);
+	}
 	/* The built-in data is checked by the tests; a failure here can
 	 * only be memory. */
 	if (load(g, newsidx_gazetteer_default,
 		 strlen(newsidx_gazetteer_default), "gazetteer.txt", err,
-		 sizeof(err)) != NEWSIDX_OK) {
+		 sizeof(err)) != NEWSIDX_OK ||
+	    g->keys_bad || (keys && g->keys != g->keys_end)) {
 		newsidx_gaz__free(g);
-		return;
+		return NULL;
 	}
-	builtin = g;
+	g->keys = g->keys_end = NULL;
+	g->record = NULL;
+	return g;
+}
+
+static void load_builtin(void)
+{
+	char head[160];
+	size_t n;
+
+	keys_header(head, sizeof(head));
+	n = strlen(head);
+	if (strncmp(newsidx_gazetteer_keys, head, n) == 0) {
+		builtin = load_default(newsidx_gazetteer_keys + n, NULL);
+		builtin_keyed = builtin != NULL;
+	}
+	if (!builtin)
+		builtin = load_default(NULL, NULL);
+}
+
+int newsidx_gaz__builtin_keyed(void)
+{
+	pthread_once(&builtin_once, load_builtin);
+	return builtin_keyed;
+}
+
+newsidx_status_t newsidx_gaz__builtin_keys(char **out, size_t *len)
+{
+	struct newsidx_buf b = { 0 };
+	struct newsidx_gaz *g;
+	char head[160];
+	int rc = 0;
+
+	*out = NULL;
+	*len = 0;
+	keys_header(head, sizeof(head));
+	newsidx_buf__append(&b, head, strlen(head), &rc);
+	if (rc || !(g = load_default(NULL, &b))) {
+		newsidx_buf__free(&b);
+		return NEWSIDX_NOMEM;
+	}
+	newsidx_gaz__free(g);
+	*out = b.data;
+	*len = b.len;
+	return NEWSIDX_OK;
 }
 
 const struct newsidx_gaz *newsidx_gaz__builtin(void)
@@ -657,7 +811,7 @@ unsigned newsidx_gaz__first(const struct newsidx_gaz *g, const char *w,
 
 		if (!g->capfirst)
 			continue;
-		for (j = h & (g->capfirst - 1); g->first[j].hash;
+		for (j = spread(h, g->capfirst); g->first[j].hash;
 		     j = (j + 1) & (g->capfirst - 1))
 			if (g->first[j].hash == h) {
 				unsigned m = titles ? g->first[j].title

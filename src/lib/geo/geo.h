@@ -53,6 +53,15 @@ struct newsidx_geo_hit {
  */
 const struct newsidx_gaz *newsidx_gaz__builtin(void);
 
+/* Whether the built-in data was loaded with the keys made ahead
+ * (data/gazetteer-keys.txt); 0 when that file is stale. */
+int newsidx_gaz__builtin_keyed(void);
+
+/* What data/gazetteer-keys.txt should hold for the built-in data and the
+ * utf8proc in use, into *out (malloc'd, *len bytes, NUL-terminated):
+ * NEWSIDX_OK or NEWSIDX_NOMEM. */
+newsidx_status_t newsidx_gaz__builtin_keys(char **out, size_t *len);
+
 /*
  * Load a user's additions (the format of data/gazetteer.txt) from
  * text[0..len) over parent, which is consulted for every name the
