@@ -1373,7 +1373,7 @@ START_TEST(test_time_limit)
     ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
     for (i = 0; i < 20; i++) {
         ck_assert_int_eq(xapc_doc_clear_terms(doc), XAPC_OK);
-        ck_assert_int_eq(xapc_doc_add_term(doc, "x", 1 + i % 3, 1), XAPC_OK);
+        ck_assert_int_eq(xapc_doc_add_term(doc, "x", 1, 1 + i % 3), XAPC_OK);
         ck_assert_int_eq(xapc_db_add_doc(db, doc, NULL), XAPC_OK);
     }
     xapc_doc_free(doc);

@@ -98,13 +98,6 @@ static uint64_t hkey(const char *s, size_t n)
 	return h ? h : 1;
 }
 
-/* The first slot of hash h in a table of cap (a power of two) slots:
- * FNV-1a's low bits cluster similar names, so its bits are spread. */
-static size_t spread(uint64_t h, size_t cap)
-{
-	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> 32) & (cap - 1);
-}
-
 static int grow_table(struct newsidx_gaz *g)
 {
 	size_t cap = g->nslot ? g->nslot * 2 : 4096, i;
@@ -113,7 +106,7 @@ static int grow_table(struct newsidx_gaz *g)
 	if (!t)
 		return -1;
 	for (i = 0; i < g->n; i++) {
-		size_t j = spread(g->e[i].hash, cap);
+		size_t j = g->e[i].hash & (cap - 1);
 
 		while (t[j])
 			j = (j + 1) & (cap - 1);
@@ -132,7 +125,7 @@ static struct entry *own_find(const struct newsidx_gaz *g, const char *key,
 
 	if (!g->nslot)
 		return NULL;
-	for (j = spread(h, g->nslot); g->slot[j]; j = (j + 1) & (g->nslot - 1)) {
+	for (j = h & (g->nslot - 1); g->slot[j]; j = (j + 1) & (g->nslot - 1)) {
 		struct entry *e = &g->e[g->slot[j] - 1];
 
 		if (e->hash == h && e->keylen == len &&
@@ -157,7 +150,7 @@ static int set_first(struct newsidx_gaz *g, const char *w, size_t len,
 		for (i = 0; i < g->capfirst; i++) {
 			if (!g->first[i].hash)
 				continue;
-			for (j = spread(g->first[i].hash, cap); t[j].hash;
+			for (j = g->first[i].hash & (cap - 1); t[j].hash;
 			     j = (j + 1) & (cap - 1))
 				;
 			t[j] = g->first[i];
@@ -166,7 +159,7 @@ static int set_first(struct newsidx_gaz *g, const char *w, size_t len,
 		g->first = t;
 		g->capfirst = cap;
 	}
-	for (j = spread(h, g->capfirst); g->first[j].hash;
+	for (j = h & (g->capfirst - 1); g->first[j].hash;
 	     j = (j + 1) & (g->capfirst - 1))
 		if (g->first[j].hash == h) {
 			if (g->first[j].maxn < n)
@@ -317,7 +310,7 @@ static int add_name(struct newsidx_gaz *g, enum newsidx_geo_kind kind,
 	if (rc)
 		return -1;
 	{
-		size_t j = spread(h, g->nslot);
+		size_t j = h & (g->nslot - 1);
 
 		while (g->slot[j])
 			j = (j + 1) & (g->nslot - 1);
@@ -525,30 +518,6 @@ static int load_line(struct newsidx_gaz *g, const char *s, const char *e,
 	return 0;
 }
 
-/* Room for the names of text at once (each ends at a ';' or a line's
- * end), so that the tables do not grow name by name. */
-static int presize(struct newsidx_gaz *g, const char *text, size_t len)
-{
-	size_t names = 1, i, cap = 4096;
-	int rc = 0;
-
-	if (g->n || g->nslot || g->capfirst)
-		return 0;
-	for (i = 0; i < len; i++)
-		names += text[i] == ';' || text[i] == '\n';
-	if (NEWSIDX_ARRAY_GROW(g->e, names, g->cap, 1024))
-		return -1;
-	while (cap < 2 * names)
-		cap *= 2;
-	g->slot = calloc(cap, sizeof(*g->slot));
-	g->first = calloc(cap, sizeof(*g->first));
-	if (!g->slot || !g->first)
-		return -1;
-	g->nslot = g->capfirst = cap;
-	newsidx_buf__room(&g->pool, len + len / 2, &rc);
-	return rc ? -1 : 0;
-}
-
 static newsidx_status_t load(struct newsidx_gaz *g, const char *text,
 			     size_t len, const char *name, char *err,
 			     size_t errlen)
@@ -561,10 +530,6 @@ static newsidx_status_t load(struct newsidx_gaz *g, const char *text,
 	if (!newsidx_utf8__valid(text, len, NULL)) {
 		snprintf(err, errlen, "%s: not UTF-8", name);
 		return NEWSIDX_INVALID_ARGUMENT;
-	}
-	if (presize(g, text, len)) {
-		snprintf(err, errlen, "out of memory");
-		return NEWSIDX_NOMEM;
 	}
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -811,7 +776,7 @@ unsigned newsidx_gaz__first(const struct newsidx_gaz *g, const char *w,
 
 		if (!g->capfirst)
 			continue;
-		for (j = spread(h, g->capfirst); g->first[j].hash;
+		for (j = h & (g->capfirst - 1); g->first[j].hash;
 		     j = (j + 1) & (g->capfirst - 1))
 			if (g->first[j].hash == h) {
 				unsigned m = titles ? g->first[j].title
