@@ -919,6 +919,12 @@ size_t newsidx_db__count_index(newsidx_db_t *db)
 	return n;
 }
 
+void newsidx_db__forget_view(struct newsidx_db *db)
+{
+	free(db->langs);
+	db->langs = NULL;
+}
+
 newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)
 {
 	xapc_db_t *x = NULL;
@@ -937,8 +943,11 @@ newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)
 	/* A compaction or rebuild switched to a new generation: move to
 	 * it, which lets the retired one go. */
 	if (!by_path && !newsidx_layout__moved(db->path, &db->pin) &&
-	    xapc_db_reopen(db->x, &changed) == XAPC_OK)
+	    xapc_db_reopen(db->x, &changed) == XAPC_OK) {
+		if (changed)
+			newsidx_db__forget_view(db);
 		return NEWSIDX_OK;
+	}
 	if (newsidx_layout__pin(db->path, &pin) != 0)
 		return newsidx_db__fail(db, NEWSIDX_MODIFIED,
 					"index %s keeps changing generation; "
@@ -957,6 +966,7 @@ newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)
 	}
 	xapc_db_free(db->x);
 	db->x = x;
+	newsidx_db__forget_view(db);
 	newsidx_layout__unpin(db->path, &db->pin);
 	db->pin = pin;
 	return newsidx_db__track(db);

@@ -214,10 +214,11 @@ struct newsidx_db {
 					    index to its latest commit
 					    before building its query: the
 					    run's first reopen is skipped */
-	void *set_langs;                 /* the languages the set holds
-					    (query/build.c's, one malloc'd
-					    block), NULL: not asked since
-					    the last commit seen */
+	void *langs;                     /* the languages a reader's index
+					    or set holds (query/build.c's,
+					    one malloc'd block), NULL: not
+					    asked since the last commit
+					    seen */
 	/* A partitioned index directory (partition.c): its period; for
 	 * a reader, the set of its shards above; a writer holds the
 	 * set's lock and no Xapian handle (index/partition.c writes). */
@@ -288,6 +289,9 @@ newsidx_status_t newsidx_db__open_index(newsidx_db_t **out, const char *path,
 					int set);
 void newsidx_db__free_index(newsidx_db_t *db);
 newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path);
+/* Drop what a reader keeps of the commit it last saw (the languages of
+ * the index): it moved to another. */
+void newsidx_db__forget_view(struct newsidx_db *db);
 newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
 					  const char *packed, size_t plen,
 					  const char *data, size_t dlen,

@@ -113,8 +113,8 @@ void newsidx_shards__free(struct newsidx_db *db)
 		free_shard(&db->shards[i]);
 	free(db->shards);
 	free(db->live);
-	free(db->set_langs);
-	db->set_langs = NULL;
+	free(db->langs);
+	db->langs = NULL;
 	db->shards = NULL;
 	db->live = NULL;
 	db->nshards = db->nlive = 0;
@@ -421,8 +421,8 @@ static void forget(struct newsidx_db *db)
 	for (i = 0; i < db->nshards; i++)
 		db->shards[i].layout = 0;
 	db->set_tags = 0;
-	free(db->set_langs);
-	db->set_langs = NULL;
+	free(db->langs);
+	db->langs = NULL;
 }
 
 static newsidx_status_t open_all(struct newsidx_db *db)

@@ -199,9 +199,9 @@ void set_counted(xapc_mset &m, const Counted &c, const Xapian::MSet &ms,
 
 // ---- the count thread ----
 
-void ParallelCount::start(Xapian::Database &d, const std::string &p,
-                          const Xapian::Query &q, const Xapian::Query *lq,
-                          Xapian::doccount n)
+void ParallelCount::start(xapc_db_t *xdb, Xapian::Database &d,
+                          const std::string &p, const Xapian::Query &q,
+                          const Xapian::Query *lq, Xapian::doccount n)
 {
     try {
         rev = d.get_revision(); // throws unless one glass database
@@ -220,17 +220,21 @@ void ParallelCount::start(Xapian::Database &d, const std::string &p,
     if (loose)
         lower = 3;
     try {
-        th = std::thread([this] { run(); });
+        if (!xdb->counter)
+            xdb->counter.reset(new CountWorker);
+        CountWorker *w = xdb->counter.get();
+        if (w->submit([this, w] { run(*w); }))
+            worker = w;
     } catch (...) {
         // No thread: the caller counts by itself.
     }
 }
 
-// The body of the count thread.
-void ParallelCount::run() noexcept
+// The count, on the worker's thread.
+void ParallelCount::run(CountWorker &w) noexcept
 {
     try {
-        Xapian::Database d(path);
+        Xapian::Database &d = w.database(path);
         if (d.get_revision() != rev || d.get_uuid() != uuid)
             return;
         if (loose) {
@@ -257,15 +261,16 @@ void ParallelCount::run() noexcept
 // Wait for the count thread; whether it counted.
 bool ParallelCount::finish()
 {
-    if (th.joinable())
-        th.join();
+    if (worker)
+        worker->wait();
+    worker = nullptr;
     return ok;
 }
 
 ParallelCount::~ParallelCount()
 {
-    if (th.joinable())
-        th.join();
+    if (worker)
+        worker->wait();
 }
 
 // ---- the count of one search ----
@@ -290,7 +295,7 @@ void MatchCount::start(xapc_db_t *db, Xapian::Database &d,
         (p.collapse_max || !spying(p)))
     {
         count_q = visible(db, arg_query(p.count_query));
-        par.start(d, db->path, count_q, use_loose ? &loose_q : nullptr,
+        par.start(db, d, db->path, count_q, use_loose ? &loose_q : nullptr,
                   p.count_sample);
     }
 }
@@ -300,7 +305,7 @@ void MatchCount::join(xapc_db_t *db, Xapian::Database &d,
 {
     Xapian::doccount self_count = 0;
     bool self_counted = false;
-    if (par.th.joinable() && p.version >= 3 && p.count_query_self) {
+    if (par.worker && p.version >= 3 && p.count_query_self) {
         int free_half = 0;
         if (par.lower.compare_exchange_strong(free_half, 2)) {
             self_count = count_range(
@@ -372,5 +377,80 @@ void MatchCount::set(xapc_mset &m, Xapian::Database &d,
         Xapian::doccount all = d.get_doccount();
         Xapian::MSet c = cnt.get_mset(0, all, all);
         m.estimated = m.lower = m.upper = c.size();
+    }
+}
+
+// ---- the count of a union of terms ----
+
+namespace {
+
+// The documents that match q, counted without weights or a page.
+Xapian::doccount count_all_of(Xapian::Database &d, const Xapian::Query &q)
+{
+    Xapian::Enquire cnt(d);
+    cnt.set_query(q);
+    cnt.set_weighting_scheme(Xapian::BoolWeight());
+    cnt.set_docid_order(Xapian::Enquire::DONT_CARE);
+    return cnt.get_mset(0, 0, d.get_doccount()).get_matches_lower_bound();
+}
+
+} // namespace
+
+// |T0 u ... u Tn-1|, the terms by falling frequency: |T0| + the sum over k
+// of |Tk| - |Tk n (T0 u ... u Tk-1)|.  Each intersection is led by the
+// rarer Tk, which skips through the union of the commoner ones, where an
+// OR pass would decode every posting of every term.
+XAPC_API xapc_status_t xapc_db_count_union(xapc_db_t *db,
+                                           const char *const *terms,
+                                           const size_t *lens, size_t n,
+                                           const xapc_doccount_t *all,
+                                           xapc_doccount_t *out)
+{
+    try {
+        Xapian::Database &d = use(db);
+        XAPC_NEED_OUT(out);
+        if (!terms || !lens || n == 0)
+            fail(XAPC_ERR_INVALID, "no terms to count");
+        if (!hidden_list(db).empty())
+            fail(XAPC_ERR_INVALID,
+                 "the handle hides deleted documents, which the "
+                 "frequencies count");
+        std::vector<std::pair<Xapian::doccount, std::string>> t;
+        for (size_t i = 0; i < n; ++i) {
+            if (!terms[i])
+                fail(XAPC_ERR_INVALID, "a term is NULL");
+            std::string s = bytes(terms[i], lens[i]);
+            t.emplace_back(d.get_termfreq(s), std::move(s));
+        }
+        std::stable_sort(t.begin(), t.end(),
+                         [](const auto &a, const auto &b) {
+                             return a.first > b.first;
+                         });
+        uint64_t u = t[0].first;
+        std::vector<Xapian::Query> before{Xapian::Query(t[0].second)};
+        for (size_t k = 1; k < t.size(); ++k) {
+            Xapian::doccount both;
+            if (t[k].first == 0)
+                continue;
+            if (n == 2 && all && t[0].second != t[1].second) {
+                both = *all;
+            } else {
+                Xapian::Query any =
+                    before.size() == 1
+                        ? before[0]
+                        : Xapian::Query(Xapian::Query::OP_OR, before.begin(),
+                                        before.end());
+                both = count_all_of(
+                    d, Xapian::Query(Xapian::Query::OP_AND,
+                                     Xapian::Query(t[k].second), any));
+            }
+            u += t[k].first - std::min(both, t[k].first);
+            before.emplace_back(t[k].second);
+        }
+        *out = static_cast<xapc_doccount_t>(
+            std::min<uint64_t>(u, d.get_doccount()));
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
     }
 }

@@ -451,6 +451,72 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
     }
 }
 
+// ---------------------------------------------------------------------------
+// The thread that counts beside a reader's searches (see xapc_count.cc)
+
+void CountWorkerFree::operator()(CountWorker *w) const { delete w; }
+
+CountWorker::~CountWorker()
+{
+    {
+        std::lock_guard<std::mutex> l(mu);
+        stop = true;
+    }
+    cv.notify_all();
+    if (th.joinable())
+        th.join();
+}
+
+bool CountWorker::submit(std::function<void()> j)
+{
+    std::unique_lock<std::mutex> l(mu);
+    if (!th.joinable()) {
+        try {
+            th = std::thread([this] { loop(); });
+        } catch (...) {
+            return false;
+        }
+    }
+    job = std::move(j);
+    busy = true;
+    l.unlock();
+    cv.notify_all();
+    return true;
+}
+
+void CountWorker::wait()
+{
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [this] { return !busy; });
+}
+
+void CountWorker::loop()
+{
+    std::unique_lock<std::mutex> l(mu);
+    for (;;) {
+        cv.wait(l, [this] { return stop || busy; });
+        if (stop)
+            return;
+        std::function<void()> j = std::move(job);
+        l.unlock();
+        j(); // must not throw: ParallelCount::run catches
+        l.lock();
+        busy = false;
+        cv.notify_all();
+    }
+}
+
+Xapian::Database &CountWorker::database(const std::string &p)
+{
+    if (p != db_path) {
+        db = Xapian::Database(p);
+        db_path = p;
+    } else {
+        db.reopen();
+    }
+    return db;
+}
+
 XAPC_API xapc_status_t xapc_db_close(xapc_db_t *db)
 {
     try {
@@ -458,6 +524,7 @@ XAPC_API xapc_status_t xapc_db_close(xapc_db_t *db)
         // Marked closed even if close() throws: Xapian has then released
         // the database as far as it could, and retrying cannot help.
         db->closed = true;
+        db->counter.reset(); // its own database too
         d.close();
         return XAPC_OK;
     } catch (...) {

@@ -22,12 +22,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 #include <thread>
@@ -146,6 +148,13 @@ using ShardMarks = std::vector<
     std::pair<std::string, std::shared_ptr<const std::vector<Xapian::docid>>>>;
 }
 
+namespace xapc {
+class CountWorker;
+struct CountWorkerFree {
+    void operator()(CountWorker *w) const;
+};
+} // namespace xapc
+
 struct xapc_db {
     // Exactly one of these is in use, per `writable`; keeping both avoids
     // heap-allocating the Xapian object and any downcasting.
@@ -186,6 +195,10 @@ struct xapc_db {
     double lens_work = 0;
     std::string lens_work_key;
     char err[xapc::ERRBUF_SIZE] = {};
+    // The thread that counts matches beside this read-only handle's
+    // searches, made at the first (see ParallelCount).  Last, so that it
+    // stops first.
+    std::unique_ptr<xapc::CountWorker, xapc::CountWorkerFree> counter;
 
     Xapian::Database &db() { return writable ? wdb : rdb; }
 };
@@ -487,13 +500,45 @@ struct Counted {
     Xapian::doccount est = 0, lower = 0, upper = 0;
 };
 
-// The weightless count of every match of a query, run in its own thread on
-// its own handle.  Nothing Xapian is shared with the calling thread: the
-// query tree is a separate one, and the handle is opened by path in the
-// thread, then checked to be the caller's database (its UUID: a stub may
-// name another generation by now) at the caller's revision; else the
-// caller counts by itself.  The thread is always joined, also when the
-// caller's pass throws.
+// A thread kept by one read-only handle for the counts of its searches,
+// with its own handle on the same database (a Xapian::Database is not
+// shared between threads), reopened when the path or revision it is
+// asked for changes.  Making a thread and opening a database for every
+// search cost more than the count they saved for short ones.  One job
+// at a time: the handle runs one search at a time.
+class CountWorker {
+  public:
+    CountWorker() = default;
+    CountWorker(const CountWorker &) = delete;
+    CountWorker &operator=(const CountWorker &) = delete;
+    ~CountWorker();
+    // Run job on the thread; false (nothing runs) when there is none
+    // and none can be made.
+    bool submit(std::function<void()> job);
+    // Wait until the job submitted last has returned.
+    void wait();
+    // For the job: the database at path, opened or reopened to its
+    // latest revision.
+    Xapian::Database &database(const std::string &path);
+
+  private:
+    void loop();
+    std::mutex mu;
+    std::condition_variable cv;
+    std::function<void()> job;
+    bool busy = false, stop = false;
+    std::thread th;
+    Xapian::Database db;
+    std::string db_path;
+};
+
+// The weightless count of every match of a query, run on the handle's
+// CountWorker with the worker's own database.  Nothing Xapian is shared
+// with the calling thread: the query tree is a separate one, and the
+// worker's database, opened by path, is checked to be the caller's (its
+// UUID: a stub may name another generation by now) at the caller's
+// revision; else the caller counts by itself.  The job is always waited
+// for, also when the caller's pass throws.
 //
 // The exact count in a second thread: the upper half of the docids first,
 // then the lower half unless the calling thread claimed it (claim_lower).
@@ -501,7 +546,7 @@ struct Counted {
 // both passes check the same documents (see xapc_value_memo_new) each
 // does about half of the checks.
 struct ParallelCount {
-    std::thread th;
+    CountWorker *worker = nullptr; // while a job runs on it
     std::string path;
     const Xapian::Query *query = nullptr;
     Xapian::rev rev = 0;
@@ -519,10 +564,10 @@ struct ParallelCount {
     bool split = false;
     bool ok = false;
 
-    void start(Xapian::Database &d, const std::string &p,
+    void start(xapc_db_t *xdb, Xapian::Database &d, const std::string &p,
                const Xapian::Query &q, const Xapian::Query *lq,
                Xapian::doccount n);
-    void run() noexcept;
+    void run(CountWorker &w) noexcept;
     bool finish();
     ~ParallelCount();
 };

@@ -390,6 +390,28 @@ XAPC_API xapc_status_t xapc_query_terms(const xapc_query_t *q,
     }
 }
 
+XAPC_API size_t xapc_query_term_of(const xapc_query_t *q, char *buf,
+                                   size_t cap)
+{
+    try {
+        if (!q || q->deferred)
+            return 0;
+        Xapian::Query x = q->q;
+        while (x.get_type() == Xapian::Query::OP_SCALE_WEIGHT)
+            x = x.get_subquery(0);
+        if (x.get_type() != Xapian::Query::LEAF_TERM)
+            return 0;
+        const std::string t = *x.get_terms_begin();
+        if (t.empty() || t.size() > cap || !buf)
+            return 0;
+        std::memcpy(buf, t.data(), t.size());
+        return t.size();
+    } catch (...) {
+        map_exception(nullptr, __func__);
+        return 0;
+    }
+}
+
 XAPC_API int xapc_query_is_empty(const xapc_query_t *q)
 {
     try {

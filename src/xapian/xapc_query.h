@@ -273,6 +273,19 @@ XAPC_API xapc_status_t xapc_query_terms(const xapc_query_t *q,
                                         xapc_string_cb cb, void *ctx);
 
 /**
+ * Tell whether a query is one term, perhaps with its weight scaled, and
+ * which.
+ * @param q    the query.
+ * @param buf  receives the term (not NUL-terminated), when it fits.
+ * @param cap  the size of buf.
+ * @return the term's length, or 0 when q is NULL, is not one term, or
+ *         its term is longer than cap.
+ * Thread-safety: reentrant.
+ */
+XAPC_API size_t xapc_query_term_of(const xapc_query_t *q, char *buf,
+                                   size_t cap);
+
+/**
  * Tell whether a query matches nothing by construction.
  * @param q  the query, or NULL.
  * @return 1 for an empty query (or NULL), else 0.
@@ -472,6 +485,31 @@ typedef struct xapc_enquire_params {
 XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
                                      const xapc_enquire_params_t *p,
                                      xapc_mset_t **out);
+
+/**
+ * Count the documents that hold at least one of n terms, exactly, without
+ * a pass over the union of their postings: the terms' frequencies, less
+ * the documents that hold a term and one of the more frequent terms
+ * before it (each a pass driven by the rarer side, as AND is).
+ * @param db     the handle; errors are stored on it.
+ * @param terms  the terms (need not be NUL-terminated), n of them.
+ * @param lens   their lengths in bytes.
+ * @param n      1 or more.
+ * @param all    for n == 2, the number of documents that hold both when
+ *               known (it saves the only pass), else NULL.
+ * @param out    receives the count.
+ * Ownership: the arrays are borrowed for the call.
+ * @return XAPC_OK, XAPC_ERR_INVALID (NULL arguments, n == 0, or a handle
+ *         that hides deleted documents: its frequencies count them; use
+ *         a weightless xapc_db_query() then), or a common database
+ *         status.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_db_count_union(xapc_db_t *db,
+                                           const char *const *terms,
+                                           const size_t *lens, size_t n,
+                                           const xapc_doccount_t *all,
+                                           xapc_doccount_t *out);
 
 /*
  * Result accessors.  They cannot fail: a NULL mset or an index out of range

@@ -49,6 +49,16 @@ for page in '--limit 1' '--limit 2' '--limit 3' '--offset 1' '--offset 4'; do
 		jq -c '[.total, .total_all, .total_some]')" "[7,2,5]" \
 		"counts with $page"
 done
+# Two or three plain words: the total is counted from the words' own
+# counts (a union), and must be what "a OR b OR c" counts.
+for words in 'zinc copper' 'copper prices' 'zinc copper prices' \
+	'zinc copper nickel' 'prices prices' 'zinc tin platinum'; do
+	any=$(echo "$words" | sed 's/ / OR /g')
+	all=$(echo "$words" | sed 's/ / AND /g')
+	expect_eq "$(q "$words" | jq -c '[.total, .total_all, .total_exact]')" \
+		"[$(q "$any" | jq .total),$(q "$all" | jq .total_all),true]" \
+		"totals of '$words' are those of OR and AND"
+done
 expect_eq "$(q 'nickel zinc' | jq -c '[.total, .total_all, .total_some,
 	.hits[0].copies]')" "[5,2,3,1]" "counts when an all-word hit folds a copy"
 expect_eq "$(jq -r '[.hits[] | select(.id == "dup1" or .id == "dup2")] |
@@ -116,6 +126,19 @@ run --index "$IDX" search --explain 'zinc copper'
 expect_out "FixedWeightPostingSource" "--explain shows the soft form"
 run --index "$IDX" search --explain 'zinc AND copper'
 expect_no_out "FixedWeightPostingSource" "--explain: AND is strict"
+
+# A lean index lists deleted articles until it is compacted: the union
+# of the words leaves them out all the same.
+run --index "$T/lean" index --lean "$D"
+expect_rc 0 "lean index"
+run --index "$T/lean" delete both2 copper1
+expect_rc 0 "delete from the lean index"
+expect_eq "$("$NEWSIDX" --index "$T/lean" search --json --no-snippets \
+	'zinc copper' | jq -c '[.total, .total_all, .total_some]')" "[5,1,4]" \
+	"lean with listed deletions: totals without them"
+expect_eq "$("$NEWSIDX" --index "$T/lean" search --json --no-snippets \
+	'zinc copper prices' | jq -c '[.total, .total_all]')" "[6,1]" \
+	"lean with listed deletions: three words"
 
 # Deleting by query never relaxes: only the articles with both words.
 run --index "$IDX" delete --query 'zinc copper'

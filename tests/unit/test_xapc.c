@@ -1670,6 +1670,89 @@ START_TEST(test_exact_count)
 }
 END_TEST
 
+/* The documents with any of a few terms, counted from the terms'
+ * frequencies and intersections: the count of their OR, whatever the
+ * order of the terms, with or without the intersection given. */
+START_TEST(test_count_union)
+{
+    xapc_db_t *db = open_w("db");
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    const char *t[4] = { "two", "three", "five", "none" };
+    size_t lens[4] = { 3, 5, 4, 4 };
+    const char *r[3] = { "five", "two", "three" };
+    size_t rlens[3] = { 4, 3, 5 };
+    xapc_doccount_t n = 0, both;
+    xapc_query_t *q, *s;
+    xapc_mset_t *m;
+    unsigned i;
+    char text[64], term[16];
+
+    for (i = 1; i <= 300; ++i) {
+        snprintf(text, sizeof text, "doc%s%s%s", i % 2 ? "" : " two",
+                 i % 3 ? "" : " three", i % 5 ? "" : " five");
+        add_text(db, text, NULL);
+    }
+    ck_assert_int_eq(xapc_db_commit(db), XAPC_OK);
+
+    /* Two terms: 150 + 100 - 50; the intersection given or counted. */
+    ck_assert_int_eq(xapc_db_count_union(db, t, lens, 2, NULL, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 200);
+    both = 50;
+    ck_assert_int_eq(xapc_db_count_union(db, t, lens, 2, &both, &n),
+                     XAPC_OK);
+    ck_assert_uint_eq(n, 200);
+    /* Three, in any order: the OR's count. */
+    q = Q2(XAPC_OP_OR, Q2(XAPC_OP_OR, T("two"), T("three"), 0), T("five"), 0);
+    p.maxitems = 0;
+    p.check_at_least = 300;
+    p.weighting = XAPC_WEIGHT_BOOL;
+    m = run(db, q, &p);
+    ck_assert_int_eq(xapc_db_count_union(db, t, lens, 3, NULL, &n), XAPC_OK);
+    ck_assert_uint_eq(n, xapc_mset_matches_estimated(m));
+    ck_assert_uint_eq(n, 150 + 100 + 60 - 50 - 30 - 20 + 10);
+    ck_assert_int_eq(xapc_db_count_union(db, r, rlens, 3, NULL, &n), XAPC_OK);
+    ck_assert_uint_eq(n, xapc_mset_matches_estimated(m));
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    /* A term in no document, one term alone, a term twice. */
+    ck_assert_int_eq(xapc_db_count_union(db, t, lens, 4, NULL, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 220);
+    ck_assert_int_eq(xapc_db_count_union(db, t + 3, lens + 3, 1, NULL, &n),
+                     XAPC_OK);
+    ck_assert_uint_eq(n, 0);
+    r[1] = "five";
+    rlens[1] = 4;
+    ck_assert_int_eq(xapc_db_count_union(db, r, rlens, 2, NULL, &n), XAPC_OK);
+    ck_assert_uint_eq(n, 60);
+    both = 60;
+    ck_assert_int_eq(xapc_db_count_union(db, r, rlens, 2, &both, &n),
+                     XAPC_OK);
+    ck_assert_uint_eq(n, 60);
+    /* Bad arguments. */
+    ck_assert_int_eq(xapc_db_count_union(db, t, lens, 0, NULL, &n),
+                     XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_count_union(db, NULL, lens, 2, NULL, &n),
+                     XAPC_ERR_INVALID);
+    ck_assert_int_eq(xapc_db_count_union(db, t, lens, 2, NULL, NULL),
+                     XAPC_ERR_INVALID);
+
+    /* The term of a one-term query, scaled or not; none for others. */
+    q = T("three");
+    ck_assert_uint_eq(xapc_query_term_of(q, term, sizeof term), 5);
+    ck_assert_int_eq(memcmp(term, "three", 5), 0);
+    ck_assert_uint_eq(xapc_query_term_of(q, term, 4), 0);
+    s = xapc_query_scale(q, 2.5);
+    ck_assert_uint_eq(xapc_query_term_of(s, term, sizeof term), 5);
+    xapc_query_free(s);
+    s = Q2(XAPC_OP_OR, T("two"), T("five"), 0);
+    ck_assert_uint_eq(xapc_query_term_of(s, term, sizeof term), 0);
+    ck_assert_uint_eq(xapc_query_term_of(NULL, term, sizeof term), 0);
+    xapc_query_free(s);
+    xapc_query_free(q);
+    xapc_db_free(db);
+}
+END_TEST
+
 /* The count in a second thread, on a second handle: the same totals as
  * counting after the ranked pass, at the revision the handle reads. */
 START_TEST(test_parallel_count)
@@ -2908,6 +2991,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_date_decay_and_fixed_weight);
     tcase_add_test(tc, test_spies_and_copied_values);
     tcase_add_test(tc, test_exact_count);
+    tcase_add_test(tc, test_count_union);
     tcase_add_test(tc, test_parallel_count);
     tcase_add_test(tc, test_mset_survives_commit);
     tcase_add_test(tc, test_transactions);

@@ -139,18 +139,19 @@ static newsidx_status_t other_languages(struct builder *b)
 	const char *mine = newsidx_analyzer__stemmer_name(b->an);
 	size_t i, j;
 
-	/* A set keeps the list until it sees a new commit: asking is a
-	 * round trip to each remote shard. */
-	if (b->db->is_set && b->db->set_langs) {
-		memcpy(&l, b->db->set_langs, sizeof(l));
+	/* A reader keeps the list until it sees a new commit: asking walks
+	 * the index's language terms, a round trip to each remote shard
+	 * of a set. */
+	if (!b->db->writable && b->db->langs) {
+		memcpy(&l, b->db->langs, sizeof(l));
 	} else {
 		if (xapc_db_allterms(b->db->x, NEWSIDX_PREFIX_LANG, keep_lang,
 				     &l) != XAPC_OK)
 			return NEWSIDX_OK; /* the query's language only */
-		if (b->db->is_set) {
-			b->db->set_langs = malloc(sizeof(l));
-			if (b->db->set_langs)
-				memcpy(b->db->set_langs, &l, sizeof(l));
+		if (!b->db->writable) {
+			b->db->langs = malloc(sizeof(l));
+			if (b->db->langs)
+				memcpy(b->db->langs, &l, sizeof(l));
 		}
 	}
 	for (i = 0; i < l.n && b->nxl < XLANG_MAX; i++) {
@@ -1184,6 +1185,19 @@ static xapc_query_t *soft_query(struct builder *b,
 		else
 			must[nmust++] = pos[k++];
 	}
+	b->union_n = 0;
+	if (nplain >= 2 && nplain <= 3 && nmust == 0 && PROX_WEIGHT <= 0) {
+		/* Its matches may be counted as a union of terms. */
+		for (i = 0; i < nplain; i++) {
+			b->union_lens[i] = xapc_query_term_of(
+			    plain[i], b->union_terms[i],
+			    sizeof(b->union_terms[i]));
+			if (!b->union_lens[i])
+				break;
+		}
+		if (i == nplain)
+			b->union_n = nplain;
+	}
 	if (nplain >= 2) {
 		q = newsidx_build__join2(
 		    b, XAPC_OP_OR, combine(b, XAPC_OP_OR, plain, nplain, 0),
@@ -1285,6 +1299,9 @@ static xapc_query_t *group_query(struct builder *b,
 	}
 	if (q && top && b->nfb)
 		q = add_feedback(b, q);
+	/* Anything beside the plain words narrows or widens the matches. */
+	if (!top || !is_and || nr || nf || nn || b->nfb || !b->soft)
+		b->union_n = 0;
 	if (nr > 0) {
 		t = combine(b, XAPC_OP_AND, req, nr, 0);
 		q = q ? newsidx_build__join2(b, XAPC_OP_AND_MAYBE, t, q) : t;

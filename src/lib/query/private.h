@@ -120,6 +120,16 @@ struct builder {
 	size_t nmemo, capmemo;
 	int memo_make, memo_use;
 	xapc_docid_t lastdocid;
+	/* A soft query of two or three plain words of one term each, with
+	 * nothing else at its top: its matches are the union of the terms,
+	 * counted from their frequencies (xapc_db_count_union) instead of
+	 * a pass over the union.  union_n: how many (0: not such a query). */
+	size_t union_n;
+	char union_terms[3][256];
+	size_t union_lens[3];
+	/* Run the page without counting its matches: the search counts them
+	 * another way (union_n). */
+	int no_count;
 	/* Feedback terms and weights, added to the top-level query. */
 	char (*fb_terms)[NEWSIDX_MAX_TOKEN * 4 + 8];
 	double *fb_weights;

@@ -30,6 +30,7 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 					  const xapc_query_t *q,
 					  const xapc_query_t *cq,
 					  const xapc_query_t *cq2,
+					  int counted,
 					  xapc_enquire_params_t *p,
 					  xapc_mset_t **m)
 {
@@ -71,7 +72,7 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 			 * as the page needs. */
 			p->check_at_least =
 				p->n_spy_slots || p->n_spies ? count : 0;
-			p->exact_count = XAPC_COUNT_MATCHES;
+			p->exact_count = counted ? XAPC_COUNT_MATCHES : 0;
 			p->count_query = cq;
 			p->count_query_self = cq ? cq2 : NULL;
 			x = xapc_db_query(db->x, q, p, m);
@@ -109,7 +110,7 @@ newsidx_status_t newsidx_run__query(struct newsidx_db *db,
 				    const xapc_query_t *q,
 				    xapc_enquire_params_t *p, xapc_mset_t **m)
 {
-	return run_query_counted(db, q, NULL, NULL, p, m);
+	return run_query_counted(db, q, NULL, NULL, 1, p, m);
 }
 
 /*
@@ -175,17 +176,22 @@ newsidx_status_t newsidx_run__built(struct newsidx_db *db,
 				    const xapc_query_t *q,
 				    xapc_enquire_params_t *p, xapc_mset_t **m)
 {
-	xapc_query_t *cq = db->writable ? NULL : count_query(b, root, 0);
-	xapc_query_t *cq2 = cq ? count_query(b, root, 0) : NULL;
-	xapc_query_t *lq = loose_query(b, root, p);
+	xapc_query_t *cq = NULL, *cq2 = NULL, *lq = NULL;
 	newsidx_status_t st;
+
+	/* Counted another way: the page alone. */
+	if (b->no_count)
+		return run_query_counted(db, q, NULL, NULL, 0, p, m);
+	cq = db->writable ? NULL : count_query(b, root, 0);
+	cq2 = cq ? count_query(b, root, 0) : NULL;
+	lq = loose_query(b, root, p);
 
 	p->count_loose = lq;
 	p->count_sample = lq ? (xapc_doccount_t)(b->exact_up_to > UINT32_MAX
 							 ? UINT32_MAX
 							 : b->exact_up_to)
 			     : 0;
-	st = run_query_counted(db, q, cq, cq2, p, m);
+	st = run_query_counted(db, q, cq, cq2, 1, p, m);
 	p->count_loose = NULL;
 	xapc_query_free(cq);
 	xapc_query_free(cq2);
@@ -212,6 +218,7 @@ newsidx_status_t newsidx_run__count_all(struct newsidx_db *db,
 	c.soft_ok = 0;
 	c.soft = c.soft_long = 0;
 	c.nfb = 0;
+	c.no_count = 0;
 	c.memo_make = c.memo_use = 0;
 	c.stems = &stems;
 	c.title = title;

@@ -235,6 +235,31 @@ static int page_counts_all(const xapc_mset_t *m,
 	return 1;
 }
 
+/*
+ * The total of a search whose page ran without a count (b->no_count):
+ * the union of its words' terms, counted from their frequencies and the
+ * articles with all of them (r->total_all, exact when all_exact).
+ */
+static newsidx_status_t count_union(struct newsidx_db *db,
+				    const struct builder *b,
+				    struct newsidx_results *r, int all_exact)
+{
+	const char *terms[3];
+	xapc_doccount_t all = (xapc_doccount_t)r->total_all, n = 0;
+	size_t i;
+	int x;
+
+	for (i = 0; i < b->union_n; i++)
+		terms[i] = b->union_terms[i];
+	x = xapc_db_count_union(db->x, terms, b->union_lens, b->union_n,
+				all_exact ? &all : NULL, &n);
+	if (x)
+		return newsidx_db__xfail(db, x, "counting the matches");
+	r->total = n;
+	r->total_exact = all_exact && !r->time_limited;
+	return NEWSIDX_OK;
+}
+
 /* What a search's query was built for: the positions layout, and the
  * stem codes its checks were made with (when it has any). */
 struct built_for {
@@ -380,6 +405,16 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 						"out of memory");
 		goto out;
 	}
+	/* Two or three plain words of one term each: their matches are
+	 * counted after the page, as the union of the terms. */
+	{
+		xapc_doccount_t hidden = 1;
+
+		b.no_count = b.soft && b.union_n >= 2 && !b.nfb &&
+			     opts->sort == NEWSIDX_SORT_RELEVANCE &&
+			     xapc_db_deleted_count(db->x, &hidden) == XAPC_OK &&
+			     hidden == 0;
+	}
 	st = run_page(db, &b, root, q, opts, &p, &m, &tail);
 	if (st)
 		goto out;
@@ -430,6 +465,15 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 		if (st)
 			goto out;
 		r->total_exact = r->total_exact && exact;
+		if (b.no_count) {
+			st = count_union(db, &b, r, exact);
+			if (st)
+				goto out;
+		}
+	} else if (b.no_count) {
+		st = count_union(db, &b, r, 1);
+		if (st)
+			goto out;
 	}
 	if (b.soft) {
 		if (r->total_all > r->total)
