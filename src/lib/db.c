@@ -923,6 +923,11 @@ void newsidx_db__forget_view(struct newsidx_db *db)
 {
 	free(db->langs);
 	db->langs = NULL;
+	db->set_tags = 0;
+	free(db->years);
+	db->years = NULL;
+	db->nyears = 0;
+	db->years_known = 0;
 }
 
 newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)

@@ -207,9 +207,15 @@ struct newsidx_db {
 	int syn_owned;
 	char *syn_dir;                   /* where the owned one lives */
 	double shard_timeout;            /* seconds, for remote shards */
-	int set_tags;                    /* the set has country tags: 1 yes,
-					    -1 no, 0 not asked since the
-					    last commit seen */
+	int set_tags;                    /* a reader's index or set has
+					    country tags: 1 yes, -1 no, 0
+					    not asked since the last commit
+					    seen */
+	char (*years)[5];                /* the years a reader's index or
+					    set holds articles of ("YYYY",
+					    query/dates.c), valid when */
+	size_t nyears;                   /* years_known is set, until */
+	int years_known;                 /* the next commit seen */
 	int reopened;                    /* newsidx_search() followed the
 					    index to its latest commit
 					    before building its query: the
@@ -289,8 +295,8 @@ newsidx_status_t newsidx_db__open_index(newsidx_db_t **out, const char *path,
 					int set);
 void newsidx_db__free_index(newsidx_db_t *db);
 newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path);
-/* Drop what a reader keeps of the commit it last saw (the languages of
- * the index): it moved to another. */
+/* Drop what a reader keeps of the commit it last saw (the languages,
+ * country tags and years of the index): it moved to another. */
 void newsidx_db__forget_view(struct newsidx_db *db);
 newsidx_status_t newsidx_db__record_index(struct newsidx_db *db,
 					  const char *packed, size_t plen,

@@ -113,8 +113,7 @@ void newsidx_shards__free(struct newsidx_db *db)
 		free_shard(&db->shards[i]);
 	free(db->shards);
 	free(db->live);
-	free(db->langs);
-	db->langs = NULL;
+	newsidx_db__forget_view(db);
 	db->shards = NULL;
 	db->live = NULL;
 	db->nshards = db->nlive = 0;
@@ -420,9 +419,7 @@ static void forget(struct newsidx_db *db)
 
 	for (i = 0; i < db->nshards; i++)
 		db->shards[i].layout = 0;
-	db->set_tags = 0;
-	free(db->langs);
-	db->langs = NULL;
+	newsidx_db__forget_view(db);
 }
 
 static newsidx_status_t open_all(struct newsidx_db *db)

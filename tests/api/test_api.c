@@ -57,6 +57,12 @@ static const char wire[] =
 	"{\"id\":\"w2\",\"title\":\"Rupee steadies\",\"body\":\"The rupee "
 	"held steady against the dollar.\",\"date\":\"2024-05-31\"}\n";
 
+static const char later[] =
+	"{\"id\":\"l1\",\"title\":\"Neue Sanktionen gegen Japan\","
+	"\"body\":\"Die Regierung hat neue Sanktionen gegen Japan "
+	"beschlossen. Die Sanktionen treffen Banken und Werften in Japan."
+	"\",\"date\":\"2031-02-01\",\"lang\":\"de\"}\n";
+
 START_TEST(test_version_and_status)
 {
 	int i, j;
@@ -200,6 +206,34 @@ START_TEST(test_reader_sees_commits)
 					      strlen(wire), NULL, NULL),
 			 NEWSIDX_OK);
 	ck_assert_int_eq(newsidx_search(&r, reader, "rupee", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	newsidx_results_free(r);
+
+	/* What a reader keeps of a commit (the years, languages and country
+	 * tags the index holds) follows the next one: a new year, a new
+	 * language and a new country are found at once. */
+	ck_assert_int_eq(newsidx_search(&r, reader, "date:2031", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 0);
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_search(&r, reader, "sanktionen", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 0);
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_index_buffer(db, "later.jsonl", later,
+					      strlen(later), NULL, NULL),
+			 NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_search(&r, reader, "date:2031", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_search(&r, reader, "sanktionen", NULL),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_total(r), 1);
+	newsidx_results_free(r);
+	ck_assert_int_eq(newsidx_search(&r, reader, "date:2031..2031 japan",
+					NULL),
 			 NEWSIDX_OK);
 	ck_assert_uint_eq(newsidx_results_total(r), 1);
 	newsidx_results_free(r);

@@ -581,13 +581,15 @@ static xapc_query_t *country_alias(struct builder *b, const struct qtok *t,
 	double idf;
 	int tagged = 0;
 
-	if (b->tags_known == 0 && b->db->is_set)
-		b->tags_known = b->db->set_tags; /* a round trip a shard */
+	/* A reader keeps the answer until it sees a new commit (for a set
+	 * asking is a round trip to a shard). */
+	if (b->tags_known == 0 && !b->db->writable)
+		b->tags_known = b->db->set_tags;
 	if (b->tags_known == 0) {
 		xapc_db_allterms(b->db->x, NEWSIDX_PREFIX_COUNTRY, any_term,
 				 &tagged);
 		b->tags_known = tagged ? 1 : -1;
-		if (b->db->is_set)
+		if (!b->db->writable)
 			b->db->set_tags = b->tags_known;
 	}
 	if (b->tags_known < 0)

@@ -180,13 +180,26 @@ xapc_query_t *newsidx_dates__query(struct builder *b, const char *lo,
 	size_t n = 0, cap = 0, i, k;
 	int x;
 
-	x = xapc_db_allterms(b->db->x, "Y", collect_year, &y);
-	if (x || y.nomem) {
-		free(y.v);
-		if (!x)
-			return newsidx_build__nomem(b);
-		b->st = newsidx_db__xfail(b->db, x, "reading");
-		return NULL;
+	if (!b->db->writable && b->db->years_known) {
+		/* Read at the commit the reader sees (the cache's). */
+		y.v = b->db->years;
+		y.n = b->db->nyears;
+	} else {
+		x = xapc_db_allterms(b->db->x, "Y", collect_year, &y);
+		if (x || y.nomem) {
+			free(y.v);
+			if (!x)
+				return newsidx_build__nomem(b);
+			b->st = newsidx_db__xfail(b->db, x, "reading");
+			return NULL;
+		}
+		if (!b->db->writable) {
+			/* The reader keeps them until a new commit. */
+			free(b->db->years);
+			b->db->years = y.v;
+			b->db->nyears = y.n;
+			b->db->years_known = 1;
+		}
 	}
 	for (i = 0; i < y.n && !b->st; i++) {
 		char ps[32], pe[32], term[16];
@@ -260,7 +273,8 @@ xapc_query_t *newsidx_dates__query(struct builder *b, const char *lo,
 	for (k = 0; k < n; k++)
 		xapc_query_free(v[k]);
 	free(v);
-	free(y.v);
+	if (y.v != b->db->years)
+		free(y.v);
 	return q;
 }
 
