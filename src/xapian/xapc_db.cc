@@ -20,6 +20,8 @@
 #include <cstring>
 #include <sstream>
 
+#include <unistd.h>
+
 using namespace xapc;
 
 namespace {
@@ -454,7 +456,19 @@ XAPC_API xapc_status_t xapc_db_add_database(xapc_db_t *db, xapc_db_t *other)
 // ---------------------------------------------------------------------------
 // The thread that counts beside a reader's searches (see xapc_count.cc)
 
-void CountWorkerFree::operator()(CountWorker *w) const { delete w; }
+void CountWorkerFree::operator()(CountWorker *w) const
+{
+    // Made before a fork(): its thread, and the waits on its condition
+    // variable, are the parent's; destroying it here would wait for
+    // them for ever.  The child leaves it be.
+    if (w && !w->foreign())
+        delete w;
+}
+
+bool CountWorker::foreign() const
+{
+    return th.joinable() && pid != static_cast<long>(getpid());
+}
 
 CountWorker::~CountWorker()
 {
@@ -469,10 +483,15 @@ CountWorker::~CountWorker()
 
 bool CountWorker::submit(std::function<void()> j)
 {
+    // A child of fork() has none of its parent's threads: it counts by
+    // itself.
+    if (foreign())
+        return false;
     std::unique_lock<std::mutex> l(mu);
     if (!th.joinable()) {
         try {
             th = std::thread([this] { loop(); });
+            pid = static_cast<long>(getpid());
         } catch (...) {
             return false;
         }

@@ -517,6 +517,8 @@ class CountWorker {
     bool submit(std::function<void()> job);
     // Wait until the job submitted last has returned.
     void wait();
+    // Whether its thread was made in another process (before a fork()).
+    bool foreign() const;
     // For the job: the database at path, opened or reopened to its
     // latest revision.
     Xapian::Database &database(const std::string &path);
@@ -528,6 +530,7 @@ class CountWorker {
     std::function<void()> job;
     bool busy = false, stop = false;
     std::thread th;
+    long pid = 0; // the process th runs in: a child of fork() has no th
     Xapian::Database db;
     std::string db_path;
 };

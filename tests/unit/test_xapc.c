@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "xapc.h"
@@ -1837,6 +1838,33 @@ START_TEST(test_parallel_count)
         ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect + 10);
         xapc_mset_free(m);
         xapc_query_free(cq2);
+    }
+
+    /* A child of fork() has none of the handle's count thread: it
+     * counts by itself, and frees the handle without waiting for it. */
+    {
+        pid_t child;
+        int status = 0;
+
+        p.version = 2;
+        p.count_query_self = NULL;
+        child = fork();
+        ck_assert_int_ge(child, 0);
+        if (child == 0) {
+            xapc_mset_t *cm = NULL;
+            int bad = xapc_db_query(r, q, &p, &cm) != XAPC_OK ||
+                      xapc_mset_matches_estimated(cm) != expect + 10;
+
+            xapc_mset_free(cm);
+            xapc_db_free(r);
+            _exit(bad);
+        }
+        ck_assert_int_eq(waitpid(child, &status, 0), child);
+        ck_assert(WIFEXITED(status));
+        ck_assert_int_eq(WEXITSTATUS(status), 0);
+        m = run(r, q, &p);
+        ck_assert_uint_eq(xapc_mset_matches_estimated(m), expect + 10);
+        xapc_mset_free(m);
     }
 
     xapc_query_free(q);
