@@ -4,7 +4,7 @@
  *
  * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies]
  *               [--lang CODE]
- *               [--exact-count] [--each]
+ *               [--exact-count] [--no-feedback] [--similar] [--each]
  *               INDEX QUERIES
  *
  * Opens INDEX once, runs every query of QUERIES ("QID<TAB>TEXT" lines,
@@ -17,8 +17,10 @@
  * suggestions, phrase totals estimated above NEWSIDX_EXACT_UP_TO
  * candidates); --exact-count counts every phrase match, and
  * --all-copies turns wire-copy folding off, to measure
- * their costs.  Process start-up and the opening of the index are not
- * timed.
+ * their costs; --no-feedback turns relevance feedback off (long
+ * queries get it by default).  With --similar, the text of each line
+ * is an article id and newsidx_article_similar() is timed instead.
+ * Process start-up and the opening of the index are not timed.
  *
  * Prints, as the Xapian and FTS5 baselines' "bench" modes do:
  *   lat CLASS n N p50 MS p95 MS p99 MS mean MS max MS
@@ -96,7 +98,8 @@ static void report(const char *cls, struct q *qs, size_t nq, int repeat)
 static int usage(void)
 {
 	fprintf(stderr, "usage: qbench [--repeat R] [--snippets] [--limit K] "
-			"[--all-copies] [--exact-count] [--each] [--lang CODE] INDEX "
+			"[--all-copies] [--exact-count] [--no-feedback] "
+			"[--similar] [--each] [--lang CODE] INDEX "
 			"QUERIES\n");
 	return 2;
 }
@@ -105,7 +108,7 @@ int main(int argc, char **argv)
 {
 	const char *lang = NULL;
 	int repeat = 5, snippets = 0, all_copies = 0, exact = 0, each = 0, a,
-	    r;
+	    r, similar = 0, no_feedback = 0;
 	size_t limit = 10, nq = 0, cap = 0, i, zero = 0, errors = 0;
 	struct q *qs = NULL;
 	newsidx_db_t *db = NULL;
@@ -125,6 +128,10 @@ int main(int argc, char **argv)
 			exact = 1;
 		else if (strcmp(argv[a], "--each") == 0)
 			each = 1;
+		else if (strcmp(argv[a], "--similar") == 0)
+			similar = 1;
+		else if (strcmp(argv[a], "--no-feedback") == 0)
+			no_feedback = 1;
 		else if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc)
 			repeat = atoi(argv[++a]);
 		else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc)
@@ -189,6 +196,8 @@ int main(int argc, char **argv)
 	so.lang = lang; /* NULL: every language of the index */
 	if (exact)
 		so.exact_up_to = SIZE_MAX;
+	if (no_feedback)
+		so.feedback = -1;
 
 	/* pass 0 warms up and counts; passes 1..repeat are timed */
 	for (r = 0; r <= repeat; r++)
@@ -197,7 +206,9 @@ int main(int argc, char **argv)
 			newsidx_status_t st;
 			double t0 = now(), t1;
 
-			st = newsidx_search(&res, db, qs[i].text, &so);
+			st = similar ? newsidx_article_similar(&res, db,
+							       qs[i].text, &so)
+				     : newsidx_search(&res, db, qs[i].text, &so);
 			t1 = now();
 			if (r > 0)
 				qs[i].t[r - 1] = t1 - t0;

@@ -665,8 +665,12 @@ typedef struct newsidx_search_options {
 				   time, on top of the index's; <= 0: none */
 	int feedback;           /* pseudo-relevance feedback (RM3 from the
 				   top 10 hits): 0 automatic, on for long
-				   plain-word queries ranked by relevance;
-				   > 0 always; < 0 never */
+				   plain-word queries ranked by relevance,
+				   whose matches it re-ranks without
+				   adding any (@since 0.4; it added them
+				   before); > 0 always, its terms also
+				   matching articles of their own (the
+				   total counts them); < 0 never */
 	/* Version 2 (@since 0.2): */
 	size_t exact_up_to;     /* the total of a query with phrases or
 				   NEAR is counted exactly when all its
@@ -842,9 +846,12 @@ NEWSIDX_API void newsidx_results_free(newsidx_results_t *r);
 
 /*
  * More like this: the articles most similar to the article with this id,
- * found with the terms that characterise it (Xapian's expand set), the
+ * found with the terms that characterise it (Xapian's expand set, or in
+ * an index without term lists its own words weighed the same way), the
  * article itself and its near-duplicate copies left out.  opts as for
- * newsidx_search() (sort and relax do not apply).  Returns NEWSIDX_OK,
+ * newsidx_search() (sort and relax do not apply).  The total is Xapian's
+ * estimate (@since 0.4; counted before): newsidx_results_total_exact()
+ * says whether it is exact.  Returns NEWSIDX_OK,
  * NEWSIDX_NOT_FOUND for an unknown id, NEWSIDX_NOMEM or an engine status.
  * @since 0.3 (as newsidx_similar() since 0.1)
  */

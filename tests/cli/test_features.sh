@@ -111,6 +111,18 @@ expect_eq "$(jqout "[.hits[].id] | index(\"$eam\")")" "null" \
 [ "$(jqout '.hits | length')" -gt 0 ] && ok || fail "similar finds articles"
 expect_eq "$(jqout '.hits[0:3] | map(.title | test("India|Japan|Jaishankar")) | any')" \
 	"true" "similar articles share the subject"
+# Without term lists (--lean) the article's own words are weighed as
+# Xapian's expansion weighs a term list: the same closest article, and
+# the total is an estimate in both layouts.
+"$NEWSIDX" --index "$T/lean" index --lean "$CORPUS" || fail "a lean index"
+"$NEWSIDX" --index "$T/lean" similar --json --limit 5 "$eam" >"$T/lean.json"
+expect_eq "$(jq -r '.hits[0].id' "$T/lean.json")" "$(jqout '.hits[0].id')" \
+	"a lean index finds the same closest article"
+expect_eq "$(jq -r --slurpfile t "$T/out" \
+	'[.hits[].id] - [$t[0].hits[0:5][].id] | length < 3' "$T/lean.json")" \
+	"true" "and mostly the same others"
+expect_eq "$(jq -r '[.total_exact, .total > 0] | tostring' "$T/lean.json")" \
+	"[false,true]" "similar estimates its total"
 "$NEWSIDX" --index "$IDX" similar --ids gd-20240408-eclipse >"$T/out"
 expect_eq "$(grep -c 'eclipse' "$T/out")" "0" "similar leaves the copies out"
 run --index "$IDX" similar no-such-id

@@ -78,6 +78,25 @@ expect_eq "$(jqout '[.hits[].id] | index("ash") != null')" "true" \
 	"feedback finds the related article"
 expect_eq "$(jqout '[.hits[0:2][].id] | sort | join(",")')" "lava1,lava2" \
 	"and ranks the matches first"
+# By default a long query's feedback re-ranks the articles its words
+# match and adds none ("ash" shares only the model's words): the same
+# articles and total as without feedback, with other scores.
+long='volcano eruption valley island'
+q "$long" >"$T/fb"
+q "$long" --no-feedback >"$T/nofb"
+expect_eq "$(jq -c '[.total, ([.hits[].id] | sort)]' "$T/fb")" \
+	'[2,["lava1","lava2"]]' "automatic feedback adds no match"
+expect_eq "$(jq -c '[.total, ([.hits[].id] | sort)]' "$T/nofb")" \
+	'[2,["lava1","lava2"]]' "the words' own matches"
+jq -c '[.hits[].score]' "$T/fb" >"$T/s1"
+jq -c '[.hits[].score]' "$T/nofb" >"$T/s2"
+cmp -s "$T/s1" "$T/s2" && fail "feedback re-weighs the matches" || ok
+# Asked for, it also finds by its own words, and counts them.
+q "$long" --feedback >"$T/out"
+expect_eq "$(jqout '[.hits[].id] | index("ash") != null')" "true" \
+	"--feedback widens a long query too"
+expect_eq "$(jqout '.total')" "$(jqout '.hits | length')" \
+	"and its total counts what it found"
 
 # British and American spellings meet.
 expect_eq "$(q harbor | jq -r '.hits[0].id')" "all" "harbor finds harbour"

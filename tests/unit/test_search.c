@@ -1615,7 +1615,10 @@ static const char tree_articles[] =
 	"\"Japan and India agreed on trade. Rock and roll music history "
 	"today in Japan.\"}\n"
 	"{\"id\":\"a2\",\"title\":\"Japan trade\",\"body\":\"Japan trade "
-	"deficit widened as exports fell.\"}\n";
+	"deficit widened as exports fell.\"}\n"
+	/* Some of the words of the long queries below, not all. */
+	"{\"id\":\"a3\",\"title\":\"Lessons\",\"body\":\"Rock and roll "
+	"music lessons for schools.\"}\n";
 
 static void tree_index_setup(void)
 {

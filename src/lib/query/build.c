@@ -1060,10 +1060,15 @@ static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
 	free(t);
 	if (!e)
 		return q;
-	/* The scaled query is a new one: q itself is done with. */
+	/* The scaled query is a new one: q itself is done with.  By
+	 * default the feedback terms weigh the articles the query matches
+	 * and add none: the total stays that of the words typed, and the
+	 * pass is led by their postings, not by those of the model's common
+	 * words.  Feedback asked for also finds articles by its terms. */
 	s = xapc_query_scale(q, FB_LAMBDA);
 	xapc_query_free(q);
-	return newsidx_build__join2(b, XAPC_OP_OR, s, e);
+	return newsidx_build__join2(
+	    b, b->fb_widen ? XAPC_OP_OR : XAPC_OP_AND_MAYBE, s, e);
 }
 
 /*

@@ -102,7 +102,8 @@ newsidx_status_t newsidx_feedback__model(struct newsidx_db *db,
 	p.spies = NULL;
 	p.n_spies = 0;
 	p.sort = XAPC_SORT_RELEVANCE;
-	st = newsidx_run__query(db, q, &p, &m);
+	/* Only the top hits are read: the first pass counts nothing. */
+	st = newsidx_run__hits(db, q, &p, &m);
 	if (st)
 		return st;
 	memset(&f, 0, sizeof(f));

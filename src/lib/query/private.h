@@ -130,10 +130,13 @@ struct builder {
 	/* Run the page without counting its matches: the search counts them
 	 * another way (union_n). */
 	int no_count;
-	/* Feedback terms and weights, added to the top-level query. */
+	/* Feedback terms and weights, added to the top-level query.  They
+	 * weigh the articles the query matches; with fb_widen (feedback
+	 * asked for) they also match articles of their own. */
 	char (*fb_terms)[NEWSIDX_MAX_TOKEN * 4 + 8];
 	double *fb_weights;
 	size_t nfb;
+	int fb_widen;
 	newsidx_status_t st;
 	char err[256];
 };
@@ -260,6 +263,12 @@ newsidx_status_t newsidx_run__query(struct newsidx_db *db,
 				    const xapc_query_t *q,
 				    xapc_enquire_params_t *p,
 				    xapc_mset_t **m);
+
+/* newsidx_run__query for the hits alone: the total is Xapian's estimate
+ * (exact only when facets ask for every match), not counted. */
+newsidx_status_t newsidx_run__hits(struct newsidx_db *db,
+				   const xapc_query_t *q,
+				   xapc_enquire_params_t *p, xapc_mset_t **m);
 
 /* Run q, built by b from root, for the page, counting its matches as
  * the options ask (in a second thread for readers). */

@@ -113,6 +113,13 @@ newsidx_status_t newsidx_run__query(struct newsidx_db *db,
 	return run_query_counted(db, q, NULL, NULL, 1, p, m);
 }
 
+newsidx_status_t newsidx_run__hits(struct newsidx_db *db,
+				   const xapc_query_t *q,
+				   xapc_enquire_params_t *p, xapc_mset_t **m)
+{
+	return run_query_counted(db, q, NULL, NULL, 0, p, m);
+}
+
 /*
  * The matches of the query just built into b, built again as a tree of
  * their own (no boosts: they only weigh), for the count in a second
@@ -131,6 +138,10 @@ static xapc_query_t *count_query(const struct builder *b,
 	/* The count's checks share the page's answers (phrase.c); a
 	 * loose query has none. */
 	c.loose = loose;
+	/* Feedback terms that only weigh match nothing of their own
+	 * (add_feedback): counted without them. */
+	if (!b->fb_widen)
+		c.nfb = 0;
 	c.memo_make = 0;
 	c.memo_use = loose ? 0 : b->memo_make;
 	c.stems = &stems;

@@ -383,7 +383,9 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	if (q && (opts->feedback > 0 ||
 		  (opts->feedback == 0 && b.soft_long &&
 		   opts->sort == NEWSIDX_SORT_RELEVANCE))) {
-		/* A second pass with the relevance model of the first. */
+		/* A second pass with the relevance model of the first;
+		 * asked for, its terms find articles too. */
+		b.fb_widen = opts->feedback > 0;
 		st = newsidx_feedback__model(db, &b, q, &p);
 		if (st)
 			goto out;

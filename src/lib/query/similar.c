@@ -13,15 +13,24 @@
 
 #include "query/private.h"
 
-/* The words that characterise an article, by their count in it and their
- * rarity in the index, for an index without term lists (which Xapian's
- * expansion needs). */
+/* The words that characterise an article, for an index without term
+ * lists (which Xapian's expansion needs), weighed as the expansion
+ * weighs the terms of one relevant document: the Robertson/Sparck Jones
+ * relevance weight of a term the document holds,
+ *   log(((r + .5)(N - n - R + r + .5)) / ((R - r + .5)(n - r + .5)))
+ * with R = r = 1 (n the articles holding it, N all of them; a value
+ * under 2 is softened to 1 + value / 2), times its count saturated as in
+ * BM25 with k = 1 against the article's length over the average.  Rare
+ * words win over frequent common ones, so both layouts choose nearly the
+ * same words, and the search for them stays on short posting lists. */
 #define SIM_TERMS 24
+#define SIM_K 1.0
 
 struct sim_acc {
 	struct newsidx_db *db;
 	struct newsidx_analyzer *an;
 	double ndocs;
+	double normlen; /* the article's length over the average */
 	char term[SIM_TERMS][NEWSIDX_MAX_TOKEN * 4 + 8];
 	double w[SIM_TERMS];
 	size_t n;
@@ -32,15 +41,20 @@ static int sim_word(void *ctx, const char *term, size_t len, unsigned wdf)
 	struct sim_acc *a = ctx;
 	unsigned char c = (unsigned char)term[0];
 	xapc_doccount_t tf = 0;
-	double w;
+	double w, rsj;
 	size_t i;
 
+	/* Numbers stay: an amount or a count is often what tells one
+	 * story from another, as Xapian's expansion also finds. */
 	if (len < 2 || len >= sizeof(a->term[0]) || wdf == 0 ||
-	    (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	    (c >= 'A' && c <= 'Z') ||
 	    newsidx_analyzer__is_stopword(a->an, term, len) ||
 	    xapc_db_termfreq(a->db->x, term, len, &tf) || tf == 0)
 		return 0;
-	w = (double)wdf * log((a->ndocs + 1) / tf);
+	rsj = 1.5 * (a->ndocs - (double)tf + 0.5) / (0.5 * ((double)tf - 0.5));
+	if (rsj < 2)
+		rsj = 1 + rsj / 2;
+	w = log(rsj) * (SIM_K + 1) * wdf / (SIM_K * a->normlen + wdf);
 	if (a->n == SIM_TERMS && w <= a->w[SIM_TERMS - 1])
 		return 0;
 	i = a->n < SIM_TERMS ? a->n++ : SIM_TERMS - 1;
@@ -98,6 +112,8 @@ newsidx_status_t newsidx_article_similar(newsidx_results_t **out,
 	} else {
 		xapc_doc_t *doc = NULL;
 		xapc_doccount_t all = 0;
+		xapc_termcount_t len = 0;
+		double avlen = 0;
 
 		sim = calloc(1, sizeof(*sim));
 		if (!sim)
@@ -107,6 +123,9 @@ newsidx_status_t newsidx_article_similar(newsidx_results_t **out,
 		sim->an = b.an;
 		xapc_db_doccount(db->x, &all);
 		sim->ndocs = all;
+		xapc_db_doclength(db->x, docid, &len);
+		xapc_db_avlength(db->x, &avlen);
+		sim->normlen = avlen > 0 ? len / avlen : 1;
 		x = xapc_db_get_doc(db->x, docid, &doc);
 		if (x) {
 			xapc_doc_free(doc);
@@ -160,7 +179,9 @@ newsidx_status_t newsidx_article_similar(newsidx_results_t **out,
 	}
 	newsidx_run__params(opts, &p, spies);
 	p.sort = XAPC_SORT_RELEVANCE;
-	st = newsidx_run__query(db, q, &p, &m);
+	/* How many articles share one of the words says little, and
+	 * counting them was most of the time: the total is estimated. */
+	st = newsidx_run__hits(db, q, &p, &m);
 	if (st)
 		goto out;
 	r = calloc(1, sizeof(*r));
