@@ -412,6 +412,8 @@ struct ValuePred {
     void *ctx;
     void (*free_ctx)(void *);
     std::string description;
+    // NULL, or the choice of ctx for each database (value_match_bound).
+    xapc_value_bind bind = nullptr;
     ~ValuePred()
     {
         if (free_ctx)

@@ -302,6 +302,35 @@ XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
     }
 }
 
+XAPC_API xapc_query_t *xapc_query_value_match_bound(xapc_slot_t slot,
+                                                    xapc_value_pred pred,
+                                                    xapc_value_bind bind,
+                                                    void *ctx,
+                                                    void (*free_ctx)(void *),
+                                                    const char *description)
+{
+    std::shared_ptr<ValuePred> p;
+    try {
+        p.reset(new ValuePred{
+            pred, ctx, free_ctx,
+            description ? description : "value check"});
+        p->bind = bind;
+    } catch (...) {
+        if (free_ctx)
+            free_ctx(ctx);
+        return query_fail(__func__);
+    }
+    try {
+        if (!pred || !bind)
+            fail(XAPC_ERR_INVALID, "value predicate or bind is NULL");
+        // Not deferred: a match decider cannot tell a document's shard.
+        return wrap(value_match_query(slot, std::move(p),
+                                      std::shared_ptr<ValueMemo>()));
+    } catch (...) {
+        return query_fail(__func__);
+    }
+}
+
 XAPC_API xapc_query_t *xapc_query_fixed_weight(double weight)
 {
     try {

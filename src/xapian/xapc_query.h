@@ -181,6 +181,33 @@ XAPC_API xapc_query_t *xapc_query_value_match(xapc_slot_t slot,
                                               xapc_value_memo_t *memo);
 
 /**
+ * Give a value check the context of the database it runs on: called with
+ * the UUID of each database the check reads (each shard of a combined
+ * handle, or the one database), it returns the ctx that pred then gets
+ * for that database's documents; NULL fails every document there.
+ */
+typedef void *(*xapc_value_bind)(void *ctx, const char *uuid, size_t len);
+
+/**
+ * xapc_query_value_match() for a check whose test depends on the
+ * database a document comes from (a shard's own coding of its values,
+ * say): bind(ctx, uuid, len) chooses the ctx given to pred for each
+ * database, once per search and database.  Such a check always stays in
+ * the posting list tree (it is never asked as a match decider, which
+ * sees a combined handle's documents without their shard), and shares
+ * no memo.
+ * @param bind  the choice of context; not NULL.
+ * The other parameters, ownership and thread-safety as for
+ * xapc_query_value_match(); ctx (with free_ctx) owns what bind returns.
+ */
+XAPC_API xapc_query_t *xapc_query_value_match_bound(xapc_slot_t slot,
+                                                    xapc_value_pred pred,
+                                                    xapc_value_bind bind,
+                                                    void *ctx,
+                                                    void (*free_ctx)(void *),
+                                                    const char *description);
+
+/**
  * Create a memo of predicate answers per docid, for value_match queries
  * that several threads run on the same database at the same revision
  * (the page and the count_query of one search): give it to each copy of

@@ -400,6 +400,8 @@ class ValueMatchSource : public Xapian::PostingSource {
     State state = UNTESTED;
     Mode mode = ITER;
     Xapian::docid at = 0;
+    void *ctx = nullptr; // pred's context for this database
+    bool unbound = false; // bind gave none: every document fails
 
     // Test the entry `it` stands on, through the memo when there is one.
     bool passes()
@@ -411,7 +413,7 @@ class ValueMatchSource : public Xapian::PostingSource {
                 return known == 1;
         }
         const std::string v = *it;
-        bool ok = pred->fn(pred->ctx, v.data(), v.size()) != 0;
+        bool ok = !unbound && pred->fn(ctx, v.data(), v.size()) != 0;
         if (use_memo)
             memo->put(d, ok);
         return ok;
@@ -468,6 +470,14 @@ class ValueMatchSource : public Xapian::PostingSource {
         it = end = Xapian::ValueIterator();
         freq = db.get_value_freq(slot);
         use_memo = memo && memo->bind(db);
+        if (pred->bind) {
+            const std::string uuid = db.get_uuid();
+            ctx = pred->bind(pred->ctx, uuid.data(), uuid.size());
+            unbound = ctx == nullptr;
+        } else {
+            ctx = pred->ctx;
+            unbound = false;
+        }
     }
 
     // Never cheaper than the candidates beside it, so that the matcher

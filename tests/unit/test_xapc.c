@@ -2127,6 +2127,106 @@ static void dc_same(xapc_db_t *db, const xapc_query_t *a,
 /* A check every match must pass waits until a document could make the
  * page: the same hits and weights as with the check in the tree, with
  * far fewer checks. */
+/* A check bound per database: each shard's documents are tested with the
+ * context its UUID chooses (here a modulus of its own), and a database
+ * bind knows nothing of fails every document. */
+struct vb_ctx {
+    char uuid[2][64];
+    int mod[2];
+    unsigned binds;
+};
+
+static int vb_pred(void *ctx, const char *v, size_t len)
+{
+    const int *mod = ctx;
+    char buf[16];
+    if (len < 2 || len >= sizeof buf || v[0] != 'v')
+        return 0;
+    memcpy(buf, v + 1, len - 1);
+    buf[len - 1] = '\0';
+    return atoi(buf) % *mod == 0;
+}
+
+static void *vb_bind(void *ctx, const char *uuid, size_t len)
+{
+    struct vb_ctx *c = ctx;
+    int i;
+    c->binds++;
+    for (i = 0; i < 2; ++i)
+        if (strlen(c->uuid[i]) == len && memcmp(c->uuid[i], uuid, len) == 0)
+            return &c->mod[i];
+    return NULL;
+}
+
+START_TEST(test_value_match_bound)
+{
+    xapc_db_t *w1 = open_w("db1"), *w2 = open_w("db2"), *a, *b;
+    struct vb_ctx c;
+    xapc_query_t *q;
+    unsigned i, n, exact;
+    unsigned long sum;
+    char val[16], *u;
+
+    memset(&c, 0, sizeof c);
+    c.mod[0] = 5;
+    c.mod[1] = 3;
+    for (i = 1; i <= 90; ++i) {
+        snprintf(val, sizeof val, "v%u", i);
+        add_text_value(w1, "all", 2, val);
+        add_text_value(w2, "all", 2, val);
+    }
+    ck_assert_int_eq(xapc_db_commit(w1), XAPC_OK);
+    ck_assert_int_eq(xapc_db_commit(w2), XAPC_OK);
+    ck_assert_int_eq(xapc_db_uuid(w1, &u), XAPC_OK);
+    snprintf(c.uuid[0], sizeof c.uuid[0], "%s", u);
+    free(u);
+    ck_assert_int_eq(xapc_db_uuid(w2, &u), XAPC_OK);
+    snprintf(c.uuid[1], sizeof c.uuid[1], "%s", u);
+    free(u);
+
+    ck_assert_ptr_null(xapc_query_value_match_bound(2, vb_pred, NULL, &c,
+                                                    NULL, NULL));
+    /* One database: its own modulus. */
+    q = Q2(XAPC_OP_FILTER, T("all"),
+           xapc_query_value_match_bound(2, vb_pred, vb_bind, &c, NULL,
+                                        "bound"), 0);
+    vm_run(w2, q, &n, &sum, &exact);
+    ck_assert_uint_eq(n, 30);
+    ck_assert_uint_eq(exact, 30);
+
+    /* Combined: 18 of the first (every fifth), 30 of the second. */
+    a = open_db("db1", XAPC_DB_READONLY);
+    b = open_db("db2", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_add_database(a, b), XAPC_OK);
+    c.binds = 0;
+    vm_run(a, q, &n, &sum, &exact);
+    ck_assert_uint_eq(n, 18 + 30);
+    ck_assert_uint_eq(exact, 18 + 30);
+    ck_assert_uint_ge(c.binds, 2);
+    /* The first database's documents are the odd docids here. */
+    {
+        xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+        xapc_mset_t *m;
+        size_t k, odd = 0;
+        p.maxitems = 200;
+        m = run(a, q, &p);
+        for (k = 0; k < xapc_mset_size(m); ++k)
+            odd += xapc_mset_docid(m, k) % 2;
+        ck_assert_uint_eq(odd, 18);
+        xapc_mset_free(m);
+    }
+    /* A database bind does not know: none of its documents pass. */
+    c.uuid[1][0] = '\0';
+    vm_run(a, q, &n, &sum, &exact);
+    ck_assert_uint_eq(n, 18);
+    xapc_query_free(q);
+    xapc_db_free(b);
+    xapc_db_free(a);
+    xapc_db_free(w2);
+    xapc_db_free(w1);
+}
+END_TEST
+
 START_TEST(test_value_match_deferred)
 {
     xapc_db_t *w = open_w("db");
@@ -3005,6 +3105,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_stats_postings_positions);
     tcase_add_test(tc, test_phrase_near);
     tcase_add_test(tc, test_value_match);
+    tcase_add_test(tc, test_value_match_bound);
     tcase_add_test(tc, test_value_match_deferred);
     tcase_add_test(tc, test_count_loose);
     tcase_add_test(tc, test_length_table);

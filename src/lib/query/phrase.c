@@ -80,6 +80,116 @@ static xapc_value_memo_t *memo_for(struct builder *b, const uint64_t *h,
 	return b->memos[b->nmemo++].memo;
 }
 
+/* The checks of a phrase over a set of lean shards: one per shard, each
+ * coding the stems with its shard's own table, chosen by the UUID of the
+ * database a candidate comes from. */
+struct setcheck {
+	size_t n;
+	char (*uuid)[64];
+	struct newsidx_poscheck **check;
+};
+
+static void setcheck_free(void *v)
+{
+	struct setcheck *s = v;
+	size_t i;
+
+	if (!s)
+		return;
+	for (i = 0; i < s->n; i++)
+		free(s->check[i]);
+	free(s->check);
+	free(s->uuid);
+	free(s);
+}
+
+static void *setcheck_bind(void *v, const char *uuid, size_t len)
+{
+	struct setcheck *s = v;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (strlen(s->uuid[i]) == len &&
+		    memcmp(s->uuid[i], uuid, len) == 0)
+			return s->check[i];
+	return NULL;
+}
+
+/* The check of a phrase over the shards of a set: NULL with b->st set
+ * when it cannot be made. */
+static xapc_query_t *set_check(struct builder *b, const uint64_t *h,
+			       const unsigned char *title, size_t n,
+			       unsigned window, int ordered, const char *what)
+{
+	struct newsidx_db *db = b->db;
+	struct setcheck *s;
+	size_t i;
+
+	/* Xapian cannot send our check to a server, and one shard with a
+	 * position table has no position values to check. */
+	if (newsidx_shards__any_remote(db)) {
+		b->st = newsidx_db__fail(
+		    db, NEWSIDX_INVALID_ARGUMENT,
+		    "phrases and NEAR over remote shards need Xapian's "
+		    "position table, and a shard of %s keeps compact positions",
+		    db->path);
+		return NULL;
+	}
+	for (i = 0; i < db->nlive; i++)
+		if (!newsidx_db__compact_index(db->live[i])) {
+			b->st = newsidx_db__fail(
+			    db, NEWSIDX_INVALID_ARGUMENT,
+			    "phrases and NEAR need one positions layout in "
+			    "every shard, and %s mixes compact positions with "
+			    "a position table: rebuild its shards alike",
+			    db->path);
+			return NULL;
+		}
+	s = calloc(1, sizeof(*s));
+	if (!s || !(s->uuid = calloc(db->nlive + 1, sizeof(*s->uuid))) ||
+	    !(s->check = calloc(db->nlive + 1, sizeof(*s->check)))) {
+		setcheck_free(s);
+		return newsidx_build__nomem(b);
+	}
+	for (i = 0; i < db->nlive; i++, s->n++) {
+		const struct newsidx_stemcodes *codes;
+		char *u = NULL;
+		int bad = 0;
+
+		codes = newsidx_db__stemcodes(db->live[i], &bad);
+		if (bad) {
+			b->st = newsidx_db__fail(
+			    db, NEWSIDX_CORRUPT,
+			    "a shard of %s (%s) has damaged stem codes",
+			    db->path, db->live[i]->path);
+			setcheck_free(s);
+			return NULL;
+		}
+		if (xapc_db_uuid(db->live[i]->x, &u) != XAPC_OK || !u) {
+			free(u);
+			b->st = newsidx_db__fail(
+			    db, NEWSIDX_INVALID_ARGUMENT,
+			    "a shard of %s (%s) has no UUID to check "
+			    "phrases by",
+			    db->path, db->live[i]->path);
+			setcheck_free(s);
+			return NULL;
+		}
+		snprintf(s->uuid[i], sizeof(s->uuid[i]), "%s", u);
+		free(u);
+		s->check[i] = newsidx_pos__check_new(h, title, n, window,
+						     ordered, codes);
+		if (!s->check[i]) {
+			setcheck_free(s);
+			return newsidx_build__nomem(b);
+		}
+	}
+	/* The query owns s from here, also when it fails. */
+	return xapc_query_value_match_bound(NEWSIDX_SLOT_POS,
+					    newsidx_pos__match, setcheck_bind,
+					    s, setcheck_free, what);
+}
+
 /*
  * A phrase (ordered: the terms at consecutive positions) or NEAR (in any
  * order, within a span of fewer than window positions) over the term
@@ -109,18 +219,20 @@ xapc_query_t *newsidx_phrase__query(struct builder *b, xapc_query_t **subs,
 				       subs, n, window);
 		return q ? q : newsidx_build__nomem(b);
 	}
+	if (ordered)
+		snprintf(what, sizeof(what), "PHRASE %zu (positions)", n);
+	else
+		snprintf(what, sizeof(what), "NEAR %u (positions)", window);
 	if (b->db->is_set) {
-		/* Each shard codes its stems with its own table, which one
-		 * check across the set cannot read. */
-		b->st = newsidx_db__fail(
-			b->db, NEWSIDX_INVALID_ARGUMENT,
-			"phrases and NEAR over a set of shards need Xapian's "
-			"position table, and a shard of %s keeps compact "
-			"positions",
-			b->db->path);
-		return NULL;
+		/* Each shard codes its stems with its own table: a check
+		 * per shard. */
+		pair[1] = set_check(b, h, title, n, window, ordered, what);
+		if (!pair[1])
+			return b->st ? NULL : newsidx_build__nomem(b);
+	} else {
+		pair[1] = NULL;
 	}
-	if (!b->codes_loaded) {
+	if (!b->db->is_set && !b->codes_loaded) {
 		int bad;
 
 		b->codes = newsidx_db__stemcodes(b->db, &bad);
@@ -134,18 +246,16 @@ xapc_query_t *newsidx_phrase__query(struct builder *b, xapc_query_t **subs,
 			return NULL;
 		}
 	}
-	c = newsidx_pos__check_new(h, title, n, window, ordered, b->codes);
-	if (!c)
-		return newsidx_build__nomem(b);
-	/* The check owns c from here, also when it fails. */
-	if (ordered)
-		snprintf(what, sizeof(what), "PHRASE %zu (positions)", n);
-	else
-		snprintf(what, sizeof(what), "NEAR %u (positions)", window);
-	pair[1] = xapc_query_value_match(NEWSIDX_SLOT_POS, newsidx_pos__match,
-					 c, free, what,
-					 memo_for(b, h, title, n, window,
-						  ordered));
+	if (!b->db->is_set) {
+		c = newsidx_pos__check_new(h, title, n, window, ordered,
+					   b->codes);
+		if (!c)
+			return newsidx_build__nomem(b);
+		/* The check owns c from here, also when it fails. */
+		pair[1] = xapc_query_value_match(
+		    NEWSIDX_SLOT_POS, newsidx_pos__match, c, free, what,
+		    memo_for(b, h, title, n, window, ordered));
+	}
 	pair[0] = pair[1] ? xapc_query_combine(XAPC_OP_AND, subs, n, 0)
 			  : NULL;
 	q = pair[0] ? xapc_query_combine(XAPC_OP_FILTER, pair, 2, 0) : NULL;
