@@ -12,7 +12,8 @@
 # whose articles are then refused unless --reopen; a date filter skips
 # the shards it cannot match (same hits); reshard to months, to a single
 # index and back keeps the results, and a killed reshard leaves the old
-# layout; a lean partitioned index stays lean.
+# layout; a lean partitioned index stays lean, and its phrases find
+# what one lean index finds.
 . "$top_srcdir/tests/cli/lib.sh"
 
 command -v jq >/dev/null || { echo "jq is needed (tools/install-deps)"; exit 1; }
@@ -267,6 +268,17 @@ run --index "$T/lean" index "$C"
 expect_rc 0 "a later run adds the other years"
 for d in 2023 2024 2025; do
 	expect_eq "$("$NEWSIDX" --index "$T/lean/$d" stats --json | jq -r .positions)" compact "shard $d keeps the lean layout"
+done
+# Its phrases are checked in each shard with the shard's own stem coding:
+# the same hits as one lean index of the same files.
+run --index "$T/leanone" index --lean "$C"/2023-*
+"$NEWSIDX" --index "$T/leanone" index "$C" >/dev/null || fail "a lean index"
+for q in '"bullet train"' '"high-speed railway"' 'india NEAR/5 japan'; do
+	hits "$T/leanone" "$q" >"$T/h.a"
+	hits "$T/lean" "$q" >"$T/h.b"
+	[ -s "$T/h.a" ] || fail "'$q' finds nothing in the lean index"
+	cmp -s "$T/h.a" "$T/h.b" && ok ||
+		fail "lean shards: '$q' differs: $(diff "$T/h.a" "$T/h.b" | head -5)"
 done
 
 finish
