@@ -1027,11 +1027,26 @@ NEWSIDX_API newsidx_status_t newsidx_db_compact(newsidx_db_t *db);
  * compacted index splits the full B-tree blocks they land in, and the
  * blocks the commit replaced stay in the files for reuse, so that a few
  * hundred new articles can double an index; `newsidx index` compacts
- * at the end of a run when this says so.  0 otherwise, and for a
- * read-only handle or an index that is not newsidx's own layout.
+ * at the end of a run when this says so.  A lean index (no term lists)
+ * is also due once a quarter of its articles are listed deleted.  On a
+ * partitioned index: 1 when one of its shards whose period is still
+ * open is due (@since 0.4).  0 otherwise, and for a read-only handle or
+ * an index that is not newsidx's own layout.
  * @since 0.3
  */
 NEWSIDX_API int newsidx_db_compact_due(newsidx_db_t *db);
+
+/*
+ * Compact what newsidx_db_compact_due() finds due: the index, or each
+ * shard of a partitioned index whose period is still open, which stays
+ * open (newsidx_db_compact() of a partitioned index closes the ended
+ * periods instead).  This is how a lean partitioned index gives back the
+ * space of the articles it lists deleted; `newsidx index` calls it at
+ * the end of a run.  Returns NEWSIDX_OK (also when nothing was due),
+ * NEWSIDX_READ_ONLY or the failure of a compaction (the message names
+ * the shard).  @since 0.4
+ */
+NEWSIDX_API newsidx_status_t newsidx_db_reclaim(newsidx_db_t *db);
 
 /*
  * Re-index, from scratch, every path ever given to newsidx_index_path()

@@ -671,13 +671,16 @@ int cmd_index(int argc, char **argv)
 	 * blocks they land in: compacting then halves the index in a
 	 * second or two.  A bulk load's merge already wrote compact
 	 * B-trees. */
-	/* A partitioned index compacts a shard when its period ends
-	 * (newsidx compact), never on its own. */
+	/* A partitioned index closes a shard when its period ends
+	 * (newsidx compact), never on its own; its open shards are
+	 * compacted when due, as one index is. */
 	if (!st && !a.no_compact && !stats.shards && !newsidx_db_period(db) &&
 	    ((stats.added + stats.updated >= 10000 &&
 	      (stats.added + stats.updated) * 2 >= newsidx_db_count(db)) ||
 	     newsidx_db_compact_due(db)))
 		st = newsidx_db_compact(db);
+	else if (!st && !a.no_compact && newsidx_db_period(db))
+		st = newsidx_db_reclaim(db);
 	if (!st)
 		st = worst;
 	return finish(db, st, &a, &stats, &r);

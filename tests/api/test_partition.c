@@ -243,6 +243,59 @@ START_TEST(test_moves_and_deletes)
 }
 END_TEST
 
+/* newsidx_db_reclaim(): a lean partitioned index gives back the space
+ * of the articles it lists deleted, shard by shard, and closes nothing. */
+START_TEST(test_reclaim)
+{
+	newsidx_index_options_t io = NEWSIDX_INDEX_OPTIONS_INIT;
+	newsidx_db_t *db, *r;
+	char art[32], text[160], p[400];
+	size_t i, n = 0;
+	struct stat sb;
+
+	io.positions = NEWSIDX_POSITIONS_COMPACT;
+	db = open_write("lean", NEWSIDX_PERIOD_YEAR, NEWSIDX_OK);
+	for (i = 0; i < 8; i++) {
+		snprintf(art, sizeof(art), "u%zu.txt", i);
+		snprintf(text, sizeof(text),
+			 "Harbour note %zu\n\nThe harbour cranes, note w%zu, "
+			 "undated, with a few more words.\n",
+			 i, i);
+		ck_assert_int_eq(newsidx_index_buffer(db, art, text,
+						      strlen(text), &io, NULL),
+				 NEWSIDX_OK);
+	}
+	ck_assert_int_eq(newsidx_db_commit(db), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_compact_due(db), 0);
+	ck_assert_int_eq(newsidx_db_reclaim(db), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_delete_query(db, "w1 OR w2 OR w3", &n),
+			 NEWSIDX_OK);
+	ck_assert_uint_eq(n, 3);
+	/* Three of eight listed: due, then given back. */
+	ck_assert_int_eq(newsidx_db_compact_due(db), 1);
+	ck_assert_int_eq(newsidx_db_reclaim(db), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_compact_due(db), 0);
+	snprintf(p, sizeof(p), "%s/lean/undated/CLOSED", dir);
+	ck_assert_int_ne(stat(p, &sb), 0);
+	newsidx_db_free(db);
+	r = open_read("lean/undated");
+	{
+		newsidx_info_t *info = NULL;
+
+		ck_assert_int_eq(newsidx_db_info(r, &info), NEWSIDX_OK);
+		ck_assert_uint_eq(info->articles, 5);
+		ck_assert_uint_eq(info->deleted, 0);
+		newsidx_info_free(info);
+	}
+	newsidx_db_free(r);
+	r = open_read("lean");
+	ck_assert_uint_eq(newsidx_db_count(r), 5);
+	ck_assert_int_eq(newsidx_db_reclaim(r), NEWSIDX_READ_ONLY);
+	newsidx_db_free(r);
+	ck_assert_int_eq(newsidx_db_reclaim(NULL), NEWSIDX_INVALID_ARGUMENT);
+}
+END_TEST
+
 START_TEST(test_old_options)
 {
 	/* Open options of version 3 (no period) open it as it is. */
@@ -334,6 +387,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_partitioned_equals_one_index);
 	tcase_add_test(tc, test_moves_and_deletes);
+	tcase_add_test(tc, test_reclaim);
 	tcase_add_test(tc, test_old_options);
 	tcase_add_test(tc, test_reshard);
 	suite_add_tcase(s, tc);

@@ -269,6 +269,32 @@ expect_rc 0 "a later run adds the other years"
 for d in 2023 2024 2025; do
 	expect_eq "$("$NEWSIDX" --index "$T/lean/$d" stats --json | jq -r .positions)" compact "shard $d keeps the lean layout"
 done
+# Articles deleted from a lean shard are listed there until a rewrite:
+# a run that leaves a quarter or more of an open shard listed compacts
+# that shard (which stays open), as one lean index is compacted; with
+# --no-compact they stay listed.
+mkdir -p "$T/gone"
+for i in 1 2 3 4 5 6 7 8; do
+	printf '{"id":"g%d","title":"Harbour note %d","body":"A short note on the harbour cranes, number %d, with a few more words."}\n' "$i" "$i" "$i"
+done >"$T/gone/a.jsonl"
+for how in --no-compact ""; do
+	rm -rf "$T/lg"
+	"$NEWSIDX" --index "$T/lg" index --lean --period year "$T/gone" >/dev/null ||
+		fail "a lean partitioned index of undated notes"
+	head -8 "$T/gone/a.jsonl" >"$T/lg.in"
+	head -5 "$T/lg.in" >"$T/gone/a.jsonl"
+	# shellcheck disable=SC2086 # an option or none
+	run --index "$T/lg" index $how "$T/gone"
+	expect_rc 0 "a run that deletes 3 of 8 ($how)"
+	cp "$T/lg.in" "$T/gone/a.jsonl"
+	expect_eq "$("$NEWSIDX" --index "$T/lg/undated" stats --json |
+		jq -c '[.articles, .deleted]')" \
+		"$([ "$how" ] && echo '[5,3]' || echo '[5,0]')" \
+		"listed deleted after the run ($how)"
+	expect_eq "$(hits "$T/lg" harbour | wc -l)" "5" "the rest found ($how)"
+done
+[ -f "$T/lg/undated/CLOSED" ] && fail "the compacted shard was closed" || ok
+
 # Its phrases are checked in each shard with the shard's own stem coding:
 # the same hits as one lean index of the same files.
 run --index "$T/leanone" index --lean "$C"/2023-*

@@ -130,6 +130,55 @@ newsidx_status_t newsidx_db_compact(newsidx_db_t *db)
 /* An index never written whole is worth compacting from this size. */
 #define UNMEASURED_BYTES (8ULL << 20)
 
+/* The shards of a partitioned index whose period is open and that
+ * newsidx_db_compact_due() finds due: how many; with compact, each is
+ * compacted as it is found (and stays open), *st the first failure. */
+static size_t part_due(newsidx_db_t *db, int compact, newsidx_status_t *st)
+{
+	char **names = NULL;
+	size_t n = 0, i, due = 0;
+
+	if (newsidx_part__list(db->path, &names, &n))
+		return 0;
+	for (i = 0; i < n && (!st || !*st); i++) {
+		struct newsidx_db *s = NULL;
+
+		/* A closed shard was compacted when its period ended. */
+		if (newsidx_part__closed(db->path, names[i]) ||
+		    newsidx_route__open_shard(db, names[i], &s)) {
+			newsidx_db_free(s);
+			continue;
+		}
+		if (newsidx_db_compact_due(s)) {
+			due++;
+			if (compact && (*st = newsidx_db_compact(s)))
+				newsidx_db__fail(db, *st, "shard %s: %s",
+						 names[i], newsidx_db_errmsg(s));
+		}
+		newsidx_db_free(s);
+	}
+	newsidx_part__free_list(names, n);
+	return due;
+}
+
+newsidx_status_t newsidx_db_reclaim(newsidx_db_t *db)
+{
+	newsidx_status_t st = NEWSIDX_OK;
+
+	if (!db)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (!db->writable)
+		return newsidx_db__fail(db, NEWSIDX_READ_ONLY,
+					"index %s is open read-only",
+					db->path);
+	if (db->part) {
+		part_due(db, 1, &st);
+		return st;
+	}
+	return newsidx_db_compact_due(db) ? newsidx_db_compact(db)
+					  : NEWSIDX_OK;
+}
+
 int newsidx_db_compact_due(newsidx_db_t *db)
 {
 	unsigned long long live, bytes = 0;
@@ -140,6 +189,8 @@ int newsidx_db_compact_due(newsidx_db_t *db)
 	double expected;
 	int measured;
 
+	if (db && db->part && db->writable)
+		return part_due(db, 0, NULL) > 0;
 	if (!db || !db->x || !db->writable)
 		return 0;
 	live = newsidx_layout__live_bytes(db->path);
