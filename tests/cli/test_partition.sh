@@ -24,16 +24,19 @@ hits() {
 		jq -r '.hits[] | "\(.id) \(.score * 1e9 | round)"'
 }
 
-# same_hits A B WHAT: every query gives the same hits over A and B.
+# same_hits A B WHAT: every query gives the same hits over A and B (the
+# queries of $QUERIES, one a line, when set).
 same_hits() {
-	for q in japan 'india OR railway' '"bullet train"' \
-		harbour 'crane NOT storm' 'harbour OR election'; do
+	printf '%s\n' japan 'india OR railway' '"bullet train"' harbour \
+		'crane NOT storm' 'harbour OR election' >"$T/queries"
+	[ -z "${QUERIES:-}" ] || printf '%s\n' "$QUERIES" >"$T/queries"
+	while IFS= read -r q; do
 		hits "$1" "$q" >"$T/h.a"
 		hits "$2" "$q" >"$T/h.b"
 		[ -s "$T/h.a" ] || fail "$3: '$q' finds nothing over $1"
 		cmp -s "$T/h.a" "$T/h.b" && ok ||
 			fail "$3: '$q' differs: $(diff "$T/h.a" "$T/h.b" | head -5)"
-	done
+	done <"$T/queries"
 	# A query of fields alone scores 0: its hits come in document id
 	# order, which differs between layouts; the same hits.
 	hits "$1" country:jp | sort >"$T/h.a"
@@ -299,12 +302,8 @@ done
 # the same hits as one lean index of the same files.
 run --index "$T/leanone" index --lean "$C"/2023-*
 "$NEWSIDX" --index "$T/leanone" index "$C" >/dev/null || fail "a lean index"
-for q in '"bullet train"' '"high-speed railway"' 'india NEAR/5 japan'; do
-	hits "$T/leanone" "$q" >"$T/h.a"
-	hits "$T/lean" "$q" >"$T/h.b"
-	[ -s "$T/h.a" ] || fail "'$q' finds nothing in the lean index"
-	cmp -s "$T/h.a" "$T/h.b" && ok ||
-		fail "lean shards: '$q' differs: $(diff "$T/h.a" "$T/h.b" | head -5)"
-done
+QUERIES='"bullet train"
+"high-speed railway"
+india NEAR/5 japan' same_hits "$T/leanone" "$T/lean" "lean shards"
 
 finish

@@ -1880,17 +1880,26 @@ struct vm_ctx {
     int freed;
 };
 
+/* The number of a value "vN"; -1 for another value. */
+static int vm_number(const char *v, size_t len)
+{
+    char buf[16];
+    if (len < 2 || len >= sizeof buf || v[0] != 'v')
+        return -1;
+    memcpy(buf, v + 1, len - 1);
+    buf[len - 1] = '\0';
+    return atoi(buf);
+}
+
 static int vm_pred(void *ctx, const char *v, size_t len)
 {
     struct vm_ctx *c = ctx;
-    char buf[16];
-    if (len < 2 || len >= sizeof buf || v[0] != 'v')
+    int n = vm_number(v, len);
+    if (n < 0)
         return 0;
-    memcpy(buf, v + 1, len - 1);
-    buf[len - 1] = '\0';
     if (c) /* NULL where a second thread checks too: nothing to count */
         c->calls++;
-    return atoi(buf) % 5 == 0;
+    return n % 5 == 0;
 }
 
 static void vm_free(void *ctx)
@@ -2139,12 +2148,8 @@ struct vb_ctx {
 static int vb_pred(void *ctx, const char *v, size_t len)
 {
     const int *mod = ctx;
-    char buf[16];
-    if (len < 2 || len >= sizeof buf || v[0] != 'v')
-        return 0;
-    memcpy(buf, v + 1, len - 1);
-    buf[len - 1] = '\0';
-    return atoi(buf) % *mod == 0;
+    int n = vm_number(v, len);
+    return n >= 0 && n % *mod == 0;
 }
 
 static void *vb_bind(void *ctx, const char *uuid, size_t len)
