@@ -664,9 +664,12 @@ typedef struct newsidx_search_options {
 	double title_weight;    /* extra weight of title matches at query
 				   time, on top of the index's; <= 0: none */
 	int feedback;           /* pseudo-relevance feedback (RM3 from the
-				   top 10 hits): 0 automatic, on for long
-				   plain-word queries ranked by relevance;
-				   > 0 always; < 0 never */
+				   top 10 hits): 0 automatic, for plain-word
+				   queries ranked by relevance: those of
+				   four words or more are widened, shorter
+				   ones only reordered (@since 0.4; before,
+				   only the long ones); > 0 always,
+				   widening; < 0 never */
 	/* Version 2 (@since 0.2): */
 	size_t exact_up_to;     /* the total of a query with phrases or
 				   NEAR is counted exactly when all its

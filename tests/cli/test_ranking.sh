@@ -78,6 +78,40 @@ expect_eq "$(jqout '[.hits[].id] | index("ash") != null')" "true" \
 	"feedback finds the related article"
 expect_eq "$(jqout '[.hits[0:2][].id] | sort | join(",")')" "lava1,lava2" \
 	"and ranks the matches first"
+# By default a short query's feedback reorders its matches and adds
+# none: the same articles and count as without, other scores; but not
+# with ten matches or fewer, all of which its model would be made of.
+q 'volcano eruption' --no-feedback >"$T/plain.json"
+expect_eq "$(q 'volcano eruption' | jq -c '[.hits[].score]')" \
+	"$(jq -c '[.hits[].score]' "$T/plain.json")" \
+	"ten matches or fewer: no feedback"
+mkdir -p "$T/mines"
+awk 'BEGIN {
+	for (i = 1; i <= 12; i++) {
+		printf("{\"id\":\"cm%d\",\"title\":\"Copper mine %d\",", i, i)
+		printf("\"body\":\"The copper mine %d sent ore", i)
+		for (j = 0; j < i % 4; j++)
+			printf(" and concentrate to the smelter")
+		printf(" this week.\"}\n")
+	}
+	print "{\"id\":\"ore\",\"title\":\"Smelter\",\"body\":\"The smelter took in ore and concentrate.\"}"
+}' >"$T/mines/m.jsonl"
+run --index "$T/midx" index "$T/mines"
+expect_rc 0 "index the mines"
+m() { "$NEWSIDX" --index "$T/midx" search --json --limit 50 --no-snippets "$@"; }
+m --no-feedback 'copper mine' >"$T/plain.json"
+m 'copper mine' >"$T/out"
+expect_eq "$(jq -c '[([.hits[].id] | sort | join(",")), .total, .total_all]' \
+	"$T/out")" \
+	"$(jq -c '[([.hits[].id] | sort | join(",")), .total, .total_all]' \
+		"$T/plain.json")" "default feedback: the same matches and counts"
+expect_eq "$(jqout '[.hits[].id] | index("ore")')" "null" \
+	"default feedback adds no article"
+expect_eq "$(m --feedback 'copper mine' | jq '[.hits[].id] | index("ore") != null')" \
+	"true" "where --feedback widens"
+expect_eq "$(jq -c --slurpfile p "$T/plain.json" \
+	'[.hits[].score] != [$p[0].hits[].score]' "$T/out")" "true" \
+	"default feedback weighs the matches"
 
 # British and American spellings meet.
 expect_eq "$(q harbor | jq -r '.hits[0].id')" "all" "harbor finds harbour"

@@ -134,6 +134,10 @@ struct builder {
 	char (*fb_terms)[NEWSIDX_MAX_TOKEN * 4 + 8];
 	double *fb_weights;
 	size_t nfb;
+	/* The feedback terms only reorder the query's matches (the
+	 * automatic feedback of a short query): they add no article, so
+	 * the matches and their count are those of the words typed. */
+	int fb_rerank;
 	newsidx_status_t st;
 	char err[256];
 };

@@ -380,8 +380,15 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	b.memo_make = b.compact && !db->writable &&
 		      xapc_db_lastdocid(db->x, &b.lastdocid) == XAPC_OK;
 	q = newsidx_build__boosts(&b, newsidx_build__top(&b, root), opts);
+	/* By default every query ranked softly by relevance gets feedback:
+	 * a long one's terms widen its matches, as asked for explicitly; a
+	 * short one's only reorder them.  Chosen on the Reuters-21578 topic
+	 * queries (two and three words), where reordering raised MAP from
+	 * .6249 to .6434 (doc/quality.md); articles with every word still
+	 * come first, and the count stays that of the words typed. */
+	b.fb_rerank = opts->feedback == 0 && !b.soft_long;
 	if (q && (opts->feedback > 0 ||
-		  (opts->feedback == 0 && b.soft_long &&
+		  (opts->feedback == 0 && b.soft &&
 		   opts->sort == NEWSIDX_SORT_RELEVANCE))) {
 		/* A second pass with the relevance model of the first. */
 		st = newsidx_feedback__model(db, &b, q, &p);
@@ -410,7 +417,8 @@ static newsidx_status_t search_once(newsidx_results_t **out,
 	{
 		xapc_doccount_t hidden = 1;
 
-		b.no_count = b.soft && b.union_n >= 2 && !b.nfb &&
+		b.no_count = b.soft && b.union_n >= 2 &&
+			     (!b.nfb || b.fb_rerank) &&
 			     opts->sort == NEWSIDX_SORT_RELEVANCE &&
 			     xapc_db_deleted_count(db->x, &hidden) == XAPC_OK &&
 			     hidden == 0;
