@@ -116,4 +116,21 @@ expect_eq "$(jq -c --slurpfile p "$T/plain.json" \
 # British and American spellings meet.
 expect_eq "$(q harbor | jq -r '.hits[0].id')" "all" "harbor finds harbour"
 
+# BM25 as written: of two briefs under half the average length, the
+# shorter weighs its word more (no floor under the length).
+mkdir -p "$T/short"
+cat >"$T/short/b.jsonl" <<'JSON'
+{"id":"brief1","title":"Bauxite","body":"Bauxite shipped."}
+{"id":"brief2","title":"Bauxite","body":"Bauxite shipped from the northern mine today."}
+{"id":"long1","title":"Markets","body":"Shares rose on Monday as investors weighed the central bank's latest remarks on inflation, while bond yields slipped and the currency held steady against the dollar in thin holiday trading across Asia and Europe."}
+{"id":"long2","title":"Harvest","body":"Farmers in the south began the wheat harvest early this year after a dry spring, and the ministry said yields would be lower than last season although prices at the local markets have not yet moved very much."}
+{"id":"long3","title":"Shipping","body":"The port reopened after the storm, and container ships that had waited offshore for three days began to unload their cargo under the supervision of harbour officials and the coast guard."}
+JSON
+run --index "$T/sidx" index "$T/short"
+expect_rc 0 "index the briefs"
+expect_eq "$("$NEWSIDX" --index "$T/sidx" search --json --no-snippets bauxite |
+	jq -r '([.hits[].id] | join(",")) + " " +
+		(.hits[0].score > .hits[1].score | tostring)')" \
+	"brief1,brief2 true" "the shorter brief first, with a higher score"
+
 finish
