@@ -665,12 +665,13 @@ typedef struct newsidx_search_options {
 				   time, on top of the index's; <= 0: none */
 	int feedback;           /* pseudo-relevance feedback (RM3 from the
 				   top 10 hits): 0 automatic, on for long
-				   plain-word queries ranked by relevance,
-				   whose matches it re-ranks without
-				   adding any (@since 0.4; it added them
-				   before); > 0 always, its terms also
-				   matching articles of their own (the
-				   total counts them); < 0 never */
+				   plain-word queries ranked by relevance
+				   with more than 10 matches, which it
+				   reorders without adding any (@since
+				   0.4; it added them before); > 0 always,
+				   its terms also matching articles of
+				   their own (the total counts them);
+				   < 0 never */
 	/* Version 2 (@since 0.2): */
 	size_t exact_up_to;     /* the total of a query with phrases or
 				   NEAR is counted exactly when all its

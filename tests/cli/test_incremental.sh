@@ -251,9 +251,13 @@ done
 # Ranked, not only matched alike: a lean writer counts each article's
 # words itself (title words weigh NEWSIDX_TITLE_WDF) where the table's
 # gets a posting per word, so every score must come out the same.
+# Without relevance feedback: its model comes from the ten best hits,
+# and which ten, among these articles that score alike, follows the
+# docid order, which a sharded load and a single writer do not share.
 scores() {
 	"$NEWSIDX" --index "$1" search --json --limit 100000 --no-snippets \
-		--all-copies -- "$2" | jq -r '.hits[] | "\(.id) \(.score)"' | sort
+		--all-copies --no-feedback -- "$2" |
+		jq -r '.hits[] | "\(.id) \(.score)"' | sort
 }
 for q in beta 'harbour rail' 'title:beta' 'freight 7' 'cranes OR a0003-004'; do
 	scores "$IDX" "$q" >"$T/lean.scores"

@@ -78,27 +78,71 @@ expect_eq "$(jqout '[.hits[].id] | index("ash") != null')" "true" \
 	"feedback finds the related article"
 expect_eq "$(jqout '[.hits[0:2][].id] | sort | join(",")')" "lava1,lava2" \
 	"and ranks the matches first"
-# By default a long query's feedback re-ranks the articles its words
-# match and adds none ("ash" shares only the model's words): the same
-# articles and total as without feedback, with other scores.
-long='volcano eruption valley island'
-q "$long" >"$T/fb"
-q "$long" --no-feedback >"$T/nofb"
-expect_eq "$(jq -c '[.total, ([.hits[].id] | sort)]' "$T/fb")" \
-	'[2,["lava1","lava2"]]' "automatic feedback adds no match"
-expect_eq "$(jq -c '[.total, ([.hits[].id] | sort)]' "$T/nofb")" \
-	'[2,["lava1","lava2"]]' "the words' own matches"
-jq -c '[.hits[].score]' "$T/fb" >"$T/s1"
-jq -c '[.hits[].score]' "$T/nofb" >"$T/s2"
-cmp -s "$T/s1" "$T/s2" && fail "feedback re-weighs the matches" || ok
-# Asked for, it also finds by its own words, and counts them.
-q "$long" --feedback >"$T/out"
-expect_eq "$(jqout '[.hits[].id] | index("ash") != null')" "true" \
-	"--feedback widens a long query too"
+# By default a query of four words or more gets feedback that reorders
+# its matches and adds none: the same articles and counts as without,
+# other scores; but not with ten matches or fewer, all of which its
+# model would be made of.  Shorter queries get none unless asked for;
+# asked for, feedback widens any query, and its total counts what it
+# found.
+q 'volcano eruption valley island' --no-feedback >"$T/plain.json"
+expect_eq "$(q 'volcano eruption valley island' | jq -c '[.hits[].score]')" \
+	"$(jq -c '[.hits[].score]' "$T/plain.json")" \
+	"ten matches or fewer: no feedback"
+mkdir -p "$T/mines"
+awk 'BEGIN {
+	for (i = 1; i <= 12; i++) {
+		printf("{\"id\":\"cm%d\",\"title\":\"Copper mine %d\",", i, i)
+		printf("\"body\":\"The copper mine %d sent ore", i)
+		for (j = 0; j < i % 4; j++)
+			printf(" and concentrate to the smelter")
+		printf(" this week.\"}\n")
+	}
+	print "{\"id\":\"ore\",\"title\":\"Smelter\",\"body\":\"The smelter took in ore and concentrate.\"}"
+}' >"$T/mines/m.jsonl"
+run --index "$T/midx" index "$T/mines"
+expect_rc 0 "index the mines"
+m() { "$NEWSIDX" --index "$T/midx" search --json --limit 50 --no-snippets "$@"; }
+long='copper mine sent week'
+m --no-feedback "$long" >"$T/plain.json"
+m "$long" >"$T/out"
+expect_eq "$(jq -c '[([.hits[].id] | sort | join(",")), .total, .total_all]' \
+	"$T/out")" \
+	"$(jq -c '[([.hits[].id] | sort | join(",")), .total, .total_all]' \
+		"$T/plain.json")" "default feedback: the same matches and counts"
+expect_eq "$(jqout '[.hits[].id] | index("ore")')" "null" \
+	"default feedback adds no article"
+expect_eq "$(jq -c --slurpfile p "$T/plain.json" \
+	'[.hits[].score] != [$p[0].hits[].score]' "$T/out")" "true" \
+	"default feedback weighs the matches"
+m --feedback "$long" >"$T/out"
+expect_eq "$(jqout '[.hits[].id] | index("ore") != null')" "true" \
+	"--feedback widens a long query"
 expect_eq "$(jqout '.total')" "$(jqout '.hits | length')" \
 	"and its total counts what it found"
+expect_eq "$(m 'copper mine' | jq -c '[.hits[].score]')" \
+	"$(m --no-feedback 'copper mine' | jq -c '[.hits[].score]')" \
+	"a short query: no feedback by default"
+expect_eq "$(m --feedback 'copper mine' | jq '[.hits[].id] | index("ore") != null')" \
+	"true" "asked for, it widens a short query"
 
 # British and American spellings meet.
 expect_eq "$(q harbor | jq -r '.hits[0].id')" "all" "harbor finds harbour"
+
+# BM25 as written: of two briefs under half the average length, the
+# shorter weighs its word more (no floor under the length).
+mkdir -p "$T/short"
+cat >"$T/short/b.jsonl" <<'JSON'
+{"id":"brief1","title":"Bauxite","body":"Bauxite shipped."}
+{"id":"brief2","title":"Bauxite","body":"Bauxite shipped from the northern mine today."}
+{"id":"long1","title":"Markets","body":"Shares rose on Monday as investors weighed the central bank's latest remarks on inflation, while bond yields slipped and the currency held steady against the dollar in thin holiday trading across Asia and Europe."}
+{"id":"long2","title":"Harvest","body":"Farmers in the south began the wheat harvest early this year after a dry spring, and the ministry said yields would be lower than last season although prices at the local markets have not yet moved very much."}
+{"id":"long3","title":"Shipping","body":"The port reopened after the storm, and container ships that had waited offshore for three days began to unload their cargo under the supervision of harbour officials and the coast guard."}
+JSON
+run --index "$T/sidx" index "$T/short"
+expect_rc 0 "index the briefs"
+expect_eq "$("$NEWSIDX" --index "$T/sidx" search --json --no-snippets bauxite |
+	jq -r '([.hits[].id] | join(",")) + " " +
+		(.hits[0].score > .hits[1].score | tostring)')" \
+	"brief1,brief2 true" "the shorter brief first, with a higher score"
 
 finish

@@ -34,10 +34,11 @@
  * Queries of SOFT_WORDS parts or more were ranked softly before any
  * other (long queries are questions, few articles contain every word of
  * one) and keep their ways: every part soft when ranking by date too,
- * and relevance feedback by default (search.c).  Shorter queries rank
- * softly only when ranking by relevance: a list by date of articles
- * with only some of the words would mix them with the others.  With
- * newsidx_search_options.relax at 0 every word is required.
+ * and relevance feedback that widens the matches by default (search.c).
+ * Shorter queries rank softly only when ranking by relevance: a list by
+ * date of articles with only some of the words would mix them with the
+ * others.  Their feedback only reorders the matches of the words typed.
+ * With newsidx_search_options.relax at 0 every word is required.
  */
 #define SOFT_WORDS 4
 
@@ -1035,7 +1036,8 @@ out:
 }
 
 /* The feedback terms joined to the scored query, which keeps FB_LAMBDA
- * of its weight. */
+ * of its weight: as weight for the query's own matches, or, for
+ * b->fb_widen, as more matches too. */
 static xapc_query_t *add_feedback(struct builder *b, xapc_query_t *q)
 {
 	xapc_query_t **t = calloc(b->nfb, sizeof(*t)), *e, *s;
@@ -1304,8 +1306,10 @@ static xapc_query_t *group_query(struct builder *b,
 	}
 	if (q && top && b->nfb)
 		q = add_feedback(b, q);
-	/* Anything beside the plain words narrows or widens the matches. */
-	if (!top || !is_and || nr || nf || nn || b->nfb || !b->soft)
+	/* Anything beside the plain words narrows or widens the matches;
+	 * feedback terms that only reorder them do not. */
+	if (!top || !is_and || nr || nf || nn || (b->nfb && b->fb_widen) ||
+	    !b->soft)
 		b->union_n = 0;
 	if (nr > 0) {
 		t = combine(b, XAPC_OP_AND, req, nr, 0);

@@ -110,6 +110,11 @@ newsidx_status_t newsidx_feedback__model(struct newsidx_db *db,
 	f.an = b->an;
 	tl = newsidx_db__term_lists(db);
 	n = xapc_mset_size(m);
+	/* Feedback that only reorders needs matches beyond those it learns
+	 * from: a model made of every match can only favour some of them
+	 * for their own words (the shorter ones, mostly). */
+	if (!b->fb_widen && xapc_mset_matches_lower_bound(m) <= FB_DOCS)
+		n = 0;
 	for (i = 0; i < n; i++)
 		total += bm25_of(b, xapc_mset_weight(m, i));
 	for (i = 0; i < n && total > 0 && !f.nomem; i++) {
