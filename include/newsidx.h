@@ -326,6 +326,20 @@ NEWSIDX_API const char *newsidx_db_errmsg(const newsidx_db_t *db);
 NEWSIDX_API const char *newsidx_db_path(const newsidx_db_t *db);
 
 /*
+ * The threads one search on a reader's handle may use.  By default (0,
+ * or 2) a second thread, on a second handle, counts the matches while
+ * the page is ranked, which shortens a search on an idle machine.  1:
+ * the calling thread does everything, one step after the other; a
+ * server whose searches already keep every core busy gains nothing from
+ * the second thread and pays for its switches (`newsidx serve` asks for
+ * 1 while requests wait for a reader).  The results are the same
+ * either way.  Returns NEWSIDX_OK, or NEWSIDX_INVALID_ARGUMENT for any
+ * other n.  Thread-safety: as the handle.  @since 0.4
+ */
+NEWSIDX_API newsidx_status_t newsidx_db_set_search_threads(newsidx_db_t *db,
+							   unsigned n);
+
+/*
  * Make everything indexed so far durable and visible to readers.
  * Returns NEWSIDX_OK, NEWSIDX_READ_ONLY, NEWSIDX_IO or NEWSIDX_ENGINE.
  * @since 0.1

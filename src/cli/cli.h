@@ -5,6 +5,7 @@
 #ifndef NEWSIDX_CLI_H
 #define NEWSIDX_CLI_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -212,6 +213,41 @@ void cli_api_request_clear(struct cli_api_request *rq);
 
 /* {"error": msg, "status": status}; msg need not be UTF-8. */
 json_t *cli_error_json(unsigned status, const char *msg);
+
+/* ---- serve_pool.c: readers lent in the order they were asked for ---- */
+
+struct cli_pool_waiter;
+
+/* At most max items, idle or lent; requests wait for one in a queue. */
+struct cli_pool {
+	pthread_mutex_t mu;
+	void **idle;             /* items not lent out */
+	size_t nidle, nopen;     /* idle ones; all, lent or idle, and
+				    slots being opened */
+	size_t max, lent, waiting;
+	double timeout;          /* seconds a request waits at most */
+	struct cli_pool_waiter *queue, *tail;
+};
+
+/* A pool of at most max items, none open yet; -1 out of memory. */
+int cli_pool_init(struct cli_pool *p, size_t max, double timeout);
+/* Close the idle items; the pool must have none lent. */
+void cli_pool_destroy(struct cli_pool *p, void (*close)(void *));
+/* Add an item opened beforehand, as idle. */
+void cli_pool_add(struct cli_pool *p, void *item);
+/* Take an item, waiting behind the requests that asked first, for at
+ * most the pool's timeout: 0 when none came.  1: *item is the item, or
+ * NULL when the caller is to open one in the slot it was given (and
+ * give it, or NULL if the opening failed, back).  *load (may be NULL):
+ * the requests holding or waiting for an item, this one included. */
+int cli_pool_take(struct cli_pool *p, void **item, size_t *load);
+/* Give back what cli_pool_take() lent: item, or NULL when it could not
+ * be opened; drop: close it (with close) rather than lend it again.
+ * The request waiting longest gets it, or its slot. */
+void cli_pool_give(struct cli_pool *p, void *item, int drop,
+		   void (*close)(void *));
+/* How many requests wait. */
+size_t cli_pool_waiting(struct cli_pool *p);
 
 /* ---- serve_static.c: the files of the web page ---------------------- */
 

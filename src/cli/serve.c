@@ -10,7 +10,10 @@
  *
  * Readers: a newsidx_db_t serves one thread at a time, so the server
  * keeps a pool of at most --threads read-only handles, opened when first
- * needed and lent to one request at a time.  The library reopens a
+ * needed and lent to one request at a time, in the order the requests
+ * asked (serve_pool.c).  While every core has a search, or requests
+ * wait, a search counts its matches on its own thread rather than in a
+ * second one (newsidx_db_set_search_threads).  The library reopens a
  * handle on each search when a writer has committed or switched
  * generations; an article fetch or a search that still fails the way a
  * concurrent commit or compaction makes reads fail is run again on a
@@ -56,6 +59,7 @@ struct server {
 	const char *index;
 	struct cli_api_limits lim;
 	unsigned threads, max_requests, max_connections;
+	unsigned cores;         /* online processors */
 	size_t max_request_bytes;
 	double timeout;
 	const char *cors;
@@ -67,9 +71,8 @@ struct server {
 	size_t max_post_bytes;
 
 	pthread_mutex_t mu;
-	pthread_cond_t cv;     /* a reader came back, or a request ended */
-	newsidx_db_t **idle;   /* readers not lent out */
-	size_t nidle, nopen;   /* idle ones; all open ones and openings */
+	pthread_cond_t cv;     /* a request ended */
+	struct cli_pool readers;
 	unsigned admitted;     /* requests admitted, not yet finished */
 	unsigned active;       /* requests begun, not yet finished */
 	int stopping;
@@ -209,66 +212,47 @@ static enum MHD_Result respond_error(struct server *s,
 	return respond(s, c, x, status, cli_error_json(status, msg));
 }
 
+static void close_reader(void *db)
+{
+	newsidx_db_free(db);
+}
+
 /* Borrow a reader, waiting up to --timeout for one; *db is NULL when
  * none came (busy), else the caller returns it with give_back(), also
  * when it failed to open (it then carries the message). */
 static newsidx_status_t borrow(struct server *s, newsidx_db_t **db)
 {
-	struct timespec deadline;
-	newsidx_status_t st;
-	double whole;
+	newsidx_status_t st = NEWSIDX_OK;
+	size_t load = 0;
+	void *item;
 
 	*db = NULL;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_nsec += (long)(modf(s->timeout, &whole) * 1e9);
-	deadline.tv_sec += (time_t)whole + deadline.tv_nsec / 1000000000L;
-	deadline.tv_nsec %= 1000000000L;
-	pthread_mutex_lock(&s->mu);
-	while (!s->nidle && s->nopen >= s->threads)
-		if (pthread_cond_timedwait(&s->cv, &s->mu, &deadline) ==
-		    ETIMEDOUT)
-			break;
-	if (s->nidle)
-		*db = s->idle[--s->nidle];
-	else if (s->nopen < s->threads)
-		s->nopen++;
-	else {
-		pthread_mutex_unlock(&s->mu);
+	if (!cli_pool_take(&s->readers, &item, &load))
 		return NEWSIDX_OK;
-	}
-	pthread_mutex_unlock(&s->mu);
-	if (*db)
-		return NEWSIDX_OK;
-	{
+	*db = item;
+	if (!*db) {
 		newsidx_open_options_t oo;
 
 		cli_read_options(&oo);
 		st = newsidx_db_open(db, s->index, &oo);
+		if (!*db) {
+			cli_pool_give(&s->readers, NULL, 1, close_reader);
+			return NEWSIDX_NOMEM;
+		}
+		if (st)
+			return st;
 	}
-	if (!*db) {
-		pthread_mutex_lock(&s->mu);
-		s->nopen--;
-		pthread_cond_signal(&s->cv);
-		pthread_mutex_unlock(&s->mu);
-		return NEWSIDX_NOMEM;
-	}
-	return st;
+	/* A search counts in a second thread only while the searches
+	 * under way and waiting, two threads each, fit the cores. */
+	return newsidx_db_set_search_threads(*db, load > s->cores / 2 ? 1
+								  : 0);
 }
 
 /* Return a reader to the pool, or close it (drop) when it failed in a
  * way that a fresh one may not. */
 static void give_back(struct server *s, newsidx_db_t *db, int drop)
 {
-	pthread_mutex_lock(&s->mu);
-	if (drop) {
-		s->nopen--;
-	} else {
-		s->idle[s->nidle++] = db;
-		db = NULL;
-	}
-	pthread_cond_signal(&s->cv);
-	pthread_mutex_unlock(&s->mu);
-	newsidx_db_free(db);
+	cli_pool_give(&s->readers, db, drop, close_reader);
 }
 
 /* Make the library call of rq with db; *doc the document on success. */
@@ -983,6 +967,7 @@ int cmd_serve(int argc, char **argv)
 
 	memset(&s, 0, sizeof(s));
 	s.threads = ncpu > 2 ? (unsigned)ncpu : 2;
+	s.cores = ncpu > 1 ? (unsigned)ncpu : 1;
 	s.max_requests = 64;
 	s.max_connections = 256;
 	s.max_request_bytes = 32768;
@@ -1024,16 +1009,13 @@ int cmd_serve(int argc, char **argv)
 		newsidx_db_free(db);
 		return rc;
 	}
-	s.idle = calloc(s.threads, sizeof(*s.idle));
-	if (!s.idle) {
+	if (cli_pool_init(&s.readers, s.threads, s.timeout)) {
 		newsidx_db_free(db);
 		return cli_fail(NEWSIDX_NOMEM, NULL);
 	}
-	s.idle[s.nidle++] = db;
-	s.nopen = 1;
+	cli_pool_add(&s.readers, db);
 	if (load_web(&s)) {
-		newsidx_db_free(db);
-		free(s.idle);
+		cli_pool_destroy(&s.readers, close_reader);
 		free(s.token);
 		return EXIT_USAGE;
 	}
@@ -1058,9 +1040,7 @@ int cmd_serve(int argc, char **argv)
 			sig == SIGINT ? "SIGINT" : "SIGTERM");
 		stop(&s, d);
 	}
-	while (s.nidle)
-		newsidx_db_free(s.idle[--s.nidle]);
-	free(s.idle);
+	cli_pool_destroy(&s.readers, close_reader);
 	free(s.token);
 	cli_web_free(&s.web);
 	pthread_cond_destroy(&s.cv);

@@ -877,6 +877,19 @@ const char *newsidx_db_path(const newsidx_db_t *db)
 	return db && db->path ? db->path : "";
 }
 
+newsidx_status_t newsidx_db_set_search_threads(newsidx_db_t *db,
+					       unsigned n)
+{
+	if (!db)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (n > 2)
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"a search uses 1 or 2 threads, not %u",
+					n);
+	db->one_thread = n == 1;
+	return NEWSIDX_OK;
+}
+
 newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 {
 	char now[32];

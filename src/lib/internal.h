@@ -216,6 +216,9 @@ struct newsidx_db {
 					    query/dates.c), valid when */
 	size_t nyears;                   /* years_known is set, until */
 	int years_known;                 /* the next commit seen */
+	int one_thread;                  /* searches count on the calling
+					    thread only (see
+					    newsidx_db_set_search_threads) */
 	int reopened;                    /* newsidx_search() followed the
 					    index to its latest commit
 					    before building its query: the

@@ -195,21 +195,35 @@ START_TEST(test_date_filters_brute_force)
 	}
 	newsidx_db_free(db);
 
-	/* A reader counts in a second thread: the same totals. */
+	/* A reader counts in a second thread, or, asked for one, on the
+	 * calling thread after the page: the same totals. */
 	{
 		char p[400];
+		unsigned threads;
 
 		db = NULL;
 		snprintf(p, sizeof(p), "%s/dates", dir);
 		ck_assert_int_eq(newsidx_db_open(&db, p, NULL), NEWSIDX_OK);
-		for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
-			char q[120];
+		ck_assert_int_eq(newsidx_db_set_search_threads(db, 3),
+				 NEWSIDX_INVALID_ARGUMENT);
+		ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(db), "3"));
+		for (threads = 2; threads >= 1; threads--) {
+			ck_assert_int_eq(
+				newsidx_db_set_search_threads(db, threads),
+				NEWSIDX_OK);
+			for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]);
+			     i++) {
+				char q[120];
 
-			ck_assert_uint_eq(search_total(db, fixed[i].q),
-					  brute(fixed[i].lo, fixed[i].hi));
-			snprintf(q, sizeof(q), "grain %s", fixed[i].q);
-			ck_assert_uint_eq(search_total(db, q),
-					  brute(fixed[i].lo, fixed[i].hi));
+				ck_assert_uint_eq(
+					search_total(db, fixed[i].q),
+					brute(fixed[i].lo, fixed[i].hi));
+				snprintf(q, sizeof(q), "grain %s",
+					 fixed[i].q);
+				ck_assert_uint_eq(
+					search_total(db, q),
+					brute(fixed[i].lo, fixed[i].hi));
+			}
 		}
 		newsidx_db_free(db);
 	}

@@ -179,7 +179,8 @@ static xapc_query_t *loose_query(const struct builder *b,
 
 /* Run q, built by b from root, for the page.  A reader counts in a second
  * thread and, once the page is done, in this one, on two more copies of
- * the query (see run_query_counted).  A query with phrases counts them
+ * the query (see run_query_counted); asked for one thread, it counts
+ * after the page.  A query with phrases counts them
  * exactly only up to b->exact_up_to candidates (see loose_query). */
 newsidx_status_t newsidx_run__built(struct newsidx_db *db,
 				    const struct builder *b,
@@ -193,7 +194,7 @@ newsidx_status_t newsidx_run__built(struct newsidx_db *db,
 	/* Counted another way: the page alone. */
 	if (b->no_count)
 		return run_query_counted(db, q, NULL, NULL, 0, p, m);
-	cq = db->writable ? NULL : count_query(b, root, 0);
+	cq = db->writable || db->one_thread ? NULL : count_query(b, root, 0);
 	cq2 = cq ? count_query(b, root, 0) : NULL;
 	lq = loose_query(b, root, p);
 
