@@ -5,7 +5,7 @@
  * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies]
  *               [--lang CODE]
  *               [--exact-count] [--no-feedback] [--similar] [--each]
- *               INDEX QUERIES
+ *               [--threads N] INDEX QUERIES
  *
  * Opens INDEX once, runs every query of QUERIES ("QID<TAB>TEXT" lines,
  * the text in newsidx's query language; further tab-separated columns,
@@ -20,6 +20,9 @@
  * their costs; --no-feedback turns relevance feedback off (long
  * queries get it by default).  With --similar, the text of each line
  * is an article id and newsidx_article_similar() is timed instead.
+ * --threads 1 makes each search count its matches on the calling
+ * thread (newsidx_db_set_search_threads), as `newsidx serve` does while
+ * every core is busy; the default counts in a second thread.
  * Process start-up and the opening of the index are not timed.
  *
  * Prints, as the Xapian and FTS5 baselines' "bench" modes do:
@@ -99,7 +102,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: qbench [--repeat R] [--snippets] [--limit K] "
 			"[--all-copies] [--exact-count] [--no-feedback] "
-			"[--similar] [--each] [--lang CODE] INDEX "
+			"[--similar] [--each] [--lang CODE] [--threads N] INDEX "
 			"QUERIES\n");
 	return 2;
 }
@@ -108,7 +111,7 @@ int main(int argc, char **argv)
 {
 	const char *lang = NULL;
 	int repeat = 5, snippets = 0, all_copies = 0, exact = 0, each = 0, a,
-	    r, similar = 0, no_feedback = 0;
+	    r, similar = 0, no_feedback = 0, threads = 0;
 	size_t limit = 10, nq = 0, cap = 0, i, zero = 0, errors = 0;
 	struct q *qs = NULL;
 	newsidx_db_t *db = NULL;
@@ -132,6 +135,8 @@ int main(int argc, char **argv)
 			similar = 1;
 		else if (strcmp(argv[a], "--no-feedback") == 0)
 			no_feedback = 1;
+		else if (strcmp(argv[a], "--threads") == 0 && a + 1 < argc)
+			threads = atoi(argv[++a]);
 		else if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc)
 			repeat = atoi(argv[++a]);
 		else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc)
@@ -187,6 +192,12 @@ int main(int argc, char **argv)
 	if (newsidx_db_open(&db, argv[a], NULL) != NEWSIDX_OK) {
 		fprintf(stderr, "qbench: %s\n",
 			db ? newsidx_db_errmsg(db) : "out of memory");
+		newsidx_db_free(db);
+		return 1;
+	}
+	if (newsidx_db_set_search_threads(db, (unsigned)threads) !=
+	    NEWSIDX_OK) {
+		fprintf(stderr, "qbench: %s\n", newsidx_db_errmsg(db));
 		newsidx_db_free(db);
 		return 1;
 	}

@@ -631,12 +631,21 @@ static void log_request(struct server *s, const struct exchange *x)
 				      (int)x->status, "bytes",
 				      (json_int_t)x->bytes, "ms", ms);
 
-		line = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4))
-			 : NULL;
+		char *body = o ? json_dumps(o, JSON_COMPACT |
+						       JSON_REAL_PRECISION(4))
+			       : NULL;
+
 		json_decref(o);
-		if (!line)
+		if (!body)
 			return;
-		len = strlen(line);
+		len = strlen(body);
+		line = realloc(body, len + 2);
+		if (!line) {
+			free(body);
+			return;
+		}
+		line[len++] = '\n';
+		line[len] = '\0';
 	} else {
 		f = open_memstream(&line, &len);
 		if (!f)
@@ -645,13 +654,13 @@ static void log_request(struct server *s, const struct exchange *x)
 		cli_puts(f, x->method);
 		fputc(' ', f);
 		cli_puts(f, x->path);
-		fprintf(f, " %u %zu %.1fms", x->status, x->bytes, ms);
+		fprintf(f, " %u %zu %.1fms\n", x->status, x->bytes, ms);
 		if (fclose(f))
 			return;
 	}
+	/* One write a line: stderr is unbuffered. */
 	pthread_mutex_lock(&s->log_mu);
 	fwrite(line, 1, len, stderr);
-	fputc('\n', stderr);
 	fflush(stderr);
 	pthread_mutex_unlock(&s->log_mu);
 	free(line);
