@@ -525,6 +525,18 @@ class Index:
         with self._lock:
             return _c.newsidx_db_count(self._handle())
 
+    def set_search_threads(self, n: int) -> None:
+        """The threads one search may use: 2 (the default) counts the
+        matches in a second thread while the page is ranked; 1 does
+        everything on the calling thread, which is better when the
+        program already keeps every core busy with searches (a threaded
+        web server under load).  The results are the same."""
+        if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+            raise InvalidArgument("a search uses 1 or 2 threads", 3)
+        with self._lock:
+            self._check(_c.newsidx_db_set_search_threads(self._handle(),
+                                                          n))
+
     def shards(self) -> List[Dict[str, Any]]:
         """The shards of a set opened from a stub file, as `stats --json`
         lists them: [{"shard": its stub line, "where": a directory,

@@ -163,6 +163,19 @@ class Reading(Fixture):
         # Everything survives the round trip through JSON.
         self.assertEqual(json.loads(res.to_json()), doc)
 
+    def test_search_threads(self):
+        with newsidx.Index(self.path) as ix:
+            both = ix.search("lighthouse", limit=100).to_dict()
+            ix.set_search_threads(1)
+            self.assertEqual(ix.search("lighthouse", limit=100).to_dict(),
+                             both)
+            ix.set_search_threads(2)
+            self.assertEqual(ix.search("lighthouse", limit=100).to_dict(),
+                             both)
+            with self.assertRaises(newsidx.InvalidArgument) as e:
+                ix.set_search_threads(3)
+            self.assertIn("3", str(e.exception))
+
     def test_highlights_index_the_snippet(self):
         res = self.ix.search("zeppelin")
         self.assertGreaterEqual(res.total, 1)
