@@ -593,8 +593,13 @@ void copy_hits(xapc_mset &m, const Xapian::MSet &ms,
         Xapian::Document doc = it.get_document();
         h.data = doc.get_data();
         h.values.reserve(p.n_copy_values);
+        // The collapse key is the value of its slot, already read by
+        // the match: not looked up again.
         for (size_t k = 0; k < p.n_copy_values; ++k)
-            h.values.push_back(doc.get_value(p.copy_values[k]));
+            h.values.push_back(p.collapse_max &&
+                                       p.copy_values[k] == p.collapse_slot
+                                   ? h.collapse_key
+                                   : doc.get_value(p.copy_values[k]));
         m.hits.push_back(std::move(h));
     }
 }

@@ -1467,6 +1467,37 @@ START_TEST(test_collapse)
     m = run(db, q, &p);
     ck_assert_uint_eq(xapc_mset_size(m), 4);
     xapc_mset_free(m);
+
+    /* The collapse slot copied for each hit is the hit's own value
+     * (taken from the collapse key), beside a slot read from the
+     * document; and the same without collapsing. */
+    {
+        static const xapc_slot_t copy[] = { 1, 0 };
+        int c;
+
+        p.copy_values = copy;
+        p.n_copy_values = 2;
+        for (c = 0; c < 2; c++) {
+            size_t i, vlen;
+
+            p.collapse_max = c ? 1 : 0;
+            m = run(db, q, &p);
+            ck_assert_uint_eq(xapc_mset_size(m), c ? 2 : 5);
+            for (i = 0; i < xapc_mset_size(m); i++) {
+                xapc_docid_t d = xapc_mset_docid(m, i);
+                const char *v = xapc_mset_value(m, i, 0, &vlen);
+
+                ck_assert_str_eq(v, d <= 3 ? "x" : "y");
+                ck_assert_uint_eq(vlen, 1);
+                ck_assert_uint_eq(xapc_mset_value(m, i, 1, &vlen)[0],
+                                  0);
+                ck_assert_uint_eq(vlen, 0);
+            }
+            xapc_mset_free(m);
+        }
+        p.copy_values = NULL;
+        p.n_copy_values = 0;
+    }
     xapc_query_free(q);
     xapc_db_free(db);
 }
