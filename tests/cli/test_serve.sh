@@ -251,6 +251,43 @@ grep '^{' "$T/busy.log" |
 	grep -q . && ok ||
 	fail "--log-json: no stats line in $(grep '^{' "$T/busy.log" | tail -n 2)"
 
+# --- many requests at once for one reader ------------------------------------
+# With one reader, concurrent searches queue for it and are handed it in
+# turn: every one is answered, with the same document as the command.
+start queue --listen 127.0.0.1:0 --threads 1
+qs="japan oil trade bank grain tokyo coffee dollar rates gold"
+n=0
+curls=
+for q in $qs $qs; do
+	n=$((n + 1))
+	curl -s -o "$T/q.$n" -w '%{http_code}' \
+		"$base/api/search?q=$q&limit=5&snippets=1" >"$T/q.$n.code" &
+	curls="$curls $!"
+done
+wait_all=0
+for p in $curls; do
+	wait "$p" || wait_all=1
+done
+expect_eq "$wait_all" "0" "concurrent searches: every curl finished"
+n=0
+bad=
+for q in $qs $qs; do
+	n=$((n + 1))
+	if [ "$(cat "$T/q.$n.code")" != 200 ]; then
+		bad="$bad $q:$(cat "$T/q.$n.code")"
+		continue
+	fi
+	"$NEWSIDX" --index "$IDX" search --json --limit 5 -- "$q" >"$T/q.cli"
+	[ "$(jq -S . "$T/q.$n")" = "$(jq -S . "$T/q.cli")" ] ||
+		bad="$bad $q:differs"
+done
+expect_eq "$bad" "" "20 searches at once with one reader: all answered, as the command"
+expect_eq "$(grep -c ' /api/search 200 ' "$T/queue.log")" "20" \
+	"concurrent searches: 20 access-log lines with 200"
+kill -TERM $pid
+wait $pid
+expect_eq "$?" "0" "one reader: SIGTERM, exit 0"
+
 # --- --search-time -----------------------------------------------------------
 # By default a search of this corpus never reaches it; a limit of a
 # microsecond is reached at once: the page is whole, the counts say so.
