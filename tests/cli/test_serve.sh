@@ -2,7 +2,8 @@
 # End-to-end: `newsidx serve` driven with curl.  Every endpoint answers
 # the same JSON as the command's --json for the same request, with the
 # security headers; bad requests get 400, 404 and 405 in JSON; a request
-# over --max-requests gets 503 with Retry-After; searches keep working
+# over --max-requests gets 503 with Retry-After; searches queued for one
+# reader are all answered, each as the command answers it; searches keep working
 # while an index run commits and while compact switches generations;
 # SIGTERM lets a request under way finish; and only a --listen address
 # written out binds beyond loopback.  No assertion depends on timing:
