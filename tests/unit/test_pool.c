@@ -150,11 +150,24 @@ START_TEST(test_returned_reader_skips_late_arrival)
 }
 END_TEST
 
+/* Start a request that waits for an item, give item (drop: as dropped)
+ * back once it waits, and return what the request was handed. */
+static void *handed_to_waiter(struct cli_pool *p, void *item, int drop)
+{
+	struct taker w = { p, 0, 0, NULL, NULL, NULL, NULL };
+	pthread_t th;
+
+	ck_assert_int_eq(pthread_create(&th, NULL, take_only, &w), 0);
+	until_waiting(p, 1);
+	cli_pool_give(p, item, drop, close_item);
+	pthread_join(th, NULL);
+	ck_assert_int_eq(w.got, 1);
+	return w.item;
+}
+
 START_TEST(test_timeout_leaves_the_queue)
 {
 	struct cli_pool p;
-	struct taker w;
-	pthread_t th;
 	int reader = 1;
 	void *item, *other;
 
@@ -166,14 +179,9 @@ START_TEST(test_timeout_leaves_the_queue)
 	ck_assert_uint_eq(cli_pool_waiting(&p), 0);
 	/* The one that timed out is not handed anything later. */
 	set_timeout(&p, 30.0);
-	w = (struct taker){ &p, 0, 0, NULL, NULL, NULL, NULL };
-	ck_assert_int_eq(pthread_create(&th, NULL, take_only, &w), 0);
-	until_waiting(&p, 1);
-	cli_pool_give(&p, item, 0, close_item);
-	pthread_join(th, NULL);
-	ck_assert_int_eq(w.got, 1);
-	ck_assert_ptr_eq(w.item, &reader);
-	cli_pool_give(&p, w.item, 0, close_item);
+	other = handed_to_waiter(&p, item, 0);
+	ck_assert_ptr_eq(other, &reader);
+	cli_pool_give(&p, other, 0, close_item);
 	cli_pool_destroy(&p, close_item);
 }
 END_TEST
@@ -181,8 +189,6 @@ END_TEST
 START_TEST(test_slots_opened_and_dropped)
 {
 	struct cli_pool p;
-	struct taker w;
-	pthread_t th;
 	int a = 1, b = 2;
 	void *x, *y;
 	size_t load;
@@ -197,13 +203,7 @@ START_TEST(test_slots_opened_and_dropped)
 	ck_assert_uint_eq(load, 2);
 	/* A request waits; the first slot fails to open: its slot goes
 	 * to the waiter, to open again. */
-	w = (struct taker){ &p, 0, 0, NULL, NULL, NULL, NULL };
-	ck_assert_int_eq(pthread_create(&th, NULL, take_only, &w), 0);
-	until_waiting(&p, 1);
-	cli_pool_give(&p, NULL, 1, close_item);
-	pthread_join(th, NULL);
-	ck_assert_int_eq(w.got, 1);
-	ck_assert_ptr_null(w.item);
+	ck_assert_ptr_null(handed_to_waiter(&p, NULL, 1));
 	/* Both open now; one is dropped (closed), with nobody waiting:
 	 * its slot is free, and the next take opens it again. */
 	closed = 0;
