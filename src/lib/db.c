@@ -941,6 +941,7 @@ void newsidx_db__forget_view(struct newsidx_db *db)
 	db->years = NULL;
 	db->nyears = 0;
 	db->years_known = 0;
+	db->compact_known = 0;
 }
 
 newsidx_status_t newsidx_db__reopen_index(struct newsidx_db *db, int by_path)

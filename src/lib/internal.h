@@ -216,6 +216,10 @@ struct newsidx_db {
 					    query/dates.c), valid when */
 	size_t nyears;                   /* years_known is set, until */
 	int years_known;                 /* the next commit seen */
+	int compact_known;               /* a reader's single index keeps
+					    word positions in a value slot:
+					    2 yes, 1 no, 0 not asked since
+					    the last commit seen */
 	int one_thread;                  /* searches count on the calling
 					    thread only (see
 					    newsidx_db_set_search_threads) */

@@ -847,8 +847,15 @@ newsidx_status_t newsidx_db__doc_record(struct newsidx_db *db, xapc_doc_t *doc,
 int newsidx_db__compact_positions(struct newsidx_db *db)
 {
 	/* A combined handle would give the first shard's layout only. */
-	return db->is_set ? newsidx_shards__any_compact(db)
-			  : newsidx_db__compact_index(db);
+	if (db->is_set)
+		return newsidx_shards__any_compact(db);
+	if (db->writable)
+		return newsidx_db__compact_index(db);
+	/* A reader asks once per commit it sees (newsidx_db__forget_view):
+	 * every search asks. */
+	if (!db->compact_known)
+		db->compact_known = newsidx_db__compact_index(db) ? 2 : 1;
+	return db->compact_known == 2;
 }
 
 int newsidx_db__term_lists(struct newsidx_db *db)

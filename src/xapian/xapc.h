@@ -308,6 +308,14 @@ XAPC_API int xapc_db_has_termlist(const xapc_db_t *db);
 XAPC_API int xapc_db_has_length_table(const xapc_db_t *db);
 
 /**
+ * Whether the handle holds a table of collapse keys for the revision it
+ * reads (see xapc_enquire_params.collapse_keys), for any slot.
+ * @return 1 if so, 0 if not (or for a failed or closed handle).
+ * Thread-safety: handle rule.
+ */
+XAPC_API int xapc_db_has_key_table(const xapc_db_t *db);
+
+/**
  * Track deleted documents in metadata: the documents listed under key are
  * hidden from every later read on this handle, read-only ones too: from
  * queries (xapc_db_query() leaves them out of hits, counts and facets),

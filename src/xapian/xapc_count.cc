@@ -321,8 +321,14 @@ void MatchCount::join(xapc_db_t *db, Xapian::Database &d,
 
 void MatchCount::set(xapc_mset &m, Xapian::Database &d,
                      const Xapian::Query &query,
-                     const xapc_enquire_params_t &p, const Xapian::MSet &ms)
+                     const xapc_enquire_params_t &p, const Xapian::MSet &ms,
+                     Xapian::doccount folded)
 {
+    // A folded page is a plain one from the first match: what it saw
+    // counts as a page without collapsing.
+    const Xapian::doccount first = folded ? 0 : p.first;
+    const Xapian::doccount maxitems = folded ? folded : p.maxitems;
+    const Xapian::doccount collapse_max = folded ? 0 : p.collapse_max;
     m.estimated = ms.get_matches_estimated();
     m.lower = ms.get_matches_lower_bound();
     m.upper = ms.get_matches_upper_bound();
@@ -334,18 +340,20 @@ void MatchCount::set(xapc_mset &m, Xapian::Database &d,
         m.estimated = m.lower = m.upper =
             d.get_termfreq(*query.get_terms_begin());
     } else if (counted && use_loose && !par.split) {
-        set_counted(m, par.sampled, ms, p.first, p.maxitems,
-                    p.collapse_max);
+        set_counted(m, par.sampled, ms, first, maxitems, collapse_max);
     } else if (counted) {
         m.estimated = m.lower = m.upper = par.count;
     } else if (m.time_limited) {
         // Out of time: Xapian's bounds from what it examined, and no
         // second pass.
+    } else if (folded && ms.size() < folded) {
+        // The folded page saw every match.
+        m.estimated = m.lower = m.upper = ms.size();
     } else if (use_loose && (p.collapse_max || m.lower != m.upper)) {
         set_counted(m,
                     count_sampled(d, query, loose_q, p.count_sample,
                                   d.get_lastdocid()),
-                    ms, p.first, p.maxitems, p.collapse_max);
+                    ms, first, maxitems, collapse_max);
     } else if (p.exact_count == XAPC_COUNT_MATCHES &&
         (p.collapse_max || m.lower != m.upper)) {
         // Every matching document, copies included: a weightless

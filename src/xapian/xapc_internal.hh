@@ -34,6 +34,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -141,6 +142,7 @@ inline const char *none(size_t *len)
 namespace xapc {
 struct Deferred;
 struct DocLens;
+struct FoldKeys;
 class ValueMemo;
 // The documents marked deleted in the shards of a combined handle: each
 // marked shard's UUID and its own (local) docids, sorted.
@@ -194,6 +196,11 @@ struct xapc_db {
     std::shared_ptr<const xapc::DocLens> lens;
     double lens_work = 0;
     std::string lens_work_key;
+    // Likewise the collapse keys of every document (see FoldKeys), and
+    // the work Xapian's own key lookups were estimated to cost.
+    std::shared_ptr<const xapc::FoldKeys> fold;
+    double fold_work = 0;
+    std::string fold_work_key;
     char err[xapc::ERRBUF_SIZE] = {};
     // The thread that counts matches beside this read-only handle's
     // searches, made at the first (see ParallelCount).  Last, so that it
@@ -495,6 +502,51 @@ FastPtr fast_op(Xapian::Query::op op, std::vector<FastSub> v);
 FastPtr fast_scale(FastPtr sub, double factor);
 
 // ---------------------------------------------------------------------------
+// Interface to xapc_fold.cc: folding copies from a table of keys.
+
+// The collapse keys of one slot in one revision of one database, each 16
+// lower-case hex digits read as a number; usable false when the slot
+// holds another kind of key (Xapian then collapses).
+struct FoldKeys {
+    std::string key; // uuid:revision
+    Xapian::valueno slot = 0;
+    bool usable = false;
+    std::vector<uint64_t> k;  // by docid
+    std::vector<uint8_t> has; // by docid: whether it has a key
+    // The keys of more than one document, with each of their documents,
+    // sorted.
+    std::vector<std::pair<uint64_t, Xapian::docid>> shared;
+};
+
+// The table for a search collapsing on slot, or NULL to leave collapsing
+// to Xapian; how: XAPC_KEYS_*.
+std::shared_ptr<const FoldKeys> choose_fold(xapc_db_t *db,
+                                            Xapian::valueno slot, int how);
+
+// One hit of a folded page.
+struct Folded {
+    Xapian::docid docid;
+    double weight;
+    int percent;
+    Xapian::doccount copies;
+    bool keyed;
+    uint64_t k;
+};
+
+// The first `want` groups of ms, best first, each with the copies that
+// follow it in ms; fewer when ms holds fewer.
+std::vector<Folded> fold_mset(const Xapian::MSet &ms, const FoldKeys &keys,
+                              Xapian::doccount want);
+
+// Set the copies of each hit of f from `from` on: how many other
+// documents of its group match query, counted in one pass over them.
+void count_copies(Xapian::Database &d, const Xapian::Query &query,
+                  const FoldKeys &keys, std::vector<Folded> &f, size_t from);
+
+// A key of the table as its slot holds it.
+std::string fold_key_text(uint64_t k);
+
+// ---------------------------------------------------------------------------
 // Interface to xapc_count.cc: counting a search's matches.
 
 // A count of matches and its bounds: exact when lower == upper.
@@ -591,8 +643,11 @@ class MatchCount {
               const xapc_enquire_params_t &p);
     // The estimate and bounds of m, from what was counted or else from a
     // count made now.
+    // folded > 0: ms is the plain page of the first `folded` matches,
+    // which a table of keys folded (see FoldKeys).
     void set(xapc_mset &m, Xapian::Database &d, const Xapian::Query &query,
-             const xapc_enquire_params_t &p, const Xapian::MSet &ms);
+             const xapc_enquire_params_t &p, const Xapian::MSet &ms,
+             Xapian::doccount folded);
 
   private:
     // Declared before par, whose thread borrows them.

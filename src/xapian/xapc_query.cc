@@ -540,8 +540,10 @@ void set_weighting(Xapian::Enquire &enq, const xapc_enquire_params_t &p)
     }
 }
 
-// The sort order, the order of ties, collapsing and the cutoffs.
-void set_order(Xapian::Enquire &enq, const xapc_enquire_params_t &p)
+// The sort order, the order of ties, collapsing (unless the page is
+// folded from a table of keys) and the cutoffs.
+void set_order(Xapian::Enquire &enq, const xapc_enquire_params_t &p,
+               bool folded)
 {
     bool rev = p.sort_reverse != 0;
     switch (enum_value(p.sort)) {
@@ -569,7 +571,7 @@ void set_order(Xapian::Enquire &enq, const xapc_enquire_params_t &p)
     default: fail(XAPC_ERR_INVALID, "unknown docid order");
     }
 
-    if (p.collapse_max)
+    if (p.collapse_max && !folded)
         enq.set_collapse_key(p.collapse_slot, p.collapse_max);
     enq.set_cutoff(p.percent_cutoff, p.weight_cutoff);
 }
@@ -598,6 +600,33 @@ void copy_hits(xapc_mset &m, const Xapian::MSet &ms,
         for (size_t k = 0; k < p.n_copy_values; ++k)
             h.values.push_back(p.collapse_max &&
                                        p.copy_values[k] == p.collapse_slot
+                                   ? h.collapse_key
+                                   : doc.get_value(p.copy_values[k]));
+        m.hits.push_back(std::move(h));
+    }
+}
+
+// The hits of a folded page, from its hit number `from`, copied as
+// copy_hits() copies those of a collapsed one.
+void copy_folded(xapc_mset &m, Xapian::Database &d,
+                 const std::vector<Folded> &f, size_t from,
+                 const xapc_enquire_params_t &p)
+{
+    m.hits.reserve(f.size() > from ? f.size() - from : 0);
+    for (size_t i = from; i < f.size(); ++i) {
+        Hit h;
+        h.docid = f[i].docid;
+        h.rank = static_cast<Xapian::doccount>(i);
+        h.weight = f[i].weight;
+        h.percent = f[i].percent;
+        h.collapse_count = f[i].copies;
+        if (f[i].keyed)
+            h.collapse_key = fold_key_text(f[i].k);
+        Xapian::Document doc = d.get_document(h.docid);
+        h.data = doc.get_data();
+        h.values.reserve(p.n_copy_values);
+        for (size_t k = 0; k < p.n_copy_values; ++k)
+            h.values.push_back(p.copy_values[k] == p.collapse_slot
                                    ? h.collapse_key
                                    : doc.get_value(p.copy_values[k]));
         m.hits.push_back(std::move(h));
@@ -637,9 +666,27 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         std::vector<std::unique_ptr<PartSpy>> spies;
         std::unique_ptr<Xapian::MatchDecider> decider;
         Xapian::Enquire enq(d);
+        // Folded from a table of keys: a plain page of `ask` matches, a
+        // tenth longer than the collapsed page and one more, asked again
+        // four times as long while it holds too few groups.  On the
+        // speed benchmark's 200,000 articles and 246 queries, two
+        // searches in five hundred ask again; a longer first page costs
+        // more than that, since it lets more matches into the ranking.
+        std::shared_ptr<const FoldKeys> fold;
+        const uint64_t want = uint64_t(p->first) + p->maxitems;
+        if (p->collapse_max == 1 && p->maxitems > 0 &&
+            p->exact_count == XAPC_COUNT_MATCHES && !p->percent_cutoff &&
+            !(p->weight_cutoff > 0) && want < d.get_doccount())
+            fold = choose_fold(db, p->collapse_slot,
+                               p->version >= 8 ? p->collapse_keys
+                                               : XAPC_KEYS_AUTO);
+        Xapian::doccount ask =
+            fold ? Xapian::doccount(std::min<uint64_t>(want + want / 10 + 1,
+                                                       d.get_doccount()))
+                 : 0;
         set_page_query(enq, decider, db, d, q, query, *p);
         set_weighting(enq, *p);
-        set_order(enq, *p);
+        set_order(enq, *p, fold != nullptr);
         for (size_t i = 0; i < p->n_spy_slots; ++i) {
             xapc_spy_t whole = { p->spy_slots[i], 0, 0, 0, 0, 0 };
             spies.emplace_back(new PartSpy(whole, db->remote));
@@ -661,9 +708,23 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
 
         MatchCount count;
         count.start(db, d, query, *p);
-        Xapian::MSet ms = enq.get_mset(p->first, p->maxitems,
-                                       p->check_at_least, nullptr,
-                                       decider.get());
+        Xapian::MSet ms;
+        std::vector<Folded> folded;
+        if (fold) {
+            for (;;) {
+                ms = enq.get_mset(0, ask, p->check_at_least, nullptr,
+                                  decider.get());
+                folded = fold_mset(ms, *fold, Xapian::doccount(want));
+                if (folded.size() >= want || ms.size() < ask ||
+                    ask >= d.get_doccount())
+                    break;
+                ask = Xapian::doccount(
+                    std::min<uint64_t>(uint64_t(ask) * 4, d.get_doccount()));
+            }
+        } else {
+            ms = enq.get_mset(p->first, p->maxitems, p->check_at_least,
+                              nullptr, decider.get());
+        }
         count.join(db, d, *p);
 
         std::unique_ptr<xapc_mset> m(new xapc_mset);
@@ -671,8 +732,13 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
             limit > 0 && std::chrono::duration<double>(
                              std::chrono::steady_clock::now() - began)
                                  .count() >= limit;
-        count.set(*m, d, query, *p, ms);
-        copy_hits(*m, ms, *p);
+        count.set(*m, d, query, *p, ms, fold ? ask : 0);
+        if (fold) {
+            count_copies(d, query, *fold, folded, p->first);
+            copy_folded(*m, d, folded, p->first, *p);
+        }
+        else
+            copy_hits(*m, ms, *p);
         copy_facets(*m, spies);
         *out = m.release();
         return XAPC_OK;

@@ -2592,6 +2592,231 @@ START_TEST(test_length_table)
 }
 END_TEST
 
+/* Collapsing by a table of keys (xapc_enquire_params.collapse_keys). */
+
+/* Query shape k for the key table; NULL past the last. */
+static xapc_query_t *kt_query(int k)
+{
+    switch (k) {
+    case 0: return T("hot");
+    case 1: return T("b");
+    case 2: return Q2(XAPC_OP_OR, T("b"), T("c"), 0);
+    case 3: return Q2(XAPC_OP_AND, T("a"), T("c"), 0);
+    case 4: return Q2(XAPC_OP_OR, T("hot"), T("d"), 0);
+    case 5: return T("nosuchword");
+    default: return NULL;
+    }
+}
+
+/* Shape k with collapse_keys how, from hit `first`, sorted by relevance
+ * or by slot 2; the results. */
+static xapc_mset_t *kt_run(xapc_db_t *db, int k, int how,
+                           xapc_doccount_t first, int by_value)
+{
+    static const xapc_slot_t copied[] = { 5, 2 };
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q = kt_query(k);
+    xapc_mset_t *m;
+    ck_assert_ptr_nonnull(q);
+    p.first = first;
+    p.maxitems = 10;
+    p.collapse_slot = 5;
+    p.collapse_max = 1;
+    p.exact_count = XAPC_COUNT_MATCHES;
+    p.copy_values = copied;
+    p.n_copy_values = 2;
+    p.collapse_keys = how;
+    if (by_value) {
+        p.sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
+        p.sort_slot = 2;
+    }
+    m = run(db, q, &p);
+    xapc_query_free(q);
+    return m;
+}
+
+/* The matching documents of shape k that share key, but for one. */
+static xapc_doccount_t kt_others(xapc_db_t *db, int k, const char *key,
+                                 xapc_docid_t but)
+{
+    static const xapc_slot_t copied[] = { 5 };
+    xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+    xapc_query_t *q = kt_query(k);
+    xapc_mset_t *m;
+    xapc_doccount_t n = 0;
+    size_t i;
+    p.maxitems = 1000;
+    p.copy_values = copied;
+    p.n_copy_values = 1;
+    m = run(db, q, &p);
+    for (i = 0; i < xapc_mset_size(m); ++i)
+        if (xapc_mset_docid(m, i) != but &&
+            strcmp(xapc_mset_value(m, i, 0, NULL), key) == 0)
+            ++n;
+    xapc_mset_free(m);
+    xapc_query_free(q);
+    return n;
+}
+
+/* Xapian's collapse and the table's give the same pages: the same hits,
+ * ranks, weights, keys, values and totals; the table's copies are
+ * exact, and never fewer than Xapian's. */
+static void kt_compare(xapc_db_t *db)
+{
+    int k, by_value;
+    xapc_doccount_t first;
+    for (k = 0; kt_query(k) ? (xapc_query_free(kt_query(k)), 1) : 0; ++k)
+        for (by_value = 0; by_value < 2; ++by_value)
+            for (first = 0; first <= 20; first += 10) {
+                xapc_mset_t *a = kt_run(db, k, XAPC_KEYS_XAPIAN, first,
+                                        by_value);
+                xapc_mset_t *b = kt_run(db, k, XAPC_KEYS_TABLE, first,
+                                        by_value);
+                size_t i, n = xapc_mset_size(a);
+                ck_assert_msg(xapc_mset_size(b) == n,
+                              "shape %d/%d from %u: %zu hits, %zu", k,
+                              by_value, first, n, xapc_mset_size(b));
+                ck_assert_uint_eq(xapc_mset_matches_estimated(a),
+                                  xapc_mset_matches_estimated(b));
+                ck_assert_uint_eq(xapc_mset_matches_lower_bound(a),
+                                  xapc_mset_matches_lower_bound(b));
+                ck_assert_uint_eq(xapc_mset_matches_upper_bound(a),
+                                  xapc_mset_matches_upper_bound(b));
+                for (i = 0; i < n; ++i) {
+                    const char *key = xapc_mset_collapse_key(b, i, NULL);
+                    xapc_docid_t did = xapc_mset_docid(b, i);
+                    ck_assert_msg(xapc_mset_docid(a, i) == did,
+                                  "shape %d/%d from %u, hit %zu: %u, %u", k,
+                                  by_value, first, i, xapc_mset_docid(a, i),
+                                  did);
+                    ck_assert_uint_eq(xapc_mset_rank(a, i),
+                                      xapc_mset_rank(b, i));
+                    ck_assert(xapc_mset_weight(a, i) ==
+                              xapc_mset_weight(b, i));
+                    ck_assert_int_eq(xapc_mset_percent(a, i),
+                                     xapc_mset_percent(b, i));
+                    ck_assert_str_eq(xapc_mset_collapse_key(a, i, NULL),
+                                     key);
+                    ck_assert_str_eq(xapc_mset_value(a, i, 0, NULL),
+                                     xapc_mset_value(b, i, 0, NULL));
+                    ck_assert_str_eq(xapc_mset_value(b, i, 0, NULL), key);
+                    ck_assert_str_eq(xapc_mset_value(a, i, 1, NULL),
+                                     xapc_mset_value(b, i, 1, NULL));
+                    ck_assert_uint_le(xapc_mset_collapse_count(a, i),
+                                      xapc_mset_collapse_count(b, i));
+                    ck_assert_uint_eq(xapc_mset_collapse_count(b, i),
+                                      *key ? kt_others(db, k, key, did)
+                                           : 0);
+                }
+                xapc_mset_free(a);
+                xapc_mset_free(b);
+            }
+}
+
+START_TEST(test_key_table)
+{
+    xapc_db_t *w = open_w("db"), *r, *r2;
+    xapc_doc_t *doc;
+    char key[17], sortv[8];
+    unsigned i;
+
+    /* 600 documents: a in all, b in half, c in a tenth, d in a
+     * fiftieth; groups of 1 to 6 by i % 97, none for every 13th, and
+     * 40 copies of one story that "hot" ranks first, so that a page of
+     * hot needs more than a few plain hits folded. */
+    for (i = 1; i <= 600; ++i) {
+        ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+        ck_assert_int_eq(xapc_doc_add_term(doc, "a", 1, 1), XAPC_OK);
+        if (i % 2 == 0)
+            ck_assert_int_eq(xapc_doc_add_term(doc, "b", 1, 1 + i % 3),
+                             XAPC_OK);
+        if (i % 10 == 0)
+            ck_assert_int_eq(xapc_doc_add_term(doc, "c", 1, 1), XAPC_OK);
+        if (i % 50 == 0)
+            ck_assert_int_eq(xapc_doc_add_term(doc, "d", 1, 1), XAPC_OK);
+        if (i % 15 == 0)
+            ck_assert_int_eq(xapc_doc_add_term(doc, "hot", 3, 1), XAPC_OK);
+        if (i <= 40)
+            ck_assert_int_eq(xapc_doc_add_term(doc, "hot", 3, 9), XAPC_OK);
+        ck_assert_int_eq(xapc_doc_add_term(doc, "pad", 3, 1 + i % 7),
+                         XAPC_OK);
+        if (i <= 40)
+            snprintf(key, sizeof key, "%016x", 0xabcdefu);
+        else
+            snprintf(key, sizeof key, "%016x", (i % 97) * 0x1000193u);
+        if (i % 13)
+            ck_assert_int_eq(xapc_doc_set_value(doc, 5, key, 16), XAPC_OK);
+        snprintf(sortv, sizeof sortv, "v%02u", i % 17);
+        ck_assert_int_eq(xapc_doc_set_value(doc, 2, sortv, strlen(sortv)),
+                         XAPC_OK);
+        ck_assert_int_eq(xapc_db_add_doc(w, doc, NULL), XAPC_OK);
+        xapc_doc_free(doc);
+    }
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    r = open_db("db", XAPC_DB_READONLY);
+
+    ck_assert_int_eq(xapc_db_has_key_table(r), 0);
+    xapc_mset_free(kt_run(r, 0, XAPC_KEYS_XAPIAN, 0, 0));
+    ck_assert_int_eq(xapc_db_has_key_table(r), 0);
+    kt_compare(r);
+    ck_assert_int_eq(xapc_db_has_key_table(r), 1);
+
+    /* Never on a writable handle: its keys may be pending. */
+    xapc_mset_free(kt_run(w, 0, XAPC_KEYS_TABLE, 0, 0));
+    ck_assert_int_eq(xapc_db_has_key_table(w), 0);
+
+    /* A new revision: one of the 40 copies joins another group.  The
+     * table is out of date until a search reads it again. */
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "hot", 3, 30), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "a", 1, 1), XAPC_OK);
+    snprintf(key, sizeof key, "%016x", 7u);
+    ck_assert_int_eq(xapc_doc_set_value(doc, 5, key, 16), XAPC_OK);
+    ck_assert_int_eq(xapc_db_replace_doc(w, 3, doc), XAPC_OK);
+    xapc_doc_free(doc);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_reopen(r, NULL), XAPC_OK);
+    ck_assert_int_eq(xapc_db_has_key_table(r), 0);
+    kt_compare(r);
+    ck_assert_int_eq(xapc_db_has_key_table(r), 1);
+
+    /* AUTO: a search is estimated to save the reading of 2,000
+     * documents, more than this index holds: the first reads it. */
+    r2 = open_db("db", XAPC_DB_READONLY);
+    xapc_mset_free(kt_run(r2, 1, XAPC_KEYS_AUTO, 0, 0));
+    ck_assert_int_eq(xapc_db_has_key_table(r2), 1);
+    xapc_db_free(r2);
+
+    /* A key that is not 16 lower-case hex digits: no table, and Xapian
+     * collapses as before. */
+    ck_assert_int_eq(xapc_doc_new(&doc), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_add_term(doc, "hot", 3, 1), XAPC_OK);
+    ck_assert_int_eq(xapc_doc_set_value(doc, 5, "ABCDEF0123456789", 16),
+                     XAPC_OK);
+    ck_assert_int_eq(xapc_db_add_doc(w, doc, NULL), XAPC_OK);
+    xapc_doc_free(doc);
+    ck_assert_int_eq(xapc_db_commit(w), XAPC_OK);
+    ck_assert_int_eq(xapc_db_reopen(r, NULL), XAPC_OK);
+    {
+        xapc_mset_t *a = kt_run(r, 0, XAPC_KEYS_XAPIAN, 0, 0);
+        xapc_mset_t *b = kt_run(r, 0, XAPC_KEYS_TABLE, 0, 0);
+        size_t h;
+        ck_assert_int_eq(xapc_db_has_key_table(r), 0);
+        ck_assert_uint_eq(xapc_mset_size(a), xapc_mset_size(b));
+        for (h = 0; h < xapc_mset_size(a); ++h) {
+            ck_assert_uint_eq(xapc_mset_docid(a, h), xapc_mset_docid(b, h));
+            ck_assert_uint_eq(xapc_mset_collapse_count(a, h),
+                              xapc_mset_collapse_count(b, h));
+        }
+        xapc_mset_free(a);
+        xapc_mset_free(b);
+    }
+
+    xapc_db_free(r);
+    xapc_db_free(w);
+}
+END_TEST
+
 START_TEST(test_mset_survives_commit)
 {
     xapc_db_t *w = open_w("db");
@@ -3145,6 +3370,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_value_match_deferred);
     tcase_add_test(tc, test_count_loose);
     tcase_add_test(tc, test_length_table);
+    tcase_add_test(tc, test_key_table);
     tcase_add_test(tc, test_boolean_ops);
     tcase_add_test(tc, test_query_misc);
     tcase_add_test(tc, test_value_range);
