@@ -537,6 +537,17 @@ class Index:
             self._check(_c.newsidx_db_set_search_threads(self._handle(),
                                                           n))
 
+    def set_long_lived(self, on: bool = True) -> None:
+        """Say that this reader will serve many searches (a web
+        application's): its tables of article lengths and near-duplicate
+        groups, which make searches cheaper, are read now and again at
+        the first search after each commit, instead of once they have
+        paid for themselves.  The results are the same.  InvalidArgument
+        on an index opened for writing."""
+        with self._lock:
+            self._check(_c.newsidx_db_set_long_lived(self._handle(),
+                                                      1 if on else 0))
+
     def shards(self) -> List[Dict[str, Any]]:
         """The shards of a set opened from a stub file, as `stats --json`
         lists them: [{"shard": its stub line, "where": a directory,

@@ -346,6 +346,7 @@ PROTOTYPES = {
     "newsidx_db_count": (c_size_t, [db_p]),
     "newsidx_db_shard_count": (c_size_t, [db_p]),
     "newsidx_db_set_search_threads": (c_int, [db_p, c_uint]),
+    "newsidx_db_set_long_lived": (c_int, [db_p, c_int]),
     "newsidx_db_shard_line": (c_char_p, [db_p, c_size_t]),
     "newsidx_db_shard_where": (c_char_p, [db_p, c_size_t]),
     "newsidx_db_shard_remote": (c_int, [db_p, c_size_t]),

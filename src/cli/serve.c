@@ -9,8 +9,10 @@
  * the index.
  *
  * Readers: a newsidx_db_t serves one thread at a time, so the server
- * keeps a pool of at most --threads read-only handles, opened when first
- * needed and lent to one request at a time, in the order the requests
+ * keeps a pool of at most --threads read-only handles, one per core
+ * opened at start and the others when first needed, each long-lived
+ * (newsidx_db_set_long_lived: it reads its tables of lengths and groups
+ * at once), lent to one request at a time, in the order the requests
  * asked (serve_pool.c).  While every core has a search, or requests
  * wait, a search counts its matches on its own thread rather than in a
  * second one (newsidx_db_set_search_threads).  The library reopens a
@@ -239,6 +241,8 @@ static newsidx_status_t borrow(struct server *s, newsidx_db_t **db)
 			cli_pool_give(&s->readers, NULL, 1, close_reader);
 			return NEWSIDX_NOMEM;
 		}
+		if (!st)
+			st = newsidx_db_set_long_lived(*db, 1);
 		if (st)
 			return st;
 	}
@@ -973,6 +977,7 @@ int cmd_serve(int argc, char **argv)
 	int loopback = 0;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc, sig;
+	unsigned i;
 
 	memset(&s, 0, sizeof(s));
 	s.threads = ncpu > 2 ? (unsigned)ncpu : 2;
@@ -1012,6 +1017,8 @@ int cmd_serve(int argc, char **argv)
 
 		cli_read_options(&oo);
 		st = newsidx_db_open(&db, s.index, &oo);
+		if (!st)
+			st = newsidx_db_set_long_lived(db, 1);
 	}
 	if (st) {
 		rc = cli_fail(st, db);
@@ -1023,6 +1030,20 @@ int cmd_serve(int argc, char **argv)
 		return cli_fail(NEWSIDX_NOMEM, NULL);
 	}
 	cli_pool_add(&s.readers, db);
+	/* A reader for each core is ready before the first request:
+	 * opening one, and reading its tables, is no request's wait. */
+	for (i = 1; i < s.threads && i < s.cores; i++) {
+		newsidx_open_options_t oo;
+		newsidx_db_t *more = NULL;
+
+		cli_read_options(&oo);
+		if (newsidx_db_open(&more, s.index, &oo) ||
+		    newsidx_db_set_long_lived(more, 1)) {
+			newsidx_db_free(more);
+			break; /* opened when first needed, as before */
+		}
+		cli_pool_add(&s.readers, more);
+	}
 	if (load_web(&s)) {
 		cli_pool_destroy(&s.readers, close_reader);
 		free(s.token);

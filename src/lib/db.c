@@ -890,6 +890,28 @@ newsidx_status_t newsidx_db_set_search_threads(newsidx_db_t *db,
 	return NEWSIDX_OK;
 }
 
+newsidx_status_t newsidx_db_set_long_lived(newsidx_db_t *db, int on)
+{
+	int x;
+
+	if (!db)
+		return NEWSIDX_INVALID_ARGUMENT;
+	if (db->writable)
+		return newsidx_db__fail(db, NEWSIDX_INVALID_ARGUMENT,
+					"%s is open for writing: only a "
+					"reader keeps tables for its searches",
+					db->path);
+	db->long_lived = on != 0;
+	if (!db->long_lived || db->is_set || !db->x)
+		return NEWSIDX_OK;
+	x = xapc_db_read_tables(db->x, NEWSIDX_SLOT_GROUP);
+	if (x)
+		return newsidx_db__fail(db, map_status(x),
+					"reading the tables of %s: %s",
+					db->path, xapc_db_errmsg(db->x));
+	return NEWSIDX_OK;
+}
+
 newsidx_status_t newsidx_db_commit(newsidx_db_t *db)
 {
 	char now[32];

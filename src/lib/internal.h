@@ -220,6 +220,9 @@ struct newsidx_db {
 					    word positions in a value slot:
 					    2 yes, 1 no, 0 not asked since
 					    the last commit seen */
+	int long_lived;                  /* a reader's searches read the
+					    tables of lengths and groups at
+					    once (newsidx_db_set_long_lived) */
 	int one_thread;                  /* searches count on the calling
 					    thread only (see
 					    newsidx_db_set_search_threads) */

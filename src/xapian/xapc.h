@@ -316,6 +316,19 @@ XAPC_API int xapc_db_has_length_table(const xapc_db_t *db);
 XAPC_API int xapc_db_has_key_table(const xapc_db_t *db);
 
 /**
+ * Read now the tables a read-only handle on one database keeps for its
+ * revision: the documents' lengths (see xapc_enquire_params.doc_lengths)
+ * and the collapse keys of collapse_slot (see collapse_keys), as a search
+ * with XAPC_LENGTHS_TABLE and XAPC_KEYS_TABLE would.  Nothing for a
+ * writable, remote or combined handle, or for a table already read at
+ * this revision.
+ * @return XAPC_OK, or a common database status.
+ * Thread-safety: handle rule.
+ */
+XAPC_API xapc_status_t xapc_db_read_tables(xapc_db_t *db,
+                                           xapc_slot_t collapse_slot);
+
+/**
  * Track deleted documents in metadata: the documents listed under key are
  * hidden from every later read on this handle, read-only ones too: from
  * queries (xapc_db_query() leaves them out of hits, counts and facets),

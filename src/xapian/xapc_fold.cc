@@ -242,6 +242,21 @@ std::string xapc::fold_key_text(uint64_t k)
     return s;
 }
 
+extern "C" XAPC_API xapc_status_t xapc_db_read_tables(xapc_db_t *db,
+                                                     xapc_slot_t slot)
+{
+    try {
+        use(db);
+        if (db->writable || db->path.empty())
+            return XAPC_OK;
+        choose_lens(db, Xapian::Query(), true);
+        choose_fold(db, slot, XAPC_KEYS_TABLE);
+        return XAPC_OK;
+    } catch (...) {
+        return db_fail(db, __func__);
+    }
+}
+
 extern "C" XAPC_API int xapc_db_has_key_table(const xapc_db_t *db)
 {
     try {

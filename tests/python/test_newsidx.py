@@ -176,6 +176,20 @@ class Reading(Fixture):
                 ix.set_search_threads(3)
             self.assertIn("3", str(e.exception))
 
+    def test_long_lived(self):
+        with newsidx.Index(self.path) as ix:
+            before = ix.search("lighthouse", limit=2).to_dict()
+            ix.set_long_lived()
+            self.assertEqual(ix.search("lighthouse", limit=2).to_dict(),
+                             before)
+            ix.set_long_lived(False)
+            self.assertEqual(ix.search("lighthouse", limit=2).to_dict(),
+                             before)
+        with newsidx.Index(self.path, writable=True) as w:
+            with self.assertRaises(newsidx.InvalidArgument) as e:
+                w.set_long_lived()
+            self.assertIn("writing", str(e.exception))
+
     def test_highlights_index_the_snippet(self):
         res = self.ix.search("zeppelin")
         self.assertGreaterEqual(res.total, 1)

@@ -32,6 +32,7 @@
 #include "ingest/parsers.h"
 #include "store/store.h"
 #include "query/query.h"
+#include "xapc.h"
 #include "util/util.h"
 
 #define N_ELEMS(x) (sizeof(x) / sizeof((x)[0]))
@@ -1659,6 +1660,64 @@ static newsidx_results_t *tree_search(const char *q)
 	return r;
 }
 
+/* A long-lived reader reads its tables of lengths and groups at once,
+ * and again at the first search after a commit; its results are those
+ * of any reader.  A writer has none. */
+START_TEST(test_long_lived_reader)
+{
+	static const char more[] =
+		"{\"id\":\"a4\",\"title\":\"Japan exports\",\"body\":"
+		"\"Japan exports rose as trade grew.\"}\n";
+	newsidx_open_options_t oo = NEWSIDX_OPEN_OPTIONS_INIT;
+	newsidx_search_options_t so = NEWSIDX_SEARCH_OPTIONS_INIT;
+	newsidx_db_t *db = NULL, *w = NULL;
+	newsidx_results_t *a = NULL, *b = NULL;
+	size_t i;
+
+	ck_assert_int_eq(newsidx_db_open(&db, idx_path, NULL), NEWSIDX_OK);
+	ck_assert_int_eq(xapc_db_has_key_table(db->x), 0);
+	ck_assert_int_eq(newsidx_db_set_long_lived(db, 1), NEWSIDX_OK);
+	ck_assert_int_eq(xapc_db_has_key_table(db->x), 1);
+	ck_assert_int_eq(xapc_db_has_length_table(db->x), 1);
+	ck_assert_int_eq(newsidx_search(&b, db, "japan trade", NULL),
+			 NEWSIDX_OK);
+	a = tree_search("japan trade");
+	ck_assert_uint_eq(newsidx_results_count(a), newsidx_results_count(b));
+	ck_assert_uint_eq(newsidx_results_total(a), newsidx_results_total(b));
+	for (i = 0; i < newsidx_results_count(a); i++) {
+		ck_assert_str_eq(newsidx_results_hit(a, i)->id,
+				 newsidx_results_hit(b, i)->id);
+		ck_assert(newsidx_results_hit(a, i)->score ==
+			  newsidx_results_hit(b, i)->score);
+	}
+	newsidx_results_free(a);
+	newsidx_results_free(b);
+
+	/* A commit: the tables are out of date, and the next search reads
+	 * them again. */
+	oo.mode = NEWSIDX_OPEN_WRITE;
+	ck_assert_int_eq(newsidx_db_open(&w, idx_path, &oo), NEWSIDX_OK);
+	ck_assert_int_eq(newsidx_db_set_long_lived(w, 1),
+			 NEWSIDX_INVALID_ARGUMENT);
+	ck_assert_ptr_nonnull(strstr(newsidx_db_errmsg(w), "writing"));
+	ck_assert_int_eq(newsidx_index_buffer(w, "b.jsonl", more,
+					      strlen(more), NULL, NULL),
+			 NEWSIDX_OK);
+	newsidx_db_free(w);
+	so.limit = 2; /* a page shorter than the index: folded */
+	ck_assert_int_eq(newsidx_search(&b, db, "exports", &so), NEWSIDX_OK);
+	ck_assert_uint_eq(newsidx_results_count(b), 2);
+	ck_assert_int_eq(xapc_db_has_key_table(db->x), 1);
+	ck_assert_int_eq(xapc_db_has_length_table(db->x), 1);
+	newsidx_results_free(b);
+
+	/* Back to the default. */
+	ck_assert_int_eq(newsidx_db_set_long_lived(db, 0), NEWSIDX_OK);
+	ck_assert_int_eq(db->long_lived, 0);
+	newsidx_db_free(db);
+}
+END_TEST
+
 struct strict_row {
 	const char *query;
 	int relaxed; /* ranked softly: articles with most words count */
@@ -1806,6 +1865,8 @@ static Suite *search_suite(void)
 			    (int)N_ELEMS(strict_rows));
 	tcase_add_loop_test(tc, test_tree_suggestion, 0,
 			    (int)N_ELEMS(suggest_rows));
+	/* Last: it adds an article to the index. */
+	tcase_add_test(tc, test_long_lived_reader);
 	suite_add_tcase(s, tc);
 	return s;
 }

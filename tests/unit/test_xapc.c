@@ -2780,6 +2780,19 @@ START_TEST(test_key_table)
     kt_compare(r);
     ck_assert_int_eq(xapc_db_has_key_table(r), 1);
 
+    /* Both tables read at once, without a search; nothing on a
+     * writable handle. */
+    r2 = open_db("db", XAPC_DB_READONLY);
+    ck_assert_int_eq(xapc_db_has_key_table(r2), 0);
+    ck_assert_int_eq(xapc_db_has_length_table(r2), 0);
+    ck_assert_int_eq(xapc_db_read_tables(r2, 5), XAPC_OK);
+    ck_assert_int_eq(xapc_db_has_key_table(r2), 1);
+    ck_assert_int_eq(xapc_db_has_length_table(r2), 1);
+    xapc_db_free(r2);
+    ck_assert_int_eq(xapc_db_read_tables(w, 5), XAPC_OK);
+    ck_assert_int_eq(xapc_db_has_key_table(w), 0);
+    ck_assert_int_eq(xapc_db_has_length_table(w), 0);
+
     /* AUTO: a search is estimated to save the reading of 2,000
      * documents, more than this index holds: the first reads it. */
     r2 = open_db("db", XAPC_DB_READONLY);

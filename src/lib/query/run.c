@@ -37,6 +37,13 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 	newsidx_status_t st;
 	int x = XAPC_OK, tries, by_path = 0;
 
+	/* A long-lived reader reads its tables at the first search of a
+	 * commit, without waiting for them to pay for themselves. */
+	if (db->long_lived) {
+		p->doc_lengths = XAPC_LENGTHS_TABLE;
+		p->collapse_keys = XAPC_KEYS_TABLE;
+	}
+
 	/* Over remote shards the binding counts facets and trends with
 	 * Xapian's own spy, which reads one slot: a series per value of a
 	 * field (trend --by) has none, and is said unavailable, never
