@@ -613,8 +613,18 @@ void copy_folded(xapc_mset &m, Xapian::Database &d,
                  const xapc_enquire_params_t &p)
 {
     m.hits.reserve(f.size() > from ? f.size() - from : 0);
-    for (size_t i = from; i < f.size(); ++i) {
-        Hit h;
+    // The values are looked up in docid order: each lookup starts from
+    // the B-tree blocks the one before it read, and neighbours share
+    // them.
+    std::vector<size_t> order;
+    for (size_t i = from; i < f.size(); ++i)
+        order.push_back(i);
+    std::sort(order.begin(), order.end(), [&f](size_t a, size_t b) {
+        return f[a].docid < f[b].docid;
+    });
+    std::vector<Hit> hits(order.size());
+    for (size_t i : order) {
+        Hit &h = hits[i - from];
         h.docid = f[i].docid;
         h.rank = static_cast<Xapian::doccount>(i);
         h.weight = f[i].weight;
@@ -629,8 +639,9 @@ void copy_folded(xapc_mset &m, Xapian::Database &d,
             h.values.push_back(p.copy_values[k] == p.collapse_slot
                                    ? h.collapse_key
                                    : doc.get_value(p.copy_values[k]));
-        m.hits.push_back(std::move(h));
     }
+    for (Hit &h : hits)
+        m.hits.push_back(std::move(h));
 }
 
 // The values each spy saw, most frequent first, ties in value order.
