@@ -5,7 +5,7 @@
  * usage: qbench [--repeat R] [--snippets] [--limit K] [--all-copies]
  *               [--lang CODE]
  *               [--exact-count] [--no-feedback] [--similar] [--each]
- *               [--threads N] INDEX QUERIES
+ *               [--threads N] [--long-lived] INDEX QUERIES
  *
  * Opens INDEX once, runs every query of QUERIES ("QID<TAB>TEXT" lines,
  * the text in newsidx's query language; further tab-separated columns,
@@ -23,6 +23,10 @@
  * --threads 1 makes each search count its matches on the calling
  * thread (newsidx_db_set_search_threads), as `newsidx serve` does while
  * every core is busy; the default counts in a second thread.
+ * --long-lived reads the reader's tables of lengths and groups at once
+ * (newsidx_db_set_long_lived), as `newsidx serve` does for its readers;
+ * by default they are read once they have paid for themselves, on the
+ * benchmark's index during the warm-up pass.
  * Process start-up and the opening of the index are not timed.
  *
  * Prints, as the Xapian and FTS5 baselines' "bench" modes do:
@@ -102,7 +106,8 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: qbench [--repeat R] [--snippets] [--limit K] "
 			"[--all-copies] [--exact-count] [--no-feedback] "
-			"[--similar] [--each] [--lang CODE] [--threads N] INDEX "
+			"[--similar] [--each] [--lang CODE] [--threads N] "
+			"[--long-lived] INDEX "
 			"QUERIES\n");
 	return 2;
 }
@@ -111,7 +116,7 @@ int main(int argc, char **argv)
 {
 	const char *lang = NULL;
 	int repeat = 5, snippets = 0, all_copies = 0, exact = 0, each = 0, a,
-	    r, similar = 0, no_feedback = 0, threads = 0;
+	    r, similar = 0, no_feedback = 0, threads = 0, long_lived = 0;
 	size_t limit = 10, nq = 0, cap = 0, i, zero = 0, errors = 0;
 	struct q *qs = NULL;
 	newsidx_db_t *db = NULL;
@@ -137,6 +142,8 @@ int main(int argc, char **argv)
 			no_feedback = 1;
 		else if (strcmp(argv[a], "--threads") == 0 && a + 1 < argc)
 			threads = atoi(argv[++a]);
+		else if (strcmp(argv[a], "--long-lived") == 0)
+			long_lived = 1;
 		else if (strcmp(argv[a], "--repeat") == 0 && a + 1 < argc)
 			repeat = atoi(argv[++a]);
 		else if (strcmp(argv[a], "--limit") == 0 && a + 1 < argc)
@@ -196,7 +203,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (newsidx_db_set_search_threads(db, (unsigned)threads) !=
-	    NEWSIDX_OK) {
+		    NEWSIDX_OK ||
+	    (long_lived && newsidx_db_set_long_lived(db, 1) != NEWSIDX_OK)) {
 		fprintf(stderr, "qbench: %s\n", newsidx_db_errmsg(db));
 		newsidx_db_free(db);
 		return 1;

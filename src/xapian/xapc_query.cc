@@ -686,7 +686,8 @@ XAPC_API xapc_status_t xapc_db_query(xapc_db_t *db, const xapc_query_t *q,
         std::shared_ptr<const FoldKeys> fold;
         const uint64_t want = uint64_t(p->first) + p->maxitems;
         if (p->collapse_max == 1 && p->maxitems > 0 &&
-            p->exact_count == XAPC_COUNT_MATCHES && !p->percent_cutoff &&
+            (p->exact_count == XAPC_COUNT_MATCHES || !p->exact_count) &&
+            !p->percent_cutoff &&
             !(p->weight_cutoff > 0) && want < d.get_doccount())
             fold = choose_fold(db, p->collapse_slot,
                                p->version >= 8 ? p->collapse_keys

@@ -506,8 +506,10 @@ typedef struct xapc_enquire_params {
      * AUTO reads the table once this handle's searches at this revision
      * are estimated to have saved its cost (about a hundred searches on
      * 200,000 documents); TABLE reads it at once; XAPIAN never does.
-     * Only with exact_count XAPC_COUNT_MATCHES, without cutoffs, and
-     * with collapse_max 1. */
+     * Only with exact_count XAPC_COUNT_MATCHES or 0, without cutoffs,
+     * and with collapse_max 1.  With 0, the estimate and bounds of a
+     * folded page are of every match, copies included, as with
+     * XAPC_COUNT_MATCHES (Xapian's are of groups). */
     int collapse_keys;
 } xapc_enquire_params_t;
 

@@ -2626,6 +2626,10 @@ static xapc_mset_t *kt_run(xapc_db_t *db, int k, int how,
     p.copy_values = copied;
     p.n_copy_values = 2;
     p.collapse_keys = how;
+    if (how == XAPC_KEYS_TABLE + 10) { /* no count asked for */
+        p.collapse_keys = XAPC_KEYS_TABLE;
+        p.exact_count = 0;
+    }
     if (by_value) {
         p.sort = XAPC_SORT_VALUE_THEN_RELEVANCE;
         p.sort_slot = 2;
@@ -2760,6 +2764,28 @@ START_TEST(test_key_table)
     ck_assert_int_eq(xapc_db_has_key_table(r), 0);
     kt_compare(r);
     ck_assert_int_eq(xapc_db_has_key_table(r), 1);
+
+    /* Without a count asked for, the same hits; the bounds are then
+     * of every match, copies included. */
+    {
+        int k;
+        for (k = 0; k <= 4; ++k) {
+            xapc_mset_t *a = kt_run(r, k, XAPC_KEYS_XAPIAN, 0, 0);
+            xapc_mset_t *b = kt_run(r, k, XAPC_KEYS_TABLE + 10, 0, 0);
+            size_t h;
+            ck_assert_uint_eq(xapc_mset_size(a), xapc_mset_size(b));
+            for (h = 0; h < xapc_mset_size(a); ++h)
+                ck_assert_uint_eq(xapc_mset_docid(a, h),
+                                  xapc_mset_docid(b, h));
+            ck_assert_uint_le(xapc_mset_matches_lower_bound(b),
+                              xapc_mset_matches_estimated(a) +
+                                  xapc_mset_matches_upper_bound(b));
+            ck_assert_uint_ge(xapc_mset_matches_upper_bound(b),
+                              xapc_mset_matches_estimated(a));
+            xapc_mset_free(a);
+            xapc_mset_free(b);
+        }
+    }
 
     /* Never on a writable handle: its keys may be pending. */
     xapc_mset_free(kt_run(w, 0, XAPC_KEYS_TABLE, 0, 0));

@@ -41,7 +41,8 @@ static newsidx_status_t run_query_counted(struct newsidx_db *db,
 	 * commit, without waiting for them to pay for themselves. */
 	if (db->long_lived) {
 		p->doc_lengths = XAPC_LENGTHS_TABLE;
-		p->collapse_keys = XAPC_KEYS_TABLE;
+		if (p->collapse_keys == XAPC_KEYS_AUTO)
+			p->collapse_keys = XAPC_KEYS_TABLE;
 	}
 
 	/* Over remote shards the binding counts facets and trends with
@@ -124,6 +125,8 @@ newsidx_status_t newsidx_run__hits(struct newsidx_db *db,
 				   const xapc_query_t *q,
 				   xapc_enquire_params_t *p, xapc_mset_t **m)
 {
+	/* Its callers read Xapian's estimate of the groups: no table. */
+	p->collapse_keys = XAPC_KEYS_XAPIAN;
 	return run_query_counted(db, q, NULL, NULL, 0, p, m);
 }
 
