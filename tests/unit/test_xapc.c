@@ -2669,7 +2669,9 @@ static void kt_compare(xapc_db_t *db)
 {
     int k, by_value;
     xapc_doccount_t first;
-    for (k = 0; kt_query(k) ? (xapc_query_free(kt_query(k)), 1) : 0; ++k)
+    xapc_query_t *probe;
+    for (k = 0; (probe = kt_query(k)) != NULL; ++k) {
+        xapc_query_free(probe);
         for (by_value = 0; by_value < 2; ++by_value)
             for (first = 0; first <= 20; first += 10) {
                 xapc_mset_t *a = kt_run(db, k, XAPC_KEYS_XAPIAN, first,
@@ -2715,6 +2717,7 @@ static void kt_compare(xapc_db_t *db)
                 xapc_mset_free(a);
                 xapc_mset_free(b);
             }
+    }
 }
 
 START_TEST(test_key_table)
