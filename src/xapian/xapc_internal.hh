@@ -499,6 +499,7 @@ std::shared_ptr<const DocLens> choose_lens(xapc_db_t *db,
 // when there is nothing a table could weigh.
 FastPtr fast_term(const std::string &term, Xapian::termcount wqf);
 FastPtr fast_op(Xapian::Query::op op, std::vector<FastSub> v);
+FastPtr fast_positional(const Xapian::Query &x, std::vector<FastSub> v);
 FastPtr fast_scale(FastPtr sub, double factor);
 
 // ---------------------------------------------------------------------------

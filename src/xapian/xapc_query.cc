@@ -195,9 +195,12 @@ XAPC_API xapc_query_t *xapc_query_combine(xapc_op_t op,
         bool windowed = xop == Xapian::Query::OP_NEAR ||
                         xop == Xapian::Query::OP_PHRASE ||
                         xop == Xapian::Query::OP_ELITE_SET;
-        return wrap(
-            Xapian::Query(xop, v.begin(), v.end(), windowed ? window : 0),
-            defer_combine(xop, subs, n), fast_op(xop, std::move(fv)));
+        Xapian::Query x(xop, v.begin(), v.end(), windowed ? window : 0);
+        FastPtr fast = windowed && xop != Xapian::Query::OP_ELITE_SET
+                           ? fast_positional(x, std::move(fv))
+                           : fast_op(xop, std::move(fv));
+        return wrap(std::move(x), defer_combine(xop, subs, n),
+                    std::move(fast));
     } catch (...) {
         return query_fail(__func__);
     }

@@ -473,7 +473,10 @@ typedef struct xapc_enquire_params {
      * (at the second search for a word in 1% of the documents or
      * more); TABLE reads it at once; XAPIAN never does.  Only for BM25
      * with k2 = 0, k1 > 0 and b > 0: otherwise Xapian reads no lengths,
-     * or needs its own. */
+     * or needs its own.  A PHRASE or NEAR of term leaves is weighed
+     * from the table too, as the AND of its terms (Xapian's weight of
+     * it), filtered by the phrase itself, which then weighs nothing and
+     * reads no length. */
     int doc_lengths;
     /* Version 6.  NULL: counting spies (see xapc_spy_t) that come after
      * those of spy_slots, in the facets of the results; their counts,

@@ -888,6 +888,26 @@ FastPtr xapc::fast_op(Xapian::Query::op op, std::vector<FastSub> v)
         });
 }
 
+// A phrase or NEAR (x) over term leaves, weighed as the AND of its terms
+// (as Xapian weighs it) from their TermSources, and filtered by x itself,
+// which Xapian checks as it does in the tree.  Under a filter x weighs
+// nothing, so its terms' document lengths are never looked up: those
+// lookups, for every document that holds the phrase, were most of the
+// cost of a phrase (3.1 of 5.3 ms for "central bank" on 200,000
+// articles).  NULL when a subquery is not a term leaf.
+FastPtr xapc::fast_positional(const Xapian::Query &x, std::vector<FastSub> v)
+{
+    for (const FastSub &s : v)
+        if (s.first.get_type() != Xapian::Query::LEAF_TERM || !s.second)
+            return nullptr;
+    FastPtr both = fast_op(Xapian::Query::OP_AND, std::move(v));
+    if (!both)
+        return nullptr;
+    return std::make_shared<const FastFn>([x, both](const FastCtx &c) {
+        return Xapian::Query(Xapian::Query::OP_FILTER, (*both)(c), x);
+    });
+}
+
 // sub under OP_SCALE_WEIGHT, its TermSources told the factor.
 FastPtr xapc::fast_scale(FastPtr sub, double factor)
 {
