@@ -712,7 +712,8 @@ typedef struct newsidx_search_options {
 				   many articles, and estimated above
 				   (newsidx_results_total_exact());
 				   0: NEWSIDX_EXACT_UP_TO; SIZE_MAX:
-				   always exact */
+				   every total exact, also those past
+				   NEWSIDX_COUNT_EXACT_MAX (@since 0.4) */
 	/* Version 4 (@since 0.4): */
 	double time_limit;      /* seconds; 0: none.  A search that has
 				   spent this long examining matches stops
@@ -730,6 +731,10 @@ typedef struct newsidx_search_options {
 
 /* The default of newsidx_search_options.exact_up_to. */
 #define NEWSIDX_EXACT_UP_TO 1000
+
+/* Past this many matches, the total of a query of several words is
+ * estimated (see newsidx_results_total()).  @since 0.4 */
+#define NEWSIDX_COUNT_EXACT_MAX 10000
 
 #define NEWSIDX_SEARCH_OPTIONS_INIT { NEWSIDX_SEARCH_OPTIONS_VERSION, 0, 10, NEWSIDX_SORT_RELEVANCE, 1, 30, 1, -1.0, -1.0, NULL, 0, 0, 0.0, 0.0, 1, 0.0, 0, 0, 0.0 }
 
@@ -798,7 +803,14 @@ newsidx_search(newsidx_results_t **out, newsidx_db_t *db, const char *query,
  * newsidx_search_options.exact_up_to: checking the word positions of all
  * of them would cost far more than ranking the page, so the total is
  * estimated from a sample of that many, spread over the index, and
- * newsidx_results_total_exact() says so.  @since 0.1 */
+ * newsidx_results_total_exact() says so.  Likewise, since 0.4, a query
+ * of several words with more than NEWSIDX_COUNT_EXACT_MAX matches has
+ * its total estimated from slices of the index that hold about half as
+ * many.  Always exact: a word alone (its count is stored), and the
+ * default query of two or three plain words (counted from its words'
+ * counts).  newsidx_search_options.exact_up_to SIZE_MAX makes every
+ * total exact.
+ * @since 0.1 */
 NEWSIDX_API size_t newsidx_results_total(const newsidx_results_t *r);
 
 /* Nonzero when newsidx_results_total() is exact; 0 when it is an

@@ -19,13 +19,18 @@ namespace {
 // and apart: ANDed with a query, it restricts the query to them.  It
 // says it may match every document, so that the query's own postings
 // lead and the source is only asked to skip: walked docid by docid, a
-// wide range would cost a step for each.
+// wide range would cost a step for each.  With `lead`, it says it holds
+// the docids of its ranges, fewer than the query's matches: it then
+// leads, the query skips to each range, and only the postings inside
+// them are read.  The matcher moves the two in turn, each to the other's
+// docid, so a range costs a step per match, not per docid.
 class DocRangeSource : public Xapian::PostingSource {
   public:
     using Ranges = std::vector<std::pair<Xapian::docid, Xapian::docid>>;
 
   private:
     Ranges r;
+    bool lead;
     size_t i = 0;
     Xapian::docid cur = 0;
     Xapian::doccount docs = 0;
@@ -40,12 +45,19 @@ class DocRangeSource : public Xapian::PostingSource {
     }
 
   public:
-    explicit DocRangeSource(Ranges ranges) : r(std::move(ranges)) {}
+    DocRangeSource(Ranges ranges, bool leads)
+        : r(std::move(ranges)), lead(leads) {}
     void init(const Xapian::Database &db) override
     {
         i = 0;
         cur = 0;
         docs = db.get_doccount();
+        if (lead) {
+            uint64_t held = 0;
+            for (const auto &x : r)
+                held += uint64_t(x.second) - x.first + 1;
+            docs = Xapian::doccount(std::min<uint64_t>(held, docs));
+        }
     }
     Xapian::doccount get_termfreq_min() const override { return 0; }
     Xapian::doccount get_termfreq_est() const override { return docs; }
@@ -64,20 +76,26 @@ class DocRangeSource : public Xapian::PostingSource {
     }
     bool at_end() const override { return i >= r.size(); }
     Xapian::docid get_docid() const override { return cur; }
-    DocRangeSource *clone() const override { return new DocRangeSource(r); }
+    DocRangeSource *clone() const override
+    {
+        return new DocRangeSource(r, lead);
+    }
     std::string name() const override { return "xapc::DocRangeSource"; }
 };
 
-// The count of q's matches among the docids of the ranges.
+// The count of q's matches among the docids of the ranges (lead: see
+// DocRangeSource).
 Xapian::doccount count_ranges(Xapian::Database &d, const Xapian::Query &q,
-                              DocRangeSource::Ranges ranges)
+                              DocRangeSource::Ranges ranges,
+                              bool lead = false)
 {
     Xapian::Enquire cnt(d);
     if (ranges.size() == 1 && ranges[0].first <= 1 &&
         ranges[0].second >= d.get_lastdocid()) {
         cnt.set_query(q);
     } else {
-        Xapian::Query only((new DocRangeSource(std::move(ranges)))->release());
+        Xapian::Query only(
+            (new DocRangeSource(std::move(ranges), lead))->release());
         cnt.set_query(Xapian::Query(Xapian::Query::OP_FILTER, q, only));
     }
     cnt.set_weighting_scheme(Xapian::BoolWeight());
@@ -101,7 +119,8 @@ constexpr unsigned COUNT_SLICES = 8;
 // it has no more than limit matches.  Weightless and in docid order, the
 // matcher stops there.  *upper: Xapian's upper bound of its matches.
 Xapian::docid past_limit(Xapian::Database &d, const Xapian::Query &loose,
-                         Xapian::doccount limit, Xapian::doccount *upper)
+                         Xapian::doccount limit, Xapian::doccount *upper,
+                         Xapian::doccount *seen = nullptr)
 {
     Xapian::Enquire e(d);
     e.set_query(loose);
@@ -109,6 +128,9 @@ Xapian::docid past_limit(Xapian::Database &d, const Xapian::Query &loose,
     e.set_docid_order(Xapian::Enquire::ASCENDING);
     Xapian::MSet ms = e.get_mset(limit, 1, limit + 1);
     *upper = ms.get_matches_upper_bound();
+    // Fewer than limit + 1 matches: the pass saw them all.
+    if (seen)
+        *seen = ms.get_matches_lower_bound();
     return ms.empty() ? 0 : *ms.begin();
 }
 
@@ -146,7 +168,7 @@ Counted count_slices(Xapian::Database &d, const Xapian::Query &q,
     uint64_t covered;
     auto slices = slices_of(std::max<Xapian::docid>(1, x / 16), last,
                             &covered);
-    Xapian::doccount kept = count_ranges(d, q, std::move(slices));
+    Xapian::doccount kept = count_ranges(d, q, std::move(slices), true);
     Counted c;
     c.lower = kept;
     c.upper = std::max(upper, kept);
@@ -162,16 +184,17 @@ Counted count_slices(Xapian::Database &d, const Xapian::Query &q,
 // loose's first limit + 1 matches end (count_slices).  The bounds are
 // then the matches seen in the slices and Xapian's upper bound of
 // loose's matches.
+// self: loose is q itself, whose pass then counted every match.
 Counted count_sampled(Xapian::Database &d, const Xapian::Query &q,
                       const Xapian::Query &loose, Xapian::doccount limit,
-                      Xapian::docid last)
+                      Xapian::docid last, bool self = false)
 {
-    Xapian::doccount upper = 0;
-    Xapian::docid x = past_limit(d, loose, limit, &upper);
+    Xapian::doccount upper = 0, seen = 0;
+    Xapian::docid x = past_limit(d, loose, limit, &upper, &seen);
     if (x)
         return count_slices(d, q, x, upper, last);
     Counted c;
-    c.est = c.lower = c.upper = count_range(d, q, 1, last);
+    c.est = c.lower = c.upper = self ? seen : count_range(d, q, 1, last);
     return c;
 }
 
@@ -238,14 +261,21 @@ void ParallelCount::run(CountWorker &w) noexcept
         if (d.get_revision() != rev || d.get_uuid() != uuid)
             return;
         if (loose) {
-            Xapian::doccount upper = 0;
-            Xapian::docid x = past_limit(d, *loose, sample, &upper);
+            Xapian::doccount upper = 0, seen = 0;
+            Xapian::docid x = past_limit(d, *loose, sample, &upper, &seen);
             if (x) {
                 sampled = count_slices(d, *query, x, upper, last);
                 ok = true;
                 return;
             }
             split = true;
+            if (loose == query) {
+                // The query is its own loose form: that pass saw every
+                // match (the caller does not help: lower stays taken).
+                count = seen;
+                ok = true;
+                return;
+            }
             lower = 0; // exact after all: the caller may help
         }
         count = count_range(d, *query, mid, last);
@@ -285,8 +315,19 @@ void MatchCount::start(xapc_db_t *db, Xapian::Database &d,
     use_loose = p.version >= 4 && p.count_loose && p.count_sample > 0 &&
                 p.exact_count == XAPC_COUNT_MATCHES && !p.percent_cutoff &&
                 !(p.weight_cutoff > 0) && !spying(p) && !db->remote;
-    if (use_loose)
+    sample = p.count_sample;
+    if (use_loose) {
         loose_q = visible(db, arg_query(p.count_loose));
+    } else if (p.version >= 9 && p.count_exact_max > 0 && !p.count_loose &&
+               p.exact_count == XAPC_COUNT_MATCHES && !p.percent_cutoff &&
+               !(p.weight_cutoff > 0) && !spying(p) && !db->remote &&
+               query.get_type() != Xapian::Query::LEAF_TERM) {
+        // Exact up to count_exact_max matches: the query is its own
+        // loose form.
+        use_loose = self_loose = true;
+        loose_q = query;
+        sample = p.count_exact_max;
+    }
     if (p.version >= 2 && p.count_query &&
         p.exact_count == XAPC_COUNT_MATCHES && !db->writable &&
         !db->path.empty() && !p.percent_cutoff &&
@@ -295,8 +336,12 @@ void MatchCount::start(xapc_db_t *db, Xapian::Database &d,
         (p.collapse_max || !spying(p)))
     {
         count_q = visible(db, arg_query(p.count_query));
-        par.start(db, d, db->path, count_q, use_loose ? &loose_q : nullptr,
-                  p.count_sample);
+        // The count thread's query is its own copy (Xapian's reference
+        // counts are not thread-safe): its loose form too, when that is
+        // the query itself.
+        par.start(db, d, db->path, count_q,
+                  !use_loose ? nullptr : self_loose ? &count_q : &loose_q,
+                  sample);
     }
 }
 
@@ -351,8 +396,8 @@ void MatchCount::set(xapc_mset &m, Xapian::Database &d,
         m.estimated = m.lower = m.upper = ms.size();
     } else if (use_loose && (p.collapse_max || m.lower != m.upper)) {
         set_counted(m,
-                    count_sampled(d, query, loose_q, p.count_sample,
-                                  d.get_lastdocid()),
+                    count_sampled(d, query, loose_q, sample,
+                                  d.get_lastdocid(), self_loose),
                     ms, first, maxitems, collapse_max);
     } else if (p.exact_count == XAPC_COUNT_MATCHES &&
         (p.collapse_max || m.lower != m.upper)) {

@@ -655,6 +655,10 @@ class MatchCount {
     Xapian::Query count_q, loose_q;
     ParallelCount par;
     bool use_loose = false;
+    // The sample of the loose count: count_sample, or count_exact_max
+    // when the query is its own loose form.
+    Xapian::doccount sample = 0;
+    bool self_loose = false; // loose_q is the query itself
     bool counted = false;
 };
 

@@ -350,7 +350,7 @@ typedef enum xapc_docid_order {
     XAPC_DOCID_DONT_CARE = 2   /* ties: any order, may be faster */
 } xapc_docid_order_t;
 
-#define XAPC_ENQUIRE_PARAMS_VERSION 8
+#define XAPC_ENQUIRE_PARAMS_VERSION 9
 
 /*
  * A counting spy of xapc_enquire_params.spies (version 6): how the values
@@ -514,13 +514,23 @@ typedef struct xapc_enquire_params {
      * folded page are of every match, copies included, as with
      * XAPC_COUNT_MATCHES (Xapian's are of groups). */
     int collapse_keys;
+    /* Version 9.  0: every total exact.  Else, with exact_count
+     * XAPC_COUNT_MATCHES and no count_loose, a query with more than this
+     * many matches has its total estimated as count_loose's is (the
+     * query its own loose form, count_exact_max its sample): from slices
+     * of the docids spread evenly over the index that hold about half
+     * as many matches, the bounds then differing.  The slices lead the
+     * count, so only the postings inside them are read: the count costs
+     * about count_exact_max matches, however many there are.  Totals of
+     * one term are its frequency, always exact. */
+    xapc_doccount_t count_exact_max;
 } xapc_enquire_params_t;
 
 #define XAPC_ENQUIRE_PARAMS_INIT                                            \
     { XAPC_ENQUIRE_PARAMS_VERSION, XAPC_WEIGHT_BM25, 1.2, 0.0, 1.0, 0.5,  \
       0.5, 0, 10, 0, XAPC_SORT_RELEVANCE, 0, 0, 0, 0,                      \
       XAPC_DOCID_ASCENDING, 0, 0.0, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, \
-      0, XAPC_LENGTHS_AUTO, NULL, 0, 0.0, XAPC_KEYS_AUTO }
+      0, XAPC_LENGTHS_AUTO, NULL, 0, 0.0, XAPC_KEYS_AUTO, 0 }
 
 /**
  * Run a query and copy the requested page of results.

@@ -2341,6 +2341,85 @@ START_TEST(test_value_match_deferred)
 }
 END_TEST
 
+/* count_exact_max: a total exact up to that many matches (also at exactly
+ * that many), estimated above from slices, with bounds that hold; the
+ * same estimate on a writable handle (counted after the page), on a
+ * reader counting in a second thread, and on one counting after the
+ * page; a term alone always exact. */
+START_TEST(test_count_exact_max)
+{
+    xapc_db_t *w = open_w("db"), *r;
+    xapc_doccount_t ref = 0, est[3] = { 0, 0, 0 };
+    static const xapc_doccount_t limits[] = { 0, 587, 10000, 586, 60 };
+    unsigned cand, l, h;
+
+    dc_fill(w, &cand);
+    r = open_db("db", XAPC_DB_READONLY);
+    /* "pad" in the 581 documents from the 20th, "three" in every third:
+     * 587 documents with one or the other. */
+    for (l = 0; l < sizeof limits / sizeof limits[0]; ++l) {
+        for (h = 0; h < 3; ++h) {
+            xapc_db_t *db = h == 0 ? w : r;
+            xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+            xapc_query_t *q = Q2(XAPC_OP_OR, T("three"), T("pad"), 0);
+            xapc_query_t *cq = Q2(XAPC_OP_OR, T("three"), T("pad"), 0);
+            xapc_mset_t *m;
+            xapc_doccount_t lo, hi, e;
+
+            p.exact_count = XAPC_COUNT_MATCHES;
+            p.count_query = h == 1 ? cq : NULL;
+            p.count_exact_max = limits[l];
+            m = run(db, q, &p);
+            ck_assert_uint_eq(xapc_mset_size(m), 10);
+            lo = xapc_mset_matches_lower_bound(m);
+            hi = xapc_mset_matches_upper_bound(m);
+            e = xapc_mset_matches_estimated(m);
+            if (l == 0 && h == 0)
+                ref = e;
+            if (l < 3) {
+                ck_assert_uint_eq(ref, 587);
+                ck_assert_uint_eq(lo, ref);
+                ck_assert_uint_eq(hi, ref);
+                ck_assert_uint_eq(e, ref);
+            } else {
+                ck_assert_msg(lo < hi, "limit %u, handle %u: exact %u",
+                              limits[l], h, e);
+                ck_assert_uint_ge(lo, 10);
+                ck_assert_uint_le(lo, ref);
+                ck_assert_uint_ge(hi, ref);
+                ck_assert_uint_ge(e, ref / 2);
+                ck_assert_uint_le(e, ref * 2);
+                est[h] = e;
+            }
+            xapc_mset_free(m);
+            xapc_query_free(q);
+            xapc_query_free(cq);
+        }
+        if (l >= 3) {
+            /* The slices are the same however the count runs. */
+            ck_assert_uint_eq(est[0], est[1]);
+            ck_assert_uint_eq(est[1], est[2]);
+        }
+    }
+    /* A term alone: its frequency. */
+    {
+        xapc_enquire_params_t p = XAPC_ENQUIRE_PARAMS_INIT;
+        xapc_query_t *q = T("pad");
+        xapc_mset_t *m;
+
+        p.exact_count = XAPC_COUNT_MATCHES;
+        p.count_exact_max = 5;
+        m = run(r, q, &p);
+        ck_assert_uint_eq(xapc_mset_matches_lower_bound(m), 581);
+        ck_assert_uint_eq(xapc_mset_matches_upper_bound(m), 581);
+        xapc_mset_free(m);
+        xapc_query_free(q);
+    }
+    xapc_db_free(r);
+    xapc_db_free(w);
+}
+END_TEST
+
 /* count_loose: exact up to count_sample candidates (also at exactly that
  * many), estimated above, with bounds that hold; on a writable handle
  * (after the page) and on a reader (in a second thread). */
@@ -3425,6 +3504,7 @@ static Suite *xapc_suite(void)
     tcase_add_test(tc, test_value_match_bound);
     tcase_add_test(tc, test_value_match_deferred);
     tcase_add_test(tc, test_count_loose);
+    tcase_add_test(tc, test_count_exact_max);
     tcase_add_test(tc, test_length_table);
     tcase_add_test(tc, test_key_table);
     tcase_add_test(tc, test_boolean_ops);

@@ -213,6 +213,10 @@ newsidx_status_t newsidx_run__built(struct newsidx_db *db,
 							 ? UINT32_MAX
 							 : b->exact_up_to)
 			     : 0;
+	/* Other totals are exact up to NEWSIDX_COUNT_EXACT_MAX matches,
+	 * estimated above (see newsidx_results_total()). */
+	p->count_exact_max =
+		b->exact_up_to == SIZE_MAX ? 0 : NEWSIDX_COUNT_EXACT_MAX;
 	st = run_query_counted(db, q, cq, cq2, 1, p, m);
 	p->count_loose = NULL;
 	xapc_query_free(cq);
